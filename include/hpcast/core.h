@@ -1,0 +1,134 @@
+/**
+ * @file core.h
+ * @brief Core types of hpcast: the input series, the per-ticker status codes,
+ *        the result record that flows from the fitting ranks to the report,
+ *        and small process probes (wall clock, peak RSS).
+ *
+ * Pure C11 over libc: no MPI, no HDF5, no PETSc. Every other module may use it.
+ */
+#ifndef HPCAST_CORE_H
+#define HPCAST_CORE_H
+
+#include <stddef.h>
+
+#define HC_NAME_LEN   64  /**< ticker / series name, NUL-terminated */
+#define HC_LABEL_LEN  32  /**< observation label (ISO date or free text) */
+#define HC_REASON_LEN 160 /**< human-readable reason of a rejection/failure */
+#define HC_MODEL_LEN  48  /**< model name, e.g. "ARMA(1,1)+GARCH(1,1)-t" */
+#define HC_PNAME_LEN  16  /**< parameter name, e.g. "alpha1" */
+#define HC_MAX_PARAMS 32  /**< largest parameter vector of any model */
+#define HC_N_LEVELS   2   /**< interval levels reported: 0.80 and 0.95 */
+
+/** Interval levels of the forecast tables, in the order of the last axis. */
+extern const double hc_interval_levels[HC_N_LEVELS];
+
+/** Final status of one ticker in the report. */
+typedef enum {
+  HC_STATUS_OK = 0,   /**< fitted; forecasts present */
+  HC_STATUS_REJECTED, /**< input failed the loader or the quality gate */
+  HC_STATUS_FAILED    /**< input accepted, but no model could be fitted */
+} hc_status;
+
+/** @return "ok", "rejected" or "failed". Not collective. */
+const char *hc_status_name(hc_status s);
+
+/**
+ * One input series as loaded from disk.
+ * label[i] is the observation label as given (ISO date or free text),
+ * value[i] the selected column (NaN where the cell was not numeric),
+ * volume[i] the traded volume when the file has a `volume` column, else volume == NULL.
+ */
+typedef struct {
+  char    ticker[HC_NAME_LEN];
+  int     n;                          /**< number of data rows */
+  char  (*label)[HC_LABEL_LEN];       /**< [n] observation labels */
+  double *value;                      /**< [n] selected column */
+  double *volume;                     /**< [n] volume, or NULL */
+  int     labels_are_dates;           /**< 1 if every label parsed as YYYY-MM-DD */
+} hc_series;
+
+/** Allocate the arrays of a series of n rows (volume only if with_volume). @return 0 or ENOMEM. */
+int  hc_series_alloc(hc_series *s, int n, int with_volume);
+/** Free the arrays of a series and zero it. Safe on a zeroed series. */
+void hc_series_free(hc_series *s);
+
+/** One fitted model of one ticker, as stored under /fits/<ticker>/<name>. */
+typedef struct {
+  char   name[HC_MODEL_LEN];                  /**< e.g. "ARMA(1,1)" or "ARMA(0,0)+GARCH(1,1)-normal" */
+  char   mean_model[HC_MODEL_LEN];            /**< e.g. "ARMA(1,1)" */
+  char   vol_model[HC_MODEL_LEN];             /**< e.g. "GARCH(1,1)-t", or "none" */
+  int    n_params;
+  char   param_names[HC_MAX_PARAMS][HC_PNAME_LEN];
+  double params[HC_MAX_PARAMS];               /**< natural parameters (units of the series) */
+  double stderr_[HC_MAX_PARAMS];              /**< Hessian standard errors; NaN if unavailable */
+  double loglik, aic, bic;
+  int    n_obs_used;                          /**< observations in the likelihood */
+  int    converged;                           /**< 1 if the optimiser met its tolerance */
+  int    tao_reason;                          /**< TaoConvergedReason of the best start */
+  int    iterations;                          /**< iterations of the best start */
+  int    status;                              /**< 0 = fitted, else hc_status of the failure */
+  char   reason[HC_REASON_LEN];               /**< why a fit failed, "" otherwise */
+} hc_fit_record;
+
+/**
+ * Everything the report needs about one ticker. Produced by the rank that owns the
+ * ticker; moved to rank 0 as bytes with hc_result_pack()/hc_result_unpack().
+ * Forecast arrays have horizon H: mean[H], sd[H], lo[H*HC_N_LEVELS], hi[H*HC_N_LEVELS]
+ * (row-major [h][level]); NaN when status != ok.
+ */
+typedef struct {
+  char      ticker[HC_NAME_LEN];
+  hc_status status;
+  char      reason[HC_REASON_LEN];
+  int       n_obs;                    /**< rows that entered the model (returns) */
+  char      first_date[HC_LABEL_LEN], last_date[HC_LABEL_LEN];
+  double    quality_score;            /**< in [0,1], see docs/report-schema.md */
+  char      mean_model[HC_MODEL_LEN], vol_model[HC_MODEL_LEN];
+  double    loglik, aic, bic;         /**< of the selected model; NaN if none */
+  int       selected;                 /**< index into fits[] of the selected model, -1 if none */
+  int       horizon;
+  double   *mean, *sd, *lo, *hi;
+  int       n_fits;
+  hc_fit_record *fits;                /**< [n_fits] */
+} hc_result;
+
+/** Initialise an empty result for `ticker` with horizon H (forecasts NaN). @return 0 or ENOMEM. */
+int  hc_result_init(hc_result *r, const char *ticker, int horizon);
+/** Append a fit record (copied). @return 0 or ENOMEM. */
+int  hc_result_add_fit(hc_result *r, const hc_fit_record *fit);
+/** Free the arrays of a result and zero it. */
+void hc_result_free(hc_result *r);
+/** Mark a result rejected or failed with a printf-style reason (truncated to HC_REASON_LEN). */
+void hc_result_set_status(hc_result *r, hc_status s, const char *fmt, ...)
+  __attribute__((format(printf, 3, 4)));
+
+/** Bytes needed by hc_result_pack() for r. */
+size_t hc_result_packed_size(const hc_result *r);
+/** Serialise r into buf (of hc_result_packed_size(r) bytes). @return bytes written. */
+size_t hc_result_pack(const hc_result *r, void *buf);
+/**
+ * Deserialise one record from buf (at most `avail` bytes) into r (allocates its arrays).
+ * @return bytes consumed, or 0 if buf is truncated or malformed.
+ */
+size_t hc_result_unpack(hc_result *r, const void *buf, size_t avail);
+
+/** Per-rank performance record, one row of the report's /perf table. */
+typedef struct {
+  int    rank;
+  double wall_s;      /**< whole run on this rank, seconds */
+  double fit_s;       /**< time in model fitting and forecasting */
+  double io_s;        /**< time reading input (and, on rank 0, writing the report) */
+  double peak_rss_mb; /**< peak resident set size, MiB */
+  int    n_tickers;   /**< tickers owned by this rank */
+  int    n_fits;      /**< model fits run by this rank */
+} hc_perf;
+
+/** Wall-clock seconds since an arbitrary fixed origin (CLOCK_MONOTONIC). */
+double hc_time_wall(void);
+/** Peak resident set size of this process in MiB (getrusage ru_maxrss). */
+double hc_peak_rss_mb(void);
+
+/** Copy at most n-1 bytes of src into dst and NUL-terminate (snprintf semantics). */
+void hc_strlcpy(char *dst, const char *src, size_t n);
+
+#endif
