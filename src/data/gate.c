@@ -1,0 +1,143 @@
+/**
+ * @file gate.c
+ * @brief Quality gate of one loaded series (hc_data_gate) and its options.
+ *
+ * Pure numerics over the arrays of an hc_series: libc only, no I/O, no global state.
+ */
+#include "hpcast/data.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+void hc_gate_options_default(hc_gate_options *o)
+{
+  o->min_obs      = 250;
+  o->transform    = HC_TRANSFORM_LOGRET100;
+  o->max_move     = 0.40;
+  o->max_gap_days = 5.0;
+}
+
+/**
+ * Days since 1970-01-01 of the proleptic Gregorian date y-m-d.
+ * Source: H. Hinnant, "chrono-Compatible Low-Level Date Algorithms", days_from_civil,
+ * http://howardhinnant.github.io/date_algorithms.html (exact for every int year).
+ */
+static long days_from_civil(long y, unsigned m, unsigned d)
+{
+  y -= m <= 2;
+  const long     era = (y >= 0 ? y : y - 399) / 400;
+  const unsigned yoe = (unsigned)(y - era * 400);                        /* [0, 399] */
+  const unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;  /* [0, 365] */
+  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;            /* [0, 146096] */
+  return era * 146097 + (long)doe - 719468;
+}
+
+/** Parse an ISO date "YYYY-MM-DD" into days since 1970-01-01. @return 0, or 1 if not a date. */
+static int iso_days(const char *label, long *days)
+{
+  int y, m, d, used = 0;
+  if (sscanf(label, "%4d-%2d-%2d%n", &y, &m, &d, &used) != 3 || used != 10 || label[10] != '\0' ||
+      m < 1 || m > 12 || d < 1 || d > 31)
+    return 1;
+  *days = days_from_civil(y, (unsigned)m, (unsigned)d);
+  return 0;
+}
+
+/** 1 if value v cannot enter the transform t (non-finite, or non-positive under logs). */
+static int bad_value(double v, hc_transform t)
+{
+  return !isfinite(v) || (t == HC_TRANSFORM_LOGRET100 && v <= 0.0);
+}
+
+/**
+ * Quality score of s, as documented at hc_data_gate(). Under HC_TRANSFORM_NONE a
+ * non-positive value is legitimate data and large moves are not flagged (a simple
+ * return is meaningless for a series that can cross zero): only non-finite values and
+ * zero volume flag a row there. Gaps count only when labels_are_dates; a step that is
+ * not ascending (duplicate, unsorted) or whose labels do not parse is not a gap.
+ */
+static double quality_score(const hc_series *s, const hc_gate_options *o)
+{
+  int flagged = 0, gaps = 0;
+  for (int i = 0; i < s->n; i++) {
+    const double v = s->value[i];
+    int flag = bad_value(v, o->transform) || (s->volume && s->volume[i] == 0.0);
+    if (!flag && i > 0 && o->transform == HC_TRANSFORM_LOGRET100) {
+      const double prev = s->value[i - 1];
+      flag = !bad_value(prev, o->transform) && fabs(v / prev - 1.0) > o->max_move;
+    }
+    flagged += flag;
+  }
+  if (s->labels_are_dates) {
+    for (int i = 1; i < s->n; i++) {
+      long d0, d1;
+      if (!iso_days(s->label[i - 1], &d0) && !iso_days(s->label[i], &d1) &&
+          (double)(d1 - d0) > o->max_gap_days)
+        gaps++;
+    }
+  }
+  const double row_term = 1.0 - (double)flagged / s->n;
+  const double gap_term = s->n > 1 ? 1.0 - (double)gaps / (s->n - 1) : 1.0;
+  return row_term * gap_term;
+}
+
+/**
+ * Checks run in this order and the first failure is reported, naming the 1-based data
+ * row and its label: non-numeric (NaN) or non-finite value; non-positive value (only for
+ * HC_TRANSFORM_LOGRET100); duplicate or descending date (only if labels_are_dates;
+ * ISO dates order as strings); fewer than o->min_obs modelled observations (n-1 for
+ * logret100, n for none). An empty series is rejected with "no data rows" and quality 0.
+ * reason may be NULL when len is 0; it is set to "" when the series is accepted.
+ */
+int hc_data_gate(const hc_series *s, const hc_gate_options *o, double *quality, char *reason, size_t len)
+{
+  if (len) reason[0] = '\0';
+  if (s->n <= 0) {
+    *quality = 0.0;
+    snprintf(reason, len, "no data rows");
+    return 1;
+  }
+  *quality = quality_score(s, o);
+
+  for (int i = 0; i < s->n; i++) {
+    const double v = s->value[i];
+    if (isnan(v)) {
+      snprintf(reason, len, "non-numeric value at row %d (%.*s)", i + 1, HC_LABEL_LEN, s->label[i]);
+      return 1;
+    }
+    if (!isfinite(v)) {
+      snprintf(reason, len, "non-finite value %g at row %d (%.*s)", v, i + 1, HC_LABEL_LEN, s->label[i]);
+      return 1;
+    }
+  }
+  if (o->transform == HC_TRANSFORM_LOGRET100) {
+    for (int i = 0; i < s->n; i++) {
+      if (s->value[i] <= 0.0) {
+        snprintf(reason, len, "non-positive value %g at row %d (%.*s)", s->value[i], i + 1,
+                 HC_LABEL_LEN, s->label[i]);
+        return 1;
+      }
+    }
+  }
+  if (s->labels_are_dates) {
+    for (int i = 1; i < s->n; i++) {
+      const int c = strncmp(s->label[i], s->label[i - 1], HC_LABEL_LEN);
+      if (c == 0) {
+        snprintf(reason, len, "duplicate date %.*s at row %d", HC_LABEL_LEN, s->label[i], i + 1);
+        return 1;
+      }
+      if (c < 0) {
+        snprintf(reason, len, "dates not ascending: %.*s after %.*s at row %d", HC_LABEL_LEN,
+                 s->label[i], HC_LABEL_LEN, s->label[i - 1], i + 1);
+        return 1;
+      }
+    }
+  }
+  const int n_obs = o->transform == HC_TRANSFORM_LOGRET100 ? s->n - 1 : s->n;
+  if (n_obs < o->min_obs) {
+    snprintf(reason, len, "too few observations: %d < min_obs %d", n_obs, o->min_obs);
+    return 1;
+  }
+  return 0;
+}
