@@ -1,0 +1,212 @@
+/**
+ * @file arma_util.c
+ * @brief ARMA parameter transformations, conditional residuals and
+ *        Hannan-Rissanen start values, shared by every family with an ARMA mean.
+ */
+#include "models_impl.h"
+
+#include <math.h>
+#include <petscblaslapack.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define HC_PACF_MAX (1.0 - 1e-9)
+
+void hc_arma_pacf_to_ar(int p, const double *u, double *phi)
+{
+  double tmp[HC_MAX_PARAMS];
+  for (int k = 0; k < p; k++) {
+    double r = tanh(u[k]);
+    for (int j = 0; j < k; j++) tmp[j] = phi[j] - r * phi[k - 1 - j];
+    for (int j = 0; j < k; j++) phi[j] = tmp[j];
+    phi[k] = r;
+  }
+}
+
+int hc_arma_ar_to_pacf(int p, const double *phi, double *u)
+{
+  double a[HC_MAX_PARAMS], tmp[HC_MAX_PARAMS];
+  int    bad = 0;
+  for (int j = 0; j < p; j++) a[j] = phi[j];
+  for (int k = p - 1; k >= 0; k--) {
+    double r = a[k];
+    if (!(fabs(r) < HC_PACF_MAX)) {
+      bad = 1;
+      r   = r > 0 ? HC_PACF_MAX : -HC_PACF_MAX;
+    }
+    u[k]       = atanh(r);
+    double den = 1.0 - r * r;
+    for (int j = 0; j < k; j++) tmp[j] = (a[j] + r * a[k - 1 - j]) / den;
+    for (int j = 0; j < k; j++) a[j] = tmp[j];
+  }
+  return bad;
+}
+
+void hc_arma_u_to_ma(int q, const double *u, double *theta)
+{
+  hc_arma_pacf_to_ar(q, u, theta);
+  for (int j = 0; j < q; j++) theta[j] = -theta[j];
+}
+
+int hc_arma_ma_to_u(int q, const double *theta, double *u)
+{
+  double neg[HC_MAX_PARAMS];
+  for (int j = 0; j < q; j++) neg[j] = -theta[j];
+  return hc_arma_ar_to_pacf(q, neg, u);
+}
+
+void hc_arma_make_admissible(int k, double *c, int sign)
+{
+  double u[HC_MAX_PARAMS], test[HC_MAX_PARAMS];
+  for (int it = 0; it < 200; it++) {
+    for (int j = 0; j < k; j++) test[j] = sign > 0 ? c[j] : -c[j];
+    if (!hc_arma_ar_to_pacf(k, test, u)) {
+      /* also keep a margin from the boundary so the optimiser starts inside */
+      int near = 0;
+      for (int j = 0; j < k; j++) near |= fabs(tanh(u[j])) > 0.98;
+      if (!near) return;
+    }
+    for (int j = 0; j < k; j++) c[j] *= 0.9;
+  }
+  for (int j = 0; j < k; j++) c[j] = 0.0;
+}
+
+void hc_arma_css_residuals(int p, int q, double mu, const double *phi, const double *theta,
+                           const double *y, int n, double *e)
+{
+  for (int t = 0; t < n && t < p; t++) e[t] = 0.0;
+  for (int t = p; t < n; t++) {
+    double v = y[t] - mu;
+    for (int i = 1; i <= p; i++) v -= phi[i - 1] * (y[t - i] - mu);
+    for (int j = 1; j <= q && j <= t; j++) v -= theta[j - 1] * e[t - j];
+    e[t] = v;
+  }
+}
+
+/* Least squares min ||X b - z|| for X [rows x cols] column-major; b returned in z[0..cols-1].
+ * Returns 0 on success. */
+static int ols(int rows, int cols, double *X, double *z)
+{
+  PetscBLASInt m = rows, nn = cols, nrhs = 1, lda = rows, ldb = rows, info = 0, lwork = -1;
+  double       wq;
+  LAPACKgels_("N", &m, &nn, &nrhs, X, &lda, z, &ldb, &wq, &lwork, &info);
+  if (info) return 1;
+  lwork        = (PetscBLASInt)wq;
+  double *work = malloc((size_t)lwork * sizeof *work);
+  if (!work) return 1;
+  LAPACKgels_("N", &m, &nn, &nrhs, X, &lda, z, &ldb, work, &lwork, &info);
+  free(work);
+  return info != 0;
+}
+
+/* Yule-Walker AR(m) coefficients of the centred series x by Durbin-Levinson on the
+ * sample autocovariances (biased estimator, so the fit is always stationary). */
+static void yule_walker(const double *x, int n, int m, double *a)
+{
+  double *g = malloc((size_t)(m + 1) * sizeof *g), tmp[256];
+  for (int k = 0; k <= m; k++) {
+    double s = 0.0;
+    for (int t = k; t < n; t++) s += x[t] * x[t - k];
+    g[k] = s / n;
+  }
+  double v = g[0];
+  for (int k = 0; k < m; k++) {
+    double num = g[k + 1];
+    for (int j = 0; j < k; j++) num -= a[j] * g[k - j];
+    double r = v > 0 ? num / v : 0.0;
+    for (int j = 0; j < k; j++) tmp[j] = a[j] - r * a[k - 1 - j];
+    for (int j = 0; j < k; j++) a[j] = tmp[j];
+    a[k] = r;
+    v *= (1.0 - r * r);
+  }
+  free(g);
+}
+
+int hc_arma_hannan_rissanen(int p, int q, const double *y, int n, double *theta_out)
+{
+  double mu = 0.0;
+  for (int t = 0; t < n; t++) mu += y[t];
+  mu /= n;
+  int m = 0;
+  if (q > 0) {
+    m = (int)floor(10.0 * log10((double)n));
+    if (m > n / 4) m = n / 4;
+    if (m < p + q) m = p + q;
+    if (m > 200) m = 200;
+  }
+  int start = (q > 0 ? m + q : p);
+  int rows  = n - start, cols = p + q;
+  if (rows < 2 * cols + 2 || n < 8) return 1;
+
+  double *x = malloc((size_t)n * sizeof *x);
+  double *e = calloc((size_t)n, sizeof *e);
+  double *X = malloc((size_t)rows * (size_t)(cols > 0 ? cols : 1) * sizeof *X);
+  double *z = malloc((size_t)rows * sizeof *z);
+  double  a[256];
+  int     rc = 0;
+  for (int t = 0; t < n; t++) x[t] = y[t] - mu;
+  if (q > 0) {
+    yule_walker(x, n, m, a);
+    for (int t = m; t < n; t++) {
+      double v = x[t];
+      for (int i = 1; i <= m; i++) v -= a[i - 1] * x[t - i];
+      e[t] = v;
+    }
+  }
+  double sigma2 = 0.0;
+  double *phi = theta_out + 1, *th = theta_out + 1 + p;
+  if (cols > 0) {
+    for (int r = 0; r < rows; r++) {
+      int t = start + r;
+      for (int i = 0; i < p; i++) X[(size_t)i * rows + r] = x[t - 1 - i];
+      for (int j = 0; j < q; j++) X[(size_t)(p + j) * rows + r] = e[t - 1 - j];
+      z[r] = x[t];
+    }
+    rc = ols(rows, cols, X, z);
+    for (int i = 0; i < cols; i++) theta_out[1 + i] = rc ? 0.0 : z[i];
+  }
+  if (!rc) {
+    hc_arma_make_admissible(p, phi, +1);
+    hc_arma_make_admissible(q, th, -1);
+    double *res = malloc((size_t)n * sizeof *res);
+    hc_arma_css_residuals(p, q, mu, phi, th, y, n, res);
+    for (int t = p; t < n; t++) sigma2 += res[t] * res[t];
+    sigma2 /= (n - p);
+    free(res);
+    theta_out[0]         = mu;
+    theta_out[1 + p + q] = sigma2 > 0 ? sigma2 : 1.0;
+  }
+  free(x);
+  free(e);
+  free(X);
+  free(z);
+  return rc;
+}
+
+int hc_arma_cycle_starts(int p, int q, double mu, double sigma2, double *out)
+{
+  const int k = p + q + 2;
+  int       ns = 0;
+  if (p < 1 || q < 1) return 0;
+  for (int sgn = -1; sgn <= 1; sgn += 2) {
+    double *s = out + (size_t)ns++ * k;
+    memset(s, 0, (size_t)k * sizeof *s);
+    s[0]         = mu;
+    s[1]         = 0.9 * sgn;   /* 1 - 0.9 sgn z */
+    s[1 + p]     = -0.95 * sgn; /* 1 - 0.95 sgn z: nearly the same root */
+    s[1 + p + q] = sigma2;
+  }
+  if (p >= 2 && q >= 2) {
+    for (int w = 1; w <= 7; w += 2) {
+      double  om = w * M_PI / 8.0, ra = 0.85, rm = 0.95, *s = out + (size_t)ns++ * k;
+      memset(s, 0, (size_t)k * sizeof *s);
+      s[0]         = mu;
+      s[1]         = 2.0 * ra * cos(om); /* 1 - 2 r cos(w) z + r^2 z^2 */
+      s[2]         = -ra * ra;
+      s[1 + p]     = -2.0 * rm * cos(om);
+      s[2 + p]     = rm * rm;
+      s[1 + p + q] = sigma2;
+    }
+  }
+  return ns;
+}
