@@ -1,0 +1,90 @@
+#!/bin/bash
+# End-to-end tests of the hpcast binary under mpirun (registered in tests/mpi/meson.build).
+# usage: e2e.sh CASE HPCAST_BINARY SOURCE_ROOT
+#   ranks       the same universe (real tickers + crafted bad files) on 1, 2 and 4 ranks:
+#               /summary and /forecast identical (h5diff), every ticker has a row, bad
+#               files rejected with the right reason, good ones ok.
+#   fcp         GARCH(1,1)-normal on DEM/GBP reproduces Fiorentini, Calzolari & Panattoni
+#               (1996): mu, omega, alpha1, beta1 to LRE >= 4, loglik -1106.608 within 1e-3.
+#   bad_option  a bad option value stops the job at start, naming the option and the allowed values.
+set -euo pipefail
+case=$1 exe=$2 root=$3
+data="$root/../shared/data"
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
+fail=0 pass=0
+check() { # check DESCRIPTION COMMAND...
+  local what=$1; shift
+  if "$@"; then pass=$((pass + 1)); else echo "FAIL: $what"; fail=$((fail + 1)); fi
+}
+# one value per line of a 1-D dataset (strings unquoted)
+col() {
+  h5dump -m %.17g -y -w 0 -d "$2" "$1" | sed -n '/DATA {/,/}/p' | sed '1d;$d' |
+    sed 's/\\000//g' | tr ',' '\n' | sed 's/^ *//; s/ *$//; s/^"//; s/"$//' | grep -v '^$'
+}
+run() { # run NP REPORT ARGS...
+  local np=$1 rep=$2; shift 2
+  mpirun --oversubscribe -n "$np" "$exe" -report "$rep" "$@" > "$work/out.$np" 2>&1 ||
+    { cat "$work/out.$np"; return 1; }
+}
+
+case $case in
+ranks)
+  mkdir "$work/u"
+  for t in AAPL KO CARR AMCR; do ln -s "$data/sp500/$t.csv" "$work/u/$t.csv"; done
+  cp "$root"/tests/data/bad/*.csv "$work/u/"
+  opts=(-options_file "$root/config/default.yaml" -data_dir "$work/u" -mean_models "arma(0..1,0..2)")
+  for np in 1 2 4; do run "$np" "$work/r$np.h5" "${opts[@]}"; done
+  for np in 2 4; do
+    check "/summary identical on 1 and $np ranks" h5diff -q "$work/r1.h5" "$work/r$np.h5" /summary /summary
+    check "/forecast identical on 1 and $np ranks" h5diff -q "$work/r1.h5" "$work/r$np.h5" /forecast /forecast
+  done
+  mapfile -t tick < <(col "$work/r2.h5" /summary/ticker)
+  mapfile -t stat < <(col "$work/r2.h5" /summary/status)
+  mapfile -t why < <(h5dump -y -w 0 -d /summary/reason "$work/r2.h5" | sed -n '/DATA {/,/}/p' | sed '1d;$d' | sed 's/\\000//g' | grep -o '"[^"]*"' | tr -d '"')
+  check "every input file has a row (10)" test "${#tick[@]}" -eq 10
+  declare -A want=([AAPL]=ok [KO]=ok [CARR]=ok [AMCR]=ok [ERRMSG]=rejected [EMPTY]=rejected
+    [NANPRICE]=rejected [NEGPRICE]=rejected [DUPDATE]=rejected [SHORT]=rejected)
+  declare -A because=([ERRMSG]="not a CSV" [EMPTY]="empty" [NANPRICE]="non-numeric" [NEGPRICE]="non-positive"
+    [DUPDATE]="duplicate date" [SHORT]="too few observations")
+  for i in "${!tick[@]}"; do
+    t=${tick[$i]}
+    check "$t status ${stat[$i]} (want ${want[$t]:-?})" test "${stat[$i]}" = "${want[$t]:-?}"
+    [ -n "${because[$t]:-}" ] && check "$t reason '${why[$i]:-}' mentions '${because[$t]}'" grep -q "${because[$t]}" <<< "${why[$i]:-}"
+  done
+  check "sorted by ticker" diff <(printf '%s\n' "${tick[@]}") <(printf '%s\n' "${tick[@]}" | LC_ALL=C sort)
+  check "/fits/AAPL/selected resolves" h5ls "$work/r2.h5/fits/AAPL/selected"
+  ;;
+fcp)
+  run 1 "$work/fcp.h5" -data_file "$data/reference/dem2gbp.csv" -column Y -transform none \
+    -mean_models "arma(0,0)" -vol_models "garch(1,1):normal"
+  mapfile -t est < <(col "$work/fcp.h5" /fits/dem2gbp/selected/params)
+  ll=$(col "$work/fcp.h5" /summary/loglik)
+  ref=(-0.00619041 0.0107613 0.153134 0.805974)
+  names=(mu omega alpha1 beta1)
+  for i in 0 1 2 3; do
+    lre=$(awk -v x="${est[$i]}" -v r="${ref[$i]}" 'BEGIN { d = x - r; if (d < 0) d = -d; if (d == 0) print 15; else print -log(d / (r < 0 ? -r : r)) / log(10) }')
+    echo "${names[$i]}: ${est[$i]} (FCP ${ref[$i]}), LRE $lre"
+    check "${names[$i]} LRE $lre >= 4" awk -v l="$lre" 'BEGIN { exit !(l >= 4) }'
+  done
+  echo "loglik: $ll (FCP -1106.608)"
+  check "loglik $ll within 1e-3 of -1106.608" awk -v l="$ll" 'BEGIN { d = l + 1106.608; exit !(d < 1e-3 && d > -1e-3) }'
+  ;;
+bad_option)
+  for bad in "-vol_models garch(2,2):normal|-vol_models" "-mean_models arma(1)|-mean_models" \
+             "-transform log|-transform" "-horizon 0|-horizon"; do
+    opt=${bad%%|*} name=${bad##*|}
+    # shellcheck disable=SC2086
+    if mpirun -n 1 "$exe" -data_file "$data/reference/dem2gbp.csv" -column Y $opt -report "$work/x.h5" > "$work/err" 2>&1; then
+      check "'$opt' must fail" false
+    else
+      check "'$opt' message names $name and the allowed values" grep -q -- "$name.*allowed" "$work/err"
+    fi
+    check "'$opt' wrote no report" test ! -e "$work/x.h5"
+  done
+  ;;
+*) echo "unknown case $case"; exit 2 ;;
+esac
+echo "e2e $case: $pass passed, $fail failed"
+test "$fail" -eq 0

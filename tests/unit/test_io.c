@@ -1,0 +1,894 @@
+/**
+ * @file test_io.c
+ * @brief Unit tests of the io module: CSV reader on the real data of
+ *        ../shared/data and on crafted bad files, universe listing, and the
+ *        HDF5 report (written, then read back with the plain HDF5 API).
+ */
+#include <criterion/criterion.h>
+
+#include <dirent.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <hdf5.h>
+
+#include "hpcast/core.h"
+#include "hpcast/io.h"
+
+/* ---------------------------------------------------------------- helpers */
+
+/** $HPCAST_SOURCE_ROOT/<rel> (the data lives at <root>/../shared/data). */
+static const char *src_path(const char *rel)
+{
+  static char buf[8][HC_PATH_LEN];
+  static int k;
+  const char *root = getenv("HPCAST_SOURCE_ROOT");
+  cr_assert(root, "HPCAST_SOURCE_ROOT is not set (run through meson test)");
+  char *b = buf[k++ % 8];
+  snprintf(b, HC_PATH_LEN, "%s/%s", root, rel);
+  return b;
+}
+
+static const char *data_path(const char *rel)
+{
+  char tmp[HC_PATH_LEN];
+  snprintf(tmp, sizeof tmp, "../shared/data/%s", rel);
+  return src_path(tmp);
+}
+
+/** A fresh temporary directory (removed by rm_tree at the end of the test). */
+static void make_tmpdir(char *dir, size_t len)
+{
+  const char *t = getenv("TMPDIR");
+  snprintf(dir, len, "%s/hpcast-io-XXXXXX", t && *t ? t : "/tmp");
+  cr_assert(mkdtemp(dir), "mkdtemp failed");
+}
+
+static void rm_tree(const char *dir)
+{
+  DIR *d = opendir(dir);
+  if (!d) return;
+  struct dirent *e;
+  while ((e = readdir(d))) {
+    if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")) continue;
+    char p[HC_PATH_LEN];
+    snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
+    struct stat st;
+    if (lstat(p, &st) == 0 && S_ISDIR(st.st_mode)) rm_tree(p);
+    else unlink(p);
+  }
+  closedir(d);
+  rmdir(dir);
+}
+
+static void write_file(const char *path, const void *bytes, size_t n)
+{
+  FILE *f = fopen(path, "wb");
+  cr_assert(f, "cannot create %s", path);
+  cr_assert_eq(fwrite(bytes, 1, n, f), n);
+  fclose(f);
+}
+
+/** Number of entries of dir whose name contains `part`. */
+static int count_names(const char *dir, const char *part)
+{
+  DIR *d = opendir(dir);
+  cr_assert(d);
+  int n = 0;
+  struct dirent *e;
+  while ((e = readdir(d)))
+    if (strstr(e->d_name, part)) n++;
+  closedir(d);
+  return n;
+}
+
+/* ------------------------------------------------------------- CSV: real */
+
+Test(csv, aapl_real_file)
+{
+  hc_series s;
+  char why[HC_REASON_LEN];
+  /* wc -l: 5403 lines = header + 5402 data rows */
+  cr_assert_eq(hc_io_read_csv(data_path("sp500/AAPL.csv"), "AAPL", "adjusted_close", &s, why, sizeof why), 0,
+               "%s", why);
+  cr_assert_eq(s.n, 5402);
+  cr_assert_str_eq(s.ticker, "AAPL");
+  cr_assert_str_eq(s.label[0], "1999-11-01");
+  cr_assert_str_eq(s.label[s.n - 1], "2021-04-21");
+  cr_assert_eq(s.labels_are_dates, 1);
+  cr_assert_float_eq(s.value[0], 0.596878742448, 1e-15);
+  cr_assert_str_eq(s.label[999], "2003-10-23"); /* line 1001 of the file */
+  cr_assert_float_eq(s.value[999], 0.353574910819, 1e-15);
+  cr_assert_float_eq(s.value[s.n - 1], 133.5, 1e-12);
+  cr_assert_not_null(s.volume);
+  cr_assert_float_eq(s.volume[0], 2487300.0, 0.0);
+  cr_assert_float_eq(s.volume[s.n - 1], 68538237.0, 0.0);
+  for (int i = 0; i < s.n; i++) cr_assert(isfinite(s.value[i]) && s.value[i] > 0, "row %d", i);
+  hc_series_free(&s);
+}
+
+Test(csv, dem2gbp_integer_labels)
+{
+  hc_series s;
+  char why[HC_REASON_LEN];
+  cr_assert_eq(hc_io_read_csv(data_path("reference/dem2gbp.csv"), "dem2gbp", "Y", &s, why, sizeof why), 0, "%s", why);
+  cr_assert_eq(s.n, 1974);
+  cr_assert_str_eq(s.label[0], "1");
+  cr_assert_str_eq(s.label[1973], "1974");
+  cr_assert_eq(s.labels_are_dates, 0);
+  cr_assert_null(s.volume);
+  cr_assert_float_eq(s.value[0], 0.125333, 1e-15);
+  cr_assert_float_eq(s.value[1], 0.028874, 1e-15);
+  cr_assert_float_eq(s.value[1973], 0.528047, 1e-15);
+  hc_series_free(&s);
+}
+
+Test(csv, airline_month_labels)
+{
+  hc_series s;
+  char why[HC_REASON_LEN];
+  cr_assert_eq(hc_io_read_csv(data_path("reference/airline.csv"), "airline", "lg", &s, why, sizeof why), 0, "%s", why);
+  cr_assert_eq(s.n, 144);
+  cr_assert_str_eq(s.label[0], "1949M01");
+  cr_assert_str_eq(s.label[143], "1960M12");
+  cr_assert_eq(s.labels_are_dates, 0);
+  cr_assert_float_eq(s.value[0], 4.7184988713, 1e-15);
+  cr_assert_float_eq(s.value[143], 6.0684255882, 1e-15);
+  hc_series_free(&s);
+}
+
+Test(csv, djclose_quoted_dates)
+{
+  hc_series s;
+  char why[HC_REASON_LEN];
+  cr_assert_eq(hc_io_read_csv(data_path("reference/djclose.csv"), "dj", "djclose", &s, why, sizeof why), 0, "%s", why);
+  cr_assert_eq(s.n, 2528);
+  cr_assert_str_eq(s.label[0], "1980-01-02");
+  cr_assert_str_eq(s.label[s.n - 1], "1989-12-29");
+  cr_assert_eq(s.labels_are_dates, 1);
+  cr_assert_float_eq(s.value[0], 824.57, 1e-12);
+  cr_assert_float_eq(s.value[s.n - 1], 2753.2, 1e-12);
+  hc_series_free(&s);
+}
+
+Test(csv, whole_sp500_universe_loads)
+{
+  hc_universe u;
+  char err[512];
+  cr_assert_eq(hc_io_universe_dir(data_path("sp500"), &u, err, sizeof err), 0, "%s", err);
+  cr_assert_eq(u.n, 297);
+  cr_assert_str_eq(u.ticker[0], "A");
+  cr_assert_str_eq(u.ticker[u.n - 1], "ZTS");
+  int brk = 0;
+  for (int i = 0; i < u.n; i++) {
+    if (i) cr_assert_lt(strcmp(u.ticker[i - 1], u.ticker[i]), 0, "not sorted at %d", i);
+    if (!strcmp(u.ticker[i], "BRK.B")) brk = 1;
+    cr_assert_gt(u.bytes[i], 0);
+    hc_series s;
+    char why[HC_REASON_LEN];
+    cr_assert_eq(hc_io_read_csv(u.path[i], u.ticker[i], "adjusted_close", &s, why, sizeof why), 0, "%s: %s",
+                 u.ticker[i], why);
+    cr_assert_gt(s.n, 0);
+    cr_assert_eq(s.labels_are_dates, 1, "%s", u.ticker[i]);
+    cr_assert_str_eq(s.ticker, u.ticker[i]);
+    hc_series_free(&s);
+  }
+  cr_assert(brk, "BRK.B.csv -> ticker BRK.B");
+  hc_io_universe_free(&u);
+  cr_assert_eq(u.n, 0);
+}
+
+/* -------------------------------------------------------------- CSV: bad */
+
+static int read_bad(const char *name, hc_series *s, char *why, size_t len)
+{
+  char rel[64];
+  snprintf(rel, sizeof rel, "tests/data/bad/%s", name);
+  return hc_io_read_csv(src_path(rel), name, "adjusted_close", s, why, len);
+}
+
+Test(csv_bad, errmsg_is_rejected_with_reason)
+{
+  hc_series s;
+  char why[HC_REASON_LEN];
+  cr_assert_eq(read_bad("ERRMSG.csv", &s, why, sizeof why), 1);
+  cr_assert_not_null(strstr(why, "not a CSV file with column 'adjusted_close'"), "%s", why);
+  cr_assert_not_null(strstr(why, "first line: '{'"), "%s", why);
+  cr_assert_eq(s.n, 0);
+  cr_assert_null(s.value);
+}
+
+Test(csv_bad, errmsg_single_line_is_truncated)
+{
+  char dir[256], p[HC_PATH_LEN], why[HC_REASON_LEN];
+  make_tmpdir(dir, sizeof dir);
+  snprintf(p, sizeof p, "%s/X.csv", dir);
+  const char *msg = "{\"Error Message\": \"Invalid API call. Please retry or visit the documentation.\"}\n";
+  write_file(p, msg, strlen(msg));
+  hc_series s;
+  cr_assert_eq(hc_io_read_csv(p, "X", "adjusted_close", &s, why, sizeof why), 1);
+  cr_assert_str_eq(why, "not a CSV file with column 'adjusted_close' "
+                        "(first line: '{\"Error Message\": \"Invalid API call. Ple...')");
+  rm_tree(dir);
+}
+
+Test(csv_bad, empty_file)
+{
+  hc_series s;
+  char why[HC_REASON_LEN];
+  cr_assert_eq(read_bad("EMPTY.csv", &s, why, sizeof why), 1);
+  cr_assert_str_eq(why, "empty file");
+}
+
+Test(csv_bad, nan_prices_load_as_nan)
+{
+  hc_series s;
+  char why[HC_REASON_LEN];
+  cr_assert_eq(read_bad("NANPRICE.csv", &s, why, sizeof why), 0, "%s", why);
+  cr_assert_eq(s.n, 12);
+  cr_assert_eq(s.labels_are_dates, 1);
+  for (int i = 0; i < s.n; i++) {
+    if (i == 5 || i == 9) cr_assert(isnan(s.value[i]), "row %d ('nan' / empty cell)", i);
+    else cr_assert(isfinite(s.value[i]), "row %d", i);
+  }
+  cr_assert_float_eq(s.volume[5], 2000000.0, 0.0);
+  hc_series_free(&s);
+}
+
+Test(csv_bad, negative_price_loads)
+{
+  hc_series s;
+  char why[HC_REASON_LEN];
+  cr_assert_eq(read_bad("NEGPRICE.csv", &s, why, sizeof why), 0, "%s", why);
+  cr_assert_eq(s.n, 11);
+  cr_assert_float_eq(s.value[5], -0.741061638878, 1e-15);
+  hc_series_free(&s);
+}
+
+Test(csv_bad, duplicate_date_loads)
+{
+  hc_series s;
+  char why[HC_REASON_LEN];
+  cr_assert_eq(read_bad("DUPDATE.csv", &s, why, sizeof why), 0, "%s", why);
+  cr_assert_eq(s.n, 12);
+  cr_assert_str_eq(s.label[4], "1999-11-05");
+  cr_assert_str_eq(s.label[5], "1999-11-05");
+  hc_series_free(&s);
+}
+
+Test(csv_bad, short_series_loads)
+{
+  hc_series s;
+  char why[HC_REASON_LEN];
+  cr_assert_eq(read_bad("SHORT.csv", &s, why, sizeof why), 0, "%s", why);
+  cr_assert_eq(s.n, 50);
+  cr_assert_str_eq(s.label[49], "2000-01-11");
+  hc_series_free(&s);
+}
+
+Test(csv_bad, missing_file_and_missing_column)
+{
+  hc_series s;
+  char why[HC_REASON_LEN];
+  cr_assert_eq(hc_io_read_csv("/nonexistent/x.csv", "x", "y", &s, why, sizeof why), 1);
+  cr_assert_not_null(strstr(why, "cannot open"), "%s", why);
+  cr_assert_eq(hc_io_read_csv(data_path("sp500/AAPL.csv"), "AAPL", "adj_close", &s, why, sizeof why), 1);
+  cr_assert_not_null(strstr(why, "column 'adj_close'"), "%s", why);
+  cr_assert_not_null(strstr(why, "first line: 'timestamp,open,"), "%s", why);
+}
+
+/* ---------------------------------------------------------- CSV: crafted */
+
+Test(csv_crafted, header_only_and_blank_lines)
+{
+  char dir[256], p[HC_PATH_LEN], why[HC_REASON_LEN];
+  hc_series s;
+  make_tmpdir(dir, sizeof dir);
+  snprintf(p, sizeof p, "%s/h.csv", dir);
+  write_file(p, "date,v\n\n  \n", 11);
+  cr_assert_eq(hc_io_read_csv(p, "h", "v", &s, why, sizeof why), 1);
+  cr_assert_str_eq(why, "no data rows");
+  write_file(p, "\n\r\n", 3);
+  cr_assert_eq(hc_io_read_csv(p, "h", "v", &s, why, sizeof why), 1);
+  cr_assert_str_eq(why, "empty file");
+  rm_tree(dir);
+}
+
+Test(csv_crafted, crlf_quotes_short_rows_and_non_numbers)
+{
+  char dir[256], p[HC_PATH_LEN], why[HC_REASON_LEN];
+  hc_series s;
+  make_tmpdir(dir, sizeof dir);
+  snprintf(p, sizeof p, "%s/c.csv", dir);
+  const char *text =
+    "\xEF\xBB\xBF\"date\", \"name, with comma\" ,value,volume\r\n"
+    "\"2020-02-29\",\"a, b\",1.5,100\r\n" /* leap day, quoted comma */
+    "2021-01-01,x,  2.5e1 ,\r\n"         /* whitespace around a number; empty volume */
+    "2021-01-02,x,nan,7\r\n"
+    "2021-01-03,x,inf,7\r\n"
+    "2021-01-04,x,1.5x,7\r\n"
+    "2021-01-05,x,1e999,7\r\n"
+    "2021-01-06,x\r\n"                   /* short row */
+    "2021-01-07,x,\"3\",\"4\"\r\n"       /* quoted numbers */
+    "\r\n\r\n";
+  write_file(p, text, strlen(text));
+  cr_assert_eq(hc_io_read_csv(p, "c", "value", &s, why, sizeof why), 0, "%s", why);
+  cr_assert_eq(s.n, 8);
+  cr_assert_eq(s.labels_are_dates, 1);
+  cr_assert_str_eq(s.label[0], "2020-02-29");
+  cr_assert_float_eq(s.value[0], 1.5, 0.0);
+  cr_assert_float_eq(s.volume[0], 100.0, 0.0);
+  cr_assert_float_eq(s.value[1], 25.0, 0.0);
+  cr_assert(isnan(s.volume[1]));
+  for (int i = 2; i <= 6; i++) cr_assert(isnan(s.value[i]), "row %d", i);
+  cr_assert(isnan(s.volume[6]));
+  cr_assert_float_eq(s.value[7], 3.0, 0.0);
+  cr_assert_float_eq(s.volume[7], 4.0, 0.0);
+  hc_series_free(&s);
+
+  /* the column may also be found by its quoted, spaced header name */
+  cr_assert_eq(hc_io_read_csv(p, "c", "name, with comma", &s, why, sizeof why), 0, "%s", why);
+  cr_assert(isnan(s.value[0])); /* "a, b" is not a number */
+  hc_series_free(&s);
+  rm_tree(dir);
+}
+
+Test(csv_crafted, invalid_dates_and_long_labels)
+{
+  char dir[256], p[HC_PATH_LEN], why[HC_REASON_LEN];
+  hc_series s;
+  make_tmpdir(dir, sizeof dir);
+  snprintf(p, sizeof p, "%s/d.csv", dir);
+  const char *bad_dates[] = {"2021-02-29", "2021-13-01", "2021-04-31", "2021-00-10", "1900-02-29", "2021-1-01",
+                             "2021-01-01x"};
+  for (size_t k = 0; k < sizeof bad_dates / sizeof bad_dates[0]; k++) {
+    char text[128];
+    snprintf(text, sizeof text, "d,v\n2000-02-29,1\n%s,2\n", bad_dates[k]);
+    write_file(p, text, strlen(text));
+    cr_assert_eq(hc_io_read_csv(p, "d", "v", &s, why, sizeof why), 0, "%s", why);
+    cr_assert_eq(s.n, 2);
+    cr_assert_eq(s.labels_are_dates, 0, "%s is not a date", bad_dates[k]);
+    hc_series_free(&s);
+  }
+  const char *text = "d,v\nthis-label-is-much-longer-than-thirty-one-bytes,1\n";
+  write_file(p, text, strlen(text));
+  cr_assert_eq(hc_io_read_csv(p, "d", "v", &s, why, sizeof why), 0, "%s", why);
+  cr_assert_eq(strlen(s.label[0]), HC_LABEL_LEN - 1);
+  cr_assert_eq(strncmp(s.label[0], "this-label-is-much-longer-than-", HC_LABEL_LEN - 1), 0);
+  hc_series_free(&s);
+  rm_tree(dir);
+}
+
+Test(csv_crafted, very_long_lines)
+{
+  char dir[256], p[HC_PATH_LEN], why[HC_REASON_LEN];
+  hc_series s;
+  make_tmpdir(dir, sizeof dir);
+  snprintf(p, sizeof p, "%s/l.csv", dir);
+  size_t big = 4u << 20; /* a 4 MiB extra field on each row */
+  FILE *f = fopen(p, "wb");
+  cr_assert(f);
+  fputs("d,v,junk\n", f);
+  for (int r = 0; r < 3; r++) {
+    fprintf(f, "2020-01-0%d,%d,", r + 1, r);
+    for (size_t i = 0; i < big; i++) fputc('z', f);
+    fputc('\n', f);
+  }
+  fclose(f);
+  cr_assert_eq(hc_io_read_csv(p, "l", "v", &s, why, sizeof why), 0, "%s", why);
+  cr_assert_eq(s.n, 3);
+  cr_assert_float_eq(s.value[2], 2.0, 0.0);
+  hc_series_free(&s);
+  cr_assert_eq(hc_io_read_csv(p, "l", "junk", &s, why, sizeof why), 0, "%s", why);
+  cr_assert(isnan(s.value[0]));
+  hc_series_free(&s);
+  rm_tree(dir);
+}
+
+Test(csv_crafted, binary_garbage_never_crashes)
+{
+  char dir[256], p[HC_PATH_LEN], why[HC_REASON_LEN];
+  hc_series s;
+  make_tmpdir(dir, sizeof dir);
+  snprintf(p, sizeof p, "%s/g.csv", dir);
+  size_t n = 1u << 16;
+  unsigned char *buf = malloc(n + 64);
+  cr_assert(buf);
+  unsigned x = 12345u;
+  for (int trial = 0; trial < 20; trial++) {
+    size_t off = 0;
+    if (trial % 2) { /* half the trials behind a valid header */
+      memcpy(buf, "d,v\n", 4);
+      off = 4;
+    }
+    for (size_t i = off; i < n; i++) {
+      x = x * 1103515245u + 12345u;
+      buf[i] = (unsigned char)(x >> 16);
+    }
+    write_file(p, buf, n);
+    int rc = hc_io_read_csv(p, "g", "v", &s, why, sizeof why);
+    cr_assert(rc == 0 || rc == 1, "trial %d rc %d", trial, rc);
+    if (rc == 0) {
+      for (int i = 0; i < s.n; i++) cr_assert_lt(strlen(s.label[i]), (size_t)HC_LABEL_LEN);
+      hc_series_free(&s);
+    } else {
+      cr_assert_gt(strlen(why), 0);
+      for (const char *c = why; *c; c++) cr_assert(*c >= 0x20 && *c < 0x7f, "reason is printable");
+    }
+  }
+  free(buf);
+  rm_tree(dir);
+}
+
+/* --------------------------------------------------------------- universe */
+
+Test(universe, dir_filters_and_sorts)
+{
+  char dir[256], p[HC_PATH_LEN], err[512];
+  make_tmpdir(dir, sizeof dir);
+  const char *files[] = {"b.csv", "a.csv", "c.txt", "B.csv", ".csv", "x.csv.bak"};
+  for (size_t k = 0; k < sizeof files / sizeof files[0]; k++) {
+    snprintf(p, sizeof p, "%s/%s", dir, files[k]);
+    write_file(p, "d,v\n1,2\n", 8);
+  }
+  snprintf(p, sizeof p, "%s/sub.csv", dir); /* a directory, not a file */
+  cr_assert_eq(mkdir(p, 0700), 0);
+  hc_universe u;
+  cr_assert_eq(hc_io_universe_dir(dir, &u, err, sizeof err), 0, "%s", err);
+  cr_assert_eq(u.n, 3);
+  cr_assert_str_eq(u.ticker[0], "B");
+  cr_assert_str_eq(u.ticker[1], "a");
+  cr_assert_str_eq(u.ticker[2], "b");
+  snprintf(p, sizeof p, "%s/a.csv", dir);
+  cr_assert_str_eq(u.path[1], p);
+  cr_assert_eq(u.bytes[1], 8);
+  hc_io_universe_free(&u);
+  rm_tree(dir);
+}
+
+Test(universe, dir_errors)
+{
+  char dir[256], err[512];
+  hc_universe u;
+  make_tmpdir(dir, sizeof dir);
+  cr_assert_neq(hc_io_universe_dir(dir, &u, err, sizeof err), 0);
+  cr_assert_not_null(strstr(err, dir), "%s", err);
+  cr_assert_eq(u.n, 0);
+  cr_assert_neq(hc_io_universe_dir("/nonexistent/dir", &u, err, sizeof err), 0);
+  cr_assert_not_null(strstr(err, "/nonexistent/dir"), "%s", err);
+  rm_tree(dir);
+}
+
+Test(universe, single_file)
+{
+  char err[512];
+  hc_universe u;
+  cr_assert_eq(hc_io_universe_file(data_path("sp500/BRK.B.csv"), &u, err, sizeof err), 0, "%s", err);
+  cr_assert_eq(u.n, 1);
+  cr_assert_str_eq(u.ticker[0], "BRK.B");
+  cr_assert_str_eq(u.path[0], data_path("sp500/BRK.B.csv"));
+  cr_assert_gt(u.bytes[0], 0);
+  hc_io_universe_free(&u);
+  cr_assert_neq(hc_io_universe_file("/nonexistent/Q.csv", &u, err, sizeof err), 0);
+  cr_assert_not_null(strstr(err, "/nonexistent/Q.csv"), "%s", err);
+  cr_assert_neq(hc_io_universe_file(data_path("sp500"), &u, err, sizeof err), 0, "a directory is not a file");
+}
+
+/* ----------------------------------------------------------------- report */
+
+static hc_fit_record make_fit(const char *name, const char *mean, const char *vol, int np, double base)
+{
+  hc_fit_record f;
+  memset(&f, 0, sizeof f);
+  hc_strlcpy(f.name, name, sizeof f.name);
+  hc_strlcpy(f.mean_model, mean, sizeof f.mean_model);
+  hc_strlcpy(f.vol_model, vol, sizeof f.vol_model);
+  f.n_params = np;
+  for (int i = 0; i < np; i++) {
+    snprintf(f.param_names[i], HC_PNAME_LEN, i ? "p%d" : "mu", i);
+    f.params[i] = base + i;
+    f.stderr_[i] = 0.01 * (i + 1);
+  }
+  f.loglik = -1000.0 - base;
+  f.aic = 2000.0 + base;
+  f.bic = 2010.0 + base;
+  f.n_obs_used = 1973;
+  f.converged = 1;
+  f.tao_reason = 3;
+  f.iterations = 40 + np;
+  return f;
+}
+
+/** Three results in unsorted order: ZZZ rejected, AAA ok (2 fits), MMM failed (1 failed fit). */
+static void make_results(hc_result r[3], int H)
+{
+  cr_assert_eq(hc_result_init(&r[0], "ZZZ", H), 0);
+  hc_result_set_status(&r[0], HC_STATUS_REJECTED, "not a CSV file with column '%s'", "adjusted_close");
+
+  cr_assert_eq(hc_result_init(&r[1], "AAA", H), 0);
+  r[1].n_obs = 1973;
+  hc_strlcpy(r[1].first_date, "2000-01-03", HC_LABEL_LEN);
+  hc_strlcpy(r[1].last_date, "2021-04-21", HC_LABEL_LEN);
+  r[1].quality_score = 0.97;
+  hc_fit_record f0 = make_fit("ARMA(1,1)", "ARMA(1,1)", "none", 3, 1.0);
+  hc_fit_record f1 = make_fit("ARMA(1,1)+GARCH(1,1)-t", "ARMA(1,1)", "GARCH(1,1)-t", 7, 2.0);
+  cr_assert_eq(hc_result_add_fit(&r[1], &f0), 0);
+  cr_assert_eq(hc_result_add_fit(&r[1], &f1), 0);
+  r[1].selected = 1;
+  hc_strlcpy(r[1].mean_model, f1.mean_model, HC_MODEL_LEN);
+  hc_strlcpy(r[1].vol_model, f1.vol_model, HC_MODEL_LEN);
+  r[1].loglik = f1.loglik;
+  r[1].aic = f1.aic;
+  r[1].bic = f1.bic;
+  for (int h = 0; h < H; h++) {
+    r[1].mean[h] = 0.05 + 0.001 * h;
+    r[1].sd[h] = 1.2 + 0.1 * h;
+    for (int l = 0; l < HC_N_LEVELS; l++) {
+      r[1].lo[h * HC_N_LEVELS + l] = -1.0 - h - l;
+      r[1].hi[h * HC_N_LEVELS + l] = 1.0 + h + l;
+    }
+  }
+
+  cr_assert_eq(hc_result_init(&r[2], "MMM", H), 0);
+  hc_fit_record f2 = make_fit("ARMA(0,0)+EGARCH(1,1)-normal", "ARMA(0,0)", "EGARCH(1,1)-normal", 0, 3.0);
+  f2.status = HC_STATUS_FAILED;
+  f2.converged = 0;
+  f2.loglik = f2.aic = f2.bic = NAN;
+  hc_strlcpy(f2.reason, "non-stationary start", HC_REASON_LEN);
+  cr_assert_eq(hc_result_add_fit(&r[2], &f2), 0);
+  hc_result_set_status(&r[2], HC_STATUS_FAILED, "no model could be fitted");
+}
+
+/** Read a fixed-length string dataset [n] of `loc` into out[n][w]; returns the string width. */
+static size_t read_str_dset(hid_t loc, const char *name, size_t n, char out[][64])
+{
+  hid_t d = H5Dopen2(loc, name, H5P_DEFAULT);
+  cr_assert_geq(d, 0, "dataset %s", name);
+  hid_t t = H5Dget_type(d);
+  cr_assert_eq(H5Tget_class(t), H5T_STRING);
+  cr_assert_eq(H5Tis_variable_str(t), 0);
+  cr_assert_eq(H5Tget_strpad(t), H5T_STR_NULLPAD);
+  size_t w = H5Tget_size(t);
+  hid_t sp = H5Dget_space(d);
+  cr_assert_eq((size_t)H5Sget_simple_extent_npoints(sp), n, "%s rows", name);
+  char *buf = calloc(n ? n : 1, w);
+  if (n) cr_assert_geq(H5Dread(d, t, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf), 0);
+  for (size_t i = 0; i < n; i++) {
+    memset(out[i], 0, 64);
+    memcpy(out[i], buf + i * w, w < 63 ? w : 63);
+  }
+  free(buf);
+  H5Sclose(sp);
+  H5Tclose(t);
+  H5Dclose(d);
+  return w;
+}
+
+static void read_dbl_dset(hid_t loc, const char *name, size_t n, double *out)
+{
+  hid_t d = H5Dopen2(loc, name, H5P_DEFAULT);
+  cr_assert_geq(d, 0, "dataset %s", name);
+  hid_t sp = H5Dget_space(d);
+  cr_assert_eq((size_t)H5Sget_simple_extent_npoints(sp), n, "%s size", name);
+  hid_t t = H5Dget_type(d);
+  cr_assert(H5Tequal(t, H5T_IEEE_F64LE) > 0, "%s is float64", name);
+  if (n) cr_assert_geq(H5Dread(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, out), 0);
+  H5Tclose(t);
+  H5Sclose(sp);
+  H5Dclose(d);
+}
+
+static void read_int_dset(hid_t loc, const char *name, size_t n, int *out)
+{
+  hid_t d = H5Dopen2(loc, name, H5P_DEFAULT);
+  cr_assert_geq(d, 0, "dataset %s", name);
+  hid_t t = H5Dget_type(d);
+  cr_assert(H5Tequal(t, H5T_STD_I32LE) > 0, "%s is int32", name);
+  hid_t sp = H5Dget_space(d);
+  cr_assert_eq((size_t)H5Sget_simple_extent_npoints(sp), n, "%s size", name);
+  if (n) cr_assert_geq(H5Dread(d, H5T_NATIVE_INT, H5S_ALL, H5S_ALL, H5P_DEFAULT, out), 0);
+  H5Sclose(sp);
+  H5Tclose(t);
+  H5Dclose(d);
+}
+
+static int attr_int(hid_t loc, const char *name)
+{
+  int v = -999;
+  hid_t a = H5Aopen(loc, name, H5P_DEFAULT);
+  cr_assert_geq(a, 0, "attribute %s", name);
+  hid_t t = H5Aget_type(a);
+  cr_assert(H5Tequal(t, H5T_STD_I32LE) > 0, "%s is int32", name);
+  cr_assert_geq(H5Aread(a, H5T_NATIVE_INT, &v), 0);
+  H5Tclose(t);
+  H5Aclose(a);
+  return v;
+}
+
+static double attr_dbl(hid_t loc, const char *name)
+{
+  double v = -999;
+  hid_t a = H5Aopen(loc, name, H5P_DEFAULT);
+  cr_assert_geq(a, 0, "attribute %s", name);
+  cr_assert_geq(H5Aread(a, H5T_NATIVE_DOUBLE, &v), 0);
+  H5Aclose(a);
+  return v;
+}
+
+static void attr_str(hid_t loc, const char *name, char *out, size_t len)
+{
+  hid_t a = H5Aopen(loc, name, H5P_DEFAULT);
+  cr_assert_geq(a, 0, "attribute %s", name);
+  hid_t t = H5Aget_type(a);
+  size_t w = H5Tget_size(t);
+  cr_assert_lt(w, len);
+  memset(out, 0, len);
+  cr_assert_geq(H5Aread(a, t, out), 0);
+  H5Tclose(t);
+  H5Aclose(a);
+}
+
+static const hc_report_meta META = {"0.1.0-test", "-universe x -horizon 5", 2};
+
+static void make_perf(hc_perf p[2])
+{
+  for (int r = 0; r < 2; r++)
+    p[r] = (hc_perf){.rank = r, .wall_s = 10.0 + r, .fit_s = 8.0 + r, .io_s = 0.5, .peak_rss_mb = 100.0 + r,
+                     .n_tickers = 2 - r, .n_fits = 3 * (2 - r)};
+}
+
+Test(report, write_and_read_back)
+{
+  enum { H = 5, N = 3 };
+  char dir[256], outdir[512], path[HC_PATH_LEN], err[1024];
+  make_tmpdir(dir, sizeof dir);
+  snprintf(outdir, sizeof outdir, "%s/out/run1", dir); /* does not exist yet: mkdir -p */
+  snprintf(path, sizeof path, "%s/report.h5", outdir);
+  hc_result r[N];
+  make_results(r, H);
+  hc_perf perf[2];
+  make_perf(perf);
+  cr_assert_eq(hc_io_report_write(path, &META, N, r, 2, perf, err, sizeof err), 0, "%s", err);
+  cr_assert_str_eq(r[0].ticker, "AAA", "results sorted in place");
+  cr_assert_eq(count_names(outdir, ".tmp."), 0, "no temporary file left");
+
+  hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+  cr_assert_geq(f, 0);
+  char s[256];
+  cr_assert_eq(attr_int(f, "schema_version"), 1);
+  cr_assert_eq(attr_int(f, "n_ranks"), 2);
+  attr_str(f, "hpcast_version", s, sizeof s);
+  cr_assert_str_eq(s, "0.1.0-test");
+  attr_str(f, "options", s, sizeof s);
+  cr_assert_str_eq(s, "-universe x -horizon 5");
+  attr_str(f, "created_utc", s, sizeof s);
+  cr_assert_eq(strlen(s), 20, "%s", s);
+  cr_assert(s[4] == '-' && s[10] == 'T' && s[19] == 'Z', "%s", s);
+
+  /* /summary */
+  hid_t g = H5Gopen2(f, "summary", H5P_DEFAULT);
+  char str[N][64];
+  cr_assert_eq(read_str_dset(g, "ticker", N, str), 3);
+  cr_assert_str_eq(str[0], "AAA");
+  cr_assert_str_eq(str[1], "MMM");
+  cr_assert_str_eq(str[2], "ZZZ");
+  read_str_dset(g, "status", N, str);
+  cr_assert_str_eq(str[0], "ok");
+  cr_assert_str_eq(str[1], "failed");
+  cr_assert_str_eq(str[2], "rejected");
+  read_str_dset(g, "reason", N, str);
+  cr_assert_str_eq(str[0], "");
+  cr_assert_str_eq(str[1], "no model could be fitted");
+  cr_assert_str_eq(str[2], "not a CSV file with column 'adjusted_close'");
+  read_str_dset(g, "first_date", N, str);
+  cr_assert_str_eq(str[0], "2000-01-03");
+  read_str_dset(g, "last_date", N, str);
+  cr_assert_str_eq(str[0], "2021-04-21");
+  read_str_dset(g, "mean_model", N, str);
+  cr_assert_str_eq(str[0], "ARMA(1,1)");
+  cr_assert_str_eq(str[1], "none");
+  read_str_dset(g, "vol_model", N, str);
+  cr_assert_str_eq(str[0], "GARCH(1,1)-t");
+  int iv[N];
+  read_int_dset(g, "n_obs", N, iv);
+  cr_assert_eq(iv[0], 1973);
+  cr_assert_eq(iv[2], 0);
+  double dv[N];
+  read_dbl_dset(g, "quality_score", N, dv);
+  cr_assert_float_eq(dv[0], 0.97, 0.0);
+  cr_assert(isnan(dv[2]));
+  read_dbl_dset(g, "loglik", N, dv);
+  cr_assert_float_eq(dv[0], -1002.0, 0.0);
+  cr_assert(isnan(dv[1]));
+  read_dbl_dset(g, "aic", N, dv);
+  cr_assert_float_eq(dv[0], 2002.0, 0.0);
+  read_dbl_dset(g, "bic", N, dv);
+  cr_assert_float_eq(dv[0], 2012.0, 0.0);
+  read_dbl_dset(g, "mu_1", N, dv);
+  cr_assert_float_eq(dv[0], 0.05, 0.0);
+  cr_assert(isnan(dv[1]) && isnan(dv[2]));
+  read_dbl_dset(g, "sigma_1", N, dv);
+  cr_assert_float_eq(dv[0], 1.2, 0.0);
+  read_dbl_dset(g, "lo95_1", N, dv);
+  cr_assert_float_eq(dv[0], -2.0, 0.0); /* lo[h=0][level 1] */
+  read_dbl_dset(g, "hi95_1", N, dv);
+  cr_assert_float_eq(dv[0], 2.0, 0.0);
+  H5Gclose(g);
+
+  /* /forecast */
+  g = H5Gopen2(f, "forecast", H5P_DEFAULT);
+  cr_assert_eq(attr_int(g, "horizon"), H);
+  read_str_dset(g, "ticker", N, str);
+  cr_assert_str_eq(str[1], "MMM");
+  hid_t d = H5Dopen2(g, "lo", H5P_DEFAULT);
+  hid_t sp = H5Dget_space(d);
+  hsize_t dims[3];
+  cr_assert_eq(H5Sget_simple_extent_dims(sp, dims, NULL), 3);
+  cr_assert(dims[0] == N && dims[1] == H && dims[2] == 2);
+  double lv[2];
+  hid_t a = H5Aopen(d, "levels", H5P_DEFAULT);
+  cr_assert_geq(H5Aread(a, H5T_NATIVE_DOUBLE, lv), 0);
+  cr_assert_float_eq(lv[0], 0.80, 0.0);
+  cr_assert_float_eq(lv[1], 0.95, 0.0);
+  H5Aclose(a);
+  H5Sclose(sp);
+  H5Dclose(d);
+  double hi[N * H * 2], mean[N * H], sd[N * H];
+  read_dbl_dset(g, "hi", N * H * 2, hi);
+  read_dbl_dset(g, "mean", N * H, mean);
+  read_dbl_dset(g, "sd", N * H, sd);
+  cr_assert_float_eq(hi[(0 * H + 4) * 2 + 1], 6.0, 0.0); /* AAA, h = 5, level 0.95 */
+  cr_assert_float_eq(mean[4], 0.054, 1e-15);
+  cr_assert_float_eq(sd[4], 1.6, 1e-15);
+  for (int k = H; k < N * H; k++) cr_assert(isnan(mean[k]) && isnan(sd[k]), "no forecast for MMM/ZZZ");
+  H5Gclose(g);
+
+  /* /fits */
+  cr_assert(H5Lexists(f, "/fits/ZZZ", H5P_DEFAULT) > 0, "every ticker has a fits group");
+  g = H5Gopen2(f, "/fits/AAA/ARMA(1,1)+GARCH(1,1)-t", H5P_DEFAULT);
+  cr_assert_geq(g, 0);
+  double params[7], se[7];
+  read_dbl_dset(g, "params", 7, params);
+  read_dbl_dset(g, "stderr", 7, se);
+  cr_assert_float_eq(params[6], 8.0, 0.0);
+  cr_assert_float_eq(se[0], 0.01, 0.0);
+  cr_assert_float_eq(attr_dbl(g, "loglik"), -1002.0, 0.0);
+  cr_assert_float_eq(attr_dbl(g, "aic"), 2002.0, 0.0);
+  cr_assert_float_eq(attr_dbl(g, "bic"), 2012.0, 0.0);
+  cr_assert_eq(attr_int(g, "converged"), 1);
+  cr_assert_eq(attr_int(g, "tao_reason"), 3);
+  cr_assert_eq(attr_int(g, "iterations"), 47);
+  cr_assert_eq(attr_int(g, "n_obs"), 1973);
+  attr_str(g, "mean_model", s, sizeof s);
+  cr_assert_str_eq(s, "ARMA(1,1)");
+  attr_str(g, "vol_model", s, sizeof s);
+  cr_assert_str_eq(s, "GARCH(1,1)-t");
+  attr_str(g, "status", s, sizeof s);
+  cr_assert_str_eq(s, "ok");
+  a = H5Aopen(g, "param_names", H5P_DEFAULT);
+  hid_t t = H5Aget_type(a);
+  size_t w = H5Tget_size(t);
+  cr_assert_eq(w, 2, "width of the longest parameter name");
+  char names[7 * 2];
+  cr_assert_geq(H5Aread(a, t, names), 0);
+  cr_assert_eq(memcmp(names, "mup1p2p3p4p5p6", 14), 0);
+  H5Tclose(t);
+  H5Aclose(a);
+  H5Gclose(g);
+
+  /* the soft link resolves to the selected fit */
+  H5L_info_t li;
+  cr_assert_geq(H5Lget_info(f, "/fits/AAA/selected", &li, H5P_DEFAULT), 0);
+  cr_assert_eq(li.type, H5L_TYPE_SOFT);
+  char target[128];
+  cr_assert_geq(H5Lget_val(f, "/fits/AAA/selected", target, sizeof target, H5P_DEFAULT), 0);
+  cr_assert_str_eq(target, "/fits/AAA/ARMA(1,1)+GARCH(1,1)-t");
+  g = H5Gopen2(f, "/fits/AAA/selected", H5P_DEFAULT);
+  cr_assert_eq(attr_int(g, "iterations"), 47);
+  H5Gclose(g);
+  cr_assert_eq(H5Lexists(f, "/fits/MMM/selected", H5P_DEFAULT), 0, "no link without a selected fit");
+
+  /* a failed fit with no parameters */
+  g = H5Gopen2(f, "/fits/MMM/ARMA(0,0)+EGARCH(1,1)-normal", H5P_DEFAULT);
+  cr_assert_geq(g, 0);
+  attr_str(g, "status", s, sizeof s);
+  cr_assert_str_eq(s, "failed");
+  attr_str(g, "reason", s, sizeof s);
+  cr_assert_str_eq(s, "non-stationary start");
+  cr_assert(isnan(attr_dbl(g, "loglik")));
+  read_dbl_dset(g, "params", 0, params);
+  H5Gclose(g);
+
+  /* /perf */
+  g = H5Gopen2(f, "perf", H5P_DEFAULT);
+  int pi[2];
+  double pd[2];
+  read_int_dset(g, "rank", 2, pi);
+  cr_assert(pi[0] == 0 && pi[1] == 1);
+  read_int_dset(g, "n_fits", 2, pi);
+  cr_assert(pi[0] == 6 && pi[1] == 3);
+  read_int_dset(g, "n_tickers", 2, pi);
+  cr_assert(pi[0] == 2 && pi[1] == 1);
+  read_dbl_dset(g, "wall_s", 2, pd);
+  cr_assert_float_eq(pd[1], 11.0, 0.0);
+  read_dbl_dset(g, "fit_s", 2, pd);
+  cr_assert_float_eq(pd[0], 8.0, 0.0);
+  read_dbl_dset(g, "io_s", 2, pd);
+  cr_assert_float_eq(pd[0], 0.5, 0.0);
+  read_dbl_dset(g, "peak_rss_mb", 2, pd);
+  cr_assert_float_eq(pd[1], 101.0, 0.0);
+  H5Gclose(g);
+  cr_assert_eq(H5Fget_obj_count(f, H5F_OBJ_ALL), 1, "test closed everything");
+  H5Fclose(f);
+
+  for (int i = 0; i < N; i++) hc_result_free(&r[i]);
+  rm_tree(dir);
+}
+
+Test(report, failure_keeps_previous_report_and_removes_temp)
+{
+  char dir[256], path[HC_PATH_LEN], err[1024];
+  make_tmpdir(dir, sizeof dir);
+  snprintf(path, sizeof path, "%s/report.h5", dir);
+  hc_result r[3];
+  make_results(r, 2);
+  cr_assert_eq(hc_io_report_write(path, &META, 1, r, 0, NULL, err, sizeof err), 0, "%s", err);
+  struct stat before;
+  cr_assert_eq(stat(path, &before), 0);
+
+  /* duplicate ticker: /fits/<ticker> cannot be created twice */
+  hc_strlcpy(r[2].ticker, r[1].ticker, HC_NAME_LEN);
+  cr_assert_neq(hc_io_report_write(path, &META, 3, r, 0, NULL, err, sizeof err), 0);
+  cr_assert_not_null(strstr(err, path), "%s", err);
+  cr_assert_eq(count_names(dir, ".tmp."), 0, "temporary file removed");
+  struct stat after;
+  cr_assert_eq(stat(path, &after), 0);
+  cr_assert_eq(after.st_ino, before.st_ino, "previous report untouched");
+
+  /* parent is a regular file: cannot create the directory */
+  char bad[HC_PATH_LEN];
+  snprintf(bad, sizeof bad, "%s/report.h5/x.h5", dir);
+  cr_assert_neq(hc_io_report_write(bad, &META, 1, r, 0, NULL, err, sizeof err), 0);
+  cr_assert_not_null(strstr(err, bad), "%s", err);
+
+  /* selected index out of range (fresh records: the failed call sorted r in place) */
+  for (int i = 0; i < 3; i++) hc_result_free(&r[i]);
+  make_results(r, 2);
+  r[2].selected = 5;
+  cr_assert_neq(hc_io_report_write(path, &META, 3, r, 0, NULL, err, sizeof err), 0);
+  cr_assert_not_null(strstr(err, "selected"), "%s", err);
+  cr_assert_eq(count_names(dir, ".tmp."), 0);
+
+  for (int i = 0; i < 3; i++) hc_result_free(&r[i]);
+  rm_tree(dir);
+}
+
+Test(report, empty_report)
+{
+  char dir[256], path[HC_PATH_LEN], err[1024];
+  make_tmpdir(dir, sizeof dir);
+  snprintf(path, sizeof path, "%s/empty.h5", dir);
+  cr_assert_eq(hc_io_report_write(path, &META, 0, NULL, 0, NULL, err, sizeof err), 0, "%s", err);
+  hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+  cr_assert_geq(f, 0);
+  hid_t g = H5Gopen2(f, "forecast", H5P_DEFAULT);
+  cr_assert_eq(attr_int(g, "horizon"), 0);
+  hid_t d = H5Dopen2(g, "hi", H5P_DEFAULT);
+  hid_t sp = H5Dget_space(d);
+  hsize_t dims[3];
+  cr_assert_eq(H5Sget_simple_extent_dims(sp, dims, NULL), 3);
+  cr_assert(dims[0] == 0 && dims[1] == 0 && dims[2] == 2);
+  H5Sclose(sp);
+  H5Dclose(d);
+  H5Gclose(g);
+  char str[1][64];
+  g = H5Gopen2(f, "summary", H5P_DEFAULT);
+  cr_assert_eq(read_str_dset(g, "ticker", 0, str), 1);
+  H5Gclose(g);
+  H5Fclose(f);
+  rm_tree(dir);
+}
