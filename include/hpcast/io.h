@@ -36,8 +36,8 @@ void hc_io_universe_free(hc_universe *u);
  * Read one CSV series. The file must have a header line; the first column is the
  * observation label (kept as given, surrounding double quotes removed; labels_are_dates
  * is set if every label is an ISO date YYYY-MM-DD), `column` selects the value column
- * (NaN where a cell is empty or not a number), and a column named `volume`, if any,
- * fills s->volume. Line endings LF or CRLF; fields may be double-quoted.
+ * (NaN where a cell is empty or not a number), and columns named `volume`, `high`, `low`
+ * and `close`, if any, fill s->volume, s->high, s->low and s->close (else they stay NULL). Line endings LF or CRLF; fields may be double-quoted.
  * @return 0 on success; 1 if the file is not usable, with the reason in reason[len]
  *         (e.g. "not a CSV file: first line is '{\"Error Message\": ...'",
  *         "no column 'adjusted_close' in header", "empty file", "no data rows");

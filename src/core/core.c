@@ -39,6 +39,7 @@ int hc_series_alloc(hc_series *s, int n, int with_volume)
   s->label  = calloc(m, sizeof *s->label);
   s->value  = calloc(m, sizeof *s->value);
   s->volume = with_volume ? calloc(m, sizeof *s->volume) : NULL;
+  s->high = s->low = s->close = NULL;
   if (!s->label || !s->value || (with_volume && !s->volume)) {
     hc_series_free(s);
     return ENOMEM;
@@ -51,6 +52,9 @@ void hc_series_free(hc_series *s)
   free(s->label);
   free(s->value);
   free(s->volume);
+  free(s->high);
+  free(s->low);
+  free(s->close);
   memset(s, 0, sizeof *s);
 }
 
@@ -61,6 +65,7 @@ int hc_result_init(hc_result *r, const char *ticker, int horizon)
   r->status        = HC_STATUS_OK;
   r->quality_score = NAN;
   r->loglik = r->aic = r->bic = NAN;
+  r->lb_p = r->ml_p = r->jb_p = NAN;
   r->selected      = -1;
   r->horizon       = horizon > 0 ? horizon : 0;
   hc_strlcpy(r->mean_model, "none", sizeof r->mean_model);

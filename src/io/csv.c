@@ -21,18 +21,22 @@
 #define FIRST_LINE_EXCERPT 40
 
 /** Rows read so far, in growable arrays (copied into the hc_series at the end). */
+/** Optional columns read when the header has them (hc_series volume, high, low, close). */
+#define N_AUX 4
+static const char *aux_names[N_AUX] = {"volume", "high", "low", "close"};
+
 typedef struct {
   int     n, cap;
   char  (*label)[HC_LABEL_LEN];
   double *value;
-  double *volume; /* NULL when the file has no volume column */
+  double *aux[N_AUX]; /* NULL when the file has no such column */
 } rows;
 
 static void rows_free(rows *r)
 {
   free(r->label);
   free(r->value);
-  free(r->volume);
+  for (int k = 0; k < N_AUX; k++) free(r->aux[k]);
 }
 
 /** Make room for one more row. @return 0 or -1 on allocation failure. */
@@ -46,10 +50,11 @@ static int rows_grow(rows *r)
   void *v = realloc(r->value, (size_t)cap * sizeof *r->value);
   if (!v) return -1;
   r->value = v;
-  if (r->volume) {
-    void *w = realloc(r->volume, (size_t)cap * sizeof *r->volume);
+  for (int k = 0; k < N_AUX; k++) {
+    if (!r->aux[k]) continue;
+    void *w = realloc(r->aux[k], (size_t)cap * sizeof *r->aux[k]);
     if (!w) return -1;
-    r->volume = w;
+    r->aux[k] = w;
   }
   r->cap = cap;
   return 0;
@@ -155,32 +160,37 @@ static void excerpt(char *dst, size_t dstlen, const char *line)
   hc_strlcpy(dst, buf, dstlen);
 }
 
-/** Locate `column` and `volume` in the header line (modified in place). */
-static void find_columns(char *header, const char *column, int *icol, int *ivol)
+/** Locate `column` and the optional columns in the header line (modified in place). */
+static void find_columns(char *header, const char *column, int *icol, int *iaux)
 {
   char *cur = header;
-  *icol = *ivol = -1;
+  *icol = -1;
+  for (int k = 0; k < N_AUX; k++) iaux[k] = -1;
   for (int i = 0; cur; i++) {
     const char *f = next_field(&cur);
     if (*icol < 0 && strcmp(f, column) == 0) *icol = i;
-    if (*ivol < 0 && strcmp(f, "volume") == 0) *ivol = i;
+    for (int k = 0; k < N_AUX; k++)
+      if (iaux[k] < 0 && strcmp(f, aux_names[k]) == 0) iaux[k] = i;
   }
 }
 
 /** Parse one data line (modified in place) into row r->n. */
-static void parse_row(rows *r, char *line, int icol, int ivol)
+static void parse_row(rows *r, char *line, int icol, const int *iaux)
 {
-  int last = icol > ivol ? icol : ivol;
+  int last = icol;
+  for (int k = 0; k < N_AUX; k++) last = iaux[k] > last ? iaux[k] : last;
   char *cur = line;
-  double value = NAN, volume = NAN;
+  double value = NAN, aux[N_AUX] = {NAN, NAN, NAN, NAN};
   for (int i = 0; i <= last && cur; i++) {
     const char *f = next_field(&cur);
     if (i == 0) hc_strlcpy(r->label[r->n], f, HC_LABEL_LEN);
     if (i == icol) value = parse_number(f);
-    if (i == ivol) volume = parse_number(f);
+    for (int k = 0; k < N_AUX; k++)
+      if (i == iaux[k]) aux[k] = parse_number(f);
   }
   r->value[r->n] = value;
-  if (r->volume) r->volume[r->n] = volume;
+  for (int k = 0; k < N_AUX; k++)
+    if (r->aux[k]) r->aux[k][r->n] = aux[k];
   r->n++;
 }
 
@@ -188,7 +198,7 @@ static void parse_row(rows *r, char *line, int icol, int ivol)
  * Read the data rows after the header.
  * @return 0, 1 with reason set (read error, too many rows), or -1 on allocation failure.
  */
-static int read_rows(FILE *f, rows *r, int icol, int ivol, char *reason, size_t len)
+static int read_rows(FILE *f, rows *r, int icol, const int *iaux, char *reason, size_t len)
 {
   char *line = NULL;
   size_t cap = 0;
@@ -206,7 +216,7 @@ static int read_rows(FILE *f, rows *r, int icol, int ivol, char *reason, size_t 
       rc = -1;
       break;
     }
-    parse_row(r, line, icol, ivol);
+    parse_row(r, line, icol, iaux);
   }
   if (rc == 0 && ferror(f)) {
     snprintf(reason, len, "read error: %s", strerror(errno));
@@ -219,10 +229,15 @@ static int read_rows(FILE *f, rows *r, int icol, int ivol, char *reason, size_t 
 /** Move the rows into a freshly allocated series. @return 0 or -1 on allocation failure. */
 static int rows_to_series(const rows *r, hc_series *s)
 {
-  if (hc_series_alloc(s, r->n, r->volume != NULL)) return -1;
+  if (hc_series_alloc(s, r->n, r->aux[0] != NULL)) return -1;
   memcpy(s->label, r->label, (size_t)r->n * sizeof *r->label);
   memcpy(s->value, r->value, (size_t)r->n * sizeof *r->value);
-  if (r->volume) memcpy(s->volume, r->volume, (size_t)r->n * sizeof *r->volume);
+  double **dst[N_AUX] = {&s->volume, &s->high, &s->low, &s->close};
+  for (int k = 0; k < N_AUX; k++) {
+    if (!r->aux[k]) continue;
+    if (k > 0 && !(*dst[k] = malloc((size_t)(r->n > 0 ? r->n : 1) * sizeof **dst[k]))) return -1;
+    memcpy(*dst[k], r->aux[k], (size_t)r->n * sizeof *r->aux[k]);
+  }
   s->labels_are_dates = 1;
   for (int i = 0; i < r->n && s->labels_are_dates; i++) s->labels_are_dates = is_iso_date(s->label[i]);
   return 0;
@@ -284,16 +299,16 @@ int hc_io_read_csv(const char *path, const char *ticker, const char *column, hc_
     if (strncmp(h, "\xEF\xBB\xBF", 3) == 0) h += 3;
     char first[FIRST_LINE_EXCERPT + 4];
     excerpt(first, sizeof first, h);
-    int icol, ivol;
-    find_columns(h, column, &icol, &ivol);
+    int icol, iaux[N_AUX];
+    find_columns(h, column, &icol, iaux);
     if (icol < 0) {
       snprintf(reason, len, "not a CSV file with column '%s' (first line: '%s')", column, first);
       rc = 1;
-    } else if (ivol >= 0 && !(r.volume = malloc(sizeof *r.volume))) {
-      rc = -1; /* a non-NULL volume array marks "has volume"; rows_grow resizes it */
-    } else {
-      rc = read_rows(f, &r, icol, ivol, reason, len);
     }
+    /* a non-NULL array marks "has this column"; rows_grow resizes it */
+    for (int k = 0; k < N_AUX && rc == 0; k++)
+      if (iaux[k] >= 0 && !(r.aux[k] = malloc(sizeof *r.aux[k]))) rc = -1;
+    if (rc == 0) rc = read_rows(f, &r, icol, iaux, reason, len);
   }
   if (rc == 0 && r.n == 0) {
     snprintf(reason, len, "no data rows");
