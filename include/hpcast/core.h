@@ -15,7 +15,7 @@
 #define HC_LABEL_LEN  32  /**< observation label (ISO date or free text) */
 #define HC_REASON_LEN 160 /**< human-readable reason of a rejection/failure */
 #define HC_MODEL_LEN  48  /**< model name, e.g. "ARMA(1,1)+GARCH(1,1)-t" */
-#define HC_PNAME_LEN  16  /**< parameter name, e.g. "alpha1" */
+#define HC_PNAME_LEN  32  /**< parameter name, e.g. "alpha1", "beta_rsi14" */
 #define HC_MAX_PARAMS 32  /**< largest parameter vector of any model */
 #define HC_N_LEVELS   2   /**< interval levels reported: 0.80 and 0.95 */
 
@@ -44,10 +44,13 @@ typedef struct {
   char  (*label)[HC_LABEL_LEN];       /**< [n] observation labels */
   double *value;                      /**< [n] selected column */
   double *volume;                     /**< [n] volume, or NULL */
+  double *high, *low, *close;         /**< [n] OHLC columns when the file has them, else NULL
+                                           (for technical indicators; see io.h) */
   int     labels_are_dates;           /**< 1 if every label parsed as YYYY-MM-DD */
 } hc_series;
 
-/** Allocate the arrays of a series of n rows (volume only if with_volume). @return 0 or ENOMEM. */
+/** Allocate the arrays of a series of n rows (volume only if with_volume; high, low, close
+ * are set to NULL: the CSV reader allocates them when the file has them). @return 0 or ENOMEM. */
 int  hc_series_alloc(hc_series *s, int n, int with_volume);
 /** Free the arrays of a series and zero it. Safe on a zeroed series. */
 void hc_series_free(hc_series *s);
@@ -60,7 +63,11 @@ typedef struct {
   int    n_params;
   char   param_names[HC_MAX_PARAMS][HC_PNAME_LEN];
   double params[HC_MAX_PARAMS];               /**< natural parameters (units of the series) */
-  double stderr_[HC_MAX_PARAMS];              /**< Hessian standard errors; NaN if unavailable */
+  double stderr_[HC_MAX_PARAMS];              /**< standard errors of type stderr_type; NaN if unavailable */
+  char   stderr_type[16];                     /**< "hessian", "opg" or "robust" */
+  double persistence;                         /**< volatility persistence; NaN for homoskedastic models */
+  double half_life;                           /**< log(0.5)/log(persistence), observations; NaN if undefined */
+  double uncond_var;                          /**< unconditional innovation variance; NaN if undefined */
   double loglik, aic, bic;
   int    n_obs_used;                          /**< observations in the likelihood */
   int    converged;                           /**< 1 if the optimiser met its tolerance */
@@ -85,6 +92,10 @@ typedef struct {
   double    quality_score;            /**< in [0,1], see docs/report-schema.md */
   char      mean_model[HC_MODEL_LEN], vol_model[HC_MODEL_LEN];
   double    loglik, aic, bic;         /**< of the selected model; NaN if none */
+  int       lb_lags;                  /**< lags m of the residual tests below (0 if not run) */
+  double    lb_p;                     /**< Ljung-Box p-value of the standardized residuals */
+  double    ml_p;                     /**< McLeod-Li p-value (squared residuals: ARCH effects left) */
+  double    jb_p;                     /**< Jarque-Bera p-value of the standardized residuals */
   int       selected;                 /**< index into fits[] of the selected model, -1 if none */
   int       horizon;
   double   *mean, *sd, *lo, *hi;

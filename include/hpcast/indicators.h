@@ -166,4 +166,27 @@ void hc_indicator_volz(int n, const double *volume, int w, double *out);
  */
 void hc_indicator_dow(int n, const char (*label)[HC_LABEL_LEN], double *dow);
 
+
+/**
+ * Regressors of a modelled series from the technical indicators of its bars, aligned so
+ * that nothing after a forecast origin is used. Observation j of y (j = 0..ny-1) ends at bar
+ * j + shift (shift = 1 for returns, 0 for levels); its regressors are the indicators of bar
+ * j + shift - 1, known one bar earlier. Row ny (the first forecast step) holds the
+ * indicators of the last bar; later steps carry it forward (hc_model_set_exog). Leading
+ * rows without indicators (warm-up, hc_indicators_warmup) are dropped: y is to be used from
+ * row *j0 on, and X row i holds observation j0 + i. A regressor missing after the warm-up
+ * (volume z-score on a zero-volume day) takes its neutral value 0. High and low are put on
+ * the basis of s->value (e.g. the adjusted close) by the factor value/close.
+ * @param ids, n_ids  indicators (hc_indicator_parse)
+ * @param s           the loaded bars (needs high, low, close for ATR; volume for volz; ISO dates for dow)
+ * @param ny, shift   length of the modelled series and bar offset of its observations
+ * @param X           receives a malloc'd column-major [ldx x k] matrix, k = hc_indicators_ncols
+ * @param ldx         receives ny - j0 + 1
+ * @param names       [k] receives the column names
+ * @return 0; 1 with reason set if the bars lack a needed column or too few rows remain;
+ *         -1 on allocation failure. Not collective.
+ */
+int hc_exog_build(const hc_indicator *ids, int n_ids, const hc_series *s, int ny, int shift, double **X, int *ldx,
+                  int *j0, char (*names)[HC_IND_NAME_LEN], char *reason, size_t len);
+
 #endif

@@ -63,4 +63,41 @@ typedef struct {
 int  hc_io_report_write(const char *path, const hc_report_meta *meta, int n, hc_result *results,
                         int n_perf, const hc_perf *perf, char *err, size_t errlen);
 
+/**
+ * Read the fitted models of one ticker from a report written by hc_io_report_write
+ * (/fits/<ticker>/<name>: name, param_names, params; other fields zero). A ticker that is
+ * not in the report gives *n_fits = 0 and success (a new ticker has nothing to warm-start).
+ * @param fits  receives a malloc'd array of *n_fits records (free() it), or NULL
+ * @return 0, or non-zero with err set if the file cannot be opened or read.
+ * Not collective; several processes may read the same report concurrently.
+ */
+int  hc_io_report_read_fits(const char *path, const char *ticker, int *n_fits, hc_fit_record **fits, char *err,
+                            size_t errlen);
+
+/* ---- M4 wide format (wide.c) ---- */
+
+/** One series of a wide file: its id (first field of the row) and its n values. */
+typedef struct {
+  char    id[HC_NAME_LEN]; /**< e.g. "W1" */
+  int     n;               /**< number of values (trailing empty cells are not counted) */
+  double *value;           /**< [n] */
+} hc_wide_series;
+
+/**
+ * Read a file in the wide format of the M4 competition (Makridakis et al. 2020; files
+ * Dataset/Train/Weekly-train.csv etc. of the repository Mcompetitions/M4-methods): a header
+ * row whose first field is V1 ("V1","V2",...), then one row per series, the series id then
+ * its values, rows ragged (trailing empty cells are padding). Fields may be double-quoted
+ * ("" inside quotes is one quote; a field cannot span lines); LF or CRLF line ends; a UTF-8
+ * byte order mark and blank lines are ignored.
+ * Malformed input is an error, never a crash or a silent NaN: an empty or over-long id, an
+ * empty cell followed by a value, a cell that is not a finite number, an unterminated quote.
+ * @param[out] series   array of *n_series series in file order (free with hc_io_wide_free)
+ * @return 0 on success; 1 if the file is not usable, with the file, line and field in err;
+ *         -1 on allocation failure. On error *series is NULL and *n_series 0. Not collective.
+ */
+int  hc_io_read_wide(const char *path, hc_wide_series **series, int *n_series, char *err, size_t errlen);
+/** Free the array returned by hc_io_read_wide (safe on NULL). */
+void hc_io_wide_free(hc_wide_series *series, int n_series);
+
 #endif

@@ -7,10 +7,11 @@
 
 #include <petscsys.h>
 #include "hpcast/data.h"
+#include "hpcast/indicators.h"
 #include "hpcast/io.h"
 #include "hpcast/models.h"
 
-#define HC_MAX_ORDERS 121
+#define HC_MAX_ORDERS 1024
 #define HC_MAX_VOL    8
 
 /** Every option of a run, validated. */
@@ -19,11 +20,19 @@ typedef struct {
   char            column[HC_NAME_LEN];
   char            mean_models[256], vol_models[256];
   hc_gate_options gate;
-  int             n_mean, mean_pq[2 * HC_MAX_ORDERS];
+  int             n_mean;
+  hc_spec         mean[HC_MAX_ORDERS];
+  int             seasonal_period;  /**< -seasonal_period: > 1, or 0 for auto (periodogram) */
+  hc_ic           ic;
+  hc_search       search;
   int             n_vol;
   hc_spec         vol[HC_MAX_VOL];
   int             horizon;
   hc_fit_options  fit;
+  char            exog[128];             /**< -exog list, "" for none */
+  char            warm_start[HC_PATH_LEN]; /**< -warm_start: a previous report, "" for none */
+  int             n_ind;
+  hc_indicator    ind[HC_IND_COUNT];
 } hc_app_options;
 
 /**
@@ -39,5 +48,22 @@ PetscErrorCode hc_app_options_load(hc_app_options *o);
  * writes the report and prints a summary. Collective on PETSC_COMM_WORLD.
  */
 PetscErrorCode hc_app_run(const hc_app_options *o);
+
+/** Per-rank state of the per-ticker pipeline (pipeline.c): options, FFTW plan cache, timers. */
+typedef struct hc_pipeline hc_pipeline;
+
+/** Create the pipeline of one rank (an FFTW plan cache, the log events of load and fit). Not collective. */
+PetscErrorCode hc_pipeline_create(const hc_app_options *o, PetscLogEvent ev_load, PetscLogEvent ev_fit, hc_pipeline **pl);
+PetscErrorCode hc_pipeline_destroy(hc_pipeline **pl);
+/**
+ * Process one ticker into r (initialised here): read the CSV, quality gate, transform,
+ * technical-indicator regressors (-exog, lagged one bar), seasonal period (-seasonal_period
+ * or detection), order search, selection, forecasts and residual diagnostics. Every outcome
+ * of the ticker (ok, rejected, failed) is a status in r; only fatal errors are returned.
+ * Not collective.
+ */
+PetscErrorCode hc_pipeline_run(hc_pipeline *pl, const char *path, const char *ticker, hc_result *r);
+/** Seconds spent reading input and fitting so far. */
+void hc_pipeline_times(const hc_pipeline *pl, double *io_s, double *fit_s);
 
 #endif

@@ -10,51 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Load, gate and fit one ticker into r. Only fatal errors propagate; every outcome of the
- * ticker itself (rejected, failed, ok) is recorded in r. */
-static PetscErrorCode process_ticker(const hc_app_options *o, const char *path, const char *ticker, hc_result *r,
-                                     double *io_s, double *fit_s, PetscLogEvent ev_load, PetscLogEvent ev_fit)
-{
-  hc_series s = {0};
-  char      reason[HC_REASON_LEN];
-  double   *y = NULL, t0 = hc_time_wall();
-
-  PetscFunctionBeginUser;
-  PetscCheck(!hc_result_init(r, ticker, o->horizon), PETSC_COMM_SELF, PETSC_ERR_MEM, "out of memory for %s", ticker);
-  PetscCall(PetscLogEventBegin(ev_load, 0, 0, 0, 0));
-  int rc = hc_io_read_csv(path, ticker, o->column, &s, reason, sizeof reason);
-  PetscCall(PetscLogEventEnd(ev_load, 0, 0, 0, 0));
-  *io_s += hc_time_wall() - t0;
-  PetscCheck(rc >= 0, PETSC_COMM_SELF, PETSC_ERR_MEM, "out of memory reading %s", path);
-  if (rc > 0) {
-    hc_result_set_status(r, HC_STATUS_REJECTED, "%s", reason);
-    r->quality_score = 0.0;
-    PetscFunctionReturn(0);
-  }
-  const int shift = o->gate.transform == HC_TRANSFORM_LOGRET100 ? 1 : 0;
-  r->n_obs        = s.n > shift ? s.n - shift : 0;
-  if (s.n > shift) {
-    hc_strlcpy(r->first_date, s.label[shift], sizeof r->first_date);
-    hc_strlcpy(r->last_date, s.label[s.n - 1], sizeof r->last_date);
-  }
-  if (hc_data_gate(&s, &o->gate, &r->quality_score, reason, sizeof reason)) {
-    hc_result_set_status(r, HC_STATUS_REJECTED, "%s", reason);
-  } else {
-    PetscCall(PetscMalloc1(s.n, &y));
-    int                     ny  = hc_data_transform(&s, o->gate.transform, y);
-    const hc_select_options sel = {.n_mean = o->n_mean, .mean_pq = o->mean_pq, .n_vol = o->n_vol, .vol = o->vol,
-                                   .horizon = o->horizon, .fit = o->fit};
-    double                  t1  = hc_time_wall();
-    PetscCall(PetscLogEventBegin(ev_fit, 0, 0, 0, 0));
-    PetscCall(hc_select_and_forecast(y, ny, &sel, r));
-    PetscCall(PetscLogEventEnd(ev_fit, 0, 0, 0, 0));
-    *fit_s += hc_time_wall() - t1;
-    PetscCall(PetscFree(y));
-  }
-  hc_series_free(&s);
-  PetscFunctionReturn(0);
-}
-
 /* Rank 0: one short summary of the run. */
 static PetscErrorCode print_summary(const hc_app_options *o, int n, const hc_result *res, double wall, int n_ranks)
 {
@@ -94,7 +49,8 @@ PetscErrorCode hc_app_run(const hc_app_options *o)
   PetscLogEvent ev_load, ev_fit, ev_gather, ev_write;
   hc_universe   u;
   char          err[HC_PATH_LEN + 256];
-  double        t_start = hc_time_wall(), io_s = 0.0, fit_s = 0.0;
+  double        t_start = hc_time_wall(), io_s, fit_s;
+  hc_pipeline  *pl;
   int          *owner, n_local = 0, n_fits = 0;
   double       *cost;
   hc_result    *local;
@@ -119,12 +75,15 @@ PetscErrorCode hc_app_run(const hc_app_options *o)
   PetscCheck(!hc_parallel_partition(u.n, cost, size, owner), PETSC_COMM_SELF, PETSC_ERR_MEM, "out of memory");
   for (int i = 0; i < u.n; i++) n_local += owner[i] == rank;
   PetscCall(PetscCalloc1(n_local > 0 ? n_local : 1, &local));
+  PetscCall(hc_pipeline_create(o, ev_load, ev_fit, &pl));
   for (int i = 0, k = 0; i < u.n; i++) {
     if (owner[i] != rank) continue;
-    PetscCall(process_ticker(o, u.path[i], u.ticker[i], &local[k], &io_s, &fit_s, ev_load, ev_fit));
+    PetscCall(hc_pipeline_run(pl, u.path[i], u.ticker[i], &local[k]));
     n_fits += local[k].n_fits;
     k++;
   }
+  hc_pipeline_times(pl, &io_s, &fit_s);
+  PetscCall(hc_pipeline_destroy(&pl));
 
   int        n_all = 0;
   hc_result *all   = NULL;

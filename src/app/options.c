@@ -4,12 +4,15 @@
  */
 #include "app.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 PetscErrorCode hc_app_options_load(hc_app_options *o)
 {
   PetscBool set_dir = PETSC_FALSE, set_file = PETSC_FALSE, flg;
-  char      transform[32] = "logret100", err[512];
+  char      transform[32] = "logret100", stderr_type[32] = "hessian", err[1024], season[32] = "auto";
+  char      ic[16] = "aic", search[16] = "grid";
+  PetscBool vt = PETSC_FALSE;
 
   PetscFunctionBeginUser;
   PetscCall(PetscMemzero(o, sizeof *o));
@@ -28,7 +31,14 @@ PetscErrorCode hc_app_options_load(hc_app_options *o)
   PetscCall(PetscOptionsString("-transform", "Series transform: logret100 (100 x log return) or none", NULL, transform, transform, sizeof transform, NULL));
   PetscCall(PetscOptionsString("-report", "Path of the HDF5 report", NULL, o->report, o->report, sizeof o->report, NULL));
   PetscCall(PetscOptionsString("-mean_models", "ARMA orders of the grid, e.g. arma(0..2,0..2)", NULL, o->mean_models, o->mean_models, sizeof o->mean_models, NULL));
+  PetscCall(PetscOptionsString("-seasonal_period", "Period s of sarima(...)(...)s specs: an integer >= 2 or auto (periodogram)", NULL, season, season, sizeof season, NULL));
+  PetscCall(PetscOptionsString("-ic", "Information criterion of the order search and selection: aic, aicc or bic", NULL, ic, ic, sizeof ic, NULL));
+  PetscCall(PetscOptionsString("-order_search", "Order search: grid (every spec) or stepwise (Hyndman-Khandakar 2008)", NULL, search, search, sizeof search, NULL));
+  PetscCall(PetscOptionsString("-exog", "Technical indicators as regressors of the mean, lagged one bar: none or a list of atr, rsi, stochrsi, volz, dow", NULL, o->exog, o->exog, sizeof o->exog, NULL));
+  PetscCall(PetscOptionsString("-warm_start", "A previous report whose fits are extra starting values (daily refits)", NULL, o->warm_start, o->warm_start, sizeof o->warm_start, NULL));
   PetscCall(PetscOptionsString("-vol_models", "Volatility models: none, garch(1,1):normal, garch(1,1):t", NULL, o->vol_models, o->vol_models, sizeof o->vol_models, NULL));
+  PetscCall(PetscOptionsString("-stderr", "Standard errors: hessian, opg or robust (Bollerslev-Wooldridge)", NULL, stderr_type, stderr_type, sizeof stderr_type, NULL));
+  PetscCall(PetscOptionsBool("-variance_targeting", "Volatility models: omega implied by the sample variance", NULL, vt, &vt, NULL));
   PetscCall(PetscOptionsInt("-horizon", "Forecast horizon H (observations)", NULL, o->horizon, &o->horizon, NULL));
   PetscCall(PetscOptionsInt("-min_obs", "Fewest modelled observations a ticker needs", NULL, o->gate.min_obs, &o->gate.min_obs, NULL));
   PetscCall(PetscOptionsInt("-fit_max_it", "TAO iteration cap per start", NULL, o->fit.max_it, &o->fit.max_it, NULL));
@@ -52,9 +62,31 @@ PetscErrorCode hc_app_options_load(hc_app_options *o)
   PetscCheck(o->fit.n_random >= 0 && o->fit.n_random <= 8, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT,
              "-fit_random_starts %d: allowed values are integers 0..8", (int)o->fit.n_random);
   PetscCheck(o->fit.gatol > 0, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-fit_gatol %g: allowed values are reals > 0", (double)o->fit.gatol);
-  o->n_mean = hc_spec_parse_mean(o->mean_models, HC_MAX_ORDERS, o->mean_pq, err, sizeof err);
+  o->n_mean = hc_spec_parse_mean(o->mean_models, HC_MAX_ORDERS, o->mean, err, sizeof err);
   PetscCheck(o->n_mean > 0, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-mean_models: %s", err);
+  if (!strcmp(season, "auto")) o->seasonal_period = 0;
+  else {
+    char *end;
+    long  v = strtol(season, &end, 10);
+    PetscCheck(*season && !*end && v >= 2 && v <= 400, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT,
+               "-seasonal_period %s: allowed values are auto or an integer 2..400", season);
+    o->seasonal_period = (int)v;
+  }
+  PetscCheck(!hc_indicator_parse(o->exog, o->ind, &o->n_ind, err, sizeof err), PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-exog: %s", err);
+  if (o->warm_start[0]) { /* a ticker name that cannot exist: only checks that the report can be read */
+    int            nw;
+    hc_fit_record *w;
+    PetscCheck(!hc_io_report_read_fits(o->warm_start, "\x01", &nw, &w, err, sizeof err), PETSC_COMM_WORLD, PETSC_ERR_FILE_OPEN,
+               "-warm_start %s: %s (give an HDF5 report written by hpcast)", o->warm_start, err);
+    free(w);
+  }
+  PetscCheck(!hc_ic_parse(ic, &o->ic), PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-ic %s: allowed values are aic, aicc, bic", ic);
+  PetscCheck(!hc_search_parse(search, &o->search), PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT,
+             "-order_search %s: allowed values are grid, stepwise", search);
   o->n_vol = hc_spec_parse_vol(o->vol_models, HC_MAX_VOL, o->vol, err, sizeof err);
   PetscCheck(o->n_vol > 0, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-vol_models: %s", err);
+  for (int v = 0; v < o->n_vol; v++) o->vol[v].variance_targeting = vt;
+  PetscCheck(!hc_stderr_parse(stderr_type, &o->fit.stderr_type), PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT,
+             "-stderr %s: allowed values are hessian, opg, robust", stderr_type);
   PetscFunctionReturn(0);
 }

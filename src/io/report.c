@@ -200,6 +200,9 @@ static int write_summary(wctx *c, hid_t file, int n, const hc_result *r)
     {"loglik", offsetof(hc_result, loglik)},
     {"aic", offsetof(hc_result, aic)},
     {"bic", offsetof(hc_result, bic)},
+    {"ljung_box_p", offsetof(hc_result, lb_p)},
+    {"mcleod_li_p", offsetof(hc_result, ml_p)},
+    {"jarque_bera_p", offsetof(hc_result, jb_p)},
   };
   for (size_t k = 0; !c->failed && k < sizeof strs / sizeof strs[0]; k++)
     write_strings(c, g, strs[k].name, 0, N, N ? b + strs[k].off : NULL, S, strs[k].cap);
@@ -288,6 +291,10 @@ static int write_fit(wctx *c, hid_t tg, const char *ticker, const hc_fit_record 
   if (!c->failed) write_int(c, g, "n_obs", 1, 0, NULL, &f->n_obs_used);
   if (!c->failed) write_str_attr(c, g, "mean_model", f->mean_model);
   if (!c->failed) write_str_attr(c, g, "vol_model", f->vol_model);
+  if (!c->failed) write_str_attr(c, g, "stderr_type", f->stderr_type);
+  if (!c->failed) write_double(c, g, "persistence", 1, 0, NULL, &f->persistence);
+  if (!c->failed) write_double(c, g, "half_life", 1, 0, NULL, &f->half_life);
+  if (!c->failed) write_double(c, g, "uncond_var", 1, 0, NULL, &f->uncond_var);
   if (!c->failed) write_str_attr(c, g, "status", hc_status_name((hc_status)f->status));
   if (!c->failed) write_str_attr(c, g, "reason", f->reason);
   close_group(c, g);

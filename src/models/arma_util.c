@@ -83,20 +83,26 @@ void hc_arma_css_residuals(int p, int q, double mu, const double *phi, const dou
   }
 }
 
-/* Least squares min ||X b - z|| for X [rows x cols] column-major; b returned in z[0..cols-1].
- * Returns 0 on success. */
-static int ols(int rows, int cols, double *X, double *z)
+int hc_ols(int rows, int cols, const double *X, const double *z, double *beta)
 {
   PetscBLASInt m = rows, nn = cols, nrhs = 1, lda = rows, ldb = rows, info = 0, lwork = -1;
   double       wq;
-  LAPACKgels_("N", &m, &nn, &nrhs, X, &lda, z, &ldb, &wq, &lwork, &info);
-  if (info) return 1;
-  lwork        = (PetscBLASInt)wq;
-  double *work = malloc((size_t)lwork * sizeof *work);
-  if (!work) return 1;
-  LAPACKgels_("N", &m, &nn, &nrhs, X, &lda, z, &ldb, work, &lwork, &info);
+  if (cols < 1 || rows < cols) return 1;
+  double *A = malloc(((size_t)rows * cols + rows) * sizeof *A), *r = A + (size_t)rows * cols;
+  if (!A) return 1;
+  memcpy(A, X, (size_t)rows * cols * sizeof *A);
+  memcpy(r, z, (size_t)rows * sizeof *r);
+  LAPACKgels_("N", &m, &nn, &nrhs, A, &lda, r, &ldb, &wq, &lwork, &info);
+  double *work = info ? NULL : malloc((size_t)wq * sizeof *work);
+  if (work) {
+    lwork = (PetscBLASInt)wq;
+    LAPACKgels_("N", &m, &nn, &nrhs, A, &lda, r, &ldb, work, &lwork, &info);
+  }
+  int rc = !work || info != 0;
+  if (!rc) memcpy(beta, r, (size_t)cols * sizeof *beta);
   free(work);
-  return info != 0;
+  free(A);
+  return rc;
 }
 
 /* Yule-Walker AR(m) coefficients of the centred series x by Durbin-Levinson on the
@@ -162,8 +168,9 @@ int hc_arma_hannan_rissanen(int p, int q, const double *y, int n, double *theta_
       for (int j = 0; j < q; j++) X[(size_t)(p + j) * rows + r] = e[t - 1 - j];
       z[r] = x[t];
     }
-    rc = ols(rows, cols, X, z);
-    for (int i = 0; i < cols; i++) theta_out[1 + i] = rc ? 0.0 : z[i];
+    rc = hc_ols(rows, cols, X, z, theta_out + 1);
+    if (rc)
+      for (int i = 0; i < cols; i++) theta_out[1 + i] = 0.0;
   }
   if (!rc) {
     hc_arma_make_admissible(p, phi, +1);

@@ -9,6 +9,7 @@
 
 #include <float.h>
 #include <math.h>
+#include <string.h>
 
 /* Lower-tail normal quantile for 0 < p <= 0.5: Acklam's rational approximation
  * (relative error < 1.15e-9) followed by one Halley step on Phi(x) - p, which
@@ -209,4 +210,388 @@ double hc_std_t_logpdf(double z, double nu)
   if (!(nu > 2.0)) return NAN;
   /* lgamma((nu+1)/2) - lgamma(nu/2) - log(pi)/2 = -log B(nu/2, 1/2) */
   return -log_beta(0.5 * nu, 0.5) - 0.5 * log(nu - 2.0) - 0.5 * (nu + 1.0) * log1p(z * z / (nu - 2.0));
+}
+
+/* ======================================================================
+ * The innovation laws behind one interface (hc_dist_eval): log-density and its
+ * derivatives, moments used by the volatility recursions, CDF, quantile, draws.
+ * ====================================================================== */
+
+/* Digamma function: recurrence psi(x) = psi(x+1) - 1/x up to x >= 15, then the
+ * asymptotic series (Abramowitz & Stegun 6.3.18, truncated after x^-10; the first
+ * omitted term is below 2e-16 there). */
+static double digamma(double x)
+{
+  double r = 0.0;
+  while (x < 15.0) {
+    r -= 1.0 / x;
+    x += 1.0;
+  }
+  double f = 1.0 / (x * x);
+  return r + log(x) - 0.5 / x -
+         f * (1.0 / 12 - f * (1.0 / 120 - f * (1.0 / 252 - f * (1.0 / 240 - f * (1.0 / 132)))));
+}
+
+/* Shapes reachable by hc_dist_shape_untransform: nu > 2.01 for the (skewed) t, GED shape in
+ * (0.2, 50) (the bounds of R rugarch; beyond 50 the GED is a uniform law for all purposes). */
+#define HC_DIST_NU_MIN  2.01
+#define HC_DIST_GED_MIN 0.2
+#define HC_DIST_GED_MAX 50.0
+
+int hc_dist_n_shape(hc_dist d) { return d == HC_DIST_NORMAL ? 0 : d == HC_DIST_SKEWT ? 2 : 1; }
+
+const char *hc_dist_shape_name(hc_dist d, int i)
+{
+  (void)d;
+  return i == 0 ? "nu" : "lambda";
+}
+
+void hc_dist_shape_start(hc_dist d, double *shape)
+{
+  if (d == HC_DIST_T || d == HC_DIST_SKEWT) shape[0] = 8.0;
+  if (d == HC_DIST_SKEWT) shape[1] = 0.0;
+  if (d == HC_DIST_GED) shape[0] = 1.5;
+}
+
+void hc_dist_shape_untransform(hc_dist d, const double *u, double *shape)
+{
+  if (d == HC_DIST_T || d == HC_DIST_SKEWT) shape[0] = HC_DIST_NU_MIN + exp(u[0]);
+  if (d == HC_DIST_SKEWT) shape[1] = tanh(u[1]);
+  if (d == HC_DIST_GED) shape[0] = HC_DIST_GED_MIN + (HC_DIST_GED_MAX - HC_DIST_GED_MIN) / (1.0 + exp(-u[0]));
+}
+
+void hc_dist_shape_transform(hc_dist d, const double *shape, double *u)
+{
+  if (d == HC_DIST_T || d == HC_DIST_SKEWT) u[0] = log(fmax(shape[0] - HC_DIST_NU_MIN, 1e-8));
+  if (d == HC_DIST_SKEWT) u[1] = atanh(fmax(fmin(shape[1], 1.0 - 1e-15), -1.0 + 1e-15));
+  if (d == HC_DIST_GED) {
+    double f = (shape[0] - HC_DIST_GED_MIN) / (HC_DIST_GED_MAX - HC_DIST_GED_MIN);
+    f        = fmin(fmax(f, 1e-15), 1.0 - 1e-15);
+    u[0]     = log(f / (1.0 - f));
+  }
+}
+
+/* Unit-variance Student-t (nu > 2) pieces used by the skewed t: density q, CDF Q,
+ * partial first moment PM(R) = int_{-inf}^R r q(r) dr = -(nu-2+R^2) q(R)/(nu-1) and partial
+ * second moment S(R) = int_{-inf}^R r^2 q(r) dr = Q(R) - R (nu-2+R^2) q(R)/(nu-2)
+ * (integration by parts, using d/dr [(nu-2+r^2) q(r)] = -(nu-1) r q(r)). */
+static void ut_pieces(double R, double nu, double *Q, double *PM, double *S)
+{
+  double q  = exp(hc_std_t_logpdf(R, nu)), g = nu - 2.0 + R * R;
+  *Q  = isinf(R) ? (R > 0) : hc_t_cdf(R * sqrt(nu / (nu - 2.0)), nu);
+  *PM = isinf(R) ? 0.0 : -g * q / (nu - 1.0);
+  *S  = isinf(R) ? (R > 0) : *Q - R * g * q / (nu - 2.0);
+}
+
+/* Hansen (1994) constants c, a, b of the skewed t with shape nu, lambda (eq. 10-11). */
+static void skewt_abc(double nu, double lam, double *a, double *b, double *c)
+{
+  *c = exp(-log_beta(0.5 * nu, 0.5)) / sqrt(nu - 2.0);
+  *a = 4.0 * lam * *c * (nu - 2.0) / (nu - 1.0);
+  *b = sqrt(1.0 + 3.0 * lam * lam - *a * *a);
+}
+
+/* Lower moments of the skewed t: P(z < 0), E[z; z < 0] and E[z^2; z < 0]. With x = b z + a,
+ * x has density c (1 + (x/d)^2/(nu-2))^{-(nu+1)/2}, d = 1 - lambda for x < 0 and 1 + lambda for
+ * x >= 0, i.e. x = d r with r unit-variance t on each half line; z < 0 <=> x < a. */
+static void skewt_lower(double nu, double lam, double *m0, double *m1, double *m2)
+{
+  double a, b, c, Q, PM, S, Q0, PM0, S0;
+  skewt_abc(nu, lam, &a, &b, &c);
+  double d1 = 1.0 - lam, d2 = 1.0 + lam;
+  ut_pieces(fmin(a, 0.0) / d1, nu, &Q, &PM, &S);
+  double X0 = d1 * Q, X1 = d1 * d1 * PM, X2 = d1 * d1 * d1 * S;
+  if (a > 0.0) {
+    ut_pieces(a / d2, nu, &Q, &PM, &S);
+    ut_pieces(0.0, nu, &Q0, &PM0, &S0);
+    X0 += d2 * (Q - Q0);
+    X1 += d2 * d2 * (PM - PM0);
+    X2 += d2 * d2 * d2 * (S - S0);
+  }
+  *m0 = X0;
+  *m1 = (X1 - a * X0) / b;
+  *m2 = (X2 - 2.0 * a * X1 + a * a * X0) / (b * b);
+}
+
+/* E|z| and E[z^2 1(z<0)] of the skewed t (E z = 0, so E|z| = -2 E[z; z<0]). */
+static void skewt_moments(double nu, double lam, double *abs_mean, double *m2neg)
+{
+  double m0, m1, m2;
+  skewt_lower(nu, lam, &m0, &m1, &m2);
+  *abs_mean = -2.0 * m1;
+  *m2neg    = m2;
+}
+
+int hc_dist_prepare(hc_dist d, const double *shape, int derivatives, hc_dist_eval *e)
+{
+  memset(e, 0, sizeof *e);
+  e->d = d;
+  for (int i = 0; i < hc_dist_n_shape(d); i++) e->shape[i] = shape[i];
+  e->m2neg = 0.5;
+  switch (d) {
+  case HC_DIST_NORMAL:
+    e->k[0]     = -0.5 * log(2.0 * M_PI);
+    e->abs_mean = sqrt(2.0 / M_PI);
+    return 0;
+  case HC_DIST_T: {
+    double nu = shape[0];
+    if (!(nu > 2.0) || !isfinite(nu)) return 1;
+    e->k[0] = -log_beta(0.5 * nu, 0.5) - 0.5 * log(nu - 2.0);
+    e->abs_mean = 2.0 * exp(e->k[0]) * (nu - 2.0) / (nu - 1.0);
+    if (derivatives) {
+      double dpsi = 0.5 * (digamma(0.5 * (nu + 1.0)) - digamma(0.5 * nu));
+      e->k[1]            = dpsi - 0.5 / (nu - 2.0);
+      e->d_abs_mean[0]   = e->abs_mean * (e->k[1] + 1.0 / (nu - 2.0) - 1.0 / (nu - 1.0));
+    }
+    return 0;
+  }
+  case HC_DIST_SKEWT: {
+    double nu = shape[0], lam = shape[1], a, b, c;
+    if (!(nu > 2.0) || !isfinite(nu) || !(fabs(lam) < 1.0)) return 1;
+    skewt_abc(nu, lam, &a, &b, &c);
+    e->k[0] = a;
+    e->k[1] = b;
+    e->k[2] = log(b) + log(c);
+    skewt_moments(nu, lam, &e->abs_mean, &e->m2neg);
+    if (derivatives) {
+      /* a, b in nu and lambda (Hansen 1994 eq. 11), analytic */
+      double lc_nu = 0.5 * (digamma(0.5 * (nu + 1.0)) - digamma(0.5 * nu)) - 0.5 / (nu - 2.0);
+      double a_nu = 4.0 * lam * c * (lc_nu * (nu - 2.0) / (nu - 1.0) + 1.0 / ((nu - 1.0) * (nu - 1.0)));
+      double a_lam = 4.0 * c * (nu - 2.0) / (nu - 1.0);
+      e->k[3] = a_nu;
+      e->k[4] = -a * a_nu / b;                /* b_nu */
+      e->k[5] = a_lam;
+      e->k[6] = (3.0 * lam - a * a_lam) / b;  /* b_lambda */
+      e->k[7] = lc_nu;
+      /* moments: central differences of their closed forms (steps 1e-5 relative) */
+      for (int i = 0; i < 2; i++) {
+        double sp[2] = {nu, lam}, sm[2] = {nu, lam}, h = i == 0 ? 1e-5 * (nu - 2.0) : 1e-5 * (1.0 - fabs(lam));
+        double ap, am, mp, mm;
+        sp[i] += h;
+        sm[i] -= h;
+        skewt_moments(sp[0], sp[1], &ap, &mp);
+        skewt_moments(sm[0], sm[1], &am, &mm);
+        e->d_abs_mean[i] = (ap - am) / (2.0 * h);
+        e->d_m2neg[i]    = (mp - mm) / (2.0 * h);
+      }
+    }
+    return 0;
+  }
+  case HC_DIST_GED: {
+    double nu = shape[0];
+    if (!(nu > 0.0) || !isfinite(nu)) return 1;
+    double ll = 0.5 * (-2.0 / nu * M_LN2 + lgamma(1.0 / nu) - lgamma(3.0 / nu)); /* log lambda_g */
+    e->k[0] = log(nu) - ll - (1.0 + 1.0 / nu) * M_LN2 - lgamma(1.0 / nu);
+    e->k[1] = exp(ll);
+    e->abs_mean = exp(ll + M_LN2 / nu + lgamma(2.0 / nu) - lgamma(1.0 / nu));
+    if (derivatives) {
+      double i2 = 1.0 / (nu * nu);
+      double dll = 0.5 * i2 * (2.0 * M_LN2 - digamma(1.0 / nu) + 3.0 * digamma(3.0 / nu));
+      e->k[2] = 1.0 / nu - dll + M_LN2 * i2 + digamma(1.0 / nu) * i2;
+      e->k[3] = dll;
+      e->d_abs_mean[0] = e->abs_mean * (dll - M_LN2 * i2 - 2.0 * digamma(2.0 / nu) * i2 + digamma(1.0 / nu) * i2);
+    }
+    return 0;
+  }
+  }
+  return 1;
+}
+
+double hc_dist_logpdf(const hc_dist_eval *e, double z, double *dz, double *dshape)
+{
+  switch (e->d) {
+  case HC_DIST_NORMAL:
+    if (dz) *dz = -z;
+    return e->k[0] - 0.5 * z * z;
+  case HC_DIST_T: {
+    double nu = e->shape[0], w = z * z / (nu - 2.0), a = 0.5 * (nu + 1.0) / (1.0 + w);
+    if (dz) *dz = -2.0 * a * z / (nu - 2.0);
+    if (dshape) dshape[0] = e->k[1] - 0.5 * log1p(w) + a * w / (nu - 2.0);
+    return e->k[0] - 0.5 * (nu + 1.0) * log1p(w);
+  }
+  case HC_DIST_SKEWT: {
+    double nu = e->shape[0], lam = e->shape[1], a = e->k[0], b = e->k[1];
+    double x = b * z + a, left = x < 0.0, d = left ? 1.0 - lam : 1.0 + lam, r = x / d;
+    double w = r * r / (nu - 2.0), f = 0.5 * (nu + 1.0) / (1.0 + w);
+    if (dz) *dz = -2.0 * f * r * b / (d * (nu - 2.0));
+    if (dshape) {
+      double r_nu  = (e->k[4] * z + e->k[3]) / d;
+      double r_lam = ((e->k[6] * z + e->k[5]) - r * (left ? -1.0 : 1.0)) / d;
+      double w_nu  = 2.0 * r * r_nu / (nu - 2.0) - w / (nu - 2.0);
+      dshape[0] = e->k[4] / b + e->k[7] - 0.5 * log1p(w) - f * w_nu;
+      dshape[1] = e->k[6] / b - f * 2.0 * r * r_lam / (nu - 2.0);
+    }
+    return e->k[2] - 0.5 * (nu + 1.0) * log1p(w);
+  }
+  case HC_DIST_GED: {
+    double nu = e->shape[0], m = fabs(z) / e->k[1], mn = pow(m, nu);
+    if (dz) *dz = z == 0.0 ? 0.0 : -0.5 * nu * mn / m * (z > 0 ? 1.0 : -1.0) / e->k[1];
+    if (dshape) dshape[0] = e->k[2] - (m > 0.0 ? 0.5 * mn * (log(m) - nu * e->k[3]) : 0.0);
+    return e->k[0] - 0.5 * mn;
+  }
+  }
+  return NAN;
+}
+
+/* Regularized lower incomplete gamma P(a, x), a > 0, x >= 0: series for x < a + 1,
+ * else 1 - Q by the Lentz continued fraction (Numerical Recipes 3rd ed. sec. 6.2). */
+static double gammp(double a, double x)
+{
+  if (x <= 0.0) return 0.0;
+  double lpre = a * log(x) - x - lgamma(a);
+  if (x < a + 1.0) {
+    double ap = a, del = 1.0 / a, sum = del;
+    for (int i = 0; i < 100000 && fabs(del) > fabs(sum) * 1e-17; i++) {
+      ap += 1.0;
+      del *= x / ap;
+      sum += del;
+    }
+    return sum * exp(lpre);
+  }
+  const double fpmin = DBL_MIN / DBL_EPSILON;
+  double       b = x + 1.0 - a, c = 1.0 / fpmin, d = 1.0 / b, h = d;
+  for (int i = 1; i < 100000; i++) {
+    double an = -i * (i - a);
+    b += 2.0;
+    d = an * d + b;
+    if (fabs(d) < fpmin) d = fpmin;
+    c = b + an / c;
+    if (fabs(c) < fpmin) c = fpmin;
+    d = 1.0 / d;
+    double del = d * c;
+    h *= del;
+    if (fabs(del - 1.0) <= DBL_EPSILON) break;
+  }
+  return 1.0 - exp(lpre) * h;
+}
+
+/* Inverse of P(a, .) at p in (0,1): start of NR3 sec. 6.2.1 (Temme-type for a > 1, power/
+ * exponential tail for a <= 1), then Halley steps on P(a,x) - p. */
+static double invgammp(double p, double a)
+{
+  double x, gln = lgamma(a), a1 = a - 1.0, lna1 = 0.0, afac = 0.0;
+  if (a > 1.0) {
+    lna1      = log(a1);
+    afac      = exp(a1 * (lna1 - 1.0) - gln);
+    double pp = p < 0.5 ? p : 1.0 - p, t = sqrt(-2.0 * log(pp));
+    x         = (2.30753 + t * 0.27061) / (1.0 + t * (0.99229 + t * 0.04481)) - t;
+    if (p < 0.5) x = -x;
+    x = fmax(1e-3, a * pow(1.0 - 1.0 / (9.0 * a) - x / (3.0 * sqrt(a)), 3.0));
+  } else {
+    double t = 1.0 - a * (0.253 + a * 0.12);
+    x        = p < t ? pow(p / t, 1.0 / a) : 1.0 - log(1.0 - (p - t) / (1.0 - t));
+  }
+  for (int j = 0; j < 100; j++) {
+    if (x <= 0.0) return 0.0;
+    double err = gammp(a, x) - p;
+    double t   = a > 1.0 ? afac * exp(-(x - a1) + a1 * (log(x) - lna1)) : exp(-x + a1 * log(x) - gln);
+    double u   = err / t, step = u / (1.0 - 0.5 * fmin(1.0, u * ((a - 1.0) / x - 1.0)));
+    x -= step;
+    if (x <= 0.0) x = 0.5 * (x + step);
+    if (fabs(step) <= 1e-15 * x) break;
+  }
+  return x;
+}
+
+double hc_dist_cdf(const hc_dist_eval *e, double z)
+{
+  switch (e->d) {
+  case HC_DIST_NORMAL: return 0.5 * erfc(-z / M_SQRT2);
+  case HC_DIST_T: {
+    double nu = e->shape[0];
+    return hc_t_cdf(z * sqrt(nu / (nu - 2.0)), nu);
+  }
+  case HC_DIST_SKEWT: {
+    double nu = e->shape[0], lam = e->shape[1], x = e->k[1] * z + e->k[0], s = sqrt(nu / (nu - 2.0));
+    if (x < 0.0) return (1.0 - lam) * hc_t_cdf(x / (1.0 - lam) * s, nu);
+    return 0.5 * (1.0 - lam) + (1.0 + lam) * (hc_t_cdf(x / (1.0 + lam) * s, nu) - 0.5);
+  }
+  case HC_DIST_GED: {
+    double nu = e->shape[0], g = gammp(1.0 / nu, 0.5 * pow(fabs(z) / e->k[1], nu));
+    return z < 0.0 ? 0.5 * (1.0 - g) : 0.5 * (1.0 + g);
+  }
+  }
+  return NAN;
+}
+
+double hc_dist_quantile(const hc_dist_eval *e, double p)
+{
+  if (!(p >= 0.0 && p <= 1.0)) return NAN;
+  switch (e->d) {
+  case HC_DIST_NORMAL: return hc_norm_quantile(p);
+  case HC_DIST_T: {
+    double nu = e->shape[0];
+    return hc_t_quantile(p, nu) * sqrt((nu - 2.0) / nu);
+  }
+  case HC_DIST_SKEWT: {
+    double nu = e->shape[0], lam = e->shape[1], s = sqrt((nu - 2.0) / nu), x;
+    if (p < 0.5 * (1.0 - lam)) x = (1.0 - lam) * s * hc_t_quantile(p / (1.0 - lam), nu);
+    else x = (1.0 + lam) * s * hc_t_quantile(0.5 + (p - 0.5 * (1.0 - lam)) / (1.0 + lam), nu);
+    return (x - e->k[0]) / e->k[1];
+  }
+  case HC_DIST_GED: {
+    double nu = e->shape[0];
+    if (p == 0.5) return 0.0;
+    if (p == 0.0 || p == 1.0) return p == 0.0 ? -INFINITY : INFINITY;
+    double q = fabs(2.0 * p - 1.0), r = e->k[1] * pow(2.0 * invgammp(q, 1.0 / nu), 1.0 / nu);
+    return p < 0.5 ? -r : r;
+  }
+  }
+  return NAN;
+}
+
+/* Uniform (0,1) by xorshift64* (Vigna 2016), 53-bit mantissa, never 0. */
+static double uniform(unsigned long long *s)
+{
+  *s ^= *s >> 12;
+  *s ^= *s << 25;
+  *s ^= *s >> 27;
+  return (((*s * 2685821657736338717ULL) >> 11) + 0.5) * (1.0 / 9007199254740992.0);
+}
+
+/* Standard normal by the polar Box-Muller method (one of the pair is used). */
+static double normal_draw(unsigned long long *s)
+{
+  double u, v, r;
+  do {
+    u = 2.0 * uniform(s) - 1.0;
+    v = 2.0 * uniform(s) - 1.0;
+    r = u * u + v * v;
+  } while (r >= 1.0);
+  return u * sqrt(-2.0 * log(r) / r);
+}
+
+/* Gamma(a, 1): Marsaglia & Tsang (2000), ACM TOMS 26(3) 363-372; a < 1 by G(a+1) U^{1/a}. */
+static double gamma_draw(double a, unsigned long long *s)
+{
+  if (a < 1.0) return gamma_draw(a + 1.0, s) * pow(uniform(s), 1.0 / a);
+  double d = a - 1.0 / 3.0, c = 1.0 / sqrt(9.0 * d);
+  for (;;) {
+    double x = normal_draw(s), v = 1.0 + c * x;
+    if (v <= 0.0) continue;
+    v = v * v * v;
+    double u = uniform(s);
+    if (log(u) < 0.5 * x * x + d - d * v + d * log(v)) return d * v;
+  }
+}
+
+double hc_dist_draw(const hc_dist_eval *e, unsigned long long *state)
+{
+  switch (e->d) {
+  case HC_DIST_NORMAL: return normal_draw(state);
+  case HC_DIST_T:
+  case HC_DIST_SKEWT: {
+    double nu = e->shape[0];
+    double r  = normal_draw(state) * sqrt((nu - 2.0) / (2.0 * gamma_draw(0.5 * nu, state)));
+    if (e->d == HC_DIST_T) return r;
+    /* Hansen's skewed t: the left half (mass (1-lambda)/2) is |r| scaled by 1-lambda */
+    double lam = e->shape[1], x = uniform(state) < 0.5 * (1.0 - lam) ? -(1.0 - lam) * fabs(r) : (1.0 + lam) * fabs(r);
+    return (x - e->k[0]) / e->k[1];
+  }
+  case HC_DIST_GED: {
+    double nu = e->shape[0], r = e->k[1] * pow(2.0 * gamma_draw(1.0 / nu, state), 1.0 / nu);
+    return uniform(state) < 0.5 ? -r : r;
+  }
+  }
+  return NAN;
 }

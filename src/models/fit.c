@@ -27,6 +27,7 @@ void hc_fit_options_default(hc_fit_options *o)
   o->max_it         = 500;
   o->gatol          = 1e-7;
   o->n_random       = 1;
+  o->stderr_type    = HC_STDERR_HESSIAN;
   o->compute_stderr = 1;
 }
 
@@ -186,18 +187,29 @@ static int invert(int k, double *A)
   return info != 0;
 }
 
-/* Newton polish of theta on the full log-likelihood; on return Hinv holds -H^{-1} at theta
- * (the asymptotic covariance) and *decrement the Newton decrement g' (-H)^{-1} g.
- * Returns 0 if the Hessian could be computed and inverted. */
+/* (-H)^{-1} at theta into Hinv. Returns 0 on success. */
+static int neg_hessian_inverse(hc_model *m, const double *y, int n, const double *theta, double *Hinv)
+{
+  const int k = m->n_params;
+  if (hessian_theta(m, y, n, theta, Hinv)) return 1;
+  for (int i = 0; i < k * k; i++) Hinv[i] = -Hinv[i];
+  return invert(k, Hinv);
+}
+
+/* Newton polish of theta on the full log-likelihood with the Hessian of the starting point
+ * (a chord method: one Hessian, a gradient per step, linear convergence with a tiny rate at
+ * the end of a quasi-Newton run); then the Hessian again at the final point. On return
+ * Hinv holds (-H)^{-1} at theta (the asymptotic covariance) and *decrement the last Newton
+ * decrement g' (-H)^{-1} g. Returns 0 if the Hessian could be computed and inverted. */
 static int polish(hc_model *m, const double *y, int n, double *theta, double *ll, double *Hinv, double *decrement)
 {
   const int k = m->n_params;
   double    g[HC_MAX_PARAMS], cand[HC_MAX_PARAMS], llc;
-  *decrement  = INFINITY;
-  for (int it = 0; it < 6; it++) {
-    if (grad_theta(m, y, n, theta, g) || hessian_theta(m, y, n, theta, Hinv)) return 1;
-    for (int i = 0; i < k * k; i++) Hinv[i] = -Hinv[i];
-    if (invert(k, Hinv)) return 1;
+  int       moved = 0;
+  *decrement      = INFINITY;
+  if (neg_hessian_inverse(m, y, n, theta, Hinv)) return 1;
+  for (int it = 0; it < 8; it++) {
+    if (grad_theta(m, y, n, theta, g)) break;
     double dec = 0.0;
     for (int i = 0; i < k; i++) {
       double s = 0.0;
@@ -206,18 +218,68 @@ static int polish(hc_model *m, const double *y, int n, double *theta, double *ll
       dec += g[i] * s;
     }
     *decrement = dec;
-    if (!(dec > 1e-12) || !(dec < 1.0)) return 0; /* converged, or too far for a local step */
-    if (m->ops->loglik(m, cand, y, n, &llc, NULL) || !(llc > *ll)) return 0;
+    if (!(dec > 1e-12) || !(dec < 1.0)) break; /* converged, or too far for a local step */
+    /* Near the optimum the quadratic model is more reliable than a comparison of two
+     * likelihoods that differ by less than their summation round-off: accept a tiny step
+     * within that round-off, a larger one only if the likelihood increases. */
+    if (m->ops->loglik(m, cand, y, n, &llc, NULL)) break;
+    if (!(llc > *ll) && !(dec < 1e-6 && llc > *ll - 1e-11 * fabs(*ll))) break;
     /* keep only admissible points: the transform must round-trip */
     double u[HC_MAX_PARAMS], back[HC_MAX_PARAMS];
+    int    ok = 1;
     m->ops->transform(m, cand, u);
     m->ops->untransform(m, u, back);
-    for (int i = 0; i < k; i++)
-      if (!(fabs(back[i] - cand[i]) <= 1e-8 * (1.0 + fabs(cand[i])))) return 0;
+    for (int i = 0; i < k; i++) ok &= fabs(back[i] - cand[i]) <= 1e-8 * (1.0 + fabs(cand[i]));
+    if (!ok) break;
     memcpy(theta, cand, (size_t)k * sizeof *theta);
-    *ll = llc;
+    *ll   = llc;
+    moved = 1;
   }
-  return 0;
+  return moved ? neg_hessian_inverse(m, y, n, theta, Hinv) : 0;
+}
+
+/* OPG or robust covariance at theta. On entry cov holds (-H)^{-1}; on return the OPG
+ * B^{-1} or the sandwich (-H)^{-1} B (-H)^{-1}, B = sum_t s_t s_t' the outer product of the
+ * per-observation scores (Bollerslev & Wooldridge 1992, eq. 2.8). *ok = 0 if unavailable. */
+static PetscErrorCode score_covariance(hc_model *m, const double *y, int n, const double *theta, hc_stderr_type type,
+                                       double *cov, int *ok)
+{
+  const int k = m->n_params;
+  double   *G, B[HC_MAX_PARAMS * HC_MAX_PARAMS] = {0}, tmp[HC_MAX_PARAMS * HC_MAX_PARAMS];
+  int       T;
+
+  PetscFunctionBeginUser;
+  *ok = 0;
+  if (!m->ops->loglik_terms_grad) PetscFunctionReturn(0);
+  PetscCall(PetscMalloc1((size_t)n * k, &G));
+  T = m->ops->loglik_terms_grad(m, theta, y, n, G);
+  for (int t = 0; t < T; t++)
+    for (int i = 0; i < k; i++)
+      for (int j = 0; j <= i; j++) B[i * k + j] += G[(size_t)t * k + i] * G[(size_t)t * k + j];
+  PetscCall(PetscFree(G));
+  if (T <= 0) PetscFunctionReturn(0);
+  for (int i = 0; i < k; i++)
+    for (int j = 0; j < i; j++) B[j * k + i] = B[i * k + j];
+  if (type == HC_STDERR_OPG) {
+    memcpy(cov, B, sizeof(double) * k * k);
+    *ok = !invert(k, cov);
+    PetscFunctionReturn(0);
+  }
+  for (int i = 0; i < k; i++) /* tmp = cov B */
+    for (int j = 0; j < k; j++) {
+      double s = 0.0;
+      for (int l = 0; l < k; l++) s += cov[i * k + l] * B[l * k + j];
+      tmp[i * k + j] = s;
+    }
+  for (int i = 0; i < k; i++) /* B = tmp cov */
+    for (int j = 0; j < k; j++) {
+      double s = 0.0;
+      for (int l = 0; l < k; l++) s += tmp[i * k + l] * cov[l * k + j];
+      B[i * k + j] = s;
+    }
+  memcpy(cov, B, sizeof(double) * k * k);
+  *ok = 1;
+  PetscFunctionReturn(0);
 }
 
 /* Deterministic standard normal draws (xorshift64* + Box-Muller), so fits never depend
@@ -246,11 +308,13 @@ PetscErrorCode hc_fit(hc_model *m, const double *y, int n, const hc_fit_options 
 
   PetscFunctionBeginUser;
   memset(rec, 0, sizeof *rec);
+  hc_strlcpy(rec->stderr_type, hc_stderr_name(opt->stderr_type), sizeof rec->stderr_type);
+  rec->persistence = rec->half_life = rec->uncond_var = NAN;
   hc_spec_name(&m->spec, rec->name, sizeof rec->name);
   hc_spec_mean_name(&m->spec, rec->mean_model, sizeof rec->mean_model);
   hc_spec_vol_name(&m->spec, rec->vol_model, sizeof rec->vol_model);
   rec->n_params   = k;
-  rec->n_obs_used = n;
+  rec->n_obs_used = m->ops->n_obs ? m->ops->n_obs(m, n) : n;
   rec->loglik = rec->aic = rec->bic = NAN;
   m->ops->param_names(m, rec->param_names);
   for (int i = 0; i < k; i++) rec->params[i] = rec->stderr_[i] = NAN;
@@ -321,11 +385,16 @@ PetscErrorCode hc_fit(hc_model *m, const double *y, int n, const hc_fit_options 
   double ll_full, cov[HC_MAX_PARAMS * HC_MAX_PARAMS], dec = INFINITY;
   if (m->ops->loglik(m, best_theta, y, n, &ll_full, NULL)) ll_full = ll_best;
   int have_cov = opt->compute_stderr && !polish(m, y, n, best_theta, &ll_full, cov, &dec);
+  if (have_cov && opt->stderr_type != HC_STDERR_HESSIAN) PetscCall(score_covariance(m, y, n, best_theta, opt->stderr_type, cov, &have_cov));
+  if (m->ops->vol_summary) {
+    m->ops->vol_summary(m, best_theta, &rec->persistence, &rec->uncond_var);
+    if (rec->persistence > 0 && rec->persistence < 1) rec->half_life = log(0.5) / log(rec->persistence);
+  }
 
   memcpy(rec->params, best_theta, (size_t)k * sizeof(double));
   rec->loglik     = ll_full;
   rec->aic        = -2.0 * ll_full + 2.0 * k;
-  rec->bic        = -2.0 * ll_full + k * log((double)n);
+  rec->bic        = -2.0 * ll_full + k * log((double)rec->n_obs_used);
   rec->tao_reason = best_reason;
   rec->iterations = best_its;
   rec->converged  = best_reason > 0 || (have_cov && dec < 1e-6);

@@ -12,19 +12,29 @@ PetscErrorCode hc_model_create(const hc_spec *spec, int n_max, hc_model **m)
   (*m)->n_max = n_max;
   switch (spec->vol) {
   case HC_VOL_NONE:
-    (*m)->ops      = &hc_arma_ops;
-    (*m)->n_params = spec->p + spec->q + 2;
+    (*m)->ops = &hc_sarimax_ops;
     break;
   case HC_VOL_GARCH:
-    (*m)->ops      = &hc_garch_ops;
-    (*m)->n_params = 1 + spec->p + spec->q + 1 + spec->vol_p + spec->vol_q + (spec->dist == HC_DIST_T ? 1 : 0);
+  case HC_VOL_GJR:
+    (*m)->ops = &hc_garch_ops;
+    break;
+  case HC_VOL_EGARCH:
+    (*m)->ops = &hc_egarch_ops;
     break;
   }
+  (*m)->n_params = (*m)->ops->n_params(spec);
   PetscCheck((*m)->n_params <= HC_MAX_PARAMS, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE,
              "model has %d parameters, at most %d supported", (*m)->n_params, HC_MAX_PARAMS);
   PetscCheck(!(*m)->ops->setup(*m, n_max), PETSC_COMM_SELF, PETSC_ERR_MEM,
              "cannot allocate the workspace of a %s model for %d observations", (*m)->ops->family, n_max);
   PetscFunctionReturn(0);
+}
+
+void hc_model_set_exog(hc_model *m, const double *X, int ldx, const char (*names)[HC_PNAME_LEN])
+{
+  m->X      = X;
+  m->ldx    = ldx;
+  m->xnames = names;
 }
 
 PetscErrorCode hc_model_destroy(hc_model **m)

@@ -58,40 +58,127 @@ int  hc_arma_hannan_rissanen(int p, int q, const double *y, int n, double *theta
  */
 int  hc_arma_cycle_starts(int p, int q, double mu, double sigma2, double *out);
 
+/**
+ * Least squares beta = argmin ||X beta - z||_2 for X [rows x cols] column-major (LAPACK dgels,
+ * QR). Inputs are not modified. @return 0, or 1 if rows < cols, allocation or LAPACK fails.
+ */
+int  hc_ols(int rows, int cols, const double *X, const double *z, double *beta);
+
+/**
+ * Starts from a previous run's fits (opt->warm) whose name is that of model m and whose
+ * parameter names cover m's (names, from ops->param_names): at most max vectors of
+ * m->n_params natural parameters written to out. @return the number written.
+ */
+int  hc_warm_starts(const hc_select_options *o, const hc_model *m, char (*names)[HC_PNAME_LEN], double *out, int max);
+
 /** Shrink the coefficient vector c[0..k-1] by 0.9 until it is stationary (sign=+1) or invertible (sign=-1). */
 void hc_arma_make_admissible(int k, double *c, int sign);
 
 /**
- * Workspace of the ARMA Kalman filter for state dimension r = max(p, q+1) <= HC_KALMAN_RMAX.
+ * Workspace of the ARMA Kalman filter for state dimension r = max(p, q+1) <= r_max.
  * State-space form of Harvey (1989) sec. 3.4 / Durbin & Koopman (2012) sec. 3.4:
  * x_t = Z alpha_t, alpha_{t+1} = T alpha_t + R eps_{t+1}, Z = e_1', T the companion
  * matrix with first column (phi_1..phi_r), R = (1, theta_1, .., theta_{r-1})', Var eps = sigma2.
  */
-#define HC_KALMAN_RMAX 11
 typedef struct {
-  int     r;
-  double  T1[HC_KALMAN_RMAX];                  /**< first column of T (phi padded with 0) */
-  double  R[HC_KALMAN_RMAX];                   /**< (1, theta padded with 0) */
-  double  a[HC_KALMAN_RMAX];                   /**< predicted state a_{t|t-1} */
-  double  P[HC_KALMAN_RMAX * HC_KALMAN_RMAX];  /**< predicted covariance / sigma2, row-major */
-  double *kron;                                /**< [r^2 x r^2] Lyapunov system */
-  int    *ipiv;                                /**< [r^2] */
+  int     r, r_max;
+  double *T1; /**< [r] first column of T (phi padded with 0) */
+  double *R;  /**< [r] (1, theta padded with 0) */
+  double *a;  /**< [r] predicted state a_{t|t-1} */
+  double *K;  /**< [r] gain */
+  double *P;  /**< [r*r] predicted covariance / sigma2, row-major */
+  double *TP, *A, *B, *C; /**< [r*r] work */
+  double *buf;
 } hc_kalman;
 
-/** Allocate the Lyapunov workspace of a filter for ARMA(p,q). @return 0 or ENOMEM, 1 if r too large. */
-int  hc_kalman_create(int p, int q, hc_kalman *kf);
+/** Allocate the workspace of a filter for state dimension up to r_max. @return 0 or ENOMEM. */
+int  hc_kalman_create(int r_max, hc_kalman *kf);
 void hc_kalman_destroy(hc_kalman *kf);
 /**
  * Exact Gaussian likelihood pieces of the zero-mean ARMA(p,q) series x[0..n-1] with unit
  * innovation variance: ssq = sum_t v_t^2 / F_t and sumlogF = sum_t log F_t, so that
  * loglik(sigma2) = -0.5 (n log(2 pi sigma2) + sumlogF + ssq / sigma2) (Harvey 1989 eq. 3.4.8).
  * The filter starts from a_1 = 0 and the stationary P_1 solving P = T P T' + R R' (discrete
- * Lyapunov equation, Hamilton 1994 eq. 13.2.22, by LAPACK dgesv on vec form), and switches to
+ * Lyapunov equation, Hamilton 1994 eq. 13.2.22, by the doubling algorithm), and switches to
  * the steady-state gain once P has converged. On return kf->a, kf->P hold a_{n+1|n}, P_{n+1|n}.
  * If resid is not NULL it receives the standardized innovations v_t / sqrt(F_t).
  * @return 0, or 1 if P_1 cannot be computed or F_t <= 0 (non-stationary parameters).
  */
 int  hc_kalman_arma(hc_kalman *kf, int p, int q, const double *phi, const double *theta,
                     const double *x, int n, double *ssq, double *sumlogF, double *resid);
+/**
+ * After hc_kalman_arma: forecasts x_{n+h|n} = Z a_{n+h|n} (mean[h-1]) and the joint
+ * covariance of the forecast errors divided by sigma2, cov[(i-1)*H + (j-1)] =
+ * Cov(x_{n+i}, x_{n+j} | x_1..x_n) / sigma2 = e1' T^{j-i} P_{n+i|n} e1 (j >= i), for
+ * h, i, j = 1..H. Consumes the filter state. cov is H x H, row-major.
+ */
+void hc_kalman_forecast(hc_kalman *kf, int H, double *mean, double *cov);
+
+/* ---- shared by the ARMA-volatility families (garch.c, egarch.c) ---- */
+
+/**
+ * Positions of the natural parameters of an ARMA-volatility spec:
+ * mu, ar1..p, ma1..q (nm = 1+p+q), omega (iw; -1 under variance targeting), alpha1..P (ia),
+ * gamma1..O (ig), beta1..Q (ib), shape nu[, lambda] (is, ns of them); np in total.
+ * The unconstrained vector u uses the same positions.
+ */
+typedef struct {
+  int nm, iw, ia, ig, ib, is, ns, np;
+} hc_vol_layout;
+/** Fill the layout of spec s (garch.c). */
+void hc_vol_layout_of(const hc_spec *s, hc_vol_layout *L);
+
+/** Mean parameter vectors remembered with their residual mean square (variance targeting). */
+#define HC_VOL_S2_CACHE 4
+/** Workspace of the ARMA-volatility families (garch.c, egarch.c). */
+typedef struct {
+  double *e;   /**< [n_max] CSS residuals */
+  double *h;   /**< [n_max] conditional variances */
+  double *z;   /**< [n_max] standardized residuals */
+  double *de;  /**< [n_max x nm] d e_t / d (mu, ar, ma) */
+  double  s2;  /**< mean square of the residuals of the last evaluation */
+  double  s2_key[HC_VOL_S2_CACHE][HC_MAX_PARAMS]; /**< mean parameters of recent evaluations */
+  double  s2_val[HC_VOL_S2_CACHE];                /**< their residual mean squares */
+  int     s2_next, s2_used;
+} hc_vol_work;
+
+/** ops->setup and ops->destroy of the volatility families. @return 0 or ENOMEM. */
+int  hc_vol_setup(hc_model *m, int n_max);
+void hc_vol_destroy(hc_model *m);
+/** ops->param_names: mu, ar.., ma.., [omega], alpha.., gamma.., beta.., nu[, lambda]. */
+void hc_vol_param_names(const hc_model *m, char names[][HC_PNAME_LEN]);
+/**
+ * CSS residuals e_t (t = p..n-1, presample residuals zero) of the mean part of theta into the
+ * workspace, and their mean square s2 = (1/(n-p)) sum e_t^2 (returned; also kept in w->s2 and
+ * the variance-targeting cache). If ds2 is not NULL, also d e_t / d(mu, ar, ma) into w->de
+ * (forward recursions) and ds2[0..nm-1] = d s2 / d(mu, ar, ma).
+ */
+double hc_vol_residuals(hc_model *m, const double *theta, const double *y, int n, double *ds2);
+/** Residual mean square remembered for the mean part of theta, or NaN (variance targeting). */
+double hc_vol_cached_s2(const hc_model *m, const double *theta);
+/**
+ * Conditional mean forecasts h = 1..H of the ARMA part (future innovations zero) into mean,
+ * and on var: on entry the conditional variance forecasts E[h_{n+k} | F_n], on return the
+ * forecast-error variances sum_{j<=k} psi_j^2 E[h_{n+k-j}] (psi the MA(inf) weights, Box,
+ * Jenkins & Reinsel 2008 eq. 5.2.3). Needs w->e from a likelihood evaluation at theta.
+ * @return 0, or 1 if a value is not finite or positive, or on allocation failure.
+ */
+int  hc_vol_forecast_mean(hc_model *m, const double *theta, const double *y, int n, int H, double *mean, double *var);
+/**
+ * Quantile of the fitted innovation law (ops->quantile of the volatility families).
+ */
+double hc_vol_quantile(const hc_model *m, const double *theta, double p);
+/**
+ * Start value of a volatility spec (garch.c; EGARCH part in egarch.c):
+ * mean parameters from mean_theta (mu, ar, ma of an ARMA fit or Hannan-Rissanen), and
+ * GARCH/GJR: omega = 0.05 sigma2, alpha = 0.05 (split over the lags), gamma = 0.05, beta = 0.90;
+ * EGARCH: omega = 0.1 log sigma2, alpha = 0, gamma = 0.2, beta1 = 0.9; shape hc_dist_shape_start.
+ * If prev is the usable fit of the same family and orders with normal errors, its mean and
+ * variance parameters are used instead (warm start of t/skewt/GED fits).
+ * @param[out] theta n_params natural parameters. @return 0, or 1 if sigma2 <= 0.
+ */
+int  hc_vol_start(const hc_spec *s, const double *mean_theta, double sigma2, const hc_fit_record *prev, double *theta);
+/** EGARCH part of hc_vol_start: fill the variance parameters of theta (egarch.c). */
+void hc_egarch_start_vol(const hc_spec *s, const hc_vol_layout *L, double sigma2, double *theta);
 
 #endif

@@ -1,41 +1,22 @@
 /**
  * @file select.c
- * @brief Model-grid fitting, AIC selection and forecasting of one series.
+ * @brief Fitting, selection and forecasting of one series.
  *
- * Step 1: every ARMA(p,q) order of the grid by exact Gaussian ML; each order also
- *         starts from its already-fitted neighbours (p-1,q) and (p,q-1) with the new
- *         coefficient at zero (the nested optimum is a point of the larger model, so the
- *         larger never ends below it) and from the near-cancelling root starts of
- *         hc_arma_cycle_starts, which find the higher optima that single-start fitters
- *         (R stats::arima, statsmodels) miss on daily returns.
- * Step 2: the order of lowest AIC (Akaike 1974) is kept; every volatility spec is fitted
- *         jointly with that ARMA mean, GARCH starting from the ARMA estimates and
- *         Student-t from the Gaussian GARCH estimates.
- * Step 3: the candidate (order, volatility) of lowest AIC is selected and forecast.
+ * Step 1: the mean-model order search of search.c (differences by KPSS and seasonal
+ *         strength, then a grid or the Hyndman-Khandakar stepwise path), each fit
+ *         starting also from its fitted neighbours and, for ARMA, near-cancelling roots.
+ * Step 2: every volatility spec fitted jointly with the selected mean when it is a plain
+ *         ARMA(p,q), GARCH starting from the ARMA estimates and Student-t from the
+ *         Gaussian GARCH estimates.
+ * Step 3: the candidate (mean, volatility) of lowest information criterion (Akaike 1974;
+ *         -ic) is selected and forecast.
  */
-#include "models_impl.h"
+#include "models_impl.h" /* hc_vol_start */
+#include "hpcast/spectral.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* index of order (p,q) in the grid, or -1 */
-static int grid_index(const hc_select_options *o, int p, int q)
-{
-  for (int i = 0; i < o->n_mean; i++)
-    if (o->mean_pq[2 * i] == p && o->mean_pq[2 * i + 1] == q) return i;
-  return -1;
-}
-
-/* Natural ARMA parameters of a neighbour (pn,qn) embedded in order (p,q), zero-padded. */
-static void embed_arma(const double *src, int pn, int qn, int p, int q, double *dst)
-{
-  memset(dst, 0, (size_t)(p + q + 2) * sizeof *dst);
-  dst[0] = src[0];
-  for (int i = 0; i < pn && i < p; i++) dst[1 + i] = src[1 + i];
-  for (int j = 0; j < qn && j < q; j++) dst[1 + p + j] = src[1 + pn + j];
-  dst[1 + p + q] = src[1 + pn + qn];
-}
 
 static PetscErrorCode fit_one(const hc_spec *spec, const double *y, int n, const hc_fit_options *fo, int ns,
                               const double *starts, hc_fit_record *rec)
@@ -50,72 +31,98 @@ static PetscErrorCode fit_one(const hc_spec *spec, const double *y, int n, const
 
 static int usable(const hc_fit_record *f) { return f->status == 0 && isfinite(f->loglik); }
 
+/* Residual diagnostics of the selected model: Ljung-Box on z_t (df = m - ARMA coefficients),
+ * McLeod-Li on z_t^2 (df = m, or m - GARCH orders for a volatility model; Li & Mak 1994),
+ * Jarque-Bera on z_t. Tests that cannot be computed leave NaN. */
+static PetscErrorCode diagnose(hc_model *m, const hc_fit_record *f, const double *y, int n, struct hc_fft_cache *fft,
+                               hc_result *r)
+{
+  double *z, q;
+  PetscFunctionBeginUser;
+  if (!m->ops->residuals) PetscFunctionReturn(0);
+  PetscCall(PetscMalloc1(n, &z));
+  int T = m->ops->residuals(m, f->params, y, n, z);
+  int k = T / 5 < 10 ? T / 5 : 10, arma = m->spec.p + m->spec.q + m->spec.P + m->spec.Q, vol = m->spec.vol_p + m->spec.vol_q;
+  if (T > 10 && k > arma && k > vol) {
+    r->lb_lags = k;
+    if (hc_spectral_ljung_box(fft, z, T, k, arma, &q, &r->lb_p)) r->lb_p = NAN;
+    if (hc_spectral_mcleod_li(fft, z, T, k, vol, &q, &r->ml_p)) r->ml_p = NAN;
+    if (hc_spectral_jarque_bera(z, T, &q, &r->jb_p)) r->jb_p = NAN;
+  }
+  PetscCall(PetscFree(z));
+  PetscFunctionReturn(0);
+}
+
 PetscErrorCode hc_select_and_forecast(const double *y, int n, const hc_select_options *o, hc_result *r)
 {
-  hc_fit_record *arma, rec;
-  int            best = -1;
+  hc_fit_record rec;
+  int           best;
 
   PetscFunctionBeginUser;
-  PetscCall(PetscCalloc1(o->n_mean > 0 ? o->n_mean : 1, &arma));
-  /* Step 1: the ARMA grid, in (p,q) order so that neighbours are fitted first */
-  for (int i = 0; i < o->n_mean; i++) {
-    hc_spec s = {.p = o->mean_pq[2 * i], .q = o->mean_pq[2 * i + 1], .vol = HC_VOL_NONE};
-    double  starts[8 * HC_MAX_PARAMS];
-    int     ns = 0;
-    int     nb[2][2] = {{s.p - 1, s.q}, {s.p, s.q - 1}};
-    for (int b = 0; b < 2; b++) {
-      int j = nb[b][0] >= 0 && nb[b][1] >= 0 ? grid_index(o, nb[b][0], nb[b][1]) : -1;
-      if (j >= 0 && j < i && usable(&arma[j])) embed_arma(arma[j].params, nb[b][0], nb[b][1], s.p, s.q, starts + (size_t)ns++ * (s.p + s.q + 2));
-    }
-    if (i > 0 && usable(&arma[0]))
-      ns += hc_arma_cycle_starts(s.p, s.q, arma[0].params[0], arma[0].params[arma[0].n_params - 1],
-                                 starts + (size_t)ns * (s.p + s.q + 2));
-    PetscCall(fit_one(&s, y, n, &o->fit, ns, starts, &arma[i]));
-    PetscCheck(!hc_result_add_fit(r, &arma[i]), PETSC_COMM_SELF, PETSC_ERR_MEM, "out of memory");
-    if (usable(&arma[i]) && (best < 0 || arma[i].aic < arma[best].aic)) best = i;
-  }
+  /* Step 1: the mean-model order search */
+  PetscCall(hc_search_mean(y, n, o, r, &best));
   if (best < 0) {
-    hc_result_set_status(r, HC_STATUS_FAILED, "no ARMA order could be fitted (%s)",
-                         o->n_mean > 0 ? arma[0].reason : "empty grid");
-    PetscCall(PetscFree(arma));
+    hc_result_set_status(r, HC_STATUS_FAILED, "no mean model could be fitted (%s)", r->n_fits ? r->fits[0].reason : "empty grid");
     PetscFunctionReturn(0);
   }
+  hc_spec mean_spec = {0};
+  for (int i = 0; i < o->n_mean; i++) { /* the spec of the best fit, by name */
+    char name[HC_MODEL_LEN];
+    hc_spec c = o->mean[i];
+    c.n_exog  = o->n_exog;
+    hc_spec_mean_name(&c, name, sizeof name);
+    if (!strcmp(name, r->fits[best].mean_model)) mean_spec = c;
+  }
 
-  /* Step 2: each volatility spec on the selected order */
-  const int p = o->mean_pq[2 * best], q = o->mean_pq[2 * best + 1];
-  int       sel = -1, garch_normal = -1;
+  /* Step 2: each volatility spec on the selected mean (GARCH families need a plain ARMA mean) */
+  const int p = mean_spec.p, q = mean_spec.q;
+  int       sel = -1;
+  double    arma_params[HC_MAX_PARAMS];
+  memcpy(arma_params, r->fits[best].params, sizeof arma_params);
   for (int v = 0; v < o->n_vol; v++) {
     hc_spec s = o->vol[v];
     s.p       = p;
     s.q       = q;
     int fit_index;
     if (s.vol == HC_VOL_NONE) {
-      /* the Gaussian ARMA of step 1 is this candidate: index of arma[best] in r->fits */
-      fit_index = best;
+      fit_index = best; /* the Gaussian mean model of step 1 is this candidate */
+    } else if (!hc_spec_is_arma(&mean_spec)) {
+      s       = mean_spec;
+      s.vol   = o->vol[v].vol;
+      s.vol_p = o->vol[v].vol_p, s.vol_o = o->vol[v].vol_o, s.vol_q = o->vol[v].vol_q, s.dist = o->vol[v].dist;
+      memset(&rec, 0, sizeof rec);
+      hc_spec_name(&s, rec.name, sizeof rec.name);
+      hc_spec_mean_name(&s, rec.mean_model, sizeof rec.mean_model);
+      hc_spec_vol_name(&s, rec.vol_model, sizeof rec.vol_model);
+      rec.loglik = rec.aic = rec.bic = rec.persistence = rec.half_life = rec.uncond_var = NAN;
+      rec.status = HC_STATUS_FAILED;
+      hc_strlcpy(rec.reason, "volatility models need a plain ARMA mean (no differencing, seasonality or regressors)", sizeof rec.reason);
+      PetscCheck(!hc_result_add_fit(r, &rec), PETSC_COMM_SELF, PETSC_ERR_MEM, "out of memory");
+      continue;
     } else {
-      double start[2][HC_MAX_PARAMS];
-      int    ns = 0, k = 1 + p + q;
-      /* from the ARMA fit: mean parameters, omega so that the unconditional variance matches */
-      memcpy(start[0], arma[best].params, (size_t)k * sizeof(double));
-      double s2      = arma[best].params[k];
-      start[0][k]     = 0.05 * s2;
-      start[0][k + 1] = 0.05;
-      start[0][k + 2] = 0.90;
-      if (s.dist == HC_DIST_T) start[0][k + 3] = 8.0;
-      ns = 1;
-      if (s.dist == HC_DIST_T && garch_normal >= 0 && usable(&r->fits[garch_normal])) {
-        memcpy(start[1], r->fits[garch_normal].params, (size_t)(k + 3) * sizeof(double));
-        start[1][k + 3] = 8.0;
-        ns              = 2;
-      }
-      PetscCall(fit_one(&s, y, n, &o->fit, ns, &start[0][0], &rec));
+      /* family-aware starts (hc_vol_start): from the ARMA fit, and for t/skewt/GED also from
+       * the normal fit of the same family and orders on this mean, when there is one */
+      double               start[2 * HC_MAX_PARAMS]; /* rows of L.np values, as hc_fit reads them */
+      int                  ns = 0, k = 1 + p + q;
+      hc_vol_layout        L;
+      const hc_fit_record *prev = NULL;
+      hc_spec              sn   = s;
+      char                 vname[HC_MODEL_LEN], mname[HC_MODEL_LEN];
+      sn.dist = HC_DIST_NORMAL;
+      hc_spec_vol_name(&sn, vname, sizeof vname);
+      hc_spec_mean_name(&s, mname, sizeof mname);
+      for (int i = 0; i < r->n_fits && s.dist != HC_DIST_NORMAL; i++)
+        if (usable(&r->fits[i]) && !strcmp(r->fits[i].vol_model, vname) && !strcmp(r->fits[i].mean_model, mname)) prev = &r->fits[i];
+      hc_vol_layout_of(&s, &L);
+      if (!hc_vol_start(&s, arma_params, arma_params[k], NULL, start + (size_t)ns * L.np)) ns++;
+      if (prev && !hc_vol_start(&s, arma_params, arma_params[k], prev, start + (size_t)ns * L.np)) ns++;
+      PetscCall(fit_one(&s, y, n, &o->fit, ns, start, &rec));
       PetscCheck(!hc_result_add_fit(r, &rec), PETSC_COMM_SELF, PETSC_ERR_MEM, "out of memory");
       fit_index = r->n_fits - 1;
-      if (s.dist == HC_DIST_NORMAL) garch_normal = fit_index;
     }
-    if (usable(&r->fits[fit_index]) && (sel < 0 || r->fits[fit_index].aic < r->fits[sel].aic)) sel = fit_index;
+    if (usable(&r->fits[fit_index]) && (sel < 0 || hc_ic_value(o->ic, &r->fits[fit_index]) < hc_ic_value(o->ic, &r->fits[sel])))
+      sel = fit_index;
   }
-  PetscCall(PetscFree(arma));
   if (sel < 0) {
     hc_result_set_status(r, HC_STATUS_FAILED, "no volatility model could be fitted on ARMA(%d,%d)", p, q);
     PetscFunctionReturn(0);
@@ -123,11 +130,11 @@ PetscErrorCode hc_select_and_forecast(const double *y, int n, const hc_select_op
 
   /* Step 3: forecast with the selected model */
   const hc_fit_record *f = &r->fits[sel];
-  hc_spec              s = {.p = p, .q = q, .vol = HC_VOL_NONE};
+  hc_spec              s = mean_spec;
   for (int v = 0; v < o->n_vol; v++) {
     char name[HC_MODEL_LEN];
     hc_spec_vol_name(&o->vol[v], name, sizeof name);
-    if (!strcmp(name, f->vol_model)) {
+    if (o->vol[v].vol != HC_VOL_NONE && !strcmp(name, f->vol_model)) {
       s       = o->vol[v];
       s.p     = p;
       s.q     = q;
@@ -137,6 +144,7 @@ PetscErrorCode hc_select_and_forecast(const double *y, int n, const hc_select_op
   double   *var;
   PetscCall(PetscMalloc1(o->horizon, &var));
   PetscCall(hc_model_create(&s, n, &m));
+  if (s.n_exog) hc_model_set_exog(m, o->X, o->ldx, o->xnames);
   int bad = m->ops->forecast(m, f->params, y, n, o->horizon, r->mean, var);
   for (int h = 0; h < o->horizon && !bad; h++) {
     bad |= !(var[h] > 0) || !isfinite(r->mean[h]);
@@ -147,6 +155,7 @@ PetscErrorCode hc_select_and_forecast(const double *y, int n, const hc_select_op
       r->hi[h * HC_N_LEVELS + l] = r->mean[h] + r->sd[h] * m->ops->quantile(m, f->params, 1.0 - a);
     }
   }
+  if (!bad && o->fft) PetscCall(diagnose(m, f, y, n, o->fft, r));
   PetscCall(hc_model_destroy(&m));
   PetscCall(PetscFree(var));
   if (bad) {

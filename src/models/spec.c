@@ -37,8 +37,8 @@ static int split_list(const char *text, char tok[][64], int max_tok)
   return depth == 0 ? n : -1;
 }
 
-/* Parse "a" or "a..b" starting at *s; advances *s. Returns 0 on success. */
-static int parse_range(const char **s, int *lo, int *hi)
+/* Parse "a" or "a..b" with lo <= a <= b <= max starting at *s; advances *s. Returns 0 on success. */
+static int parse_range(const char **s, int *lo, int *hi, int max)
 {
   char *end;
   long  a = strtol(*s, &end, 10);
@@ -49,58 +49,144 @@ static int parse_range(const char **s, int *lo, int *hi)
     b             = strtol(t, &end, 10);
     if (end == t) return 1;
   }
-  if (a < 0 || b < a || b > HC_ORDER_MAX) return 1;
+  if (a < 0 || b < a || b > max) return 1;
   *lo = (int)a;
   *hi = (int)b;
   *s  = end;
   return 0;
 }
 
-static int cmp_pq(const void *a, const void *b)
+/* "(r1,r2,...,rk)" with the given maxima; lo/hi receive the k ranges. Returns 0 on success. */
+static int parse_tuple(const char **s, int k, const int *max, int *lo, int *hi)
 {
-  const int *x = a, *y = b;
-  return x[0] != y[0] ? x[0] - y[0] : x[1] - y[1];
+  if (*(*s)++ != '(') return 1;
+  for (int i = 0; i < k; i++) {
+    if (parse_range(s, &lo[i], &hi[i], max[i])) return 1;
+    if (*(*s)++ != (i + 1 < k ? ',' : ')')) return 1;
+  }
+  return 0;
 }
 
-int hc_spec_parse_mean(const char *text, int max_out, int *pq, char *err, size_t errlen)
+static int cmp_spec(const void *a, const void *b)
 {
+  const hc_spec *x = a, *y = b;
+  const int      kx[] = {x->d, x->D, x->p, x->q, x->P, x->Q, x->drift, x->s};
+  const int      ky[] = {y->d, y->D, y->p, y->q, y->P, y->Q, y->drift, y->s};
+  for (int i = 0; i < 8; i++)
+    if (kx[i] != ky[i]) return kx[i] - ky[i];
+  return 0;
+}
+
+int hc_spec_resolve_season(hc_spec *specs, int n, int period)
+{
+  int k = 0;
+  for (int i = 0; i < n; i++) {
+    hc_spec s = specs[i];
+    if (s.s == HC_SEASON_AUTO) {
+      if (period > 1) s.s = period;
+      else s.P = s.D = s.Q = s.s = 0;
+      if (s.d + s.D != 1) s.drift = 0;
+    }
+    int dup = 0;
+    for (int j = 0; j < k && !dup; j++) dup = !cmp_spec(&specs[j], &s);
+    if (!dup) specs[k++] = s;
+  }
+  return k;
+}
+
+int hc_spec_is_arma(const hc_spec *s) { return !s->d && !s->D && !s->P && !s->Q && !s->n_exog; }
+
+int hc_spec_parse_mean(const char *text, int max_out, hc_spec *out, char *err, size_t errlen)
+{
+  static const char *allowed = "arma(p,q), arima(p,d,q) or sarima(p,d,q)(P,D,Q)S with each order an integer or a "
+                               "range lo..hi (p, q in 0..10; d, D in 0..2; P, Q in 0..3), S a period >= 2 or the "
+                               "letter s (-seasonal_period), optional suffix +drift; comma-separated, "
+                               "e.g. arma(0..2,0..2) or sarima(0..2,1,0..2)(0..1,1,0..1)12";
   char tok[64][64];
   int  ntok = split_list(text ? text : "", tok, 64), n = 0;
   if (ntok <= 0) {
-    snprintf(err, errlen, "'%s' is not a list of ARMA orders; allowed: arma(P,Q) with P, Q integers or ranges lo..hi in [0,%d], comma-separated, e.g. arma(0..2,0..2)",
-             text ? text : "", HC_ORDER_MAX);
+    snprintf(err, errlen, "'%s' is not a list of mean models; allowed: %s", text ? text : "", allowed);
     return -1;
   }
   for (int k = 0; k < ntok; k++) {
-    const char *s = tok[k];
-    int         plo, phi, qlo, qhi;
-    if (strncmp(s, "arma(", 5) || (s += 5, parse_range(&s, &plo, &phi)) || *s++ != ',' ||
-        parse_range(&s, &qlo, &qhi) || strcmp(s, ")")) {
-      snprintf(err, errlen, "'%s' is not an ARMA order; allowed: arma(P,Q) with P, Q integers or ranges lo..hi in [0,%d], e.g. arma(0..2,0..2)",
-               tok[k], HC_ORDER_MAX);
+    const char *c = tok[k];
+    int         lo[6] = {0}, hi[6] = {0}, s = 0, drift = 0, bad = 0;
+    const int   mx3[] = {HC_ORDER_MAX, 2, HC_ORDER_MAX}, mxs[] = {3, 2, 3};
+    if (!strncmp(c, "arma", 4)) {
+      const int mx2[] = {HC_ORDER_MAX, HC_ORDER_MAX};
+      int       l2[2], h2[2];
+      c += 4;
+      bad = parse_tuple(&c, 2, mx2, l2, h2);
+      lo[0] = l2[0], hi[0] = h2[0], lo[2] = l2[1], hi[2] = h2[1];
+    } else if (!strncmp(c, "arima", 5)) {
+      c += 5;
+      bad = parse_tuple(&c, 3, mx3, lo, hi);
+    } else if (!strncmp(c, "sarima", 6)) {
+      c += 6;
+      bad = parse_tuple(&c, 3, mx3, lo, hi) || parse_tuple(&c, 3, mxs, lo + 3, hi + 3);
+      if (!bad && *c == 's' && (c[1] == '\0' || c[1] == '+')) {
+        s = HC_SEASON_AUTO;
+        c++;
+      } else if (!bad) {
+        char *end;
+        long  v = strtol(c, &end, 10);
+        bad     = end == c || v < 2 || v > 400;
+        s       = (int)v;
+        c       = end;
+      }
+    } else {
+      bad = 1;
+    }
+    if (!bad && !strcmp(c, "+drift")) {
+      drift = 1;
+      c += 6;
+    }
+    if (bad || *c) {
+      snprintf(err, errlen, "'%s' is not a mean model; allowed: %s", tok[k], allowed);
       return -1;
     }
-    for (int p = plo; p <= phi; p++)
-      for (int q = qlo; q <= qhi; q++) {
-        int dup = 0;
-        for (int i = 0; i < n; i++) dup |= pq[2 * i] == p && pq[2 * i + 1] == q;
-        if (dup) continue;
-        if (n == max_out) {
-          snprintf(err, errlen, "more than %d ARMA orders in '%s'", max_out, text);
-          return -1;
-        }
-        pq[2 * n]     = p;
-        pq[2 * n + 1] = q;
-        n++;
-      }
+    for (int p = lo[0]; p <= hi[0]; p++)
+      for (int d = lo[1]; d <= hi[1]; d++)
+        for (int q = lo[2]; q <= hi[2]; q++)
+          for (int P = lo[3]; P <= hi[3]; P++)
+            for (int D = lo[4]; D <= hi[4]; D++)
+              for (int Q = lo[5]; Q <= hi[5]; Q++) {
+                hc_spec sp = {.p = p, .d = d, .q = q, .P = P, .D = D, .Q = Q, .s = (P || D || Q) ? s : 0,
+                              .drift = drift && d + D == 1};
+                int     dup = 0;
+                for (int i = 0; i < n && !dup; i++) dup = !cmp_spec(&out[i], &sp);
+                if (dup) continue;
+                if (n == max_out) {
+                  snprintf(err, errlen, "more than %d mean models in '%s'", max_out, text);
+                  return -1;
+                }
+                out[n++] = sp;
+              }
   }
-  qsort(pq, (size_t)n, 2 * sizeof(int), cmp_pq);
+  qsort(out, (size_t)n, sizeof *out, cmp_spec);
   return n;
 }
 
+static const char *dist_names[] = {"normal", "t", "skewt", "ged"};
+static const char *stderr_names[] = {"hessian", "opg", "robust"};
+
+int hc_stderr_parse(const char *name, hc_stderr_type *t)
+{
+  for (int i = 0; i < 3; i++)
+    if (!strcmp(name, stderr_names[i])) {
+      *t = (hc_stderr_type)i;
+      return 0;
+    }
+  return 1;
+}
+
+const char *hc_stderr_name(hc_stderr_type t) { return (unsigned)t < 3 ? stderr_names[t] : "unknown"; }
+
 int hc_spec_parse_vol(const char *text, int max_out, hc_spec *vol, char *err, size_t errlen)
 {
-  static const char *allowed = "none, garch(1,1):normal, garch(1,1):t (comma-separated)";
+  static const char *allowed = "none, garch(P,Q):DIST, gjr(P,O,Q):DIST, egarch(P,O,Q):DIST with orders 0..3 "
+                               "(P+Q >= 1; O >= 1 for gjr and egarch) and DIST one of normal, t, skewt, ged "
+                               "(comma-separated), e.g. garch(1,1):t,gjr(1,1,1):skewt";
   char               tok[64][64];
   int                ntok = split_list(text ? text : "", tok, 64), n = 0;
   if (ntok <= 0) {
@@ -109,22 +195,37 @@ int hc_spec_parse_vol(const char *text, int max_out, hc_spec *vol, char *err, si
   }
   for (int k = 0; k < ntok; k++) {
     hc_spec s = {0};
-    int     P, Q, used = 0;
+    int     P = 0, O = 0, Q = 0, used = 0, ok = 0;
     char    dist[16] = "";
     if (!strcmp(tok[k], "none")) {
-      s.vol = HC_VOL_NONE;
-    } else if (sscanf(tok[k], "garch(%d,%d):%15s%n", &P, &Q, dist, &used) == 3 && tok[k][used] == '\0' &&
-               P == 1 && Q == 1 && (!strcmp(dist, "normal") || !strcmp(dist, "t"))) {
-      s.vol   = HC_VOL_GARCH;
-      s.vol_p = P;
-      s.vol_q = Q;
-      s.dist  = !strcmp(dist, "t") ? HC_DIST_T : HC_DIST_NORMAL;
-    } else {
+      ok = 1;
+    } else if (sscanf(tok[k], "garch(%d,%d):%15s%n", &P, &Q, dist, &used) == 3 && tok[k][used] == '\0') {
+      s.vol = HC_VOL_GARCH;
+      ok    = P >= 0 && Q >= 0 && P <= 3 && Q <= 3 && P + Q >= 1;
+    } else if ((sscanf(tok[k], "gjr(%d,%d,%d):%15s%n", &P, &O, &Q, dist, &used) == 4 && tok[k][used] == '\0' &&
+                (s.vol = HC_VOL_GJR)) ||
+               (sscanf(tok[k], "egarch(%d,%d,%d):%15s%n", &P, &O, &Q, dist, &used) == 4 && tok[k][used] == '\0' &&
+                (s.vol = HC_VOL_EGARCH))) {
+      ok = P >= 0 && Q >= 0 && P <= 3 && Q <= 3 && O >= 1 && O <= 3;
+    }
+    if (ok && s.vol != HC_VOL_NONE) {
+      ok = 0;
+      for (int d = 0; d < 4; d++)
+        if (!strcmp(dist, dist_names[d])) {
+          s.dist = (hc_dist)d;
+          ok     = 1;
+        }
+    }
+    if (!ok) {
       snprintf(err, errlen, "'%s' is not a volatility model; allowed: %s", tok[k], allowed);
       return -1;
     }
+    s.vol_p = P;
+    s.vol_o = O;
+    s.vol_q = Q;
     int dup = 0;
-    for (int i = 0; i < n; i++) dup |= vol[i].vol == s.vol && vol[i].dist == s.dist;
+    for (int i = 0; i < n; i++)
+      dup |= vol[i].vol == s.vol && vol[i].dist == s.dist && vol[i].vol_p == P && vol[i].vol_o == O && vol[i].vol_q == Q;
     if (dup) continue;
     if (n == max_out) {
       snprintf(err, errlen, "more than %d volatility models in '%s'", max_out, text);
@@ -135,12 +236,23 @@ int hc_spec_parse_vol(const char *text, int max_out, hc_spec *vol, char *err, si
   return n;
 }
 
-void hc_spec_mean_name(const hc_spec *s, char *buf, size_t len) { snprintf(buf, len, "ARMA(%d,%d)", s->p, s->q); }
+void hc_spec_mean_name(const hc_spec *s, char *buf, size_t len)
+{
+  const char *x = s->n_exog ? "X" : "", *dr = s->drift ? "+drift" : "";
+  if (hc_spec_is_arma(s)) snprintf(buf, len, "ARMA(%d,%d)", s->p, s->q);
+  else if (!s->P && !s->D && !s->Q) snprintf(buf, len, "ARIMA%s(%d,%d,%d)%s", x, s->p, s->d, s->q, dr);
+  else snprintf(buf, len, "SARIMA%s(%d,%d,%d)(%d,%d,%d)%d%s", x, s->p, s->d, s->q, s->P, s->D, s->Q, s->s, dr);
+}
 
 void hc_spec_vol_name(const hc_spec *s, char *buf, size_t len)
 {
-  if (s->vol == HC_VOL_NONE) snprintf(buf, len, "none");
-  else snprintf(buf, len, "GARCH(%d,%d)-%s", s->vol_p, s->vol_q, s->dist == HC_DIST_T ? "t" : "normal");
+  const char *d = (unsigned)s->dist < 4 ? dist_names[s->dist] : "?";
+  switch (s->vol) {
+  case HC_VOL_NONE:   snprintf(buf, len, "none"); break;
+  case HC_VOL_GARCH:  snprintf(buf, len, "GARCH(%d,%d)-%s", s->vol_p, s->vol_q, d); break;
+  case HC_VOL_GJR:    snprintf(buf, len, "GJR(%d,%d,%d)-%s", s->vol_p, s->vol_o, s->vol_q, d); break;
+  case HC_VOL_EGARCH: snprintf(buf, len, "EGARCH(%d,%d,%d)-%s", s->vol_p, s->vol_o, s->vol_q, d); break;
+  }
 }
 
 void hc_spec_name(const hc_spec *s, char *buf, size_t len)

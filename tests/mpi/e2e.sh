@@ -72,7 +72,7 @@ fcp)
   check "loglik $ll within 1e-3 of -1106.608" awk -v l="$ll" 'BEGIN { d = l + 1106.608; exit !(d < 1e-3 && d > -1e-3) }'
   ;;
 bad_option)
-  for bad in "-vol_models garch(2,2):normal|-vol_models" "-mean_models arma(1)|-mean_models" \
+  for bad in "-vol_models garch(4,1):normal|-vol_models" "-mean_models arma(1)|-mean_models" \
              "-transform log|-transform" "-horizon 0|-horizon"; do
     opt=${bad%%|*} name=${bad##*|}
     # shellcheck disable=SC2086

@@ -892,3 +892,38 @@ Test(report, empty_report)
   H5Fclose(f);
   rm_tree(dir);
 }
+
+Test(report, fits_read_back_for_warm_starts)
+{
+  enum { H = 5, N = 3 };
+  char dir[256], path[HC_PATH_LEN], err[1024];
+  make_tmpdir(dir, sizeof dir);
+  snprintf(path, sizeof path, "%s/report.h5", dir);
+  hc_result r[N];
+  make_results(r, H);
+  hc_perf perf[2];
+  make_perf(perf);
+  cr_assert_eq(hc_io_report_write(path, &META, N, r, 2, perf, err, sizeof err), 0, "%s", err);
+
+  int            n;
+  hc_fit_record *fits;
+  cr_assert_eq(hc_io_report_read_fits(path, "AAA", &n, &fits, err, sizeof err), 0, "%s", err);
+  cr_assert_eq(n, 2, "two fits, the `selected` link skipped");
+  /* groups come back in name order; every parameter and name as written */
+  for (int i = 0; i < n; i++) {
+    const hc_fit_record *w = !strcmp(fits[i].name, r[0].fits[0].name) ? &r[0].fits[0] : &r[0].fits[1];
+    cr_assert_str_eq(fits[i].name, w->name);
+    cr_assert_eq(fits[i].n_params, w->n_params);
+    for (int k = 0; k < w->n_params; k++) {
+      cr_assert_eq(fits[i].params[k], w->params[k]);
+      cr_assert_str_eq(fits[i].param_names[k], w->param_names[k]);
+    }
+  }
+  free(fits);
+  cr_assert_eq(hc_io_report_read_fits(path, "NOPE", &n, &fits, err, sizeof err), 0, "a new ticker is not an error");
+  cr_assert_eq(n, 0);
+  cr_assert_neq(hc_io_report_read_fits("/nonexistent/r.h5", "AAA", &n, &fits, err, sizeof err), 0);
+  cr_assert(strstr(err, "/nonexistent/r.h5"), "the message names the file: %s", err);
+  for (int i = 0; i < N; i++) hc_result_free(&r[i]);
+  rm_tree(dir);
+}

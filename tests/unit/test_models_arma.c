@@ -166,11 +166,11 @@ Test(arma, grid_fit_at_least_as_high_as_R_and_gretl, .timeout = 300)
 {
   ref_row rows[64];
   int     nr = load_refs(rows, 64);
-  int     pq[18];
+  hc_spec mean[9];
   char    err[256];
-  cr_assert_eq(hc_spec_parse_mean("arma(0..2,0..2)", 9, pq, err, sizeof err), 9);
+  cr_assert_eq(hc_spec_parse_mean("arma(0..2,0..2)", 9, mean, err, sizeof err), 9);
   hc_spec           none = {.vol = HC_VOL_NONE};
-  hc_select_options o    = {.n_mean = 9, .mean_pq = pq, .n_vol = 1, .vol = &none, .horizon = 5};
+  hc_select_options o    = {.n_mean = 9, .mean = mean, .n_vol = 1, .vol = &none, .horizon = 5};
   hc_fit_options_default(&o.fit);
   for (int i = 0; i < nr;) {
     double   *y;
@@ -243,21 +243,41 @@ Test(arma, transforms_round_trip_and_stay_stationary)
 
 Test(arma, spec_parsing)
 {
-  int     pq[40];
+  hc_spec pq[64];
   hc_spec v[8];
-  char    err[256];
+  char    err[1024];
   cr_assert_eq(hc_spec_parse_mean("arma(0..2,0..2)", 20, pq, err, sizeof err), 9);
   cr_assert_eq(hc_spec_parse_mean(" ARMA(1,1), arma(0..1,1) ", 20, pq, err, sizeof err), 2);
-  cr_assert(pq[0] == 0 && pq[1] == 1 && pq[2] == 1 && pq[3] == 1);
+  cr_assert(pq[0].p == 0 && pq[0].q == 1 && pq[1].p == 1 && pq[1].q == 1);
   cr_assert_eq(hc_spec_parse_mean("arma(3)", 20, pq, err, sizeof err), -1);
-  cr_assert(strstr(err, "arma(P,Q)"), "message names the allowed form: %s", err);
+  cr_assert(strstr(err, "arma(p,q)"), "message names the allowed form: %s", err);
   cr_assert_eq(hc_spec_parse_mean("arma(2..1,0)", 20, pq, err, sizeof err), -1);
   cr_assert_eq(hc_spec_parse_mean("arma(0,11)", 20, pq, err, sizeof err), -1);
+  /* seasonal grid: 3 x 2 x 3 x 2 x 2 x 2 = 144 specs; period letter resolved later */
+  cr_assert_eq(hc_spec_parse_mean("sarima(0..2,0..1,0..2)(0..1,0..1,0..1)s", 64, pq, err, sizeof err), -1, "capacity");
+  hc_spec big[200];
+  cr_assert_eq(hc_spec_parse_mean("sarima(0..2,0..1,0..2)(0..1,0..1,0..1)s", 200, big, err, sizeof err), 144);
+  cr_assert_eq(hc_spec_parse_mean("sarima(0,1,1)(0,1,1)12, arima(1,1,0)+drift", 20, pq, err, sizeof err), 2);
+  cr_assert(pq[0].d == 1 && pq[0].drift == 1 && pq[0].s == 0, "arima(1,1,0)+drift first (d, D order)");
+  cr_assert(pq[1].s == 12 && pq[1].D == 1 && pq[1].Q == 1 && !pq[1].drift, "drift dropped when d + D = 2");
+  hc_spec_mean_name(&pq[1], err, sizeof err);
+  cr_assert_str_eq(err, "SARIMA(0,1,1)(0,1,1)12");
+  cr_assert_eq(hc_spec_parse_mean("sarima(1,0,0)(1,0,0)1", 20, pq, err, sizeof err), -1, "period >= 2");
+  cr_assert_eq(hc_spec_parse_mean("sarima(1,0,0)(1,0,0)s", 20, pq, err, sizeof err), 1);
+  cr_assert_eq(hc_spec_resolve_season(pq, 1, 0), 1);
+  cr_assert(pq[0].P == 0 && pq[0].s == 0, "no period detected: seasonal part dropped");
   cr_assert_eq(hc_spec_parse_vol("none,garch(1,1):normal,garch(1,1):t", 8, v, err, sizeof err), 3);
   cr_assert(v[0].vol == HC_VOL_NONE && v[1].vol == HC_VOL_GARCH && v[2].dist == HC_DIST_T);
   cr_assert_eq(hc_spec_parse_vol("garch(1,1):cauchy", 8, v, err, sizeof err), -1);
   cr_assert(strstr(err, "garch(1,1):t"), "message names the allowed values: %s", err);
-  cr_assert_eq(hc_spec_parse_vol("garch(2,1):normal", 8, v, err, sizeof err), -1);
+  cr_assert_eq(hc_spec_parse_vol("garch(4,1):normal", 8, v, err, sizeof err), -1);
+  cr_assert_eq(hc_spec_parse_vol("gjr(1,0,1):t", 8, v, err, sizeof err), -1);
+  cr_assert_eq(hc_spec_parse_vol("garch(0,0):t", 8, v, err, sizeof err), -1);
+  cr_assert_eq(hc_spec_parse_vol("gjr(1,1,1):skewt, egarch(2,1,1):ged", 8, v, err, sizeof err), 2);
+  cr_assert(v[0].vol == HC_VOL_GJR && v[0].vol_o == 1 && v[0].dist == HC_DIST_SKEWT);
+  cr_assert(v[1].vol == HC_VOL_EGARCH && v[1].vol_p == 2 && v[1].dist == HC_DIST_GED);
+  hc_spec_vol_name(&v[0], err, sizeof err);
+  cr_assert_str_eq(err, "GJR(1,1,1)-skewt");
   char name[64];
   hc_spec s = {.p = 1, .q = 2, .vol = HC_VOL_GARCH, .vol_p = 1, .vol_q = 1, .dist = HC_DIST_T};
   hc_spec_name(&s, name, sizeof name);

@@ -130,3 +130,123 @@ Test(dist, std_t_logpdf_is_unit_variance_density)
     cr_expect_leq(fabs(d - exp(hc_std_t_logpdf(z, nu))) / d, 1e-6, "nu=%g", nu);
   }
 }
+
+/* ---- the shared innovation-law interface: skewed t (Hansen 1994) and GED ---- */
+
+/* Quantiles against R (tests/reference/garch_family_quantiles.csv from garch_family.R):
+ * fGarch::qged, and Hansen's skewed t by numerical integration and root finding. */
+Test(dist, skewt_and_ged_quantiles_match_r)
+{
+  const char *root = getenv("HPCAST_SOURCE_ROOT");
+  char        path[4096], line[512];
+  int         n = 0;
+  snprintf(path, sizeof path, "%s/tests/reference/garch_family_quantiles.csv", root);
+  FILE *f = fopen(path, "r");
+  cr_assert_not_null(f, "cannot open %s", path);
+  cr_assert_not_null(fgets(line, sizeof line, f));
+  while (fgets(line, sizeof line, f)) {
+    char         d[16], lams[64];
+    double       sh[2], p, ref;
+    hc_dist_eval e;
+    cr_assert_eq(sscanf(line, "%15[^,],%lf,%63[^,],%lf,%lf", d, &sh[0], lams, &p, &ref), 5, "bad line %s", line);
+    hc_dist dist = !strcmp(d, "ged") ? HC_DIST_GED : HC_DIST_SKEWT;
+    sh[1]        = strcmp(lams, "NA") ? atof(lams) : 0.0;
+    cr_assert_eq(hc_dist_prepare(dist, sh, 0, &e), 0);
+    double got = hc_dist_quantile(&e, p);
+    cr_expect(fabs(got - ref) <= 1e-9 * fmax(1.0, fabs(ref)), "%s nu=%g lambda=%g p=%g: %.15g, R %.15g", d, sh[0], sh[1],
+              p, got, ref);
+    cr_expect(fabs(hc_dist_cdf(&e, got) - p) <= 1e-12, "%s cdf(quantile(%g)) = %.15g", d, p, hc_dist_cdf(&e, got));
+    n++;
+  }
+  fclose(f);
+  cr_expect_eq(n, 104);
+}
+
+/* Every law: density integrates to 1 with mean 0 and variance 1; E|z| and E[z^2 1(z<0)]
+ * match quadrature; d log f / dz and / d shape and the moment derivatives match central
+ * differences. Quadrature: z = tan(a), midpoint rule. */
+Test(dist, laws_are_standardized_and_derivatives_match)
+{
+  const struct { hc_dist d; double sh[2]; } laws[] = {
+    {HC_DIST_NORMAL, {0, 0}}, {HC_DIST_T, {5.0, 0}}, {HC_DIST_SKEWT, {7.0, -0.35}}, {HC_DIST_SKEWT, {4.5, 0.5}},
+    {HC_DIST_GED, {1.3, 0}}, {HC_DIST_GED, {2.7, 0}}};
+  for (size_t i = 0; i < sizeof laws / sizeof *laws; i++) {
+    hc_dist_eval e;
+    cr_assert_eq(hc_dist_prepare(laws[i].d, laws[i].sh, 1, &e), 0);
+    double s0 = 0, s1 = 0, s2 = 0, sa = 0, sn = 0;
+    const int N = 400000;
+    for (int k = 0; k < N; k++) {
+      double a = -M_PI / 2 + (k + 0.5) * M_PI / N, z = tan(a), w = exp(hc_dist_logpdf(&e, z, NULL, NULL)) * (1 + z * z) * M_PI / N;
+      s0 += w;
+      s1 += w * z;
+      s2 += w * z * z;
+      sa += w * fabs(z);
+      sn += z < 0 ? w * z * z : 0.0;
+    }
+    double tol = laws[i].sh[0] < 5 && laws[i].d != HC_DIST_GED ? 1e-3 : 1e-5;
+    cr_expect(fabs(s0 - 1) < 1e-6 && fabs(s1) < tol && fabs(s2 - 1) < tol, "law %zu: %g %g %g", i, s0, s1, s2);
+    cr_expect(fabs(sa - e.abs_mean) < 1e-5, "law %zu: E|z| %.8f vs %.8f", i, sa, e.abs_mean);
+    cr_expect(fabs(sn - e.m2neg) < tol, "law %zu: E[z^2;z<0] %.8f vs %.8f", i, sn, e.m2neg);
+    const double zs[] = {-2.3, -0.4, 0.05, 1.7};
+    for (size_t j = 0; j < 4; j++) {
+      double dz, ds[2], h = 1e-6;
+      hc_dist_logpdf(&e, zs[j], &dz, ds);
+      double fd = (hc_dist_logpdf(&e, zs[j] + h, NULL, NULL) - hc_dist_logpdf(&e, zs[j] - h, NULL, NULL)) / (2 * h);
+      cr_expect(fabs(dz - fd) < 1e-6 * fmax(1, fabs(fd)), "law %zu z %g: dz %.10g fd %.10g", i, zs[j], dz, fd);
+      for (int s = 0; s < hc_dist_n_shape(laws[i].d); s++) {
+        double sp[2] = {laws[i].sh[0], laws[i].sh[1]}, sm[2] = {laws[i].sh[0], laws[i].sh[1]};
+        hc_dist_eval ep, em;
+        sp[s] += 1e-6;
+        sm[s] -= 1e-6;
+        hc_dist_prepare(laws[i].d, sp, 0, &ep);
+        hc_dist_prepare(laws[i].d, sm, 0, &em);
+        double fs = (hc_dist_logpdf(&ep, zs[j], NULL, NULL) - hc_dist_logpdf(&em, zs[j], NULL, NULL)) / 2e-6;
+        cr_expect(fabs(ds[s] - fs) < 1e-6 * fmax(1, fabs(fs)), "law %zu z %g shape %d: %.10g fd %.10g", i, zs[j], s, ds[s], fs);
+        if (j == 0) {
+          cr_expect(fabs(e.d_abs_mean[s] - (ep.abs_mean - em.abs_mean) / 2e-6) < 1e-6, "law %zu dE|z|", i);
+          cr_expect(fabs(e.d_m2neg[s] - (ep.m2neg - em.m2neg) / 2e-6) < 1e-6, "law %zu dm2neg", i);
+        }
+      }
+    }
+  }
+}
+
+/* Draws follow the law: empirical CDF at a few quantiles within 4 binomial sds (fixed seed). */
+Test(dist, draws_follow_the_law)
+{
+  const struct { hc_dist d; double sh[2]; } laws[] = {
+    {HC_DIST_NORMAL, {0, 0}}, {HC_DIST_T, {4.0, 0}}, {HC_DIST_SKEWT, {6.0, -0.4}}, {HC_DIST_GED, {0.9, 0}}};
+  for (size_t i = 0; i < sizeof laws / sizeof *laws; i++) {
+    hc_dist_eval       e;
+    unsigned long long s = 12345;
+    enum { N = 200000 };
+    const double ps[] = {0.01, 0.2, 0.5, 0.9};
+    int          cnt[4] = {0};
+    double       q[4];
+    hc_dist_prepare(laws[i].d, laws[i].sh, 0, &e);
+    for (int j = 0; j < 4; j++) q[j] = hc_dist_quantile(&e, ps[j]);
+    for (int k = 0; k < N; k++) {
+      double z = hc_dist_draw(&e, &s);
+      for (int j = 0; j < 4; j++) cnt[j] += z <= q[j];
+    }
+    for (int j = 0; j < 4; j++)
+      cr_expect(fabs(cnt[j] / (double)N - ps[j]) <= 4 * sqrt(ps[j] * (1 - ps[j]) / N), "law %zu p %g: %g", i, ps[j],
+                cnt[j] / (double)N);
+  }
+}
+
+Test(dist, shape_transforms_round_trip)
+{
+  const double sk[2] = {5.5, -0.7}, ged[1] = {0.9};
+  double       u[2], b[2];
+  hc_dist_shape_transform(HC_DIST_SKEWT, sk, u);
+  hc_dist_shape_untransform(HC_DIST_SKEWT, u, b);
+  cr_expect(fabs(b[0] - sk[0]) < 1e-12 && fabs(b[1] - sk[1]) < 1e-12);
+  hc_dist_shape_transform(HC_DIST_GED, ged, u);
+  hc_dist_shape_untransform(HC_DIST_GED, u, b);
+  cr_expect(fabs(b[0] - ged[0]) < 1e-12);
+  hc_dist_eval e;
+  cr_expect_neq(hc_dist_prepare(HC_DIST_SKEWT, (double[]){5.0, 1.0}, 0, &e), 0);
+  cr_expect_neq(hc_dist_prepare(HC_DIST_GED, (double[]){0.0}, 0, &e), 0);
+  cr_expect_neq(hc_dist_prepare(HC_DIST_T, (double[]){2.0}, 0, &e), 0);
+}

@@ -335,3 +335,313 @@ Test(garch_fit, fcp_benchmark, .init = fit_init, .fini = fit_fini)
   cr_assert_eq(hc_model_destroy(&m), 0);
   cr_expect_null(m);
 }
+
+/* ---------------------------------------------------------------------------------------
+ * GARCH(P,Q) and GJR(P,O,Q) with normal, t, skewed-t and GED errors, variance targeting.
+ * --------------------------------------------------------------------------------------- */
+
+static hc_model spec_model(hc_spec s, int n_max)
+{
+  hc_model m = {.ops = s.vol == HC_VOL_EGARCH ? &hc_egarch_ops : &hc_garch_ops, .n_max = n_max, .spec = s};
+  m.n_params = m.ops->n_params(&s);
+  cr_assert_eq(m.ops->setup(&m, n_max), 0);
+  return m;
+}
+
+/* An admissible point of spec s: mean (mu, ar, ma), omega, alphas, gammas, betas, shape. */
+static void test_point(const hc_model *m, double *th)
+{
+  char names[HC_MAX_PARAMS][HC_PNAME_LEN];
+  m->ops->param_names(m, names);
+  for (int k = 0; k < m->n_params; k++) {
+    const char *s = names[k];
+    th[k] = !strcmp(s, "mu") ? 0.01 : !strncmp(s, "ar", 2) ? 0.2 / (s[2] - '0') : !strncmp(s, "ma", 2) ? -0.1
+          : !strcmp(s, "omega") ? 0.02 : !strncmp(s, "alpha", 5) ? 0.06 / (s[5] - '0')
+          : !strncmp(s, "gamma", 5) ? 0.05 : !strncmp(s, "beta", 4) ? 0.8 / (s[4] - '0') / (s[4] - '0')
+          : !strcmp(s, "nu") ? (m->spec.dist == HC_DIST_GED ? 1.3 : 6.5) : -0.2;
+  }
+}
+
+/* Analytic score vs central differences, and per-term scores summing to it, for every
+ * family x distribution (EGARCH in test_models_egarch.c uses the same helper logic). */
+Test(garch, gjr_scores_every_distribution)
+{
+  const hc_spec base[] = {
+    {.p = 0, .q = 0, .vol = HC_VOL_GARCH, .vol_p = 1, .vol_q = 1},
+    {.p = 1, .q = 1, .vol = HC_VOL_GJR, .vol_p = 1, .vol_o = 1, .vol_q = 1},
+    {.p = 0, .q = 1, .vol = HC_VOL_GJR, .vol_p = 2, .vol_o = 1, .vol_q = 2},
+    {.p = 1, .q = 0, .vol = HC_VOL_GARCH, .vol_p = 2, .vol_q = 1, .variance_targeting = 1},
+    {.p = 0, .q = 0, .vol = HC_VOL_GJR, .vol_p = 1, .vol_o = 2, .vol_q = 1, .variance_targeting = 1},
+    {.p = 0, .q = 0, .vol = HC_VOL_EGARCH, .vol_p = 1, .vol_o = 1, .vol_q = 1},
+    {.p = 1, .q = 1, .vol = HC_VOL_EGARCH, .vol_p = 2, .vol_o = 1, .vol_q = 2},
+    {.p = 0, .q = 1, .vol = HC_VOL_EGARCH, .vol_p = 1, .vol_o = 2, .vol_q = 1, .variance_targeting = 1},
+  };
+  static double G[DEM_MAX * HC_MAX_PARAMS];
+  for (size_t b = 0; b < sizeof base / sizeof *base; b++)
+    for (int d = HC_DIST_NORMAL; d <= HC_DIST_GED; d++) {
+      hc_spec s = base[b];
+      s.dist    = (hc_dist)d;
+      hc_model m = spec_model(s, n_dem);
+      char     name[64];
+      double   th[HC_MAX_PARAMS], ga[HC_MAX_PARAMS], gf[HC_MAX_PARAMS], ll;
+      hc_spec_name(&s, name, sizeof name);
+      test_point(&m, th);
+      cr_assert_eq(m.ops->loglik(&m, th, dem, n_dem, &ll, ga), 0, "%s", name);
+      fd_gradient(&m, th, gf);
+      int T = m.ops->loglik_terms_grad(&m, th, dem, n_dem, G);
+      cr_assert_eq(T, n_dem - s.p, "%s", name);
+      for (int k = 0; k < m.n_params; k++) {
+        double sum = 0.0;
+        for (int t = 0; t < T; t++) sum += G[(size_t)t * m.n_params + k];
+        cr_expect(fabs(ga[k] - gf[k]) <= 1e-5 * fmax(fabs(gf[k]), 1.0), "%s param %d: analytic %.10g, fd %.10g", name,
+                  k, ga[k], gf[k]);
+        cr_expect(fabs(sum - ga[k]) <= 1e-9 * fmax(fabs(ga[k]), 1.0), "%s param %d: sum of terms %.12g vs %.12g", name,
+                  k, sum, ga[k]);
+      }
+      m.ops->destroy(&m);
+    }
+}
+
+Test(garch, gjr_names_and_transforms)
+{
+  hc_spec  s = {.p = 1, .q = 0, .vol = HC_VOL_GJR, .vol_p = 2, .vol_o = 1, .vol_q = 1, .dist = HC_DIST_SKEWT};
+  hc_model m = spec_model(s, 10);
+  char     names[HC_MAX_PARAMS][HC_PNAME_LEN];
+  const char *want[] = {"mu", "ar1", "omega", "alpha1", "alpha2", "gamma1", "beta1", "nu", "lambda"};
+  cr_assert_eq(m.n_params, 9);
+  m.ops->param_names(&m, names);
+  for (int k = 0; k < 9; k++) cr_expect_str_eq(names[k], want[k]);
+  const double us[][9] = {{0.1, 0.5, -3.0, 2.0, 0.3, -1.0, 0.7, 1.0, -0.4}, {-1.0, -2.0, 1.0, -1.0, 4.0, 2.0, -3.0, 3.0, 1.5}};
+  for (size_t i = 0; i < 2; i++) {
+    double th[9], u[9], S, uv;
+    m.ops->untransform(&m, us[i], th);
+    m.ops->vol_summary(&m, th, &S, &uv);
+    cr_expect(S > 0 && S < 1 && th[2] > 0 && th[3] > 0 && th[5] > 0 && th[6] > 0 && th[7] > 2 && fabs(th[8]) < 1);
+    cr_expect(fabs(uv - th[2] / (1 - S)) <= 1e-12 * uv);
+    m.ops->transform(&m, th, u);
+    for (int k = 0; k < 9; k++) cr_expect(fabs(u[k] - us[i][k]) <= 1e-9 * fmax(1.0, fabs(us[i][k])), "row %zu k %d", i, k);
+  }
+  m.ops->destroy(&m);
+  /* variance targeting drops omega */
+  s.variance_targeting = 1;
+  m                    = spec_model(s, 10);
+  cr_expect_eq(m.n_params, 8);
+  m.ops->param_names(&m, names);
+  cr_expect_str_eq(names[2], "alpha1");
+  m.ops->destroy(&m);
+}
+
+/* The h-step variance forecast of a GJR-skewt model tends to omega / (1 - S) with
+ * S = alpha + E[z^2 1(z<0)] gamma + beta, geometrically at rate S. */
+Test(garch, gjr_forecast_tends_to_unconditional_variance)
+{
+  hc_spec  s = {.p = 0, .q = 0, .vol = HC_VOL_GJR, .vol_p = 1, .vol_o = 1, .vol_q = 1, .dist = HC_DIST_SKEWT};
+  hc_model m = spec_model(s, n_dem);
+  const double th[7] = {0.0, 0.02, 0.05, 0.1, 0.85, 6.0, -0.3};
+  enum { H = 2000 };
+  static double mean[H], var[H];
+  double S, uv;
+  cr_assert_eq(m.ops->forecast(&m, th, dem, n_dem, H, mean, var), 0);
+  m.ops->vol_summary(&m, th, &S, &uv);
+  cr_expect(S > 0.05 + 0.85 + 0.1 * 0.5, "skewed left (lambda < 0): E[z^2 1(z<0)] > 1/2, S = %g", S);
+  cr_expect(fabs(var[H - 1] - uv) <= 1e-10 * uv, "var[H] %.12g, uncond %.12g", var[H - 1], uv);
+  cr_expect(fabs((var[20] - uv) - S * (var[19] - uv)) <= 1e-12 * uv);
+  m.ops->destroy(&m);
+}
+
+static double dem_se(hc_stderr_type type, hc_fit_record *rec)
+{
+  const hc_spec  spec = {.p = 0, .q = 0, .vol = HC_VOL_GARCH, .vol_p = 1, .vol_q = 1, .dist = HC_DIST_NORMAL};
+  hc_model      *m    = NULL;
+  hc_fit_options opt;
+  cr_assert_eq(hc_model_create(&spec, n_dem, &m), 0);
+  hc_fit_options_default(&opt);
+  opt.stderr_type = type;
+  cr_assert_eq(hc_fit(m, dem, n_dem, &opt, 0, NULL, rec), 0);
+  cr_assert_eq(rec->status, 0, "fit failed: %s", rec->reason);
+  cr_assert_eq(hc_model_destroy(&m), 0);
+  return rec->loglik;
+}
+
+/* The three published standard-error sets of FCP (1996) / McCullough & Renfro (1999):
+ * Hessian, OPG and Bollerslev-Wooldridge robust, to LRE >= 3 (tests/reference/dem2gbp_garch_fcp.csv). */
+Test(garch_fit, fcp_standard_errors, .init = fit_init, .fini = fit_fini)
+{
+  static const double se[3][4] = {{0.00846212, 0.00285271, 0.0265228, 0.0335527},
+                                  {0.00843359, 0.00132298, 0.0139737, 0.0165604},
+                                  {0.00918935, 0.00649319, 0.0535317, 0.0724614}};
+  for (int t = 0; t < 3; t++) {
+    hc_fit_record rec;
+    dem_se((hc_stderr_type)t, &rec);
+    cr_expect_str_eq(rec.stderr_type, hc_stderr_name((hc_stderr_type)t));
+    for (int k = 0; k < 4; k++) {
+      cr_log_info("%s se(%s) = %.9g (FCP %.9g), LRE %.2f", rec.stderr_type, rec.param_names[k], rec.stderr_[k],
+                  se[t][k], lre(rec.stderr_[k], se[t][k]));
+      cr_expect_geq(lre(rec.stderr_[k], se[t][k]), 3.0, "%s se(%s) = %.9g, FCP %.9g", rec.stderr_type,
+                    rec.param_names[k], rec.stderr_[k], se[t][k]);
+    }
+    cr_expect(fabs(rec.persistence - (rec.params[2] + rec.params[3])) <= 1e-15);
+    cr_expect(fabs(rec.uncond_var - rec.params[1] / (1 - rec.persistence)) <= 1e-12);
+  }
+}
+
+/* One row of tests/reference/garch_family_dem2gbp.csv (produced by garch_family.R). */
+static int reference_row(const char *model, const char *source, double *v /* loglik, mu, omega, alpha, gamma, beta, nu */)
+{
+  const char *root = getenv("HPCAST_SOURCE_ROOT");
+  char        path[4096], line[1024];
+  snprintf(path, sizeof path, "%s/tests/reference/garch_family_dem2gbp.csv", root);
+  FILE *f = fopen(path, "r");
+  cr_assert_not_null(f, "cannot open %s", path);
+  int found = 0;
+  while (!found && fgets(line, sizeof line, f)) {
+    char *mo = strtok(line, ","), *so = strtok(NULL, ",");
+    if (!mo || !so || strcmp(mo, model) || strcmp(so, source)) continue;
+    for (int k = 0; k < 7; k++) {
+      char *tok = strtok(NULL, ",\n");
+      v[k]      = tok && strcmp(tok, "NA") ? strtod(tok, NULL) : NAN;
+    }
+    found = 1;
+  }
+  fclose(f);
+  return found;
+}
+
+/* Fit spec on dem2gbp and compare with R under the same conventions (LRE >= 3 on the
+ * estimates, loglik within 1e-3); fGarch's own estimates are logged for information. */
+static void compare_with_r(hc_spec spec, const char *model)
+{
+  hc_model      *m = NULL;
+  hc_fit_options opt;
+  hc_fit_record  rec;
+  double         ref[7], fg[7];
+  cr_assert(reference_row(model, "r_hpcast_conv", ref), "no reference row for %s", model);
+  cr_assert_eq(hc_model_create(&spec, n_dem, &m), 0);
+  hc_fit_options_default(&opt);
+  cr_assert_eq(hc_fit(m, dem, n_dem, &opt, 0, NULL, &rec), 0);
+  cr_assert_eq(rec.status, 0, "%s: %s", model, rec.reason);
+  int has_fg = reference_row(model, "fgarch", fg);
+  cr_expect(fabs(rec.loglik - ref[0]) <= 1e-3, "%s loglik %.6f, R %.6f", model, rec.loglik, ref[0]);
+  for (int k = 0; k < rec.n_params; k++) {
+    const char *nm = rec.param_names[k];
+    int         j  = !strcmp(nm, "mu") ? 1 : !strcmp(nm, "omega") ? 2 : !strcmp(nm, "alpha1") ? 3
+                   : !strcmp(nm, "gamma1") ? 4 : !strcmp(nm, "beta1") ? 5 : 6;
+    cr_log_info("%s %s = %.9g, R %.9g (LRE %.2f)%s%.9g", model, nm, rec.params[k], ref[j], lre(rec.params[k], ref[j]),
+                has_fg ? ", fGarch " : "", has_fg ? fg[j] : 0.0);
+    cr_expect_geq(lre(rec.params[k], ref[j]), 3.0, "%s %s = %.9g, R %.9g", model, nm, rec.params[k], ref[j]);
+  }
+  cr_assert_eq(hc_model_destroy(&m), 0);
+}
+
+Test(garch_fit, gjr_normal_vs_r, .init = fit_init, .fini = fit_fini)
+{
+  compare_with_r((hc_spec){.vol = HC_VOL_GJR, .vol_p = 1, .vol_o = 1, .vol_q = 1, .dist = HC_DIST_NORMAL}, "GJR-normal");
+}
+
+Test(garch_fit, gjr_t_vs_r, .init = fit_init, .fini = fit_fini)
+{
+  compare_with_r((hc_spec){.vol = HC_VOL_GJR, .vol_p = 1, .vol_o = 1, .vol_q = 1, .dist = HC_DIST_T}, "GJR-t");
+}
+
+Test(garch_fit, garch_t_vs_r, .init = fit_init, .fini = fit_fini)
+{
+  compare_with_r((hc_spec){.vol = HC_VOL_GARCH, .vol_p = 1, .vol_q = 1, .dist = HC_DIST_T}, "GARCH-t");
+}
+
+Test(garch_fit, egarch_normal_vs_r, .init = fit_init, .fini = fit_fini)
+{
+  compare_with_r((hc_spec){.vol = HC_VOL_EGARCH, .vol_p = 1, .vol_o = 1, .vol_q = 1, .dist = HC_DIST_NORMAL}, "EGARCH-normal");
+}
+
+Test(garch_fit, egarch_t_vs_r, .init = fit_init, .fini = fit_fini)
+{
+  compare_with_r((hc_spec){.vol = HC_VOL_EGARCH, .vol_p = 1, .vol_o = 1, .vol_q = 1, .dist = HC_DIST_T}, "EGARCH-t");
+}
+
+/* EGARCH(1,1) normal against the published rugarch benchmark (shared/data/README.md). */
+Test(garch_fit, egarch_published_benchmark, .init = fit_init, .fini = fit_fini)
+{
+  static const double pub[5] = {-0.01167873487, -0.12633933747, -0.03845788444, 0.33305592776, 0.91265373928};
+  static const double se[5]  = {0.00886, 0.0285, 0.0192, 0.0406, 0.0168}; /* mu, omega, alpha, gamma, beta */
+  const hc_spec  spec = {.vol = HC_VOL_EGARCH, .vol_p = 1, .vol_o = 1, .vol_q = 1, .dist = HC_DIST_NORMAL};
+  hc_model      *m    = NULL;
+  hc_fit_options opt;
+  hc_fit_record  rec;
+  cr_assert_eq(hc_model_create(&spec, n_dem, &m), 0);
+  hc_fit_options_default(&opt);
+  cr_assert_eq(hc_fit(m, dem, n_dem, &opt, 0, NULL, &rec), 0);
+  cr_assert_eq(rec.status, 0, "%s", rec.reason);
+  for (int k = 0; k < 5; k++) {
+    cr_log_info("EGARCH %s = %.9g (rugarch %.9g), LRE %.2f; se %.4g (rugarch %.4g)", rec.param_names[k], rec.params[k],
+                pub[k], lre(rec.params[k], pub[k]), rec.stderr_[k], se[k]);
+    /* presample conventions differ (docs/models.md): agreement to a small fraction of a standard error */
+    cr_expect(fabs(rec.params[k] - pub[k]) <= 0.02 * se[k], "%s = %.9g, rugarch %.9g", rec.param_names[k], rec.params[k], pub[k]);
+    cr_expect(fabs(rec.stderr_[k] - se[k]) <= 0.1 * se[k], "se %s = %.5g, rugarch %.5g", rec.param_names[k], rec.stderr_[k], se[k]);
+  }
+  cr_expect(rec.persistence == rec.params[4]);
+  cr_expect(isfinite(rec.uncond_var) && rec.uncond_var > 0.1 && rec.uncond_var < 0.5, "uncond var %g", rec.uncond_var);
+  cr_assert_eq(hc_model_destroy(&m), 0);
+}
+
+/* Simulation study: n = 5000 from GJR(1,1,1)-t (fixed seed), every estimate within 3
+ * standard errors (Hessian) of the truth. */
+Test(garch_fit, gjr_t_simulation_recovers_parameters, .init = fit_init, .fini = fit_fini)
+{
+  enum { N = 5000 };
+  static double      y[N];
+  const double       truth[6] = {0.03, 0.02, 0.05, 0.08, 0.88, 7.0};
+  hc_dist_eval       D;
+  unsigned long long seed = 20240611ULL;
+  cr_assert_eq(hc_dist_prepare(HC_DIST_T, truth + 5, 0, &D), 0);
+  double h = truth[1] / (1 - truth[2] - 0.5 * truth[3] - truth[4]), e = 0.0;
+  for (int t = -500; t < N; t++) { /* 500 burn-in steps */
+    h = truth[1] + (truth[2] + truth[3] * (e < 0)) * e * e + truth[4] * h;
+    e = sqrt(h) * hc_dist_draw(&D, &seed);
+    if (t >= 0) y[t] = truth[0] + e;
+  }
+  const hc_spec  spec = {.vol = HC_VOL_GJR, .vol_p = 1, .vol_o = 1, .vol_q = 1, .dist = HC_DIST_T};
+  hc_model      *m    = NULL;
+  hc_fit_options opt;
+  hc_fit_record  rec;
+  cr_assert_eq(hc_model_create(&spec, N, &m), 0);
+  hc_fit_options_default(&opt);
+  cr_assert_eq(hc_fit(m, y, N, &opt, 0, NULL, &rec), 0);
+  cr_assert_eq(rec.status, 0, "%s", rec.reason);
+  for (int k = 0; k < 6; k++) {
+    double zk = (rec.params[k] - truth[k]) / rec.stderr_[k];
+    cr_log_info("%s = %.5f (se %.5f), truth %.3f, z = %.2f", rec.param_names[k], rec.params[k], rec.stderr_[k], truth[k], zk);
+    cr_expect(fabs(zk) <= 3.0, "%s = %.5f (se %.5f), truth %g", rec.param_names[k], rec.params[k], rec.stderr_[k], truth[k]);
+  }
+  cr_assert_eq(hc_model_destroy(&m), 0);
+}
+
+/* EGARCH forecasts: step 1 from the recursion; long horizons tend to the unconditional
+ * variance of vol_summary (normal law, analytic) within the Monte Carlo error (4000 paths,
+ * coefficient of variation of h about 0.5 here, so ~0.8% standard error; 4% allowed). */
+Test(garch, egarch_forecast_tends_to_unconditional_variance)
+{
+  hc_spec      s  = {.vol = HC_VOL_EGARCH, .vol_p = 1, .vol_o = 1, .vol_q = 1, .dist = HC_DIST_NORMAL};
+  hc_model     m  = spec_model(s, n_dem);
+  const double th[5] = {-0.0116, -0.1266, -0.0385, 0.3328, 0.9125};
+  enum { H = 300 };
+  static double mean[H], var[H];
+  double        S, uv, ll;
+  cr_assert_eq(m.ops->forecast(&m, th, dem, n_dem, H, mean, var), 0);
+  m.ops->vol_summary(&m, th, &S, &uv);
+  cr_expect_eq(S, th[4]);
+  /* step 1 by hand from the in-sample recursion */
+  cr_assert_eq(m.ops->loglik(&m, th, dem, n_dem, &ll, NULL), 0);
+  double e = 0, lh = 0, z = 0, s2 = 0;
+  for (int t = 0; t < n_dem; t++) s2 += (dem[t] - th[0]) * (dem[t] - th[0]) / n_dem;
+  for (int t = 0; t <= n_dem; t++) {
+    lh = t == 0 ? log(s2) : th[1] + th[2] * z + th[3] * (fabs(z) - sqrt(2 / M_PI)) + th[4] * lh;
+    if (t < n_dem) {
+      e = dem[t] - th[0];
+      z = e / exp(0.5 * lh);
+    }
+  }
+  cr_expect(fabs(var[0] - exp(lh)) <= 1e-12 * var[0], "step 1 %.15g vs %.15g", var[0], exp(lh));
+  cr_expect(fabs(var[H - 1] - uv) <= 0.04 * uv, "var[H] %.6g, unconditional %.6g", var[H - 1], uv);
+  for (int k = 0; k < H; k++) cr_expect_eq(mean[k], th[0]);
+  m.ops->destroy(&m);
+}

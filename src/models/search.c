@@ -1,0 +1,310 @@
+/**
+ * @file search.c
+ * @brief Mean-model order search: differencing by KPSS and seasonal strength, then a
+ *        grid or the stepwise path of Hyndman & Khandakar (2008), as R forecast::auto.arima.
+ */
+#include "models_impl.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define HC_KPSS_CRIT_5   0.463 /* Kwiatkowski et al. (1992) Table 1, level stationarity, 5% */
+#define HC_SEAS_STRENGTH 0.64  /* threshold of forecast::nsdiffs (Wang, Smith & Hyndman 2006) */
+#define HC_STEPWISE_MAX  94    /* models at most, as auto.arima's default nmodels */
+
+int hc_ic_parse(const char *name, hc_ic *ic)
+{
+  static const char *names[] = {"aic", "aicc", "bic"};
+  for (int i = 0; i < 3; i++)
+    if (!strcmp(name, names[i])) {
+      *ic = (hc_ic)i;
+      return 0;
+    }
+  return 1;
+}
+
+int hc_search_parse(const char *name, hc_search *s)
+{
+  if (!strcmp(name, "grid")) *s = HC_SEARCH_GRID;
+  else if (!strcmp(name, "stepwise")) *s = HC_SEARCH_STEPWISE;
+  else return 1;
+  return 0;
+}
+
+double hc_ic_value(hc_ic ic, const hc_fit_record *f)
+{
+  const double k = f->n_params, n = f->n_obs_used;
+  switch (ic) {
+  case HC_IC_AIC: return f->aic;
+  case HC_IC_AICC: return n - k - 1 > 0 ? f->aic + 2.0 * k * (k + 1) / (n - k - 1) : INFINITY;
+  case HC_IC_BIC: return f->bic;
+  }
+  return f->aic;
+}
+
+double hc_kpss_level(const double *x, int n)
+{
+  if (n < 3) return 0.0;
+  double mean = 0.0, s2 = 0.0, S = 0.0, eta = 0.0;
+  for (int t = 0; t < n; t++) mean += x[t];
+  mean /= n;
+  for (int t = 0; t < n; t++) {
+    double e = x[t] - mean;
+    S += e;
+    eta += S * S;
+    s2 += e * e;
+  }
+  int l = (int)trunc(3.0 * sqrt((double)n) / 13.0); /* Hobijn et al. (1998) lag, as forecast::ndiffs */
+  for (int j = 1; j <= l; j++) { /* Bartlett-weighted autocovariances (Newey & West 1987) */
+    double g = 0.0;
+    for (int t = j; t < n; t++) g += (x[t] - mean) * (x[t - j] - mean);
+    s2 += 2.0 * (1.0 - j / (l + 1.0)) * g;
+  }
+  s2 /= n;
+  return s2 > 0 ? eta / ((double)n * n * s2) : 0.0;
+}
+
+double hc_seasonal_strength(const double *x, int n, int s)
+{
+  if (s < 2 || n < 2 * s + 1) return 0.0;
+  const int half = s / 2, lo = half, hi = n - half; /* trend defined on [lo, hi) */
+  double   *det = malloc((size_t)n * sizeof *det), idx[512] = {0};
+  int       cnt[512] = {0};
+  if (!det || s > 512) {
+    free(det);
+    return 0.0;
+  }
+  for (int t = lo; t < hi; t++) { /* centred moving average: 2 x s MA for even s */
+    double tr = 0.0;
+    if (s % 2) {
+      for (int i = -half; i <= half; i++) tr += x[t + i];
+      tr /= s;
+    } else {
+      for (int i = -half + 1; i < half; i++) tr += x[t + i];
+      tr = (tr + 0.5 * (x[t - half] + x[t + half])) / s;
+    }
+    det[t] = x[t] - tr;
+    idx[t % s] += det[t];
+    cnt[t % s]++;
+  }
+  double mean_idx = 0.0;
+  for (int j = 0; j < s; j++) {
+    idx[j] = cnt[j] ? idx[j] / cnt[j] : 0.0;
+    mean_idx += idx[j] / s;
+  }
+  double mr = 0.0, md = 0.0, vr = 0.0, vd = 0.0;
+  const int m = hi - lo;
+  for (int t = lo; t < hi; t++) {
+    mr += det[t] - (idx[t % s] - mean_idx);
+    md += det[t];
+  }
+  mr /= m;
+  md /= m;
+  for (int t = lo; t < hi; t++) {
+    double r = det[t] - (idx[t % s] - mean_idx) - mr, d = det[t] - md;
+    vr += r * r;
+    vd += d * d;
+  }
+  free(det);
+  double F = vd > 0 ? 1.0 - vr / vd : 0.0;
+  return F > 0 ? F : 0.0;
+}
+
+/* (1 - B^lag) x in place over x[0..n-1]; returns the new length n - lag. */
+static int difference(double *x, int n, int lag)
+{
+  for (int t = n - 1; t >= lag; t--) x[t] -= x[t - lag];
+  memmove(x, x + lag, sizeof(double) * (size_t)(n - lag));
+  return n - lag;
+}
+
+static int same_spec(const hc_spec *a, const hc_spec *b)
+{
+  return a->p == b->p && a->d == b->d && a->q == b->q && a->P == b->P && a->D == b->D && a->Q == b->Q &&
+         a->s == b->s && a->drift == b->drift;
+}
+
+/* Search state: the grid restricted to the chosen differences, and what was fitted. */
+typedef struct {
+  const hc_select_options *o;
+  const double            *y;
+  int                      n;
+  hc_result               *r;
+  hc_spec                 *grid;
+  int                      n_grid;
+  hc_spec                 *done;     /* spec of each mean fit, parallel to */
+  int                     *done_fit; /* its index in r->fits */
+  int                      n_done;
+  int                      best;
+} search;
+
+static int in_grid(const search *S, const hc_spec *s)
+{
+  for (int i = 0; i < S->n_grid; i++)
+    if (same_spec(&S->grid[i], s)) return 1;
+  return 0;
+}
+
+static int fitted(const search *S, const hc_spec *s)
+{
+  for (int i = 0; i < S->n_done; i++)
+    if (same_spec(&S->done[i], s)) return S->done_fit[i];
+  return -1;
+}
+
+static int usable(const hc_fit_record *f) { return f->status == 0 && isfinite(f->loglik); }
+
+/* a is b with exactly one of p, q, P, Q lower by one */
+static int is_neighbour(const hc_spec *a, const hc_spec *b)
+{
+  if (a->d != b->d || a->D != b->D || a->s != b->s || a->drift != b->drift) return 0;
+  int da[4] = {b->p - a->p, b->q - a->q, b->P - a->P, b->Q - a->Q}, ones = 0, zeros = 0;
+  for (int i = 0; i < 4; i++) ones += da[i] == 1, zeros += da[i] == 0;
+  return ones == 1 && zeros == 3;
+}
+
+int hc_warm_starts(const hc_select_options *o, const hc_model *m, char (*names)[HC_PNAME_LEN], double *out, int max)
+{
+  char name[HC_MODEL_LEN];
+  int  k = m->n_params, ns = 0;
+  hc_spec_name(&m->spec, name, sizeof name);
+  for (int w = 0; w < o->n_warm && ns < max; w++) {
+    const hc_fit_record *f = &o->warm[w];
+    if (strcmp(f->name, name) || f->n_params != k) continue;
+    int matched = 0;
+    for (int a = 0; a < k; a++)
+      for (int b = 0; b < k; b++)
+        if (!strcmp(names[a], f->param_names[b]) && isfinite(f->params[b])) out[(size_t)ns * k + a] = f->params[b], matched++;
+    ns += matched == k; /* only a complete parameter vector is a start */
+  }
+  return ns;
+}
+
+/* Fit one mean spec with starts from its fitted neighbours (parameters matched by name,
+ * new ones at zero) and, for a plain ARMA, the near-cancelling root starts. */
+static PetscErrorCode fit_mean(search *S, const hc_spec *spec, int *fit_index)
+{
+  const hc_select_options *o = S->o;
+  hc_spec                  s = *spec;
+  hc_model                *m;
+  hc_fit_record            rec;
+  char                     names[HC_MAX_PARAMS][HC_PNAME_LEN];
+  double                   starts[16 * HC_MAX_PARAMS], own[HC_MAX_PARAMS];
+  int                      ns = 0;
+
+  PetscFunctionBeginUser;
+  s.n_exog = o->n_exog;
+  s.vol    = HC_VOL_NONE;
+  PetscCall(hc_model_create(&s, S->n, &m));
+  if (s.n_exog) hc_model_set_exog(m, o->X, o->ldx, o->xnames);
+  const int k = m->n_params;
+  m->ops->param_names(m, names);
+  for (int i = 0; i < S->n_done && ns < 8; i++) {
+    const hc_fit_record *f = &S->r->fits[S->done_fit[i]];
+    if (!is_neighbour(&S->done[i], &s) || !usable(f)) continue;
+    double *st = starts + (size_t)ns++ * k;
+    for (int a = 0; a < k; a++) {
+      st[a] = 0.0;
+      for (int b = 0; b < f->n_params; b++)
+        if (!strcmp(names[a], f->param_names[b])) st[a] = f->params[b];
+    }
+  }
+  ns += hc_warm_starts(o, m, names, starts + (size_t)ns * k, 16 - ns);
+  if (hc_spec_is_arma(&s) && !m->ops->start(m, S->y, S->n, own))
+    ns += hc_arma_cycle_starts(s.p, s.q, own[0], own[k - 1], starts + (size_t)ns * k);
+  PetscCall(hc_fit(m, S->y, S->n, &o->fit, ns, starts, &rec));
+  PetscCall(hc_model_destroy(&m));
+  PetscCheck(!hc_result_add_fit(S->r, &rec), PETSC_COMM_SELF, PETSC_ERR_MEM, "out of memory");
+  *fit_index              = S->r->n_fits - 1;
+  S->done[S->n_done]      = s;
+  S->done_fit[S->n_done++] = *fit_index;
+  if (usable(&rec) && (S->best < 0 || hc_ic_value(o->ic, &rec) < hc_ic_value(o->ic, &S->r->fits[S->best])))
+    S->best = *fit_index;
+  PetscFunctionReturn(0);
+}
+
+/* Choose D (seasonal strength) and then d (repeated KPSS) within the ranges of the grid. */
+static void choose_differences(const double *y, int n, const hc_spec *grid, int n_grid, int *d, int *D)
+{
+  int dmin = 9, dmax = -1, Dmin = 9, Dmax = -1, s = 0;
+  for (int i = 0; i < n_grid; i++) {
+    dmin = grid[i].d < dmin ? grid[i].d : dmin;
+    dmax = grid[i].d > dmax ? grid[i].d : dmax;
+    Dmin = grid[i].D < Dmin ? grid[i].D : Dmin;
+    Dmax = grid[i].D > Dmax ? grid[i].D : Dmax;
+    if (grid[i].s > 1) s = grid[i].s;
+  }
+  double *x = malloc((size_t)n * sizeof *x);
+  int     len = n;
+  memcpy(x, y, (size_t)n * sizeof *x);
+  *D = Dmin;
+  if (Dmax > Dmin && s > 1 && hc_seasonal_strength(x, len, s) >= HC_SEAS_STRENGTH) *D = Dmin + 1;
+  for (int i = 0; i < *D && len > s; i++) len = difference(x, len, s);
+  *d = dmin;
+  for (int i = 0; i < dmin && len > 1; i++) len = difference(x, len, 1);
+  while (*d < dmax && len > 10 && hc_kpss_level(x, len) > HC_KPSS_CRIT_5) {
+    len = difference(x, len, 1);
+    (*d)++;
+  }
+  free(x);
+}
+
+PetscErrorCode hc_search_mean(const double *y, int n, const hc_select_options *o, hc_result *r, int *best)
+{
+  search S = {.o = o, .y = y, .n = n, .r = r, .best = -1};
+  int    d, D, idx;
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscMalloc3(o->n_mean, &S.grid, o->n_mean + HC_STEPWISE_MAX, &S.done, o->n_mean + HC_STEPWISE_MAX, &S.done_fit));
+  choose_differences(y, n, o->mean, o->n_mean, &d, &D);
+  for (int i = 0; i < o->n_mean; i++)
+    if (o->mean[i].d == d && o->mean[i].D == D) S.grid[S.n_grid++] = o->mean[i];
+
+  if (o->search == HC_SEARCH_GRID) {
+    for (int i = 0; i < S.n_grid; i++) PetscCall(fit_mean(&S, &S.grid[i], &idx));
+  } else {
+    /* Hyndman & Khandakar (2008) sec. 3.2: four initial models, then moves of one or two
+     * orders by +-1 and the drift toggle while the criterion improves. */
+    int     pmax = 0, qmax = 0, Pmax = 0, Qmax = 0, seasonal = 0, cur = -1;
+    hc_spec init[4];
+    for (int i = 0; i < S.n_grid; i++) {
+      pmax = S.grid[i].p > pmax ? S.grid[i].p : pmax;
+      qmax = S.grid[i].q > qmax ? S.grid[i].q : qmax;
+      Pmax = S.grid[i].P > Pmax ? S.grid[i].P : Pmax;
+      Qmax = S.grid[i].Q > Qmax ? S.grid[i].Q : Qmax;
+      seasonal |= S.grid[i].s > 1;
+    }
+    const int ip[4] = {2, 0, 1, 0}, iq[4] = {2, 0, 0, 1}, iP[4] = {1, 0, 1, 0}, iQ[4] = {1, 0, 0, 1};
+    for (int k = 0; k < 4 && S.n_grid; k++) {
+      init[k]   = S.grid[0];
+      init[k].p = ip[k] < pmax ? ip[k] : pmax;
+      init[k].q = iq[k] < qmax ? iq[k] : qmax;
+      init[k].P = seasonal ? (iP[k] < Pmax ? iP[k] : Pmax) : 0;
+      init[k].Q = seasonal ? (iQ[k] < Qmax ? iQ[k] : Qmax) : 0;
+      for (int v = 0; v < 2; v++) { /* with and without drift where the grid has both */
+        init[k].drift = v;
+        if (in_grid(&S, &init[k]) && fitted(&S, &init[k]) < 0) PetscCall(fit_mean(&S, &init[k], &idx));
+      }
+    }
+    while (S.best >= 0 && S.best != cur && S.n_done < HC_STEPWISE_MAX) {
+      cur = S.best;
+      hc_spec c = S.done[0];
+      for (int i = 0; i < S.n_done; i++)
+        if (S.done_fit[i] == cur) c = S.done[i];
+      const int moves[][4] = {{1, 0, 0, 0}, {-1, 0, 0, 0}, {0, 1, 0, 0}, {0, -1, 0, 0}, {1, 1, 0, 0}, {-1, -1, 0, 0},
+                              {0, 0, 1, 0}, {0, 0, -1, 0}, {0, 0, 0, 1}, {0, 0, 0, -1}, {0, 0, 1, 1}, {0, 0, -1, -1}};
+      for (size_t mv = 0; mv <= sizeof moves / sizeof moves[0] && S.n_done < HC_STEPWISE_MAX; mv++) {
+        hc_spec t = c;
+        if (mv == sizeof moves / sizeof moves[0]) t.drift = !t.drift;
+        else {
+          t.p += moves[mv][0], t.q += moves[mv][1], t.P += moves[mv][2], t.Q += moves[mv][3];
+        }
+        if (in_grid(&S, &t) && fitted(&S, &t) < 0) PetscCall(fit_mean(&S, &t, &idx));
+      }
+    }
+  }
+  *best = S.best;
+  PetscCall(PetscFree3(S.grid, S.done, S.done_fit));
+  PetscFunctionReturn(0);
+}
