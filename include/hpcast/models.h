@@ -202,7 +202,7 @@ typedef struct {
   hc_stderr_type stderr_type; /**< Hessian (default), OPG or robust sandwich */
 } hc_fit_options;
 
-/** Defaults: max_it 500, gatol 1e-7, n_random 1, compute_stderr 1, stderr_type Hessian. */
+/** Defaults: max_it 500, gatol 1e-7, n_random 0, compute_stderr 1, stderr_type Hessian. */
 void hc_fit_options_default(hc_fit_options *o);
 
 /**

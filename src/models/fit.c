@@ -26,7 +26,7 @@ void hc_fit_options_default(hc_fit_options *o)
 {
   o->max_it         = 500;
   o->gatol          = 1e-7;
-  o->n_random       = 1;
+  o->n_random       = 0;
   o->stderr_type    = HC_STDERR_HESSIAN;
   o->compute_stderr = 1;
 }
@@ -61,8 +61,10 @@ static PetscErrorCode objective(Tao tao, Vec X, PetscReal *f, Vec G, void *ptr)
   hc_model          *m = c->m;
   const PetscScalar *x;
   PetscScalar       *g;
-  const int          k = c->kfree;
-  double             u[HC_MAX_PARAMS], ll;
+  const int          k        = c->kfree;
+  const int          analytic = m->ops->has_gradient && !m->ops->n_profiled;
+  double             u[HC_MAX_PARAMS], ll, gt[HC_MAX_PARAMS];
+  int                bad;
 
   PetscFunctionBeginUser;
   (void)tao;
@@ -70,34 +72,31 @@ static PetscErrorCode objective(Tao tao, Vec X, PetscReal *f, Vec G, void *ptr)
   for (int i = 0; i < k; i++) u[i] = x[i];
   PetscCall(VecRestoreArrayRead(X, &x));
   PetscCall(VecGetArray(G, &g));
-  if (eval_u(c, u, &ll)) {
-    *f = HC_F_BAD;
-    for (int i = 0; i < k; i++) g[i] = 0.0;
-    PetscCall(VecRestoreArray(G, &g));
-    PetscFunctionReturn(0);
-  }
-  *f = -ll / c->n;
-  if (m->ops->has_gradient && !m->ops->n_profiled) {
-    double gt[HC_MAX_PARAMS], th0[HC_MAX_PARAMS], tp[HC_MAX_PARAMS], tm[HC_MAX_PARAMS], uf[HC_MAX_PARAMS];
-    memcpy(th0, c->theta, sizeof th0);
-    if (m->ops->loglik(m, th0, c->y, c->n, &ll, gt)) {
-      for (int i = 0; i < k; i++) g[i] = 0.0;
-    } else {
-      memcpy(uf, c->u_full, sizeof uf);
-      memcpy(uf, u, (size_t)k * sizeof *u);
-      for (int j = 0; j < k; j++) {
-        double h = 1e-6 * (1.0 + fabs(uf[j])), keep = uf[j];
-        uf[j]    = keep + h;
-        m->ops->untransform(m, uf, tp);
-        uf[j] = keep - h;
-        m->ops->untransform(m, uf, tm);
-        uf[j]    = keep;
-        double s = 0.0;
-        for (int i = 0; i < m->n_params; i++) s += gt[i] * (tp[i] - tm[i]) / (2.0 * h);
-        g[j] = -s / c->n;
-      }
-    }
+  if (analytic) { /* one pass gives the likelihood and its gradient */
+    double uf[HC_MAX_PARAMS];
+    memcpy(uf, c->u_full, sizeof uf);
+    memcpy(uf, u, (size_t)k * sizeof *u);
+    m->ops->untransform(m, uf, c->theta);
+    bad = m->ops->loglik(m, c->theta, c->y, c->n, &ll, gt) || !isfinite(ll);
   } else {
+    bad = eval_u(c, u, &ll);
+  }
+  if (!bad && analytic) {
+    double uf[HC_MAX_PARAMS], tp[HC_MAX_PARAMS], tm[HC_MAX_PARAMS];
+    memcpy(uf, c->u_full, sizeof uf);
+    memcpy(uf, u, (size_t)k * sizeof *u);
+    for (int j = 0; j < k; j++) { /* chain rule through d theta / d u */
+      double h = 1e-6 * (1.0 + fabs(uf[j])), keep = uf[j];
+      uf[j]    = keep + h;
+      m->ops->untransform(m, uf, tp);
+      uf[j] = keep - h;
+      m->ops->untransform(m, uf, tm);
+      uf[j]    = keep;
+      double s = 0.0;
+      for (int i = 0; i < m->n_params; i++) s += gt[i] * (tp[i] - tm[i]) / (2.0 * h);
+      g[j] = -s / c->n;
+    }
+  } else if (!bad) {
     for (int j = 0; j < k; j++) {
       double h = 1e-5 * (1.0 + fabs(u[j])), keep = u[j], lp, lm;
       u[j]     = keep + h;
@@ -107,6 +106,16 @@ static PetscErrorCode objective(Tao tao, Vec X, PetscReal *f, Vec G, void *ptr)
       u[j]     = keep;
       g[j]     = (bp || bm) ? 0.0 : -(lp - lm) / (2.0 * h * c->n);
     }
+  }
+  /* A point where the likelihood or its gradient is not finite is a wall for the line
+   * search (a large objective, zero gradient), never a NaN handed to TAO, which would stop
+   * the program: a numerical failure of one fit must stay a status of that fit. */
+  for (int j = 0; j < k && !bad; j++) bad = !isfinite(g[j]);
+  if (bad) {
+    for (int j = 0; j < k; j++) g[j] = 0.0;
+    *f = HC_F_BAD;
+  } else {
+    *f = -ll / c->n;
   }
   PetscCall(VecRestoreArray(G, &g));
   PetscFunctionReturn(0);
