@@ -139,6 +139,14 @@ double hc_time_wall(void);
 /** Peak resident set size of this process in MiB (getrusage ru_maxrss). */
 double hc_peak_rss_mb(void);
 
+/**
+ * Days since 1970-01-01 of the ISO date "YYYY-MM-DD" (exactly ten characters, a real
+ * calendar day of the proleptic Gregorian calendar), by H. Hinnant's days_from_civil
+ * ("chrono-Compatible Low-Level Date Algorithms", http://howardhinnant.github.io/date_algorithms.html).
+ * @return 0, or 1 if label is not such a date. Not collective.
+ */
+int  hc_iso_days(const char *label, long *days);
+
 /** Copy at most n-1 bytes of src into dst and NUL-terminate (snprintf semantics). */
 void hc_strlcpy(char *dst, const char *src, size_t n);
 

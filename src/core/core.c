@@ -172,6 +172,23 @@ size_t hc_result_unpack(hc_result *r, const void *buf, size_t avail)
   return need;
 }
 
+int hc_iso_days(const char *label, long *days)
+{
+  static const int mdays[12] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  int              y, m, d, used = 0;
+  if (sscanf(label, "%4d-%2d-%2d%n", &y, &m, &d, &used) != 3 || used != 10 || label[10] != '\0' || m < 1 || m > 12 ||
+      d < 1 || d > mdays[m - 1])
+    return 1;
+  if (m == 2 && d == 29 && !((y % 4 == 0 && y % 100 != 0) || y % 400 == 0)) return 1;
+  long           yy  = y - (m <= 2);
+  const long     era = (yy >= 0 ? yy : yy - 399) / 400;
+  const unsigned yoe = (unsigned)(yy - era * 400);                            /* [0, 399] */
+  const unsigned doy = (153 * (unsigned)(m > 2 ? m - 3 : m + 9) + 2) / 5 + (unsigned)d - 1; /* [0, 365] */
+  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;                /* [0, 146096] */
+  *days              = era * 146097 + (long)doe - 719468;
+  return 0;
+}
+
 double hc_time_wall(void)
 {
   struct timespec ts;

@@ -18,32 +18,6 @@ void hc_gate_options_default(hc_gate_options *o)
   o->max_gap_days = 5.0;
 }
 
-/**
- * Days since 1970-01-01 of the proleptic Gregorian date y-m-d.
- * Source: H. Hinnant, "chrono-Compatible Low-Level Date Algorithms", days_from_civil,
- * http://howardhinnant.github.io/date_algorithms.html (exact for every int year).
- */
-static long days_from_civil(long y, unsigned m, unsigned d)
-{
-  y -= m <= 2;
-  const long     era = (y >= 0 ? y : y - 399) / 400;
-  const unsigned yoe = (unsigned)(y - era * 400);                        /* [0, 399] */
-  const unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;  /* [0, 365] */
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;            /* [0, 146096] */
-  return era * 146097 + (long)doe - 719468;
-}
-
-/** Parse an ISO date "YYYY-MM-DD" into days since 1970-01-01. @return 0, or 1 if not a date. */
-static int iso_days(const char *label, long *days)
-{
-  int y, m, d, used = 0;
-  if (sscanf(label, "%4d-%2d-%2d%n", &y, &m, &d, &used) != 3 || used != 10 || label[10] != '\0' ||
-      m < 1 || m > 12 || d < 1 || d > 31)
-    return 1;
-  *days = days_from_civil(y, (unsigned)m, (unsigned)d);
-  return 0;
-}
-
 /** 1 if value v cannot enter the transform t (non-finite, or non-positive under logs). */
 static int bad_value(double v, hc_transform t)
 {
@@ -72,7 +46,7 @@ static double quality_score(const hc_series *s, const hc_gate_options *o)
   if (s->labels_are_dates) {
     for (int i = 1; i < s->n; i++) {
       long d0, d1;
-      if (!iso_days(s->label[i - 1], &d0) && !iso_days(s->label[i], &d1) &&
+      if (!hc_iso_days(s->label[i - 1], &d0) && !hc_iso_days(s->label[i], &d1) &&
           (double)(d1 - d0) > o->max_gap_days)
         gaps++;
     }

@@ -326,32 +326,11 @@ int hc_indicator_stochrsi(int n, const double *close, int rsi_window, int stoch_
 /* ------------------------------------------------------------------------------------ */
 /* Day of week                                                                           */
 
-/**
- * Days since 1970-01-01 of the proleptic Gregorian date y-m-d.
- * Source: H. Hinnant, "chrono-Compatible Low-Level Date Algorithms", days_from_civil,
- * http://howardhinnant.github.io/date_algorithms.html (exact for every int year).
- */
-static long days_from_civil(long y, unsigned m, unsigned d)
-{
-  y -= m <= 2;
-  const long     era = (y >= 0 ? y : y - 399) / 400;
-  const unsigned yoe = (unsigned)(y - era * 400);                        /* [0, 399] */
-  const unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;  /* [0, 365] */
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;            /* [0, 146096] */
-  return era * 146097 + (long)doe - 719468;
-}
-
 /** Weekday of a valid ISO date "YYYY-MM-DD", 0 = Sunday .. 6 = Saturday; -1 if not a date. */
 static int iso_weekday(const char *label)
 {
-  static const int mdays[12] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  int y, m, d, used = 0;
-  if (sscanf(label, "%4d-%2d-%2d%n", &y, &m, &d, &used) != 3 || used != 10 || label[10] != '\0' ||
-      m < 1 || m > 12 || d < 1 || d > mdays[m - 1])
-    return -1;
-  const int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-  if (m == 2 && d == 29 && !leap) return -1;
-  const long z = days_from_civil(y, (unsigned)m, (unsigned)d);
+  long z;
+  if (hc_iso_days(label, &z)) return -1;
   /* Hinnant's weekday_from_days: 1970-01-01 (z = 0) was a Thursday (4). */
   return (int)(z >= -4 ? (z + 4) % 7 : (z + 5) % 7 + 6);
 }

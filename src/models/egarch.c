@@ -270,23 +270,6 @@ void hc_egarch_start_vol(const hc_spec *s, const hc_vol_layout *L, double sigma2
   (void)s;
 }
 
-/* Mean part by Hannan-Rissanen (sample mean if it fails), then hc_vol_start. */
-static int egarch_start(hc_model *m, const double *y, int n, double *theta)
-{
-  int    p = m->spec.p, nm = 1 + p + m->spec.q;
-  double hr[HC_MAX_PARAMS];
-  if (n - p < 4 || n > m->n_max) return 1;
-  if (hc_arma_hannan_rissanen(p, m->spec.q, y, n, hr)) {
-    double mu = 0.0;
-    for (int t = 0; t < n; t++) mu += y[t];
-    hr[0] = mu / n;
-    for (int k = 1; k < nm; k++) hr[k] = 0.0;
-  }
-  double v = hc_vol_residuals(m, hr, y, n, NULL);
-  if (!(v > 0.0) || !isfinite(v)) v = 1.0;
-  return hc_vol_start(&m->spec, hr, v, NULL, theta);
-}
-
 /* Ops table of the family; see hpcast/models.h and the file comment above. */
 const hc_model_ops hc_egarch_ops = {
   .family            = "ARMA-EGARCH",
@@ -294,7 +277,7 @@ const hc_model_ops hc_egarch_ops = {
   .setup             = hc_vol_setup,
   .destroy           = hc_vol_destroy,
   .param_names       = hc_vol_param_names,
-  .start             = egarch_start,
+  .start             = hc_vol_start_model,
   .loglik            = egarch_loglik,
   .has_gradient      = 1,
   .transform         = egarch_transform,

@@ -441,13 +441,11 @@ int hc_vol_start(const hc_spec *s, const double *mean_theta, double sigma2, cons
   return 0;
 }
 
-/* Mean part by Hannan-Rissanen (sample mean and zero coefficients if it fails), sigma2 the
- * mean square of its CSS residuals, then hc_vol_start. Returns 1 if n - p < 2 or n > n_max. */
-static int garch_start(hc_model *m, const double *y, int n, double *theta)
+int hc_vol_start_model(hc_model *m, const double *y, int n, double *theta)
 {
   int    p = m->spec.p, nm = 1 + p + m->spec.q;
   double hr[HC_MAX_PARAMS];
-  if (n - p < 2 || n > m->n_max) return 1;
+  if (n - p < 4 || n > m->n_max) return 1;
   if (hc_arma_hannan_rissanen(p, m->spec.q, y, n, hr)) {
     double mu = 0.0;
     for (int t = 0; t < n; t++) mu += y[t];
@@ -466,7 +464,7 @@ const hc_model_ops hc_garch_ops = {
   .setup             = hc_vol_setup,
   .destroy           = hc_vol_destroy,
   .param_names       = hc_vol_param_names,
-  .start             = garch_start,
+  .start             = hc_vol_start_model,
   .loglik            = garch_loglik,
   .has_gradient      = 1,
   .transform         = garch_transform,

@@ -154,6 +154,12 @@ void hc_vol_param_names(const hc_model *m, char names[][HC_PNAME_LEN]);
  * (forward recursions) and ds2[0..nm-1] = d s2 / d(mu, ar, ma).
  */
 double hc_vol_residuals(hc_model *m, const double *theta, const double *y, int n, double *ds2);
+/**
+ * ops->start of the GARCH and EGARCH families: the ARMA mean by Hannan-Rissanen (sample mean
+ * and zero coefficients if it fails), the variance of its CSS residuals, then hc_vol_start.
+ * @return 0, or 1 if n - p < 4 or n > n_max.
+ */
+int    hc_vol_start_model(hc_model *m, const double *y, int n, double *theta);
 /** Residual mean square remembered for the mean part of theta, or NaN (variance targeting). */
 double hc_vol_cached_s2(const hc_model *m, const double *theta);
 /**
