@@ -18,7 +18,6 @@
  */
 #include <petscsys.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "hpcast/eval.h"
@@ -37,7 +36,7 @@ typedef struct {
   char           id[HC_NAME_LEN];
   int            n_train;
   int            failed;               /* 1: no ARIMA could be fitted; the Naive forecast stands in */
-  char           model[HC_MODEL_LEN];  /* selected mean model */
+  char           model[HC_MODEL_LEN];  /* selected mean model (quoted in the CSV: it holds commas) */
   int            n_fits;
   double         fit_s;                /* wall seconds of hc_select_and_forecast */
   hc_eval_scores arima, naive;
@@ -126,7 +125,7 @@ static PetscErrorCode report(const series_row *rows, int n, const char *output, 
               "naive_smape,naive_mase,naive_msis,naive_covered,h\n");
   for (int i = 0; i < n; i++) {
     const series_row *r = &rows[i];
-    fprintf(fp, "%s,%d,%s,%d,%d,%.3f,%.6f,%.6f,%.6f,%d,%.6f,%.6f,%.6f,%d,%d\n", r->id, r->n_train, r->model, r->failed,
+    fprintf(fp, "%s,%d,\"%s\",%d,%d,%.3f,%.6f,%.6f,%.6f,%d,%.6f,%.6f,%.6f,%d,%d\n", r->id, r->n_train, r->model, r->failed,
             r->n_fits, r->fit_s, r->arima.smape, r->arima.mase, r->arima.msis, r->arima.covered, r->naive.smape, r->naive.mase,
             r->naive.msis, r->naive.covered, r->arima.h);
   }

@@ -7,9 +7,9 @@
  * Pure numerics over arrays: no MPI, no HDF5, no file I/O, no global state. Not collective.
  * Source of the definitions: Makridakis, Spiliotis & Assimakopoulos (2020), "The M4
  * Competition: 100,000 time series and 61 forecasting methods", Int. J. Forecasting
- * 36(1) 54-74, sec. 3 (eqs. 1-4 and the MSIS/ACD definitions of sec. 3.2), and the
- * benchmark R code of the competition ("Benchmarks and Evaluation.R", repository
- * Mcompetitions/M4-methods). Interval score: Gneiting & Raftery (2007), "Strictly proper
+ * 36(1) 54-74, its section on performance measures (point forecasts and prediction
+ * intervals), and the benchmark R code of the competition ("Benchmarks and Evaluation.R",
+ * repository Mcompetitions/M4-methods). Interval score: Gneiting & Raftery (2007), "Strictly proper
  * scoring rules, prediction, and estimation", JASA 102(477) 359-378, eq. (43).
  *
  * Undefined scores are NaN, never an error: a zero denominator (|y| + |f| = 0 in sMAPE, a
@@ -40,7 +40,7 @@ typedef struct {
 
 /**
  * Symmetric mean absolute percentage error of forecasts f[0..h-1] of outcomes y[0..h-1]:
- * sMAPE = (200 / h) sum_t |y_t - f_t| / (|y_t| + |f_t|), percent (M4 paper eq. 1).
+ * sMAPE = (200 / h) sum_t |y_t - f_t| / (|y_t| + |f_t|), percent (M4 paper).
  * @return sMAPE in [0, 200], or NaN if h < 1, an input is not finite, or some
  *         |y_t| + |f_t| = 0 (0/0; the M4 R code yields NaN there too).
  */
@@ -48,7 +48,7 @@ double hc_eval_smape(const double *y, const double *f, int h);
 
 /**
  * Scale of MASE and MSIS: mean absolute seasonal-naive error in sample,
- * (1 / (n - m)) sum_{t=m}^{n-1} |x_t - x_{t-m}| (M4 paper eq. 2; m = 1 for Weekly in M4).
+ * (1 / (n - m)) sum_{t=m}^{n-1} |x_t - x_{t-m}| (M4 paper; m = 1 for Weekly in M4).
  * @param x in-sample series x[0..n-1]
  * @param m seasonal period >= 1
  * @return the scale, or NaN if n <= m, m < 1 or an input is not finite. A constant series
@@ -57,8 +57,8 @@ double hc_eval_smape(const double *y, const double *f, int h);
 double hc_eval_mase_scale(const double *x, int n, int m);
 
 /**
- * Mean absolute scaled error: MASE = (1 / h) sum_t |y_t - f_t| / scale (M4 paper eq. 2),
- * scale from hc_eval_mase_scale.
+ * Mean absolute scaled error: MASE = (1 / h) sum_t |y_t - f_t| / scale, scale from
+ * hc_eval_mase_scale (M4 paper; Hyndman & Koehler 2006, Int. J. Forecasting 22(4) 679-688).
  * @return MASE, or NaN if h < 1, an input is not finite, or scale is not > 0.
  */
 double hc_eval_mase(const double *y, const double *f, int h, double scale);
@@ -67,8 +67,8 @@ double hc_eval_mase(const double *y, const double *f, int h, double scale);
  * Mean scaled interval score of the central (1 - alpha) intervals [lo_t, hi_t]:
  * MSIS = (1 / h) sum_t [ (hi_t - lo_t) + (2/alpha)(lo_t - y_t) 1{y_t < lo_t}
  *                                      + (2/alpha)(y_t - hi_t) 1{y_t > hi_t} ] / scale,
- * the interval score of Gneiting & Raftery (2007) eq. (43) scaled like MASE (M4 paper
- * sec. 3.2; alpha = 0.05 for the M4 95% intervals).
+ * the interval score of Gneiting & Raftery (2007) eq. (43) scaled like MASE (M4 paper;
+ * alpha = 0.05 for the M4 95% intervals).
  * @return MSIS, or NaN if h < 1, alpha not in (0,1), an input is not finite, or scale is not > 0.
  */
 double hc_eval_msis(const double *y, const double *lo, const double *hi, int h, double alpha, double scale);
@@ -90,7 +90,7 @@ void hc_eval_series(const double *x, int n, int m, const double *y, const double
 
 /**
  * Average the scores of n series the M4 way: sMAPE, MASE and MSIS are means over the
- * series, coverage pools every horizon of every series (M4 paper sec. 3.2), and
+ * series, coverage pools every horizon of every series (M4 paper), and
  * ACD = |coverage - level| over the whole set. Series with a NaN score are left out of
  * every mean and counted in n_skipped (M4 had none: its data have no zero-scale series).
  * @param level nominal coverage of the intervals, e.g. 0.95
@@ -99,7 +99,7 @@ void hc_eval_series(const double *x, int n, int m, const double *y, const double
 void hc_eval_summarize(const hc_eval_scores *s, int n, double level, hc_eval_summary *out);
 
 /**
- * Overall weighted average relative to the Naive2 benchmark (M4 paper sec. 3.1):
+ * Overall weighted average relative to the Naive2 benchmark (M4 paper):
  * OWA = (sMAPE / sMAPE_Naive2 + MASE / MASE_Naive2) / 2, computed from the set-level means.
  * @return OWA, or NaN if a benchmark score is not > 0 or an input is not finite.
  */
