@@ -10,7 +10,7 @@
  *   -mean_models LIST    mean specs as for hpcast, e.g. "arma(0,0)"             [arma(0,0)]
  *   -vol_models LIST     volatility specs, e.g. "garch(1,1):normal" or "none"   [garch(1,1):normal]
  *   -repeat N            fits per spec                                          [20]
- *   -random_starts N     hc_fit_options.n_random                                [hc_fit default, 1]
+ *   -random_starts N     hc_fit_options.n_random                                [hc_fit default, 0]
  *   -stderr TYPE         none | hessian | opg | robust                          [hessian]
  * Output, one line per (mean, vol) pair:
  *   bench_fit model=<name> n=<obs> repeat=<N> time_per_fit_ms=<t> loglik=<ll> converged=<0|1>
