@@ -55,6 +55,7 @@ typedef struct {
 } hc_spec;
 
 #define HC_SEASON_AUTO (-1) /**< seasonal period left to -seasonal_period */
+#define HC_KPSS_CRIT_5 0.463 /**< KPSS level test, 5% critical value (Kwiatkowski et al. 1992, Table 1) */
 
 /**
  * Parse a comma-separated list of mean-model specs into their grid of orders:
@@ -236,11 +237,13 @@ int hc_search_parse(const char *name, hc_search *s);
  * AICc = AIC + 2k(k+1)/(n-k-1) (Hurvich & Tsai 1989), BIC = -2 ll + k log n. */
 double hc_ic_value(hc_ic ic, const hc_fit_record *f);
 
+#define HC_MAX_VOL_SPECS 16 /**< most volatility specs in one selection (-vol_models) */
+
 /** Options of the selection and forecasting step. */
 typedef struct {
   int            n_mean;    /**< number of mean specs (the grid of the search) */
   const hc_spec *mean;      /**< [n_mean] mean specs (vol = HC_VOL_NONE), seasonal period resolved */
-  int            n_vol;     /**< number of volatility specs (may include HC_VOL_NONE) */
+  int            n_vol;     /**< number of volatility specs (may include HC_VOL_NONE), <= HC_MAX_VOL_SPECS */
   const hc_spec *vol;       /**< [n_vol] */
   int            horizon;   /**< H >= 1 */
   hc_fit_options fit;
@@ -262,10 +265,12 @@ typedef struct {
  * spec of the grid with those differences (grid) or the stepwise path of Hyndman &
  * Khandakar (2008, J. Stat. Softw. 27(3), sec. 3.2) within its bounds is fitted; each fit
  * also starts from its already-fitted neighbours. Every fit is appended to r->fits.
- * @param[out] best index in r->fits of the fit of lowest opt->ic, or -1 if none fitted.
+ * @param[out] best       index in r->fits of the fit of lowest opt->ic, or -1 if none fitted.
+ * @param[out] best_spec  its spec (n_exog set), when best >= 0.
  * Not collective.
  */
-PetscErrorCode hc_search_mean(const double *y, int n, const hc_select_options *opt, hc_result *r, int *best);
+PetscErrorCode hc_search_mean(const double *y, int n, const hc_select_options *opt, hc_result *r, int *best,
+                              hc_spec *best_spec);
 
 /**
  * KPSS statistic for level stationarity of x[0..n-1] (Kwiatkowski, Phillips, Schmidt &

@@ -241,6 +241,13 @@ int  hc_spectral_jarque_bera(const double *x, int n, double *jb, double *pvalue)
 double hc_spectral_gamma_q(double a, double x);
 
 /**
+ * Regularized lower incomplete gamma function P(a, x) = 1 - Q(a, x), computed directly
+ * (series for x < a+1, so small P keeps its relative accuracy; 1 - the continued fraction
+ * otherwise). Same sources, domain and errors as hc_spectral_gamma_q(). Thread-safe.
+ */
+double hc_spectral_gamma_p(double a, double x);
+
+/**
  * Chi-square upper tail probability P(chi2_df > x) = Q(df/2, x/2) (R's
  * pchisq(x, df, lower.tail = FALSE)); 1 for x <= 0.
  * @return the probability, or NaN if df <= 0 or an argument is NaN. Thread-safe as

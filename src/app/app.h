@@ -12,7 +12,6 @@
 #include "hpcast/models.h"
 
 #define HC_MAX_ORDERS 1024
-#define HC_MAX_VOL    8
 
 /** Every option of a run, validated. */
 typedef struct {
@@ -26,7 +25,7 @@ typedef struct {
   hc_ic           ic;
   hc_search       search;
   int             n_vol;
-  hc_spec         vol[HC_MAX_VOL];
+  hc_spec         vol[HC_MAX_VOL_SPECS];
   int             horizon;
   hc_fit_options  fit;
   char            exog[128];             /**< -exog list, "" for none */

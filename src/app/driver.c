@@ -10,6 +10,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+static int by_model(const void *a, const void *b)
+{
+  const hc_result *x = *(const hc_result *const *)a, *y = *(const hc_result *const *)b;
+  int              c = strcmp(x->mean_model, y->mean_model);
+  return c ? c : strcmp(x->vol_model, y->vol_model);
+}
+
 /* Rank 0: one short summary of the run. */
 static PetscErrorCode print_summary(const hc_app_options *o, int n, const hc_result *res, double wall, int n_ranks)
 {
@@ -18,17 +25,18 @@ static PetscErrorCode print_summary(const hc_app_options *o, int n, const hc_res
   for (int i = 0; i < n; i++) count[res[i].status]++;
   PetscCall(PetscPrintf(PETSC_COMM_SELF, "hpcast: %d tickers: %d ok, %d rejected, %d failed (%.1f s on %d ranks)\n", n,
                         count[HC_STATUS_OK], count[HC_STATUS_REJECTED], count[HC_STATUS_FAILED], wall, n_ranks));
-  /* selected models by frequency */
-  for (int i = 0; i < n; i++) {
-    if (res[i].status != HC_STATUS_OK) continue;
-    int seen = 0, c = 0;
-    for (int j = 0; j < i && !seen; j++)
-      seen = res[j].status == HC_STATUS_OK && !strcmp(res[j].mean_model, res[i].mean_model) && !strcmp(res[j].vol_model, res[i].vol_model);
-    if (seen) continue;
-    for (int j = i; j < n; j++)
-      c += res[j].status == HC_STATUS_OK && !strcmp(res[j].mean_model, res[i].mean_model) && !strcmp(res[j].vol_model, res[i].vol_model);
-    PetscCall(PetscPrintf(PETSC_COMM_SELF, "  selected %-12s %-16s %5d\n", res[i].mean_model, res[i].vol_model, c));
+  /* selected models by frequency: sort the ok tickers by model, count the runs (O(N log N)) */
+  const hc_result **ok;
+  int               n_ok = 0;
+  PetscCall(PetscMalloc1(n > 0 ? n : 1, &ok));
+  for (int i = 0; i < n; i++)
+    if (res[i].status == HC_STATUS_OK) ok[n_ok++] = &res[i];
+  qsort(ok, (size_t)n_ok, sizeof *ok, by_model);
+  for (int i = 0, j; i < n_ok; i = j) {
+    for (j = i + 1; j < n_ok && !by_model(&ok[i], &ok[j]); j++) {}
+    PetscCall(PetscPrintf(PETSC_COMM_SELF, "  selected %-12s %-16s %5d\n", ok[i]->mean_model, ok[i]->vol_model, j - i));
   }
+  PetscCall(PetscFree(ok));
   for (int i = 0; i < n; i++) {
     if (res[i].status == HC_STATUS_OK) continue;
     if (shown++ == 20) {

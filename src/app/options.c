@@ -83,7 +83,7 @@ PetscErrorCode hc_app_options_load(hc_app_options *o)
   PetscCheck(!hc_ic_parse(ic, &o->ic), PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-ic %s: allowed values are aic, aicc, bic", ic);
   PetscCheck(!hc_search_parse(search, &o->search), PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT,
              "-order_search %s: allowed values are grid, stepwise", search);
-  o->n_vol = hc_spec_parse_vol(o->vol_models, HC_MAX_VOL, o->vol, err, sizeof err);
+  o->n_vol = hc_spec_parse_vol(o->vol_models, HC_MAX_VOL_SPECS, o->vol, err, sizeof err);
   PetscCheck(o->n_vol > 0, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-vol_models: %s", err);
   for (int v = 0; v < o->n_vol; v++) o->vol[v].variance_targeting = vt;
   PetscCheck(!hc_stderr_parse(stderr_type, &o->fit.stderr_type), PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT,

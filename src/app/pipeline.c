@@ -58,7 +58,7 @@ static int seasonal_period(const hc_pipeline *pl, const double *y, int n)
   if (!x) return 0;
   int m = n;
   memcpy(x, y, sizeof(double) * (size_t)n);
-  if (hc_kpss_level(x, m) > 0.463) {
+  if (hc_kpss_level(x, m) > HC_KPSS_CRIT_5) {
     m = n - 1;
     for (int t = 0; t < m; t++) x[t] = x[t + 1] - x[t];
   }

@@ -6,6 +6,7 @@
  * Pure numerics over doubles; no allocation, no global state.
  */
 #include "hpcast/models.h"
+#include "hpcast/spectral.h" /* hc_spectral_gamma_p */
 
 #include <float.h>
 #include <math.h>
@@ -433,38 +434,6 @@ double hc_dist_logpdf(const hc_dist_eval *e, double z, double *dz, double *dshap
   return NAN;
 }
 
-/* Regularized lower incomplete gamma P(a, x), a > 0, x >= 0: series for x < a + 1,
- * else 1 - Q by the Lentz continued fraction (Numerical Recipes 3rd ed. sec. 6.2). */
-static double gammp(double a, double x)
-{
-  if (x <= 0.0) return 0.0;
-  double lpre = a * log(x) - x - lgamma(a);
-  if (x < a + 1.0) {
-    double ap = a, del = 1.0 / a, sum = del;
-    for (int i = 0; i < 100000 && fabs(del) > fabs(sum) * 1e-17; i++) {
-      ap += 1.0;
-      del *= x / ap;
-      sum += del;
-    }
-    return sum * exp(lpre);
-  }
-  const double fpmin = DBL_MIN / DBL_EPSILON;
-  double       b = x + 1.0 - a, c = 1.0 / fpmin, d = 1.0 / b, h = d;
-  for (int i = 1; i < 100000; i++) {
-    double an = -i * (i - a);
-    b += 2.0;
-    d = an * d + b;
-    if (fabs(d) < fpmin) d = fpmin;
-    c = b + an / c;
-    if (fabs(c) < fpmin) c = fpmin;
-    d = 1.0 / d;
-    double del = d * c;
-    h *= del;
-    if (fabs(del - 1.0) <= DBL_EPSILON) break;
-  }
-  return 1.0 - exp(lpre) * h;
-}
-
 /* Inverse of P(a, .) at p in (0,1): start of NR3 sec. 6.2.1 (Temme-type for a > 1, power/
  * exponential tail for a <= 1), then Halley steps on P(a,x) - p. */
 static double invgammp(double p, double a)
@@ -483,7 +452,7 @@ static double invgammp(double p, double a)
   }
   for (int j = 0; j < 100; j++) {
     if (x <= 0.0) return 0.0;
-    double err = gammp(a, x) - p;
+    double err = hc_spectral_gamma_p(a, x) - p;
     double t   = a > 1.0 ? afac * exp(-(x - a1) + a1 * (log(x) - lna1)) : exp(-x + a1 * log(x) - gln);
     double u   = err / t, step = u / (1.0 - 0.5 * fmin(1.0, u * ((a - 1.0) / x - 1.0)));
     x -= step;
@@ -507,7 +476,7 @@ double hc_dist_cdf(const hc_dist_eval *e, double z)
     return 0.5 * (1.0 - lam) + (1.0 + lam) * (hc_t_cdf(x / (1.0 + lam) * s, nu) - 0.5);
   }
   case HC_DIST_GED: {
-    double nu = e->shape[0], g = gammp(1.0 / nu, 0.5 * pow(fabs(z) / e->k[1], nu));
+    double nu = e->shape[0], g = hc_spectral_gamma_p(1.0 / nu, 0.5 * pow(fabs(z) / e->k[1], nu));
     return z < 0.0 ? 0.5 * (1.0 - g) : 0.5 * (1.0 + g);
   }
   }

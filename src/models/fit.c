@@ -63,7 +63,7 @@ static PetscErrorCode objective(Tao tao, Vec X, PetscReal *f, Vec G, void *ptr)
   PetscScalar       *g;
   const int          k        = c->kfree;
   const int          analytic = m->ops->has_gradient && !m->ops->n_profiled;
-  double             u[HC_MAX_PARAMS], ll, gt[HC_MAX_PARAMS];
+  double             u[HC_MAX_PARAMS], uf[HC_MAX_PARAMS], ll, gt[HC_MAX_PARAMS];
   int                bad;
 
   PetscFunctionBeginUser;
@@ -72,19 +72,16 @@ static PetscErrorCode objective(Tao tao, Vec X, PetscReal *f, Vec G, void *ptr)
   for (int i = 0; i < k; i++) u[i] = x[i];
   PetscCall(VecRestoreArrayRead(X, &x));
   PetscCall(VecGetArray(G, &g));
+  memcpy(uf, c->u_full, sizeof uf); /* the full unconstrained vector (profiled coordinates fixed) */
+  memcpy(uf, u, (size_t)k * sizeof *u);
   if (analytic) { /* one pass gives the likelihood and its gradient */
-    double uf[HC_MAX_PARAMS];
-    memcpy(uf, c->u_full, sizeof uf);
-    memcpy(uf, u, (size_t)k * sizeof *u);
     m->ops->untransform(m, uf, c->theta);
     bad = m->ops->loglik(m, c->theta, c->y, c->n, &ll, gt) || !isfinite(ll);
   } else {
     bad = eval_u(c, u, &ll);
   }
   if (!bad && analytic) {
-    double uf[HC_MAX_PARAMS], tp[HC_MAX_PARAMS], tm[HC_MAX_PARAMS];
-    memcpy(uf, c->u_full, sizeof uf);
-    memcpy(uf, u, (size_t)k * sizeof *u);
+    double tp[HC_MAX_PARAMS], tm[HC_MAX_PARAMS];
     for (int j = 0; j < k; j++) { /* chain rule through d theta / d u */
       double h = 1e-6 * (1.0 + fabs(uf[j])), keep = uf[j];
       uf[j]    = keep + h;

@@ -126,19 +126,29 @@ static double xval(const hc_model *m, int j, int t, int n)
   return m->X[(size_t)j * m->ldx + (t <= n ? t : n)];
 }
 
-/* Expected value of w_t = delta(B) y_t given the regression: delta(B) (c_t + x_t' beta). */
-static double w_mean(const hc_model *m, const double *theta, int t, int n)
+/* The constant of the differenced series: mu when d + D = 0, the drift times the lag it is
+ * differenced over (1 or s) when d + D = 1, else 0 (delta(B) applied to c_t). */
+static double w_const(const hc_spec *s, const double *theta)
 {
-  const hc_spec      *s = &m->spec;
-  const sarimax_work *w = m->work;
-  layout              L = layout_of(s);
-  double              e = 0.0;
-  if (L.c >= 0) e = s->d + s->D == 0 ? theta[L.c] : theta[L.c] * (s->d ? 1.0 : (double)s->s);
-  for (int j = 0; j < s->n_exog; j++) {
-    double dx = 0.0;
-    for (int i = 0; i <= w->m; i++) dx += w->delta[i] * xval(m, j, t - i, n);
-    e += theta[L.beta + j] * dx;
-  }
+  layout L = layout_of(s);
+  if (L.c < 0) return 0.0;
+  return s->d + s->D == 0 ? theta[L.c] : theta[L.c] * (s->d ? 1.0 : (double)s->s);
+}
+
+/* (delta(B) x_j)_t: regressor j differenced like the series. */
+static double diff_x(const hc_model *m, int j, int t, int n)
+{
+  const sarimax_work *w  = m->work;
+  double              dx = 0.0;
+  for (int i = 0; i <= w->m; i++) dx += w->delta[i] * xval(m, j, t - i, n);
+  return dx;
+}
+
+/* delta(B) x_t' beta: the regression part of E w_t (0 without regressors). */
+static double w_reg(const hc_model *m, const double *theta, int beta, int t, int n)
+{
+  double e = 0.0;
+  for (int j = 0; j < m->spec.n_exog; j++) e += theta[beta + j] * diff_x(m, j, t, n);
   return e;
 }
 
@@ -176,10 +186,12 @@ static int sarimax_filter(hc_model *m, const double *theta, const double *y, int
   sarimax_work  *w = m->work;
   const int      nd = n - w->m;
   if (n > m->n_max || nd < 1 || (s->n_exog && !m->X) || expand(m, theta)) return 1;
+  const double c0 = w_const(s, theta);
+  const int    beta = layout_of(s).beta;
   for (int t = 0; t < nd; t++) {
     double v = 0.0;
     for (int i = 0; i <= w->m; i++) v += w->delta[i] * y[t + w->m - i];
-    w->w[t] = v - w_mean(m, theta, t + w->m, n);
+    w->w[t] = v - c0 - (s->n_exog ? w_reg(m, theta, beta, t + w->m, n) : 0.0);
   }
   return hc_kalman_arma(&w->kf, s->p + s->s * s->P, s->q + s->s * s->Q, w->phi, w->theta, w->w, nd, ssq, slf, resid);
 }
@@ -247,11 +259,7 @@ static int sarimax_start(hc_model *m, const double *y, int n, double *theta)
     for (int i = 0; i <= w->m; i++) v += w->delta[i] * y[t + w->m - i];
     r[t] = v;
     if (L.c >= 0) Z[t] = 1.0;
-    for (int j = 0; j < s->n_exog; j++) {
-      double dx = 0.0;
-      for (int i = 0; i <= w->m; i++) dx += w->delta[i] * xval(m, j, t + w->m - i, n);
-      Z[(size_t)(L.beta + j) * nd + t] = dx;
-    }
+    for (int j = 0; j < s->n_exog; j++) Z[(size_t)(L.beta + j) * nd + t] = diff_x(m, j, t + w->m, n);
   }
   if (nc > 0 && !hc_ols(nd, nc, Z, r, theta)) {
     for (int t = 0; t < nd; t++) {
@@ -285,6 +293,8 @@ static int sarimax_forecast(hc_model *m, const double *theta, const double *y, i
   if (!cov) return 1;
   double *xw = cov + (size_t)H * H, *kappa = xw + H, *hist = kappa + H;
   hc_kalman_forecast(&w->kf, H, xw, cov);
+  const double c0 = w_const(&m->spec, theta);
+  const int    beta = layout_of(&m->spec).beta;
   for (int h = 0; h < H; h++) {
     kappa[h] = h == 0 ? 1.0 : 0.0;
     for (int i = 1; i <= w->m && i <= h; i++) kappa[h] -= w->delta[i] * kappa[h - i];
@@ -292,7 +302,7 @@ static int sarimax_forecast(hc_model *m, const double *theta, const double *y, i
   /* hist holds the last m values of y (observed, then forecast), oldest first */
   for (int i = 0; i < w->m; i++) hist[i] = y[n - w->m + i];
   for (int h = 0; h < H; h++) {
-    double yf = xw[h] + w_mean(m, theta, n + h, n);
+    double yf = xw[h] + c0 + w_reg(m, theta, beta, n + h, n);
     for (int i = 1; i <= w->m; i++) yf -= w->delta[i] * hist[w->m - i];
     if (w->m) {
       memmove(hist, hist + 1, sizeof(double) * (size_t)(w->m - 1));

@@ -9,7 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define HC_KPSS_CRIT_5   0.463 /* Kwiatkowski et al. (1992) Table 1, level stationarity, 5% */
 #define HC_SEAS_STRENGTH 0.64  /* threshold of forecast::nsdiffs (Wang, Smith & Hyndman 2006) */
 #define HC_STEPWISE_MAX  94    /* models at most, as auto.arima's default nmodels */
 
@@ -153,6 +152,14 @@ static int fitted(const search *S, const hc_spec *s)
   return -1;
 }
 
+/* spec of the mean fit at index i of r->fits */
+static hc_spec spec_of_fit(const search *S, int i)
+{
+  for (int j = 0; j < S->n_done; j++)
+    if (S->done_fit[j] == i) return S->done[j];
+  return S->done[0];
+}
+
 static int usable(const hc_fit_record *f) { return f->status == 0 && isfinite(f->loglik); }
 
 /* a is b with exactly one of p, q, P, Q lower by one */
@@ -235,13 +242,14 @@ static void choose_differences(const double *y, int n, const hc_spec *grid, int 
     Dmax = grid[i].D > Dmax ? grid[i].D : Dmax;
     if (grid[i].s > 1) s = grid[i].s;
   }
-  double *x = malloc((size_t)n * sizeof *x);
+  double *x = malloc((size_t)(n > 0 ? n : 1) * sizeof *x);
   int     len = n;
-  memcpy(x, y, (size_t)n * sizeof *x);
   *D = Dmin;
+  *d = dmin;
+  if (!x) return; /* no tests without memory: the lowest differences of the grid */
+  memcpy(x, y, (size_t)n * sizeof *x);
   if (Dmax > Dmin && s > 1 && hc_seasonal_strength(x, len, s) >= HC_SEAS_STRENGTH) *D = Dmin + 1;
   for (int i = 0; i < *D && len > s; i++) len = difference(x, len, s);
-  *d = dmin;
   for (int i = 0; i < dmin && len > 1; i++) len = difference(x, len, 1);
   while (*d < dmax && len > 10 && hc_kpss_level(x, len) > HC_KPSS_CRIT_5) {
     len = difference(x, len, 1);
@@ -250,7 +258,7 @@ static void choose_differences(const double *y, int n, const hc_spec *grid, int 
   free(x);
 }
 
-PetscErrorCode hc_search_mean(const double *y, int n, const hc_select_options *o, hc_result *r, int *best)
+PetscErrorCode hc_search_mean(const double *y, int n, const hc_select_options *o, hc_result *r, int *best, hc_spec *best_spec)
 {
   search S = {.o = o, .y = y, .n = n, .r = r, .best = -1};
   int    d, D, idx;
@@ -288,10 +296,8 @@ PetscErrorCode hc_search_mean(const double *y, int n, const hc_select_options *o
       }
     }
     while (S.best >= 0 && S.best != cur && S.n_done < HC_STEPWISE_MAX) {
-      cur = S.best;
-      hc_spec c = S.done[0];
-      for (int i = 0; i < S.n_done; i++)
-        if (S.done_fit[i] == cur) c = S.done[i];
+      cur             = S.best;
+      const hc_spec c = spec_of_fit(&S, cur);
       const int moves[][4] = {{1, 0, 0, 0}, {-1, 0, 0, 0}, {0, 1, 0, 0}, {0, -1, 0, 0}, {1, 1, 0, 0}, {-1, -1, 0, 0},
                               {0, 0, 1, 0}, {0, 0, -1, 0}, {0, 0, 0, 1}, {0, 0, 0, -1}, {0, 0, 1, 1}, {0, 0, -1, -1}};
       for (size_t mv = 0; mv <= sizeof moves / sizeof moves[0] && S.n_done < HC_STEPWISE_MAX; mv++) {
@@ -305,6 +311,7 @@ PetscErrorCode hc_search_mean(const double *y, int n, const hc_select_options *o
     }
   }
   *best = S.best;
+  if (S.best >= 0) *best_spec = spec_of_fit(&S, S.best);
   PetscCall(PetscFree3(S.grid, S.done, S.done_fit));
   PetscFunctionReturn(0);
 }

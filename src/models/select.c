@@ -59,24 +59,20 @@ PetscErrorCode hc_select_and_forecast(const double *y, int n, const hc_select_op
   int           best;
 
   PetscFunctionBeginUser;
+  PetscCheck(o->n_vol >= 1 && o->n_vol <= HC_MAX_VOL_SPECS, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE,
+             "%d volatility specs: 1 to %d supported", o->n_vol, HC_MAX_VOL_SPECS);
   /* Step 1: the mean-model order search */
-  PetscCall(hc_search_mean(y, n, o, r, &best));
+  hc_spec mean_spec;
+  PetscCall(hc_search_mean(y, n, o, r, &best, &mean_spec));
   if (best < 0) {
     hc_result_set_status(r, HC_STATUS_FAILED, "no mean model could be fitted (%s)", r->n_fits ? r->fits[0].reason : "empty grid");
     PetscFunctionReturn(0);
   }
-  hc_spec mean_spec = {0};
-  for (int i = 0; i < o->n_mean; i++) { /* the spec of the best fit, by name */
-    char name[HC_MODEL_LEN];
-    hc_spec c = o->mean[i];
-    c.n_exog  = o->n_exog;
-    hc_spec_mean_name(&c, name, sizeof name);
-    if (!strcmp(name, r->fits[best].mean_model)) mean_spec = c;
-  }
 
   /* Step 2: each volatility spec on the selected mean (GARCH families need a plain ARMA mean) */
   const int p = mean_spec.p, q = mean_spec.q;
-  int       sel = -1;
+  int       sel = -1, vol_fit[HC_MAX_VOL_SPECS];
+  hc_spec   sel_spec = mean_spec, cand[HC_MAX_VOL_SPECS];
   double    arma_params[HC_MAX_PARAMS];
   memcpy(arma_params, r->fits[best].params, sizeof arma_params);
   for (int v = 0; v < o->n_vol; v++) {
@@ -84,7 +80,9 @@ PetscErrorCode hc_select_and_forecast(const double *y, int n, const hc_select_op
     s.p       = p;
     s.q       = q;
     int fit_index;
+    vol_fit[v] = -1;
     if (s.vol == HC_VOL_NONE) {
+      s         = mean_spec;
       fit_index = best; /* the Gaussian mean model of step 1 is this candidate */
     } else if (!hc_spec_is_arma(&mean_spec)) {
       s       = mean_spec;
@@ -106,13 +104,10 @@ PetscErrorCode hc_select_and_forecast(const double *y, int n, const hc_select_op
       int                  ns = 0, k = 1 + p + q;
       hc_vol_layout        L;
       const hc_fit_record *prev = NULL;
-      hc_spec              sn   = s;
-      char                 vname[HC_MODEL_LEN], mname[HC_MODEL_LEN];
-      sn.dist = HC_DIST_NORMAL;
-      hc_spec_vol_name(&sn, vname, sizeof vname);
-      hc_spec_mean_name(&s, mname, sizeof mname);
-      for (int i = 0; i < r->n_fits && s.dist != HC_DIST_NORMAL; i++)
-        if (usable(&r->fits[i]) && !strcmp(r->fits[i].vol_model, vname) && !strcmp(r->fits[i].mean_model, mname)) prev = &r->fits[i];
+      for (int w = 0; w < v && s.dist != HC_DIST_NORMAL; w++) /* the normal fit of the same family and orders */
+        if (vol_fit[w] >= 0 && cand[w].dist == HC_DIST_NORMAL && cand[w].vol == s.vol && cand[w].vol_p == s.vol_p &&
+            cand[w].vol_o == s.vol_o && cand[w].vol_q == s.vol_q && usable(&r->fits[vol_fit[w]]))
+          prev = &r->fits[vol_fit[w]];
       hc_vol_layout_of(&s, &L);
       if (!hc_vol_start(&s, arma_params, arma_params[k], NULL, start + (size_t)ns * L.np)) ns++;
       if (prev && !hc_vol_start(&s, arma_params, arma_params[k], prev, start + (size_t)ns * L.np)) ns++;
@@ -120,8 +115,12 @@ PetscErrorCode hc_select_and_forecast(const double *y, int n, const hc_select_op
       PetscCheck(!hc_result_add_fit(r, &rec), PETSC_COMM_SELF, PETSC_ERR_MEM, "out of memory");
       fit_index = r->n_fits - 1;
     }
-    if (usable(&r->fits[fit_index]) && (sel < 0 || hc_ic_value(o->ic, &r->fits[fit_index]) < hc_ic_value(o->ic, &r->fits[sel])))
-      sel = fit_index;
+    vol_fit[v] = fit_index;
+    cand[v]    = s;
+    if (usable(&r->fits[fit_index]) && (sel < 0 || hc_ic_value(o->ic, &r->fits[fit_index]) < hc_ic_value(o->ic, &r->fits[sel]))) {
+      sel      = fit_index;
+      sel_spec = s;
+    }
   }
   if (sel < 0) {
     hc_result_set_status(r, HC_STATUS_FAILED, "no volatility model could be fitted on ARMA(%d,%d)", p, q);
@@ -130,16 +129,7 @@ PetscErrorCode hc_select_and_forecast(const double *y, int n, const hc_select_op
 
   /* Step 3: forecast with the selected model */
   const hc_fit_record *f = &r->fits[sel];
-  hc_spec              s = mean_spec;
-  for (int v = 0; v < o->n_vol; v++) {
-    char name[HC_MODEL_LEN];
-    hc_spec_vol_name(&o->vol[v], name, sizeof name);
-    if (o->vol[v].vol != HC_VOL_NONE && !strcmp(name, f->vol_model)) {
-      s       = o->vol[v];
-      s.p     = p;
-      s.q     = q;
-    }
-  }
+  const hc_spec        s = sel_spec;
   hc_model *m;
   double   *var;
   PetscCall(PetscMalloc1(o->horizon, &var));

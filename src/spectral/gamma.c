@@ -61,6 +61,16 @@ double hc_spectral_gamma_q(double a, double x)
   return gamma_q_cf(a, x);
 }
 
+double hc_spectral_gamma_p(double a, double x)
+{
+  if (!(a > 0.0) || !(x >= 0.0)) return NAN;
+  if (x == 0.0) return 0.0;
+  if (isinf(x)) return 1.0;
+  if (x < a + 1.0) return gamma_p_series(a, x);
+  double p = 1.0 - gamma_q_cf(a, x);
+  return p > 0.0 ? p : 0.0;
+}
+
 double hc_spectral_chi2_sf(double x, double df)
 {
   if (isnan(x) || !(df > 0.0)) return NAN;
