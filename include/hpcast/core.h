@@ -77,6 +77,37 @@ typedef struct {
   char   reason[HC_REASON_LEN];               /**< why a fit failed, "" otherwise */
 } hc_fit_record;
 
+#define HC_N_COVER    3  /**< backtest coverage levels: 0.50, 0.80, 0.95 */
+#define HC_N_PINBALL  5  /**< backtest pinball levels: 0.05, 0.25, 0.50, 0.75, 0.95 */
+#define HC_N_PIT_BINS 10 /**< bins of the PIT histogram */
+
+/** Coverage levels of the backtest scores, in the order of hc_score_row.coverage. */
+extern const double hc_cover_levels[HC_N_COVER];
+/** Quantile levels of the pinball losses, in the order of hc_score_row.pinball. */
+extern const double hc_pinball_levels[HC_N_PINBALL];
+
+/**
+ * Out-of-sample scores of one forecaster (a member model or an ensemble) at one horizon over
+ * the rolling-origin backtest, one row of the report's /backtest/scores table. Definitions and
+ * sources in docs/scores.md. Scores that cannot be computed are NaN.
+ */
+typedef struct {
+  char   model[HC_MODEL_LEN];         /**< member fit name, or "ensemble:<scheme>" */
+  int    horizon;                     /**< h = 1..H */
+  int    n;                           /**< forecasts scored */
+  double rmse, mae;                   /**< units of the series */
+  double mase;                        /**< MAE over the in-sample mean absolute naive error */
+  double hit_rate;                    /**< fraction of correctly predicted directions */
+  double coverage[HC_N_COVER];        /**< empirical coverage of the central 50/80/95% intervals */
+  double msis;                        /**< mean 95% interval score over the MASE scale */
+  double crps;                        /**< mean CRPS, units of the series */
+  double log_score;                   /**< mean negative log predictive density */
+  double pinball[HC_N_PINBALL];       /**< mean pinball loss at 5/25/50/75/95% */
+  double pit[HC_N_PIT_BINS];          /**< PIT histogram, fraction of forecasts per bin */
+  double pit_ks;                      /**< Kolmogorov-Smirnov distance of the PITs to U(0,1) */
+  double calibration_score;           /**< in [0,1], 1 = calibrated (docs/scores.md) */
+} hc_score_row;
+
 /**
  * Everything the report needs about one ticker. Produced by the rank that owns the
  * ticker; moved to rank 0 as bytes with hc_result_pack()/hc_result_unpack().

@@ -15,6 +15,8 @@
 #include <time.h>
 
 const double hc_interval_levels[HC_N_LEVELS] = {0.80, 0.95};
+const double hc_cover_levels[HC_N_COVER]     = {0.50, 0.80, 0.95};
+const double hc_pinball_levels[HC_N_PINBALL] = {0.05, 0.25, 0.50, 0.75, 0.95};
 
 const char *hc_status_name(hc_status s)
 {

@@ -1,0 +1,1 @@
+/* backtest.c: being written */

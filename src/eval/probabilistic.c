@@ -1,0 +1,1 @@
+/* probabilistic.c: being written */

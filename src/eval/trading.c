@@ -1,0 +1,1 @@
+/* trading.c: being written */
