@@ -1,1 +1,125 @@
-/* trading.c: being written */
+/**
+ * @file trading.c
+ * @brief Trading evaluation: the fractional-Kelly position from a return forecast, strategy
+ *        returns net of proportional costs, the performance metrics of a strategy return
+ *        series (cumulative return, Sharpe, Sortino, Calmar, maximum drawdown, hit rate,
+ *        profit factor, turnover) and the volatility/trend regime label. Definitions and
+ *        sources in include/hpcast/eval.h and docs/trading.md.
+ */
+#include "hpcast/eval.h"
+
+#include <math.h>
+#include <stdio.h>
+
+void hc_trading_options_default(hc_trading_options *o)
+{
+  o->cost_bps         = 5.0;
+  o->max_leverage     = 1.0;
+  o->kelly_fraction   = 0.5;
+  o->periods_per_year = 252.0;
+}
+
+double hc_trading_position(const hc_trading_options *o, double mu, double sigma)
+{
+  const double cap = o->max_leverage;
+  if (!isfinite(mu) || !isfinite(sigma) || !(sigma > 0) || !isfinite(o->kelly_fraction) || !(cap >= 0))
+    return 0.0;
+  const double kelly = o->kelly_fraction * 100.0 * mu / (sigma * sigma);
+  if (isnan(kelly)) return 0.0; /* 0 / 0: sigma^2 underflows and the numerator is 0 */
+  return fmin(fmax(kelly, -cap), cap);
+}
+
+void hc_trading_returns(const hc_trading_options *o, const double *pos, const double *y, int n, double *r)
+{
+  const double c    = o->cost_bps * 1e-4;
+  double       prev = 0.0;
+  for (int t = 0; t < n; t++) {
+    r[t] = pos[t] * expm1(y[t] / 100.0) - c * fabs(pos[t] - prev);
+    prev = pos[t];
+  }
+}
+
+/** Mean |pos_t - pos_{t-1}| with pos_{-1} = 0; NaN if pos is NULL or a position is not finite. */
+static double turnover(const double *pos, int n)
+{
+  if (!pos) return NAN;
+  double sum = 0.0, prev = 0.0;
+  for (int t = 0; t < n; t++) {
+    if (!isfinite(pos[t])) return NAN;
+    sum += fabs(pos[t] - prev);
+    prev = pos[t];
+  }
+  return sum / n;
+}
+
+void hc_trading_evaluate(const hc_trading_options *o, const double *r, const double *pos, int n, hc_trading_metrics *m)
+{
+  m->n = n > 0 ? n : 0;
+  m->cum_return = m->sharpe = m->sortino = m->calmar = m->max_drawdown = NAN;
+  m->hit_rate = m->profit_factor = m->turnover = NAN;
+  if (n < 1) return;
+  m->turnover = turnover(pos, n);
+
+  double sum = 0.0, gains = 0.0, losses = 0.0, down2 = 0.0, wealth = 1.0, peak = 1.0, mdd = 0.0;
+  double min = r[0], max = r[0];
+  int    up = 0, nonzero = 0;
+  for (int t = 0; t < n; t++) {
+    if (!isfinite(r[t])) return;
+    sum += r[t];
+    min = fmin(min, r[t]);
+    max = fmax(max, r[t]);
+    if (r[t] > 0) {
+      gains += r[t];
+      up++;
+    } else if (r[t] < 0) {
+      losses -= r[t];
+      down2 += r[t] * r[t];
+    }
+    if (r[t] != 0) nonzero++;
+    wealth *= 1.0 + r[t];
+    if (wealth > peak) peak = wealth;
+    mdd = fmax(mdd, (peak - wealth) / peak);
+  }
+  /* two-pass variance; a constant series has sd exactly 0 (the rounding of mean would not) */
+  const double mean = sum / n;
+  double       ss   = 0.0;
+  if (min < max)
+    for (int t = 0; t < n; t++) ss += (r[t] - mean) * (r[t] - mean);
+  const double sd = n > 1 ? sqrt(ss / (n - 1)) : NAN;
+  const double dd = sqrt(down2 / n);
+  const double P  = o->periods_per_year;
+
+  m->cum_return    = wealth - 1.0;
+  m->max_drawdown  = mdd;
+  m->hit_rate      = nonzero > 0 ? (double)up / nonzero : NAN;
+  m->profit_factor = losses > 0 ? gains / losses : NAN;
+  if (P > 0 && isfinite(P)) {
+    const double annual = wealth > 0 ? pow(wealth, P / n) - 1.0 : -1.0;
+    m->sharpe  = sd > 0 ? sqrt(P) * mean / sd : NAN;
+    m->sortino = dd > 0 ? sqrt(P) * mean / dd : NAN;
+    m->calmar  = mdd > 0 ? annual / mdd : NAN;
+  }
+}
+
+void hc_trading_regime(const double *sigma, int n, double drift, double drift_se, char *label, size_t len)
+{
+  if (!label || len == 0) return;
+  int ok = n >= 1 && isfinite(drift) && isfinite(drift_se) && drift_se > 0;
+  for (int i = 0; ok && i < n; i++) ok = isfinite(sigma[i]);
+  if (!ok) {
+    snprintf(label, len, "unknown");
+    return;
+  }
+  /* mid-rank percentile p = (less + equal / 2) / n, compared with 1/3 and 2/3 in integers */
+  const double last = sigma[n - 1];
+  long long    less = 0, equal = 0;
+  for (int i = 0; i < n; i++) {
+    less += sigma[i] < last;
+    equal += sigma[i] == last;
+  }
+  const long long twice = 2 * less + equal; /* 2 n p */
+  const char     *vol   = 3 * twice < 2LL * n ? "low" : 3 * twice > 4LL * n ? "high" : "normal";
+  const double    z     = drift / drift_se;
+  const char     *trend = z > 1.96 ? "up" : z < -1.96 ? "down" : "flat";
+  snprintf(label, len, "%s-vol/%s", vol, trend);
+}
