@@ -1,0 +1,517 @@
+/**
+ * @file test_eval_scores.c
+ * @brief Probabilistic scores (src/eval/probabilistic.c) and ensemble weights
+ *        (src/eval/ensemble.c): CRPS, CRPS matrix, mixture CDF / log-density / quantiles
+ *        against R (tests/reference/scores_r.csv, produced by tests/reference/scores_r.R with
+ *        integrate() and uniroot()), closed forms against the quadrature, hand-computed interval
+ *        score, pinball loss, PIT KS distance and calibration score, the accumulator on
+ *        simulated calibrated and miscalibrated forecasts, and CRPS stacking against a
+ *        brute-force grid search on the simplex (k = 2, 3).
+ *
+ * Measured agreement with R integrate() (rel.tol 1e-13): CRPS and CRPS matrix relative error
+ * 4e-14 (normal, t, skewed t and their mixtures) and 2e-12 (with a GED of shape < 2, whose
+ * density has a cusp at the mode); mixture CDF and log-density 4e-14, quantiles 2e-12; the
+ * closed-form CRPS of the normal and t against the quadrature: 7e-12 for nu in [2.05, 150].
+ */
+#include <criterion/criterion.h>
+
+#include <math.h>
+#include <petscsys.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hpcast/eval.h"
+
+static double rel_err(double x, double ref) { return ref == 0.0 ? fabs(x) : fabs(x - ref) / fabs(ref); }
+
+static hc_pred pred(hc_dist d, double nu, double lam, double m, double s)
+{
+  hc_pred p;
+  double  sh[2] = {nu, lam};
+  cr_assert_eq(hc_dist_prepare(d, sh, 0, &p.law), 0);
+  p.mean = m;
+  p.sd   = s;
+  return p;
+}
+
+/* ---------------------------------------------------------------------------------------
+ * Against R (tests/reference/scores_r.csv)
+ * --------------------------------------------------------------------------------------- */
+
+static hc_dist dist_of(const char *name)
+{
+  if (strcmp(name, "normal") == 0) return HC_DIST_NORMAL;
+  if (strcmp(name, "t") == 0) return HC_DIST_T;
+  if (strcmp(name, "skewt") == 0) return HC_DIST_SKEWT;
+  cr_assert_str_eq(name, "ged");
+  return HC_DIST_GED;
+}
+
+/* Split a CSV line in place into at most n fields. */
+static int split_csv(char *line, char **fld, int n)
+{
+  int m = 0;
+  line[strcspn(line, "\r\n")] = '\0';
+  for (char *p = line; m < n;) {
+    fld[m++] = p;
+    char *c  = strchr(p, ',');
+    if (!c) break;
+    *c = '\0';
+    p  = c + 1;
+  }
+  return m;
+}
+
+Test(scores_r, crps_cdf_logpdf_quantile_and_matrix_match_r)
+{
+  const char *root = getenv("HPCAST_SOURCE_ROOT");
+  char        path[4096], line[1024];
+  cr_assert_not_null(root, "HPCAST_SOURCE_ROOT is not set (tests/unit/meson.build sets it)");
+  snprintf(path, sizeof path, "%s/tests/reference/scores_r.csv", root);
+  FILE *f = fopen(path, "r");
+  cr_assert_not_null(f, "cannot open %s", path);
+  cr_assert_not_null(fgets(line, sizeof line, f));
+  cr_assert(strncmp(line, "case,what,k,d1,nu1,lam1,m1,s1,w1,", 33) == 0, "unexpected header: %s", line);
+  int    count[6] = {0};
+  double worst[6] = {0}, worst_quad[2] = {0};
+  const char *whats[6] = {"crps", "crps_closed", "A", "cdf", "logpdf", "quantile"};
+  while (fgets(line, sizeof line, f)) {
+    char *fld[25];
+    cr_assert_eq(split_csv(line, fld, 25), 25, "bad line");
+    int     k = atoi(fld[2]);
+    hc_pred comp[3];
+    double  w[3];
+    int     is_ged_cusp = 0;
+    for (int i = 0; i < k; i++) {
+      char **c  = fld + 3 + 6 * i;
+      hc_dist d = dist_of(c[0]);
+      comp[i]   = pred(d, atof(c[1]), atof(c[2]), atof(c[3]), atof(c[4]));
+      w[i]      = atof(c[5]);
+      if (d == HC_DIST_GED && atof(c[1]) < 2.0) is_ged_cusp = 1;
+    }
+    hc_mixture mx = {k, w, comp};
+    double     x = atof(fld[21]), ref = atof(fld[24]), got = NAN, tol;
+    int        what = -1;
+    for (int j = 0; j < 6; j++)
+      if (strcmp(fld[1], whats[j]) == 0) what = j;
+    cr_assert_geq(what, 0, "unknown row type %s", fld[1]);
+    switch (what) {
+    case 0:
+    case 1:
+      got = hc_crps(&mx, x);
+      tol = is_ged_cusp ? 1e-10 : 1e-12;
+      break;
+    case 2: {
+      double A[9];
+      int    i = atoi(fld[22]) - 1, j = atoi(fld[23]) - 1;
+      cr_assert_eq(hc_crps_matrix(k, comp, x, A), 0);
+      got = A[i * k + j];
+      cr_expect_eq(A[i * k + j], A[j * k + i], "A symmetric");
+      tol = is_ged_cusp ? 1e-10 : 1e-12;
+      break;
+    }
+    case 3:
+      got = hc_mixture_cdf(&mx, x);
+      tol = 1e-12;
+      break;
+    case 4:
+      got = hc_mixture_logpdf(&mx, x);
+      tol = 1e-12;
+      break;
+    default:
+      got = hc_mixture_quantile(&mx, x);
+      tol = 1e-11;
+      break;
+    }
+    double e = what == 5 ? fabs(got - ref) / fmax(1.0, fabs(ref)) : rel_err(got, ref);
+    cr_expect_leq(e, tol, "%s %s at %g: %.17g, R %.17g (err %.3g)", fld[0], fld[1], x, got, ref, e);
+    count[what]++;
+    worst[what] = fmax(worst[what], e);
+    if (what <= 2) worst_quad[is_ged_cusp] = fmax(worst_quad[is_ged_cusp], e);
+  }
+  fclose(f);
+  for (int j = 0; j < 6; j++) cr_log_info("%s: %d rows, worst error %.3g", whats[j], count[j], worst[j]);
+  cr_log_info("CRPS and A: worst relative error %.3g without, %.3g with a GED of shape < 2", worst_quad[0],
+              worst_quad[1]);
+  cr_assert_eq(count[0], 60);
+  cr_assert_eq(count[1], 12);
+  cr_assert_eq(count[2], 54);
+  cr_assert_eq(count[5], 60);
+}
+
+/* ---------------------------------------------------------------------------------------
+ * CRPS: closed forms, quadrature, quadratic form
+ * --------------------------------------------------------------------------------------- */
+
+Test(crps, known_value_standard_normal)
+{
+  hc_pred    c = pred(HC_DIST_NORMAL, 0, 0, 0.0, 1.0);
+  double     w = 1.0;
+  hc_mixture f = {1, &w, &c};
+  /* CRPS(N(0,1), 0) = 2 phi(0) - 1/sqrt(pi) = (sqrt 2 - 1)/sqrt(pi) = 0.23369497... */
+  cr_assert_float_eq(hc_crps(&f, 0.0), (M_SQRT2 - 1.0) / sqrt(M_PI), 1e-15);
+  cr_assert_float_eq(hc_crps(&f, 0.0), 0.23369497, 1e-8); /* 8 published digits */
+}
+
+Test(crps, closed_forms_match_quadrature)
+{
+  /* hc_crps uses the closed forms for one normal or t component, hc_crps_matrix (k = 1) the
+   * quadrature: two independent computations of the same integral. */
+  const double nus[] = {0, 2.05, 3.0, 5.0, 30.0, 150.0};
+  double       worst = 0.0, w = 1.0;
+  for (size_t a = 0; a < sizeof nus / sizeof *nus; a++) {
+    hc_pred    c = nus[a] == 0 ? pred(HC_DIST_NORMAL, 0, 0, 0.3, 1.7) : pred(HC_DIST_T, nus[a], 0, 0.3, 1.7);
+    hc_mixture f = {1, &w, &c};
+    for (double y = -40.0; y <= 40.0; y += 0.37) {
+      double A, cf = hc_crps(&f, y);
+      cr_assert_eq(hc_crps_matrix(1, &c, y, &A), 0);
+      worst = fmax(worst, rel_err(A, cf));
+      cr_expect_leq(rel_err(A, cf), 1e-11, "nu %g y %g: closed %.17g quadrature %.17g", nus[a], y, cf, A);
+    }
+  }
+  cr_log_info("closed form vs quadrature: worst relative error %.3g", worst);
+}
+
+Test(crps, mixture_is_quadratic_form_of_matrix)
+{
+  hc_pred comp[4] = {pred(HC_DIST_NORMAL, 0, 0, 0.1, 1.0), pred(HC_DIST_T, 4.5, 0, -0.2, 1.2),
+                     pred(HC_DIST_SKEWT, 7, -0.25, 0.0, 0.9), pred(HC_DIST_GED, 1.2, 0, 0.05, 1.1)};
+  double  w[4]    = {0.1, 0.4, 0.3, 0.2}, A[16];
+  hc_mixture f    = {4, w, comp};
+  for (double y = -6.0; y <= 6.0; y += 0.73) {
+    cr_assert_eq(hc_crps_matrix(4, comp, y, A), 0);
+    double q = 0.0, z[4] = {1.0, -2.0, 0.5, 0.7}, zq = 0.0;
+    for (int i = 0; i < 4; i++)
+      for (int j = 0; j < 4; j++) {
+        q += w[i] * A[i * 4 + j] * w[j];
+        zq += z[i] * A[i * 4 + j] * z[j];
+        cr_assert_eq(A[i * 4 + j], A[j * 4 + i]);
+      }
+    cr_expect_leq(rel_err(hc_crps(&f, y), q), 1e-12, "y %g: crps %.17g, w'Aw %.17g", y, hc_crps(&f, y), q);
+    cr_expect_geq(zq, 0.0, "A is a Gram matrix (positive semidefinite)");
+  }
+  /* zero weights drop a component */
+  double     w2[4] = {0.0, 1.0, 0.0, 0.0};
+  hc_mixture g     = {4, w2, comp}, h = {1, w2 + 1, comp + 1};
+  cr_assert_float_eq(hc_crps(&g, 0.7), hc_crps(&h, 0.7), 1e-15);
+}
+
+Test(crps, rejects_bad_components)
+{
+  hc_pred c[2] = {pred(HC_DIST_NORMAL, 0, 0, 0.0, 1.0), pred(HC_DIST_NORMAL, 0, 0, 0.0, 0.0)};
+  double  A[4], w[2] = {0.5, 0.5};
+  cr_assert_eq(hc_crps_matrix(2, c, 0.0, A), 1);
+  cr_assert(isnan(A[0]));
+  cr_assert_eq(hc_crps_matrix(1, c, NAN, A), 1);
+  hc_mixture f = {2, w, c};
+  cr_assert(isnan(hc_crps(&f, 0.0)));
+}
+
+/* ---------------------------------------------------------------------------------------
+ * Mixture functions
+ * --------------------------------------------------------------------------------------- */
+
+Test(mixture, moments_logpdf_and_quantile_inversion)
+{
+  hc_pred    c[2] = {pred(HC_DIST_NORMAL, 0, 0, -1.0, 0.5), pred(HC_DIST_NORMAL, 0, 0, 2.0, 1.5)};
+  double     w[2] = {0.3, 0.7}, m, s;
+  hc_mixture f    = {2, w, c};
+  hc_mixture_moments(&f, &m, &s);
+  cr_assert_float_eq(m, 0.3 * -1.0 + 0.7 * 2.0, 1e-15);
+  cr_assert_float_eq(s * s, 0.3 * (0.25 + 1.0) + 0.7 * (2.25 + 4.0) - m * m, 1e-13);
+  for (double y = -4; y <= 6; y += 0.5) {
+    double d = 0.3 * exp(-0.5 * pow((y + 1.0) / 0.5, 2)) / (0.5 * sqrt(2 * M_PI)) +
+               0.7 * exp(-0.5 * pow((y - 2.0) / 1.5, 2)) / (1.5 * sqrt(2 * M_PI));
+    cr_expect_float_eq(hc_mixture_logpdf(&f, y), log(d), 1e-13);
+  }
+  /* bimodal: Newton from the moment-matched start must not stall between the modes */
+  hc_pred    b[2] = {pred(HC_DIST_T, 4, 0, -8.0, 0.3), pred(HC_DIST_GED, 1.1, 0, 8.0, 0.3)};
+  double     wb[2] = {0.5, 0.5};
+  hc_mixture g     = {2, wb, b};
+  const double ps[] = {1e-6, 0.01, 0.2, 0.4999, 0.5, 0.5001, 0.8, 0.99, 1 - 1e-6};
+  for (size_t i = 0; i < sizeof ps / sizeof *ps; i++) {
+    double q = hc_mixture_quantile(&g, ps[i]);
+    cr_expect_leq(fabs(hc_mixture_cdf(&g, q) - ps[i]), 1e-11, "p %g: q %.17g F(q) %.17g", ps[i], q,
+                  hc_mixture_cdf(&g, q));
+  }
+  cr_assert(isnan(hc_mixture_quantile(&g, 0.0)));
+  cr_assert(isnan(hc_mixture_quantile(&g, 1.0)));
+  cr_assert(isnan(hc_mixture_quantile(&g, NAN)));
+}
+
+/* ---------------------------------------------------------------------------------------
+ * Interval score, pinball, PIT, calibration
+ * --------------------------------------------------------------------------------------- */
+
+Test(scores, interval_score_and_pinball_hand_computed)
+{
+  cr_assert_float_eq(hc_interval_score(-1.0, 2.0, 0.5, 0.05), 3.0, 1e-15);
+  cr_assert_float_eq(hc_interval_score(-1.0, 2.0, -2.0, 0.05), 3.0 + 40.0 * 1.0, 1e-13);
+  cr_assert_float_eq(hc_interval_score(-1.0, 2.0, 2.5, 0.2), 3.0 + 10.0 * 0.5, 1e-13);
+  cr_assert_float_eq(hc_interval_score(-1.0, 2.0, 2.0, 0.05), 3.0, 1e-15); /* bound covered */
+  cr_assert_float_eq(hc_pinball(1.0, 3.0, 0.9), 0.9 * 2.0, 1e-15);
+  cr_assert_float_eq(hc_pinball(1.0, -1.0, 0.9), 0.1 * 2.0, 1e-15);
+  cr_assert_float_eq(hc_pinball(0.3, 1.3, 0.5), 0.5, 1e-15); /* median: |y - q| / 2 */
+  /* IS_alpha(l, u, y) = (2/alpha) [pinball(l, y, alpha/2) + pinball(u, y, 1 - alpha/2)]
+   * (Gneiting & Raftery 2007, sec. 6.2) */
+  for (double y = -3; y <= 4; y += 0.25)
+    cr_expect_float_eq(hc_interval_score(-1.0, 2.0, y, 0.1),
+                       20.0 * (hc_pinball(-1.0, y, 0.05) + hc_pinball(2.0, y, 0.95)), 1e-12);
+}
+
+Test(scores, pit_ks_and_calibration_hand_computed)
+{
+  double u[4] = {0.9, 0.1, 0.3, 0.6};
+  /* sorted 0.1 0.3 0.6 0.9: max(i/n - u_i, u_i - (i-1)/n) = max(.15,.1; .2,.05; .15,.1; .1,.15) */
+  cr_assert_float_eq(hc_pit_ks(u, 4), 0.2, 1e-15);
+  cr_assert_eq(u[0], 0.1); /* sorted in place */
+  double g[100];
+  for (int i = 0; i < 100; i++) g[i] = (i + 0.5) / 100.0;
+  cr_assert_float_eq(hc_pit_ks(g, 100), 0.005, 1e-15);
+  cr_assert(isnan(hc_pit_ks(u, 0)));
+  const double cov[HC_N_COVER] = {0.45, 0.80, 0.99};
+  /* ACE = (0.05 + 0 + 0.04) / 3 = 0.03 */
+  cr_assert_float_eq(hc_calibration_score(0.1, cov), 1.0 - 0.1 - 0.03, 1e-15);
+  cr_assert_eq(hc_calibration_score(0.99, cov), 0.0);
+  cr_assert(isnan(hc_calibration_score(NAN, cov)));
+}
+
+/* ---------------------------------------------------------------------------------------
+ * The accumulator
+ * --------------------------------------------------------------------------------------- */
+
+Test(accumulator, empty_is_nan)
+{
+  hc_score_acc a;
+  hc_score_row r;
+  cr_assert_eq(hc_score_acc_init(&a, 10), 0);
+  hc_score_acc_finish(&a, 1.0, &r);
+  cr_assert_eq(r.n, 0);
+  cr_assert(isnan(r.rmse) && isnan(r.mae) && isnan(r.mase) && isnan(r.hit_rate) && isnan(r.msis));
+  cr_assert(isnan(r.crps) && isnan(r.log_score) && isnan(r.pit_ks) && isnan(r.calibration_score));
+  cr_assert(isnan(r.coverage[0]) && isnan(r.pinball[2]) && isnan(r.pit[9]));
+  hc_score_acc_free(&a);
+}
+
+Test(accumulator, one_normal_forecast_hand_computed)
+{
+  hc_pred      c = pred(HC_DIST_NORMAL, 0, 0, 1.0, 2.0);
+  double       w = 1.0;
+  hc_mixture   f = {1, &w, &c};
+  hc_score_acc a;
+  hc_score_row r;
+  cr_assert_eq(hc_score_acc_init(&a, 4), 0);
+  hc_score_acc_add(&a, &f, 4.0, 0.0);
+  hc_score_acc_add(&a, &f, NAN, 0.0); /* ignored */
+  hc_score_acc_finish(&a, 2.0, &r);
+  cr_assert_eq(r.n, 1);
+  cr_assert_float_eq(r.rmse, 3.0, 1e-15);
+  cr_assert_float_eq(r.mae, 3.0, 1e-15);
+  cr_assert_float_eq(r.mase, 1.5, 1e-15);
+  cr_assert_eq(r.hit_rate, 1.0);
+  /* z = 1.5: inside the 80% (|z| < 1.2816)? no; inside the 95% (1.96)? yes */
+  cr_assert_eq(r.coverage[0], 0.0);
+  cr_assert_eq(r.coverage[1], 0.0);
+  cr_assert_eq(r.coverage[2], 1.0);
+  double z95 = hc_norm_quantile(0.975);
+  cr_assert_float_eq(r.msis, 2.0 * 2.0 * z95 / 2.0, 1e-12);
+  cr_assert_float_eq(r.crps, hc_crps(&f, 4.0), 1e-15);
+  cr_assert_float_eq(r.log_score, 0.5 * log(2 * M_PI) + log(2.0) + 0.5 * 1.5 * 1.5, 1e-13);
+  for (int j = 0; j < HC_N_PINBALL; j++) {
+    double q = 1.0 + 2.0 * hc_norm_quantile(hc_pinball_levels[j]);
+    cr_expect_float_eq(r.pinball[j], hc_pinball(q, 4.0, hc_pinball_levels[j]), 1e-12);
+  }
+  double pit = 0.5 * erfc(-1.5 / M_SQRT2);
+  cr_assert_eq(r.pit[(int)(pit * 10)], 1.0);
+  cr_assert_float_eq(r.pit_ks, fmax(1.0 - pit, pit), 1e-14);
+  hc_score_acc_finish(&a, 0.0, &r);
+  cr_assert(isnan(r.mase) && isnan(r.msis), "scale not > 0");
+  hc_score_acc_free(&a);
+}
+
+/* Outcomes drawn from a law L scored with forecast f: coverage, PIT and hit rate. */
+static void simulate(const hc_mixture *f, const hc_pred *truth, int n, hc_score_row *r)
+{
+  hc_score_acc       a;
+  unsigned long long s = 0x9E3779B97F4A7C15ULL;
+  cr_assert_eq(hc_score_acc_init(&a, n), 0);
+  for (int i = 0; i < n; i++) hc_score_acc_add(&a, f, truth->mean + truth->sd * hc_dist_draw(&truth->law, &s), 0.0);
+  hc_score_acc_finish(&a, 1.0, r);
+  hc_score_acc_free(&a);
+}
+
+Test(accumulator, calibrated_forecast_is_calibrated)
+{
+  const int    n    = 4000;
+  hc_pred      c[2] = {pred(HC_DIST_T, 6, 0, 0.2, 1.0), pred(HC_DIST_T, 6, 0, 0.2, 1.0)};
+  double       w[2] = {0.5, 0.5};
+  hc_mixture   f    = {2, w, c}; /* a two-component mixture of one law: goes through quadrature */
+  hc_score_row r;
+  simulate(&f, &c[0], n, &r);
+  cr_assert_eq(r.n, n);
+  for (int l = 0; l < HC_N_COVER; l++) {
+    double lv = hc_cover_levels[l], sd = sqrt(lv * (1 - lv) / n);
+    cr_expect_leq(fabs(r.coverage[l] - lv), 4.0 * sd, "coverage %g at level %g", r.coverage[l], lv);
+  }
+  cr_expect_leq(r.pit_ks, 1.95 / sqrt(n), "KS 0.1%% critical value"); /* 1.95: P(D > .) = 0.001 */
+  double sum = 0.0;
+  for (int b = 0; b < HC_N_PIT_BINS; b++) sum += r.pit[b];
+  cr_assert_float_eq(sum, 1.0, 1e-12);
+  cr_expect_geq(r.calibration_score, 0.9);
+  /* E CRPS of a calibrated forecast = E|X - X'|/2 (Gneiting & Raftery 2007 eq. 21), the CRPS
+   * of F at its own draws; for the unit-variance t(6): 2 sigma sqrt(nu) B(1/2, nu-1/2) /
+   * ((nu-1) B(1/2, nu/2)^2) with sigma = sqrt(4/6) */
+  double nu = 6, sig = sqrt((nu - 2) / nu);
+  double lb1 = lgamma(0.5) + lgamma(nu - 0.5) - lgamma(nu), lb2 = lgamma(0.5) + lgamma(nu / 2) - lgamma(nu / 2 + 0.5);
+  double ecrps = sig * 2.0 * sqrt(nu) * exp(lb1 - 2.0 * lb2) / (nu - 1.0);
+  cr_expect_leq(fabs(r.crps - ecrps), 4.0 * 0.5 / sqrt(n), "mean CRPS %g, expected %g", r.crps, ecrps);
+}
+
+Test(accumulator, overconfident_forecast_is_penalised)
+{
+  const int    n     = 2000;
+  hc_pred      truth = pred(HC_DIST_NORMAL, 0, 0, 0.0, 1.0), narrow = pred(HC_DIST_NORMAL, 0, 0, 0.0, 0.5);
+  double       w     = 1.0;
+  hc_mixture   ft = {1, &w, &truth}, fn = {1, &w, &narrow};
+  hc_score_row rt, rn;
+  simulate(&ft, &truth, n, &rt);
+  simulate(&fn, &truth, n, &rn);
+  cr_expect_lt(rn.coverage[2], 0.75); /* P(|Z| < 0.98) = 0.67 */
+  cr_expect_gt(rn.crps, rt.crps);
+  cr_expect_gt(rn.log_score, rt.log_score);
+  cr_expect_gt(rn.pit_ks, 0.1);
+  cr_expect_lt(rn.calibration_score, rt.calibration_score);
+  cr_expect_float_eq(rn.rmse, rt.rmse, 1e-15); /* same means */
+}
+
+/* ---------------------------------------------------------------------------------------
+ * Ensemble weights
+ * --------------------------------------------------------------------------------------- */
+
+Test(ensemble, parse_name_equal_invmse_akaike)
+{
+  hc_ensemble_scheme s;
+  for (int i = 0; i < HC_ENS_COUNT; i++) {
+    cr_assert_eq(hc_ensemble_parse(hc_ensemble_name((hc_ensemble_scheme)i), &s), 0);
+    cr_assert_eq((int)s, i);
+  }
+  cr_assert_eq(hc_ensemble_parse("stack", &s), 1);
+  cr_assert_str_eq(hc_ensemble_name(HC_ENS_STACKING), "stacking");
+  double w[3];
+  hc_ensemble_equal(3, w);
+  cr_assert_float_eq(w[1], 1.0 / 3.0, 1e-16);
+  const double mse[3] = {1.0, 2.0, NAN};
+  cr_assert_eq(hc_ensemble_invmse(3, mse, w), 0);
+  cr_assert_float_eq(w[0], 2.0 / 3.0, 1e-15);
+  cr_assert_float_eq(w[1], 1.0 / 3.0, 1e-15);
+  cr_assert_eq(w[2], 0.0);
+  const double bad[2] = {0.0, NAN};
+  cr_assert_eq(hc_ensemble_invmse(2, bad, w), 1);
+  cr_assert_eq(w[0], 0.5);
+  const double ic[3] = {100.0, 102.0, INFINITY};
+  cr_assert_eq(hc_ensemble_akaike(3, ic, w), 0);
+  cr_assert_float_eq(w[0], 1.0 / (1.0 + exp(-1.0)), 1e-15);
+  cr_assert_float_eq(w[1], exp(-1.0) / (1.0 + exp(-1.0)), 1e-15);
+  cr_assert_eq(w[2], 0.0);
+  const double noic[2] = {NAN, INFINITY};
+  cr_assert_eq(hc_ensemble_akaike(2, noic, w), 1);
+  cr_assert_eq(w[1], 0.5);
+}
+
+static void petsc_init(void) { cr_assert_eq(PetscInitializeNoArguments(), 0); }
+static void petsc_fini(void) { PetscFinalize(); }
+
+static double quad_form(int k, const double *A, const double *w)
+{
+  double q = 0.0;
+  for (int i = 0; i < k; i++)
+    for (int j = 0; j < k; j++) q += w[i] * A[i * k + j] * w[j];
+  return q;
+}
+
+/* Mean CRPS matrix of members comp[0..k-1] over n outcomes drawn from truth. */
+static void mean_crps_matrix(int k, const hc_pred *comp, const hc_pred *truth, int n, double *A)
+{
+  unsigned long long s = 12345;
+  double             At[9];
+  for (int i = 0; i < k * k; i++) A[i] = 0.0;
+  for (int t = 0; t < n; t++) {
+    double y = truth->mean + truth->sd * hc_dist_draw(&truth->law, &s);
+    cr_assert_eq(hc_crps_matrix(k, comp, y, At), 0);
+    for (int i = 0; i < k * k; i++) A[i] += At[i] / n;
+  }
+}
+
+/* Brute force: the best point of the grid of step 1/m on the simplex (k = 2 or 3). */
+static double grid_best(int k, const double *A, int m, double *wbest)
+{
+  double best = INFINITY, w[3];
+  for (int a = 0; a <= m; a++)
+    for (int b = 0; b <= (k == 3 ? m - a : 0); b++) {
+      w[0] = (double)a / m;
+      if (k == 2) w[1] = 1.0 - w[0];
+      else {
+        w[1] = (double)b / m;
+        w[2] = 1.0 - w[0] - w[1];
+      }
+      double q = quad_form(k, A, w);
+      if (q < best) {
+        best = q;
+        memcpy(wbest, w, (size_t)k * sizeof *w);
+      }
+    }
+  return best;
+}
+
+static void check_stacking(int k, const double *A, int m)
+{
+  double w[3], wg[3], sum = 0.0;
+  cr_assert_eq(hc_ensemble_stacking(k, A, w), 0);
+  for (int i = 0; i < k; i++) {
+    cr_assert_geq(w[i], 0.0);
+    sum += w[i];
+  }
+  cr_assert_float_eq(sum, 1.0, 1e-15, "on the simplex");
+  double fg = grid_best(k, A, m, wg), fw = quad_form(k, A, w);
+  cr_expect_leq(fw, fg * (1.0 + 1e-12), "TAO objective %.17g above the grid minimum %.17g", fw, fg);
+  for (int i = 0; i < k; i++)
+    cr_expect_leq(fabs(w[i] - wg[i]), 2.0 / m, "w[%d] = %.6f, grid %.6f", i, w[i], wg[i]);
+}
+
+Test(ensemble, stacking_matches_grid_search_k2, .init = petsc_init, .fini = petsc_fini)
+{
+  /* truth t(5); members: a too narrow normal and a too wide t: interior optimum */
+  hc_pred truth   = pred(HC_DIST_T, 5, 0, 0.0, 1.0);
+  hc_pred comp[2] = {pred(HC_DIST_NORMAL, 0, 0, 0.0, 0.7), pred(HC_DIST_T, 5, 0, 0.1, 1.6)};
+  double  A[4];
+  mean_crps_matrix(2, comp, &truth, 400, A);
+  check_stacking(2, A, 20000);
+  /* a dominated member gets weight exactly 0 */
+  const double B[4] = {1.0, 1.0, 1.0, 2.0};
+  double       w[2];
+  cr_assert_eq(hc_ensemble_stacking(2, B, w), 0);
+  cr_assert_eq(w[0], 1.0);
+  cr_assert_eq(w[1], 0.0);
+}
+
+Test(ensemble, stacking_matches_grid_search_k3, .init = petsc_init, .fini = petsc_fini)
+{
+  hc_pred truth   = pred(HC_DIST_SKEWT, 6, -0.3, 0.0, 1.0);
+  hc_pred comp[3] = {pred(HC_DIST_NORMAL, 0, 0, 0.3, 0.8), pred(HC_DIST_T, 4, 0, -0.3, 1.3),
+                     pred(HC_DIST_GED, 1.3, 0, 0.0, 1.0)};
+  double  A[9];
+  mean_crps_matrix(3, comp, &truth, 300, A);
+  check_stacking(3, A, 1000);
+  /* an optimum on an edge of the simplex (third member dominated) */
+  const double B[9] = {1.0, 0.2, 1.0, 0.2, 1.0, 1.0, 1.0, 1.0, 3.0};
+  check_stacking(3, B, 1000);
+  double w[3];
+  cr_assert_eq(hc_ensemble_stacking(3, B, w), 0);
+  cr_assert_eq(w[2], 0.0);
+  cr_assert_float_eq(w[0], 0.5, 1e-8);
+  /* non-finite A: equal weights */
+  const double C[4] = {1.0, NAN, NAN, 1.0};
+  cr_assert_eq(hc_ensemble_stacking(2, C, w), 0);
+  cr_assert_eq(w[0], 0.5);
+}
