@@ -108,6 +108,28 @@ typedef struct {
   double calibration_score;           /**< in [0,1], 1 = calibrated (docs/scores.md) */
 } hc_score_row;
 
+/** Performance of a strategy return series (one row of /backtest/trading). */
+typedef struct {
+  int    n;              /**< periods */
+  double cum_return;     /**< prod(1 + r_t) - 1 */
+  double sharpe;         /**< sqrt(P) mean(r) / sd(r) (zero risk-free rate) */
+  double sortino;        /**< sqrt(P) mean(r) / downside deviation (target 0) */
+  double calmar;         /**< annualised return / max drawdown */
+  double max_drawdown;   /**< largest peak-to-trough fall of the wealth curve, in [0,1] */
+  double hit_rate;       /**< fraction of periods with r_t > 0 among periods with r_t != 0 */
+  double profit_factor;  /**< sum of gains / sum of losses */
+  double turnover;       /**< mean |position_t - position_{t-1}| per period */
+} hc_trading_metrics;
+
+#define HC_N_SCHEMES  4  /**< ensemble weighting schemes: equal, invmse, akaike, stacking (eval.h) */
+
+/** One period of the backtested trading strategy of a ticker (for the universe portfolio). */
+typedef struct {
+  char   date[HC_LABEL_LEN]; /**< label of the period's observation */
+  double position;           /**< position held over the period */
+  double ret;                /**< strategy return of the period, net of costs (decimal) */
+} hc_strategy_point;
+
 /**
  * Everything the report needs about one ticker. Produced by the rank that owns the
  * ticker; moved to rank 0 as bytes with hc_result_pack()/hc_result_unpack().
@@ -132,12 +154,44 @@ typedef struct {
   double   *mean, *sd, *lo, *hi;
   int       n_fits;
   hc_fit_record *fits;                /**< [n_fits] */
+
+  /* ---- rolling-origin backtest and ensemble (eval module; all NaN/0 when not run) ---- */
+  int       bt_origins;               /**< forecast origins backtested (0: no backtest) */
+  char      bt_reason[HC_REASON_LEN]; /**< why the backtest did not run, "" otherwise */
+  int       n_scores;
+  hc_score_row *scores;               /**< [n_scores] per forecaster and horizon */
+  char      ensemble[16];             /**< weighting scheme of the forecast tables, "" if none */
+  int       n_members;                /**< members of the live ensemble forecast */
+  char    (*member)[HC_MODEL_LEN];    /**< [n_members] fit names (their records are in fits) */
+  double   *member_mean, *member_sd;  /**< [n_members * H] member forecasts, row-major [member][h] */
+  double   *weights;                  /**< [HC_N_SCHEMES * n_members] final weights, [scheme][member];
+                                           NaN for schemes not run */
+  double    calibration_score, crps_1, coverage95_1, pit_ks_1; /**< of the reported ensemble, h = 1 */
+  double    model_uncertainty;        /**< between-member variance / ensemble variance, h = 1 */
+  double    data_uncertainty;         /**< 1 - quality_score */
+  double    parameter_stability;      /**< 1 / (1 + mean sd across refits / stderr), in (0,1] */
+  hc_trading_metrics trading;         /**< of the ensemble's trading signal over the backtest */
+  char      regime[32];               /**< e.g. "high-vol/flat", "unknown" */
+  int       n_strategy;
+  hc_strategy_point *strategy;        /**< [n_strategy] the strategy's periods */
+
+  /* ---- the work unit that produced this record (scheduling, /units) ---- */
+  int       unit_rank;                /**< rank that ran it */
+  double    unit_seconds;             /**< its wall time, s */
+  double    unit_cost;                /**< the scheduler's a-priori cost estimate */
+  int       unit_specs;               /**< model specifications in its grid */
 } hc_result;
 
 /** Initialise an empty result for `ticker` with horizon H (forecasts NaN). @return 0 or ENOMEM. */
 int  hc_result_init(hc_result *r, const char *ticker, int horizon);
 /** Append a fit record (copied). @return 0 or ENOMEM. */
 int  hc_result_add_fit(hc_result *r, const hc_fit_record *fit);
+/**
+ * (Re)allocate the live-ensemble arrays of r for n_members members: member names (""),
+ * member_mean/member_sd (NaN, n_members x horizon) and weights (NaN, HC_N_SCHEMES x n_members).
+ * @return 0 or ENOMEM.
+ */
+int  hc_result_set_members(hc_result *r, int n_members);
 /** Free the arrays of a result and zero it. */
 void hc_result_free(hc_result *r);
 /** Mark a result rejected or failed with a printf-style reason (truncated to HC_REASON_LEN). */
@@ -161,8 +215,10 @@ typedef struct {
   double fit_s;       /**< time in model fitting and forecasting */
   double io_s;        /**< time reading input (and, on rank 0, writing the report) */
   double peak_rss_mb; /**< peak resident set size, MiB */
-  int    n_tickers;   /**< tickers owned by this rank */
+  int    n_tickers;   /**< tickers processed by this rank */
   int    n_fits;      /**< model fits run by this rank */
+  double busy_s;      /**< time inside work units (load imbalance = max / mean over ranks) */
+  int    n_units;     /**< work units run by this rank */
 } hc_perf;
 
 /** Wall-clock seconds since an arbitrary fixed origin (CLOCK_MONOTONIC). */

@@ -143,8 +143,11 @@ typedef struct {
   const hc_pred *comp; /**< [k] */
 } hc_mixture;
 
-/** CDF, log-density and quantile (root of F(y) = p by bracketing + safeguarded Newton,
- * |F(y) - p| < 1e-12 or a bracket of relative width 1e-12) of a mixture. NaN for p outside (0,1). */
+/** CDF, log-density and quantile of a mixture (components with w_i = 0 are skipped). The
+ * quantile of one component is mean + sd hc_dist_quantile(p); of a mixture, the root of
+ * F(y) = p by safeguarded Newton from the moment-matched normal quantile inside the Cantelli
+ * bracket [mu - sigma sqrt((1-p)/p), mu + sigma sqrt(p/(1-p))], to |F(y) - p| < 1e-12 or a
+ * bracket of relative width 1e-12. NaN for p outside (0,1). */
 double hc_mixture_cdf(const hc_mixture *f, double y);
 double hc_mixture_logpdf(const hc_mixture *f, double y);
 double hc_mixture_quantile(const hc_mixture *f, double p);
@@ -161,10 +164,14 @@ void   hc_mixture_moments(const hc_mixture *f, double *mean, double *sd);
 double hc_crps(const hc_mixture *f, double y);
 /**
  * The k x k matrix A (row-major) of the quadratic form CRPS(sum_i w_i F_i, y) = w' A w for
- * any weights on the simplex: A_ij = int (F_i(x) - 1{x >= y}) (F_j(x) - 1{x >= y}) dx, by
- * Gauss-Legendre quadrature on [y - L, y] and [y, y + U] after a tail-compressing change of
- * variable (relative accuracy about 1e-8 for the laws of models.h).
- * @return 0, or 1 if a component has sd <= 0 or a non-finite parameter.
+ * any weights on the simplex: A_ij = int (F_i(x) - 1{x >= y}) (F_j(x) - 1{x >= y}) dx
+ * (symmetric, positive semidefinite), by Gauss-Legendre quadrature (16 nodes per panel) after
+ * the tail-compressing change of variable x = b + a sinh(v), with panel breaks at y and at the
+ * modes of skewed-t and GED components (docs/scores.md). Measured relative accuracy: 2e-12
+ * against R integrate(); 3e-8 in the worst random case tried (t with nu near 2, member means
+ * 2 sd apart).
+ * @return 0, 1 if y or a component parameter is not finite or an sd is not > 0 (A is then
+ *         NaN), or ENOMEM (k > 16 needs a work array of k doubles).
  */
 int hc_crps_matrix(int k, const hc_pred *comp, double y, double *A);
 /** Interval score of the central (1 - alpha) interval [lo, hi] at y (Gneiting & Raftery 2007, eq. 43). */
@@ -193,7 +200,7 @@ typedef struct {
   double *pit; /**< [n_max] */
 } hc_score_acc;
 
-/** Allocate for n_max forecasts. @return 0 or ENOMEM. */
+/** Allocate for n_max forecasts (forecasts added beyond n_max are ignored). @return 0 or ENOMEM. */
 int  hc_score_acc_init(hc_score_acc *a, int n_max);
 void hc_score_acc_free(hc_score_acc *a);
 /**
@@ -226,9 +233,12 @@ int  hc_ensemble_akaike(int k, const double *ic, double *w);
 /**
  * CRPS-optimal stacking weights: minimise (1/T) sum_t w' A_t w over the simplex (Hall & Mitchell
  * 2007; Yao et al. 2018 with the CRPS), A = mean of the hc_crps_matrix of each past forecast,
- * given as the k x k matrix A (row-major), solved with TAO (bounded quasi-Newton on
- * PETSC_COMM_SELF); weights >= 0 summing to one, |w_i| < 1e-10 set to 0.
- * Not collective. Errors: fatal PETSc errors only; a singular or non-finite A gives equal weights.
+ * given as the k x k matrix A (row-major), solved with TAO on PETSC_COMM_SELF (TAOBLMVM on the
+ * scale-free parametrisation w = v / sum(v), v >= 0; options prefix -ensemble_); weights >= 0
+ * summing to one, w_i < 1e-10 set to 0 and the rest renormalised.
+ * Not collective. Errors: fatal PETSc errors only; a non-finite A or a diagonal entry not > 0
+ * gives equal weights; a singular A (e.g. two identical members) has several minimisers and
+ * one of them is returned.
  */
 PetscErrorCode hc_ensemble_stacking(int k, const double *A, double *w);
 
@@ -239,50 +249,138 @@ PetscErrorCode hc_ensemble_stacking(int k, const double *A, double *w);
 /** Options of the signal. */
 typedef struct {
   double cost_bps;  /**< transaction cost per unit of turnover, basis points (-cost_bps) */
-  double max_leverage; /**< cap on |position| (default 1) */
+  double max_leverage; /**< cap on |position| (default 1; INFINITY: no cap) */
   double kelly_fraction; /**< fraction of the Kelly position mu / sigma^2 (default 0.5) */
-  double periods_per_year; /**< annualisation (252 for daily data) */
+  double periods_per_year; /**< annualisation P (252 for daily data) */
 } hc_trading_options;
 
 /** Defaults: cost 5 bps, leverage cap 1, half Kelly, 252 periods per year. */
 void hc_trading_options_default(hc_trading_options *o);
 
 /**
- * Position held over the next period from the one-step forecast of a percent log return:
- * clamp(kelly_fraction * 100 mu / sigma^2, -max_leverage, max_leverage), mu and sigma in
- * percent (the volatility-targeted Kelly position; Kelly 1956, Thorp 2006). 0 if sigma <= 0 or
- * an input is not finite.
+ * Position held over the next period (fraction of wealth, negative = short) from the one-step
+ * forecast mean mu and sd sigma of a percent log return:
+ * clamp(kelly_fraction * 100 mu / sigma^2, -max_leverage, max_leverage). 100 mu / sigma^2 is
+ * the growth-optimal fraction m / s^2 with m = mu / 100 and s = sigma / 100 in decimal units
+ * (Kelly 1956, Bell Syst. Tech. J. 35(4) 917-926; its continuous-time form in Thorp 2006, "The
+ * Kelly criterion in blackjack, sports betting and the stock market", Handbook of Asset and
+ * Liability Management vol. 1, ch. 9; zero risk-free rate). Returns 0 if sigma <= 0, mu, sigma
+ * or kelly_fraction is not finite, max_leverage is NaN or negative, or the fraction is 0/0
+ * (a zero numerator with sigma^2 underflowing). Not collective.
  */
 double hc_trading_position(const hc_trading_options *o, double mu, double sigma);
 
-/** Performance of a strategy return series (one row of /backtest/trading). */
-typedef struct {
-  int    n;              /**< periods */
-  double cum_return;     /**< prod(1 + r_t) - 1 */
-  double sharpe;         /**< sqrt(P) mean(r) / sd(r) (zero risk-free rate) */
-  double sortino;        /**< sqrt(P) mean(r) / downside deviation (target 0) */
-  double calmar;         /**< annualised return / max drawdown */
-  double max_drawdown;   /**< largest peak-to-trough fall of the wealth curve, in [0,1] */
-  double hit_rate;       /**< fraction of periods with r_t > 0 among periods with r_t != 0 */
-  double profit_factor;  /**< sum of gains / sum of losses */
-  double turnover;       /**< mean |position_t - position_{t-1}| per period */
-} hc_trading_metrics;
+/* hc_trading_metrics (one row of /backtest/trading) is defined in core.h. */
 
 /**
- * Strategy returns net of costs: r_t = pos_t (exp(y_t / 100) - 1) - cost_bps 1e-4 |pos_t - pos_{t-1}|
- * (pos_{-1} = 0), y_t the percent log return of the asset over period t and pos_t the
- * position decided at the start of period t. r has room for n.
+ * Strategy returns net of costs, decimal (0.01 = 1 % of wealth):
+ * r_t = pos_t (exp(y_t / 100) - 1) - cost_bps 1e-4 |pos_t - pos_{t-1}|, t = 0..n-1,
+ * pos_{-1} = 0 (the entry is paid, the final exit is not), y_t the percent log return of the
+ * asset over period t and pos_t the position decided at the start of period t (from
+ * information up to t-1). The cost is proportional to the change of the target weight
+ * (the drift of the weight within a period is ignored); docs/trading.md. A non-finite y_t or
+ * pos_t gives a NaN r_t (and pos_t also a NaN r_{t+1}). pos, y, r have room for n; nothing is
+ * written if n < 1. Not collective.
  */
 void hc_trading_returns(const hc_trading_options *o, const double *pos, const double *y, int n, double *r);
-/** Metrics of the strategy returns r[0..n-1] with positions pos[0..n-1] (for the turnover). */
+/**
+ * Metrics of the decimal strategy returns r[0..n-1] with positions pos[0..n-1] (docs/trading.md).
+ * P = periods_per_year, W_0 = 1, W_t = prod_{s<=t} (1 + r_s):
+ *  - cum_return = W_n - 1;
+ *  - sharpe = sqrt(P) mean(r) / sd(r), sd with divisor n - 1, zero risk-free rate (Sharpe 1966,
+ *    J. Business 39(1) 119-138; ex-post ratio of Sharpe 1994, J. Portfolio Management 21(1)
+ *    49-58; sqrt(P) annualisation as in Lo 2002, Financial Analysts J. 58(4) 36-52);
+ *  - sortino = sqrt(P) mean(r) / DD, downside deviation DD = sqrt(mean(min(r_t, 0)^2)) over all
+ *    n periods, target 0 (Sortino & van der Meer 1991, J. Portfolio Management 17(4) 27-31);
+ *  - max_drawdown = max_t (1 - W_t / max_{s<=t} W_s), t = 0..n: the maximum drawdown of
+ *    Magdon-Ismail & Atiya (2004, Risk 17(10) 99-102) taken relative to the running peak of the
+ *    wealth (W_0 = 1 is a peak, so a first-period loss counts); in [0,1] while the wealth stays
+ *    positive, > 1 if it falls below 0;
+ *  - calmar = A / max_drawdown with the annualised return A = W_n^(P/n) - 1 (A = -1 if W_n <= 0),
+ *    over the whole sample (Young 1991, "Calmar ratio: a smoother tool", Futures 20(1) 40, uses
+ *    the last 36 months);
+ *  - hit_rate = #{r_t > 0} / #{r_t != 0};
+ *  - profit_factor = sum_{r_t > 0} r_t / sum_{r_t < 0} |r_t| (gross profit over gross loss);
+ *  - turnover = (1/n) sum_t |pos_t - pos_{t-1}|, pos_{-1} = 0 (the turnover the costs are
+ *    charged on).
+ * Undefined values are NaN, never INFINITY or an error: every metric if n < 1 (m->n = 0) or a
+ * return is not finite (then only turnover is computed); sharpe if n < 2 or sd = 0 (a constant
+ * series); sortino if no return is negative; calmar if max_drawdown = 0; sharpe, sortino and
+ * calmar unless P is finite and > 0; hit_rate if every r_t = 0; profit_factor if no return is
+ * negative (NaN rather than +inf: the same rule as the other ratios, and means over tickers
+ * stay finite); turnover if pos is NULL or a position is not finite. Not collective.
+ */
 void hc_trading_evaluate(const hc_trading_options *o, const double *r, const double *pos, int n, hc_trading_metrics *m);
 
 /**
- * Regime label at the last date: volatility regime from the percentile of the last conditional
- * sd among sigma[0..n-1] ("low" < 1/3, "high" > 2/3, else "normal") and trend from the drift
- * estimate and its standard error ("up" if drift / se > 1.96, "down" if < -1.96, else "flat"),
- * written as "<vol>-vol/<trend>" (e.g. "high-vol/flat") into label. "unknown" if n < 1 or inputs are NaN.
+ * Regime label at the last date: volatility regime from the mid-rank percentile
+ * p = (#{sigma_i < sigma_{n-1}} + #{sigma_i = sigma_{n-1}} / 2) / n of the last conditional sd
+ * among sigma[0..n-1] (the mid-distribution function of Parzen 2004, Statistical Science 19(4)
+ * 652-662; p = 1/2 for n = 1 or a constant history): "low" if p < 1/3, "high" if p > 2/3,
+ * else "normal" (compared exactly, in integer counts); and trend from the drift estimate and
+ * its standard error, z = drift / drift_se: "up" if z > 1.96, "down" if z < -1.96, else "flat"
+ * (two-sided 5 % test of zero drift). Written as "<vol>-vol/<trend>" (e.g. "high-vol/flat")
+ * into label, NUL-terminated and truncated to len - 1 characters (len >= 16 holds every
+ * label; nothing is written if label is NULL or len = 0). "unknown" if n < 1, a sigma_i,
+ * drift or drift_se is not finite, or drift_se <= 0. Not collective.
  */
 void hc_trading_regime(const double *sigma, int n, double drift, double drift_se, char *label, size_t len);
+
+/* ======================================================================================
+ * Rolling-origin backtest and the live ensemble forecast (backtest.c)
+ * ====================================================================================== */
+
+/** Options of the backtest (-backtest_origins, -refit_every, -window, -ensemble, -cost_bps). */
+typedef struct {
+  int                origins;     /**< K: forecast origins, the last K observations (0: no backtest) */
+  int                refit_every; /**< m >= 1: parameters re-estimated every m origins */
+  int                window;      /**< 0: expanding window; N > 0: rolling window of the last N observations */
+  int                n_schemes;   /**< weighting schemes to evaluate, 1..HC_ENS_COUNT */
+  hc_ensemble_scheme scheme[HC_ENS_COUNT];
+  int                returns;     /**< 1: y are percent log returns (directions from 0; trading evaluated) */
+  hc_trading_options trading;
+  const char       (*labels)[HC_LABEL_LEN]; /**< [n] labels (dates) of y, or NULL */
+} hc_backtest_options;
+
+/** Defaults: 250 origins, refit every 20, expanding window, all four schemes, returns, default trading. */
+void hc_backtest_options_default(hc_backtest_options *o);
+
+/**
+ * Fit, backtest and forecast one series; the ensemble forecast of hpcast.
+ *  1. Candidates on the whole sample (hc_select_candidates: order search, each volatility
+ *     spec on the selected mean), the selected model's forecast and diagnostics
+ *     (hc_select_finish).
+ *  2. Rolling-origin backtest over origins t = n-K .. n-1 (a forecast at origin t uses
+ *     y[w0..t-1] only): the candidates are selected again on the first window (so the
+ *     model structure, too, is chosen without the future); every refit_every origins each
+ *     member is re-estimated on its window starting from its previous estimate; between refits
+ *     the forecasts filter the new observations with the parameters fixed. Each member's
+ *     predictive law at horizon h is mean_h + sd_h Z (hc_model_law). Ensembles: the linear
+ *     pool of the members with weights of each scheme estimated from the origins before t only
+ *     (equal until the first re-estimation; Akaike weights from the members' current fits;
+ *     inverse MSE and CRPS stacking from the 1-step forecasts already scored), re-estimated at
+ *     every refit. Scores of every member and ensemble at h = 1..H go to r->scores.
+ *  3. The scheme of lowest mean 1-step CRPS is the reported ensemble (r->ensemble); its
+ *     weights re-estimated on the whole backtest (Akaike from the whole-sample fits) combine the
+ *     whole-sample candidates (matched by volatility spec) into r's forecast tables (mixture
+ *     mean, sd and quantiles); member forecasts in r->member_mean/sd.
+ *  4. The trading signal over the backtest (hc_trading_position on the 1-step forecast of, at
+ *     each origin, the scheme of lowest mean 1-step CRPS over the origins before it), its
+ *     metrics and strategy periods, the regime label and the uncertainty decomposition.
+ * K is reduced to n/2 on short series; with fewer than 20 origins (or -backtest_origins 0) the
+ * forecast tables keep the selected model's forecast and r->bt_reason says why. Every failure
+ * is a status or reason in r, never an error. Not collective.
+ * Errors: fatal PETSc and allocation errors only.
+ */
+PetscErrorCode hc_forecast_ensemble(const double *y, int n, const hc_select_options *sel, const hc_backtest_options *bo,
+                                    hc_result *r);
+
+/**
+ * The equal-weight universe portfolio: on each date (label) the mean of the strategy returns
+ * of the tickers trading on that date (points of all tickers, any order), then the metrics of
+ * that series (dates sorted). points is sorted in place by date. Not collective.
+ * @return 0, or ENOMEM (m is then NaN).
+ */
+int hc_trading_portfolio(const hc_trading_options *o, hc_strategy_point *points, int n, hc_trading_metrics *m);
 
 #endif

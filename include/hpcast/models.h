@@ -194,6 +194,7 @@ PetscErrorCode hc_model_create(const hc_spec *spec, int n_max, hc_model **m);
 void hc_model_set_exog(hc_model *m, const double *X, int ldx, const char (*names)[HC_PNAME_LEN]);
 PetscErrorCode hc_model_destroy(hc_model **m);
 
+
 /** Options of the shared fitter. */
 typedef struct {
   int    max_it;   /**< TAO iteration cap per start */
@@ -287,6 +288,29 @@ double hc_kpss_level(const double *x, int n);
  */
 double hc_seasonal_strength(const double *x, int n, int s);
 
+/** The candidates of one selection: the selected mean order with each volatility spec. */
+typedef struct {
+  int     n;                       /**< candidates (= volatility specs; 0 if no mean model fitted) */
+  hc_spec spec[HC_MAX_VOL_SPECS];  /**< mean x volatility spec of each candidate */
+  int     fit[HC_MAX_VOL_SPECS];   /**< its record in r->fits (status says whether it fitted) */
+  int     selected;                /**< candidate of lowest IC among the fitted ones, -1 if none */
+} hc_candidates;
+
+/**
+ * Steps 1 and 2 of hc_select_and_forecast: the mean-order search and every volatility spec
+ * fitted jointly with the selected mean, each fit appended to r->fits; c lists the candidates
+ * and the one of lowest opt->ic. If none fits, r->status becomes HC_STATUS_FAILED with the
+ * reason and c->selected = -1. Not collective.
+ */
+PetscErrorCode hc_select_candidates(const double *y, int n, const hc_select_options *opt, hc_result *r, hc_candidates *c);
+/**
+ * Step 3 of hc_select_and_forecast: forecasts h = 1..H of the selected candidate of c (mean,
+ * sd, 80/95% intervals from its innovation law) into r, its name and criteria in r's summary
+ * fields, and the residual diagnostics when opt->fft is set. Nothing if c->selected < 0.
+ * A non-finite forecast marks r failed. Not collective.
+ */
+PetscErrorCode hc_select_finish(const double *y, int n, const hc_select_options *opt, const hc_candidates *c, hc_result *r);
+
 /**
  * Search the mean order (hc_search_mean), fit every volatility spec jointly with the
  * selected mean when it is a plain ARMA(p,q) (otherwise the volatility fits are recorded
@@ -376,5 +400,15 @@ double hc_dist_quantile(const hc_dist_eval *e, double p);
  * Deterministic for a given *state (never 0).
  */
 double hc_dist_draw(const hc_dist_eval *e, unsigned long long *state);
+
+/**
+ * The standardized innovation law of model m at natural parameters theta, prepared for
+ * hc_dist_cdf/logpdf/quantile (standard normal for SARIMAX; the spec's distribution with the
+ * shape parameters of theta for the volatility families). Forecast distributions are
+ * mean + sd Z with the mean and variance of ops->forecast (for h > 1 under a volatility model
+ * this is the usual approximation: the h-step error is not exactly of the law of Z).
+ * @return 0, or 1 if the shape in theta is inadmissible. Not collective.
+ */
+int hc_model_law(const hc_model *m, const double *theta, hc_dist_eval *law);
 
 #endif

@@ -4,6 +4,7 @@
  */
 #include "app.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -13,6 +14,8 @@ PetscErrorCode hc_app_options_load(hc_app_options *o)
   char      transform[32] = "logret100", stderr_type[32] = "hessian", err[1024], season[32] = "auto";
   char      ic[16] = "aic", search[16] = "grid";
   PetscBool vt = PETSC_FALSE;
+  char      window[32] = "expanding", ensemble[128] = "equal,invmse,akaike,stacking";
+  char      schedule[16] = "dynamic", resume[16] = "auto", shard[32] = "";
 
   PetscFunctionBeginUser;
   PetscCall(PetscMemzero(o, sizeof *o));
@@ -23,6 +26,7 @@ PetscErrorCode hc_app_options_load(hc_app_options *o)
   PetscCall(PetscStrcpy(o->mean_models, "arma(0..2,0..2)"));
   PetscCall(PetscStrcpy(o->vol_models, "none,garch(1,1):normal,garch(1,1):t"));
   o->horizon = 10;
+  hc_backtest_options_default(&o->backtest);
 
   PetscOptionsBegin(PETSC_COMM_WORLD, NULL, "hpcast: SARIMAX/GARCH fits and forecasts of a ticker universe", NULL);
   PetscCall(PetscOptionsString("-data_dir", "Directory with one CSV per ticker (file stem = ticker)", NULL, o->data_dir, o->data_dir, sizeof o->data_dir, &set_dir));
@@ -44,6 +48,16 @@ PetscErrorCode hc_app_options_load(hc_app_options *o)
   PetscCall(PetscOptionsInt("-fit_max_it", "TAO iteration cap per start", NULL, o->fit.max_it, &o->fit.max_it, NULL));
   PetscCall(PetscOptionsInt("-fit_random_starts", "Extra random perturbed starts per fit", NULL, o->fit.n_random, &o->fit.n_random, NULL));
   PetscCall(PetscOptionsReal("-fit_gatol", "Gradient tolerance on the mean log-likelihood per observation", NULL, o->fit.gatol, &o->fit.gatol, NULL));
+  PetscCall(PetscOptionsInt("-backtest_origins", "Rolling-origin backtest over the last K observations (0: off)", NULL, o->backtest.origins, &o->backtest.origins, NULL));
+  PetscCall(PetscOptionsInt("-refit_every", "Backtest: re-estimate the parameters every m origins", NULL, o->backtest.refit_every, &o->backtest.refit_every, NULL));
+  PetscCall(PetscOptionsString("-window", "Backtest estimation window: expanding or rolling:N", NULL, window, window, sizeof window, NULL));
+  PetscCall(PetscOptionsString("-ensemble", "Ensemble weighting schemes: a list of equal, invmse, akaike, stacking", NULL, ensemble, ensemble, sizeof ensemble, NULL));
+  PetscCall(PetscOptionsReal("-cost_bps", "Trading evaluation: cost per unit of turnover, basis points", NULL, o->backtest.trading.cost_bps, &o->backtest.trading.cost_bps, NULL));
+  PetscCall(PetscOptionsString("-schedule", "Work distribution: dynamic (shared counter, largest units first) or static (LPT partition)", NULL, schedule, schedule, sizeof schedule, NULL));
+  PetscCall(PetscOptionsString("-resume", "Resume from the journal beside the report: auto, yes or no", NULL, resume, resume, sizeof resume, NULL));
+  PetscCall(PetscOptionsString("-shard", "Process shard I of N of the universe (I/N, 0-based; job arrays)", NULL, shard, shard, sizeof shard, NULL));
+  o->progress_interval = 10.0;
+  PetscCall(PetscOptionsReal("-progress_interval", "Seconds between progress lines of rank 0", NULL, o->progress_interval, &o->progress_interval, NULL));
   PetscOptionsEnd();
 
   PetscCall(PetscOptionsHasHelp(NULL, &flg));
@@ -86,7 +100,60 @@ PetscErrorCode hc_app_options_load(hc_app_options *o)
   o->n_vol = hc_spec_parse_vol(o->vol_models, HC_MAX_VOL_SPECS, o->vol, err, sizeof err);
   PetscCheck(o->n_vol > 0, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-vol_models: %s", err);
   for (int v = 0; v < o->n_vol; v++) o->vol[v].variance_targeting = vt;
+  PetscCheck(o->backtest.origins >= 0, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT,
+             "-backtest_origins %d: allowed values are integers >= 0 (0 switches the backtest off)", (int)o->backtest.origins);
+  PetscCheck(o->backtest.refit_every >= 1, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT,
+             "-refit_every %d: allowed values are integers >= 1", (int)o->backtest.refit_every);
+  if (!strcmp(window, "expanding")) o->backtest.window = 0;
+  else {
+    char *end;
+    long  v = strncmp(window, "rolling:", 8) ? 0 : strtol(window + 8, &end, 10);
+    PetscCheck(v >= 20 && !*end, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT,
+               "-window %s: allowed values are expanding or rolling:N with an integer N >= 20", window);
+    o->backtest.window = (int)v;
+  }
+  PetscCheck(o->backtest.trading.cost_bps >= 0 && o->backtest.trading.cost_bps < 10000, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT,
+             "-cost_bps %g: allowed values are reals in [0, 10000)", (double)o->backtest.trading.cost_bps);
+  char ensemble_list[128];
+  PetscCall(PetscStrncpy(ensemble_list, ensemble, sizeof ensemble_list));
+  o->backtest.n_schemes = 0;
+  for (char *tok = strtok(ensemble, ","); tok; tok = strtok(NULL, ",")) {
+    hc_ensemble_scheme sc;
+    PetscCheck(!hc_ensemble_parse(tok, &sc), PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT,
+               "-ensemble: unknown scheme '%s'; allowed values are a comma-separated list of equal, invmse, akaike, stacking", tok);
+    int dup = 0;
+    for (int s = 0; s < o->backtest.n_schemes; s++) dup |= o->backtest.scheme[s] == sc;
+    if (!dup) o->backtest.scheme[o->backtest.n_schemes++] = sc;
+  }
+  PetscCheck(o->backtest.n_schemes > 0, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT,
+             "-ensemble: give at least one of equal, invmse, akaike, stacking");
+  o->backtest.returns = o->gate.transform == HC_TRANSFORM_LOGRET100;
   PetscCheck(!hc_stderr_parse(stderr_type, &o->fit.stderr_type), PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT,
              "-stderr %s: allowed values are hessian, opg, robust", stderr_type);
+  PetscCheck(!strcmp(schedule, "dynamic") || !strcmp(schedule, "static"), PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT,
+             "-schedule %s: allowed values are dynamic, static", schedule);
+  o->dynamic = !strcmp(schedule, "dynamic");
+  PetscCheck(!strcmp(resume, "no") || !strcmp(resume, "auto") || !strcmp(resume, "yes"), PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT,
+             "-resume %s: allowed values are auto, yes, no", resume);
+  o->resume   = !strcmp(resume, "no") ? 0 : !strcmp(resume, "auto") ? 1 : 2;
+  o->n_shards = 1;
+  if (shard[0]) {
+    int i, n, used = 0;
+    PetscCheck(sscanf(shard, "%d/%d%n", &i, &n, &used) == 2 && !shard[used] && n >= 1 && i >= 0 && i < n, PETSC_COMM_WORLD,
+               PETSC_ERR_USER_INPUT, "-shard %s: allowed values are I/N with integers 0 <= I < N", shard);
+    o->shard    = i;
+    o->n_shards = n;
+  }
+  PetscCheck(o->progress_interval > 0, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-progress_interval %g: allowed values are reals > 0",
+             (double)o->progress_interval);
+  /* the result-affecting options, hashed for the journal (FNV-1a 64; Fowler, Noll & Vo) */
+  char key[16384];
+  snprintf(key, sizeof key, "%s|%s|%s|%s|%d|%s|%s|%d|%d|%d|%d|%d|%g|%d|%s|%s|%s|%s|%d|%d|%d|%s|%g|%d", HPCAST_VERSION,
+           o->data_dir[0] ? o->data_dir : o->data_file, o->column, transform, (int)o->gate.min_obs, o->mean_models, o->vol_models,
+           o->seasonal_period, (int)o->ic, (int)o->search, (int)o->horizon, (int)o->fit.max_it, (double)o->fit.gatol,
+           (int)o->fit.n_random, stderr_type, o->exog, o->warm_start, vt ? "vt" : "", (int)o->backtest.origins,
+           (int)o->backtest.refit_every, o->backtest.window, ensemble_list, (double)o->backtest.trading.cost_bps, o->n_shards);
+  o->fingerprint = 1469598103934665603ULL;
+  for (const char *c = key; *c; c++) o->fingerprint = (o->fingerprint ^ (unsigned char)*c) * 1099511628211ULL;
   PetscFunctionReturn(0);
 }

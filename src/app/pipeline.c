@@ -127,7 +127,9 @@ PetscErrorCode hc_pipeline_run(hc_pipeline *pl, const char *path, const char *ti
   sel.warm   = warm;
   double                  t1     = hc_time_wall();
   PetscCall(PetscLogEventBegin(pl->ev_fit, 0, 0, 0, 0));
-  PetscCall(hc_select_and_forecast(y + j0, ny, &sel, r));
+  hc_backtest_options bo = o->backtest;
+  bo.labels              = s.label + shift + j0;
+  PetscCall(hc_forecast_ensemble(y + j0, ny, &sel, &bo, r));
   PetscCall(PetscLogEventEnd(pl->ev_fit, 0, 0, 0, 0));
   pl->fit_s += hc_time_wall() - t1;
   free(warm);

@@ -60,6 +60,33 @@ void hc_series_free(hc_series *s)
   memset(s, 0, sizeof *s);
 }
 
+/* The heap arrays of a result other than the forecast block: where each lives, its element
+ * size and count. One table drives free, pack and unpack. */
+typedef struct {
+  void **ptr;
+  size_t size;
+  size_t count;
+} segment;
+
+static int segments(hc_result *r, segment s[6])
+{
+  const size_t M = (size_t)r->n_members, H = (size_t)r->horizon;
+  s[0] = (segment){(void **)&r->fits, sizeof *r->fits, (size_t)r->n_fits};
+  s[1] = (segment){(void **)&r->scores, sizeof *r->scores, (size_t)r->n_scores};
+  s[2] = (segment){(void **)&r->member, sizeof *r->member, M};
+  s[3] = (segment){(void **)&r->member_mean, sizeof(double), 2 * M * H}; /* member_sd follows in the same block */
+  s[4] = (segment){(void **)&r->weights, sizeof(double), (size_t)HC_N_SCHEMES * M};
+  s[5] = (segment){(void **)&r->strategy, sizeof *r->strategy, (size_t)r->n_strategy};
+  return 6;
+}
+
+static void trading_nan(hc_trading_metrics *m)
+{
+  m->n          = 0;
+  m->cum_return = m->sharpe = m->sortino = m->calmar = m->max_drawdown = NAN;
+  m->hit_rate = m->profit_factor = m->turnover = NAN;
+}
+
 int hc_result_init(hc_result *r, const char *ticker, int horizon)
 {
   memset(r, 0, sizeof *r);
@@ -68,6 +95,10 @@ int hc_result_init(hc_result *r, const char *ticker, int horizon)
   r->quality_score = NAN;
   r->loglik = r->aic = r->bic = NAN;
   r->lb_p = r->ml_p = r->jb_p = NAN;
+  r->calibration_score = r->crps_1 = r->coverage95_1 = r->pit_ks_1 = NAN;
+  r->model_uncertainty = r->data_uncertainty = r->parameter_stability = NAN;
+  trading_nan(&r->trading);
+  hc_strlcpy(r->regime, "unknown", sizeof r->regime);
   r->selected      = -1;
   r->horizon       = horizon > 0 ? horizon : 0;
   hc_strlcpy(r->mean_model, "none", sizeof r->mean_model);
@@ -93,10 +124,30 @@ int hc_result_add_fit(hc_result *r, const hc_fit_record *fit)
   return 0;
 }
 
+int hc_result_set_members(hc_result *r, int n_members)
+{
+  const size_t M = n_members > 0 ? (size_t)n_members : 0, H = (size_t)r->horizon;
+  free(r->member);
+  free(r->member_mean);
+  free(r->weights);
+  r->n_members   = 0;
+  r->member      = calloc(M + 1, sizeof *r->member);
+  r->member_mean = malloc((2 * M * H + 1) * sizeof(double));
+  r->weights     = malloc(((size_t)HC_N_SCHEMES * M + 1) * sizeof(double));
+  if (!r->member || !r->member_mean || !r->weights) return ENOMEM;
+  for (size_t i = 0; i < 2 * M * H; i++) r->member_mean[i] = NAN;
+  for (size_t i = 0; i < HC_N_SCHEMES * M; i++) r->weights[i] = NAN;
+  r->member_sd = r->member_mean + M * H;
+  r->n_members = (int)M;
+  return 0;
+}
+
 void hc_result_free(hc_result *r)
 {
+  segment s[6];
+  int     ns = segments(r, s);
   free(r->mean);
-  free(r->fits);
+  for (int i = 0; i < ns; i++) free(*s[i].ptr);
   memset(r, 0, sizeof *r);
   r->selected = -1;
 }
@@ -110,67 +161,83 @@ void hc_result_set_status(hc_result *r, hc_status s, const char *fmt, ...)
   va_end(ap);
 }
 
-/* Packed layout: the hc_result struct with its pointers zeroed, then the
- * forecast block (2H + 2H*L doubles), then n_fits hc_fit_record. All ranks
+/* Packed layout: the hc_result struct with its pointers zeroed, then the forecast block
+ * (2H + 2H*L doubles), then each segment's elements in the order of segments(). All ranks
  * run the same binary, so the plain-old-data layout is identical on both ends. */
 static size_t forecast_doubles(int H) { return (size_t)H * (2 + 2 * HC_N_LEVELS); }
 
 size_t hc_result_packed_size(const hc_result *r)
 {
-  return sizeof(hc_result) + forecast_doubles(r->horizon) * sizeof(double) +
-         (size_t)r->n_fits * sizeof(hc_fit_record);
+  segment s[6];
+  int     ns   = segments((hc_result *)r, s);
+  size_t  size = sizeof(hc_result) + forecast_doubles(r->horizon) * sizeof(double);
+  for (int i = 0; i < ns; i++) size += s[i].size * s[i].count;
+  return size;
 }
 
 size_t hc_result_pack(const hc_result *r, void *buf)
 {
   hc_result head = *r;
-  head.mean = head.sd = head.lo = head.hi = NULL;
-  head.fits = NULL;
-  char *p = buf;
+  segment   s[6];
+  int       ns = segments((hc_result *)r, s);
+  char     *p  = buf;
+  head.mean = head.sd = head.lo = head.hi = head.member_mean = head.member_sd = head.weights = NULL;
+  head.fits     = NULL;
+  head.scores   = NULL;
+  head.member   = NULL;
+  head.strategy = NULL;
   memcpy(p, &head, sizeof head);
   p += sizeof head;
   size_t fb = forecast_doubles(r->horizon) * sizeof(double);
   if (fb) memcpy(p, r->mean, fb);
   p += fb;
-  size_t kb = (size_t)r->n_fits * sizeof(hc_fit_record);
-  if (kb) memcpy(p, r->fits, kb);
-  p += kb;
+  for (int i = 0; i < ns; i++) {
+    size_t b = s[i].size * s[i].count;
+    if (b) memcpy(p, *s[i].ptr, b);
+    p += b;
+  }
   return (size_t)(p - (char *)buf);
 }
 
 size_t hc_result_unpack(hc_result *r, const void *buf, size_t avail)
 {
-  hc_result head;
+  hc_result   head;
+  segment     s[6];
   const char *p = buf;
   if (avail < sizeof head) return 0;
   memcpy(&head, p, sizeof head);
-  if (head.horizon < 0 || head.n_fits < 0 || head.horizon > 1000000 || head.n_fits > 1000000) return 0;
-  size_t need = sizeof head + forecast_doubles(head.horizon) * sizeof(double) +
-                (size_t)head.n_fits * sizeof(hc_fit_record);
+  const int lim = 1000000;
+  if (head.horizon < 0 || head.n_fits < 0 || head.n_scores < 0 || head.n_members < 0 || head.n_strategy < 0 ||
+      head.horizon > lim || head.n_fits > lim || head.n_scores > lim || head.n_members > lim || head.n_strategy > lim)
+    return 0;
+  int    ns   = segments(&head, s);
+  size_t need = sizeof head + forecast_doubles(head.horizon) * sizeof(double);
+  for (int i = 0; i < ns; i++) need += s[i].size * s[i].count;
   if (avail < need) return 0;
   if (hc_result_init(r, head.ticker, head.horizon)) return 0;
   double *block = r->mean;
-  *r = head;
-  r->mean = block;
-  r->sd   = block + head.horizon;
-  r->lo   = block + 2 * (size_t)head.horizon;
-  r->hi   = block + 2 * (size_t)head.horizon + (size_t)head.horizon * HC_N_LEVELS;
-  r->fits = NULL;
-  r->n_fits = 0;
+  *r            = head;
+  r->mean       = block;
+  r->sd         = block + head.horizon;
+  r->lo         = block + 2 * (size_t)head.horizon;
+  r->hi         = block + 2 * (size_t)head.horizon + (size_t)head.horizon * HC_N_LEVELS;
   p += sizeof head;
   size_t fb = forecast_doubles(head.horizon) * sizeof(double);
   if (fb) memcpy(r->mean, p, fb);
   p += fb;
-  if (head.n_fits) {
-    r->fits = malloc((size_t)head.n_fits * sizeof(hc_fit_record));
-    if (!r->fits) {
+  ns = segments(r, s);
+  for (int i = 0; i < ns; i++) *s[i].ptr = NULL;
+  for (int i = 0; i < ns; i++) {
+    size_t b = s[i].size * s[i].count;
+    if (!b) continue;
+    if (!(*s[i].ptr = malloc(b))) {
       hc_result_free(r);
       return 0;
     }
-    memcpy(r->fits, p, (size_t)head.n_fits * sizeof(hc_fit_record));
-    r->n_fits = head.n_fits;
-    p += (size_t)head.n_fits * sizeof(hc_fit_record);
+    memcpy(*s[i].ptr, p, b);
+    p += b;
   }
+  r->member_sd = r->member_mean ? r->member_mean + (size_t)r->n_members * (size_t)r->horizon : NULL;
   return need;
 }
 

@@ -1,1 +1,540 @@
-/* backtest.c: being written */
+/**
+ * @file backtest.c
+ * @brief Rolling-origin (walk-forward) backtest of the candidate models of one series, the
+ *        ensembles built from them, and the live ensemble forecast (hc_forecast_ensemble).
+ *
+ * Evaluation design: Tashman (2000), "Out-of-sample tests of forecasting accuracy: an
+ * analysis and review", Int. J. Forecasting 16(4) 437-450 (rolling origin, fixed or
+ * recalibrated parameters); linear pool of predictive distributions: Stone (1961), Gneiting &
+ * Ranjan (2013) Electron. J. Stat. 7 1747-1782. Definitions of every score: docs/scores.md.
+ */
+#include "hpcast/eval.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MIN_ORIGINS 20 /* fewer origins than this: no backtest */
+
+void hc_backtest_options_default(hc_backtest_options *o)
+{
+  memset(o, 0, sizeof *o);
+  o->origins     = 250;
+  o->refit_every = 20;
+  o->window      = 0;
+  o->n_schemes   = HC_ENS_COUNT;
+  for (int s = 0; s < HC_ENS_COUNT; s++) o->scheme[s] = (hc_ensemble_scheme)s;
+  o->returns = 1;
+  hc_trading_options_default(&o->trading);
+}
+
+/* One member of the backtest: its model, current parameters and law. */
+typedef struct {
+  int           v;        /* candidate (volatility spec) index */
+  hc_model     *m;
+  hc_fit_record fit;      /* current estimate */
+  hc_dist_eval  law;
+  double        se[HC_MAX_PARAMS]; /* standard errors of the first fit (parameter stability) */
+  double        sum[HC_MAX_PARAMS], sum2[HC_MAX_PARAMS]; /* parameters over refits */
+  int           n_refits;
+} member;
+
+/* State of one backtest: K origins, k members, S schemes, H horizons. */
+typedef struct {
+  int      K, k, S, H, T0;
+  member  *mem;
+  double  *fmean, *fsd;     /* [k * H] forecasts of the current origin */
+  int     *fok;             /* [k] forecast of member i finite at this origin */
+  double  *w;               /* [S * k] current weights */
+  double  *sse1;            /* [k] squared 1-step errors so far */
+  int     *n1;              /* [k] 1-step errors counted */
+  double  *A, *Asum;        /* [k * k] CRPS matrix of one origin, sum over scored origins */
+  int      nA;
+  double  *ens1_mean, *ens1_sd; /* [S * K] 1-step ensemble forecasts per origin (trading) */
+  int     *s_run;             /* [K] scheme of the trading signal at each origin: lowest mean
+                                 1-step CRPS over the origins before it (the first scheme at first) */
+  hc_score_acc *acc;        /* [(k + S) * H] */
+} backtest;
+
+static double ensemble_ic(const hc_fit_record *f) { return f->status == 0 && isfinite(f->aic) ? f->aic : NAN; }
+
+/* Weights of scheme s from the history before the current origin (equal without one). */
+static PetscErrorCode update_weights(backtest *b, int s, hc_ensemble_scheme scheme)
+{
+  double *w = b->w + (size_t)s * b->k, x[HC_MAX_VOL_SPECS];
+  PetscFunctionBeginUser;
+  switch (scheme) {
+  case HC_ENS_EQUAL: hc_ensemble_equal(b->k, w); break;
+  case HC_ENS_INVMSE:
+    for (int i = 0; i < b->k; i++) x[i] = b->n1[i] ? b->sse1[i] / b->n1[i] : NAN;
+    hc_ensemble_invmse(b->k, x, w);
+    break;
+  case HC_ENS_AKAIKE:
+    for (int i = 0; i < b->k; i++) x[i] = ensemble_ic(&b->mem[i].fit);
+    hc_ensemble_akaike(b->k, x, w);
+    break;
+  case HC_ENS_STACKING:
+    if (!b->nA) hc_ensemble_equal(b->k, w);
+    else {
+      double *Am;
+      PetscCall(PetscMalloc1((size_t)b->k * b->k, &Am));
+      for (int i = 0; i < b->k * b->k; i++) Am[i] = b->Asum[i] / b->nA;
+      PetscCall(hc_ensemble_stacking(b->k, Am, w));
+      PetscCall(PetscFree(Am));
+    }
+    break;
+  default: hc_ensemble_equal(b->k, w);
+  }
+  PetscFunctionReturn(0);
+}
+
+/* The mixture of the members with weights w over the members whose forecast is finite
+ * (renormalised); comp/wk have room for k. @return components used. */
+static int pool(const backtest *b, const double *w, int h, hc_pred *comp, double *wk)
+{
+  int    c   = 0;
+  double tot = 0.0;
+  for (int i = 0; i < b->k; i++) {
+    if (!b->fok[i] || !(w[i] > 0)) continue;
+    comp[c] = (hc_pred){.mean = b->fmean[i * b->H + h], .sd = b->fsd[i * b->H + h], .law = b->mem[i].law};
+    wk[c++] = w[i];
+    tot += w[i];
+  }
+  for (int j = 0; j < c; j++) wk[j] /= tot;
+  return c;
+}
+
+/* (Re)fit member i on y[0..n-1] starting from its current estimate; keep it if the refit fails. */
+static PetscErrorCode refit(member *mb, const double *y, int n, const hc_fit_options *fo0)
+{
+  hc_fit_options fo = *fo0;
+  hc_fit_record  rec;
+  PetscFunctionBeginUser;
+  fo.compute_stderr = 0;
+  PetscCall(hc_fit(mb->m, y, n, &fo, 1, mb->fit.params, &rec));
+  if (rec.status == 0 && isfinite(rec.loglik)) {
+    hc_dist_eval law;
+    if (!hc_model_law(mb->m, rec.params, &law)) {
+      mb->fit = rec;
+      mb->law = law;
+    }
+  }
+  PetscFunctionReturn(0);
+}
+
+static void stability_add(member *mb)
+{
+  for (int j = 0; j < mb->fit.n_params; j++) {
+    mb->sum[j] += mb->fit.params[j];
+    mb->sum2[j] += mb->fit.params[j] * mb->fit.params[j];
+  }
+  mb->n_refits++;
+}
+
+/* 1 / (1 + mean_j sd_j / se_j) over the parameters with a finite se > 0. */
+static double stability(const member *mb)
+{
+  double acc = 0.0;
+  int    c   = 0;
+  if (mb->n_refits < 2) return NAN;
+  for (int j = 0; j < mb->fit.n_params; j++) {
+    double mean = mb->sum[j] / mb->n_refits, var = mb->sum2[j] / mb->n_refits - mean * mean;
+    if (!(mb->se[j] > 0) || !isfinite(mb->se[j])) continue;
+    acc += sqrt(var > 0 ? var * mb->n_refits / (mb->n_refits - 1) : 0.0) / mb->se[j];
+    c++;
+  }
+  return c ? 1.0 / (1.0 + acc / c) : NAN;
+}
+
+static void free_backtest(backtest *b)
+{
+  for (int i = 0; i < b->k; i++) hc_model_destroy(&b->mem[i].m);
+  for (int i = 0; i < (b->k + b->S) * b->H; i++) hc_score_acc_free(&b->acc[i]);
+  free(b->mem);
+  free(b->acc);
+  free(b->fmean);
+  free(b->fok);
+  free(b->w);
+  free(b->sse1);
+  free(b->n1);
+  free(b->A);
+  free(b->ens1_mean);
+  free(b->s_run);
+}
+
+/* Forecasts of every member at origin t (window y[w0..t-1]). */
+static void forecast_members(backtest *b, const double *y, int w0, int t, const hc_select_options *sel, double *var)
+{
+  for (int i = 0; i < b->k; i++) {
+    member *mb = &b->mem[i];
+    if (mb->m->spec.n_exog) hc_model_set_exog(mb->m, sel->X + w0, sel->ldx, sel->xnames);
+    int bad = mb->m->ops->forecast(mb->m, mb->fit.params, y + w0, t - w0, b->H, b->fmean + i * b->H, var);
+    for (int h = 0; h < b->H; h++) {
+      bad |= !(var[h] > 0) || !isfinite(var[h]) || !isfinite(b->fmean[i * b->H + h]);
+      b->fsd[i * b->H + h] = bad ? NAN : sqrt(var[h]);
+    }
+    b->fok[i] = !bad;
+  }
+}
+
+/* Names of the forecasters: members, then "ensemble:<scheme>". */
+static void row_name(const backtest *b, const hc_backtest_options *bo, int f, char *name)
+{
+  if (f < b->k) hc_strlcpy(name, b->mem[f].fit.name, HC_MODEL_LEN);
+  else snprintf(name, HC_MODEL_LEN, "ensemble:%s", hc_ensemble_name(bo->scheme[f - b->k]));
+}
+
+/* Score every forecaster of origin t against y[t..], accumulate the 1-step history. */
+static PetscErrorCode score_origin(backtest *b, const hc_backtest_options *bo, const double *y, int n, int t, int i_origin)
+{
+  hc_pred comp[HC_MAX_VOL_SPECS];
+  double  wk[HC_MAX_VOL_SPECS], one = 1.0;
+  PetscFunctionBeginUser;
+  const double ref = bo->returns ? 0.0 : y[t - 1];
+  b->s_run[i_origin] = 0;
+  for (int s = 1; s < b->S; s++) {
+    const hc_score_acc *a = &b->acc[(b->k + s) * b->H], *w = &b->acc[(b->k + b->s_run[i_origin]) * b->H];
+    if (a->n && (!w->n || a->crps / a->n < w->crps / w->n)) b->s_run[i_origin] = s;
+  }
+  for (int h = 0; h < b->H && t + h < n; h++) {
+    const double yo = y[t + h];
+    for (int i = 0; i < b->k; i++) {
+      if (!b->fok[i]) continue;
+      hc_pred    p = {.mean = b->fmean[i * b->H + h], .sd = b->fsd[i * b->H + h], .law = b->mem[i].law};
+      hc_mixture f = {.k = 1, .w = &one, .comp = &p};
+      hc_score_acc_add(&b->acc[i * b->H + h], &f, yo, ref);
+    }
+    for (int s = 0; s < b->S; s++) {
+      int c = pool(b, b->w + (size_t)s * b->k, h, comp, wk);
+      if (!c) continue;
+      hc_mixture f = {.k = c, .w = wk, .comp = comp};
+      hc_score_acc_add(&b->acc[(b->k + s) * b->H + h], &f, yo, ref);
+      if (h == 0) hc_mixture_moments(&f, &b->ens1_mean[(size_t)s * b->K + i_origin], &b->ens1_sd[(size_t)s * b->K + i_origin]);
+    }
+  }
+  /* 1-step history of the weights (known from origin t + 1 on) */
+  int all = 1;
+  for (int i = 0; i < b->k; i++) {
+    if (!b->fok[i]) {
+      all = 0;
+      continue;
+    }
+    double e = y[t] - b->fmean[i * b->H];
+    b->sse1[i] += e * e;
+    b->n1[i]++;
+  }
+  if (all) {
+    for (int i = 0; i < b->k; i++) comp[i] = (hc_pred){.mean = b->fmean[i * b->H], .sd = b->fsd[i * b->H], .law = b->mem[i].law};
+    if (!hc_crps_matrix(b->k, comp, y[t], b->A)) {
+      for (int i = 0; i < b->k * b->k; i++) b->Asum[i] += b->A[i];
+      b->nA++;
+    }
+  }
+  PetscFunctionReturn(0);
+}
+
+/* Set up the members from the candidates c selected on y[w0..T0-1] (fits in tmp). */
+static PetscErrorCode setup(backtest *b, const hc_candidates *c, const hc_result *tmp, int n, const hc_backtest_options *bo,
+                            int H, int K)
+{
+  PetscFunctionBeginUser;
+  b->H = H;
+  b->K = K;
+  b->S = bo->n_schemes;
+  PetscCheck((b->mem = calloc((size_t)c->n + 1, sizeof *b->mem)), PETSC_COMM_SELF, PETSC_ERR_MEM, "out of memory");
+  for (int v = 0; v < c->n; v++) {
+    const hc_fit_record *f = &tmp->fits[c->fit[v]];
+    member              *mb = &b->mem[b->k];
+    if (f->status != 0 || !isfinite(f->loglik)) continue;
+    PetscCall(hc_model_create(&c->spec[v], n, &mb->m));
+    if (hc_model_law(mb->m, f->params, &mb->law)) {
+      PetscCall(hc_model_destroy(&mb->m));
+      continue;
+    }
+    mb->v   = v;
+    mb->fit = *f;
+    memcpy(mb->se, f->stderr_, sizeof mb->se);
+    stability_add(mb);
+    b->k++;
+  }
+  const size_t k = (size_t)b->k, S = (size_t)b->S, nacc = (k + S) * (size_t)H;
+  b->acc       = calloc(nacc + 1, sizeof *b->acc);
+  b->fmean     = malloc((2 * k * H + 1) * sizeof(double));
+  b->fok       = calloc(k + 1, sizeof(int));
+  b->w         = malloc((S * k + 1) * sizeof(double));
+  b->sse1      = calloc(k + 1, sizeof(double));
+  b->n1        = calloc(k + 1, sizeof(int));
+  b->A         = calloc(2 * k * k + 1, sizeof(double));
+  b->ens1_mean = malloc((2 * S * (size_t)K + 1) * sizeof(double));
+  b->s_run     = calloc((size_t)K + 1, sizeof(int));
+  PetscCheck(b->acc && b->fmean && b->fok && b->w && b->sse1 && b->n1 && b->A && b->ens1_mean && b->s_run, PETSC_COMM_SELF, PETSC_ERR_MEM,
+             "out of memory");
+  b->fsd     = b->fmean + k * H;
+  b->Asum    = b->A + k * k;
+  b->ens1_sd = b->ens1_mean + S * (size_t)K;
+  for (size_t i = 0; i < 2 * S * (size_t)K; i++) b->ens1_mean[i] = NAN;
+  for (size_t i = 0; i < nacc; i++) PetscCheck(!hc_score_acc_init(&b->acc[i], K), PETSC_COMM_SELF, PETSC_ERR_MEM, "out of memory");
+  PetscFunctionReturn(0);
+}
+
+/* The whole-sample ensemble of scheme index s_win: weights by candidate, forecast tables of r. */
+static PetscErrorCode live_forecast(const backtest *b, int s_win, const hc_backtest_options *bo, const double *y, int n,
+                                    const hc_select_options *sel, const hc_candidates *c, hc_result *r)
+{
+  const int H = sel->horizon;
+  hc_pred  *comp;
+  double   *var, wk[HC_MAX_VOL_SPECS], wc[HC_N_SCHEMES][HC_MAX_VOL_SPECS];
+  int       idx[HC_MAX_VOL_SPECS], M = 0;
+  PetscFunctionBeginUser;
+  for (int v = 0; v < c->n; v++)
+    if (r->fits[c->fit[v]].status == 0 && isfinite(r->fits[c->fit[v]].loglik)) idx[M++] = v;
+  PetscCheck(!hc_result_set_members(r, M), PETSC_COMM_SELF, PETSC_ERR_MEM, "out of memory");
+  PetscCall(PetscMalloc2((size_t)M * H + 1, &comp, H, &var));
+  /* weights of each scheme over the whole backtest, mapped onto the candidates by volatility spec */
+  for (int s = 0; s < b->S; s++) {
+    double x[HC_MAX_VOL_SPECS];
+    if (bo->scheme[s] == HC_ENS_AKAIKE) {
+      for (int j = 0; j < M; j++) x[j] = ensemble_ic(&r->fits[c->fit[idx[j]]]);
+      hc_ensemble_akaike(M, x, wc[s]);
+    } else if (bo->scheme[s] == HC_ENS_EQUAL) hc_ensemble_equal(M, wc[s]);
+    else {
+      double tot = 0.0;
+      for (int j = 0; j < M; j++) {
+        wc[s][j] = 0.0;
+        for (int i = 0; i < b->k; i++)
+          if (b->mem[i].v == idx[j]) wc[s][j] = b->w[(size_t)s * b->k + i];
+        tot += wc[s][j];
+      }
+      if (!(tot > 0)) hc_ensemble_equal(M, wc[s]);
+      else
+        for (int j = 0; j < M; j++) wc[s][j] /= tot;
+    }
+    for (int j = 0; j < M; j++) r->weights[(size_t)bo->scheme[s] * M + j] = wc[s][j];
+  }
+  /* member forecasts */
+  int ok = 1;
+  for (int j = 0; j < M; j++) {
+    const hc_fit_record *f = &r->fits[c->fit[idx[j]]];
+    hc_model            *m;
+    hc_dist_eval         law;
+    hc_strlcpy(r->member[j], f->name, HC_MODEL_LEN);
+    PetscCall(hc_model_create(&c->spec[idx[j]], n, &m));
+    if (m->spec.n_exog) hc_model_set_exog(m, sel->X, sel->ldx, sel->xnames);
+    int bad = m->ops->forecast(m, f->params, y, n, H, r->member_mean + (size_t)j * H, var) || hc_model_law(m, f->params, &law);
+    PetscCall(hc_model_destroy(&m));
+    for (int h = 0; h < H; h++) {
+      bad |= !(var[h] > 0) || !isfinite(var[h]) || !isfinite(r->member_mean[(size_t)j * H + h]);
+      r->member_sd[(size_t)j * H + h] = bad ? NAN : sqrt(var[h]);
+      comp[(size_t)h * M + j] = (hc_pred){.mean = r->member_mean[(size_t)j * H + h], .sd = r->member_sd[(size_t)j * H + h], .law = law};
+    }
+    if (bad && wc[s_win][j] > 0) ok = 0;
+  }
+  if (ok && M > 0) {
+    int c_used = 0;
+    for (int j = 0; j < M; j++) c_used += wc[s_win][j] > 0;
+    for (int h = 0; h < H; h++) {
+      hc_pred pc[HC_MAX_VOL_SPECS];
+      int     q = 0;
+      for (int j = 0; j < M; j++)
+        if (wc[s_win][j] > 0) {
+          pc[q]   = comp[(size_t)h * M + j];
+          wk[q++] = wc[s_win][j];
+        }
+      hc_mixture f = {.k = c_used, .w = wk, .comp = pc};
+      hc_mixture_moments(&f, &r->mean[h], &r->sd[h]);
+      for (int l = 0; l < HC_N_LEVELS; l++) {
+        double a = 0.5 * (1.0 - hc_interval_levels[l]);
+        r->lo[h * HC_N_LEVELS + l] = hc_mixture_quantile(&f, a);
+        r->hi[h * HC_N_LEVELS + l] = hc_mixture_quantile(&f, 1.0 - a);
+      }
+      if (h == 0) { /* model uncertainty: between-member variance over the pool's variance */
+        double between = 0.0;
+        for (int j = 0; j < q; j++) between += wk[j] * (pc[j].mean - r->mean[0]) * (pc[j].mean - r->mean[0]);
+        r->model_uncertainty = r->sd[0] > 0 ? between / (r->sd[0] * r->sd[0]) : NAN;
+      }
+    }
+    hc_strlcpy(r->ensemble, hc_ensemble_name(bo->scheme[s_win]), sizeof r->ensemble);
+  }
+  PetscCall(PetscFree2(comp, var));
+  PetscFunctionReturn(0);
+}
+
+/* Trading signal over the backtest origins (at each origin the ensemble scheme with the best
+ * 1-step CRPS so far: no look-ahead), its metrics, and the regime label (the last forecast sd
+ * among the reported ensemble's 1-step sds; trend from the selected model's mean parameter). */
+static PetscErrorCode trade(const backtest *b, int s_win, const hc_backtest_options *bo, const double *y, hc_result *r)
+{
+  const double *sd_win = b->ens1_sd + (size_t)s_win * b->K;
+  double       *pos, *ret, *hist, drift = NAN, drift_se = NAN;
+  int           nh = 0;
+  PetscFunctionBeginUser;
+  if (r->selected >= 0) {
+    const hc_fit_record *f = &r->fits[r->selected];
+    for (int j = 0; j < f->n_params; j++)
+      if (!strcmp(f->param_names[j], "drift") || (!strcmp(f->param_names[j], "mu") && isnan(drift))) {
+        drift    = f->params[j];
+        drift_se = f->stderr_[j];
+      }
+  }
+  PetscCall(PetscMalloc3(b->K + 1, &hist, b->K, &pos, b->K, &ret));
+  for (int i = 0; i < b->K; i++)
+    if (isfinite(sd_win[i])) hist[nh++] = sd_win[i];
+  hist[nh++] = r->sd[0];
+  hc_trading_regime(hist, isfinite(r->sd[0]) ? nh : 0, drift, drift_se, r->regime, sizeof r->regime);
+  if (bo->returns) {
+    for (int i = 0; i < b->K; i++) {
+      const size_t at = (size_t)b->s_run[i] * b->K + i;
+      pos[i]          = hc_trading_position(&bo->trading, b->ens1_mean[at], b->ens1_sd[at]);
+    }
+    hc_trading_returns(&bo->trading, pos, y + b->T0, b->K, ret);
+    hc_trading_evaluate(&bo->trading, ret, pos, b->K, &r->trading);
+    free(r->strategy);
+    PetscCheck((r->strategy = malloc(sizeof *r->strategy * (size_t)b->K)), PETSC_COMM_SELF, PETSC_ERR_MEM, "out of memory");
+    r->n_strategy = b->K;
+    for (int i = 0; i < b->K; i++) {
+      if (bo->labels) hc_strlcpy(r->strategy[i].date, bo->labels[b->T0 + i], HC_LABEL_LEN);
+      else snprintf(r->strategy[i].date, HC_LABEL_LEN, "%012d", b->T0 + i);
+      r->strategy[i].position = pos[i];
+      r->strategy[i].ret      = ret[i];
+    }
+  }
+  PetscCall(PetscFree3(hist, pos, ret));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode hc_forecast_ensemble(const double *y, int n, const hc_select_options *sel, const hc_backtest_options *bo,
+                                    hc_result *r)
+{
+  hc_candidates c, c0;
+  backtest      b;
+  hc_result     tmp;
+  PetscFunctionBeginUser;
+  /* 1. the whole sample: candidates, selected model's forecast and diagnostics */
+  PetscCall(hc_select_candidates(y, n, sel, r, &c));
+  PetscCall(hc_select_finish(y, n, sel, &c, r));
+  r->data_uncertainty = isfinite(r->quality_score) ? 1.0 - r->quality_score : NAN;
+  if (r->status != HC_STATUS_OK) PetscFunctionReturn(0);
+  const int H = sel->horizon, K = bo->origins < n / 2 ? bo->origins : n / 2;
+  if (bo->origins <= 0) {
+    hc_strlcpy(r->bt_reason, "backtest off (-backtest_origins 0)", sizeof r->bt_reason);
+    PetscFunctionReturn(0);
+  }
+  if (K < MIN_ORIGINS) {
+    snprintf(r->bt_reason, sizeof r->bt_reason, "series too short for a backtest (%d observations: at least %d needed)", n,
+             2 * MIN_ORIGINS);
+    PetscFunctionReturn(0);
+  }
+
+  /* 2. the candidates selected again on the first window only */
+  const int T0 = n - K, wfirst = bo->window > 0 && T0 > bo->window ? T0 - bo->window : 0;
+  hc_select_options s0 = *sel;
+  s0.fft               = NULL;
+  s0.n_warm            = 0;
+  if (sel->X) s0.X = sel->X + wfirst;
+  PetscCheck(!hc_result_init(&tmp, r->ticker, H), PETSC_COMM_SELF, PETSC_ERR_MEM, "out of memory");
+  PetscCall(hc_select_candidates(y + wfirst, T0 - wfirst, &s0, &tmp, &c0));
+  memset(&b, 0, sizeof b);
+  b.T0 = T0;
+  if (tmp.status == HC_STATUS_OK) PetscCall(setup(&b, &c0, &tmp, n, bo, H, K));
+  hc_result_free(&tmp);
+  if (b.k == 0) {
+    hc_strlcpy(r->bt_reason, "no candidate model could be fitted on the first backtest window", sizeof r->bt_reason);
+    free_backtest(&b);
+    PetscFunctionReturn(0);
+  }
+  double *var;
+  PetscCall(PetscMalloc1(H, &var));
+  for (int i = 0; i < K; i++) {
+    const int t = T0 + i, w0 = bo->window > 0 && t > bo->window ? t - bo->window : 0;
+    if (i > 0 && i % bo->refit_every == 0) {
+      for (int j = 0; j < b.k; j++) {
+        if (b.mem[j].m->spec.n_exog) hc_model_set_exog(b.mem[j].m, sel->X + w0, sel->ldx, sel->xnames);
+        PetscCall(refit(&b.mem[j], y + w0, t - w0, &sel->fit));
+        stability_add(&b.mem[j]);
+      }
+    }
+    if (i % bo->refit_every == 0)
+      for (int s = 0; s < b.S; s++) PetscCall(update_weights(&b, s, bo->scheme[s]));
+    forecast_members(&b, y, w0, t, sel, var);
+    PetscCall(score_origin(&b, bo, y, n, t, i));
+  }
+  PetscCall(PetscFree(var));
+  r->bt_origins = K;
+
+  /* scores of every forecaster and horizon; the reported scheme: lowest mean 1-step CRPS */
+  const double scale = hc_eval_mase_scale(y + wfirst, T0 - wfirst, 1);
+  const int    nf    = b.k + b.S;
+  PetscCheck((r->scores = calloc((size_t)nf * H + 1, sizeof *r->scores)), PETSC_COMM_SELF, PETSC_ERR_MEM, "out of memory");
+  r->n_scores = nf * H;
+  int s_win   = -1;
+  for (int f = 0; f < nf; f++)
+    for (int h = 0; h < H; h++) {
+      hc_score_row *row = &r->scores[f * H + h];
+      hc_score_acc_finish(&b.acc[f * H + h], scale, row);
+      row_name(&b, bo, f, row->model);
+      row->horizon = h + 1;
+      if (h == 0 && f >= b.k && isfinite(row->crps) && (s_win < 0 || row->crps < r->scores[(b.k + s_win) * H].crps))
+        s_win = f - b.k;
+    }
+  if (s_win < 0) {
+    hc_strlcpy(r->bt_reason, "no ensemble forecast could be scored", sizeof r->bt_reason);
+    free_backtest(&b);
+    PetscFunctionReturn(0);
+  }
+  const hc_score_row *win = &r->scores[(b.k + s_win) * H];
+  r->calibration_score    = win->calibration_score;
+  r->crps_1               = win->crps;
+  r->coverage95_1         = win->coverage[HC_N_COVER - 1];
+  r->pit_ks_1             = win->pit_ks;
+
+  /* 3. final weights on the whole backtest and the live ensemble forecast */
+  for (int s = 0; s < b.S; s++) PetscCall(update_weights(&b, s, bo->scheme[s]));
+  PetscCall(live_forecast(&b, s_win, bo, y, n, sel, &c, r));
+  /* parameter stability of the member with the selected model's volatility spec */
+  for (int j = 0; j < b.k; j++)
+    if (b.mem[j].v == c.selected) r->parameter_stability = stability(&b.mem[j]);
+
+  /* 4. trading evaluation and regime */
+  PetscCall(trade(&b, s_win, bo, y, r));
+  free_backtest(&b);
+  PetscFunctionReturn(0);
+}
+
+/* By date, then by return and position: a total order, so the sums of one date are added in
+ * the same order whatever order the tickers' records arrived in (bit-identical reports). */
+static int by_date(const void *a, const void *b)
+{
+  const hc_strategy_point *x = a, *y = b;
+  int                      c = strcmp(x->date, y->date);
+  if (c) return c;
+  if (x->ret != y->ret) return x->ret < y->ret ? -1 : 1;
+  return (x->position > y->position) - (x->position < y->position);
+}
+
+int hc_trading_portfolio(const hc_trading_options *o, hc_strategy_point *points, int n, hc_trading_metrics *m)
+{
+  double *ret = malloc(sizeof(double) * (size_t)(n > 0 ? n : 1)), *pos = malloc(sizeof(double) * (size_t)(n > 0 ? n : 1));
+  int     T   = 0;
+  if (!ret || !pos) {
+    free(ret);
+    free(pos);
+    hc_trading_evaluate(o, NULL, NULL, 0, m);
+    return ENOMEM;
+  }
+  qsort(points, (size_t)n, sizeof *points, by_date);
+  for (int i = 0, j; i < n; i = j) {
+    double sr = 0.0, sp = 0.0;
+    for (j = i; j < n && !strcmp(points[j].date, points[i].date); j++) {
+      sr += points[j].ret;
+      sp += points[j].position;
+    }
+    ret[T] = sr / (j - i);
+    pos[T++] = sp / (j - i);
+  }
+  hc_trading_evaluate(o, ret, pos, T, m);
+  free(ret);
+  free(pos);
+  return 0;
+}

@@ -2,7 +2,7 @@
  * @file model.c
  * @brief Model factory: one ops table per family, chosen by the specification.
  */
-#include "hpcast/models.h"
+#include "models_impl.h" /* hc_vol_layout_of */
 
 PetscErrorCode hc_model_create(const hc_spec *spec, int n_max, hc_model **m)
 {
@@ -44,4 +44,12 @@ PetscErrorCode hc_model_destroy(hc_model **m)
   (*m)->ops->destroy(*m);
   PetscCall(PetscFree(*m));
   PetscFunctionReturn(0);
+}
+
+int hc_model_law(const hc_model *m, const double *theta, hc_dist_eval *law)
+{
+  hc_vol_layout L;
+  if (m->spec.vol == HC_VOL_NONE) return hc_dist_prepare(HC_DIST_NORMAL, NULL, 0, law);
+  hc_vol_layout_of(&m->spec, &L);
+  return hc_dist_prepare(m->spec.dist, theta + L.is, 0, law);
 }

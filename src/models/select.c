@@ -53,7 +53,7 @@ static PetscErrorCode diagnose(hc_model *m, const hc_fit_record *f, const double
   PetscFunctionReturn(0);
 }
 
-PetscErrorCode hc_select_and_forecast(const double *y, int n, const hc_select_options *o, hc_result *r)
+PetscErrorCode hc_select_candidates(const double *y, int n, const hc_select_options *o, hc_result *r, hc_candidates *c)
 {
   hc_fit_record rec;
   int           best;
@@ -61,6 +61,8 @@ PetscErrorCode hc_select_and_forecast(const double *y, int n, const hc_select_op
   PetscFunctionBeginUser;
   PetscCheck(o->n_vol >= 1 && o->n_vol <= HC_MAX_VOL_SPECS, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE,
              "%d volatility specs: 1 to %d supported", o->n_vol, HC_MAX_VOL_SPECS);
+  c->n        = 0;
+  c->selected = -1;
   /* Step 1: the mean-model order search */
   hc_spec mean_spec;
   PetscCall(hc_search_mean(y, n, o, r, &best, &mean_spec));
@@ -71,16 +73,15 @@ PetscErrorCode hc_select_and_forecast(const double *y, int n, const hc_select_op
 
   /* Step 2: each volatility spec on the selected mean (GARCH families need a plain ARMA mean) */
   const int p = mean_spec.p, q = mean_spec.q;
-  int       sel = -1, vol_fit[HC_MAX_VOL_SPECS];
-  hc_spec   sel_spec = mean_spec, cand[HC_MAX_VOL_SPECS];
   double    arma_params[HC_MAX_PARAMS];
   memcpy(arma_params, r->fits[best].params, sizeof arma_params);
+  c->n = o->n_vol;
   for (int v = 0; v < o->n_vol; v++) {
     hc_spec s = o->vol[v];
     s.p       = p;
     s.q       = q;
     int fit_index;
-    vol_fit[v] = -1;
+    c->fit[v] = -1;
     if (s.vol == HC_VOL_NONE) {
       s         = mean_spec;
       fit_index = best; /* the Gaussian mean model of step 1 is this candidate */
@@ -96,6 +97,8 @@ PetscErrorCode hc_select_and_forecast(const double *y, int n, const hc_select_op
       rec.status = HC_STATUS_FAILED;
       hc_strlcpy(rec.reason, "volatility models need a plain ARMA mean (no differencing, seasonality or regressors)", sizeof rec.reason);
       PetscCheck(!hc_result_add_fit(r, &rec), PETSC_COMM_SELF, PETSC_ERR_MEM, "out of memory");
+      c->spec[v] = s;
+      c->fit[v]  = r->n_fits - 1;
       continue;
     } else {
       /* family-aware starts (hc_vol_start): from the ARMA fit, and for t/skewt/GED also from
@@ -105,9 +108,9 @@ PetscErrorCode hc_select_and_forecast(const double *y, int n, const hc_select_op
       hc_vol_layout        L;
       const hc_fit_record *prev = NULL;
       for (int w = 0; w < v && s.dist != HC_DIST_NORMAL; w++) /* the normal fit of the same family and orders */
-        if (vol_fit[w] >= 0 && cand[w].dist == HC_DIST_NORMAL && cand[w].vol == s.vol && cand[w].vol_p == s.vol_p &&
-            cand[w].vol_o == s.vol_o && cand[w].vol_q == s.vol_q && usable(&r->fits[vol_fit[w]]))
-          prev = &r->fits[vol_fit[w]];
+        if (c->fit[w] >= 0 && c->spec[w].dist == HC_DIST_NORMAL && c->spec[w].vol == s.vol && c->spec[w].vol_p == s.vol_p &&
+            c->spec[w].vol_o == s.vol_o && c->spec[w].vol_q == s.vol_q && usable(&r->fits[c->fit[w]]))
+          prev = &r->fits[c->fit[w]];
       hc_vol_layout_of(&s, &L);
       if (!hc_vol_start(&s, arma_params, arma_params[k], NULL, start + (size_t)ns * L.np)) ns++;
       if (prev && !hc_vol_start(&s, arma_params, arma_params[k], prev, start + (size_t)ns * L.np)) ns++;
@@ -115,23 +118,25 @@ PetscErrorCode hc_select_and_forecast(const double *y, int n, const hc_select_op
       PetscCheck(!hc_result_add_fit(r, &rec), PETSC_COMM_SELF, PETSC_ERR_MEM, "out of memory");
       fit_index = r->n_fits - 1;
     }
-    vol_fit[v] = fit_index;
-    cand[v]    = s;
-    if (usable(&r->fits[fit_index]) && (sel < 0 || hc_ic_value(o->ic, &r->fits[fit_index]) < hc_ic_value(o->ic, &r->fits[sel]))) {
-      sel      = fit_index;
-      sel_spec = s;
-    }
+    c->fit[v]  = fit_index;
+    c->spec[v] = s;
+    if (usable(&r->fits[fit_index]) &&
+        (c->selected < 0 || hc_ic_value(o->ic, &r->fits[fit_index]) < hc_ic_value(o->ic, &r->fits[c->fit[c->selected]])))
+      c->selected = v;
   }
-  if (sel < 0) {
-    hc_result_set_status(r, HC_STATUS_FAILED, "no volatility model could be fitted on ARMA(%d,%d)", p, q);
-    PetscFunctionReturn(0);
-  }
+  if (c->selected < 0) hc_result_set_status(r, HC_STATUS_FAILED, "no volatility model could be fitted on ARMA(%d,%d)", p, q);
+  PetscFunctionReturn(0);
+}
 
-  /* Step 3: forecast with the selected model */
-  const hc_fit_record *f = &r->fits[sel];
-  const hc_spec        s = sel_spec;
-  hc_model *m;
-  double   *var;
+PetscErrorCode hc_select_finish(const double *y, int n, const hc_select_options *o, const hc_candidates *c, hc_result *r)
+{
+  PetscFunctionBeginUser;
+  if (c->selected < 0) PetscFunctionReturn(0);
+  const int            sel = c->fit[c->selected];
+  const hc_fit_record *f   = &r->fits[sel];
+  const hc_spec        s   = c->spec[c->selected];
+  hc_model            *m;
+  double              *var;
   PetscCall(PetscMalloc1(o->horizon, &var));
   PetscCall(hc_model_create(&s, n, &m));
   if (s.n_exog) hc_model_set_exog(m, o->X, o->ldx, o->xnames);
@@ -158,5 +163,14 @@ PetscErrorCode hc_select_and_forecast(const double *y, int n, const hc_select_op
   r->loglik = f->loglik;
   r->aic    = f->aic;
   r->bic    = f->bic;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode hc_select_and_forecast(const double *y, int n, const hc_select_options *o, hc_result *r)
+{
+  hc_candidates c;
+  PetscFunctionBeginUser;
+  PetscCall(hc_select_candidates(y, n, o, r, &c));
+  PetscCall(hc_select_finish(y, n, o, &c, r));
   PetscFunctionReturn(0);
 }

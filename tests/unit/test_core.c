@@ -475,3 +475,49 @@ Test(core, series_alloc_without_volume)
   cr_assert_eq(s.n, 0);
   hc_series_free(&s);
 }
+
+/* The backtest arrays (scores, members, member forecasts, weights, strategy) survive the
+ * round trip through the packed bytes, value for value. */
+Test(core, pack_unpack_backtest_arrays)
+{
+  hc_result r, u;
+  make_result(&r, "KO", 4, 2, 0);
+  cr_assert_eq(hc_result_set_members(&r, 2), 0);
+  cr_assert(isnan(r.member_sd[7]) && isnan(r.weights[HC_N_SCHEMES * 2 - 1]), "new members start as NaN");
+  for (int i = 0; i < 2 * 4; i++) r.member_mean[i] = 0.25 * i, r.member_sd[i] = 1.0 + i;
+  for (int i = 0; i < HC_N_SCHEMES * 2; i++) r.weights[i] = i % 2 ? 0.75 : 0.25;
+  snprintf(r.member[1], HC_MODEL_LEN, "ARMA(1,0)+GARCH(1,1)-t");
+  r.n_scores = 3;
+  r.scores   = calloc(3, sizeof *r.scores);
+  for (int i = 0; i < 3; i++) {
+    snprintf(r.scores[i].model, HC_MODEL_LEN, "ensemble:%d", i);
+    r.scores[i].horizon = i + 1;
+    r.scores[i].crps    = 0.1 * i;
+    r.scores[i].pit[9]  = 0.5;
+  }
+  r.n_strategy = 2;
+  r.strategy   = calloc(2, sizeof *r.strategy);
+  r.strategy[1] = (hc_strategy_point){"2024-05-01", -0.5, 0.0123};
+  snprintf(r.ensemble, sizeof r.ensemble, "stacking");
+  r.trading.sharpe = 1.25;
+  size_t         sz  = hc_result_packed_size(&r);
+  unsigned char *buf = malloc(sz);
+  cr_assert_eq(hc_result_pack(&r, buf), sz);
+  cr_assert_eq(hc_result_unpack(&u, buf, sz), sz);
+  cr_assert_eq(u.n_members, 2);
+  cr_assert_str_eq(u.member[1], "ARMA(1,0)+GARCH(1,1)-t");
+  for (int i = 0; i < 2 * 4; i++) cr_assert(u.member_mean[i] == r.member_mean[i] && u.member_sd[i] == r.member_sd[i]);
+  cr_assert(u.member_sd == u.member_mean + 2 * 4, "member_sd follows member_mean in one block");
+  for (int i = 0; i < HC_N_SCHEMES * 2; i++) cr_assert(u.weights[i] == r.weights[i]);
+  cr_assert_eq(u.n_scores, 3);
+  cr_assert_str_eq(u.scores[2].model, "ensemble:2");
+  cr_assert(u.scores[2].crps == 0.2 && u.scores[1].pit[9] == 0.5);
+  cr_assert_str_eq(u.strategy[1].date, "2024-05-01");
+  cr_assert(u.strategy[1].position == -0.5 && u.strategy[1].ret == 0.0123);
+  cr_assert_str_eq(u.ensemble, "stacking");
+  cr_assert(u.trading.sharpe == 1.25);
+  cr_assert_eq(hc_result_unpack(&u, buf, sz - 1) , 0, "truncated bytes are rejected");
+  free(buf);
+  hc_result_free(&u);
+  hc_result_free(&r);
+}

@@ -1,0 +1,184 @@
+/**
+ * Rolling-origin backtest and ensemble forecast (hc_forecast_ensemble, backtest.c):
+ *  - no look-ahead: the trading positions (made from the 1-step ensemble forecasts) at the
+ *    origins before a date do not move when every observation from that date on is changed;
+ *  - the scores of a Gaussian ARMA(0,0) member equal an independent computation from the
+ *    closed-form ML estimates (sample mean and variance of the window at each refit);
+ *  - short series and the universe portfolio.
+ */
+#include <criterion/criterion.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hpcast/data.h"
+#include "hpcast/eval.h"
+#include "hpcast/io.h"
+#include "hpcast/models.h"
+
+static void setup(void) { cr_assert(PetscInitializeNoArguments() == 0); }
+static void teardown(void) { PetscFinalize(); }
+TestSuite(backtest, .init = setup, .fini = teardown);
+
+/* The last n percent log returns of a ticker of the shared universe. */
+static double *load_returns(const char *ticker, int n)
+{
+  char      path[4096], reason[256];
+  hc_series s;
+  snprintf(path, sizeof path, "%s/../shared/data/sp500/%s.csv", getenv("HPCAST_SOURCE_ROOT"), ticker);
+  cr_assert(hc_io_read_csv(path, ticker, "adjusted_close", &s, reason, sizeof reason) == 0, "%s", reason);
+  cr_assert(s.n > n + 1);
+  double *y = malloc(sizeof *y * (size_t)n);
+  for (int t = 0; t < n; t++) y[t] = 100.0 * log(s.value[s.n - n + t] / s.value[s.n - n + t - 1]);
+  hc_series_free(&s);
+  return y;
+}
+
+static void run(const double *y, int n, const char *mean_models, const char *vol_models, hc_backtest_options *bo, int H,
+                hc_result *r)
+{
+  static hc_spec    mean[64], vol[HC_MAX_VOL_SPECS];
+  hc_select_options o;
+  char              err[256];
+  memset(&o, 0, sizeof o);
+  o.n_mean = hc_spec_parse_mean(mean_models, 64, mean, err, sizeof err);
+  o.n_vol  = hc_spec_parse_vol(vol_models, HC_MAX_VOL_SPECS, vol, err, sizeof err);
+  cr_assert(o.n_mean > 0 && o.n_vol > 0, "%s", err);
+  o.mean = mean, o.vol = vol, o.horizon = H;
+  hc_fit_options_default(&o.fit);
+  cr_assert(hc_result_init(r, "T", H) == 0);
+  cr_assert(hc_forecast_ensemble(y, n, &o, bo, r) == 0);
+}
+
+Test(backtest, no_look_ahead, .timeout = 600)
+{
+  const int           n = 1200, K = 60, cut = 30;
+  double             *y = load_returns("KO", n), *z = malloc(sizeof *z * n);
+  hc_backtest_options bo;
+  hc_result           a, b;
+  hc_backtest_options_default(&bo);
+  bo.origins     = K;
+  bo.refit_every = 10;
+  /* every observation from origin `cut` on (index n - K + cut) is changed */
+  for (int t = 0; t < n; t++) z[t] = t < n - K + cut ? y[t] : 3.0 * y[t] + ((t % 7) ? 0.5 : -6.0);
+  run(y, n, "arma(0..1,0..1)", "none,garch(1,1):normal,garch(1,1):t", &bo, 5, &a);
+  run(z, n, "arma(0..1,0..1)", "none,garch(1,1):normal,garch(1,1):t", &bo, 5, &b);
+  cr_assert_eq(a.status, HC_STATUS_OK, "%s", a.reason);
+  cr_assert_eq(a.bt_origins, K, "%s", a.bt_reason);
+  cr_assert_eq(a.n_strategy, K);
+  cr_assert_eq(b.n_strategy, K);
+  int moved = 0;
+  for (int i = 0; i < K; i++) {
+    cr_assert_str_eq(a.strategy[i].date, b.strategy[i].date);
+    if (i <= cut) cr_assert_eq(a.strategy[i].position, b.strategy[i].position, "origin %d: position %.17g vs %.17g", i,
+                               a.strategy[i].position, b.strategy[i].position);
+    else moved += a.strategy[i].position != b.strategy[i].position;
+  }
+  cr_assert_gt(moved, 0, "the change after the cut reaches the later forecasts (the test can fail)");
+  /* members x horizons + schemes x horizons score rows, all named */
+  cr_assert_eq(a.n_scores, (3 + HC_ENS_COUNT) * 5);
+  for (int j = 0; j < a.n_scores; j++) cr_assert(a.scores[j].model[0] && a.scores[j].n > 0, "row %d", j);
+  cr_assert(a.ensemble[0], "a reported ensemble scheme");
+  cr_assert(isfinite(a.crps_1) && isfinite(a.coverage95_1) && isfinite(a.pit_ks_1));
+  double wsum = 0.0;
+  for (int s = 0; s < HC_N_SCHEMES; s++) {
+    wsum = 0.0;
+    for (int j = 0; j < a.n_members; j++) wsum += a.weights[s * a.n_members + j];
+    cr_assert_float_eq(wsum, 1.0, 1e-12, "scheme %d weights sum to one", s);
+  }
+  hc_result_free(&a);
+  hc_result_free(&b);
+  free(y);
+  free(z);
+}
+
+/* CRPS of N(m, s^2) at x: s [u (2 Phi(u) - 1) + 2 phi(u) - 1/sqrt(pi)], u = (x - m)/s
+ * (Gneiting et al. 2005, eq. 5), written out here independently of the library. */
+static double crps_normal(double m, double s, double x)
+{
+  double u = (x - m) / s;
+  return s * (u * erf(u / sqrt(2.0)) + 2.0 * exp(-0.5 * u * u) / sqrt(2.0 * M_PI) - 1.0 / sqrt(M_PI));
+}
+
+Test(backtest, gaussian_iid_member_scores, .timeout = 300)
+{
+  const int           n = 600, K = 50, m = 5, H = 3;
+  double             *y = load_returns("JPM", n);
+  hc_backtest_options bo;
+  hc_result           r;
+  hc_backtest_options_default(&bo);
+  bo.origins     = K;
+  bo.refit_every = m;
+  bo.n_schemes   = 1;
+  bo.scheme[0]   = HC_ENS_EQUAL;
+  run(y, n, "arma(0,0)", "none", &bo, H, &r);
+  cr_assert_eq(r.bt_origins, K, "%s", r.bt_reason);
+  cr_assert_eq(r.n_scores, 2 * H);
+  const int T0 = n - K;
+  for (int h = 1; h <= H; h++) {
+    double sse = 0, sae = 0, crps = 0, logs = 0, cov95 = 0;
+    int    cnt = 0;
+    for (int i = 0; i < K; i++) {
+      int t = T0 + i, t_fit = T0 + (i / m) * m, tt = t + h - 1;
+      if (tt >= n) continue;
+      double mu = 0, s2 = 0;
+      for (int j = 0; j < t_fit; j++) mu += y[j];
+      mu /= t_fit;
+      for (int j = 0; j < t_fit; j++) s2 += (y[j] - mu) * (y[j] - mu);
+      double sd = sqrt(s2 / t_fit), e = y[tt] - mu;
+      sse += e * e;
+      sae += fabs(e);
+      crps += crps_normal(mu, sd, y[tt]);
+      logs += 0.5 * log(2 * M_PI) + log(sd) + 0.5 * e * e / (sd * sd);
+      cov95 += fabs(e) <= 1.959963984540054 * sd;
+      cnt++;
+    }
+    for (int f = 0; f < 2; f++) { /* the member and the equal-weight ensemble of one member */
+      const hc_score_row *row = &r.scores[f * H + h - 1];
+      cr_assert_eq(row->horizon, h);
+      cr_assert_eq(row->n, cnt, "%s h=%d", row->model, h);
+      cr_assert_float_eq(row->rmse, sqrt(sse / cnt), 1e-6, "%s h=%d rmse %.10g", row->model, h, row->rmse);
+      cr_assert_float_eq(row->mae, sae / cnt, 1e-6);
+      cr_assert_float_eq(row->crps, crps / cnt, 1e-6, "crps %.10g vs %.10g", row->crps, crps / cnt);
+      cr_assert_float_eq(row->log_score, logs / cnt, 1e-6);
+      cr_assert_float_eq(row->coverage[HC_N_COVER - 1], cov95 / cnt, 1e-12);
+    }
+  }
+  cr_assert_str_eq(r.scores[0].model, "ARMA(0,0)");
+  cr_assert_str_eq(r.scores[H].model, "ensemble:equal");
+  cr_assert_str_eq(r.ensemble, "equal");
+  hc_result_free(&r);
+  free(y);
+}
+
+Test(backtest, short_series_keeps_the_selected_forecast, .timeout = 120)
+{
+  double             *y = load_returns("KO", 30);
+  hc_backtest_options bo;
+  hc_result           r;
+  hc_backtest_options_default(&bo);
+  run(y, 30, "arma(0,0)", "none", &bo, 2, &r);
+  cr_assert_eq(r.status, HC_STATUS_OK, "%s", r.reason);
+  cr_assert_eq(r.bt_origins, 0);
+  cr_assert(strstr(r.bt_reason, "too short"), "%s", r.bt_reason);
+  cr_assert(isfinite(r.mean[0]) && isfinite(r.sd[0]), "the selected model's forecast is kept");
+  cr_assert_eq(r.n_scores, 0);
+  hc_result_free(&r);
+  free(y);
+}
+
+Test(backtest, portfolio_averages_by_date)
+{
+  /* two tickers: A on days 1-3, B on days 2-3; portfolio returns {a1, (a2+b2)/2, (a3+b3)/2} */
+  hc_strategy_point  p[5] = {{"2024-01-03", 1, 0.02}, {"2024-01-02", 1, -0.01}, {"2024-01-01", 1, 0.01},
+                             {"2024-01-03", -1, 0.00}, {"2024-01-02", -1, 0.03}};
+  hc_trading_options o;
+  hc_trading_metrics m;
+  hc_trading_options_default(&o);
+  cr_assert(hc_trading_portfolio(&o, p, 5, &m) == 0);
+  cr_assert_eq(m.n, 3);
+  double cum = (1 + 0.01) * (1 + 0.01) * (1 + 0.01) - 1;
+  cr_assert_float_eq(m.cum_return, cum, 1e-15, "%.17g", m.cum_return);
+  cr_assert_float_eq(m.max_drawdown, 0.0, 1e-15);
+}
