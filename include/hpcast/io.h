@@ -10,6 +10,7 @@
 #define HPCAST_IO_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include "hpcast/core.h"
 
 #define HC_PATH_LEN 4096
@@ -51,13 +52,30 @@ typedef struct {
   const char *hpcast_version;
   const char *options;        /**< the full option string of the run */
   int         n_ranks;
+  const hc_trading_metrics *portfolio; /**< the equal-weight universe portfolio, or NULL */
+  const char *schedule;       /**< "dynamic" or "static" (root attribute), or NULL */
 } hc_report_meta;
 
 /**
- * Write the report (schema_version 1, docs/report-schema.md) atomically:
+ * Remove the temporary files `<path>.tmp.<pid>` that a killed writer left beside the report
+ * (only names of that form, only in that directory). Not collective (rank 0).
+ * @return the number of files removed.
+ */
+int hc_io_report_clean_stale(const char *path);
+
+/**
+ * Read the /perf table of a report into a malloc'd array of *n rows (free()). Columns a
+ * report does not have (older schema) read as NaN / 0. Not collective.
+ * @return 0, or non-zero with err set.
+ */
+int hc_io_report_read_perf(const char *path, int *n, hc_perf **perf, char *err, size_t errlen);
+
+/**
+ * Write the report (schema_version 2, docs/report-schema.md) atomically:
  * to `<path>.tmp.<pid>` in the same directory, flushed, fsync'd, closed, then
  * renamed over `path` (and the directory fsync'd). results[0..n-1] are written
- * sorted by ticker (the array is sorted in place). perf has n_perf rows, one per rank.
+ * sorted by ticker (the array is sorted in place). perf has n_perf rows, one per rank; row 0
+ * (rank 0, the writer) gets the time of this write added to its io_s and wall_s.
  * @return 0, or non-zero with err set (the temporary file is removed).
  */
 int  hc_io_report_write(const char *path, const hc_report_meta *meta, int n, hc_result *results,
@@ -99,5 +117,29 @@ typedef struct {
 int  hc_io_read_wide(const char *path, hc_wide_series **series, int *n_series, char *err, size_t errlen);
 /** Free the array returned by hc_io_read_wide (safe on NULL). */
 void hc_io_wide_free(hc_wide_series *series, int n_series);
+
+/* ---- journal of finished work units (journal.c) ---- */
+
+/** An open journal (append mode). */
+typedef struct hc_journal hc_journal;
+
+/**
+ * Open the journal `path` of a run whose result-affecting options hash to `fingerprint`.
+ * resume = 0: start a new journal (an existing file is truncated). resume = 1 (auto): if the
+ * file is a journal with the same fingerprint and record layout, its valid records are
+ * returned in *done (malloc'd array of *n_done records; free each with hc_result_free and the
+ * array with free()), a torn tail is cut off, and new records are appended; otherwise a new
+ * journal is started. resume = 2 (required): as 1, but a journal of other options is an error.
+ * Not collective (rank 0). @return 0; ENOMEM; -1 with err set on a file-system error.
+ */
+int hc_io_journal_open(const char *path, uint64_t fingerprint, int resume, hc_journal **j, int *n_done, hc_result **done,
+                       char *err, size_t errlen);
+/** Append n records and fsync: when it returns 0 they survive a crash. @return 0, ENOMEM, or -1 with err. */
+int hc_io_journal_append(hc_journal *j, int n, const hc_result *records, char *err, size_t errlen);
+/** Read every valid record of a journal (read only; hpcast merge), its fingerprint in *fingerprint.
+ * @return 0, ENOMEM, or -1 with err if the file is not a journal of this build. */
+int hc_io_journal_read(const char *path, uint64_t *fingerprint, int *n, hc_result **records, char *err, size_t errlen);
+/** Close the journal; remove_file = 1 deletes it (after the report is published). @return 0 or -1. */
+int hc_io_journal_close(hc_journal **j, int remove_file);
 
 #endif

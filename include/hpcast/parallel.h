@@ -33,4 +33,52 @@ int hc_parallel_gather_results(MPI_Comm comm, int n_local, const hc_result *loca
 /** Gather one hc_perf per rank into all[size] on rank 0 (all may be NULL elsewhere). Collective. */
 int hc_parallel_gather_perf(MPI_Comm comm, const hc_perf *mine, hc_perf *all);
 
+/** Scheduler of work units over the ranks of a communicator (schedule.c). */
+typedef struct hc_sched hc_sched;
+
+/**
+ * Create the scheduler of n units, indices 0..n-1 in the caller's order (largest cost first
+ * for the dynamic schedule). dynamic = 1: every rank takes the next unit from a shared counter
+ * (MPI-3 one-sided MPI_Fetch_and_op on a window of rank 0, passive target: no busy master);
+ * dynamic = 0: rank r runs the units i with owner[i] == r in increasing i (owner from
+ * hc_parallel_partition; may be NULL when dynamic). A stop flag in the same window lets any
+ * rank stop every rank at its next unit boundary. Collective on comm.
+ * @return MPI_SUCCESS or an MPI error code (MPI_ERR_NO_MEM).
+ */
+int hc_parallel_sched_create(MPI_Comm comm, int dynamic, int n, const int *owner, hc_sched **s);
+/** The next unit of this rank into *unit, or -1 when none is left or a stop was requested.
+ * Not collective (one-sided). @return MPI_SUCCESS or an MPI error code. */
+int hc_parallel_sched_next(hc_sched *s, int *unit);
+/** Ask every rank to stop at its next unit boundary (e.g. on SIGTERM/SIGUSR1). Not collective. */
+int hc_parallel_sched_request_stop(hc_sched *s);
+/** *stopped = 1 if some rank requested a stop. Not collective. */
+int hc_parallel_sched_stopped(hc_sched *s, int *stopped);
+/** Free the window. Collective on the communicator of the scheduler. */
+int hc_parallel_sched_destroy(hc_sched **s);
+
+/* ---- streaming result records to rank 0 (stream.c) ---- */
+
+/** Rank 0's handler of one batch of n records from `rank` (the callee owns and frees them). */
+typedef int (*hc_stream_sink)(void *ctx, int rank, int n, hc_result *records);
+/** Result stream from every rank to rank 0. */
+typedef struct hc_stream hc_stream;
+
+/** Create the stream on every rank of comm; sink and ctx are used on rank 0 only. Not collective. */
+int hc_parallel_stream_create(MPI_Comm comm, hc_stream_sink sink, void *ctx, hc_stream **st);
+/**
+ * Send n records to rank 0 as one packed batch (tag 1); on rank 0 the sink gets copies
+ * directly. At most one batch per rank is in flight (the previous send is completed first),
+ * so a rank holds at most one packed batch besides its current records. Not collective.
+ * @return MPI_SUCCESS, an MPI error, MPI_ERR_NO_MEM, or (rank 0) the sink's nonzero return.
+ */
+int hc_parallel_stream_send(hc_stream *st, int n, const hc_result *records);
+/** Rank 0: pass every batch that has already arrived to the sink (non-blocking). Others: nothing. */
+int hc_parallel_stream_poll(hc_stream *st);
+/**
+ * End of the stream, then free it. Other ranks: complete the pending batch and send `mine`
+ * (tag 2). Rank 0: receive batches until every other rank has sent its perf row; perf[size]
+ * receives one row per rank. Collective on comm.
+ */
+int hc_parallel_stream_finish(hc_stream **st, const hc_perf *mine, hc_perf *perf);
+
 #endif

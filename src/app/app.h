@@ -7,6 +7,7 @@
 
 #include <petscsys.h>
 #include "hpcast/data.h"
+#include "hpcast/eval.h"
 #include "hpcast/indicators.h"
 #include "hpcast/io.h"
 #include "hpcast/models.h"
@@ -32,7 +33,18 @@ typedef struct {
   char            warm_start[HC_PATH_LEN]; /**< -warm_start: a previous report, "" for none */
   int             n_ind;
   hc_indicator    ind[HC_IND_COUNT];
+  hc_backtest_options backtest;          /**< -backtest_origins, -refit_every, -window, -ensemble, -cost_bps */
+  int             dynamic;               /**< -schedule dynamic (1) or static (0) */
+  int             resume;                /**< -resume no (0), auto (1), yes (2) */
+  int             shard, n_shards;       /**< -shard I/N (0/1: the whole universe) */
+  double          progress_interval;     /**< -progress_interval, seconds */
+  unsigned long long fingerprint;        /**< hash of the result-affecting options (journal) */
 } hc_app_options;
+
+/** Exit code of a run that checkpointed on SIGTERM/SIGUSR1 (resubmit to continue): EX_TEMPFAIL. */
+#define HC_EXIT_CHECKPOINTED 75
+/** Exit code of a bad option or usage. */
+#define HC_EXIT_USAGE 2
 
 /**
  * Read and validate every option from the PETSc options database (collective on
@@ -42,11 +54,24 @@ typedef struct {
 PetscErrorCode hc_app_options_load(hc_app_options *o);
 
 /**
- * Run the main job: partition the universe over the ranks of PETSC_COMM_WORLD, load,
- * gate, fit, select and forecast each owned ticker, gather the records to rank 0, which
- * writes the report and prints a summary. Collective on PETSC_COMM_WORLD.
+ * Run the main job: the universe (or its -shard) as work units ordered by cost, scheduled over
+ * the ranks of PETSC_COMM_WORLD (-schedule dynamic: shared counter; static: LPT partition),
+ * each unit loaded, gated, fitted, backtested and forecast; records streamed to rank 0, which
+ * appends them to the journal <report>.journal (resuming from it, -resume) and at the end
+ * writes the report atomically and removes the journal (kept for -shard runs: hpcast merge
+ * reads it). On SIGTERM or SIGUSR1 on any rank every rank stops at its next unit boundary and
+ * *checkpointed = 1 (the journal holds every finished unit). Collective on PETSC_COMM_WORLD.
  */
-PetscErrorCode hc_app_run(const hc_app_options *o);
+PetscErrorCode hc_app_run(const hc_app_options *o, int *checkpointed);
+
+/**
+ * `hpcast merge -report OUT -merge_inputs A.h5,B.h5,...`: combine the shard reports of a
+ * sweep (-shard I/N runs keep their journal beside the report) into one report equal to a
+ * single run over the union of the tickers. Run on one process. Errors name the input.
+ */
+PetscErrorCode hc_app_merge(void);
+/** `hpcast report perf -report FILE`: print the /perf table of a report. */
+PetscErrorCode hc_app_report_perf(void);
 
 /** Per-rank state of the per-ticker pipeline (pipeline.c): options, FFTW plan cache, timers. */
 typedef struct hc_pipeline hc_pipeline;

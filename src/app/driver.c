@@ -1,14 +1,78 @@
 /**
  * @file driver.c
- * @brief The main job: universe -> partition -> (load, gate, transform, fit, select,
- *        forecast) per owned ticker -> gather -> report on rank 0.
+ * @brief The main job: universe -> work units ordered by cost -> scheduled over the ranks
+ *        (pipeline per unit) -> records streamed to rank 0 -> journal -> report.
  */
 #include "app.h"
 #include "hpcast/parallel.h"
 
+#include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* Set by SIGTERM/SIGUSR1; read at unit boundaries (the only state a signal handler may touch). */
+static volatile sig_atomic_t stop_signal = 0;
+static void on_stop_signal(int sig) { stop_signal = sig; }
+
+/* Rank 0's state: every record of the run (resumed ones first), the journal, progress. */
+typedef struct {
+  const hc_app_options *o;
+  hc_journal           *journal;
+  int                   n, cap, n_total;
+  hc_result            *all;
+  double                t_start, t_last_progress;
+  int                   n_resumed;
+} collector;
+
+/* Stream sink on rank 0: journal the batch (durable before it counts as done), keep it. */
+static int collect(void *ctx, int rank, int n, hc_result *r)
+{
+  collector *c = ctx;
+  char       err[HC_PATH_LEN + 128];
+  (void)rank;
+  if (hc_io_journal_append(c->journal, n, r, err, sizeof err)) {
+    fprintf(stderr, "hpcast: ERROR: %s\n", err);
+    return MPI_ERR_FILE;
+  }
+  if (c->n + n > c->cap) {
+    int        cap = 2 * (c->n + n);
+    hc_result *g   = realloc(c->all, sizeof *g * (size_t)cap);
+    if (!g) return MPI_ERR_NO_MEM;
+    c->all = g;
+    c->cap = cap;
+  }
+  memcpy(c->all + c->n, r, sizeof *r * (size_t)n);
+  c->n += n;
+  return MPI_SUCCESS;
+}
+
+/* Rank 0: a record read back from the journal joins the run's records (not re-journalled). */
+static PetscErrorCode collect_resumed(collector *c, hc_result *r)
+{
+  PetscFunctionBeginUser;
+  if (c->n == c->cap) {
+    int        cap = c->cap ? 2 * c->cap : 64;
+    hc_result *g   = realloc(c->all, sizeof *g * (size_t)cap);
+    PetscCheck(g, PETSC_COMM_SELF, PETSC_ERR_MEM, "out of memory");
+    c->all = g;
+    c->cap = cap;
+  }
+  c->all[c->n++] = *r;
+  PetscFunctionReturn(0);
+}
+
+/* Rank 0: a progress line every -progress_interval seconds: done/total units, rate, ETA. */
+static void progress(collector *c, int force)
+{
+  double now = hc_time_wall();
+  if (!force && now - c->t_last_progress < c->o->progress_interval) return;
+  c->t_last_progress = now;
+  int    done = c->n, fresh = c->n - c->n_resumed;
+  double rate = fresh / (now - c->t_start + 1e-9), eta = rate > 0 ? (c->n_total - done) / rate : -1;
+  PetscCallVoid(PetscPrintf(PETSC_COMM_SELF, "hpcast: progress %d/%d units, %.2f units/s, ETA %.0f s\n", done, c->n_total, rate, eta));
+}
 
 static int by_model(const void *a, const void *b)
 {
@@ -49,21 +113,39 @@ static PetscErrorCode print_summary(const hc_app_options *o, int n, const hc_res
   PetscFunctionReturn(0);
 }
 
-PetscErrorCode hc_app_run(const hc_app_options *o)
+/* Rank 0: the equal-weight universe portfolio of the tickers' backtested strategies. */
+static PetscErrorCode universe_portfolio(const hc_app_options *o, int n, const hc_result *res, hc_trading_metrics *m)
+{
+  hc_strategy_point *pts;
+  int                np = 0;
+  PetscFunctionBeginUser;
+  for (int i = 0; i < n; i++) np += res[i].n_strategy;
+  PetscCall(PetscMalloc1(np + 1, &pts));
+  for (int i = 0, k = 0; i < n; i++)
+    for (int j = 0; j < res[i].n_strategy; j++) pts[k++] = res[i].strategy[j];
+  PetscCheck(!hc_trading_portfolio(&o->backtest.trading, pts, np, m), PETSC_COMM_SELF, PETSC_ERR_MEM, "out of memory");
+  PetscCall(PetscFree(pts));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode hc_app_run(const hc_app_options *o, int *checkpointed)
 {
   MPI_Comm      comm = PETSC_COMM_WORLD;
   PetscMPIInt   rank, size;
   PetscClassId  cls;
   PetscLogEvent ev_load, ev_fit, ev_gather, ev_write;
   hc_universe   u;
-  char          err[HC_PATH_LEN + 256];
-  double        t_start = hc_time_wall(), io_s, fit_s;
+  char          err[HC_PATH_LEN + 256], jpath[HC_PATH_LEN + 16];
+  double        t_start = hc_time_wall(), io_s, fit_s, busy = 0.0;
   hc_pipeline  *pl;
-  int          *owner, n_local = 0, n_fits = 0;
+  int          *order, *owner, *done_flag, n_units = 0, n_fits = 0, n_run = 0;
   double       *cost;
-  hc_result    *local;
+  collector     col = {.o = o, .t_start = t_start, .t_last_progress = t_start};
+  hc_sched     *sched;
+  hc_stream    *stream;
 
   PetscFunctionBeginUser;
+  *checkpointed = 0;
   PetscCallMPI(MPI_Comm_rank(comm, &rank));
   PetscCallMPI(MPI_Comm_size(comm, &size));
   PetscCall(PetscClassIdRegister("hpcast", &cls));
@@ -77,53 +159,132 @@ PetscErrorCode hc_app_run(const hc_app_options *o)
   PetscCheck(!rc, comm, PETSC_ERR_FILE_OPEN, "%s %s: %s", o->data_dir[0] ? "-data_dir" : "-data_file",
              o->data_dir[0] ? o->data_dir : o->data_file, err);
 
-  /* cost model: observations (~ bytes) x grid size; every rank computes the same partition */
-  PetscCall(PetscMalloc2(u.n, &owner, u.n, &cost));
-  for (int i = 0; i < u.n; i++) cost[i] = (double)(u.bytes[i] + 1) * (o->n_mean + o->n_vol);
-  PetscCheck(!hc_parallel_partition(u.n, cost, size, owner), PETSC_COMM_SELF, PETSC_ERR_MEM, "out of memory");
-  for (int i = 0; i < u.n; i++) n_local += owner[i] == rank;
-  PetscCall(PetscCalloc1(n_local > 0 ? n_local : 1, &local));
+  /* Work units: the tickers of this shard, ordered by the cost model (observations ~ bytes x
+   * grid size, backtest refits included), largest first; every rank computes the same list. */
+  PetscCall(PetscMalloc4(u.n, &order, u.n, &owner, u.n, &cost, u.n, &done_flag));
+  const int specs = o->n_mean * o->n_vol;
+  for (int i = 0; i < u.n; i++) {
+    if (i % o->n_shards != o->shard) continue;
+    cost[n_units]    = (double)(u.bytes[i] + 1) * specs;
+    order[n_units++] = i;
+  }
+  for (int a = 1; a < n_units; a++) /* insertion sort by cost, descending, stable by index */
+    for (int b = a; b > 0 && cost[b] > cost[b - 1]; b--) {
+      double tc = cost[b];
+      int    to = order[b];
+      cost[b] = cost[b - 1], order[b] = order[b - 1];
+      cost[b - 1] = tc, order[b - 1] = to;
+    }
+
+  /* Rank 0: stale temporaries, the journal (resume), which units are done; broadcast. */
+  PetscCall(PetscArrayzero(done_flag, u.n));
+  snprintf(jpath, sizeof jpath, "%s.journal", o->report);
+  col.n_total = n_units;
+  if (rank == 0) {
+    int        n_prev;
+    hc_result *prev;
+    hc_io_report_clean_stale(o->report);
+    rc = hc_io_journal_open(jpath, o->fingerprint, o->resume, &col.journal, &n_prev, &prev, err, sizeof err);
+    PetscCheck(rc != ENOMEM, PETSC_COMM_SELF, PETSC_ERR_MEM, "out of memory reading %s", jpath);
+    PetscCheck(!rc, PETSC_COMM_SELF, PETSC_ERR_FILE_OPEN, "-resume: %s", err);
+    for (int k = 0; k < n_prev; k++) { /* keep a resumed record only if its ticker is a unit of this run */
+      int keep = 0;
+      for (int i = 0; i < n_units && !keep; i++)
+        if (!done_flag[i] && !strcmp(u.ticker[order[i]], prev[k].ticker)) keep = done_flag[i] = 1;
+      if (keep) PetscCall(collect_resumed(&col, &prev[k]));
+      else hc_result_free(&prev[k]);
+    }
+    free(prev);
+    col.n_resumed = col.n;
+    if (col.n) PetscCall(PetscPrintf(PETSC_COMM_SELF, "hpcast: resuming from %s: %d of %d units already done\n", jpath, col.n, n_units));
+  }
+  PetscCallMPI(MPI_Bcast(done_flag, n_units, MPI_INT, 0, comm));
+  int n_todo = 0;
+  for (int i = 0; i < n_units; i++)
+    if (!done_flag[i]) {
+      order[n_todo] = order[i];
+      cost[n_todo++] = cost[i];
+    }
+  if (!o->dynamic) PetscCheck(!hc_parallel_partition(n_todo, cost, size, owner), PETSC_COMM_SELF, PETSC_ERR_MEM, "out of memory");
+  PetscCallMPI(hc_parallel_sched_create(comm, o->dynamic, n_todo, owner, &sched));
+  PetscCallMPI(hc_parallel_stream_create(comm, collect, &col, &stream));
+  struct sigaction sa = {.sa_handler = on_stop_signal, .sa_flags = SA_RESTART}, old_term, old_usr1;
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGTERM, &sa, &old_term);
+  sigaction(SIGUSR1, &sa, &old_usr1);
+
   PetscCall(hc_pipeline_create(o, ev_load, ev_fit, &pl));
-  for (int i = 0, k = 0; i < u.n; i++) {
-    if (owner[i] != rank) continue;
-    PetscCall(hc_pipeline_run(pl, u.path[i], u.ticker[i], &local[k]));
-    n_fits += local[k].n_fits;
-    k++;
+  for (;;) {
+    int unit;
+    if (stop_signal) PetscCallMPI(hc_parallel_sched_request_stop(sched));
+    PetscCallMPI(hc_parallel_sched_next(sched, &unit));
+    if (unit < 0) break;
+    hc_result r;
+    double    t0 = hc_time_wall();
+    PetscCall(hc_pipeline_run(pl, u.path[order[unit]], u.ticker[order[unit]], &r));
+    r.unit_rank    = rank;
+    r.unit_seconds = hc_time_wall() - t0;
+    r.unit_cost    = cost[unit];
+    r.unit_specs   = specs;
+    busy += r.unit_seconds;
+    n_fits += r.n_fits;
+    n_run++;
+    PetscCall(PetscLogEventBegin(ev_gather, 0, 0, 0, 0));
+    PetscCallMPI(hc_parallel_stream_send(stream, 1, &r));
+    PetscCallMPI(hc_parallel_stream_poll(stream));
+    PetscCall(PetscLogEventEnd(ev_gather, 0, 0, 0, 0));
+    hc_result_free(&r);
+    if (rank == 0) progress(&col, 0);
   }
   hc_pipeline_times(pl, &io_s, &fit_s);
   PetscCall(hc_pipeline_destroy(&pl));
 
-  int        n_all = 0;
-  hc_result *all   = NULL;
-  hc_perf    mine  = {.rank = rank, .fit_s = fit_s, .io_s = io_s, .n_tickers = n_local, .n_fits = n_fits}, *perf = NULL;
-  PetscCall(PetscLogEventBegin(ev_gather, 0, 0, 0, 0));
-  PetscCallMPI(hc_parallel_gather_results(comm, n_local, local, &n_all, &all));
-  PetscCall(PetscLogEventEnd(ev_gather, 0, 0, 0, 0));
-  for (int k = 0; k < n_local; k++) hc_result_free(&local[k]);
-  PetscCall(PetscFree(local));
+  hc_perf mine = {.rank = rank, .fit_s = fit_s, .io_s = io_s, .n_tickers = n_run, .n_fits = n_fits, .busy_s = busy, .n_units = n_run},
+          *perf = NULL;
   mine.wall_s      = hc_time_wall() - t_start;
   mine.peak_rss_mb = hc_peak_rss_mb();
   if (rank == 0) PetscCall(PetscMalloc1(size, &perf));
-  PetscCallMPI(hc_parallel_gather_perf(comm, &mine, perf));
+  PetscCall(PetscLogEventBegin(ev_gather, 0, 0, 0, 0));
+  PetscCallMPI(hc_parallel_stream_finish(&stream, &mine, perf));
+  PetscCall(PetscLogEventEnd(ev_gather, 0, 0, 0, 0));
+  int stopped;
+  PetscCallMPI(hc_parallel_sched_stopped(sched, &stopped));
+  PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, &stopped, 1, MPI_INT, MPI_MAX, comm));
+  PetscCallMPI(hc_parallel_sched_destroy(&sched));
+  sigaction(SIGTERM, &old_term, NULL);
+  sigaction(SIGUSR1, &old_usr1, NULL);
 
   if (rank == 0) {
-    char          *opts;
-    hc_report_meta meta = {.hpcast_version = HPCAST_VERSION, .n_ranks = size};
-    double         t_w  = hc_time_wall();
-    PetscCall(PetscOptionsGetAll(NULL, &opts));
-    meta.options = opts;
-    PetscCall(PetscLogEventBegin(ev_write, 0, 0, 0, 0));
-    rc = hc_io_report_write(o->report, &meta, n_all, all, size, perf, err, sizeof err);
-    PetscCall(PetscLogEventEnd(ev_write, 0, 0, 0, 0));
-    PetscCall(PetscFree(opts));
-    PetscCheck(!rc, PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "-report %s: %s", o->report, err);
-    perf[0].io_s += hc_time_wall() - t_w;
-    PetscCall(print_summary(o, n_all, all, hc_time_wall() - t_start, size));
-    for (int i = 0; i < n_all; i++) hc_result_free(&all[i]);
-    free(all);
+    if (stopped) {
+      PetscCheck(!hc_io_journal_close(&col.journal, 0), PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "cannot close %s", jpath);
+      PetscCall(PetscPrintf(PETSC_COMM_SELF,
+                            "hpcast: stopped by a signal: %d of %d units done and journalled in %s (%.1f s); run the same "
+                            "command again to resume (exit code %d)\n",
+                            col.n, n_units, jpath, hc_time_wall() - t_start, HC_EXIT_CHECKPOINTED));
+    } else {
+      progress(&col, 1);
+      char          *opts;
+      hc_report_meta meta = {.hpcast_version = HPCAST_VERSION, .n_ranks = size, .schedule = o->dynamic ? "dynamic" : "static"};
+      hc_trading_metrics portfolio;
+      PetscCall(universe_portfolio(o, col.n, col.all, &portfolio));
+      meta.portfolio = &portfolio;
+      PetscCall(PetscOptionsGetAll(NULL, &opts));
+      meta.options = opts;
+      PetscCall(PetscLogEventBegin(ev_write, 0, 0, 0, 0));
+      rc = hc_io_report_write(o->report, &meta, col.n, col.all, size, perf, err, sizeof err);
+      PetscCall(PetscLogEventEnd(ev_write, 0, 0, 0, 0));
+      PetscCall(PetscFree(opts));
+      PetscCheck(!rc, PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "-report %s: %s", o->report, err);
+      /* a shard keeps its journal: it is the input of hpcast merge */
+      PetscCheck(!hc_io_journal_close(&col.journal, o->n_shards == 1), PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "cannot remove %s", jpath);
+      PetscCall(print_summary(o, col.n, col.all, hc_time_wall() - t_start, size));
+    }
+    for (int i = 0; i < col.n; i++) hc_result_free(&col.all[i]);
+    free(col.all);
     PetscCall(PetscFree(perf));
   }
-  PetscCall(PetscFree2(owner, cost));
+  *checkpointed = stopped;
+  PetscCall(PetscFree4(order, owner, cost, done_flag));
   hc_io_universe_free(&u);
   PetscFunctionReturn(0);
 }

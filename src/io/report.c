@@ -1,6 +1,6 @@
 /**
  * @file report.c
- * @brief HDF5 report writer of hpcast, schema_version 1 (docs/report-schema.md).
+ * @brief HDF5 report writer of hpcast, schema_version 2 (docs/report-schema.md).
  *
  * Serial HDF5 1.10 C API with default property lists; only rank 0 calls it.
  * The file is written under a temporary name and published with rename(2) so
@@ -17,12 +17,13 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+#include <dirent.h>
 
 #include <hdf5.h>
 
 #include "hpcast/io.h"
 
-#define SCHEMA_VERSION 1
+#define SCHEMA_VERSION 2
 
 /** Write context: the first failure is recorded in err, later ones are ignored. */
 typedef struct {
@@ -172,6 +173,60 @@ static double fc_at(const double *a, int k, int len)
   return (a && k < len) ? a[k] : NAN;
 }
 
+/** One column of a table of records: a string, an int, a double or a vector of len doubles. */
+typedef enum { COL_STR, COL_INT, COL_DBL, COL_VEC } col_kind;
+typedef struct {
+  const char   *name;
+  col_kind      kind;
+  size_t        off;    /**< byte offset of the field in a record */
+  size_t        len;    /**< string capacity (COL_STR) or vector length (COL_VEC) */
+  const double *levels; /**< COL_VEC: written as the attribute "levels" when not NULL */
+} column;
+
+/** Write n records (base, stride bytes apart) as one dataset per column in group g:
+ * 1-D [n] for scalars and strings, 2-D [n x len] for vectors. */
+static int write_table(wctx *c, hid_t g, size_t n, const void *base, size_t stride, const column *cols, size_t ncols)
+{
+  const char *b  = base;
+  size_t      mx = 1;
+  for (size_t k = 0; k < ncols; k++)
+    if (cols[k].kind == COL_VEC && cols[k].len > mx) mx = cols[k].len;
+  double *dv = malloc((n ? n : 1) * mx * sizeof *dv);
+  int    *iv = malloc((n ? n : 1) * sizeof *iv);
+  if (!dv || !iv) fail(c, "out of memory in %s", c->where);
+  for (size_t k = 0; !c->failed && k < ncols; k++) {
+    const column *col  = &cols[k];
+    hsize_t       d[2] = {n, col->len};
+    switch (col->kind) {
+    case COL_STR: write_strings(c, g, col->name, 0, n, n ? b + col->off : NULL, stride, col->len); break;
+    case COL_INT:
+      gather_int(iv, n, b, stride, col->off);
+      write_int(c, g, col->name, 0, 1, d, iv);
+      break;
+    case COL_DBL:
+      gather_double(dv, n, b, stride, col->off);
+      write_double(c, g, col->name, 0, 1, d, dv);
+      break;
+    case COL_VEC:
+      for (size_t i = 0; i < n; i++) memcpy(dv + i * col->len, b + i * stride + col->off, col->len * sizeof *dv);
+      write_double(c, g, col->name, 0, 2, d, dv);
+      if (!c->failed && col->levels) {
+        hid_t   ds = H5Dopen2(g, col->name, H5P_DEFAULT);
+        hsize_t lv[1] = {col->len};
+        if (ds < 0) fail(c, "cannot reopen dataset '%s' in %s", col->name, c->where);
+        else {
+          write_double(c, ds, "levels", 1, 1, lv, col->levels);
+          H5Dclose(ds);
+        }
+      }
+      break;
+    }
+  }
+  free(dv);
+  free(iv);
+  return c->failed ? -1 : 0;
+}
+
 /** /summary: one 1-D column per field, one row per (sorted) result. */
 static int write_summary(wctx *c, hid_t file, int n, const hc_result *r)
 {
@@ -182,39 +237,42 @@ static int write_summary(wctx *c, hid_t file, int n, const hc_result *r)
   const char *b = (const char *)r; /* only dereferenced when n > 0 */
   hsize_t dims[1] = {N};
   double *dv = malloc((N ? N : 1) * sizeof *dv);
-  int *iv = malloc((N ? N : 1) * sizeof *iv);
   char (*status)[16] = malloc((N ? N : 1) * sizeof *status);
-  if (!dv || !iv || !status) fail(c, "out of memory in /summary");
+  if (!dv || !status) fail(c, "out of memory in /summary");
   for (size_t i = 0; !c->failed && i < N; i++) hc_strlcpy(status[i], hc_status_name(r[i].status), 16);
 
-  static const struct { const char *name; size_t off, cap; } strs[] = {
-    {"ticker", offsetof(hc_result, ticker), HC_NAME_LEN},
-    {"reason", offsetof(hc_result, reason), HC_REASON_LEN},
-    {"first_date", offsetof(hc_result, first_date), HC_LABEL_LEN},
-    {"last_date", offsetof(hc_result, last_date), HC_LABEL_LEN},
-    {"mean_model", offsetof(hc_result, mean_model), HC_MODEL_LEN},
-    {"vol_model", offsetof(hc_result, vol_model), HC_MODEL_LEN},
+  static const column cols[] = {
+    {"ticker", COL_STR, offsetof(hc_result, ticker), HC_NAME_LEN, NULL},
+    {"reason", COL_STR, offsetof(hc_result, reason), HC_REASON_LEN, NULL},
+    {"first_date", COL_STR, offsetof(hc_result, first_date), HC_LABEL_LEN, NULL},
+    {"last_date", COL_STR, offsetof(hc_result, last_date), HC_LABEL_LEN, NULL},
+    {"mean_model", COL_STR, offsetof(hc_result, mean_model), HC_MODEL_LEN, NULL},
+    {"vol_model", COL_STR, offsetof(hc_result, vol_model), HC_MODEL_LEN, NULL},
+    {"n_obs", COL_INT, offsetof(hc_result, n_obs), 0, NULL},
+    {"quality_score", COL_DBL, offsetof(hc_result, quality_score), 0, NULL},
+    {"loglik", COL_DBL, offsetof(hc_result, loglik), 0, NULL},
+    {"aic", COL_DBL, offsetof(hc_result, aic), 0, NULL},
+    {"bic", COL_DBL, offsetof(hc_result, bic), 0, NULL},
+    {"ljung_box_p", COL_DBL, offsetof(hc_result, lb_p), 0, NULL},
+    {"mcleod_li_p", COL_DBL, offsetof(hc_result, ml_p), 0, NULL},
+    {"jarque_bera_p", COL_DBL, offsetof(hc_result, jb_p), 0, NULL},
+    /* schema 2: backtest, ensemble and trading evaluation */
+    {"ensemble", COL_STR, offsetof(hc_result, ensemble), sizeof r->ensemble, NULL},
+    {"backtest_origins", COL_INT, offsetof(hc_result, bt_origins), 0, NULL},
+    {"backtest_reason", COL_STR, offsetof(hc_result, bt_reason), HC_REASON_LEN, NULL},
+    {"calibration_score", COL_DBL, offsetof(hc_result, calibration_score), 0, NULL},
+    {"crps_1", COL_DBL, offsetof(hc_result, crps_1), 0, NULL},
+    {"coverage95_1", COL_DBL, offsetof(hc_result, coverage95_1), 0, NULL},
+    {"pit_ks_1", COL_DBL, offsetof(hc_result, pit_ks_1), 0, NULL},
+    {"model_uncertainty", COL_DBL, offsetof(hc_result, model_uncertainty), 0, NULL},
+    {"data_uncertainty", COL_DBL, offsetof(hc_result, data_uncertainty), 0, NULL},
+    {"parameter_stability", COL_DBL, offsetof(hc_result, parameter_stability), 0, NULL},
+    {"sharpe", COL_DBL, offsetof(hc_result, trading) + offsetof(hc_trading_metrics, sharpe), 0, NULL},
+    {"max_drawdown", COL_DBL, offsetof(hc_result, trading) + offsetof(hc_trading_metrics, max_drawdown), 0, NULL},
+    {"regime", COL_STR, offsetof(hc_result, regime), sizeof r->regime, NULL},
   };
-  static const struct { const char *name; size_t off; } dbls[] = {
-    {"quality_score", offsetof(hc_result, quality_score)},
-    {"loglik", offsetof(hc_result, loglik)},
-    {"aic", offsetof(hc_result, aic)},
-    {"bic", offsetof(hc_result, bic)},
-    {"ljung_box_p", offsetof(hc_result, lb_p)},
-    {"mcleod_li_p", offsetof(hc_result, ml_p)},
-    {"jarque_bera_p", offsetof(hc_result, jb_p)},
-  };
-  for (size_t k = 0; !c->failed && k < sizeof strs / sizeof strs[0]; k++)
-    write_strings(c, g, strs[k].name, 0, N, N ? b + strs[k].off : NULL, S, strs[k].cap);
+  if (!c->failed) write_table(c, g, N, b, S, cols, sizeof cols / sizeof cols[0]);
   if (!c->failed) write_strings(c, g, "status", 0, N, N ? status[0] : NULL, sizeof status[0], 16);
-  if (!c->failed) {
-    gather_int(iv, N, b, S, offsetof(hc_result, n_obs));
-    write_int(c, g, "n_obs", 0, 1, dims, iv);
-  }
-  for (size_t k = 0; !c->failed && k < sizeof dbls / sizeof dbls[0]; k++) {
-    gather_double(dv, N, b, S, dbls[k].off);
-    write_double(c, g, dbls[k].name, 0, 1, dims, dv);
-  }
   /* one-step-ahead forecast: h = 1, interval level index 1 (0.95) */
   static const char *fc_names[4] = {"mu_1", "sigma_1", "lo95_1", "hi95_1"};
   for (int k = 0; !c->failed && k < 4; k++) {
@@ -226,7 +284,6 @@ static int write_summary(wctx *c, hid_t file, int n, const hc_result *r)
     write_double(c, g, fc_names[k], 0, 1, dims, dv);
   }
   free(dv);
-  free(iv);
   free(status);
   close_group(c, g);
   return c->failed ? -1 : 0;
@@ -333,31 +390,168 @@ static int write_perf(wctx *c, hid_t file, int n, const hc_perf *p)
   hid_t g = make_group(c, file, "perf");
   if (g < 0) return -1;
   size_t N = (size_t)n, S = sizeof *p;
-  hsize_t dims[1] = {N};
-  double *dv = malloc((N ? N : 1) * sizeof *dv);
-  int *iv = malloc((N ? N : 1) * sizeof *iv);
-  if (!dv || !iv) fail(c, "out of memory in /perf");
-  static const struct { const char *name; size_t off; } ints[] = {
-    {"rank", offsetof(hc_perf, rank)},
-    {"n_tickers", offsetof(hc_perf, n_tickers)},
-    {"n_fits", offsetof(hc_perf, n_fits)},
+  static const column cols[] = {
+    {"rank", COL_INT, offsetof(hc_perf, rank), 0, NULL},
+    {"n_tickers", COL_INT, offsetof(hc_perf, n_tickers), 0, NULL},
+    {"n_fits", COL_INT, offsetof(hc_perf, n_fits), 0, NULL},
+    {"wall_s", COL_DBL, offsetof(hc_perf, wall_s), 0, NULL},
+    {"fit_s", COL_DBL, offsetof(hc_perf, fit_s), 0, NULL},
+    {"io_s", COL_DBL, offsetof(hc_perf, io_s), 0, NULL},
+    {"peak_rss_mb", COL_DBL, offsetof(hc_perf, peak_rss_mb), 0, NULL},
+    {"busy_s", COL_DBL, offsetof(hc_perf, busy_s), 0, NULL},
+    {"n_units", COL_INT, offsetof(hc_perf, n_units), 0, NULL},
   };
-  static const struct { const char *name; size_t off; } dbls[] = {
-    {"wall_s", offsetof(hc_perf, wall_s)},
-    {"fit_s", offsetof(hc_perf, fit_s)},
-    {"io_s", offsetof(hc_perf, io_s)},
-    {"peak_rss_mb", offsetof(hc_perf, peak_rss_mb)},
+  write_table(c, g, N, p, S, cols, sizeof cols / sizeof cols[0]);
+  close_group(c, g);
+  return c->failed ? -1 : 0;
+}
+
+/** A row of a per-ticker table: the ticker and a pointer to the record. */
+typedef struct {
+  char ticker[HC_NAME_LEN];
+  char model[HC_MODEL_LEN];
+  union {
+    hc_score_row       score;
+    hc_trading_metrics trading;
+    double             w[HC_N_SCHEMES];
+  } u;
+} ticker_row;
+
+#define ROW_OFF(type, field) (offsetof(ticker_row, u) + offsetof(type, field))
+
+/**
+ * /backtest (schema 2): scores [one row per ticker, forecaster, horizon], weights [one row per
+ * ticker and live-ensemble member, a column per scheme], trading [one row per backtested ticker]
+ * and portfolio (the equal-weight universe portfolio, one row).
+ */
+static int write_backtest(wctx *c, hid_t file, int n, const hc_result *r, const hc_trading_metrics *portfolio)
+{
+  hc_strlcpy(c->where, "/backtest", sizeof c->where);
+  hid_t g = make_group(c, file, "backtest");
+  if (g < 0) return -1;
+  size_t ns = 0, nw = 0, nt = 0;
+  for (int i = 0; i < n; i++) {
+    ns += (size_t)r[i].n_scores;
+    nw += (size_t)r[i].n_members;
+    nt += r[i].bt_origins > 0;
+  }
+  size_t      cap  = ns > nw ? ns : nw;
+  ticker_row *rows = calloc((cap > nt ? cap : nt) + 1, sizeof *rows);
+  if (!rows) fail(c, "out of memory in /backtest");
+  static const column score_cols[] = {
+    {"ticker", COL_STR, offsetof(ticker_row, ticker), HC_NAME_LEN, NULL},
+    {"model", COL_STR, ROW_OFF(hc_score_row, model), HC_MODEL_LEN, NULL},
+    {"horizon", COL_INT, ROW_OFF(hc_score_row, horizon), 0, NULL},
+    {"n", COL_INT, ROW_OFF(hc_score_row, n), 0, NULL},
+    {"rmse", COL_DBL, ROW_OFF(hc_score_row, rmse), 0, NULL},
+    {"mae", COL_DBL, ROW_OFF(hc_score_row, mae), 0, NULL},
+    {"mase", COL_DBL, ROW_OFF(hc_score_row, mase), 0, NULL},
+    {"hit_rate", COL_DBL, ROW_OFF(hc_score_row, hit_rate), 0, NULL},
+    {"coverage", COL_VEC, ROW_OFF(hc_score_row, coverage), HC_N_COVER, hc_cover_levels},
+    {"msis", COL_DBL, ROW_OFF(hc_score_row, msis), 0, NULL},
+    {"crps", COL_DBL, ROW_OFF(hc_score_row, crps), 0, NULL},
+    {"log_score", COL_DBL, ROW_OFF(hc_score_row, log_score), 0, NULL},
+    {"pinball", COL_VEC, ROW_OFF(hc_score_row, pinball), HC_N_PINBALL, hc_pinball_levels},
+    {"pit_hist", COL_VEC, ROW_OFF(hc_score_row, pit), HC_N_PIT_BINS, NULL},
+    {"pit_ks", COL_DBL, ROW_OFF(hc_score_row, pit_ks), 0, NULL},
+    {"calibration_score", COL_DBL, ROW_OFF(hc_score_row, calibration_score), 0, NULL},
   };
-  for (size_t k = 0; !c->failed && k < sizeof ints / sizeof ints[0]; k++) {
-    gather_int(iv, N, p, S, ints[k].off);
-    write_int(c, g, ints[k].name, 0, 1, dims, iv);
+  static const column trading_cols[] = {
+    {"ticker", COL_STR, offsetof(ticker_row, ticker), HC_NAME_LEN, NULL},
+    {"n", COL_INT, ROW_OFF(hc_trading_metrics, n), 0, NULL},
+    {"cum_return", COL_DBL, ROW_OFF(hc_trading_metrics, cum_return), 0, NULL},
+    {"sharpe", COL_DBL, ROW_OFF(hc_trading_metrics, sharpe), 0, NULL},
+    {"sortino", COL_DBL, ROW_OFF(hc_trading_metrics, sortino), 0, NULL},
+    {"calmar", COL_DBL, ROW_OFF(hc_trading_metrics, calmar), 0, NULL},
+    {"max_drawdown", COL_DBL, ROW_OFF(hc_trading_metrics, max_drawdown), 0, NULL},
+    {"hit_rate", COL_DBL, ROW_OFF(hc_trading_metrics, hit_rate), 0, NULL},
+    {"profit_factor", COL_DBL, ROW_OFF(hc_trading_metrics, profit_factor), 0, NULL},
+    {"turnover", COL_DBL, ROW_OFF(hc_trading_metrics, turnover), 0, NULL},
+  };
+  static const char *scheme_names[HC_N_SCHEMES] = {"equal", "invmse", "akaike", "stacking"};
+  column weight_cols[2 + HC_N_SCHEMES] = {
+    {"ticker", COL_STR, offsetof(ticker_row, ticker), HC_NAME_LEN, NULL},
+    {"member", COL_STR, offsetof(ticker_row, model), HC_MODEL_LEN, NULL},
+  };
+  for (int s = 0; s < HC_N_SCHEMES; s++)
+    weight_cols[2 + s] = (column){scheme_names[s], COL_DBL, offsetof(ticker_row, u) + (size_t)s * sizeof(double), 0, NULL};
+
+  const char *names[3] = {"scores", "weights", "trading"};
+  for (int t = 0; !c->failed && t < 3; t++) {
+    size_t m = 0;
+    for (int i = 0; i < n; i++) {
+      if (t == 0)
+        for (int j = 0; j < r[i].n_scores; j++, m++) {
+          hc_strlcpy(rows[m].ticker, r[i].ticker, HC_NAME_LEN);
+          rows[m].u.score = r[i].scores[j];
+        }
+      else if (t == 1)
+        for (int j = 0; j < r[i].n_members; j++, m++) {
+          hc_strlcpy(rows[m].ticker, r[i].ticker, HC_NAME_LEN);
+          hc_strlcpy(rows[m].model, r[i].member[j], HC_MODEL_LEN);
+          for (int s = 0; s < HC_N_SCHEMES; s++) rows[m].u.w[s] = r[i].weights[(size_t)s * r[i].n_members + j];
+        }
+      else if (r[i].bt_origins > 0) {
+        hc_strlcpy(rows[m].ticker, r[i].ticker, HC_NAME_LEN);
+        rows[m++].u.trading = r[i].trading;
+      }
+    }
+    snprintf(c->where, sizeof c->where, "/backtest/%s", names[t]);
+    hid_t tg = make_group(c, g, names[t]);
+    if (tg < 0) break;
+    if (t == 0) write_table(c, tg, m, rows, sizeof *rows, score_cols, sizeof score_cols / sizeof score_cols[0]);
+    else if (t == 1) write_table(c, tg, m, rows, sizeof *rows, weight_cols, 2 + HC_N_SCHEMES);
+    else write_table(c, tg, m, rows, sizeof *rows, trading_cols, sizeof trading_cols / sizeof trading_cols[0]);
+    close_group(c, tg);
   }
-  for (size_t k = 0; !c->failed && k < sizeof dbls / sizeof dbls[0]; k++) {
-    gather_double(dv, N, p, S, dbls[k].off);
-    write_double(c, g, dbls[k].name, 0, 1, dims, dv);
+  if (!c->failed) { /* the universe portfolio: the trading columns without the ticker, one row */
+    hc_strlcpy(c->where, "/backtest/portfolio", sizeof c->where);
+    hid_t pg = make_group(c, g, "portfolio");
+    memset(rows, 0, sizeof *rows);
+    hc_strlcpy(rows[0].ticker, "portfolio", HC_NAME_LEN);
+    if (portfolio) rows[0].u.trading = *portfolio;
+    else hc_strlcpy(rows[0].ticker, "", HC_NAME_LEN);
+    if (pg >= 0) {
+      write_table(c, pg, portfolio ? 1 : 0, rows, sizeof *rows, trading_cols + 1, sizeof trading_cols / sizeof trading_cols[0] - 1);
+      close_group(c, pg);
+    }
   }
-  free(dv);
-  free(iv);
+  free(rows);
+  close_group(c, g);
+  return c->failed ? -1 : 0;
+}
+
+/** Member forecasts of the live ensemble: /fits/<ticker>/<member>/forecast_mean, forecast_sd [H]. */
+static int write_member_forecasts(wctx *c, hid_t file, const hc_result *r)
+{
+  hsize_t d[1] = {(hsize_t)r->horizon};
+  for (int j = 0; !c->failed && j < r->n_members; j++) {
+    snprintf(c->where, sizeof c->where, "/fits/%s/%s", r->ticker, r->member[j]);
+    hid_t g = H5Gopen2(file, c->where, H5P_DEFAULT);
+    if (g < 0) return fail(c, "ensemble member '%s' of '%s' has no fit record", r->member[j], r->ticker);
+    write_double(c, g, "forecast_mean", 0, 1, d, r->member_mean + (size_t)j * r->horizon);
+    write_double(c, g, "forecast_sd", 0, 1, d, r->member_sd + (size_t)j * r->horizon);
+    close_group(c, g);
+  }
+  return c->failed ? -1 : 0;
+}
+
+/** /units: one row per work unit (a ticker here), the rank that ran it and its time. */
+static int write_units(wctx *c, hid_t file, int n, const hc_result *r)
+{
+  hc_strlcpy(c->where, "/units", sizeof c->where);
+  hid_t g = make_group(c, file, "units");
+  if (g < 0) return -1;
+  static const column cols[] = {
+    {"ticker", COL_STR, offsetof(hc_result, ticker), HC_NAME_LEN, NULL},
+    {"n_obs", COL_INT, offsetof(hc_result, n_obs), 0, NULL},
+    {"n_specs", COL_INT, offsetof(hc_result, unit_specs), 0, NULL},
+    {"n_fits", COL_INT, offsetof(hc_result, n_fits), 0, NULL},
+    {"rank", COL_INT, offsetof(hc_result, unit_rank), 0, NULL},
+    {"seconds", COL_DBL, offsetof(hc_result, unit_seconds), 0, NULL},
+    {"cost", COL_DBL, offsetof(hc_result, unit_cost), 0, NULL},
+  };
+  write_table(c, g, (size_t)n, r, sizeof *r, cols, sizeof cols / sizeof cols[0]);
   close_group(c, g);
   return c->failed ? -1 : 0;
 }
@@ -377,6 +571,7 @@ static int write_root_attrs(wctx *c, hid_t file, const hc_report_meta *meta)
   if (!c->failed) write_str_attr(c, file, "created_utc", stamp);
   if (!c->failed) write_int(c, file, "n_ranks", 1, 0, NULL, &n_ranks);
   if (!c->failed) write_str_attr(c, file, "options", meta ? meta->options : NULL);
+  if (!c->failed) write_str_attr(c, file, "schedule", meta && meta->schedule ? meta->schedule : "");
   return c->failed ? -1 : 0;
 }
 
@@ -472,6 +667,7 @@ int hc_io_report_write(const char *path, const hc_report_meta *meta, int n, hc_r
   H5Eget_auto2(H5E_DEFAULT, &old_func, &old_data);
   H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
 
+  const double t_write = hc_time_wall();
   hid_t file = H5Fcreate(tmp, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
   if (file < 0) fail(&c, "cannot create temporary file '%s'", tmp);
   else {
@@ -479,7 +675,21 @@ int hc_io_report_write(const char *path, const hc_report_meta *meta, int n, hc_r
     if (!c.failed) write_summary(&c, file, n, results);
     if (!c.failed) write_forecast(&c, file, n, results);
     if (!c.failed) write_fits(&c, file, n, results);
-    if (!c.failed) write_perf(&c, file, n_perf, perf);
+    for (int i = 0; !c.failed && i < n; i++) write_member_forecasts(&c, file, &results[i]);
+    if (!c.failed) write_backtest(&c, file, n, results, meta ? meta->portfolio : NULL);
+    if (!c.failed) write_units(&c, file, n, results);
+    if (!c.failed && n_perf > 0) { /* rank 0's io_s and wall_s include this write, up to /perf itself */
+      hc_perf *p = malloc(sizeof *p * (size_t)n_perf);
+      if (!p) fail(&c, "out of memory in /perf");
+      else {
+        double dt = hc_time_wall() - t_write;
+        memcpy(p, perf, sizeof *p * (size_t)n_perf);
+        p[0].io_s += dt;
+        p[0].wall_s += dt;
+        write_perf(&c, file, n_perf, p);
+        free(p);
+      }
+    } else if (!c.failed) write_perf(&c, file, n_perf, perf);
     if (!c.failed && H5Fflush(file, H5F_SCOPE_GLOBAL) < 0) fail(&c, "cannot flush '%s'", tmp);
     /* every object is closed above, so H5Fclose really closes the file */
     if (H5Fclose(file) < 0) fail(&c, "cannot close '%s'", tmp);
@@ -495,4 +705,24 @@ int hc_io_report_write(const char *path, const hc_report_meta *meta, int n, hc_r
   if (fsync_path(dir, O_RDONLY | O_DIRECTORY) != 0)
     return fail(&c, "published, but cannot fsync directory '%s': %s", dir, strerror(errno));
   return 0;
+}
+
+int hc_io_report_clean_stale(const char *path)
+{
+  char        dir[HC_PATH_LEN], prefix[HC_PATH_LEN + 8];
+  const char *base = strrchr(path, '/');
+  int         removed = 0;
+  parent_dir(path, dir, sizeof dir);
+  snprintf(prefix, sizeof prefix, "%s.tmp.", base ? base + 1 : path);
+  DIR *d = opendir(dir);
+  if (!d) return 0;
+  for (struct dirent *e; (e = readdir(d));) {
+    const char *pid = e->d_name + strlen(prefix);
+    if (strncmp(e->d_name, prefix, strlen(prefix)) || !*pid || strspn(pid, "0123456789") != strlen(pid)) continue;
+    char full[2 * HC_PATH_LEN + 2];
+    snprintf(full, sizeof full, "%s/%s", dir, e->d_name);
+    removed += unlink(full) == 0;
+  }
+  closedir(d);
+  return removed;
 }

@@ -5,6 +5,8 @@
 #include "hpcast/io.h"
 
 #include <hdf5.h>
+#include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -110,4 +112,71 @@ int hc_io_report_read_fits(const char *path, const char *ticker, int *n_fits, hc
   *n_fits = c.n;
   *fits   = c.fits;
   return 0;
+}
+
+/* Read the 1-D numeric dataset /perf/<name> (n values) into out (stride bytes apart) as type
+ * mem (H5T_NATIVE_INT or H5T_NATIVE_DOUBLE). A missing dataset leaves out as it is. */
+static int read_perf_column(hid_t g, const char *name, hid_t mem, int n, void *out, size_t stride)
+{
+  if (H5Lexists(g, name, H5P_DEFAULT) <= 0) return 0;
+  hid_t    d  = H5Dopen2(g, name, H5P_DEFAULT);
+  hid_t    sp = d >= 0 ? H5Dget_space(d) : -1;
+  size_t   sz = H5Tget_size(mem);
+  char    *buf = malloc((size_t)(n ? n : 1) * sz);
+  int      rc  = d < 0 || sp < 0 || !buf || H5Sget_simple_extent_npoints(sp) != n ||
+           H5Dread(d, mem, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf) < 0;
+  for (int i = 0; !rc && i < n; i++) memcpy((char *)out + (size_t)i * stride, buf + (size_t)i * sz, sz);
+  free(buf);
+  if (sp >= 0) H5Sclose(sp);
+  if (d >= 0) H5Dclose(d);
+  return rc;
+}
+
+int hc_io_report_read_perf(const char *path, int *n, hc_perf **perf, char *err, size_t errlen)
+{
+  H5E_auto2_t old_func;
+  void       *old_data;
+  int         rc = 1;
+  *n    = 0;
+  *perf = NULL;
+  H5Eget_auto2(H5E_DEFAULT, &old_func, &old_data);
+  H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+  hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+  hid_t g = f >= 0 ? H5Gopen2(f, "perf", H5P_DEFAULT) : -1;
+  hid_t d = g >= 0 ? H5Dopen2(g, "rank", H5P_DEFAULT) : -1;
+  if (d >= 0) {
+    hid_t    sp = H5Dget_space(d);
+    hssize_t np = sp >= 0 ? H5Sget_simple_extent_npoints(sp) : -1;
+    if (sp >= 0) H5Sclose(sp);
+    H5Dclose(d);
+    if (np >= 0 && (*perf = calloc((size_t)np + 1, sizeof **perf))) {
+      *n = (int)np;
+      for (int i = 0; i < *n; i++) (*perf)[i].busy_s = NAN;
+      static const struct {
+        const char *name;
+        int         is_int;
+        size_t      off;
+      } cols[] = {
+        {"rank", 1, offsetof(hc_perf, rank)},       {"n_tickers", 1, offsetof(hc_perf, n_tickers)},
+        {"n_fits", 1, offsetof(hc_perf, n_fits)},   {"n_units", 1, offsetof(hc_perf, n_units)},
+        {"wall_s", 0, offsetof(hc_perf, wall_s)},   {"fit_s", 0, offsetof(hc_perf, fit_s)},
+        {"io_s", 0, offsetof(hc_perf, io_s)},       {"peak_rss_mb", 0, offsetof(hc_perf, peak_rss_mb)},
+        {"busy_s", 0, offsetof(hc_perf, busy_s)},
+      };
+      rc = 0;
+      for (size_t k = 0; !rc && k < sizeof cols / sizeof cols[0]; k++)
+        rc = read_perf_column(g, cols[k].name, cols[k].is_int ? H5T_NATIVE_INT : H5T_NATIVE_DOUBLE, *n,
+                              (char *)*perf + cols[k].off, sizeof **perf);
+    }
+  }
+  if (g >= 0) H5Gclose(g);
+  if (f >= 0) H5Fclose(f);
+  H5Eset_auto2(H5E_DEFAULT, old_func, old_data);
+  if (rc) {
+    snprintf(err, errlen, "report '%s': %s", path, f < 0 ? "cannot open it as HDF5" : "no readable /perf table");
+    free(*perf);
+    *perf = NULL;
+    *n    = 0;
+  }
+  return rc;
 }

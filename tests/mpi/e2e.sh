@@ -7,6 +7,9 @@
 #   fcp         GARCH(1,1)-normal on DEM/GBP reproduces Fiorentini, Calzolari & Panattoni
 #               (1996): mu, omega, alpha1, beta1 to LRE >= 4, loglik -1106.608 within 1e-3.
 #   bad_option  a bad option value stops the job at start, naming the option and the allowed values.
+#   resume      kill -9 during a run; the rerun resumes from the journal to the same report.
+#   signal      SIGUSR1 to one rank: every rank checkpoints, exit 75; the rerun completes the same report.
+#   reader      a concurrent reader never sees a broken report; stale temporaries are cleaned.
 set -euo pipefail
 case=$1 exe=$2 root=$3
 data="$root/../shared/data"
@@ -34,12 +37,18 @@ ranks)
   mkdir "$work/u"
   for t in AAPL KO CARR AMCR; do ln -s "$data/sp500/$t.csv" "$work/u/$t.csv"; done
   cp "$root"/tests/data/bad/*.csv "$work/u/"
-  opts=(-options_file "$root/config/default.yaml" -data_dir "$work/u" -mean_models "arma(0..1,0..2)")
-  for np in 1 2 4; do run "$np" "$work/r$np.h5" "${opts[@]}"; done
+  opts=(-options_file "$root/config/default.yaml" -data_dir "$work/u" -mean_models "arma(0..1,0..2)" -backtest_origins 40)
+  run 1 "$work/r1.h5" "${opts[@]}" -schedule static
   for np in 2 4; do
-    check "/summary identical on 1 and $np ranks" h5diff -q "$work/r1.h5" "$work/r$np.h5" /summary /summary
-    check "/forecast identical on 1 and $np ranks" h5diff -q "$work/r1.h5" "$work/r$np.h5" /forecast /forecast
+    for sch in static dynamic; do
+      run "$np" "$work/r$np$sch.h5" "${opts[@]}" -schedule "$sch"
+      for grp in /summary /forecast /fits /backtest; do
+        check "$grp identical on 1 rank and $np ranks ($sch)" h5diff -q "$work/r1.h5" "$work/r$np$sch.h5" $grp $grp
+      done
+    done
   done
+  cp "$work/r2dynamic.h5" "$work/r2.h5"
+  check "hpcast report perf prints one row per rank" bash -c "mpirun -n 1 '$exe' report perf -report '$work/r4static.h5' | grep -q 'ranks 4'"
   mapfile -t tick < <(col "$work/r2.h5" /summary/ticker)
   mapfile -t stat < <(col "$work/r2.h5" /summary/status)
   mapfile -t why < <(h5dump -y -w 0 -d /summary/reason "$work/r2.h5" | sed -n '/DATA {/,/}/p' | sed '1d;$d' | sed 's/\\000//g' | grep -o '"[^"]*"' | tr -d '"')
@@ -83,6 +92,74 @@ bad_option)
     fi
     check "'$opt' wrote no report" test ! -e "$work/x.h5"
   done
+  ;;
+resume)
+  # kill -9 a running job, run the same command again: it resumes from the journal and the
+  # report equals the uninterrupted run's (every group but the provenance /perf and /units)
+  mkdir "$work/u"
+  for t in AAPL KO JPM MSFT CARR AMCR XOM WMT PG JNJ; do [ -f "$data/sp500/$t.csv" ] && ln -s "$data/sp500/$t.csv" "$work/u/$t.csv"; done
+  opts=(-options_file "$root/config/default.yaml" -data_dir "$work/u" -mean_models "arma(0..1,0..1)" -backtest_origins 40)
+  run 1 "$work/full.h5" "${opts[@]}"
+  mpirun -n 1 "$exe" -report "$work/cut.h5" "${opts[@]}" > "$work/out.cut" 2>&1 &
+  mp=$!
+  for _ in $(seq 600); do [ "$(stat -c %s "$work/cut.h5.journal" 2>/dev/null || echo 0)" -gt 24 ] && break; sleep 0.1; done
+  pkill -9 -f -- "-report $work/cut.h5" || true
+  wait "$mp" || true
+  check "the killed job left a journal" test -s "$work/cut.h5.journal"
+  check "the killed job published no report" test ! -e "$work/cut.h5"
+  run 1 "$work/cut.h5" "${opts[@]}"
+  check "the rerun resumed from the journal" grep -q "resuming from" "$work/out.1"
+  for grp in /summary /forecast /fits /backtest; do
+    check "$grp of the resumed run equals the uninterrupted run" h5diff -q "$work/full.h5" "$work/cut.h5" $grp $grp
+  done
+  check "the journal is removed once the report is published" test ! -e "$work/cut.h5.journal"
+  ;;
+signal)
+  # SIGUSR1 to one rank of two: both stop at the next unit boundary, exit 75, resume to the same report
+  mkdir "$work/u"
+  for t in AAPL KO JPM MSFT CARR AMCR WMT PG; do [ -f "$data/sp500/$t.csv" ] && ln -s "$data/sp500/$t.csv" "$work/u/$t.csv"; done
+  opts=(-options_file "$root/config/default.yaml" -data_dir "$work/u" -mean_models "arma(0..1,0..1)" -backtest_origins 40)
+  run 2 "$work/full.h5" "${opts[@]}"
+  mpirun --oversubscribe -n 2 "$exe" -report "$work/sig.h5" "${opts[@]}" > "$work/out.sig" 2>&1 &
+  mp=$!
+  for _ in $(seq 600); do [ "$(stat -c %s "$work/sig.h5.journal" 2>/dev/null || echo 0)" -gt 24 ] && break; sleep 0.1; done
+  pid=""
+  for p in $(pgrep -f -- "-report $work/sig.h5"); do
+    if [ "$(cat /proc/"$p"/comm 2>/dev/null)" = hpcast ]; then pid=$p; break; fi
+  done
+  check "found a rank to signal" test -n "$pid"
+  t0=$(date +%s.%N)
+  kill -USR1 "$pid"
+  rc=0; wait "$mp" || rc=$?
+  t1=$(date +%s.%N)
+  echo "checkpointed in $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }') s after SIGUSR1 to one rank (exit $rc)"
+  check "exit code 75 (checkpointed), got $rc" test "$rc" -eq 75
+  check "the log says how to resume" grep -q "run the same command again" "$work/out.sig"
+  check "no report published" test ! -e "$work/sig.h5"
+  run 2 "$work/sig.h5" "${opts[@]}"
+  for grp in /summary /forecast /fits /backtest; do
+    check "$grp after resume equals the uninterrupted run" h5diff -q "$work/full.h5" "$work/sig.h5" $grp $grp
+  done
+  ;;
+reader)
+  # a reader re-opening the report while a run republishes it never fails; stale temporaries are cleaned
+  mkdir "$work/u"
+  for t in AAPL KO JPM MSFT; do ln -s "$data/sp500/$t.csv" "$work/u/$t.csv"; done
+  opts=(-options_file "$root/config/default.yaml" -data_dir "$work/u" -mean_models "arma(0..1,0..1)" -backtest_origins 40)
+  run 1 "$work/r.h5" "${opts[@]}"
+  touch "$work/r.h5.tmp.999999"
+  mpirun -n 1 "$exe" -report "$work/r.h5" "${opts[@]}" > "$work/out.r" 2>&1 &
+  mp=$!
+  reads=0 bad=0
+  while kill -0 "$mp" 2>/dev/null; do
+    if h5dump -H "$work/r.h5" > /dev/null 2>&1; then reads=$((reads + 1)); else bad=$((bad + 1)); fi
+  done
+  rc=0; wait "$mp" || rc=$?
+  echo "$reads reads of the report during the run, $bad failed"
+  check "the run succeeded" test "$rc" -eq 0
+  check "every read during the run succeeded ($bad failed)" test "$bad" -eq 0
+  check "some reads happened ($reads)" test "$reads" -gt 0
+  check "the stale temporary file was removed" test ! -e "$work/r.h5.tmp.999999"
   ;;
 *) echo "unknown case $case"; exit 2 ;;
 esac
