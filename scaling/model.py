@@ -1,0 +1,427 @@
+#!/usr/bin/env python3
+"""Scaling model of hpcast beyond this machine: simulated dynamic and static schedules.
+
+usage: scaling/model.py --report CAL.h5 [--pingpong scaling/results/pingpong.csv]
+                        [--validate R1.h5 R2.h5 ...] [--ranks 1,2,...,1024]
+                        [--universes 297,100000] [--out scaling/results/model] [options]
+
+Inputs
+  * Per-unit costs from the calibration report CAL.h5 (python3 + numpy + h5py):
+    - /units present (issue 6): one unit per row, actual time `seconds` (assumed to include the
+      loading of its ticker), a-priori estimate `cost` (the scheduler's order), `ticker`.
+    - /units missing (binary before issue 6): one unit per ticker, with the approximation
+          seconds_i = sum_r fit_s[r] * n_obs_i n_fits_i / sum_j n_obs_j n_fits_j
+                    + read_total * (n_obs_i + 1) / sum_j (n_obs_j + 1)
+      (n_obs from /summary, n_fits_i = fitted specs in /fits/<ticker>, else the mean of
+      /perf n_fits over ok tickers): the fit time of a ticker is taken proportional to its
+      observations times its specs, so every fit of the same length costs the same (in truth
+      GARCH-t and ARMA(2,2) fits cost more than constant-variance ARMA(0,0) ones, and the
+      iterations vary); the a-priori cost is n_obs_i (hpcast's static cost is file bytes x grid
+      size, also proportional to the length). This approximation removes the per-ticker
+      scatter of the cost beyond length and grid, so it UNDER-estimates the imbalance.
+  * Report write time, measured: --write_s S --write_n M (the write of a report of M tickers
+    took S seconds; M defaults to N_cal), e.g. the hcWrite line of `-log_view`. Without
+    --write_s it is estimated from /perf as write = io_s[0] - n_tickers[0] x (read time per
+    ticker, from the io_s of ranks >= 1 of a report with 2+ ranks: CAL or a --validate report;
+    with only 1-rank reports the whole io_s[0]). That estimate is meaningless for reports of the
+    binary before issue 6: its driver adds the write to io_s[0] only after /perf is written, so
+    io_s[0] holds no write time at all. The write time of N tickers is
+    write(N) = S x (N / M)^b, b = --write_exponent (default 1, linear).
+  * Constant per-run time setup_s = min over ranks of (wall_s - work) (work = busy_s, else
+    fit_s + io_s less the write on rank 0): start-up, universe scan, untimed per-ticker steps.
+  * Network from the ping-pong CSV (scaling/pingpong.c): latency alpha = half round trip of
+    8 B, bandwidth beta = largest ping-pong bandwidth of messages >= 1 MiB, take = round trip
+    of MPI_Fetch_and_op (2 alpha if absent). Overrides: --latency_us, --bandwidth_MBps, --take_us.
+  * Result record size R: report file bytes / N_cal (an upper bound of the packed record).
+
+Dynamic schedule (the issue 6 design), simulated event by event: units sorted by a-priori cost,
+largest first, behind a shared counter on rank 0. A free rank (rank 0 included) takes the next
+unit: one one-sided round trip, serialised at the counter (service time take / 2 per request).
+Every B (--batch) records a rank != 0 sends one batch of B x R bytes to rank 0 (sender pays
+alpha + B R / beta); rank 0, between its own units, receives the batches that have arrived
+(paying the same). At the end each rank flushes its partial batch, rank 0 receives what is left,
+then writes the report. T = setup_s + (last receive or last rank done) + write_s.
+Static LPT schedule (the binary before issue 6): units assigned by LPT on the a-priori cost; the
+ranks run their lists; then the gather of all records to rank 0 (3 log2(P) alpha + N R / beta);
+then the write. T = setup_s + max_r sum(own seconds) + gather + write_s.
+Universes: N = N_cal uses the measured units; any other N is a sample of N tickers drawn with
+replacement (with all their units) from the measured ones (--seed).
+Speedup S(P) = T(1) / T(P) of the same universe and schedule, efficiency S(P) / P.
+
+Validation (--validate): each report (same tickers as CAL) is predicted with its own n_ranks and
+schedule, and the prediction compared with its measured T = max_r wall_s + write_s (driver.c
+stops wall_s before the report write; --wall_includes_write if a binary includes it).
+
+Outputs: the tables on stdout, OUT.csv (predictions), OUT.validation.csv, OUT.md.
+"""
+import argparse
+import csv
+import heapq
+import math
+import os
+import sys
+
+import numpy as np
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import perf_table as pt  # noqa: E402  (same directory)
+
+h5py = pt.h5py
+
+
+def say(msg):
+    print("model: " + msg, file=sys.stderr)
+
+
+# ----------------------------------------------------------------------------------------------
+# calibration
+
+def _read_per_ticker(p):
+    """Read time per ticker from the io_s of ranks >= 1 (they only read), or None (1 rank)."""
+    if len(p["rank"]) < 2 or np.sum(p["n_tickers"][1:]) == 0:
+        return None
+    return float(np.sum(p["io_s"][1:]) / np.sum(p["n_tickers"][1:]))
+
+
+def _fits_per_ticker(f, tickers):
+    """(fits, iterations) per ticker: the fit groups of /fits/<ticker> (the soft link `selected`
+    and any dataset excluded) and the sum of (their `iterations` attribute + 1); (None, None) without /fits."""
+    if "fits" not in f:
+        return None, None
+    g = f["fits"]
+    nf, it = np.zeros(len(tickers)), np.zeros(len(tickers))
+    for i, t in enumerate(tickers):
+        if t not in g:
+            continue
+        for k in g[t]:
+            if not isinstance(g[t].get(k, getlink=True), h5py.SoftLink) and isinstance(g[t][k], h5py.Group):
+                nf[i] += 1
+                it[i] += float(g[t][k].attrs.get("iterations", 0)) + 1
+    return nf, it
+
+
+def calibrate(path, other_reports, wall_includes_write, weights="fits"):
+    """Per-unit costs and constant times of the calibration report (see the module docstring).
+
+    weights (without /units): "fits" splits the fit time by n_obs x fits, "iterations" by
+    n_obs x sum over the ticker's fits of (optimiser iterations + 1) (a sensitivity variant that
+    keeps the per-ticker scatter of the iteration counts).
+    Returns a dict: ticker[U], seconds[U], cost[U], n_tickers, write_s, setup_s, record_bytes,
+    read_per_ticker, source ('units' or 'derived ...')."""
+    with h5py.File(path, "r") as f:
+        p = pt.read_perf(f, path)
+        u = pt.read_units(f)
+        s = pt.read_table(f, "summary")
+        if s is None:
+            raise ValueError(f"{path}: no /summary")
+        tickers, n_obs = s["ticker"], s["n_obs"].astype(float)
+        nf, iters = (None, None) if u is not None else _fits_per_ticker(f, tickers)
+    n_cal = len(tickers)
+
+    rpt = _read_per_ticker(p)
+    if rpt is None:
+        for o in other_reports:
+            with h5py.File(o, "r") as f:
+                rpt = _read_per_ticker(pt.read_perf(f, o))
+            if rpt is not None:
+                say(f"read time per ticker {1e3 * rpt:.3f} ms from the ranks >= 1 of {o}")
+                break
+    if rpt is None:
+        say("no report with 2+ ranks: the whole io_s of rank 0 counts as report write (upper bound)")
+        write = float(p["io_s"][0])
+        rpt = 0.0
+    else:
+        write = max(0.0, float(p["io_s"][0]) - p["n_tickers"][0] * rpt)
+
+    work = (p["busy_s"] if p["busy_s"] is not None else p["fit_s"] + p["io_s"]).astype(float).copy()
+    if p["busy_s"] is None:
+        work[0] -= write
+    resid = p["wall_s"] - work
+    if wall_includes_write:
+        resid[0] -= write
+    setup = max(0.0, float(np.min(resid)))
+
+    if u is not None and all(k in u for k in ("ticker", "seconds", "cost")):
+        src, ut, sec, cost = "units", u["ticker"], u["seconds"].astype(float), u["cost"].astype(float)
+    else:
+        if u is not None:
+            say("/units lacks ticker, seconds or cost: deriving per-ticker costs from /perf and /summary")
+        src = f"derived, weights {weights}"
+        fits_total = float(np.sum(p["fit_s"]))
+        if nf is None or np.sum(nf) == 0:
+            ok = max(1, int(np.sum(n_obs > 0)))
+            nf = np.where(n_obs > 0, np.sum(p["n_fits"]) / ok, 0.0)
+            say("no /fits groups: n_fits per ticker = mean over tickers with observations")
+        if weights == "iterations":
+            if iters is None or np.sum(iters) == 0:
+                sys.exit("model: --weights iterations needs the /fits groups with their iterations attribute")
+            nf = iters
+        w = n_obs * nf
+        read_total = float(np.sum(p["io_s"])) - write
+        sec = (fits_total * w / np.sum(w) if np.sum(w) > 0 else np.zeros(n_cal)) \
+            + read_total * (n_obs + 1) / np.sum(n_obs + 1)
+        ut, cost = tickers, n_obs.copy()
+        say(f"per-ticker costs derived from fit_s in proportion to n_obs x {weights} (approximation: no /units)")
+    return {"ticker": np.asarray(ut), "seconds": sec, "cost": cost, "n_tickers": n_cal, "write_s": write,
+            "work_s": float(np.sum(p["fit_s"] + p["io_s"])),
+            "setup_s": setup, "record_bytes": os.path.getsize(path) / max(1, n_cal),
+            "read_per_ticker": rpt, "source": src}
+
+
+def network(args):
+    """alpha (s), beta (B/s), take (s) from the ping-pong CSV and the overrides."""
+    alpha = beta = take = None
+    if args.pingpong:
+        with open(args.pingpong) as fh:
+            rows = list(csv.DictReader(fh))
+        sr = [r for r in rows if r["kind"] == "sendrecv"]
+        if sr:
+            small = min(sr, key=lambda r: int(r["bytes"]))
+            alpha = float(small["half_rtt_us"]) * 1e-6
+            big = [r for r in sr if int(r["bytes"]) >= 1 << 20] or [max(sr, key=lambda r: int(r["bytes"]))]
+            beta = max(float(r["bandwidth_MBps"]) for r in big) * 1e6
+        fo = [r for r in rows if r["kind"] == "fetch_and_op"]
+        if fo:
+            take = float(fo[0]["rtt_us"]) * 1e-6
+    if args.latency_us is not None:
+        alpha = args.latency_us * 1e-6
+    if args.bandwidth_MBps is not None:
+        beta = args.bandwidth_MBps * 1e6
+    if args.take_us is not None:
+        take = args.take_us * 1e-6
+    if alpha is None or beta is None:
+        sys.exit("model: no network numbers: give --pingpong CSV or --latency_us and --bandwidth_MBps")
+    if take is None:
+        take = 2 * alpha
+        say("no fetch_and_op row: take = one round trip 2 alpha")
+    return alpha, beta, take
+
+
+# ----------------------------------------------------------------------------------------------
+# schedules
+
+def simulate_dynamic(sec, cost, P, net, R, B):
+    """Makespan (s, from the start of the work to the last record received on rank 0) and busy
+    time per rank of the dynamic schedule (module docstring)."""
+    alpha, beta, take = net
+    service = take / 2
+    s = sec[np.argsort(-cost, kind="stable")]
+    n = len(s)
+    ready = [(0.0, r) for r in range(P)]
+    heapq.heapify(ready)
+    arrivals = []  # (time, bytes) of batches bound for rank 0
+    pending = [0] * P
+    busy = np.zeros(P)
+    done = np.zeros(P)
+    counter_free, nxt = 0.0, 0
+
+    def recv_until(t, until):
+        while arrivals and arrivals[0][0] <= until:
+            _, b = heapq.heappop(arrivals)
+            t += alpha + b / beta
+        return t
+
+    while ready:
+        t, r = heapq.heappop(ready)
+        if r == 0:
+            t = recv_until(t, t)
+        start = max(t, counter_free)
+        counter_free = start + service
+        got = start + take
+        if nxt >= n:
+            if r != 0 and pending[r]:
+                b = pending[r] * R
+                got += alpha + b / beta
+                heapq.heappush(arrivals, (got, b))
+            done[r] = got
+            continue
+        fin = got + s[nxt]
+        busy[r] += s[nxt]
+        nxt += 1
+        if r != 0:
+            pending[r] += 1
+            if pending[r] == B:
+                b = B * R
+                fin += alpha + b / beta
+                heapq.heappush(arrivals, (fin, b))
+                pending[r] = 0
+        heapq.heappush(ready, (fin, r))
+    t0 = done[0]
+    while arrivals:
+        ta, b = heapq.heappop(arrivals)
+        t0 = max(t0, ta) + alpha + b / beta
+    return max(float(np.max(done)), t0), busy
+
+
+def simulate_static(sec, cost, P, net, R):
+    """Makespan (s, work + gather) and busy time per rank of the static LPT schedule."""
+    alpha, beta, _ = net
+    load = [(0.0, r) for r in range(P)]
+    busy = np.zeros(P)
+    for i in np.argsort(-cost, kind="stable"):
+        c, r = heapq.heappop(load)
+        busy[r] += sec[i]
+        heapq.heappush(load, (c + cost[i], r))
+    gather = 3 * math.ceil(math.log2(P)) * alpha + len(sec) * R / beta if P > 1 else 0.0
+    return float(np.max(busy)) + gather, busy
+
+
+def universe(cal, N, rng):
+    """(seconds, cost) of a universe of N tickers: the measured units if N == N_cal, else N
+    tickers drawn with replacement, each with all its units."""
+    if N == cal["n_tickers"]:
+        return cal["seconds"], cal["cost"]
+    names, inv = np.unique(cal["ticker"], return_inverse=True)
+    pick = rng.integers(0, len(names), size=N)
+    if len(names) == len(cal["ticker"]):  # one unit per ticker
+        return cal["seconds"][pick], cal["cost"][pick]
+    members = [np.flatnonzero(inv == k) for k in range(len(names))]
+    idx = np.concatenate([members[k] for k in pick])
+    return cal["seconds"][idx], cal["cost"][idx]
+
+
+def write_time(cal, N):
+    """Report write time (s) of a universe of N tickers: S (N / M)^b (module docstring)."""
+    return cal["write_s"] * (N / cal["write_n"]) ** cal["write_exponent"]
+
+
+def predict(cal, sec, cost, N, P, schedule, net, R, B):
+    """Predicted T (s) and the imbalance max/mean busy of one (universe, P, schedule)."""
+    if schedule == "dynamic":
+        span, busy = simulate_dynamic(sec, cost, P, net, R, B)
+    else:
+        span, busy = simulate_static(sec, cost, P, net, R)
+    write = write_time(cal, N)
+    mean = float(np.mean(busy))
+    return cal["setup_s"] + span + write, (float(np.max(busy)) / mean if mean > 0 else float("nan"))
+
+
+# ----------------------------------------------------------------------------------------------
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--report", required=True, help="calibration report (per-unit costs)")
+    ap.add_argument("--pingpong", help="CSV of scaling/pingpong")
+    ap.add_argument("--validate", nargs="*", default=[], help="measured reports of the same tickers")
+    ap.add_argument("--ranks", default=",".join(str(2 ** k) for k in range(11)))
+    ap.add_argument("--universes", default="297,100000")
+    ap.add_argument("--schedules", default="dynamic,static")
+    ap.add_argument("--batch", type=int, default=16, help="records per batch sent to rank 0 [16]")
+    ap.add_argument("--record_bytes", type=float, help="bytes per result record [report bytes / tickers]")
+    ap.add_argument("--latency_us", type=float)
+    ap.add_argument("--bandwidth_MBps", type=float)
+    ap.add_argument("--take_us", type=float)
+    ap.add_argument("--write_s", type=float, help="measured report write time (s), e.g. hcWrite of -log_view")
+    ap.add_argument("--write_n", type=int, help="tickers of the report whose write took --write_s [N_cal]")
+    ap.add_argument("--write_exponent", type=float, default=1.0, help="write(N) ~ N^b [1]")
+    ap.add_argument("--wall_includes_write", action="store_true")
+    ap.add_argument("--weights", choices=("fits", "iterations"), default="fits",
+                    help="without /units: split fit_s by n_obs x fits [fits] or x iterations")
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--out", help="output prefix (writes OUT.csv, OUT.validation.csv, OUT.md)")
+    args = ap.parse_args()
+
+    try:
+        cal = calibrate(args.report, args.validate, args.wall_includes_write, args.weights)
+    except (OSError, ValueError) as e:
+        sys.exit(f"model: {e}")
+    cal["write_n"], cal["write_exponent"] = cal["n_tickers"], args.write_exponent
+    if args.write_s is not None:
+        cal["write_s"] = args.write_s
+        cal["write_n"] = args.write_n or cal["n_tickers"]
+    elif cal["source"] != "units":
+        say("WARNING: write time estimated from io_s, which a binary before issue 6 does not fill with "
+            "the write: give --write_s (hcWrite of -log_view) and --write_n")
+    net = network(args)
+    R = args.record_bytes if args.record_bytes else cal["record_bytes"]
+    ranks = [int(x) for x in args.ranks.split(",")]
+    Ns = [int(x) for x in args.universes.split(",")]
+    scheds = args.schedules.split(",")
+
+    head = [
+        f"calibration {args.report}: {cal['n_tickers']} tickers, {len(cal['seconds'])} units, costs {cal['source']}",
+        f"unit seconds: sum {np.sum(cal['seconds']):.3f}, mean {np.mean(cal['seconds']):.4f}, "
+        f"max {np.max(cal['seconds']):.4f}; setup {cal['setup_s']:.3f} s; report write {cal['write_s']:.4f} s for "
+        f"{cal['write_n']} tickers ({1e3 * cal['write_s'] / cal['write_n']:.3f} ms/ticker), "
+        f"x (N/{cal['write_n']})^{cal['write_exponent']:g}; record {R:.0f} B, batch {args.batch}",
+        f"network: latency {1e6 * net[0]:.3f} us, bandwidth {net[1] / 1e6:.0f} MB/s, take {1e6 * net[2]:.3f} us",
+    ]
+    for h in head:
+        print("# " + h)
+
+    rows = []
+    for N in Ns:
+        rng = np.random.default_rng(args.seed)
+        sec, cost = universe(cal, N, rng)
+        for sch in scheds:
+            t1 = None
+            for P in ranks:
+                T, imb = predict(cal, sec, cost, N, P, sch, net, R, args.batch)
+                t1 = T if P == 1 else t1
+                S = t1 / T if t1 else float("nan")
+                rows.append({"universe": N, "schedule": sch, "ranks": P, "wall_s": T, "speedup": S,
+                             "efficiency": S / P, "imbalance": imb})
+    if 1 not in ranks:
+        say("ranks without 1: no speedup")
+    print("%9s %8s %6s %12s %9s %7s %7s" % ("universe", "schedule", "ranks", "wall_s", "speedup", "eff", "imbal"))
+    for r in rows:
+        print("%9d %8s %6d %12.3f %9.2f %7.3f %7.3f" % (r["universe"], r["schedule"], r["ranks"], r["wall_s"],
+                                                      r["speedup"], r["efficiency"], r["imbalance"]))
+
+    val = []
+    for path in args.validate:
+        m = pt.run_metrics(path)
+        if m["n_tickers"] != cal["n_tickers"]:
+            say(f"{path}: {m['n_tickers']} tickers, calibration {cal['n_tickers']}: not comparable, skipped")
+            continue
+        sch = m["schedule"] if m["schedule"] in ("static", "dynamic") else "static"
+        T, imb = predict(cal, cal["seconds"], cal["cost"], cal["n_tickers"], m["ranks"], sch, net, R, args.batch)
+        meas = m["wall_s"] + (0.0 if args.wall_includes_write else write_time(cal, cal["n_tickers"]))
+        work = float(np.sum(m["perf"]["fit_s"] + m["perf"]["io_s"]))
+        val.append({"report": path, "ranks": m["ranks"], "schedule": sch, "predicted_s": T, "measured_s": meas,
+                    "error": T / meas - 1, "imbalance_predicted": imb, "imbalance_measured": m["imbalance"],
+                    "work_ratio": work / cal["work_s"]})
+    if val:
+        print("\nvalidation (measured T = max wall_s%s; imbalance = max/mean busy (fit_s); work_ratio ="
+              " sum of fit_s + io_s over ranks / the calibration's: well above 1 = the run was slowed,"
+              " e.g. by shared cores, and its time is no test of the model)"
+              % ("" if args.wall_includes_write else " + write_s"))
+        print("%6s %8s %12s %12s %8s %9s %9s %6s  %s" % ("ranks", "schedule", "predicted_s", "measured_s", "error",
+                                                     "imb_pred", "imb_meas", "work", "report"))
+        for v in val:
+            print("%6d %8s %12.3f %12.3f %+7.1f%% %9.3f %9.3f %6.2f  %s" % (
+                v["ranks"], v["schedule"], v["predicted_s"], v["measured_s"], 100 * v["error"],
+                v["imbalance_predicted"], v["imbalance_measured"], v["work_ratio"], v["report"]))
+
+    if args.out:
+        with open(args.out + ".csv", "w", newline="") as fh:
+            w = csv.DictWriter(fh, fieldnames=list(rows[0]))
+            w.writeheader()
+            for r in rows:
+                w.writerow({k: (f"{v:.6g}" if isinstance(v, float) else v) for k, v in r.items()})
+        if val:
+            with open(args.out + ".validation.csv", "w", newline="") as fh:
+                w = csv.DictWriter(fh, fieldnames=list(val[0]))
+                w.writeheader()
+                for v in val:
+                    w.writerow({k: (f"{x:.6g}" if isinstance(x, float) else x) for k, x in v.items()})
+        with open(args.out + ".md", "w") as fh:
+            fh.write("\n".join("- " + h for h in head) + "\n\n")
+            fh.write("| universe | schedule | ranks | T (s) | speedup | efficiency | imbalance |\n")
+            fh.write("|---:|---|---:|---:|---:|---:|---:|\n")
+            for r in rows:
+                fh.write(f"| {r['universe']} | {r['schedule']} | {r['ranks']} | {r['wall_s']:.3f} | "
+                         f"{r['speedup']:.2f} | {r['efficiency']:.3f} | {r['imbalance']:.3f} |\n")
+            if val:
+                fh.write("\n| validation report | ranks | schedule | predicted (s) | measured (s) | error | "
+                         "imbalance predicted | imbalance measured | work ratio |\n")
+                fh.write("|---|---:|---|---:|---:|---:|---:|---:|---:|\n")
+                for v in val:
+                    fh.write(f"| {os.path.basename(v['report'])} | {v['ranks']} | {v['schedule']} | "
+                             f"{v['predicted_s']:.3f} | {v['measured_s']:.3f} | {100 * v['error']:+.1f}% | "
+                             f"{v['imbalance_predicted']:.3f} | {v['imbalance_measured']:.3f} | "
+                             f"{v['work_ratio']:.2f} |\n")
+
+
+if __name__ == "__main__":
+    main()
