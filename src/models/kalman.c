@@ -1,28 +1,50 @@
 /**
  * @file kalman.c
- * @brief Kalman filter for the exact Gaussian likelihood of a stationary ARMA(p,q),
- *        and its h-step forecast covariances.
+ * @brief Kalman filter for the exact Gaussian likelihood of a stationary ARMA(p,q), its
+ *        derivatives (score recursions), and the h-step forecast covariances.
  *
  * State-space form of Harvey (1989) "Forecasting, structural time series models and
  * the Kalman filter", sec. 3.4, also used by R stats::arima (Gardner, Harvey &
- * Phillips 1980): x_t = Z alpha_t, alpha_{t+1} = T alpha_t + R eps_{t+1}.
- * The companion structure of T is exploited so that one step costs O(r^2), and O(r)
- * once the filter has reached its steady state.
+ * Phillips 1980): x_t = Z alpha_t, alpha_{t+1} = T alpha_t + R eps_{t+1}, Z = e_1',
+ * T the companion matrix of phi, unit innovation variance.
+ *
+ * 1. The stationary initial covariance P_1 (P = T P T' + R R') enters the filter only
+ *    through its first column, Cov(alpha_t, x_t), a closed form in the autocovariances
+ *    gamma(0..r) and the MA(inf) weights psi_0..psi_{r-1} (below); the autocovariances solve
+ *    the (p+1) linear equations of Brockwell & Davis (2002) eq. 3.3.8-3.3.9.
+ * 2. The gain follows the Chandrasekhar recursions (Morf, Sidhu & Kailath 1974; Harvey
+ *    1989 sec. 3.3.4; the fast recursions of Melard 1984, AS 154): P_{t+1} - P_t = W_t M_t W_t'
+ *    has rank one when P_1 is stationary, so one step costs O(r) instead of the O(r^2) of
+ *    the Riccati recursion. Once the increment is below 1e-14 (relative) the gain is frozen
+ *    (steady state), which leaves the likelihood unchanged to round-off.
+ * 3. The gradient (the score, Harvey 1989 sec. 3.4.6) is computed in reverse (adjoint) mode:
+ *    the forward pass keeps the innovations, a_t[0] and the Chandrasekhar quantities of the
+ *    transient phase; one backward pass through the state recursion, the Chandrasekhar
+ *    recursions and the initial conditions collects the adjoints of T e_1 and of P_1 e_1, and
+ *    each ARMA direction then costs one derivative of the autocovariance equations (O(r^2)),
+ *    so the gradient costs about three likelihood evaluations whatever the number of
+ *    parameters (Griewank & Walther 2008, ch. 3).
  */
-#include "models_impl.h"
+#include "kalman.h"
 
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
+#define HC_KF_STEADY_TOL 1e-14
+
+/* kf->A holds the LU factors of the autocovariance equations [(r+1)^2] and their pivots
+ * [r+1 ints]; kf->B the vectors W, G, TW [r each], psi [r], c, gamma, col [r+1 each]. */
+static double *vec_B(const hc_kalman *kf, int i) { return kf->B + (size_t)i * (kf->r_max + 1); }
+
 int hc_kalman_create(int r_max, hc_kalman *kf)
 {
   memset(kf, 0, sizeof *kf);
   if (r_max < 1) r_max = 1;
-  size_t r = (size_t)r_max, r2 = r * r;
+  size_t r = (size_t)r_max, r2 = r * r, lu = (r + 1) * (r + 1) + r + 1, nb = 7 * (r + 1);
   kf->r_max = r_max;
-  kf->buf   = malloc((4 * r + 5 * r2) * sizeof *kf->buf);
+  kf->buf   = malloc((4 * r + 3 * r2 + lu + nb) * sizeof *kf->buf);
   if (!kf->buf) return ENOMEM;
   kf->T1 = kf->buf;
   kf->R  = kf->T1 + r;
@@ -30,9 +52,9 @@ int hc_kalman_create(int r_max, hc_kalman *kf)
   kf->K  = kf->a + r;
   kf->P  = kf->K + r;
   kf->TP = kf->P + r2;
-  kf->A  = kf->TP + r2;
-  kf->B  = kf->A + r2;
-  kf->C  = kf->B + r2;
+  kf->C  = kf->TP + r2;
+  kf->A  = kf->C + r2;
+  kf->B  = kf->A + lu;
   return 0;
 }
 
@@ -42,51 +64,395 @@ void hc_kalman_destroy(hc_kalman *kf)
   memset(kf, 0, sizeof *kf);
 }
 
-/* C = A B (r x r, row-major) */
-static void matmul(int r, const double *A, const double *B, double *C)
+
+/* theta_j with theta_0 = 1 (j <= q) */
+static double th(const double *theta, int j) { return j == 0 ? 1.0 : theta[j - 1]; }
+
+/* LU factorisation with partial pivoting of the n x n column-major A (in place, pivots in
+ * piv); for the small systems here, where LAPACK's call overhead would dominate. Returns 0,
+ * or 1 if A is singular. */
+static int lu_factor(int n, double *A, int *piv)
 {
-  for (int i = 0; i < r; i++)
-    for (int j = 0; j < r; j++) {
-      double s = 0.0;
-      for (int l = 0; l < r; l++) s += A[i * r + l] * B[l * r + j];
-      C[i * r + j] = s;
+  for (int k = 0; k < n; k++) {
+    int p = k;
+    for (int i = k + 1; i < n; i++)
+      if (fabs(A[i + n * k]) > fabs(A[p + n * k])) p = i;
+    piv[k] = p;
+    if (!(A[p + n * k] != 0.0)) return 1;
+    if (p != k)
+      for (int j = 0; j < n; j++) {
+        double t     = A[k + n * j];
+        A[k + n * j] = A[p + n * j];
+        A[p + n * j] = t;
+      }
+    for (int i = k + 1; i < n; i++) {
+      A[i + n * k] /= A[k + n * k];
+      for (int j = k + 1; j < n; j++) A[i + n * j] -= A[i + n * k] * A[k + n * j];
+    }
+  }
+  return 0;
+}
+
+/* Solve A x = b (b overwritten) with the factors of lu_factor. */
+static void lu_solve(int n, const double *A, const int *piv, double *b)
+{
+  for (int k = 0; k < n; k++) { /* b <- P b: the row swaps in the order of the factorisation */
+    double t  = b[piv[k]];
+    b[piv[k]] = b[k];
+    b[k]      = t;
+  }
+  for (int k = 0; k < n; k++)
+    for (int i = k + 1; i < n; i++) b[i] -= A[i + n * k] * b[k];
+  for (int k = n - 1; k >= 0; k--) {
+    b[k] /= A[k + n * k];
+    for (int i = 0; i < k; i++) b[i] -= A[i + n * k] * b[k];
+  }
+}
+
+int hc_arma_acov(int p, const double *phi, int q, const double *theta, int H, double *gamma, int npsi, double *psi,
+                 double *c, double *lu, int *ipiv)
+{
+  const int top = H > p ? H : p;
+  psi[0]        = 1.0;
+  for (int j = 1; j < npsi; j++) {
+    double s = j <= q ? theta[j - 1] : 0.0;
+    for (int i = 1; i <= p && i <= j; i++) s += phi[i - 1] * psi[j - i];
+    psi[j] = s;
+  }
+  for (int k = 0; k <= q; k++) {
+    double s = 0.0;
+    for (int j = k; j <= q; j++) s += th(theta, j) * psi[j - k];
+    c[k] = s;
+  }
+  for (int k = 0; k <= p; k++) gamma[k] = k <= q ? c[k] : 0.0;
+  if (p > 0) {
+    const int np1 = p + 1;
+    memset(lu, 0, sizeof(double) * (size_t)np1 * np1);
+    for (int k = 0; k <= p; k++) {
+      lu[k + np1 * k] += 1.0;
+      for (int i = 1; i <= p; i++) lu[k + np1 * abs(k - i)] -= phi[i - 1];
+    }
+    if (lu_factor(np1, lu, ipiv)) return 1;
+    lu_solve(np1, lu, ipiv, gamma);
+  }
+  for (int k = p + 1; k <= top; k++) {
+    double g = k <= q ? c[k] : 0.0;
+    for (int i = 1; i <= p; i++) g += phi[i - 1] * gamma[k - i];
+    gamma[k] = g;
+  }
+  return !(gamma[0] > 0) || !isfinite(gamma[0]);
+}
+
+/* The autocovariances gamma[0..r] and MA(inf) weights psi[0..r-1] of the model (hc_arma_acov,
+ * LU factors kept in kf->A for moments_tangent) and col[0..r] = Cov(alpha_t, x_t) of the
+ * stationary state (col[r] = 0): alpha_{t,l} = sum_{j=0}^{r-1-l} (phi_{l+j} x_{t-1-j} +
+ * R_{l+j} eps_{t-j}), so col[l] = sum_j (phi_{l+j} gamma(j+1) + R_{l+j} psi_j). Returns 0 if
+ * gamma(0) > 0. */
+static int moments(hc_kalman *kf, int p, int q, const double *phi, const double *theta)
+{
+  const int     r = kf->r;
+  double       *psi = vec_B(kf, 3), *c = vec_B(kf, 4), *gamma = vec_B(kf, 5), *col = vec_B(kf, 6);
+  int          *ipiv = (int *)(kf->A + (size_t)(kf->r_max + 1) * (kf->r_max + 1));
+  if (hc_arma_acov(p, phi, q, theta, r, gamma, r, psi, c, kf->A, ipiv)) return 1;
+  col[0] = gamma[0];
+  col[r] = 0.0;
+  for (int l = 1; l < r; l++) {
+    double s = 0.0;
+    for (int j = 0; j + l < r; j++) s += kf->T1[l + j] * gamma[j + 1] + kf->R[l + j] * psi[j];
+    col[l] = s;
+  }
+  return 0;
+}
+
+/* Derivative of moments() along (dphi[0..p-1], dtheta[0..q-1]): dpsi, dc, dgamma (w[0..]) and
+ * dcol. Needs the LU factors of the last moments() call (the autocovariance equations
+ * differentiated: A dgamma = dc - dA gamma, the same matrix A). */
+static void moments_tangent(hc_kalman *kf, int p, int q, const double *phi, const double *theta, const double *dphi,
+                            const double *dtheta, double *w, double *dcol)
+{
+  const int     r = kf->r, np1 = p + 1, stride = kf->r_max + 1;
+  const double *psi = vec_B(kf, 3), *gamma = vec_B(kf, 5);
+  double       *dpsi = w, *dc = w + stride, *dgamma = w + 2 * stride;
+  const int    *ipiv = (const int *)(kf->A + (size_t)stride * stride);
+  dpsi[0]            = 0.0;
+  for (int j = 1; j < r; j++) {
+    double s = j <= q ? dtheta[j - 1] : 0.0;
+    for (int i = 1; i <= p && i <= j; i++) s += dphi[i - 1] * psi[j - i] + phi[i - 1] * dpsi[j - i];
+    dpsi[j] = s;
+  }
+  for (int k = 0; k <= q; k++) {
+    double s = 0.0;
+    for (int j = k; j <= q; j++) s += (j ? dtheta[j - 1] : 0.0) * psi[j - k] + th(theta, j) * dpsi[j - k];
+    dc[k] = s;
+  }
+  for (int k = 0; k <= r; k++) dgamma[k] = k <= q ? dc[k] : 0.0;
+  if (p > 0) {
+    for (int k = 0; k <= p; k++)
+      for (int i = 1; i <= p; i++) dgamma[k] += dphi[i - 1] * gamma[abs(k - i)];
+    lu_solve(np1, kf->A, ipiv, dgamma);
+    for (int k = p + 1; k <= r; k++)
+      for (int i = 1; i <= p; i++) dgamma[k] += dphi[i - 1] * gamma[k - i] + phi[i - 1] * dgamma[k - i];
+  }
+  dcol[0] = dgamma[0];
+  dcol[r] = 0.0;
+  for (int l = 1; l < r; l++) {
+    double s = 0.0;
+    for (int j = 0; j + l < r; j++) {
+      int m = l + j;
+      s += (m < p ? dphi[m] : 0.0) * gamma[j + 1] + kf->T1[m] * dgamma[j + 1] + (m <= q ? dtheta[m - 1] : 0.0) * psi[j] +
+           kf->R[m] * dpsi[j];
+    }
+    dcol[l] = s;
+  }
+}
+
+/* The stationary P_1 (row-major r x r) from its first column: P = T P T' + R R' read from the
+ * bottom-right corner up, (T P T')_{il} = phi_i phi_l P_00 + phi_i P_{0,l+1} + phi_l P_{i+1,0}
+ * + P_{i+1,l+1}, O(r^2). */
+static void initial_covariance(hc_kalman *kf)
+{
+  const int     r = kf->r;
+  const double *col = vec_B(kf, 6), *T1 = kf->T1, *R = kf->R;
+  double       *P = kf->P;
+  for (int i = r - 1; i >= 0; i--)
+    for (int l = r - 1; l >= i; l--) {
+      double v;
+      if (i == 0) v = col[l];
+      else {
+        v = T1[i] * T1[l] * col[0] + T1[i] * col[l + 1] + T1[l] * col[i + 1] + R[i] * R[l];
+        if (l + 1 < r) v += P[(i + 1) * r + l + 1];
+      }
+      P[i * r + l] = P[l * r + i] = v;
     }
 }
 
-/* Stationary covariance P = sum_k T^k R R' T'^k, the solution of the discrete Lyapunov
- * equation P = T P T' + R R' (Hamilton 1994, eq. 13.2.22), by the doubling algorithm
- * (Anderson & Moore 1979, sec. 6.7): P <- P + A P A', A <- A^2, which converges
- * quadratically when the spectral radius of T is below one. O(r^3) per step. */
-static int lyapunov(hc_kalman *kf)
+/* The forward pass keeps, for the reverse pass of hc_kalman_arma_grad, v_t and a_t[0] for every
+ * t and the record (F_t, M_t, K_t, W_t) [2 r + 2] of every index of the transient phase and of
+ * the first steady one; the reverse pass needs 8 vectors [r_max + 1] and the scratch of
+ * moments_tangent [4 (r_max + 1)]. */
+size_t hc_kalman_grad_work_size(int r_max, int n_max)
 {
-  const int r = kf->r;
-  double   *A = kf->A, *P = kf->P, *AP = kf->B, *tmp = kf->C;
-  memset(A, 0, sizeof(double) * r * r);
+  const size_t r = (size_t)(r_max < 1 ? 1 : r_max), n = (size_t)(n_max < 1 ? 1 : n_max);
+  return 2 * n + (n + 1) * (2 * r + 2) + 12 * (r + 1);
+}
+
+/* One observation: v_t = x_t - a_t[0] and a_{t+1} = T a_t + K v_t, each element updated in one
+ * pass so that the new a[0] depends on the old one through one expression (the critical path
+ * of the recursion). T1 vanishes beyond p. Returns v_t. */
+static inline double observe(int r, int p, double xt, const double *restrict T1, const double *restrict K,
+                             double *restrict a)
+{
+  const int    pr = p < r - 1 ? p : r - 1;
+  const double v = xt - a[0], a0 = a[0];
+  int          i = 0;
+  for (; i < pr; i++) a[i] = T1[i] * a0 + a[i + 1] + K[i] * v;
+  for (; i < r - 1; i++) a[i] = a[i + 1] + K[i] * v;
+  a[i] = (p == r ? T1[i] * a0 : 0.0) + K[i] * v;
+  return v;
+}
+
+/* Record of index t: F_t, M_t, K_t [r], W_t [r]. */
+static double *record(double *rec, int r, int t) { return rec + (size_t)t * (2 * r + 2); }
+
+/* The filter: hc_kalman_arma (keep_P: accumulate P_{t+1} = P_t + W_t M_t W_t'; resid) and
+ * the forward pass of hc_kalman_arma_grad (vt, a0, rec not NULL: keep what the reverse pass
+ * needs; *ts receives the number of transient steps, the index of the first steady one). */
+static int filter(hc_kalman *kf, int p, int q, const double *phi, const double *theta, const double *x, int n,
+                  double *ssq, double *sumlogF, double *resid, int keep_P, double *vt, double *a0, double *rec, int *ts)
+{
+  const int r = p > q + 1 ? p : q + 1;
+  if (r > kf->r_max) return 1;
+  kf->r = r;
+  double *T1 = kf->T1, *R = kf->R, *a = kf->a, *K = kf->K, *P = kf->P;
+  double *W = vec_B(kf, 0), *G = vec_B(kf, 1), *TW = vec_B(kf, 2), *col = vec_B(kf, 6);
   for (int i = 0; i < r; i++) {
-    A[i * r] = kf->T1[i];
-    if (i + 1 < r) A[i * r + i + 1] = 1.0;
-    for (int j = 0; j < r; j++) P[i * r + j] = kf->R[i] * kf->R[j];
+    T1[i] = i < p ? phi[i] : 0.0;
+    R[i]  = i == 0 ? 1.0 : (i - 1 < q ? theta[i - 1] : 0.0);
+    a[i]  = 0.0;
   }
-  for (int it = 0; it < 64; it++) {
-    matmul(r, A, P, AP);
-    double inc = 0.0, size = 0.0;
-    for (int i = 0; i < r; i++) /* P += (A P) A' */
-      for (int j = 0; j < r; j++) {
-        double s = 0.0;
-        for (int l = 0; l < r; l++) s += AP[i * r + l] * A[j * r + l];
-        tmp[i * r + j] = s;
-      }
-    for (int i = 0; i < r * r; i++) {
-      P[i] += tmp[i];
-      if (fabs(tmp[i]) > inc) inc = fabs(tmp[i]);
-      if (fabs(P[i]) > size) size = fabs(P[i]);
+  if (moments(kf, p, q, phi, theta)) return 1;
+  /* P_2 - P_1 = -G G' / F with G = T P_1 e_1 = K F: W_1 = G, M_1 = -1 / F */
+  double F = col[0], M = -1.0 / F;
+  for (int i = 0; i < r; i++) {
+    G[i] = T1[i] * F + col[i + 1];
+    K[i] = G[i] / F;
+    W[i] = G[i];
+  }
+  if (keep_P) initial_covariance(kf);
+
+  /* transient phase: the Chandrasekhar recursions of the gain */
+  double s = 0.0, slf = 0.0, prodF = 1.0, iF = 1.0 / F; /* sum log F_t = slf + log prodF */
+  int    t = 0;
+  for (int steady = 0; t < n && !steady; t++) {
+    if (rec) {
+      double *rt = record(rec, r, t);
+      rt[0]      = F;
+      rt[1]      = M;
+      memcpy(rt + 2, K, sizeof(double) * (size_t)r);
+      memcpy(rt + 2 + r, W, sizeof(double) * (size_t)r);
+      a0[t] = a[0];
     }
-    if (!isfinite(size)) return 1;
-    if (inc <= 1e-17 * size) return !(P[0] > 0);
-    matmul(r, A, A, tmp);
-    memcpy(A, tmp, sizeof(double) * r * r);
+    const double v = observe(r, p, x[t], T1, K, a);
+    if (vt) vt[t] = v;
+    s += v * v * iF;
+    prodF *= F;
+    if (prodF > 1e100) {
+      slf += log(prodF);
+      prodF = 1.0;
+    }
+    if (resid) resid[t] = v * sqrt(iF);
+    /* F += M u^2, G += M u T W, K = G / F, W = T W - K u, M *= F_new / F_old (u = W[0]) */
+    const double u = W[0], Fo = F, Mo = M;
+    if (keep_P)
+      for (int i = 0; i < r; i++)
+        for (int j = 0; j < r; j++) P[i * r + j] += W[i] * M * W[j];
+    for (int i = 0; i < r - 1; i++) TW[i] = W[i + 1];
+    TW[r - 1] = 0.0;
+    for (int i = 0; i < p; i++) TW[i] += T1[i] * u;
+    F += M * u * u;
+    if (!(F > 0) || !isfinite(F)) return 1;
+    M *= F / Fo;
+    iF = 1.0 / F;
+    double w2 = 0.0;
+    for (int i = 0; i < r; i++) {
+      G[i] += Mo * u * TW[i];
+      K[i] = G[i] * iF;
+      W[i] = TW[i] - K[i] * u;
+      w2 += W[i] * W[i];
+    }
+    /* steady once the next increment P_{t+2} - P_{t+1} = W M W' is below round-off */
+    steady = fabs(M) * w2 <= HC_KF_STEADY_TOL * (1.0 + F);
   }
-  return 1; /* not converged: (numerically) non-stationary */
+  if (rec) { /* the first steady index (or n): its F and K serve every later step */
+    double *rt = record(rec, r, t);
+    rt[0]      = F;
+    rt[1]      = M;
+    memcpy(rt + 2, K, sizeof(double) * (size_t)r);
+    memcpy(rt + 2 + r, W, sizeof(double) * (size_t)r);
+    *ts = t;
+  }
+  /* steady phase: constant gain */
+  slf += log(prodF) + (n - t) * log(F);
+  for (; t < n; t++) {
+    if (a0) a0[t] = a[0];
+    const double v = observe(r, p, x[t], T1, K, a);
+    if (vt) vt[t] = v;
+    s += v * v * iF;
+    if (resid) resid[t] = v * sqrt(iF);
+  }
+  *ssq     = s;
+  *sumlogF = slf;
+  return 0;
+}
+
+/* Reverse (adjoint) step of one observation t with gain K and variance F: from the adjoint ab
+ * of a_{t+1} to that of a_t, accumulating the adjoints of K (Kb), F (*Fb), T e_1 (T1b, first p)
+ * and, per data direction, sum_t (dJ/dx_t) dx_t into xg. */
+static inline void observe_adjoint(int r, int p, double v, double a0, double c, double F, const double *restrict T1,
+                                   const double *restrict K, double *restrict ab, double *restrict Kb, double *Fb,
+                                   double *restrict T1b, int kx, const double *restrict dx, int n, int t, double *restrict xg)
+{
+  double vb = 2.0 * c * v / F, s = 0.0;
+  for (int i = 0; i < r; i++) {
+    vb += K[i] * ab[i];
+    Kb[i] += ab[i] * v;
+  }
+  *Fb += (1.0 - c * v * v / F) / F;
+  for (int i = 0; i < p; i++) {
+    T1b[i] += ab[i] * a0;
+    s += T1[i] * ab[i];
+  }
+  for (int i = r - 1; i > 0; i--) ab[i] = ab[i - 1];
+  ab[0] = s - vb;
+  for (int d = 0; d < kx; d++) xg[d] += vb * dx[(size_t)d * n + t];
+}
+
+int hc_kalman_arma(hc_kalman *kf, int p, int q, const double *phi, const double *theta, const double *x, int n,
+                   double *ssq, double *sumlogF, double *resid)
+{
+  return filter(kf, p, q, phi, theta, x, n, ssq, sumlogF, resid, 1, NULL, NULL, NULL, NULL);
+}
+
+int hc_kalman_arma_grad(hc_kalman *kf, int p, int q, const double *phi, const double *theta, const double *x, int n,
+                        hc_kalman_grad *g, double *ssq, double *sumlogF)
+{
+  if (!g) return filter(kf, p, q, phi, theta, x, n, ssq, sumlogF, NULL, 0, NULL, NULL, NULL, NULL);
+  const int r = p > q + 1 ? p : q + 1;
+  double   *vt = g->work, *a0 = vt + n, *rec = a0 + n;
+  int       ts;
+  if (filter(kf, p, q, phi, theta, x, n, ssq, sumlogF, NULL, 0, vt, a0, rec, &ts)) return 1;
+
+  const int    stride = kf->r_max + 1, ka = g->k_arma, kx = g->k_x;
+  double      *ab = rec + (size_t)(ts + 1) * (2 * r + 2), *Kb = ab + stride, *Gb = Kb + stride, *Wb = Gb + stride;
+  double      *TWb = Wb + stride, *T1b = TWb + stride, *colb = T1b + stride, *TW = colb + stride;
+  double      *scratch = TW + stride, *xg = g->dJ + ka, Fb = 0.0, Mb = 0.0;
+  const double c = g->c, *T1 = kf->T1;
+  memset(ab, 0, sizeof(double) * 8 * (size_t)stride);
+  memset(xg, 0, sizeof(double) * (size_t)kx);
+  /* steady phase, backwards: every step uses F and K of record ts */
+  const double *rs = record(rec, r, ts);
+  for (int t = n - 1; t >= ts; t--) observe_adjoint(r, p, vt[t], a0[t], c, rs[0], T1, rs + 2, ab, Kb, &Fb, T1b, kx, g->dx, n, t, xg);
+  /* transient phase, backwards: the Chandrasekhar step t -> t+1, then observation t */
+  for (int t = ts - 1; t >= 0; t--) {
+    const double *r0 = record(rec, r, t), *r1 = record(rec, r, t + 1);
+    const double  F0 = r0[0], M0 = r0[1], *W0 = r0 + 2 + r, F1 = r1[0], M1 = r1[1], *K1 = r1 + 2, u = W0[0];
+    const double  iF1 = 1.0 / F1, Mu = M0 * u;
+    double        ub = 0.0, sK = 0.0, sG = 0.0;
+    for (int i = 0; i < r - 1; i++) TW[i] = W0[i + 1];
+    TW[r - 1] = 0.0;
+    for (int i = 0; i < p; i++) TW[i] += T1[i] * u;
+    for (int i = 0; i < r; i++) { /* W1 = TW - K1 u, K1 = G1 / F1, G1 = G0 + M0 u TW */
+      ub -= Wb[i] * K1[i];
+      Kb[i] -= u * Wb[i];
+      sK += Kb[i] * K1[i];
+      Gb[i] += Kb[i] * iF1;
+      sG += Gb[i] * TW[i];
+      TWb[i] = Wb[i] + Mu * Gb[i];
+    }
+    Fb -= sK * iF1;
+    double Mb0 = u * sG;
+    ub += M0 * sG;
+    Mb0 += Mb * F1 / F0; /* M1 = M0 F1 / F0 */
+    Fb += Mb * M0 / F0;
+    const double Fb0 = Fb - Mb * M1 / F0; /* F1 = F0 + M0 u^2 */
+    Mb0 += Fb * u * u;
+    ub += 2.0 * M0 * u * Fb;
+    double s = 0.0; /* TW = T W0 */
+    for (int i = 0; i < p; i++) {
+      T1b[i] += TWb[i] * u;
+      s += T1[i] * TWb[i];
+    }
+    for (int i = r - 1; i > 0; i--) Wb[i] = TWb[i - 1];
+    Wb[0] = s + ub;
+    Mb    = Mb0;
+    Fb    = Fb0;
+    memset(Kb, 0, sizeof(double) * (size_t)r);
+    observe_adjoint(r, p, vt[t], a0[t], c, F0, T1, r0 + 2, ab, Kb, &Fb, T1b, kx, g->dx, n, t, xg);
+  }
+  /* t = 1: K = G / F, W = G, M = -1 / F, G = T1 F + col[1..], F = col[0] */
+  const double *r0 = record(rec, r, 0), F0 = r0[0], *K0 = r0 + 2;
+  double        sK = 0.0, sT = 0.0;
+  for (int i = 0; i < r; i++) {
+    sK += Kb[i] * K0[i];
+    Gb[i] += Kb[i] / F0 + Wb[i];
+  }
+  Fb += -sK / F0 + Mb / (F0 * F0);
+  for (int i = 0; i < r; i++) {
+    T1b[i] += i < p ? Gb[i] * F0 : 0.0;
+    sT += Gb[i] * T1[i];
+    colb[i + 1] = i + 1 < r ? Gb[i] : 0.0;
+  }
+  colb[0] = Fb + sT;
+  /* ARMA directions: dJ = T1b . dT1 + colb . dcol (dcol from the derivative of the moments) */
+  for (int d = 0; d < ka; d++) {
+    const double *dphi = g->dphi + (size_t)d * p;
+    double       *dcol = scratch + 3 * stride, v = 0.0;
+    moments_tangent(kf, p, q, phi, theta, dphi, g->dtheta + (size_t)d * q, scratch, dcol);
+    for (int i = 0; i < p; i++) v += T1b[i] * dphi[i];
+    for (int i = 0; i < r; i++) v += colb[i] * dcol[i];
+    g->dJ[d] = v;
+  }
+  return 0;
 }
 
 /* TP = T P with the companion structure of T */
@@ -94,53 +460,6 @@ static void companion_TP(int r, const double *T1, const double *P, double *TP)
 {
   for (int i = 0; i < r; i++)
     for (int j = 0; j < r; j++) TP[i * r + j] = T1[i] * P[j] + (i + 1 < r ? P[(i + 1) * r + j] : 0.0);
-}
-
-int hc_kalman_arma(hc_kalman *kf, int p, int q, const double *phi, const double *theta,
-                   const double *x, int n, double *ssq, double *sumlogF, double *resid)
-{
-  const int r = p > q + 1 ? p : q + 1;
-  if (r > kf->r_max) return 1;
-  kf->r = r;
-  for (int i = 0; i < r; i++) {
-    kf->T1[i] = i < p ? phi[i] : 0.0;
-    kf->R[i]  = i == 0 ? 1.0 : (i - 1 < q ? theta[i - 1] : 0.0);
-    kf->a[i]  = 0.0;
-  }
-  if (lyapunov(kf)) return 1;
-
-  double      *P = kf->P, *a = kf->a, *T1 = kf->T1, *R = kf->R, *TP = kf->TP, *K = kf->K;
-  double       s = 0.0, slf = 0.0, F = P[0];
-  int          steady = 0;
-  const double tol    = 1e-14;
-  for (int t = 0; t < n; t++) {
-    double v = x[t] - a[0];
-    if (!steady) {
-      F = P[0];
-      if (!(F > 0) || !isfinite(F)) return 1;
-      companion_TP(r, T1, P, TP);
-      for (int i = 0; i < r; i++) K[i] = TP[i * r + 0] / F;
-      double change = 0.0;
-      for (int i = 0; i < r; i++)
-        for (int j = 0; j <= i; j++) {
-          double pij = TP[i * r + 0] * T1[j] + (j + 1 < r ? TP[i * r + j + 1] : 0.0) + R[i] * R[j] - K[i] * K[j] * F;
-          double d   = fabs(pij - P[i * r + j]);
-          if (d > change) change = d;
-          P[i * r + j] = P[j * r + i] = pij;
-        }
-      /* Once P_{t+1} = P_t to round-off the gain is constant (steady state). */
-      if (change < tol * (1.0 + P[0])) steady = 1;
-    }
-    s += v * v / F;
-    slf += log(F);
-    if (resid) resid[t] = v / sqrt(F);
-    /* a_{t+1} = T a_t + K v_t */
-    double a0 = a[0];
-    for (int i = 0; i < r; i++) a[i] = T1[i] * a0 + (i + 1 < r ? a[i + 1] : 0.0) + K[i] * v;
-  }
-  *ssq     = s;
-  *sumlogF = slf;
-  return 0;
 }
 
 void hc_kalman_forecast(hc_kalman *kf, int H, double *mean, double *cov)

@@ -13,13 +13,15 @@
  * theta(B) Theta(B^s) is evaluated by the Kalman filter of kalman.c on the
  * n - d - sD differenced values: the convention of gretl and statsmodels (R's arima,
  * which keeps the differencing in the state with a diffuse prior, differs by ~0.003 on
- * the airline model; docs/models.md). The fitter optimises the profile likelihood in
- * sigma2 (sigma2_hat = ssq / n_d), as R's arima does.
+ * the airline model; docs/models.md). The log-likelihood comes with its exact gradient (the
+ * reverse pass of hc_kalman_arma_grad), so the fitter optimises every parameter, sigma2
+ * included, with analytic derivatives.
  *
  * Natural parameters, in order: [mu | drift], beta_<x>.., ar1..arp, ma1..maq,
  * sar1..sarP, sma1..smaQ, sigma2.
  */
-#include "models_impl.h"
+#include "hpcast/spectral.h"
+#include "kalman.h"
 
 #include <errno.h>
 #include <math.h>
@@ -30,11 +32,15 @@
 #define HC_DIFF_MAX 900 /* d + s D of the differencing polynomial */
 
 typedef struct {
-  hc_kalman kf;
-  int       m;                  /* degree of the differencing polynomial d + s D */
-  double    delta[HC_DIFF_MAX + 1]; /* (1-B)^d (1-B^s)^D = sum_i delta_i B^i, delta_0 = 1 */
-  double   *phi, *theta;        /* expanded AR [p + sP] and MA [q + sQ] */
-  double   *w;                  /* [n_max] regression-adjusted differenced series */
+  hc_kalman      kf;
+  int            m;                      /* degree of the differencing polynomial d + s D */
+  double         delta[HC_DIFF_MAX + 1]; /* (1-B)^d (1-B^s)^D = sum_i delta_i B^i, delta_0 = 1 */
+  int            nlag, lag[HC_DIFF_MAX + 1]; /* the lags i of the nonzero delta_i */
+  double        *phi, *theta;            /* expanded AR [p + sP] and MA [q + sQ] */
+  double        *w;                      /* [n_max] regression-adjusted differenced series */
+  hc_kalman_grad g;                      /* score directions: ar, ma, sar, sma (ARMA), then c, beta (data) */
+  double        *dphi, *dtheta, *dx;     /* the directions of g, written by directions() */
+  hc_fft_cache  *fft;                    /* sample autocovariances of the start */
 } sarimax_work;
 
 /* Layout of the natural parameter vector. */
@@ -79,11 +85,25 @@ static int sarimax_setup(hc_model *m, int n_max)
     for (int i = deg + lag; i >= lag; i--) w->delta[i] -= w->delta[i - lag];
     deg += lag;
   }
-  w->phi   = calloc((size_t)(np + nq + 2), sizeof *w->phi);
-  w->theta = w->phi + np + 1;
-  w->w     = malloc((size_t)(n_max > 0 ? n_max : 1) * sizeof *w->w);
-  int rc   = (w->phi && w->w) ? hc_kalman_create(np > nq + 1 ? np : nq + 1, &w->kf) : ENOMEM;
+  for (int i = 0; i <= w->m; i++)
+    if (w->delta[i] != 0.0) w->lag[w->nlag++] = i;
+  layout       L  = layout_of(s);
+  const int    ka = L.s2 - L.ar, kx = L.ar, r = np > nq + 1 ? np : nq + 1, nw = n_max > 0 ? n_max : 1;
+  const size_t nwork = hc_kalman_grad_work_size(r, nw);
+  w->phi           = calloc((size_t)(np + nq + 2) + (size_t)ka * (np + nq) + (size_t)kx * nw + nwork + (size_t)(ka + kx),
+                            sizeof *w->phi);
+  w->theta         = w->phi + np + 1;
+  w->dphi          = w->theta + nq + 1;
+  w->dtheta        = w->dphi + (size_t)ka * np;
+  w->dx            = w->dtheta + (size_t)ka * nq;
+  w->g             = (hc_kalman_grad){.k_arma = ka, .dphi = w->dphi, .dtheta = w->dtheta, .k_x = kx, .dx = w->dx,
+                                      .work = w->dx + (size_t)kx * nw};
+  w->g.dJ          = w->g.work + nwork;
+  w->w             = malloc((size_t)nw * sizeof *w->w);
+  int rc           = (w->phi && w->w) ? hc_kalman_create(r, &w->kf) : ENOMEM;
+  if (!rc) rc = hc_spectral_cache_create(HC_FFT_ESTIMATE, &w->fft);
   if (rc) {
+    hc_kalman_destroy(&w->kf);
     free(w->phi);
     free(w->w);
     free(w);
@@ -98,6 +118,7 @@ static void sarimax_destroy(hc_model *m)
   sarimax_work *w = m->work;
   if (!w) return;
   hc_kalman_destroy(&w->kf);
+  hc_spectral_cache_destroy(w->fft);
   free(w->phi);
   free(w->w);
   free(w);
@@ -120,19 +141,29 @@ static void sarimax_param_names(const hc_model *m, char names[][HC_PNAME_LEN])
   snprintf(names[L.s2], HC_PNAME_LEN, "sigma2");
 }
 
+/* (delta(B) y)_t = sum_i delta_i y_{t-i} over the nonzero delta_i (t >= m). */
+static double diff_at(const sarimax_work *w, const double *y, int t)
+{
+  double v = 0.0;
+  for (int k = 0; k < w->nlag; k++) v += w->delta[w->lag[k]] * y[t - w->lag[k]];
+  return v;
+}
+
 /* Regressor j at time t, rows beyond the last given one carried forward (see hc_model_set_exog). */
 static double xval(const hc_model *m, int j, int t, int n)
 {
   return m->X[(size_t)j * m->ldx + (t <= n ? t : n)];
 }
 
-/* The constant of the differenced series: mu when d + D = 0, the drift times the lag it is
- * differenced over (1 or s) when d + D = 1, else 0 (delta(B) applied to c_t). */
+/* d w_t / d c of the constant c_t (mu or drift) in the differenced series: 1 for mu (d + D = 0),
+ * the lag the drift is differenced over (1 or s) when d + D = 1 (delta(B) applied to c_t). */
+static double c_scale(const hc_spec *s) { return s->d + s->D == 0 || s->d ? 1.0 : (double)s->s; }
+
+/* The constant of the differenced series, c_scale times mu or the drift; 0 without one. */
 static double w_const(const hc_spec *s, const double *theta)
 {
   layout L = layout_of(s);
-  if (L.c < 0) return 0.0;
-  return s->d + s->D == 0 ? theta[L.c] : theta[L.c] * (s->d ? 1.0 : (double)s->s);
+  return L.c < 0 ? 0.0 : theta[L.c] * c_scale(s);
 }
 
 /* (delta(B) x_j)_t: regressor j differenced like the series. */
@@ -140,7 +171,7 @@ static double diff_x(const hc_model *m, int j, int t, int n)
 {
   const sarimax_work *w  = m->work;
   double              dx = 0.0;
-  for (int i = 0; i <= w->m; i++) dx += w->delta[i] * xval(m, j, t - i, n);
+  for (int k = 0; k < w->nlag; k++) dx += w->delta[w->lag[k]] * xval(m, j, t - w->lag[k], n);
   return dx;
 }
 
@@ -178,43 +209,93 @@ static int expand(hc_model *m, const double *theta)
   return 0;
 }
 
-/* Differenced, regression-adjusted series into w->w[0..n-m-1] and the filter over it. */
-static int sarimax_filter(hc_model *m, const double *theta, const double *y, int n, double *ssq, double *slf,
-                          double *resid)
+/* Differenced, regression-adjusted series into w->w[0..n-m-1] and the expanded polynomials.
+ * Returns the number of differenced values, or 0 if theta is inadmissible or n unusable. */
+static int differenced(hc_model *m, const double *theta, const double *y, int n)
 {
   const hc_spec *s = &m->spec;
   sarimax_work  *w = m->work;
   const int      nd = n - w->m;
-  if (n > m->n_max || nd < 1 || (s->n_exog && !m->X) || expand(m, theta)) return 1;
+  if (n > m->n_max || nd < 1 || (s->n_exog && !m->X) || expand(m, theta)) return 0;
   const double c0 = w_const(s, theta);
   const int    beta = layout_of(s).beta;
-  for (int t = 0; t < nd; t++) {
-    double v = 0.0;
-    for (int i = 0; i <= w->m; i++) v += w->delta[i] * y[t + w->m - i];
-    w->w[t] = v - c0 - (s->n_exog ? w_reg(m, theta, beta, t + w->m, n) : 0.0);
-  }
-  return hc_kalman_arma(&w->kf, s->p + s->s * s->P, s->q + s->s * s->Q, w->phi, w->theta, w->w, nd, ssq, slf, resid);
+  for (int t = 0; t < nd; t++) w->w[t] = diff_at(w, y, t + w->m) - c0;
+  if (s->n_exog)
+    for (int t = 0; t < nd; t++) w->w[t] -= w_reg(m, theta, beta, t + w->m, n);
+  return nd;
 }
 
+/* The filter over the differenced series for forecasts and residuals (keeps P_{n+1|n}). */
+static int sarimax_filter(hc_model *m, const double *theta, const double *y, int n, double *ssq, double *slf,
+                          double *resid)
+{
+  const hc_spec *s  = &m->spec;
+  sarimax_work  *w  = m->work;
+  const int      nd = differenced(m, theta, y, n);
+  return !nd || hc_kalman_arma(&w->kf, s->p + s->s * s->P, s->q + s->s * s->Q, w->phi, w->theta, w->w, nd, ssq, slf, resid);
+}
+
+/* Directions of the score into w->g: d phi* / d theta_k and d theta* / d theta_k of the expanded
+ * polynomials (the derivatives of expand()) for the ARMA parameters, and d w_t / d theta_k of
+ * the differenced series for the constant and the regression coefficients. */
+static void directions(hc_model *m, const double *theta, int n)
+{
+  const hc_spec *s = &m->spec;
+  sarimax_work  *w = m->work;
+  layout         L = layout_of(s);
+  const int      np = s->p + s->s * s->P, nq = s->q + s->s * s->Q, ka = w->g.k_arma, nd = n - w->m;
+  memset(w->dphi, 0, sizeof(double) * (size_t)ka * (size_t)(np + nq));
+  for (int i = 0; i < s->p; i++) { /* ar_i */
+    double *d = w->dphi + (size_t)i * np;
+    d[i]      = 1.0;
+    for (int j = 0; j < s->P; j++) d[s->s * (j + 1) + i] -= theta[L.sar + j];
+  }
+  for (int j = 0; j < s->P; j++) { /* sar_j */
+    double *d              = w->dphi + (size_t)(L.sar - L.ar + j) * np;
+    d[s->s * (j + 1) - 1] = 1.0;
+    for (int i = 0; i < s->p; i++) d[s->s * (j + 1) + i] -= theta[L.ar + i];
+  }
+  for (int i = 0; i < s->q; i++) { /* ma_i */
+    double *d = w->dtheta + (size_t)(L.ma - L.ar + i) * nq;
+    d[i]      = 1.0;
+    for (int j = 0; j < s->Q; j++) d[s->s * (j + 1) + i] += theta[L.sma + j];
+  }
+  for (int j = 0; j < s->Q; j++) { /* sma_j */
+    double *d              = w->dtheta + (size_t)(L.sma - L.ar + j) * nq;
+    d[s->s * (j + 1) - 1] = 1.0;
+    for (int i = 0; i < s->q; i++) d[s->s * (j + 1) + i] += theta[L.ma + i];
+  }
+  if (L.c >= 0) /* rows of length nd */
+    for (int t = 0; t < nd; t++) w->dx[t] = -c_scale(s);
+  for (int j = 0; j < s->n_exog; j++)
+    for (int t = 0; t < nd; t++) w->dx[(size_t)(L.beta + j) * nd + t] = -diff_x(m, j, t + w->m, n);
+}
+
+/* Exact log-likelihood -1/2 (nd log(2 pi sigma2) + sumlogF + ssq / sigma2) of the differenced
+ * series and its gradient: d/d theta_k = -1/2 dJ/d theta_k with J = sumlogF + ssq / sigma2 (the
+ * reverse pass of hc_kalman_arma_grad), d/d sigma2 = -1/2 (nd / sigma2 - ssq / sigma2^2). */
 static int sarimax_loglik(hc_model *m, const double *theta, const double *y, int n, double *ll, double *grad)
 {
-  (void)grad;
-  const int nd = n - ((sarimax_work *)m->work)->m;
-  double    ssq, slf, s2 = theta[m->n_params - 1];
-  if (!(s2 > 0) || sarimax_filter(m, theta, y, n, &ssq, &slf, NULL)) return 1;
+  const hc_spec *s = &m->spec;
+  sarimax_work  *w = m->work;
+  layout         L = layout_of(s);
+  double         ssq, slf, s2 = theta[L.s2];
+  const int      nd = s2 > 0 ? differenced(m, theta, y, n) : 0;
+  if (!nd) return 1;
+  if (grad) {
+    directions(m, theta, n);
+    w->g.c = 1.0 / s2;
+  }
+  if (hc_kalman_arma_grad(&w->kf, s->p + s->s * s->P, s->q + s->s * s->Q, w->phi, w->theta, w->w, nd, grad ? &w->g : NULL,
+                          &ssq, &slf))
+    return 1;
   *ll = -0.5 * (nd * log(2.0 * M_PI * s2) + slf + ssq / s2);
-  return !isfinite(*ll);
-}
-
-static int sarimax_profile_loglik(hc_model *m, double *theta, const double *y, int n, double *ll)
-{
-  const int nd = n - ((sarimax_work *)m->work)->m;
-  double    ssq, slf;
-  if (sarimax_filter(m, theta, y, n, &ssq, &slf, NULL)) return 1;
-  double s2 = ssq / nd;
-  if (!(s2 > 0)) return 1;
-  theta[m->n_params - 1] = s2;
-  *ll                    = -0.5 * (nd * log(2.0 * M_PI * s2) + slf + nd);
+  if (grad) {
+    const int ka = w->g.k_arma;
+    for (int k = 0; k < ka; k++) grad[L.ar + k] = -0.5 * w->g.dJ[k];
+    for (int k = 0; k < L.ar; k++) grad[k] = -0.5 * w->g.dJ[ka + k];
+    grad[L.s2] = -0.5 * (nd / s2 - ssq / (s2 * s2));
+  }
   return !isfinite(*ll);
 }
 
@@ -242,8 +323,142 @@ static void sarimax_untransform(const hc_model *m, const double *u, double *thet
   theta[L.s2] = exp(u[L.s2]);
 }
 
-/* Start: OLS of the differenced series on the constant and the differenced regressors,
- * Hannan-Rissanen for the non-seasonal ARMA of the residual, seasonal coefficients 0. */
+#define HC_WHITTLE_LAGS 512 /* most lags of Whittle's criterion in the start (0.98^512 < 3e-5) */
+#define HC_WHITTLE_MIN_N 200 /* shortest differenced series on which the start searches root pairs */
+
+/* Whittle's criterion for the start: the sample autocovariances acov[0..H] of the series and
+ * the work of hc_arma_acov for the inverse model. */
+typedef struct {
+  int           H;
+  const double *acov;
+  double        rho[HC_WHITTLE_LAGS + 1], psi[HC_MAX_PARAMS + 1], c[HC_MAX_PARAMS + 1];
+  double        lu[(HC_MAX_PARAMS + 1) * (HC_MAX_PARAMS + 1)];
+  int           ipiv[HC_MAX_PARAMS + 1];
+} whittle;
+
+/* Whittle's (1953) estimate of the innovation variance of ARMA(p,q) phi, theta on a series with
+ * sample autocovariances acov: sigma2 = sum_{|h| <= H} acov_h rho_h, rho the autocovariances of
+ * the inverse model theta(B) z_t = phi(B) e_t (unit variance), i.e. the mean square of the
+ * innovations (phi(B) / theta(B)) x_t. For stationary invertible models the log spectral
+ * density integrates to log sigma2, so -n/2 log sigma2 is Whittle's profile log-likelihood.
+ * INFINITY if the inverse model is not stationary (theta not invertible). */
+static double whittle_s2(whittle *wh, int p, const double *phi, int q, const double *theta)
+{
+  double a[HC_MAX_PARAMS], b[HC_MAX_PARAMS];
+  for (int j = 0; j < q; j++) a[j] = -theta[j];
+  for (int i = 0; i < p; i++) b[i] = -phi[i];
+  if (hc_arma_acov(q, a, p, b, wh->H, wh->rho, p + 1, wh->psi, wh->c, wh->lu, wh->ipiv)) return INFINITY;
+  double s = wh->acov[0] * wh->rho[0];
+  for (int h = 1; h <= wh->H; h++) s += 2.0 * wh->acov[h] * wh->rho[h];
+  return s;
+}
+
+/* A near-cancelling pair of AR and MA roots, the other coefficients zero: AR roots
+ * ra e^{+-iw} and MA roots rm e^{+-iw} (needs p, q >= 2), or for p or q = 1 the real roots
+ * ra cos(w), -rm cos(w) with w = 0 or pi. Returns Whittle's sigma2 of the pair. */
+static double pair_s2(whittle *wh, int p, int q, double w, double ra, double rm, double *phi, double *theta)
+{
+  memset(phi, 0, sizeof(double) * (size_t)p);
+  memset(theta, 0, sizeof(double) * (size_t)q);
+  if (p >= 2 && q >= 2) {
+    phi[0]   = 2.0 * ra * cos(w);
+    phi[1]   = -ra * ra;
+    theta[0] = -2.0 * rm * cos(w);
+    theta[1] = rm * rm;
+  } else {
+    phi[0]   = ra * cos(w);
+    theta[0] = -rm * cos(w);
+  }
+  return whittle_s2(wh, p, phi, q, theta);
+}
+
+/* The best near-cancelling root pair by Whittle's criterion: a grid of frequencies (64 in
+ * (0, pi) for complex roots; 0 and pi for real ones) and four radius pairs (AR inside or
+ * outside the MA radius: a dip or a peak of the spectrum), scored on the first half of the
+ * lags, then a compass search on all of them over the
+ * frequency and log(1 - radius) (radii <= 0.98). Such pairs model a narrow spectral feature
+ * and are the shape of the highest optima on daily returns (docs/models.md). Writes the
+ * coefficients to phi[p], theta[q] and returns their sigma2. */
+static double pair_search(whittle *wh, int p, int q, double *phi, double *theta)
+{
+  static const double radii[4][2] = {{0.90, 0.94}, {0.95, 0.97}, {0.94, 0.90}, {0.97, 0.95}};
+  const int           cx = p >= 2 && q >= 2, nw = cx ? 64 : 2, H = wh->H;
+  double              best = INFINITY, x[3] = {0}, tmp[2 * HC_MAX_PARAMS];
+  wh->H = H < HC_WHITTLE_LAGS / 2 ? H : HC_WHITTLE_LAGS / 2; /* the grid's radii <= 0.97: 0.97^256 < 5e-4 */
+  for (int k = 0; k < 4; k++)
+    for (int i = 0; i < nw; i++) {
+      double w = cx ? (i + 0.5) * M_PI / nw : i * M_PI, s2 = pair_s2(wh, p, q, w, radii[k][0], radii[k][1], tmp, tmp + p);
+      if (s2 < best) {
+        best = s2;
+        x[0] = w;
+        x[1] = log(1.0 - radii[k][0]);
+        x[2] = log(1.0 - radii[k][1]);
+      }
+    }
+  wh->H = H;
+  best  = pair_s2(wh, p, q, x[0], 1.0 - exp(x[1]), 1.0 - exp(x[2]), tmp, tmp + p);
+  const double lo = log(1.0 - 0.98);
+  double       step[3] = {cx ? M_PI / (2.0 * nw) : 0.0, 0.25, 0.25};
+  for (int halvings = 0, evals = 0; halvings < 6 && evals < 80;) {
+    int moved = 0;
+    for (int c = cx ? 0 : 1; c < 3; c++)
+      for (int sg = -1; sg <= 1; sg += 2) {
+        double y[3] = {x[0], x[1], x[2]};
+        y[c] += sg * step[c];
+        if ((cx && (y[0] <= 0.0 || y[0] >= M_PI)) || y[1] < lo || y[2] < lo) continue;
+        double s2 = pair_s2(wh, p, q, y[0], 1.0 - exp(y[1]), 1.0 - exp(y[2]), tmp, tmp + p);
+        evals++;
+        if (s2 < best) {
+          best = s2;
+          memcpy(x, y, sizeof x);
+          moved = 1;
+        }
+      }
+    if (!moved) {
+      for (int c = 0; c < 3; c++) step[c] *= 0.5;
+      halvings++;
+    }
+  }
+  return pair_s2(wh, p, q, x[0], 1.0 - exp(x[1]), 1.0 - exp(x[2]), phi, theta);
+}
+
+/* Sample autocorrelation of x[0..n-1] (mean removed) at lag h (Brockwell & Davis 2002, eq. 1.4.4). */
+static double acf_at(const double *x, int n, int h)
+{
+  double mean = 0.0, c0 = 0.0, ch = 0.0;
+  for (int t = 0; t < n; t++) mean += x[t];
+  mean /= n;
+  for (int t = 0; t < n; t++) c0 += (x[t] - mean) * (x[t] - mean);
+  for (int t = h; t < n; t++) ch += (x[t] - mean) * (x[t - h] - mean);
+  return c0 > 0 && h < n ? ch / c0 : 0.0;
+}
+
+/* Moment estimates of a seasonal ARMA(P,Q)_s with P, Q <= 1 from the autocorrelations rho_s,
+ * rho_2s of the series (Box, Jenkins & Reinsel 2008, sec. 6.3.3, in the lag B^s): SAR(1)
+ * Phi = rho_s; SMA(1) the invertible root of rho_s = Theta / (1 + Theta^2); SARMA(1,1)
+ * Phi = rho_2s / rho_s and the invertible root of rho_s (1 + 2 Phi Theta + Theta^2) =
+ * (1 + Phi Theta)(Phi + Theta). Coefficients are kept within +-0.9; none for P or Q > 1. */
+static void seasonal_start(const hc_spec *s, const double *x, int n, double *sar, double *sma)
+{
+  if (s->s < 2 || s->P > 1 || s->Q > 1 || s->P + s->Q == 0) return;
+  const double r1 = acf_at(x, n, s->s), r2 = acf_at(x, n, 2 * s->s);
+  double       Phi = 0.0, Theta = 0.0;
+  if (s->P) Phi = s->Q ? (fabs(r1) > 1e-3 ? r2 / r1 : 0.0) : r1;
+  Phi = fmax(-0.9, fmin(0.9, Phi));
+  if (s->Q) { /* a Theta^2 + b Theta + a = 0, a = rho - Phi, b = 2 rho Phi - 1 - Phi^2: roots t, 1/t */
+    const double a = r1 - Phi, b = 2.0 * r1 * Phi - 1.0 - Phi * Phi, disc = b * b - 4.0 * a * a;
+    Theta = fabs(a) < 1e-12 ? 0.0 : (disc > 0 ? (-b - copysign(sqrt(disc), b)) / (2.0 * a) : -copysign(1.0, b));
+    if (fabs(Theta) > 1.0) Theta = 1.0 / Theta;
+    Theta = fmax(-0.9, fmin(0.9, Theta));
+  }
+  if (s->P) sar[0] = Phi;
+  if (s->Q) sma[0] = Theta;
+}
+
+/* Start: OLS of the differenced series on the constant and the differenced regressors;
+ * for the ARMA part of the residual, the Hannan-Rissanen estimate or, when Whittle's
+ * criterion prefers it, the best near-cancelling root pair (pair_search); the seasonal
+ * part by moments (seasonal_start); sigma2 = ssq / n_d of the exact filter at these values. */
 static int sarimax_start(hc_model *m, const double *y, int n, double *theta)
 {
   const hc_spec *s = &m->spec;
@@ -255,9 +470,7 @@ static int sarimax_start(hc_model *m, const double *y, int n, double *theta)
   double *Z = malloc((size_t)nd * (size_t)(nc + 1) * sizeof *Z), *r = Z + (size_t)nd * nc, hr[2 + 2 * HC_MAX_PARAMS];
   if (!Z) return 1;
   for (int t = 0; t < nd; t++) {
-    double v = 0.0;
-    for (int i = 0; i <= w->m; i++) v += w->delta[i] * y[t + w->m - i];
-    r[t] = v;
+    r[t] = diff_at(w, y, t + w->m);
     if (L.c >= 0) Z[t] = 1.0;
     for (int j = 0; j < s->n_exog; j++) Z[(size_t)(L.beta + j) * nd + t] = diff_x(m, j, t + w->m, n);
   }
@@ -267,7 +480,7 @@ static int sarimax_start(hc_model *m, const double *y, int n, double *theta)
       for (int j = 0; j < nc; j++) fit += Z[(size_t)j * nd + t] * theta[j];
       r[t] -= fit;
     }
-    if (L.c >= 0 && s->d + s->D) theta[L.c] /= (s->d ? 1.0 : (double)s->s); /* slope per observation */
+    if (L.c >= 0) theta[L.c] /= c_scale(s); /* a drift per observation */
   }
   double v = 0.0;
   for (int t = 0; t < nd; t++) v += r[t] * r[t];
@@ -276,7 +489,23 @@ static int sarimax_start(hc_model *m, const double *y, int n, double *theta)
     for (int i = 0; i < s->p + s->q; i++) theta[L.ar + i] = hr[1 + i];
     theta[L.s2] = hr[1 + s->p + s->q];
   }
+  double acov[HC_WHITTLE_LAGS + 1];
+  whittle wh = {.H = nd - 1 < HC_WHITTLE_LAGS ? nd - 1 : HC_WHITTLE_LAGS, .acov = acov};
+  if (s->p >= 1 && s->q >= 1 && nd >= HC_WHITTLE_MIN_N && !hc_spectral_acf(w->fft, r, nd, wh.H, acov, NULL)) {
+    double pair[2 * HC_MAX_PARAMS], s2_pair = pair_search(&wh, s->p, s->q, pair, pair + s->p);
+    if (s2_pair < whittle_s2(&wh, s->p, theta + L.ar, s->q, theta + L.ma)) {
+      memcpy(theta + L.ar, pair, sizeof(double) * (size_t)(s->p + s->q));
+      theta[L.s2] = s2_pair;
+    }
+  }
+  seasonal_start(s, r, nd, theta + L.sar, theta + L.sma);
   free(Z);
+  /* sigma2 at its maximiser given the other parameters, ssq / nd of the exact filter */
+  double ssq, slf;
+  if (differenced(m, theta, y, n) &&
+      !hc_kalman_arma_grad(&w->kf, s->p + s->s * s->P, s->q + s->s * s->Q, w->phi, w->theta, w->w, nd, NULL, &ssq, &slf) &&
+      ssq > 0)
+    theta[L.s2] = ssq / nd;
   return 0;
 }
 
@@ -344,13 +573,11 @@ const hc_model_ops hc_sarimax_ops = {
   .param_names    = sarimax_param_names,
   .start          = sarimax_start,
   .loglik         = sarimax_loglik,
-  .has_gradient   = 0,
+  .has_gradient   = 1,
   .transform      = sarimax_transform,
   .untransform    = sarimax_untransform,
   .forecast       = sarimax_forecast,
   .quantile       = sarimax_quantile,
-  .profile_loglik = sarimax_profile_loglik,
-  .n_profiled     = 1,
   .n_obs          = sarimax_n_obs,
   .residuals      = sarimax_residuals,
 };

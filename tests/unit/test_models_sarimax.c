@@ -152,23 +152,37 @@ Test(sarimax, drift_matches_R)
   free(y);
 }
 
-Test(sarimax, regression_with_arma_errors_matches_R)
+/* The regression of tests/reference/sarimax_r.R: y_j = KO return j, j = 2..m-1; x1 = MSFT
+ * return j-1; x2 = KO log volume change j-2 (volume rows j-1 -> j); one extra row for the
+ * forecast step, as hc_model_set_exog wants. Returns n; *y [n] and *X [2 x ldx], ldx = n + 1. */
+static int ko_regression(double **y, double **X, int *ldx)
 {
   hc_series ko, ms;
   double   *rk, *rm;
-  int       m = load("sp500/KO.csv", "adjusted_close", HC_TRANSFORM_LOGRET100, &rk, &ko);
+  int       m  = load("sp500/KO.csv", "adjusted_close", HC_TRANSFORM_LOGRET100, &rk, &ko);
   int       m2 = load("sp500/MSFT.csv", "adjusted_close", HC_TRANSFORM_LOGRET100, &rm, &ms);
   cr_assert_eq(m, m2);
-  /* y_j = KO return j, j = 2..m-1; x1 = MSFT return j-1; x2 = KO log volume change j-2
-   * (volume rows j-1 -> j); one extra row for the forecast step, as hc_model_set_exog wants */
-  const int n = m - 2, ldx = n + 1;
-  double   *y = malloc(sizeof *y * n), *X = malloc(sizeof *X * 2 * ldx);
+  const int n = m - 2;
+  *ldx        = n + 1;
+  *y          = malloc(sizeof **y * n);
+  *X          = malloc(sizeof **X * 2 * *ldx);
   for (int j = 2; j <= m; j++) {
     int t = j - 2;
-    if (j < m) y[t] = rk[j];
-    X[t]       = rm[j - 1];
-    X[ldx + t] = log(ko.volume[j - 1]) - log(ko.volume[j - 2]);
+    if (j < m) (*y)[t] = rk[j];
+    (*X)[t]        = rm[j - 1];
+    (*X)[*ldx + t] = log(ko.volume[j - 1]) - log(ko.volume[j - 2]);
   }
+  hc_series_free(&ko);
+  hc_series_free(&ms);
+  free(rk);
+  free(rm);
+  return n;
+}
+
+Test(sarimax, regression_with_arma_errors_matches_R)
+{
+  double *y, *X;
+  int     ldx, n = ko_regression(&y, &X, &ldx);
   hc_spec       s = {.p = 1, .n_exog = 2};
   hc_fit_record r = fit(s, y, n, X, ldx);
   cr_assert_str_eq(r.name, "ARIMAX(1,0,0)");
@@ -184,10 +198,60 @@ Test(sarimax, regression_with_arma_errors_matches_R)
   cr_expect(fabs(r.loglik - ll) < 1e-4, "loglik %.6f vs R %.6f", r.loglik, ll);
   const double thR[5] = {mu, b1, b2, ar, s2};
   cr_expect(loglik_at(s, thR, y, n, X, ldx) <= r.loglik + 1e-8, "R's estimate has a higher likelihood");
-  hc_series_free(&ko);
-  hc_series_free(&ms);
-  free(rk);
-  free(rm);
+  free(y);
+  free(X);
+}
+
+/* The analytic gradient of the exact log-likelihood (ops->loglik with grad) of model s at theta
+ * against the fourth-order central difference (8 (f(h) - f(-h)) - (f(2h) - f(-2h))) / (12 h),
+ * h = 1e-4 (|theta_i| + 0.01), error O(h^4): agreement to 1e-6 relative, plus the rounding of
+ * the quotient, 1e-13 |loglik| / h. */
+static void expect_gradient(hc_spec s, const double *theta, const double *y, int n, const double *X, int ldx)
+{
+  hc_model *m;
+  char      name[64], pn[HC_MAX_PARAMS][HC_PNAME_LEN];
+  double    g[HC_MAX_PARAMS], t[HC_MAX_PARAMS], ll;
+  cr_assert(hc_model_create(&s, n, &m) == 0);
+  if (X) hc_model_set_exog(m, X, ldx, NULL);
+  hc_spec_name(&s, name, sizeof name);
+  m->ops->param_names(m, pn);
+  cr_assert(m->ops->has_gradient);
+  cr_assert(m->ops->loglik(m, theta, y, n, &ll, g) == 0, "%s: loglik failed", name);
+  for (int i = 0; i < m->n_params; i++) {
+    const double h = 1e-4 * (fabs(theta[i]) + 0.01), off[4] = {-2.0, -1.0, 1.0, 2.0};
+    double       f[4];
+    memcpy(t, theta, sizeof(double) * (size_t)m->n_params);
+    for (int a = 0; a < 4; a++) {
+      t[i] = theta[i] + off[a] * h;
+      cr_assert(m->ops->loglik(m, t, y, n, &f[a], NULL) == 0);
+    }
+    const double fd = (8.0 * (f[2] - f[1]) - (f[3] - f[0])) / (12.0 * h);
+    cr_expect(fabs(g[i] - fd) <= 1e-6 * fabs(fd) + 1e-13 * fabs(ll) / h, "%s d/d %s: analytic %.12g, differences %.12g", name,
+              pn[i], g[i], fd);
+  }
+  hc_model_destroy(&m);
+}
+
+Test(sarimax, analytic_gradient_matches_differences)
+{
+  double *y, *X;
+  int     n = load("reference/airline.csv", "lg", HC_TRANSFORM_NONE, &y, NULL), ldx;
+  /* airline model; seasonal AR and MA; drift with a seasonal AR (points away from the optimum) */
+  expect_gradient((hc_spec){.q = 1, .d = 1, .Q = 1, .D = 1, .s = 12}, (const double[]){-0.3, -0.5, 0.0015}, y, n, NULL, 0);
+  expect_gradient((hc_spec){.p = 1, .q = 1, .d = 1, .P = 1, .Q = 1, .D = 1, .s = 12},
+                  (const double[]){0.2, -0.5, 0.3, -0.6, 0.0015}, y, n, NULL, 0);
+  expect_gradient((hc_spec){.p = 2, .q = 1, .d = 1, .P = 1, .s = 12, .drift = 1},
+                  (const double[]){0.01, 0.2, -0.1, -0.5, 0.3, 0.0015}, y, n, NULL, 0);
+  free(y);
+  /* ARMA(2,2) + constant near a cancelling pair of roots (long transient of the filter) */
+  n = load("sp500/AAPL.csv", "adjusted_close", HC_TRANSFORM_LOGRET100, &y, NULL);
+  expect_gradient((hc_spec){.p = 2, .q = 2}, (const double[]){0.1, 1.2, -0.95, -1.22, 0.96, 7.0}, y, n, NULL, 0);
+  free(y);
+  /* regressions with ARMA errors, in levels and differenced with a drift */
+  n = ko_regression(&y, &X, &ldx);
+  expect_gradient((hc_spec){.p = 1, .q = 1, .n_exog = 2}, (const double[]){0.02, 0.2, -0.05, 0.3, -0.4, 1.8}, y, n, X, ldx);
+  expect_gradient((hc_spec){.p = 1, .q = 1, .d = 1, .drift = 1, .n_exog = 2}, (const double[]){0.001, 0.2, -0.05, 0.3, -0.9, 1.8},
+                  y, n, X, ldx);
   free(y);
   free(X);
 }
