@@ -12,6 +12,8 @@
  *   -repeat N            fits per spec                                          [20]
  *   -random_starts N     hc_fit_options.n_random                                [hc_fit default, 0]
  *   -stderr TYPE         none | hessian | opg | robust                          [hessian]
+ *   -variance_targeting  volatility models with omega implied by the sample variance
+ *   -fit_tao_*           options of the fitter's TAO solver (e.g. -fit_tao_type lmvm)
  * Output, one line per (mean, vol) pair:
  *   bench_fit model=<name> n=<obs> repeat=<N> time_per_fit_ms=<t> loglik=<ll> converged=<0|1>
  * Not collective (run on one rank).
@@ -29,7 +31,7 @@ int main(int argc, char **argv)
   char           file[PETSC_MAX_PATH_LEN] = "", column[64] = "adjusted_close", tname[32] = "logret100";
   char           mtext[1024] = "arma(0,0)", vtext[1024] = "garch(1,1):normal", err[512], reason[256];
   PetscInt       repeat = 20;
-  PetscBool      has_file;
+  PetscBool      has_file, vt = PETSC_FALSE;
   hc_series      s = {0};
   hc_transform   tr;
   hc_spec        mean[64], vol[64];
@@ -42,6 +44,7 @@ int main(int argc, char **argv)
   PetscCall(PetscOptionsGetString(NULL, NULL, "-mean_models", mtext, sizeof mtext, NULL));
   PetscCall(PetscOptionsGetString(NULL, NULL, "-vol_models", vtext, sizeof vtext, NULL));
   PetscCall(PetscOptionsGetInt(NULL, NULL, "-repeat", &repeat, NULL));
+  PetscCall(PetscOptionsGetBool(NULL, NULL, "-variance_targeting", &vt, NULL));
   PetscCheck(has_file, PETSC_COMM_SELF, PETSC_ERR_USER, "-data_file is required");
   PetscCheck(!hc_transform_parse(tname, &tr), PETSC_COMM_SELF, PETSC_ERR_USER, "-transform: unknown '%s' (logret100|none)", tname);
   PetscCheck(repeat >= 1, PETSC_COMM_SELF, PETSC_ERR_USER, "-repeat must be >= 1");
@@ -68,7 +71,7 @@ int main(int argc, char **argv)
     for (int j = 0; j < nv; j++) {
       hc_spec spec = mean[i];
       spec.vol = vol[j].vol, spec.vol_p = vol[j].vol_p, spec.vol_o = vol[j].vol_o, spec.vol_q = vol[j].vol_q;
-      spec.dist = vol[j].dist, spec.variance_targeting = vol[j].variance_targeting;
+      spec.dist = vol[j].dist, spec.variance_targeting = vol[j].vol != HC_VOL_NONE && vt;
       hc_model     *m;
       hc_fit_record rec;
       PetscLogDouble t0, t1;

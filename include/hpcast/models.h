@@ -129,14 +129,6 @@ typedef struct {
   /** Quantile at probability p of the standardized innovation distribution. */
   double (*quantile)(const hc_model *m, const double *theta, double p);
   /**
-   * Optional profile likelihood: the last n_profiled natural parameters have a closed-form
-   * maximiser given the others (e.g. sigma2 of a Gaussian ARMA). profile_loglik overwrites
-   * them in theta and returns the profile log-likelihood in ll; the fitter then optimises
-   * only the first n_params - n_profiled coordinates. NULL / 0 when not available.
-   */
-  int  (*profile_loglik)(hc_model *m, double *theta, const double *y, int n, double *ll);
-  int  n_profiled;
-  /**
    * Optional per-observation scores for OPG and robust standard errors: G[t*k + i] =
    * d l_t / d theta_i for each term t of the log-likelihood (k = n_params; G has room for
    * n rows). @return the number of terms T written, or -1 if theta is inadmissible.
@@ -208,8 +200,10 @@ typedef struct {
 void hc_fit_options_default(hc_fit_options *o);
 
 /**
- * Maximise the log-likelihood of model m on y[0..n-1] with TAO (LMVM quasi-Newton
- * on PETSC_COMM_SELF) in unconstrained coordinates, from every start in
+ * Maximise the log-likelihood of model m on y[0..n-1] with TAO on PETSC_COMM_SELF in
+ * unconstrained coordinates (Newton, TAONLS, on the analytic Hessian for the ARMA-GARCH/GJR
+ * families with normal or t errors; LMVM quasi-Newton with the analytic or a finite-difference
+ * gradient otherwise), from every start in
  * starts[n_starts][n_params] (natural coordinates; may be NULL/0) plus the model's
  * own start and opt->n_random perturbations of it; keep the best.
  * Fills rec: name, params, stderr (opt->stderr_type: inverse observed information

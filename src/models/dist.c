@@ -5,7 +5,7 @@
  *
  * Pure numerics over doubles; no allocation, no global state.
  */
-#include "hpcast/models.h"
+#include "models_impl.h"
 #include "hpcast/spectral.h" /* hc_spectral_gamma_p */
 
 #include <float.h>
@@ -233,6 +233,20 @@ static double digamma(double x)
          f * (1.0 / 12 - f * (1.0 / 120 - f * (1.0 / 252 - f * (1.0 / 240 - f * (1.0 / 132)))));
 }
 
+/* Trigamma function: recurrence psi'(x) = psi'(x+1) + 1/x^2 up to x >= 15, then the
+ * asymptotic series (Abramowitz & Stegun 6.4.12, truncated after x^-11; the first omitted
+ * term is below 1e-16 there). */
+static double trigamma(double x)
+{
+  double r = 0.0;
+  while (x < 15.0) {
+    r += 1.0 / (x * x);
+    x += 1.0;
+  }
+  double f = 1.0 / (x * x);
+  return r + 1.0 / x + 0.5 * f + f / x * (1.0 / 6 - f * (1.0 / 30 - f * (1.0 / 42 - f * (1.0 / 30 - f * (5.0 / 66)))));
+}
+
 /* Shapes reachable by hc_dist_shape_untransform: nu > 2.01 for the (skewed) t, GED shape in
  * (0.2, 50) (the bounds of R rugarch; beyond 50 the GED is a uniform law for all purposes). */
 #define HC_DIST_NU_MIN  2.01
@@ -396,6 +410,17 @@ int hc_dist_prepare(hc_dist d, const double *shape, int derivatives, hc_dist_eva
   }
   }
   return 1;
+}
+
+int hc_dist_prepare_d2(hc_dist d, const double *shape, hc_dist_eval *e)
+{
+  if (d != HC_DIST_NORMAL && d != HC_DIST_T) return -1;
+  if (hc_dist_prepare(d, shape, 1, e)) return 1;
+  if (d == HC_DIST_T) {
+    double nu = shape[0];
+    e->k[2]   = 0.25 * (trigamma(0.5 * (nu + 1.0)) - trigamma(0.5 * nu)) + 0.5 / ((nu - 2.0) * (nu - 2.0));
+  }
+  return 0;
 }
 
 double hc_dist_logpdf(const hc_dist_eval *e, double z, double *dz, double *dshape)

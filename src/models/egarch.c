@@ -11,10 +11,12 @@
  *   loglik  = sum_{t=p}^{n-1} [log f(z_t) - log(h_t) / 2]
  *
  * (alpha on z, gamma on |z| - E|z|, the parameterisation of R rugarch's "eGARCH"; E|z| from the
- * innovation law). Presample convention of rugarch (egarchfilterC, rec.init = "all"): the first
- * m = max(P, O, Q) variances are h_t = s2 = (1/T) sum e_t^2 (the mean square of the residuals at
- * the current mean parameters), their terms are part of the likelihood, and the recursion runs
- * from t = p + m. The score is analytic (forward recursions for d log h_t and d z_t).
+ * innovation law). Presample convention of the published EGARCH benchmark on the DEM/GBP
+ * returns (TSP, Brooks, Burke & Persand 2001, Int. J. Forecasting 17:45-56; TSP's egarch.tsp):
+ * log h = log s2 with s2 = (1/T) sum e_t^2 and z = ebar / sqrt(s2) with ebar = (1/T) sum e_t
+ * (both at the current mean parameters) for every lag before t = p, and the recursion runs
+ * from the first residual, so all T = n - p terms have their own log h_t. The score is
+ * analytic (forward recursions for d log h_t and d z_t, including the presample values).
  * Constraints: beta_1..Q are the coefficients of a stationary AR polynomial in log h (partial
  * autocorrelations, as for the ARMA mean; for Q = 1, |beta1| < 1), omega, alpha, gamma are
  * free. Variance targeting: omega = (1 - sum beta) log s2 (log h then has mean log s2).
@@ -77,42 +79,49 @@ static int egarch_eval(hc_model *m, const double *theta, const double *y, int n,
   if (grad)
     for (int k = 0; k < np; k++) grad[k] = 0.0;
 
+  /* presample: log h = log s2 and z = ebar / sqrt(s2), ebar the mean residual, with their
+   * derivatives in the mean parameters (dl0, dz0; zero elsewhere) */
   const double *e = w->e, *de = w->de;
-  double       *h = w->h, *z = w->z, sum = 0.0;
+  double        eb = 0.0, dl0[HC_MAX_PARAMS] = {0}, dz0[HC_MAX_PARAMS] = {0};
+  for (int t = p; t < n; t++) eb += e[t];
+  eb /= n - p;
+  const double z0 = eb / sqrt(s2);
+  if (want)
+    for (int k = 0; k < nm; k++) {
+      double deb = 0.0;
+      for (int t = p; t < n; t++) deb += de[(size_t)t * nm + k];
+      dl0[k] = ds2[k] / s2;
+      dz0[k] = deb / (n - p) / sqrt(s2) - 0.5 * z0 * dl0[k];
+    }
+
+  double *h = w->h, *z = w->z, lr[4], sum = 0.0; /* lr: ring of log h_t */
   for (int t = p; t < n; t++) {
     const int tau = t - p;
-    double    lh;
-    if (tau < mm) {
-      lh = ls2;
-    } else {
-      lh = c0;
-      for (int i = 1; i <= P; i++) lh += al[i - 1] * z[t - i];
-      for (int i = 1; i <= O; i++) lh += ga[i - 1] * fabs(z[t - i]);
-      for (int j = 1; j <= Q; j++) lh += be[j - 1] * log(h[t - j]);
-    }
+    double    lh  = c0;
+    for (int i = 1; i <= P; i++) lh += al[i - 1] * (tau >= i ? z[t - i] : z0);
+    for (int i = 1; i <= O; i++) lh += ga[i - 1] * fabs(tau >= i ? z[t - i] : z0);
+    for (int j = 1; j <= Q; j++) lh += be[j - 1] * (tau >= j ? lr[(tau - j) % R] : ls2);
     if (!(fabs(lh) <= 700.0)) return 1;
     double ht = exp(lh), sh = exp(0.5 * lh), df, dsh[HC_DIST_MAX_SHAPE];
-    h[t] = ht;
-    z[t] = e[t] / sh;
+    lr[tau % R] = lh;
+    h[t]        = ht;
+    z[t]        = e[t] / sh;
     sum += hc_dist_logpdf(&D, z[t], want ? &df : NULL, want ? dsh : NULL) - 0.5 * lh;
     if (!want) continue;
     double *dl = dL[tau % R], *dzt = dz[tau % R];
-    if (tau < mm) {
-      for (int k = 0; k < np; k++) dl[k] = k < nm ? ds2[k] / s2 : 0.0;
-    } else {
-      memcpy(dl, dom, (size_t)np * sizeof *dl);
-      for (int i = 1; i <= P || i <= O; i++) {
-        double        zl = z[t - i], c = (i <= P ? al[i - 1] : 0.0) + (i <= O ? ga[i - 1] * (zl > 0 ? 1.0 : zl < 0 ? -1.0 : 0.0) : 0.0);
-        const double *dzl = dz[(tau - i) % R];
-        for (int k = 0; k < np; k++) dl[k] += c * dzl[k];
-        if (i <= P) dl[L.ia + i - 1] += zl;
-        if (i <= O) dl[L.ig + i - 1] += fabs(zl);
-      }
-      for (int j = 1; j <= Q; j++) {
-        const double *dlj = dL[(tau - j) % R];
-        for (int k = 0; k < np; k++) dl[k] += be[j - 1] * dlj[k];
-        dl[L.ib + j - 1] += log(h[t - j]);
-      }
+    memcpy(dl, dom, (size_t)np * sizeof *dl);
+    for (int i = 1; i <= P || i <= O; i++) {
+      double        zl = tau >= i ? z[t - i] : z0;
+      double        c  = (i <= P ? al[i - 1] : 0.0) + (i <= O ? ga[i - 1] * (zl > 0 ? 1.0 : zl < 0 ? -1.0 : 0.0) : 0.0);
+      const double *dzl = tau >= i ? dz[(tau - i) % R] : dz0;
+      for (int k = 0; k < np; k++) dl[k] += c * dzl[k];
+      if (i <= P) dl[L.ia + i - 1] += zl;
+      if (i <= O) dl[L.ig + i - 1] += fabs(zl);
+    }
+    for (int j = 1; j <= Q; j++) {
+      const double *dlj = tau >= j ? dL[(tau - j) % R] : dl0;
+      for (int k = 0; k < np; k++) dl[k] += be[j - 1] * dlj[k];
+      dl[L.ib + j - 1] += tau >= j ? lr[(tau - j) % R] : ls2;
     }
     /* z_t = e_t exp(-lh/2): d z = d e / sqrt h - z d lh / 2 */
     const double *dt = de + (size_t)t * nm;

@@ -2,18 +2,24 @@
  * @file fit.c
  * @brief The shared maximum-likelihood fitter of every model family.
  *
- * 1. TAO LMVM (limited-memory BFGS, Nocedal & Wright 2006 ch. 7) minimises
- *    f(u) = -loglik(untransform(u)) / n over unconstrained u, from several starts.
- *    Profiled parameters (ops->n_profiled) are concentrated out.
+ * 1. TAO minimises f(u) = -loglik(untransform(u)) / n over unconstrained u, from several
+ *    starts. Families with an analytic Hessian (hc_vol_loglik_hessian: ARMA-GARCH/GJR with
+ *    normal or t innovations) use Newton's method with a line search (TAONLS) on the exact
+ *    Hessian in u (chain rule through untransform); the others the limited-memory BFGS
+ *    method (TAOLMVM, Nocedal & Wright 2006 ch. 7). -fit_tao_* options override the solver. A Newton solution that is
+ *    not a maximum (a saddle, or a coefficient stuck where its transform saturates) is
+ *    restarted from a nearby point (escape_point).
  * 2. The best start is polished by Newton steps on the full log-likelihood in natural
  *    coordinates (accepted only if the likelihood increases), which brings the optimum
  *    to near machine precision, as the published benchmarks (e.g. McCullough & Renfro
- *    1999 for GARCH) require.
+ *    1999 for GARCH) require. The Hessian is the analytic one (a new one per step) or one
+ *    by central differences of the gradient (a chord method).
  * 3. Standard errors: square roots of the diagonal of the inverse observed information
- *    -H^{-1}, H the Hessian of the log-likelihood in natural coordinates by central
- *    differences (Hamilton 1994 eq. 5.8.2).
+ *    -H^{-1} at the final point (Hamilton 1994 eq. 5.8.2): the analytic Hessian, or the
+ *    finite-difference Hessian of the polish, recomputed only if the polish moved the
+ *    estimate by more than a small fraction of a standard error.
  */
-#include "hpcast/models.h"
+#include "models_impl.h" /* hc_vol_loglik_hessian */
 
 #include <math.h>
 #include <petscblaslapack.h>
@@ -36,25 +42,101 @@ typedef struct {
   const double *y;
   int           n;
   int           kfree;                   /* optimised coordinates */
-  double        u_full[HC_MAX_PARAMS];   /* profiled coordinates keep these values */
+  int           analytic_hessian;        /* hc_vol_loglik_hessian is available */
   double        theta[HC_MAX_PARAMS];    /* natural parameters of the last evaluation */
+  /* last second-order evaluation (analytic Hessian path): at u_c, theta_c, loglik ll_c,
+   * gradient g_c and Hessian H_c in theta, and the Hessian Hf_c of f(u) = -ll/n in u */
+  int           have_c, bad_c;
+  double        u_c[HC_MAX_PARAMS], theta_c[HC_MAX_PARAMS], ll_c, g_c[HC_MAX_PARAMS];
+  double        H_c[HC_MAX_PARAMS * HC_MAX_PARAMS], Hf_c[HC_MAX_PARAMS * HC_MAX_PARAMS], gf_c[HC_MAX_PARAMS];
 } fit_ctx;
 
-/* Log-likelihood at unconstrained u (length kfree); fills ctx->theta. Returns 0 if finite. */
+static int second_order_u(fit_ctx *c, const double *u);
+
+/* 1 if the second-order cache of c holds the point u (analytic Hessian path). */
+static int cached_at(const fit_ctx *c, const double *u)
+{
+  return c->have_c && !memcmp(u, c->u_c, (size_t)c->kfree * sizeof *u);
+}
+
+/* Log-likelihood at unconstrained u (length kfree); fills ctx->theta. Returns 0 if finite.
+ * On the analytic Hessian path through the second-order cache, so that the evaluations of
+ * the start and of the solution are shared with the solver's. */
 static int eval_u(fit_ctx *c, const double *u, double *ll)
 {
   hc_model *m = c->m;
   double    uf[HC_MAX_PARAMS];
-  memcpy(uf, c->u_full, sizeof uf);
+  if (c->analytic_hessian) {
+    if (!cached_at(c, u)) second_order_u(c, u);
+    memcpy(c->theta, c->theta_c, sizeof c->theta);
+    *ll = c->ll_c;
+    return c->bad_c;
+  }
   memcpy(uf, u, (size_t)c->kfree * sizeof *u);
   m->ops->untransform(m, uf, c->theta);
-  int bad = m->ops->n_profiled ? m->ops->profile_loglik(m, c->theta, c->y, c->n, ll)
-                               : m->ops->loglik(m, c->theta, c->y, c->n, ll, NULL);
+  int bad = m->ops->loglik(m, c->theta, c->y, c->n, ll, NULL);
   return bad || !isfinite(*ll);
 }
 
-/* f(u) = -ll/n and its gradient: analytic (chained through d theta / d u by central
- * differences of untransform) when the family has one, else central differences of f. */
+/* Loglik, gradient and Hessian at u (length k = n_params, no profiling) into the cache of c:
+ * in theta by hc_vol_loglik_hessian, then in u by the chain rule with the Jacobian J = d theta
+ * / d u and the diagonal second derivatives d^2 theta / du_j^2 of untransform (central
+ * differences, step 1e-4 (1 + |u_j|)): the gradient of f = -ll/n is -J' g / n and its Hessian
+ * -(J' H J + diag_j sum_i g_i d^2 theta_i / du_j^2) / n. The error of J is relative to g and
+ * vanishes with it; the mixed second derivatives of untransform are left out for the same
+ * reason, so Newton's method keeps its quadratic convergence. Returns 0 if the point is
+ * admissible. */
+static int second_order_u(fit_ctx *c, const double *u)
+{
+  hc_model *m = c->m;
+  const int k = m->n_params;
+  double    uf[HC_MAX_PARAMS], J[HC_MAX_PARAMS * HC_MAX_PARAMS], d2[HC_MAX_PARAMS];
+  memcpy(uf, u, (size_t)k * sizeof *u);
+  memcpy(c->u_c, u, (size_t)k * sizeof *u);
+  c->have_c = 1;
+  m->ops->untransform(m, uf, c->theta_c);
+  memcpy(c->theta, c->theta_c, sizeof c->theta);
+  c->bad_c = hc_vol_loglik_hessian(m, c->theta_c, c->y, c->n, &c->ll_c, c->g_c, c->H_c) != 0 || !isfinite(c->ll_c);
+  if (c->bad_c) return 1;
+  for (int j = 0; j < k; j++) {
+    double tp[HC_MAX_PARAMS], tm[HC_MAX_PARAMS], h = 1e-4 * (1.0 + fabs(uf[j])), keep = uf[j], s = 0.0;
+    uf[j] = keep + h;
+    m->ops->untransform(m, uf, tp);
+    uf[j] = keep - h;
+    m->ops->untransform(m, uf, tm);
+    uf[j] = keep;
+    double gs = 0.0;
+    for (int i = 0; i < k; i++) {
+      J[i * k + j] = (tp[i] - tm[i]) / (2.0 * h);
+      gs += c->g_c[i] * J[i * k + j];
+      s += c->g_c[i] * (tp[i] - 2.0 * c->theta_c[i] + tm[i]) / (h * h);
+    }
+    c->gf_c[j] = -gs / c->n;
+    d2[j]      = s;
+  }
+  for (int a = 0; a < k; a++) { /* Hf = -(J' H J + diag d2) / n, H J formed column by column */
+    double HJa[HC_MAX_PARAMS];
+    for (int i = 0; i < k; i++) {
+      double s = 0.0;
+      for (int l = 0; l < k; l++) s += c->H_c[i * k + l] * J[l * k + a];
+      HJa[i] = s;
+    }
+    for (int b = 0; b <= a; b++) {
+      double s = 0.0;
+      for (int i = 0; i < k; i++) s += J[i * k + b] * HJa[i];
+      c->Hf_c[a * k + b] = c->Hf_c[b * k + a] = -(s + (a == b ? d2[a] : 0.0)) / c->n;
+    }
+  }
+  for (int i = 0; i < k * k; i++)
+    if (!isfinite(c->Hf_c[i])) return c->bad_c = 1;
+  for (int i = 0; i < k; i++)
+    if (!isfinite(c->gf_c[i])) return c->bad_c = 1;
+  return 0;
+}
+
+/* f(u) = -ll/n and its gradient: with an analytic Hessian, from the second-order evaluation
+ * (kept for the Hessian callback); else analytic (chained through d theta / d u by central
+ * differences of untransform) when the family has a gradient, else central differences of f. */
 static PetscErrorCode objective(Tao tao, Vec X, PetscReal *f, Vec G, void *ptr)
 {
   fit_ctx           *c = ptr;
@@ -62,7 +144,7 @@ static PetscErrorCode objective(Tao tao, Vec X, PetscReal *f, Vec G, void *ptr)
   const PetscScalar *x;
   PetscScalar       *g;
   const int          k        = c->kfree;
-  const int          analytic = m->ops->has_gradient && !m->ops->n_profiled;
+  const int          analytic = m->ops->has_gradient;
   double             u[HC_MAX_PARAMS], uf[HC_MAX_PARAMS], ll, gt[HC_MAX_PARAMS];
   int                bad;
 
@@ -72,15 +154,18 @@ static PetscErrorCode objective(Tao tao, Vec X, PetscReal *f, Vec G, void *ptr)
   for (int i = 0; i < k; i++) u[i] = x[i];
   PetscCall(VecRestoreArrayRead(X, &x));
   PetscCall(VecGetArray(G, &g));
-  memcpy(uf, c->u_full, sizeof uf); /* the full unconstrained vector (profiled coordinates fixed) */
   memcpy(uf, u, (size_t)k * sizeof *u);
-  if (analytic) { /* one pass gives the likelihood and its gradient */
+  if (c->analytic_hessian) {
+    bad = cached_at(c, u) ? c->bad_c : second_order_u(c, u);
+    ll  = c->ll_c;
+    for (int j = 0; j < k && !bad; j++) g[j] = c->gf_c[j];
+  } else if (analytic) { /* one pass gives the likelihood and its gradient */
     m->ops->untransform(m, uf, c->theta);
     bad = m->ops->loglik(m, c->theta, c->y, c->n, &ll, gt) || !isfinite(ll);
   } else {
     bad = eval_u(c, u, &ll);
   }
-  if (!bad && analytic) {
+  if (!bad && analytic && !c->analytic_hessian) {
     double tp[HC_MAX_PARAMS], tm[HC_MAX_PARAMS];
     for (int j = 0; j < k; j++) { /* chain rule through d theta / d u */
       double h = 1e-6 * (1.0 + fabs(uf[j])), keep = uf[j];
@@ -93,7 +178,7 @@ static PetscErrorCode objective(Tao tao, Vec X, PetscReal *f, Vec G, void *ptr)
       for (int i = 0; i < m->n_params; i++) s += gt[i] * (tp[i] - tm[i]) / (2.0 * h);
       g[j] = -s / c->n;
     }
-  } else if (!bad) {
+  } else if (!bad && !c->analytic_hessian) {
     for (int j = 0; j < k; j++) {
       double h = 1e-5 * (1.0 + fabs(u[j])), keep = u[j], lp, lm;
       u[j]     = keep + h;
@@ -115,6 +200,32 @@ static PetscErrorCode objective(Tao tao, Vec X, PetscReal *f, Vec G, void *ptr)
     *f = -ll / c->n;
   }
   PetscCall(VecRestoreArray(G, &g));
+  PetscFunctionReturn(0);
+}
+
+/* TAO Hessian callback of the analytic path: the Hessian of f in u, from the evaluation cached
+ * by objective at the same point (recomputed otherwise); the identity where the likelihood
+ * cannot be evaluated. */
+static PetscErrorCode hessian_u(Tao tao, Vec X, Mat Hm, Mat Hp, void *ptr)
+{
+  fit_ctx           *c = ptr;
+  const int          k = c->kfree;
+  const PetscScalar *x;
+  PetscScalar       *a;
+  double             u[HC_MAX_PARAMS];
+
+  PetscFunctionBeginUser;
+  (void)tao;
+  (void)Hp;
+  PetscCall(VecGetArrayRead(X, &x));
+  for (int i = 0; i < k; i++) u[i] = x[i];
+  PetscCall(VecRestoreArrayRead(X, &x));
+  if (!cached_at(c, u)) second_order_u(c, u);
+  PetscCall(MatDenseGetArrayWrite(Hm, &a));
+  for (int i = 0; i < k * k; i++) a[i] = c->bad_c ? (i % (k + 1) == 0) : c->Hf_c[i]; /* symmetric: layout-free */
+  PetscCall(MatDenseRestoreArrayWrite(Hm, &a));
+  PetscCall(MatAssemblyBegin(Hm, MAT_FINAL_ASSEMBLY));
+  PetscCall(MatAssemblyEnd(Hm, MAT_FINAL_ASSEMBLY));
   PetscFunctionReturn(0);
 }
 
@@ -193,29 +304,47 @@ static int invert(int k, double *A)
   return info != 0;
 }
 
-/* (-H)^{-1} at theta into Hinv. Returns 0 on success. */
-static int neg_hessian_inverse(hc_model *m, const double *y, int n, const double *theta, double *Hinv)
+/* Log-likelihood, gradient and Hessian in natural coordinates at theta: analytic in one pass,
+ * or the gradient (analytic or differenced) and the Hessian by differences. Returns 0 on success. */
+static int second_order_theta(hc_model *m, int analytic, const double *y, int n, const double *th, double *ll, double *g,
+                              double *H)
 {
-  const int k = m->n_params;
-  if (hessian_theta(m, y, n, theta, Hinv)) return 1;
-  for (int i = 0; i < k * k; i++) Hinv[i] = -Hinv[i];
+  if (analytic) return hc_vol_loglik_hessian(m, th, y, n, ll, g, H) != 0 || !isfinite(*ll);
+  return m->ops->loglik(m, th, y, n, ll, NULL) || grad_theta(m, y, n, th, g) || hessian_theta(m, y, n, th, H);
+}
+
+/* (-H)^{-1} of the k x k matrix H into Hinv. Returns 0 on success. */
+static int neg_inverse(int k, const double *H, double *Hinv)
+{
+  for (int i = 0; i < k * k; i++) Hinv[i] = -H[i];
   return invert(k, Hinv);
 }
 
-/* Newton polish of theta on the full log-likelihood with the Hessian of the starting point
- * (a chord method: one Hessian, a gradient per step, linear convergence with a tiny rate at
- * the end of a quasi-Newton run); then the Hessian again at the final point. On return
- * Hinv holds (-H)^{-1} at theta (the asymptotic covariance) and *decrement the last Newton
- * decrement g' (-H)^{-1} g. Returns 0 if the Hessian could be computed and inverted. */
-static int polish(hc_model *m, const double *y, int n, double *theta, double *ll, double *Hinv, double *decrement)
+/* Newton polish of theta on the full log-likelihood. With the analytic Hessian, Newton's
+ * method proper (a Hessian per step, from the same pass as the likelihood of the step), ending
+ * with a step of decrement below 1e-8 (~1e-4 standard errors) that is checked by its likelihood
+ * alone and keeps the Hessian of the point it starts from; else a chord method with the
+ * finite-difference Hessian of the starting point (linear convergence with a tiny rate at the
+ * end of a quasi-Newton run), recomputed at the final point only if the first Newton decrement
+ * exceeded 1e-6 (a step of more than ~1e-3 standard errors).
+ * g0, H0: gradient and Hessian at theta if already known (else NULL). On return Hinv holds
+ * (-H)^{-1} at theta (the asymptotic covariance) and *decrement the last Newton decrement
+ * g' (-H)^{-1} g. Returns 0 if the Hessian could be computed and inverted. */
+static int polish(hc_model *m, int analytic, const double *y, int n, const double *g0, const double *H0, double *theta,
+                  double *ll, double *Hinv, double *decrement)
 {
   const int k = m->n_params;
-  double    g[HC_MAX_PARAMS], cand[HC_MAX_PARAMS], llc;
+  double    g[HC_MAX_PARAMS], H[HC_MAX_PARAMS * HC_MAX_PARAMS], cand[HC_MAX_PARAMS], llc, dec0 = INFINITY;
   int       moved = 0;
   *decrement      = INFINITY;
-  if (neg_hessian_inverse(m, y, n, theta, Hinv)) return 1;
+  if (g0 && H0) {
+    memcpy(g, g0, (size_t)k * sizeof *g);
+    memcpy(H, H0, (size_t)k * k * sizeof *H);
+  } else if (second_order_theta(m, analytic, y, n, theta, &llc, g, H)) {
+    return 1;
+  }
+  if (neg_inverse(k, H, Hinv)) return 1;
   for (int it = 0; it < 8; it++) {
-    if (grad_theta(m, y, n, theta, g)) break;
     double dec = 0.0;
     for (int i = 0; i < k; i++) {
       double s = 0.0;
@@ -224,11 +353,16 @@ static int polish(hc_model *m, const double *y, int n, double *theta, double *ll
       dec += g[i] * s;
     }
     *decrement = dec;
+    if (it == 0) dec0 = dec;
     if (!(dec > 1e-12) || !(dec < 1.0)) break; /* converged, or too far for a local step */
+    /* a step of less than ~1e-4 standard errors is the last one: it needs the likelihood only,
+     * and the Hessian of theta serves as that of the candidate */
+    double gc[HC_MAX_PARAMS];
+    int    last = dec < 1e-8 || !analytic;
+    if (last ? m->ops->loglik(m, cand, y, n, &llc, NULL) : second_order_theta(m, 1, y, n, cand, &llc, gc, H)) break;
     /* Near the optimum the quadratic model is more reliable than a comparison of two
      * likelihoods that differ by less than their summation round-off: accept a tiny step
      * within that round-off, a larger one only if the likelihood increases. */
-    if (m->ops->loglik(m, cand, y, n, &llc, NULL)) break;
     if (!(llc > *ll) && !(dec < 1e-6 && llc > *ll - 1e-11 * fabs(*ll))) break;
     /* keep only admissible points: the transform must round-trip */
     double u[HC_MAX_PARAMS], back[HC_MAX_PARAMS];
@@ -240,8 +374,16 @@ static int polish(hc_model *m, const double *y, int n, double *theta, double *ll
     memcpy(theta, cand, (size_t)k * sizeof *theta);
     *ll   = llc;
     moved = 1;
+    if (analytic && last) break;
+    if (analytic) {
+      memcpy(g, gc, (size_t)k * sizeof *g);
+      if (neg_inverse(k, H, Hinv)) return 1;
+    } else if (grad_theta(m, y, n, theta, g)) {
+      break;
+    }
   }
-  return moved ? neg_hessian_inverse(m, y, n, theta, Hinv) : 0;
+  if (analytic || !moved || !(dec0 > 1e-6)) return 0;
+  return hessian_theta(m, y, n, theta, H) || neg_inverse(k, H, Hinv);
 }
 
 /* OPG or robust covariance at theta. On entry cov holds (-H)^{-1}; on return the OPG
@@ -302,15 +444,124 @@ static double gauss(unsigned long long *s)
   return sqrt(-2.0 * log(u[0] + 1e-300)) * cos(2.0 * M_PI * u[1]);
 }
 
+/* A new start when the solution u of f (analytic Hessian path) is not a local minimum:
+ * 1. a saddle of the likelihood, such as an ARMA mean on its ridge of cancelling AR and MA
+ *    roots: v the eigenvector of the most negative eigenvalue of the Hessian of f at u (LAPACK
+ *    dsyev), if that eigenvalue is below -1e-6 times the largest in magnitude; the point of
+ *    lowest f among u + s v, s = +-0.25, +-0.5, +-1, +-2, when it is lower than f(u)
+ *    (Nocedal & Wright 2006 sec. 4.3, directions of negative curvature);
+ * 2. else a coordinate stuck where untransform saturates (e.g. a GJR gamma driven to 1e-7 by
+ *    an early Newton step: its gradient in u vanishes although d loglik / d gamma is large):
+ *    |d theta / d u_j| below 1e-3 times its value at the start's u0_j while f decreases
+ *    towards u0_j; those coordinates are reset to u0 (u0 = NULL: no check).
+ * Returns 1 if u_new was set. */
+static int escape_point(fit_ctx *c, const double *u, const double *u0, double *u_new)
+{
+  hc_model    *m = c->m;
+  const int    k = c->kfree;
+  PetscBLASInt nn = k, info = 0, lwork = 3 * HC_MAX_PARAMS * HC_MAX_PARAMS;
+  double       A[HC_MAX_PARAMS * HC_MAX_PARAMS], ev[HC_MAX_PARAMS], work[3 * HC_MAX_PARAMS * HC_MAX_PARAMS];
+  if (!cached_at(c, u)) second_order_u(c, u);
+  if (c->bad_c) return 0;
+  const double f0 = -c->ll_c / c->n;
+  double       fbest = f0, g[HC_MAX_PARAMS];
+  memcpy(g, c->g_c, sizeof g);
+  memcpy(A, c->Hf_c, (size_t)k * k * sizeof *A);
+  LAPACKsyev_("V", "U", &nn, A, &nn, ev, work, &lwork, &info); /* ascending; vectors in columns */
+  if (!info && ev[0] < -1e-6 * fmax(fabs(ev[0]), fabs(ev[k - 1]))) {
+    for (int i = 0; i < 8; i++) {
+      const double s = (i % 2 ? -1.0 : 1.0) * 0.25 * (double)(1 << (i / 2));
+      double       ut[HC_MAX_PARAMS], th[HC_MAX_PARAMS], ll;
+      for (int j = 0; j < k; j++) ut[j] = u[j] + s * A[j];
+      m->ops->untransform(m, ut, th);
+      if (m->ops->loglik(m, th, c->y, c->n, &ll, NULL) || !isfinite(ll) || !(-ll / c->n < fbest)) continue;
+      fbest = -ll / c->n;
+      memcpy(u_new, ut, (size_t)k * sizeof *ut);
+    }
+    if (fbest < f0) return 1;
+  }
+  int stuck = 0;
+  memcpy(u_new, u, (size_t)k * sizeof *u);
+  for (int j = 0; u0 && j < k; j++) {
+    double ut[HC_MAX_PARAMS], tp[HC_MAX_PARAMS], tm[HC_MAX_PARAMS], d = 0.0, n1 = 0.0, n0 = 0.0, h = 1e-4;
+    memcpy(ut, u, (size_t)k * sizeof *u);
+    for (int pass = 0; pass < 2; pass++) { /* |d theta / d u_j| at u_j, then at u0_j */
+      double keep = ut[j], nrm = 0.0;
+      ut[j] = keep + h;
+      m->ops->untransform(m, ut, tp);
+      ut[j] = keep - h;
+      m->ops->untransform(m, ut, tm);
+      for (int i = 0; i < k; i++) {
+        double dt = (tp[i] - tm[i]) / (2.0 * h);
+        nrm += dt * dt;
+        if (!pass) d += g[i] * dt; /* d loglik / d u_j */
+      }
+      if (pass) n0 = sqrt(nrm);
+      else n1 = sqrt(nrm);
+      ut[j] = u0[j];
+    }
+    if (n1 < 1e-3 * n0 && d * (u0[j] - u[j]) > 0.0) {
+      u_new[j] = u0[j];
+      stuck    = 1;
+    }
+  }
+  return stuck;
+}
+
+/* One TAO solve from u (kfree values, in the solution vector x): on return u holds the
+ * solution, *ll its log-likelihood (-INFINITY if the start or the solution is inadmissible),
+ * *reason and *its TAO's converged reason and iteration count. */
+static PetscErrorCode solve_from(Tao tao, Vec x, fit_ctx *c, double *u, double *ll, int *reason, int *its)
+{
+  PetscScalar       *xa;
+  const PetscScalar *xs;
+  TaoConvergedReason r;
+  PetscInt           it;
+
+  PetscFunctionBeginUser;
+  *ll = -INFINITY;
+  if (eval_u(c, u, ll)) { /* inadmissible start */
+    *ll = -INFINITY;
+    PetscFunctionReturn(0);
+  }
+  PetscCall(VecGetArray(x, &xa));
+  for (int i = 0; i < c->kfree; i++) xa[i] = u[i];
+  PetscCall(VecRestoreArray(x, &xa));
+  PetscCall(TaoSolve(tao));
+  PetscCall(TaoGetConvergedReason(tao, &r));
+  PetscCall(TaoGetIterationNumber(tao, &it));
+  PetscCall(VecGetArrayRead(x, &xs));
+  for (int i = 0; i < c->kfree; i++) u[i] = xs[i];
+  PetscCall(VecRestoreArrayRead(x, &xs));
+  *reason = (int)r;
+  *its    = (int)it;
+  if (eval_u(c, u, ll)) *ll = -INFINITY;
+  PetscFunctionReturn(0);
+}
+
+/* *flg = 1 if the options database holds an option of the fitter's solver (prefix -fit_) or
+ * -help: only then is TaoSetFromOptions, a fifth of the solver's set-up cost, worth calling. */
+static PetscErrorCode solver_options_given(PetscBool *flg)
+{
+  char *all;
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscOptionsGetAll(NULL, &all));
+  *flg = strstr(all, "-fit_") || strstr(all, "-help") ? PETSC_TRUE : PETSC_FALSE;
+  PetscCall(PetscFree(all));
+  PetscFunctionReturn(0);
+}
+
 PetscErrorCode hc_fit(hc_model *m, const double *y, int n, const hc_fit_options *opt, int n_starts,
                       const double *starts, hc_fit_record *rec)
 {
-  const int k = m->n_params, kfree = k - m->ops->n_profiled;
+  const int k = m->n_params, kfree = k;
   double    st[16][HC_MAX_PARAMS], best_theta[HC_MAX_PARAMS], ll_best = -INFINITY;
   int       ns = 0, best_reason = 0, best_its = 0;
-  fit_ctx   ctx = {.m = m, .y = y, .n = n, .kfree = kfree};
+  fit_ctx   ctx = {.m = m, .y = y, .n = n, .kfree = kfree, .analytic_hessian = hc_vol_has_hessian(m)};
   Tao       tao;
   Vec       x;
+  Mat       Hm = NULL;
 
   PetscFunctionBeginUser;
   memset(rec, 0, sizeof *rec);
@@ -345,42 +596,67 @@ PetscErrorCode hc_fit(hc_model *m, const double *y, int n, const hc_fit_options 
     PetscFunctionReturn(0);
   }
 
+  /* one solver for all starts: Newton with the analytic Hessian, else limited-memory BFGS */
   PetscCall(VecCreateSeq(PETSC_COMM_SELF, kfree, &x));
+  PetscCall(TaoCreate(PETSC_COMM_SELF, &tao));
+  PetscCall(TaoSetType(tao, ctx.analytic_hessian ? TAONLS : TAOLMVM));
+  if (ctx.analytic_hessian) { /* unpreconditioned CG on the small dense Newton system: it needs at
+                                 most k iterations, and unlike an (exact) LU preconditioner it
+                                 cannot fail on a singular or indefinite Hessian (a zero pivot
+                                 would be a PETSc error, not a numerical outcome); TAONLS then
+                                 falls back to a gradient step, as its documentation describes */
+    KSP ksp;
+    PC  pc;
+    PetscCall(TaoGetKSP(tao, &ksp));
+    PetscCall(KSPSetType(ksp, KSPCG));
+    PetscCall(KSPGetPC(ksp, &pc));
+    PetscCall(PCSetType(pc, PCNONE));
+  }
+  PetscCall(TaoSetSolution(tao, x));
+  PetscCall(TaoSetObjectiveAndGradient(tao, NULL, objective, &ctx));
+  if (ctx.analytic_hessian) {
+    PetscCall(MatCreateSeqDense(PETSC_COMM_SELF, kfree, kfree, NULL, &Hm));
+    PetscCall(TaoSetHessian(tao, Hm, Hm, hessian_u, &ctx));
+  }
+  PetscCall(TaoSetTolerances(tao, opt->gatol, 0.0, 0.0));
+  PetscCall(TaoSetMaximumIterations(tao, opt->max_it));
+  PetscCall(TaoSetOptionsPrefix(tao, "fit_"));
+  PetscBool from_options = PETSC_FALSE;
+  PetscCall(solver_options_given(&from_options));
+  if (from_options) PetscCall(TaoSetFromOptions(tao));
+  double best_u[HC_MAX_PARAMS];
   for (int s = 0; s < ns; s++) {
     double u[HC_MAX_PARAMS], ll;
+    int    reason, its;
     m->ops->transform(m, st[s], u);
-    memcpy(ctx.u_full, u, sizeof u);
-    if (eval_u(&ctx, u, &ll)) continue; /* inadmissible start */
-    PetscScalar *xa;
-    PetscCall(VecGetArray(x, &xa));
-    for (int i = 0; i < kfree; i++) xa[i] = u[i];
-    PetscCall(VecRestoreArray(x, &xa));
-    PetscCall(TaoCreate(PETSC_COMM_SELF, &tao));
-    PetscCall(TaoSetType(tao, TAOLMVM));
-    PetscCall(TaoSetSolution(tao, x));
-    PetscCall(TaoSetObjectiveAndGradient(tao, NULL, objective, &ctx));
-    PetscCall(TaoSetTolerances(tao, opt->gatol, 0.0, 0.0));
-    PetscCall(TaoSetMaximumIterations(tao, opt->max_it));
-    PetscCall(TaoSetOptionsPrefix(tao, "fit_"));
-    PetscCall(TaoSetFromOptions(tao));
-    PetscCall(TaoSolve(tao));
-    TaoConvergedReason reason;
-    PetscInt           its;
-    PetscCall(TaoGetConvergedReason(tao, &reason));
-    PetscCall(TaoGetIterationNumber(tao, &its));
-    PetscCall(TaoDestroy(&tao));
-    const PetscScalar *xs;
-    PetscCall(VecGetArrayRead(x, &xs));
-    for (int i = 0; i < kfree; i++) u[i] = xs[i];
-    PetscCall(VecRestoreArrayRead(x, &xs));
-    if (eval_u(&ctx, u, &ll)) continue;
+    PetscCall(solve_from(tao, x, &ctx, u, &ll, &reason, &its));
     if (ll > ll_best + 1e-9 * fabs(ll)) {
       ll_best = ll;
       memcpy(best_theta, ctx.theta, sizeof best_theta);
-      best_reason = (int)reason;
-      best_its    = (int)its;
+      memcpy(best_u, u, sizeof best_u);
+      best_reason = reason;
+      best_its    = its;
     }
   }
+  /* Newton's method converges to saddle points as readily as to maxima, and its long early
+   * steps can push a coefficient where its transform saturates: restart from escape_point
+   * (at most twice), relative to the family's own start */
+  double u0[HC_MAX_PARAMS];
+  if (n_base > 0) m->ops->transform(m, st[n_base - 1], u0);
+  for (int esc = 0; esc < 2 && ctx.analytic_hessian && isfinite(ll_best); esc++) {
+    double u[HC_MAX_PARAMS], ll;
+    int    reason, its;
+    if (!escape_point(&ctx, best_u, n_base > 0 ? u0 : NULL, u)) break;
+    PetscCall(solve_from(tao, x, &ctx, u, &ll, &reason, &its));
+    if (!(ll > ll_best + 1e-9 * fabs(ll))) break;
+    ll_best = ll;
+    memcpy(best_theta, ctx.theta, sizeof best_theta);
+    memcpy(best_u, u, sizeof best_u);
+    best_reason = reason;
+    best_its    = its;
+  }
+  PetscCall(TaoDestroy(&tao));
+  PetscCall(MatDestroy(&Hm));
   PetscCall(VecDestroy(&x));
 
   if (!isfinite(ll_best)) {
@@ -389,8 +665,11 @@ PetscErrorCode hc_fit(hc_model *m, const double *y, int n, const hc_fit_options 
     PetscFunctionReturn(0);
   }
   double ll_full, cov[HC_MAX_PARAMS * HC_MAX_PARAMS], dec = INFINITY;
-  if (m->ops->loglik(m, best_theta, y, n, &ll_full, NULL)) ll_full = ll_best;
-  int have_cov = opt->compute_stderr && !polish(m, y, n, best_theta, &ll_full, cov, &dec);
+  if (ctx.analytic_hessian || m->ops->loglik(m, best_theta, y, n, &ll_full, NULL)) ll_full = ll_best;
+  /* the last second-order evaluation of the Newton path is reused when it is at best_theta */
+  int cached   = ctx.analytic_hessian && ctx.have_c && !ctx.bad_c && !memcmp(ctx.theta_c, best_theta, (size_t)k * sizeof(double));
+  int have_cov = opt->compute_stderr && !polish(m, ctx.analytic_hessian, y, n, cached ? ctx.g_c : NULL,
+                                                 cached ? ctx.H_c : NULL, best_theta, &ll_full, cov, &dec);
   if (have_cov && opt->stderr_type != HC_STDERR_HESSIAN) PetscCall(score_covariance(m, y, n, best_theta, opt->stderr_type, cov, &have_cov));
   if (m->ops->vol_summary) {
     m->ops->vol_summary(m, best_theta, &rec->persistence, &rec->uncond_var);

@@ -61,21 +61,30 @@ void hc_vol_destroy(hc_model *m)
   free(w->h);
   free(w->z);
   free(w->de);
+  free(w->dh);
+  free(w->aux);
+  free(w->d2e);
   free(w);
   m->work = NULL;
 }
 
 int hc_vol_setup(hc_model *m, int n_max)
 {
-  size_t       nm = 1 + (size_t)m->spec.p + (size_t)m->spec.q, n = n_max > 0 ? (size_t)n_max : 1;
-  hc_vol_work *w  = calloc(1, sizeof *w);
+  size_t        nm = 1 + (size_t)m->spec.p + (size_t)m->spec.q, n = n_max > 0 ? (size_t)n_max : 1;
+  size_t        r2 = (m->spec.q > 3 ? (size_t)m->spec.q : 3) + 1;
+  hc_vol_layout L;
+  hc_vol_layout_of(&m->spec, &L);
+  hc_vol_work *w = calloc(1, sizeof *w);
   if (!w) return ENOMEM;
   w->e    = malloc(n * sizeof *w->e);
   w->h    = malloc(n * sizeof *w->h);
   w->z    = malloc(n * sizeof *w->z);
   w->de   = malloc(n * nm * sizeof *w->de);
+  w->dh   = malloc(n * (size_t)L.np * sizeof *w->dh);
+  w->aux  = malloc(12 * n * sizeof *w->aux);
+  w->d2e  = malloc(r2 * nm * nm * sizeof *w->d2e);
   m->work = w;
-  if (!w->e || !w->h || !w->z || !w->de) {
+  if (!w->e || !w->h || !w->z || !w->de || !w->dh || !w->aux || !w->d2e) {
     hc_vol_destroy(m);
     return ENOMEM;
   }
@@ -112,17 +121,21 @@ double hc_vol_residuals(hc_model *m, const double *theta, const double *y, int n
      * d e_t / d ma_j = -e_{t-j} - ...; zero for t < p like the residuals themselves. */
     double sphi = 0.0;
     for (int i = 0; i < p; i++) sphi += phi[i];
-    for (int k = 0; k < nm; k++) ds2[k] = 0.0;
-    for (int t = p; t < n; t++) {
+    for (int t = p; t < n; t++) de[(size_t)t * nm] = -(1.0 - sphi);
+    for (int i = 1; i <= p; i++)
+      for (int t = p; t < n; t++) de[(size_t)t * nm + i] = -(y[t - i] - theta[0]);
+    for (int t = p; q && t < n; t++) { /* the MA part of the recursion */
       double *d = de + (size_t)t * nm;
-      d[0]      = -(1.0 - sphi);
-      for (int i = 1; i <= p; i++) d[i] = -(y[t - i] - theta[0]);
       for (int j = 1; j <= q; j++) d[p + j] = t - j >= p ? -e[t - j] : 0.0;
       for (int j = 1; j <= q && t - j >= p; j++) {
         const double *dp = de + (size_t)(t - j) * nm;
         for (int k = 0; k < nm; k++) d[k] -= ma[j - 1] * dp[k];
       }
-      for (int k = 0; k < nm; k++) ds2[k] += 2.0 * e[t] * d[k] / T;
+    }
+    for (int k = 0; k < nm; k++) { /* ds2 = (2/T) sum_t e_t de_t */
+      double v = 0.0;
+      for (int t = p; t < n; t++) v += e[t] * de[(size_t)t * nm + k];
+      ds2[k] = 2.0 * v / T;
     }
   }
   w->s2 = s2;
@@ -154,112 +167,389 @@ static double garch_persistence(const hc_vol_layout *L, const double *theta, dou
   return S;
 }
 
+/* Second derivatives d^2 e_t / d(mu, ar, ma)^2 of the CSS residual at t = p + tau (nm x nm,
+ * row-major) into slot tau % R2 of ring, from the slots of the q earlier residuals (R2 > q):
+ * d2e_t = D0 - sum_{j <= min(q, tau)} (E_j + E_j' + ma_j d2e_{t-j}), with D0 = 1 at (mu, ar_i)
+ * and (ar_i, mu) (d e_t / d mu = -(1 - sum ar) - ...) and E_j the matrix whose row ma_j is
+ * d e_{t-j} / d(mu, ar, ma). Without MA terms every d2e_t is D0 (slot 0). Returns the slot. */
+static const double *vol_d2e(int p, int q, const double *ma, const double *de, int t, int tau, int R2, double *ring)
+{
+  const int nm = 1 + p + q;
+  double   *d  = ring + (size_t)(tau % R2) * nm * nm;
+  if (q == 0 && tau > 0) return ring;
+  memset(d, 0, (size_t)nm * nm * sizeof *d);
+  for (int i = 1; i <= p; i++) d[i] = d[i * nm] = 1.0;
+  for (int j = 1; j <= q && j <= tau; j++) {
+    const double *dp = ring + (size_t)((tau - j) % R2) * nm * nm, *dej = de + (size_t)(t - j) * nm;
+    for (int k = 0; k < nm * nm; k++) d[k] -= ma[j - 1] * dp[k];
+    for (int b = 0; b < nm; b++) {
+      d[(p + j) * nm + b] -= dej[b];
+      d[b * nm + p + j] -= dej[b];
+    }
+  }
+  return d;
+}
+
+/* Lag, column and kind of the i-th ARCH-type term (i = 1..P+O: alpha_1..P, then gamma_1..O). */
+static void arch_term(const hc_vol_layout *L, int i, int *lag, int *col, int *neg)
+{
+  const int P = L->ig - L->ia;
+  *neg        = i > P;
+  *lag        = *neg ? i - P : i;
+  *col        = *neg ? L->ig + i - P - 1 : L->ia + i - 1;
+}
+
+/* sum_t log x_t over t < n (x_t > 0): one logarithm per block of 8 products; a block whose
+ * product leaves the normal range is summed term by term. */
+static double sum_log(const double *x, int n)
+{
+  double s = 0.0;
+  int    t = 0;
+  for (; t + 8 <= n; t += 8) {
+    double pr = ((x[t] * x[t + 1]) * (x[t + 2] * x[t + 3])) * ((x[t + 4] * x[t + 5]) * (x[t + 6] * x[t + 7]));
+    if (isnormal(pr)) s += log(pr);
+    else
+      for (int k = 0; k < 8; k++) s += log(x[t + k]);
+  }
+  for (; t < n; t++) s += log(x[t]);
+  return s;
+}
+
+/* sum_t a_t b_t over t < n (four partial sums). */
+static double dot(const double *a, const double *b, int n)
+{
+  double s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0;
+  int    t = 0;
+  for (; t + 4 <= n; t += 4) {
+    s0 += a[t] * b[t];
+    s1 += a[t + 1] * b[t + 1];
+    s2 += a[t + 2] * b[t + 2];
+    s3 += a[t + 3] * b[t + 3];
+  }
+  for (; t < n; t++) s0 += a[t] * b[t];
+  return (s0 + s1) + (s2 + s3);
+}
+
+/* sum_t w_t x[t * stride] over t < n. */
+static double dot_strided(const double *w, const double *x, int stride, int n)
+{
+  double s = 0.0;
+  for (int t = 0; t < n; t++) s += w[t] * x[(size_t)t * stride];
+  return s;
+}
+
 /* The conditional log-likelihood (file comment) into *ll; if grad != NULL its gradient
- * d loglik / d theta, and if G != NULL the per-observation scores G[(t-p) np + k].
- * One recursion serves GARCH and GJR (O = 0 for GARCH). Returns 1 for omega <= 0, a negative
- * alpha, gamma or beta, an inadmissible shape, n - p < 1, n > n_max, a non-positive or
- * non-finite h_t, or a non-finite sum or gradient. No allocation. */
-static int garch_eval(hc_model *m, const double *theta, const double *y, int n, double *ll, double *grad, double *G)
+ * d loglik / d theta, if G != NULL the per-observation scores G[(t-p) np + k], and if H != NULL
+ * (with grad; normal or t law) the Hessian H[np x np].
+ * First pass over t: h_t, z_t, the log-density and the per-observation derivatives of
+ * l_t = log f(z_t) - log(h_t)/2 in (e_t, h_t, shape) (w->aux). Then, parameter by parameter,
+ * d h_t / d theta_k as a linear recursion in t (column k of w->dh):
+ *   d h_t = d omega + sum_i [X_i(t-lag_i) u_i + c_i dX_i(t-lag_i)] + sum_j [h_{t-j} u_j + beta_j dh_{t-j}]
+ * with X_i = e^2 (alpha), e^2 1(e<0) (gamma) or the presample s2, s2/2, c_i their
+ * coefficients, u_k unit vectors; the gradient and scores are sums over t. For the Hessian,
+ *   d^2 l_t = l_ee de de' + l_eh (de dh' + dh de') + l_hh dh dh' + l_e d^2 e + l_h d^2 h + shape terms,
+ *   d^2 h_t = C_t + sum_j beta_j d^2 h_{t-j},
+ *   C_t     = d^2 omega + sum_i [c_i d^2 X_i + u_i dX_i' + dX_i u_i'] + sum_j [u_j dh_{t-j}' + dh_{t-j} u_j']
+ * (presample h = s2 enters C_t as beta_j d^2 s2). The term sum_t l_h,t d^2 h_t is summed by
+ * the adjoint of the recursion, sum_t lambda_t C_t with lambda_t = l_h,t + sum_j beta_j
+ * lambda_{t+j} (a backward pass), so no d^2 h_t is formed; the second derivatives of the ARMA
+ * residuals enter through per-observation weights of de_s de_s' and d^2 e_s (one more forward
+ * pass, d^2 s2 = (2/T) sum_s (de_s de_s' + e_s d^2 e_s) included). One recursion serves GARCH
+ * and GJR (O = 0 for GARCH). Returns 1 for omega <= 0, a negative alpha, gamma or beta, an
+ * inadmissible shape, n - p < 1, n > n_max, a non-positive or non-finite h_t, or a non-finite
+ * sum or gradient; -1 if H is asked for a law without second derivatives. No allocation. */
+static int garch_eval(hc_model *m, const double *theta, const double *y, int n, double *ll, double *grad, double *G, double *H)
 {
   hc_vol_work  *w = m->work;
   hc_vol_layout L;
   hc_dist_eval  D;
-  int           p = m->spec.p, want = grad || G;
+  int           p = m->spec.p, q = m->spec.q, want = grad || G || H;
   hc_vol_layout_of(&m->spec, &L);
-  const int     nm = L.nm, np = L.np, P = L.ig - L.ia, O = L.ib - L.ig, Q = L.is - L.ib, R = Q + 1;
-  const double *al = theta + L.ia, *ga = theta + L.ig, *be = theta + L.ib;
-  if (n - p < 1 || n > m->n_max) return 1;
+  const int     nm = L.nm, np = L.np, ns = L.ns, P = L.ig - L.ia, O = L.ib - L.ig, Q = L.is - L.ib, T = n - p;
+  const double *be = theta + L.ib;
+  if (T < 1 || n > m->n_max) return 1;
   for (int k = L.ia; k < L.is; k++)
     if (!(theta[k] >= 0.0)) return 1;
-  if (hc_dist_prepare(m->spec.dist, theta + L.is, want, &D)) return 1;
+  if (H) {
+    int r = P > 3 || O > 3 || Q > 3 ? -1 : hc_dist_prepare_d2(m->spec.dist, theta + L.is, &D);
+    if (r) return r;
+  } else if (hc_dist_prepare(m->spec.dist, theta + L.is, want, &D)) {
+    return 1;
+  }
 
-  double ds2[HC_MAX_PARAMS], dom[HC_MAX_PARAMS] = {0}, ring[4][HC_MAX_PARAMS], sc[HC_MAX_PARAMS];
-  double s2 = hc_vol_residuals(m, theta, y, n, want ? ds2 : NULL), omega;
+  double ds2[HC_MAX_PARAMS], dom[HC_MAX_PARAMS] = {0}, omega;
+  double s2 = hc_vol_residuals(m, theta, y, n, want ? ds2 : NULL), S = garch_persistence(&L, theta, D.m2neg);
+  const double *e = w->e, *de = w->de;
   if (L.iw >= 0) {
     omega = theta[L.iw];
     dom[L.iw] = 1.0;
   } else { /* variance targeting: omega = s2 (1 - S) */
-    double S = garch_persistence(&L, theta, D.m2neg), sg = 0.0;
+    double sg = 0.0;
     omega    = s2 * (1.0 - S);
     if (want) {
       for (int k = 0; k < nm; k++) dom[k] = ds2[k] * (1.0 - S);
       for (int k = L.ia; k < L.is; k++) dom[k] = -s2 * (k >= L.ig && k < L.ib ? D.m2neg : 1.0);
       for (int k = L.ig; k < L.ib; k++) sg += theta[k];
-      for (int i = 0; i < L.ns; i++) dom[L.is + i] = -s2 * sg * D.d_m2neg[i];
+      for (int i = 0; i < ns; i++) dom[L.is + i] = -s2 * sg * D.d_m2neg[i];
     }
   }
   if (!(omega > 0.0) || !isfinite(omega)) return 1;
-  if (grad)
-    for (int k = 0; k < np; k++) grad[k] = 0.0;
 
-  const double *e = w->e, *de = w->de;
-  double       *h = w->h, sum = 0.0;
-  for (int t = p; t < n; t++) {
-    const int tau = t - p;
-    double    ht  = omega;
-    for (int i = 1; i <= P; i++) ht += al[i - 1] * (tau >= i ? e[t - i] * e[t - i] : s2);
-    for (int i = 1; i <= O; i++) ht += ga[i - 1] * (tau >= i ? (e[t - i] < 0.0 ? e[t - i] * e[t - i] : 0.0) : 0.5 * s2);
-    for (int j = 1; j <= Q; j++) ht += be[j - 1] * (tau >= j ? h[t - j] : s2);
-    h[t] = ht;
+  /* the variance recursion, lag by lag: h_t = omega + sum_i c_i X_i(t - lag_i) (presample
+   * values for tau < lag), then h_t += sum_j beta_j h_{t-j} (w->h[t], here h[tau]) */
+  double *h = w->h + p, sum = 0.0;
+  for (int tau = 0; tau < T; tau++) h[tau] = omega;
+  for (int i = 1; i <= P + O; i++) {
+    int lag, col, neg;
+    arch_term(&L, i, &lag, &col, &neg);
+    const double c = theta[col], *el = e + p - lag;
+    for (int tau = 0; tau < lag && tau < T; tau++) h[tau] += c * (neg ? 0.5 : 1.0) * s2;
+    if (neg)
+      for (int tau = lag; tau < T; tau++) h[tau] += el[tau] < 0.0 ? c * el[tau] * el[tau] : 0.0;
+    else
+      for (int tau = lag; tau < T; tau++) h[tau] += c * el[tau] * el[tau];
+  }
+  for (int j = 1; j <= Q; j++)
+    for (int tau = 0; tau < j && tau < T; tau++) h[tau] += be[j - 1] * s2;
+  if (Q == 1)
+    for (int tau = 1; tau < T; tau++) h[tau] += be[0] * h[tau - 1];
+  else
+    for (int tau = 1; tau < T; tau++)
+      for (int j = 1; j <= Q && j <= tau; j++) h[tau] += be[j - 1] * h[tau - j];
+
+  /* the log-likelihood and the derivatives of l_t = log f(z_t) - log(h_t)/2 in (e_t, h_t,
+   * shape): l_h (gh), l_e (ge), l_hh, l_eh, l_ee, the shape score (ls, ns rows) and, with H,
+   * l_{e nu}, l_{h nu}, l_{nu nu} */
+  double *gh = w->aux, *ge = gh + T, *lhh = ge + T, *leh = lhh + T, *lee = leh + T, *ls = lee + T;
+  double *les = ls + 2 * (size_t)T, *lhs = les + T, *lss = lhs + T, *lam = lss + T, *rho = lam + T;
+  for (int tau = 0; tau < T; tau++) {
+    const double ht = h[tau];
     if (!(ht > 0.0) || !isfinite(ht)) return 1;
-    double sh = sqrt(ht), z = e[t] / sh, dz, dsh[HC_DIST_MAX_SHAPE];
-    sum += hc_dist_logpdf(&D, z, want ? &dz : NULL, want ? dsh : NULL) - 0.5 * log(ht);
-    if (!want) continue;
-    /* d h_t / d theta (row tau of the ring holds it; rows tau-j hold d h_{t-j}) */
-    double *dh = ring[tau % R];
-    memcpy(dh, dom, (size_t)np * sizeof *dh);
-    for (int i = 1; i <= P + O; i++) {
-      const int lag = i <= P ? i : i - P, col = i <= P ? L.ia + i - 1 : L.ig + i - P - 1;
-      const double c = theta[col];
-      if (tau >= lag) {
-        double el = e[t - lag];
-        if (i > P && !(el < 0.0)) continue;
-        const double *d1 = de + (size_t)(t - lag) * nm;
-        for (int k = 0; k < nm; k++) dh[k] += 2.0 * c * el * d1[k];
-        dh[col] += el * el;
-      } else {
-        double f = i <= P ? 1.0 : 0.5;
-        for (int k = 0; k < nm; k++) dh[k] += c * f * ds2[k];
-        dh[col] += f * s2;
+    double ih = 1.0 / ht, sh = sqrt(ht), z = e[tau + p] / sh, lf;
+    if (H) {
+      double dd[5];
+      lf       = hc_dist_logpdf_d2(&D, z, dd);
+      gh[tau]  = -0.5 * (z * dd[0] + 1.0) * ih;
+      ge[tau]  = dd[0] / sh;
+      lhh[tau] = 0.25 * (z * z * dd[1] + 3.0 * z * dd[0] + 2.0) * ih * ih;
+      leh[tau] = -0.5 * (z * dd[1] + dd[0]) * ih / sh;
+      lee[tau] = dd[1] * ih;
+      if (ns) {
+        ls[tau]  = dd[2];
+        les[tau] = dd[3] / sh;
+        lhs[tau] = -0.5 * z * dd[3] * ih;
+        lss[tau] = dd[4];
       }
+    } else if (want) {
+      double dz, dsh[HC_DIST_MAX_SHAPE];
+      lf      = hc_dist_logpdf(&D, z, &dz, dsh);
+      gh[tau] = -0.5 * (z * dz + 1.0) * ih;
+      ge[tau] = dz / sh;
+      for (int i = 0; i < ns; i++) ls[(size_t)i * T + tau] = dsh[i];
+    } else {
+      lf = hc_dist_logpdf(&D, z, NULL, NULL);
+    }
+    sum += lf;
+  }
+  sum -= 0.5 * sum_log(h, T);
+  if (!isfinite(sum)) return 1;
+  *ll = sum;
+  if (!want) return 0;
+
+  /* d h_t / d theta_k, k = 0..np-1, into dh[k T + tau]: inputs, then the beta recursion */
+  double *dh = w->dh;
+  for (int k = 0; k < np; k++) {
+    double *dk = dh + (size_t)k * T;
+    for (int tau = 0; tau < T; tau++) dk[tau] = dom[k];
+    for (int i = 1; i <= P + O; i++) {
+      int lag, col, neg;
+      arch_term(&L, i, &lag, &col, &neg);
+      const double c = theta[col], f = neg ? 0.5 : 1.0;
+      for (int tau = 0; tau < lag && tau < T; tau++) dk[tau] += (k < nm ? c * f * ds2[k] : 0.0) + (k == col ? f * s2 : 0.0);
+      if (k < nm)
+        for (int tau = lag; tau < T; tau++) {
+          double el = e[tau + p - lag];
+          if (!neg || el < 0.0) dk[tau] += 2.0 * c * el * de[(size_t)(tau + p - lag) * nm + k];
+        }
+      if (k == col)
+        for (int tau = lag; tau < T; tau++) {
+          double el = e[tau + p - lag];
+          if (!neg || el < 0.0) dk[tau] += el * el;
+        }
     }
     for (int j = 1; j <= Q; j++) {
-      if (tau >= j) {
-        const double *d1 = ring[(tau - j) % R];
-        for (int k = 0; k < np; k++) dh[k] += be[j - 1] * d1[k];
-        dh[L.ib + j - 1] += h[t - j];
-      } else {
-        for (int k = 0; k < nm; k++) dh[k] += be[j - 1] * ds2[k];
-        dh[L.ib + j - 1] += s2;
+      for (int tau = 0; tau < j && tau < T; tau++) dk[tau] += (k < nm ? be[j - 1] * ds2[k] : 0.0) + (k == L.ib + j - 1 ? s2 : 0.0);
+      if (k == L.ib + j - 1)
+        for (int tau = j; tau < T; tau++) dk[tau] += h[tau - j];
+    }
+    if (Q == 1)
+      for (int tau = 1; tau < T; tau++) dk[tau] += be[0] * dk[tau - 1];
+    else
+      for (int tau = 1; tau < T; tau++)
+        for (int j = 1; j <= Q && j <= tau; j++) dk[tau] += be[j - 1] * dk[tau - j];
+  }
+
+  /* gradient and scores: d l_t = l_h dh + l_e de + shape score */
+  const double *dep = de + (size_t)p * nm;
+  if (grad) {
+    for (int k = 0; k < np; k++) {
+      grad[k] = dot(gh, dh + (size_t)k * T, T);
+      if (k < nm) grad[k] += dot_strided(ge, dep + k, nm, T);
+      if (k >= L.is) {
+        double s = 0.0;
+        for (int tau = 0; tau < T; tau++) s += ls[(size_t)(k - L.is) * T + tau];
+        grad[k] += s;
       }
     }
-    /* l_t = log f(e_t / sqrt h_t) - log(h_t)/2: d l/d e = f'/sqrt h, d l/d h = -(z f' + 1) / (2h) */
-    double        ge = dz / sh, gh = -0.5 * (z * dz + 1.0) / ht;
-    const double *dt = de + (size_t)t * nm;
-    for (int k = 0; k < np; k++) sc[k] = gh * dh[k];
-    for (int k = 0; k < nm; k++) sc[k] += ge * dt[k];
-    for (int i = 0; i < L.ns; i++) sc[L.is + i] += dsh[i];
-    if (grad)
-      for (int k = 0; k < np; k++) grad[k] += sc[k];
-    if (G) memcpy(G + (size_t)tau * np, sc, (size_t)np * sizeof *sc);
+    for (int k = 0; k < np; k++)
+      if (!isfinite(grad[k])) return 1;
   }
-  if (!isfinite(sum)) return 1;
-  for (int k = 0; grad && k < np; k++)
-    if (!isfinite(grad[k])) return 1;
-  *ll = sum;
+  if (G)
+    for (int tau = 0; tau < T; tau++)
+      for (int k = 0; k < np; k++)
+        G[(size_t)tau * np + k] = gh[tau] * dh[(size_t)k * T + tau] + (k < nm ? ge[tau] * dep[(size_t)tau * nm + k] : 0.0) +
+                                  (k >= L.is ? ls[(size_t)(k - L.is) * T + tau] : 0.0);
+  if (!H) return 0;
+
+  /* Hessian, upper triangle: l_hh dh dh' + l_eh (de dh' + dh de') (the column y_a = l_hh dh_a +
+   * l_eh de_a in w->dh's scratch row lam, then dot products) and the t shape terms */
+  for (int a = 0; a < np; a++) {
+    const double *da = dh + (size_t)a * T;
+    for (int tau = 0; tau < T; tau++) lam[tau] = lhh[tau] * da[tau];
+    if (a < nm)
+      for (int tau = 0; tau < T; tau++) lam[tau] += leh[tau] * dep[(size_t)tau * nm + a];
+    for (int b = a; b < np; b++) H[a * np + b] = dot(lam, dh + (size_t)b * T, T);
+    for (int b = a; b < nm; b++) { /* + sum l_eh dh_a de_b */
+      double v = 0.0;
+      for (int tau = 0; tau < T; tau++) v += leh[tau] * da[tau] * dep[(size_t)tau * nm + b];
+      H[a * np + b] += v;
+    }
+  }
+  if (ns) { /* t law: nu at L.is; h does not depend on nu (kappa = 1/2) */
+    for (int a = 0; a < L.is; a++) H[a * np + L.is] = dot(lhs, dh + (size_t)a * T, T) + (a < nm ? dot_strided(les, dep + a, nm, T) : 0.0);
+    double v = 0.0;
+    for (int tau = 0; tau < T; tau++) v += lss[tau];
+    H[L.is * np + L.is] = v;
+  }
+
+  /* adjoint: lambda_t = l_h,t + sum_j beta_j lambda_{t+j}, Lambda = sum lambda; A_i = sum_t
+   * lambda_t dX_i(t-lag) (mean block), B_j = sum_t lambda_t dh_{t-j}, kappa the weight of
+   * d^2 s2, rho_s = sum_i c_i 1(X_i at s) lambda_{s+lag_i} (the weight of d^2 X(s) / 2) */
+  double A[6][HC_MAX_PARAMS] = {{0}}, B[3][HC_MAX_PARAMS] = {{0}}, Lam = 0.0, kap = 0.0;
+  lam[T - 1] = gh[T - 1];
+  if (Q == 1)
+    for (int tau = T - 2; tau >= 0; tau--) lam[tau] = gh[tau] + be[0] * lam[tau + 1];
+  else
+    for (int tau = T - 2; tau >= 0; tau--) {
+      double v = gh[tau];
+      for (int j = 1; j <= Q && tau + j < T; j++) v += be[j - 1] * lam[tau + j];
+      lam[tau] = v;
+    }
+  for (int tau = 0; tau < T; tau++) Lam += lam[tau];
+  for (int tau = 0; tau < T; tau++) rho[tau] = 0.0;
+  for (int i = 1; i <= P + O; i++) {
+    int lag, col, neg;
+    arch_term(&L, i, &lag, &col, &neg);
+    const double c = theta[col], f = neg ? 0.5 : 1.0, *el = e + p - lag;
+    for (int tau = 0; tau < lag && tau < T; tau++) {
+      for (int k = 0; k < nm; k++) A[i - 1][k] += lam[tau] * f * ds2[k];
+      kap += lam[tau] * c * f;
+    }
+    /* rho_{tau-lag} += c lambda_tau 1(X_i); lhs is free scratch here: 2 lambda_tau e 1(X_i) */
+    for (int tau = lag; tau < T; tau++) {
+      double li = neg && !(el[tau] < 0.0) ? 0.0 : lam[tau];
+      rho[tau - lag] += c * li;
+      lhs[tau] = 2.0 * li * el[tau];
+    }
+    for (int k = 0; k < nm; k++)
+      if (T > lag) A[i - 1][k] += dot_strided(lhs + lag, dep + k, nm, T - lag);
+  }
+  for (int j = 1; j <= Q; j++) {
+    for (int tau = 0; tau < j && tau < T; tau++) {
+      for (int k = 0; k < nm; k++) B[j - 1][k] += lam[tau] * ds2[k];
+      kap += lam[tau] * be[j - 1];
+    }
+    if (T > j)
+      for (int k = 0; k < np; k++) B[j - 1][k] += dot(lam + j, dh + (size_t)k * T, T - j);
+  }
+  if (L.iw < 0) kap += Lam * (1.0 - S); /* d^2 omega = (1 - S) d^2 s2 - ds2 dS' - dS ds2' */
+
+  /* mean block: sum_s W_s de_s de_s' + V_s d^2 e_s with W_s = l_ee + 2 rho_s + 2 kappa / T and
+   * V_s = l_e + 2 e_s rho_s + 2 kappa e_s / T (upper triangle; W in lhh, V in leh, both free) */
+  for (int tau = 0; tau < T; tau++) {
+    lhh[tau] = lee[tau] + 2.0 * (rho[tau] + kap / T);
+    leh[tau] = ge[tau] + 2.0 * e[tau + p] * (rho[tau] + kap / T);
+  }
+  for (int a = 0; a < nm; a++) {
+    for (int tau = 0; tau < T; tau++) lam[tau] = lhh[tau] * dep[(size_t)tau * nm + a];
+    for (int b = a; b < nm; b++) H[a * np + b] += dot_strided(lam, dep + b, nm, T);
+  }
+  if (q) {
+    const int R2 = (q > 3 ? q : 3) + 1;
+    for (int tau = 0; tau < T; tau++) {
+      const double *d2 = vol_d2e(p, q, theta + 1 + p, de, tau + p, tau, R2, w->d2e);
+      for (int a = 0; a < nm; a++)
+        for (int b = a; b < nm; b++) H[a * np + b] += leh[tau] * d2[a * nm + b];
+    }
+  } else { /* d^2 e_s = D0 for every s: 1 at (mu, ar_i) */
+    double v = 0.0;
+    for (int tau = 0; tau < T; tau++) v += leh[tau];
+    for (int i = 1; i <= p; i++) H[i] += v;
+  }
+  for (int a = 0; a < np; a++)
+    for (int b = 0; b < a; b++) H[a * np + b] = H[b * np + a];
+  /* the rank-two terms u_i A_i' + A_i u_i', u_j B_j' + B_j u_j' and, under variance
+   * targeting, -Lambda (ds2 dS' + dS ds2') */
+  for (int i = 1; i <= P + O; i++) {
+    int lag, col, neg;
+    arch_term(&L, i, &lag, &col, &neg);
+    for (int a = 0; a < nm; a++) {
+      H[col * np + a] += A[i - 1][a];
+      H[a * np + col] += A[i - 1][a];
+    }
+  }
+  for (int j = 1; j <= Q; j++) {
+    const int col = L.ib + j - 1;
+    for (int a = 0; a < np; a++) {
+      H[col * np + a] += B[j - 1][a];
+      H[a * np + col] += B[j - 1][a];
+    }
+  }
+  if (L.iw < 0)
+    for (int k = L.ia; k < L.is; k++)
+      for (int a = 0; a < nm; a++) {
+        double v = -Lam * ds2[a] * (k >= L.ig && k < L.ib ? D.m2neg : 1.0);
+        H[a * np + k] += v;
+        H[k * np + a] += v;
+      }
+  for (int k = 0; k < np * np; k++)
+    if (!isfinite(H[k])) return 1;
   return 0;
+}
+
+int hc_vol_has_hessian(const hc_model *m)
+{
+  const hc_spec *s = &m->spec;
+  return m->ops == &hc_garch_ops && (s->dist == HC_DIST_NORMAL || s->dist == HC_DIST_T) && s->vol_p <= 3 &&
+         s->vol_o <= 3 && s->vol_q <= 3; /* the sizes of the adjoint sums A, B in garch_eval */
+}
+
+int hc_vol_loglik_hessian(hc_model *m, const double *theta, const double *y, int n, double *ll, double *grad, double *H)
+{
+  if (!hc_vol_has_hessian(m)) return -1;
+  return garch_eval(m, theta, y, n, ll, grad, NULL, H);
 }
 
 static int garch_loglik(hc_model *m, const double *theta, const double *y, int n, double *ll, double *grad)
 {
-  return garch_eval(m, theta, y, n, ll, grad, NULL);
+  return garch_eval(m, theta, y, n, ll, grad, NULL, NULL);
 }
 
 /* Per-observation scores (n - p rows), or -1 if theta is inadmissible. */
 static int garch_terms_grad(hc_model *m, const double *theta, const double *y, int n, double *G)
 {
   double ll;
-  return garch_eval(m, theta, y, n, &ll, NULL, G) ? -1 : n - m->spec.p;
+  return garch_eval(m, theta, y, n, &ll, NULL, G, NULL) ? -1 : n - m->spec.p;
 }
 
 static double logistic(double x) { return 1.0 / (1.0 + exp(-x)); }
@@ -366,7 +656,7 @@ static int garch_forecast(hc_model *m, const double *theta, const double *y, int
   double        ll;
   hc_vol_layout_of(&m->spec, &L);
   const int P = L.ig - L.ia, O = L.ib - L.ig, Q = L.is - L.ib;
-  if (H < 1 || garch_eval(m, theta, y, n, &ll, NULL, NULL)) return 1;
+  if (H < 1 || garch_eval(m, theta, y, n, &ll, NULL, NULL, NULL)) return 1;
   if (hc_dist_prepare(m->spec.dist, theta + L.is, 0, &D)) return 1;
   const double *e = w->e, *h = w->h, s2 = w->s2;
   double omega = L.iw >= 0 ? theta[L.iw] : s2 * (1.0 - garch_persistence(&L, theta, D.m2neg));
@@ -434,10 +724,11 @@ int hc_vol_start(const hc_spec *s, const double *mean_theta, double sigma2, cons
     return 0;
   }
   const int P = L.ig - L.ia, O = L.ib - L.ig, Q = L.is - L.ib;
-  if (L.iw >= 0) theta[L.iw] = 0.05 * sigma2;
-  for (int i = 0; i < P; i++) theta[L.ia + i] = 0.05 / P;
-  for (int i = 0; i < O; i++) theta[L.ig + i] = 0.05 / O;
-  for (int j = 0; j < Q; j++) theta[L.ib + j] = 0.90 / Q;
+  const double a = 0.10, g = 0.05, b = 0.85; /* typical of daily returns; persistence 0.95 (0.975 GJR) */
+  for (int i = 0; i < P; i++) theta[L.ia + i] = a / P;
+  for (int i = 0; i < O; i++) theta[L.ig + i] = g / O;
+  for (int j = 0; j < Q; j++) theta[L.ib + j] = b / Q;
+  if (L.iw >= 0) theta[L.iw] = sigma2 * (1.0 - (P ? a : 0.0) - (O ? 0.5 * g : 0.0) - (Q ? b : 0.0));
   return 0;
 }
 
@@ -446,7 +737,7 @@ int hc_vol_start_model(hc_model *m, const double *y, int n, double *theta)
   int    p = m->spec.p, nm = 1 + p + m->spec.q;
   double hr[HC_MAX_PARAMS];
   if (n - p < 4 || n > m->n_max) return 1;
-  if (hc_arma_hannan_rissanen(p, m->spec.q, y, n, hr)) {
+  if (nm == 1 || hc_arma_hannan_rissanen(p, m->spec.q, y, n, hr)) { /* constant mean: the sample mean */
     double mu = 0.0;
     for (int t = 0; t < n; t++) mu += y[t];
     hr[0] = mu / n;

@@ -7,6 +7,8 @@
 
 #include "hpcast/models.h"
 
+#include <math.h>
+
 /**
  * Map unconstrained u[0..p-1] to the coefficients phi[0..p-1] of a stationary AR(p)
  * polynomial 1 - phi_1 z - ... - phi_p z^p: partial autocorrelations r_k = tanh(u_k)
@@ -114,6 +116,41 @@ int  hc_kalman_arma(hc_kalman *kf, int p, int q, const double *phi, const double
  */
 void hc_kalman_forecast(hc_kalman *kf, int H, double *mean, double *cov);
 
+/* ---- second derivatives of the innovation laws (dist.c) ---- */
+
+/**
+ * Prepare law d for hc_dist_logpdf_d2: as hc_dist_prepare with derivatives, plus the second
+ * derivative of the normalising constant in the shape (standardized t: c''(nu) =
+ * (psi'((nu+1)/2) - psi'(nu/2))/4 + 1/(2 (nu-2)^2), psi' the trigamma function).
+ * @return 0; 1 if the shape is inadmissible; -1 if the law has no second derivatives here
+ *         (skewed t, GED).
+ */
+int    hc_dist_prepare_d2(hc_dist d, const double *shape, hc_dist_eval *e);
+/**
+ * log f(z) of a law prepared by hc_dist_prepare_d2 and its derivatives up to second order:
+ * d[0] = d/dz, d[1] = d^2/dz^2, d[2] = d/dnu, d[3] = d^2/dz dnu, d[4] = d^2/dnu^2 (zero for
+ * the normal law, which has no shape). Standardized t (Bollerslev 1987, eq. 1) with
+ * g = nu - 2 + z^2: d/dz = -(nu+1) z / g, d^2/dz^2 = -(nu+1)(nu-2-z^2)/g^2,
+ * d^2/dz dnu = z (3 - z^2)/g^2.
+ */
+static inline double hc_dist_logpdf_d2(const hc_dist_eval *e, double z, double d[5])
+{
+  if (e->d == HC_DIST_NORMAL) {
+    d[0] = -z;
+    d[1] = -1.0;
+    d[2] = d[3] = d[4] = 0.0;
+    return e->k[0] - 0.5 * z * z;
+  }
+  /* standardized t: log f = c(nu) - (nu+1)/2 log(g/(nu-2)), g = nu - 2 + z^2; k[1] = c', k[2] = c'' */
+  double nu = e->shape[0], z2 = z * z, m = nu - 2.0, g = m + z2, w = z2 / m, ig = 1.0 / g;
+  d[0] = -(nu + 1.0) * z * ig;
+  d[1] = -(nu + 1.0) * (m - z2) * ig * ig;
+  d[2] = e->k[1] - 0.5 * log1p(w) + 0.5 * (nu + 1.0) * z2 * ig / m;
+  d[3] = z * (3.0 - z2) * ig * ig;
+  d[4] = e->k[2] + 0.5 * z2 * ig / m + 0.5 * z2 * (m * g - (nu + 1.0) * (g + m)) * ig * ig / (m * m);
+  return e->k[0] - 0.5 * (nu + 1.0) * log1p(w);
+}
+
 /* ---- shared by the ARMA-volatility families (garch.c, egarch.c) ---- */
 
 /**
@@ -136,11 +173,30 @@ typedef struct {
   double *h;   /**< [n_max] conditional variances */
   double *z;   /**< [n_max] standardized residuals */
   double *de;  /**< [n_max x nm] d e_t / d (mu, ar, ma) */
+  double *dh;  /**< [np x n_max] d h_t / d theta_k, parameter by parameter (GARCH/GJR) */
+  double *aux; /**< [12 x n_max] per-observation derivatives and adjoint weights (GARCH/GJR) */
+  double *d2e; /**< ring of (max(q, 3) + 1) x nm x nm second derivatives of e_t (Hessian) */
   double  s2;  /**< mean square of the residuals of the last evaluation */
   double  s2_key[HC_VOL_S2_CACHE][HC_MAX_PARAMS]; /**< mean parameters of recent evaluations */
   double  s2_val[HC_VOL_S2_CACHE];                /**< their residual mean squares */
   int     s2_next, s2_used;
 } hc_vol_work;
+
+/**
+ * Analytic Hessian of the log-likelihood of a volatility family (internal extension of the
+ * ops table, used by the fitter): *ll, grad[k] and H[k*k] (row-major, symmetric, d^2 loglik /
+ * d theta d theta') at theta, k = m->n_params, in one pass (see hc_vol_has_hessian; garch.c):
+ * the second derivatives of l_t in (e_t, h_t, nu), those of the ARMA residuals by their
+ * forward recursion, and sum_t (d loglik / d h_t) d^2 h_t through the adjoint (backward)
+ * recursion of the GARCH variance (Fiorentini, Calzolari & Panattoni 1996 derive the same
+ * Hessian by forward recursions of d^2 h_t; Griewank & Walther 2008, Evaluating Derivatives,
+ * ch. 3, for the adjoint).
+ * @return 0; 1 if theta is inadmissible; -1 if the family or law has no analytic Hessian.
+ */
+int  hc_vol_loglik_hessian(hc_model *m, const double *theta, const double *y, int n, double *ll, double *grad, double *H);
+/** 1 if hc_vol_loglik_hessian is available for model m (ARMA-GARCH/GJR with orders P, O, Q <= 3
+ * and normal or t law). */
+int  hc_vol_has_hessian(const hc_model *m);
 
 /** ops->setup and ops->destroy of the volatility families. @return 0 or ENOMEM. */
 int  hc_vol_setup(hc_model *m, int n_max);
@@ -177,7 +233,8 @@ double hc_vol_quantile(const hc_model *m, const double *theta, double p);
 /**
  * Start value of a volatility spec (garch.c; EGARCH part in egarch.c):
  * mean parameters from mean_theta (mu, ar, ma of an ARMA fit or Hannan-Rissanen), and
- * GARCH/GJR: omega = 0.05 sigma2, alpha = 0.05 (split over the lags), gamma = 0.05, beta = 0.90;
+ * GARCH/GJR: alpha = 0.10, gamma = 0.05, beta = 0.85 (each split over its lags) and omega =
+ * sigma2 (1 - persistence), so that the start's unconditional variance is sigma2 (targeted);
  * EGARCH: omega = 0.1 log sigma2, alpha = 0, gamma = 0.2, beta1 = 0.9; shape hc_dist_shape_start.
  * If prev is the usable fit of the same family and orders with normal errors, its mean and
  * variance parameters are used instead (warm start of t/skewt/GED fits).

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "hpcast/models.h"
+#include "../../src/models/models_impl.h" /* hc_dist_prepare_d2, hc_dist_logpdf_d2 */
 
 /* Relative error, or absolute error when the reference is exactly zero. */
 static double rel_err(double x, double ref)
@@ -209,6 +210,48 @@ Test(dist, laws_are_standardized_and_derivatives_match)
       }
     }
   }
+}
+
+/* Second derivatives of the normal and t log-densities (hc_dist_logpdf_d2, used by the GARCH
+ * Hessian) against central differences of the first derivatives of hc_dist_logpdf, whose own
+ * agreement with differences of the log-density is checked above; the trigamma constant enters
+ * d^2/dnu^2. Skewed t and GED have no second derivatives (-1). */
+Test(dist, second_derivatives_match_differences)
+{
+  const double nus[] = {2.3, 4.1, 8.0, 35.0}, zs[] = {-3.1, -0.7, 0.0, 0.45, 2.6};
+  for (int l = -1; l < 4; l++) {
+    hc_dist      d  = l < 0 ? HC_DIST_NORMAL : HC_DIST_T;
+    double       nu = l < 0 ? 0.0 : nus[l], dd[5], dz, ds[2];
+    hc_dist_eval e, e1, ep, em;
+    cr_assert_eq(hc_dist_prepare_d2(d, &nu, &e), 0);
+    cr_assert_eq(hc_dist_prepare(d, &nu, 1, &e1), 0);
+    for (size_t j = 0; j < sizeof zs / sizeof *zs; j++) {
+      double z = zs[j], f = hc_dist_logpdf_d2(&e, z, dd), h = 1e-5, dzp, dzm, dsp[2], dsm[2];
+      cr_expect(fabs(f - hc_dist_logpdf(&e1, z, &dz, ds)) <= 1e-14 * fmax(1.0, fabs(f)), "nu %g z %g: value", nu, z);
+      cr_expect(fabs(dd[0] - dz) <= 1e-13 * fmax(1.0, fabs(dz)), "nu %g z %g: d/dz %.15g vs %.15g", nu, z, dd[0], dz);
+      hc_dist_logpdf(&e1, z + h, &dzp, NULL);
+      hc_dist_logpdf(&e1, z - h, &dzm, NULL);
+      double fzz = (dzp - dzm) / (2 * h);
+      cr_expect(fabs(dd[1] - fzz) <= 1e-7 * fmax(1.0, fabs(fzz)), "nu %g z %g: d2/dz2 %.10g fd %.10g", nu, z, dd[1], fzz);
+      if (d == HC_DIST_NORMAL) {
+        cr_expect(dd[2] == 0.0 && dd[3] == 0.0 && dd[4] == 0.0);
+        continue;
+      }
+      cr_expect(fabs(dd[2] - ds[0]) <= 1e-13 * fmax(1.0, fabs(ds[0])), "nu %g z %g: d/dnu", nu, z);
+      double hn = 1e-5 * (nu - 2.0), np = nu + hn, nm = nu - hn;
+      cr_assert_eq(hc_dist_prepare(d, &np, 1, &ep), 0);
+      cr_assert_eq(hc_dist_prepare(d, &nm, 1, &em), 0);
+      hc_dist_logpdf(&ep, z, &dzp, dsp);
+      hc_dist_logpdf(&em, z, &dzm, dsm);
+      double fzn = (dzp - dzm) / (2 * hn), fnn = (dsp[0] - dsm[0]) / (2 * hn);
+      cr_expect(fabs(dd[3] - fzn) <= 1e-7 * fmax(1.0, fabs(fzn)), "nu %g z %g: d2/dz dnu %.10g fd %.10g", nu, z, dd[3], fzn);
+      cr_expect(fabs(dd[4] - fnn) <= 1e-6 * fmax(1e-3, fabs(fnn)), "nu %g z %g: d2/dnu2 %.10g fd %.10g", nu, z, dd[4], fnn);
+    }
+  }
+  hc_dist_eval e;
+  const double sk[2] = {6.0, 0.2}, ged = 1.5;
+  cr_expect_eq(hc_dist_prepare_d2(HC_DIST_SKEWT, sk, &e), -1);
+  cr_expect_eq(hc_dist_prepare_d2(HC_DIST_GED, &ged, &e), -1);
 }
 
 /* Draws follow the law: empirical CDF at a few quantiles within 4 binomial sds (fixed seed). */

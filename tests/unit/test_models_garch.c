@@ -7,7 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hpcast/data.h"
+#include "hpcast/io.h"
 #include "hpcast/models.h"
+#include "../../src/models/models_impl.h" /* hc_vol_loglik_hessian, hc_dist_logpdf_d2 */
 
 #define DEM_MAX 4096
 
@@ -232,10 +235,10 @@ Test(garch, start_values)
   double   th[7], ll;
   cr_assert_eq(m.ops->start(&m, dem, n_dem, th), 0);
   cr_expect(fabs(th[1]) < 1 && fabs(th[2]) < 1, "ar %g ma %g", th[1], th[2]);
-  /* omega = 0.05 v with v near the sample variance of the returns (~0.22) */
+  /* omega = (1 - alpha - beta) v with v near the sample variance of the returns (~0.22) */
   cr_expect(th[3] > 0.05 * 0.15 && th[3] < 0.05 * 0.3, "omega %g", th[3]);
-  cr_expect_eq(th[4], 0.05);
-  cr_expect_eq(th[5], 0.90);
+  cr_expect_eq(th[4], 0.10);
+  cr_expect_eq(th[5], 0.85);
   cr_expect_eq(th[6], 8.0);
   cr_expect_eq(m.ops->loglik(&m, th, dem, n_dem, &ll, NULL), 0);
   m.ops->destroy(&m);
@@ -402,6 +405,60 @@ Test(garch, gjr_scores_every_distribution)
     }
 }
 
+/* The analytic Hessian (hc_vol_loglik_hessian) against central differences of the analytic
+ * gradient, for ARMA means with AR and MA terms, GARCH/GJR of several orders, variance
+ * targeting, normal and t laws; and -1 where it is not available (skewed t, GED, EGARCH). */
+Test(garch, hessian_matches_differences_of_the_score)
+{
+  const hc_spec base[] = {
+    {.p = 0, .q = 0, .vol = HC_VOL_GARCH, .vol_p = 1, .vol_q = 1},
+    {.p = 1, .q = 1, .vol = HC_VOL_GJR, .vol_p = 1, .vol_o = 1, .vol_q = 1},
+    {.p = 0, .q = 2, .vol = HC_VOL_GJR, .vol_p = 2, .vol_o = 1, .vol_q = 2},
+    {.p = 2, .q = 0, .vol = HC_VOL_GARCH, .vol_p = 2, .vol_q = 1, .variance_targeting = 1},
+    {.p = 1, .q = 1, .vol = HC_VOL_GJR, .vol_p = 1, .vol_o = 2, .vol_q = 1, .variance_targeting = 1},
+  };
+  for (size_t b = 0; b < sizeof base / sizeof *base; b++)
+    for (int d = HC_DIST_NORMAL; d <= HC_DIST_GED; d++) {
+      hc_spec s = base[b];
+      s.dist    = (hc_dist)d;
+      hc_model m = spec_model(s, n_dem);
+      char     name[64];
+      const int k = m.n_params;
+      double   th[HC_MAX_PARAMS], g[HC_MAX_PARAMS], gp[HC_MAX_PARAMS], gm[HC_MAX_PARAMS], H[HC_MAX_PARAMS * HC_MAX_PARAMS], ll, l2;
+      hc_spec_name(&s, name, sizeof name);
+      test_point(&m, th);
+      int r = hc_vol_loglik_hessian(&m, th, dem, n_dem, &ll, g, H);
+      if (d == HC_DIST_SKEWT || d == HC_DIST_GED) {
+        cr_expect_eq(r, -1, "%s: no analytic Hessian expected", name);
+        m.ops->destroy(&m);
+        continue;
+      }
+      cr_assert_eq(r, 0, "%s", name);
+      cr_assert_eq(m.ops->loglik(&m, th, dem, n_dem, &l2, gp), 0);
+      cr_expect(fabs(ll - l2) <= 1e-9 * fabs(l2), "%s: loglik %.12g vs %.12g", name, ll, l2);
+      for (int i = 0; i < k; i++) cr_expect(fabs(g[i] - gp[i]) <= 1e-9 * fmax(fabs(gp[i]), 1.0), "%s grad %d", name, i);
+      for (int i = 0; i < k; i++) {
+        double t[HC_MAX_PARAMS], hs = 1e-6 * fmax(fabs(th[i]), 0.01);
+        memcpy(t, th, sizeof t);
+        t[i] = th[i] + hs;
+        cr_assert_eq(m.ops->loglik(&m, t, dem, n_dem, &l2, gp), 0);
+        t[i] = th[i] - hs;
+        cr_assert_eq(m.ops->loglik(&m, t, dem, n_dem, &l2, gm), 0);
+        for (int j = 0; j < k; j++) {
+          double fd = (gp[j] - gm[j]) / (2 * hs), scale = fmax(sqrt(fabs(H[i * k + i] * H[j * k + j])), 1.0);
+          cr_expect(fabs(H[i * k + j] - fd) <= 1e-5 * scale, "%s H[%d][%d] analytic %.10g, fd %.10g", name, i, j,
+                    H[i * k + j], fd);
+        }
+      }
+      m.ops->destroy(&m);
+    }
+  hc_model m = spec_model((hc_spec){.vol = HC_VOL_EGARCH, .vol_p = 1, .vol_o = 1, .vol_q = 1}, n_dem);
+  double   th[HC_MAX_PARAMS], g[HC_MAX_PARAMS], H[HC_MAX_PARAMS * HC_MAX_PARAMS], ll;
+  test_point(&m, th);
+  cr_expect_eq(hc_vol_loglik_hessian(&m, th, dem, n_dem, &ll, g, H), -1);
+  m.ops->destroy(&m);
+}
+
 Test(garch, gjr_names_and_transforms)
 {
   hc_spec  s = {.p = 1, .q = 0, .vol = HC_VOL_GJR, .vol_p = 2, .vol_o = 1, .vol_q = 1, .dist = HC_DIST_SKEWT};
@@ -558,11 +615,17 @@ Test(garch_fit, egarch_t_vs_r, .init = fit_init, .fini = fit_fini)
   compare_with_r((hc_spec){.vol = HC_VOL_EGARCH, .vol_p = 1, .vol_o = 1, .vol_q = 1, .dist = HC_DIST_T}, "EGARCH-t");
 }
 
-/* EGARCH(1,1) normal against the published rugarch benchmark (shared/data/README.md). */
+/* EGARCH(1,1) normal against the published benchmark of TSP (Brooks, Burke & Persand 2001;
+ * www.tspintl.com/examples/bench/egarch.tsp, column "TSP e(0)=mean": the values R rugarch's
+ * ugarchbench("published") and shared/data/README.md quote), whose presample convention
+ * hpcast follows (docs/models.md): estimates to LRE >= 5, standard errors (TSP's from numeric
+ * second derivatives) to LRE >= 3, log-likelihood within 1e-3. */
 Test(garch_fit, egarch_published_benchmark, .init = fit_init, .fini = fit_fini)
 {
+  /* mu, omega, alpha (on z), gamma (on |z| - E|z|), beta; TSP names the last two gamma and alpha */
   static const double pub[5] = {-0.01167873487, -0.12633933747, -0.03845788444, 0.33305592776, 0.91265373928};
-  static const double se[5]  = {0.00886, 0.0285, 0.0192, 0.0406, 0.0168}; /* mu, omega, alpha, gamma, beta */
+  static const double se[5]  = {0.0083216274259, 0.02721344887, 0.01829620652, 0.03875690246, 0.01617807763};
+  const double        pub_ll = -1101.6843841;
   const hc_spec  spec = {.vol = HC_VOL_EGARCH, .vol_p = 1, .vol_o = 1, .vol_q = 1, .dist = HC_DIST_NORMAL};
   hc_model      *m    = NULL;
   hc_fit_options opt;
@@ -571,16 +634,61 @@ Test(garch_fit, egarch_published_benchmark, .init = fit_init, .fini = fit_fini)
   hc_fit_options_default(&opt);
   cr_assert_eq(hc_fit(m, dem, n_dem, &opt, 0, NULL, &rec), 0);
   cr_assert_eq(rec.status, 0, "%s", rec.reason);
+  cr_expect(fabs(rec.loglik - pub_ll) <= 1e-3, "loglik %.7f, TSP %.7f", rec.loglik, pub_ll);
   for (int k = 0; k < 5; k++) {
-    cr_log_info("EGARCH %s = %.9g (rugarch %.9g), LRE %.2f; se %.4g (rugarch %.4g)", rec.param_names[k], rec.params[k],
-                pub[k], lre(rec.params[k], pub[k]), rec.stderr_[k], se[k]);
-    /* presample conventions differ (docs/models.md): agreement to a small fraction of a standard error */
-    cr_expect(fabs(rec.params[k] - pub[k]) <= 0.02 * se[k], "%s = %.9g, rugarch %.9g", rec.param_names[k], rec.params[k], pub[k]);
-    cr_expect(fabs(rec.stderr_[k] - se[k]) <= 0.1 * se[k], "se %s = %.5g, rugarch %.5g", rec.param_names[k], rec.stderr_[k], se[k]);
+    cr_log_info("EGARCH %s = %.10g (TSP %.10g), LRE %.2f; se %.8g (TSP %.8g), LRE %.2f", rec.param_names[k],
+                rec.params[k], pub[k], lre(rec.params[k], pub[k]), rec.stderr_[k], se[k], lre(rec.stderr_[k], se[k]));
+    cr_expect_geq(lre(rec.params[k], pub[k]), 5.0, "%s = %.10g, TSP %.10g", rec.param_names[k], rec.params[k], pub[k]);
+    cr_expect_geq(lre(rec.stderr_[k], se[k]), 3.0, "se %s = %.8g, TSP %.8g", rec.param_names[k], rec.stderr_[k], se[k]);
   }
   cr_expect(rec.persistence == rec.params[4]);
   cr_expect(isfinite(rec.uncond_var) && rec.uncond_var > 0.1 && rec.uncond_var < 0.5, "uncond var %g", rec.uncond_var);
   cr_assert_eq(hc_model_destroy(&m), 0);
+}
+
+/* Newton's method (the analytic-Hessian path of hc_fit) from the family's own start, on two
+ * real series where it first stops at a point that is not a maximum: KO ARMA(1,1)+GARCH(1,1)
+ * (the ridge of cancelling AR and MA roots, a saddle) and AAPL ARMA(2,1)+GJR(1,1,1)-t (gamma
+ * driven to ~1e-7, where its transform saturates, with d loglik / d gamma ~ 400). The result
+ * must be a local maximum: every Hessian standard error finite (-H positive definite), the
+ * gradient in the free coefficients ~0, and for alpha, gamma, beta the Karush-Kuhn-Tucker
+ * condition of the bound at zero (a coefficient below 1e-4 has d loglik / d theta <= 0.5). */
+Test(garch_fit, newton_ends_at_a_maximum, .init = fit_init, .fini = fit_fini)
+{
+  const struct { const char *ticker; hc_spec spec; } cases[] = {
+    {"KO", {.p = 1, .q = 1, .vol = HC_VOL_GARCH, .vol_p = 1, .vol_q = 1, .dist = HC_DIST_NORMAL}},
+    {"AAPL", {.p = 2, .q = 1, .vol = HC_VOL_GJR, .vol_p = 1, .vol_o = 1, .vol_q = 1, .dist = HC_DIST_T}},
+  };
+  for (size_t c = 0; c < sizeof cases / sizeof *cases; c++) {
+    char       path[4096], reason[256];
+    hc_series  ser = {0};
+    const char *root = getenv("HPCAST_SOURCE_ROOT");
+    snprintf(path, sizeof path, "%s/../shared/data/sp500/%s.csv", root, cases[c].ticker);
+    cr_assert_eq(hc_io_read_csv(path, cases[c].ticker, "adjusted_close", &ser, reason, sizeof reason), 0, "%s", reason);
+    double *y = malloc((size_t)ser.n * sizeof *y);
+    int     n = hc_data_transform(&ser, HC_TRANSFORM_LOGRET100, y);
+    hc_model      *m = NULL;
+    hc_fit_options opt;
+    hc_fit_record  rec;
+    double         g[HC_MAX_PARAMS], ll;
+    cr_assert_eq(hc_model_create(&cases[c].spec, n, &m), 0);
+    hc_fit_options_default(&opt);
+    cr_assert_eq(hc_fit(m, y, n, &opt, 0, NULL, &rec), 0);
+    cr_assert_eq(rec.status, 0, "%s: %s", cases[c].ticker, rec.reason);
+    cr_assert_eq(m->ops->loglik(m, rec.params, y, n, &ll, g), 0);
+    hc_vol_layout L;
+    hc_vol_layout_of(&cases[c].spec, &L);
+    for (int k = 0; k < rec.n_params; k++) {
+      int bounded = k >= L.ia && k < L.is, at_bound = bounded && rec.params[k] < 1e-4;
+      cr_log_info("%s %s = %.6g (se %.3g), d loglik = %.3g", cases[c].ticker, rec.param_names[k], rec.params[k], rec.stderr_[k], g[k]);
+      cr_expect(isfinite(rec.stderr_[k]) && rec.stderr_[k] > 0, "%s %s: se %g", cases[c].ticker, rec.param_names[k], rec.stderr_[k]);
+      if (at_bound) cr_expect(g[k] <= 0.5, "%s %s = %g at its bound with d loglik %g", cases[c].ticker, rec.param_names[k], rec.params[k], g[k]);
+      else if (!bounded) cr_expect(fabs(g[k]) <= 1e-3, "%s %s: d loglik %g", cases[c].ticker, rec.param_names[k], g[k]);
+    }
+    cr_assert_eq(hc_model_destroy(&m), 0);
+    free(y);
+    hc_series_free(&ser);
+  }
 }
 
 /* Simulation study: n = 5000 from GJR(1,1,1)-t (fixed seed), every estimate within 3
@@ -631,10 +739,15 @@ Test(garch, egarch_forecast_tends_to_unconditional_variance)
   cr_expect_eq(S, th[4]);
   /* step 1 by hand from the in-sample recursion */
   cr_assert_eq(m.ops->loglik(&m, th, dem, n_dem, &ll, NULL), 0);
-  double e = 0, lh = 0, z = 0, s2 = 0;
-  for (int t = 0; t < n_dem; t++) s2 += (dem[t] - th[0]) * (dem[t] - th[0]) / n_dem;
+  /* presample (Brooks, Burke & Persand 2001 / TSP): log h = log s2, z = mean(e) / sqrt(s2) */
+  double e = 0, s2 = 0, eb = 0;
+  for (int t = 0; t < n_dem; t++) {
+    s2 += (dem[t] - th[0]) * (dem[t] - th[0]) / n_dem;
+    eb += (dem[t] - th[0]) / n_dem;
+  }
+  double lh = log(s2), z = eb / sqrt(s2);
   for (int t = 0; t <= n_dem; t++) {
-    lh = t == 0 ? log(s2) : th[1] + th[2] * z + th[3] * (fabs(z) - sqrt(2 / M_PI)) + th[4] * lh;
+    lh = th[1] + th[2] * z + th[3] * (fabs(z) - sqrt(2 / M_PI)) + th[4] * lh;
     if (t < n_dem) {
       e = dem[t] - th[0];
       z = e / exp(0.5 * lh);
