@@ -147,12 +147,13 @@ sweep)
 signal | signal_mpirun)
   launcher=auto
   [ "$case" = signal ] || launcher=mpirun
-  # The first 30 tickers with the default volatility grid: slow enough (about half a
-  # minute on 2 ranks) to be interrupted.
+  # The first 30 tickers with the default volatility grid and a short backtest: slow
+  # enough (a few seconds per unit) to be interrupted, fast enough for ./test.sh.
   mapfile -t first < <(cd "$data" && printf '%s\n' *.csv | sed 's/\.csv$//' | LC_ALL=C sort | head -n 30)
   universe "$work/u" "${first[@]}"
   rep=$work/signal.h5 log=$work/signal.out
-  j=$(submit HPCAST_DATA="$work/u" HPCAST_REPORT="$rep" HPCAST_OPTIONS="-progress_interval 1" \
+  sopts=(-mean_models "arma(0..1,0..1)" -backtest_origins 40)
+  j=$(submit HPCAST_DATA="$work/u" HPCAST_REPORT="$rep" HPCAST_OPTIONS="-progress_interval 1 ${sopts[*]}" \
     HPCAST_LAUNCHER=$launcher -- --ntasks="$ntasks" --time=20 --output="$log")
   # Signal once a unit is done (progress line with done >= 1) or the journal has existed
   # for 3 s; without either after 5 s of running, signal anyway to exercise the rest.
@@ -198,10 +199,11 @@ signal | signal_mpirun)
   check "report published and journal removed" test -e "$rep" -a ! -e "$rep.journal"
   if [ -e "$rep" ]; then
     t2=$SECONDS
-    plain "$work/ref.h5" "$work/u"
+    plain "$work/ref.h5" "$work/u" "${sopts[@]}"
     echo "uninterrupted reference run: $((SECONDS - t2)) s"
     check "/summary equals the uninterrupted run's" same "$work/ref.h5" "$rep" /summary
     check "/forecast equals the uninterrupted run's" same "$work/ref.h5" "$rep" /forecast
+    check "/backtest equals the uninterrupted run's" same "$work/ref.h5" "$rep" /backtest
   else
     check "no report to compare with an uninterrupted run" false
   fi
