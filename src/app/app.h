@@ -63,6 +63,12 @@ PetscErrorCode hc_app_options_load(hc_app_options *o);
  * *checkpointed = 1 (the journal holds every finished unit). Collective on PETSC_COMM_WORLD.
  */
 PetscErrorCode hc_app_run(const hc_app_options *o, int *checkpointed);
+/**
+ * Catch SIGTERM and SIGUSR1 from now on (in place of PETSc's handlers, which abort): the
+ * signal only sets a flag that hc_app_run reads at unit boundaries. Call right after
+ * PetscInitialize so a signal during start-up also ends in a checkpoint. Not collective.
+ */
+void hc_app_catch_stop_signals(void);
 
 /**
  * `hpcast merge -report OUT -merge_inputs A.h5,B.h5,...`: combine the shard reports of a

@@ -16,6 +16,14 @@
 static volatile sig_atomic_t stop_signal = 0;
 static void on_stop_signal(int sig) { stop_signal = sig; }
 
+void hc_app_catch_stop_signals(void)
+{
+  struct sigaction sa = {.sa_handler = on_stop_signal, .sa_flags = SA_RESTART};
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGTERM, &sa, NULL);
+  sigaction(SIGUSR1, &sa, NULL);
+}
+
 /* Rank 0's state: every record of the run (resumed ones first), the journal, progress. */
 typedef struct {
   const hc_app_options *o;
@@ -208,10 +216,6 @@ PetscErrorCode hc_app_run(const hc_app_options *o, int *checkpointed)
   if (!o->dynamic) PetscCheck(!hc_parallel_partition(n_todo, cost, size, owner), PETSC_COMM_SELF, PETSC_ERR_MEM, "out of memory");
   PetscCallMPI(hc_parallel_sched_create(comm, o->dynamic, n_todo, owner, &sched));
   PetscCallMPI(hc_parallel_stream_create(comm, collect, &col, &stream));
-  struct sigaction sa = {.sa_handler = on_stop_signal, .sa_flags = SA_RESTART}, old_term, old_usr1;
-  sigemptyset(&sa.sa_mask);
-  sigaction(SIGTERM, &sa, &old_term);
-  sigaction(SIGUSR1, &sa, &old_usr1);
 
   PetscCall(hc_pipeline_create(o, ev_load, ev_fit, &pl));
   for (;;) {
@@ -251,8 +255,6 @@ PetscErrorCode hc_app_run(const hc_app_options *o, int *checkpointed)
   PetscCallMPI(hc_parallel_sched_stopped(sched, &stopped));
   PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, &stopped, 1, MPI_INT, MPI_MAX, comm));
   PetscCallMPI(hc_parallel_sched_destroy(&sched));
-  sigaction(SIGTERM, &old_term, NULL);
-  sigaction(SIGUSR1, &old_usr1, NULL);
 
   if (rank == 0) {
     if (stopped) {

@@ -36,6 +36,7 @@ int main(int argc, char **argv)
     argc--;
   }
   PetscCall(PetscInitialize(&argc, &argv, NULL, help));
+  if (!sub) hc_app_catch_stop_signals();
   if (sub == 1) PetscCall(hc_app_merge());
   else if (sub == 2) PetscCall(hc_app_report_perf());
   else {
