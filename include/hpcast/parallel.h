@@ -67,8 +67,9 @@ typedef struct hc_stream hc_stream;
 int hc_parallel_stream_create(MPI_Comm comm, hc_stream_sink sink, void *ctx, hc_stream **st);
 /**
  * Send n records to rank 0 as one packed batch (tag 1); on rank 0 the sink gets copies
- * directly. At most one batch per rank is in flight (the previous send is completed first),
- * so a rank holds at most one packed batch besides its current records. Not collective.
+ * directly. At most 8 batches per rank are in flight (beyond that the oldest send is completed
+ * first), so the memory a rank holds for the stream is bounded by 8 packed batches, whatever
+ * the universe size. Not collective.
  * @return MPI_SUCCESS, an MPI error, MPI_ERR_NO_MEM, or (rank 0) the sink's nonzero return.
  */
 int hc_parallel_stream_send(hc_stream *st, int n, const hc_result *records);

@@ -13,14 +13,16 @@
 
 #define TAG_BATCH 1
 #define TAG_DONE  2
+#define IN_FLIGHT 8 /* batches a rank may have in flight: rank 0 receives only between its own
+                       units, so a single slot made the other ranks wait for it */
 
 struct hc_stream {
   MPI_Comm       comm;
   int            rank, size;
   hc_stream_sink sink;
   void          *ctx;
-  MPI_Request    req;  /* the batch in flight, MPI_REQUEST_NULL if none */
-  char          *buf;  /* its bytes */
+  MPI_Request    req[IN_FLIGHT]; /* batches in flight, MPI_REQUEST_NULL where none */
+  char          *buf[IN_FLIGHT]; /* their bytes */
 };
 
 int hc_parallel_stream_create(MPI_Comm comm, hc_stream_sink sink, void *ctx, hc_stream **out)
@@ -30,8 +32,8 @@ int hc_parallel_stream_create(MPI_Comm comm, hc_stream_sink sink, void *ctx, hc_
   st->comm = comm;
   st->sink = sink;
   st->ctx  = ctx;
-  st->req  = MPI_REQUEST_NULL;
-  int rc   = MPI_Comm_rank(comm, &st->rank);
+  for (int i = 0; i < IN_FLIGHT; i++) st->req[i] = MPI_REQUEST_NULL;
+  int rc = MPI_Comm_rank(comm, &st->rank);
   if (!rc) rc = MPI_Comm_size(comm, &st->size);
   if (rc) {
     free(st);
@@ -72,16 +74,24 @@ static int deliver(hc_stream *st, int from, const char *buf, size_t len)
 int hc_parallel_stream_send(hc_stream *st, int n, const hc_result *records)
 {
   size_t len = 0;
-  int    rc;
+  int    rc, slot;
   for (int i = 0; i < n; i++) len += hc_result_packed_size(&records[i]);
-  if ((rc = MPI_Wait(&st->req, MPI_STATUS_IGNORE))) return rc;
-  free(st->buf);
-  st->buf = malloc(len ? len : 1);
-  if (!st->buf) return MPI_ERR_NO_MEM;
-  for (size_t i = 0, off = 0; i < (size_t)n; i++) off += hc_result_pack(&records[i], st->buf + off);
-  if (st->rank == 0) return deliver(st, 0, st->buf, len);
+  /* a free slot: one never used, else wait for the first of the sends in flight to complete */
+  for (slot = 0; slot < IN_FLIGHT && st->buf[slot]; slot++) {}
+  if (slot == IN_FLIGHT && (rc = MPI_Waitany(IN_FLIGHT, st->req, &slot, MPI_STATUS_IGNORE))) return rc;
+  if (slot == MPI_UNDEFINED) slot = 0;
+  free(st->buf[slot]);
+  st->buf[slot] = malloc(len ? len : 1);
+  if (!st->buf[slot]) return MPI_ERR_NO_MEM;
+  for (size_t i = 0, off = 0; i < (size_t)n; i++) off += hc_result_pack(&records[i], st->buf[slot] + off);
+  if (st->rank == 0) {
+    rc = deliver(st, 0, st->buf[slot], len);
+    free(st->buf[slot]);
+    st->buf[slot] = NULL;
+    return rc;
+  }
   if (len > (size_t)0x7fffffff) return MPI_ERR_COUNT;
-  return MPI_Isend(st->buf, (int)len, MPI_BYTE, 0, TAG_BATCH, st->comm, &st->req);
+  return MPI_Isend(st->buf[slot], (int)len, MPI_BYTE, 0, TAG_BATCH, st->comm, &st->req[slot]);
 }
 
 /* Rank 0: receive the probed batch of status s and deliver it. */
@@ -111,7 +121,7 @@ int hc_parallel_stream_poll(hc_stream *st)
 int hc_parallel_stream_finish(hc_stream **pst, const hc_perf *mine, hc_perf *perf)
 {
   hc_stream *st = *pst;
-  int        rc = MPI_Wait(&st->req, MPI_STATUS_IGNORE);
+  int        rc = MPI_Waitall(IN_FLIGHT, st->req, MPI_STATUSES_IGNORE);
   if (!rc && st->rank != 0) rc = MPI_Send(mine, (int)sizeof *mine, MPI_BYTE, 0, TAG_DONE, st->comm);
   if (!rc && st->rank == 0) {
     perf[0] = *mine;
@@ -126,7 +136,7 @@ int hc_parallel_stream_finish(hc_stream **pst, const hc_perf *mine, hc_perf *per
     }
   }
   if (!rc) rc = MPI_Barrier(st->comm);
-  free(st->buf);
+  for (int i = 0; i < IN_FLIGHT; i++) free(st->buf[i]);
   free(st);
   *pst = NULL;
   return rc;

@@ -104,6 +104,7 @@ int main(int argc, char **argv)
   int       u, n_after = 0;
   hc_parallel_sched_create(MPI_COMM_WORLD, 1, 100000, NULL, &s);
   CHECK(hc_parallel_sched_next(s, &u) == MPI_SUCCESS && u >= 0, "first unit");
+  MPI_Barrier(MPI_COMM_WORLD); /* every rank has its first unit before the stop */
   if (rank == size - 1) hc_parallel_sched_request_stop(s);
   MPI_Barrier(MPI_COMM_WORLD);
   while (hc_parallel_sched_next(s, &u) == MPI_SUCCESS && u >= 0) n_after++;
