@@ -69,6 +69,9 @@ PetscErrorCode hc_app_run(const hc_app_options *o, int *checkpointed);
  * PetscInitialize so a signal during start-up also ends in a checkpoint. Not collective.
  */
 void hc_app_catch_stop_signals(void);
+/** The equal-weight universe portfolio (hc_trading_portfolio) of the strategy periods of
+ * res[0..n-1] (rank 0: the run's or the merged shards' records). Not collective. */
+PetscErrorCode hc_app_portfolio(const hc_trading_options *t, int n, const hc_result *res, hc_trading_metrics *m);
 
 /**
  * `hpcast merge -report OUT -merge_inputs A.h5,B.h5,...`: combine the shard reports of a

@@ -34,6 +34,22 @@ typedef struct {
   int                   n_resumed;
 } collector;
 
+/* Rank 0: n records join the run's records (the collector takes them over). */
+static PetscErrorCode keep_records(collector *c, int n, const hc_result *r)
+{
+  PetscFunctionBeginUser;
+  if (c->n + n > c->cap) {
+    int        cap = 2 * (c->n + n);
+    hc_result *g   = realloc(c->all, sizeof *g * (size_t)cap);
+    PetscCheck(g, PETSC_COMM_SELF, PETSC_ERR_MEM, "out of memory");
+    c->all = g;
+    c->cap = cap;
+  }
+  memcpy(c->all + c->n, r, sizeof *r * (size_t)n);
+  c->n += n;
+  PetscFunctionReturn(0);
+}
+
 /* Stream sink on rank 0: journal the batch (durable before it counts as done), keep it. */
 static int collect(void *ctx, int rank, int n, hc_result *r)
 {
@@ -44,32 +60,10 @@ static int collect(void *ctx, int rank, int n, hc_result *r)
     fprintf(stderr, "hpcast: ERROR: %s\n", err);
     return MPI_ERR_FILE;
   }
-  if (c->n + n > c->cap) {
-    int        cap = 2 * (c->n + n);
-    hc_result *g   = realloc(c->all, sizeof *g * (size_t)cap);
-    if (!g) return MPI_ERR_NO_MEM;
-    c->all = g;
-    c->cap = cap;
-  }
-  memcpy(c->all + c->n, r, sizeof *r * (size_t)n);
-  c->n += n;
-  return MPI_SUCCESS;
+  return keep_records(c, n, r) ? MPI_ERR_NO_MEM : MPI_SUCCESS;
 }
 
-/* Rank 0: a record read back from the journal joins the run's records (not re-journalled). */
-static PetscErrorCode collect_resumed(collector *c, hc_result *r)
-{
-  PetscFunctionBeginUser;
-  if (c->n == c->cap) {
-    int        cap = c->cap ? 2 * c->cap : 64;
-    hc_result *g   = realloc(c->all, sizeof *g * (size_t)cap);
-    PetscCheck(g, PETSC_COMM_SELF, PETSC_ERR_MEM, "out of memory");
-    c->all = g;
-    c->cap = cap;
-  }
-  c->all[c->n++] = *r;
-  PetscFunctionReturn(0);
-}
+static int by_ticker(const void *key, const void *entry) { return strcmp(key, entry); }
 
 /* Rank 0: a progress line every -progress_interval seconds: done/total units, rate, ETA. */
 static void progress(collector *c, int force)
@@ -121,8 +115,7 @@ static PetscErrorCode print_summary(const hc_app_options *o, int n, const hc_res
   PetscFunctionReturn(0);
 }
 
-/* Rank 0: the equal-weight universe portfolio of the tickers' backtested strategies. */
-static PetscErrorCode universe_portfolio(const hc_app_options *o, int n, const hc_result *res, hc_trading_metrics *m)
+PetscErrorCode hc_app_portfolio(const hc_trading_options *t, int n, const hc_result *res, hc_trading_metrics *m)
 {
   hc_strategy_point *pts;
   int                np = 0;
@@ -131,7 +124,7 @@ static PetscErrorCode universe_portfolio(const hc_app_options *o, int n, const h
   PetscCall(PetscMalloc1(np + 1, &pts));
   for (int i = 0, k = 0; i < n; i++)
     for (int j = 0; j < res[i].n_strategy; j++) pts[k++] = res[i].strategy[j];
-  PetscCheck(!hc_trading_portfolio(&o->backtest.trading, pts, np, m), PETSC_COMM_SELF, PETSC_ERR_MEM, "out of memory");
+  PetscCheck(!hc_trading_portfolio(t, pts, np, m), PETSC_COMM_SELF, PETSC_ERR_MEM, "out of memory");
   PetscCall(PetscFree(pts));
   PetscFunctionReturn(0);
 }
@@ -146,7 +139,7 @@ PetscErrorCode hc_app_run(const hc_app_options *o, int *checkpointed)
   char          err[HC_PATH_LEN + 256], jpath[HC_PATH_LEN + 16];
   double        t_start = hc_time_wall(), io_s, fit_s, busy = 0.0;
   hc_pipeline  *pl;
-  int          *order, *owner, *done_flag, n_units = 0, n_fits = 0, n_run = 0;
+  int          *order, *owner, *done_flag, *unit_of, n_units = 0, n_fits = 0, n_run = 0;
   double       *cost;
   collector     col = {.o = o, .t_start = t_start, .t_last_progress = t_start};
   hc_sched     *sched;
@@ -169,20 +162,20 @@ PetscErrorCode hc_app_run(const hc_app_options *o, int *checkpointed)
 
   /* Work units: the tickers of this shard, ordered by the cost model (observations ~ bytes x
    * grid size, backtest refits included), largest first; every rank computes the same list. */
-  PetscCall(PetscMalloc4(u.n, &order, u.n, &owner, u.n, &cost, u.n, &done_flag));
+  PetscCall(PetscMalloc5(u.n, &order, u.n, &owner, u.n, &cost, u.n, &done_flag, u.n, &unit_of));
+  for (int i = 0; i < u.n; i++) unit_of[i] = -1; /* position of universe entry i in the unit list */
   const int specs = o->n_mean * o->n_vol;
   for (int i = 0; i < u.n; i++) {
     if (i % o->n_shards != o->shard) continue;
     cost[n_units]    = (double)(u.bytes[i] + 1) * specs;
     order[n_units++] = i;
   }
-  for (int a = 1; a < n_units; a++) /* insertion sort by cost, descending, stable by index */
-    for (int b = a; b > 0 && cost[b] > cost[b - 1]; b--) {
-      double tc = cost[b];
-      int    to = order[b];
-      cost[b] = cost[b - 1], order[b] = order[b - 1];
-      cost[b - 1] = tc, order[b - 1] = to;
-    }
+  for (int i = 0; i < n_units; i++) cost[i] = -cost[i]; /* largest first: sort -cost ascending */
+  PetscCall(PetscSortRealWithArrayInt(n_units, cost, order));
+  for (int i = 0; i < n_units; i++) {
+    cost[i]           = -cost[i];
+    unit_of[order[i]] = i;
+  }
 
   /* Rank 0: stale temporaries, the journal (resume), which units are done; broadcast. */
   PetscCall(PetscArrayzero(done_flag, u.n));
@@ -196,11 +189,12 @@ PetscErrorCode hc_app_run(const hc_app_options *o, int *checkpointed)
     PetscCheck(rc != ENOMEM, PETSC_COMM_SELF, PETSC_ERR_MEM, "out of memory reading %s", jpath);
     PetscCheck(!rc, PETSC_COMM_SELF, PETSC_ERR_FILE_OPEN, "-resume: %s", err);
     for (int k = 0; k < n_prev; k++) { /* keep a resumed record only if its ticker is a unit of this run */
-      int keep = 0;
-      for (int i = 0; i < n_units && !keep; i++)
-        if (!done_flag[i] && !strcmp(u.ticker[order[i]], prev[k].ticker)) keep = done_flag[i] = 1;
-      if (keep) PetscCall(collect_resumed(&col, &prev[k]));
-      else hc_result_free(&prev[k]);
+      const char(*hit)[HC_NAME_LEN] = bsearch(prev[k].ticker, u.ticker, (size_t)u.n, sizeof *u.ticker, by_ticker);
+      const int unit                = hit ? unit_of[hit - u.ticker] : -1;
+      if (unit >= 0 && !done_flag[unit]) {
+        done_flag[unit] = 1;
+        PetscCall(keep_records(&col, 1, &prev[k]));
+      } else hc_result_free(&prev[k]);
     }
     free(prev);
     col.n_resumed = col.n;
@@ -268,7 +262,7 @@ PetscErrorCode hc_app_run(const hc_app_options *o, int *checkpointed)
       char          *opts;
       hc_report_meta meta = {.hpcast_version = HPCAST_VERSION, .n_ranks = size, .schedule = o->dynamic ? "dynamic" : "static"};
       hc_trading_metrics portfolio;
-      PetscCall(universe_portfolio(o, col.n, col.all, &portfolio));
+      PetscCall(hc_app_portfolio(&o->backtest.trading, col.n, col.all, &portfolio));
       meta.portfolio = &portfolio;
       PetscCall(PetscOptionsGetAll(NULL, &opts));
       meta.options = opts;
@@ -286,7 +280,7 @@ PetscErrorCode hc_app_run(const hc_app_options *o, int *checkpointed)
     PetscCall(PetscFree(perf));
   }
   *checkpointed = stopped;
-  PetscCall(PetscFree4(order, owner, cost, done_flag));
+  PetscCall(PetscFree5(order, owner, cost, done_flag, unit_of));
   hc_io_universe_free(&u);
   PetscFunctionReturn(0);
 }

@@ -59,14 +59,7 @@ PetscErrorCode hc_app_merge(void)
       free(p);
     }
   }
-  hc_strategy_point *pts;
-  int                npts = 0;
-  for (int i = 0; i < n_all; i++) npts += all[i].n_strategy;
-  PetscCall(PetscMalloc1(npts + 1, &pts));
-  for (int i = 0, j = 0; i < n_all; i++)
-    for (int t = 0; t < all[i].n_strategy; t++) pts[j++] = all[i].strategy[t];
-  PetscCheck(!hc_trading_portfolio(&trading, pts, npts, &portfolio), PETSC_COMM_SELF, PETSC_ERR_MEM, "out of memory");
-  PetscCall(PetscFree(pts));
+  PetscCall(hc_app_portfolio(&trading, n_all, all, &portfolio));
   PetscCall(PetscOptionsGetAll(NULL, &opts));
   hc_report_meta meta = {.hpcast_version = HPCAST_VERSION, .options = opts, .n_ranks = n_perf, .portfolio = &portfolio, .schedule = "merged"};
   int            rc   = hc_io_report_write(report, &meta, n_all, all, n_perf, perf, err, sizeof err);

@@ -10,7 +10,6 @@
  */
 #include "hpcast/eval.h"
 
-#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -500,41 +499,4 @@ PetscErrorCode hc_forecast_ensemble(const double *y, int n, const hc_select_opti
   PetscCall(trade(&b, s_win, bo, y, r));
   free_backtest(&b);
   PetscFunctionReturn(0);
-}
-
-/* By date, then by return and position: a total order, so the sums of one date are added in
- * the same order whatever order the tickers' records arrived in (bit-identical reports). */
-static int by_date(const void *a, const void *b)
-{
-  const hc_strategy_point *x = a, *y = b;
-  int                      c = strcmp(x->date, y->date);
-  if (c) return c;
-  if (x->ret != y->ret) return x->ret < y->ret ? -1 : 1;
-  return (x->position > y->position) - (x->position < y->position);
-}
-
-int hc_trading_portfolio(const hc_trading_options *o, hc_strategy_point *points, int n, hc_trading_metrics *m)
-{
-  double *ret = malloc(sizeof(double) * (size_t)(n > 0 ? n : 1)), *pos = malloc(sizeof(double) * (size_t)(n > 0 ? n : 1));
-  int     T   = 0;
-  if (!ret || !pos) {
-    free(ret);
-    free(pos);
-    hc_trading_evaluate(o, NULL, NULL, 0, m);
-    return ENOMEM;
-  }
-  qsort(points, (size_t)n, sizeof *points, by_date);
-  for (int i = 0, j; i < n; i = j) {
-    double sr = 0.0, sp = 0.0;
-    for (j = i; j < n && !strcmp(points[j].date, points[i].date); j++) {
-      sr += points[j].ret;
-      sp += points[j].position;
-    }
-    ret[T] = sr / (j - i);
-    pos[T++] = sp / (j - i);
-  }
-  hc_trading_evaluate(o, ret, pos, T, m);
-  free(ret);
-  free(pos);
-  return 0;
 }

@@ -3,13 +3,17 @@
  * @brief Trading evaluation: the fractional-Kelly position from a return forecast, strategy
  *        returns net of proportional costs, the performance metrics of a strategy return
  *        series (cumulative return, Sharpe, Sortino, Calmar, maximum drawdown, hit rate,
- *        profit factor, turnover) and the volatility/trend regime label. Definitions and
+ *        profit factor, turnover), the equal-weight universe portfolio and the
+ *        volatility/trend regime label. Definitions and
  *        sources in include/hpcast/eval.h and docs/trading.md.
  */
 #include "hpcast/eval.h"
 
 #include <math.h>
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 void hc_trading_options_default(hc_trading_options *o)
 {
@@ -122,4 +126,41 @@ void hc_trading_regime(const double *sigma, int n, double drift, double drift_se
   const double    z     = drift / drift_se;
   const char     *trend = z > 1.96 ? "up" : z < -1.96 ? "down" : "flat";
   snprintf(label, len, "%s-vol/%s", vol, trend);
+}
+
+/* By date, then by return and position: a total order, so the sums of one date are added in
+ * the same order whatever order the tickers' records arrived in (bit-identical reports). */
+static int by_date(const void *a, const void *b)
+{
+  const hc_strategy_point *x = a, *y = b;
+  int                      c = strcmp(x->date, y->date);
+  if (c) return c;
+  if (x->ret != y->ret) return x->ret < y->ret ? -1 : 1;
+  return (x->position > y->position) - (x->position < y->position);
+}
+
+int hc_trading_portfolio(const hc_trading_options *o, hc_strategy_point *points, int n, hc_trading_metrics *m)
+{
+  double *ret = malloc(sizeof(double) * (size_t)(n > 0 ? n : 1)), *pos = malloc(sizeof(double) * (size_t)(n > 0 ? n : 1));
+  int     T   = 0;
+  if (!ret || !pos) {
+    free(ret);
+    free(pos);
+    hc_trading_evaluate(o, NULL, NULL, 0, m);
+    return ENOMEM;
+  }
+  qsort(points, (size_t)n, sizeof *points, by_date);
+  for (int i = 0, j; i < n; i = j) {
+    double sr = 0.0, sp = 0.0;
+    for (j = i; j < n && !strcmp(points[j].date, points[i].date); j++) {
+      sr += points[j].ret;
+      sp += points[j].position;
+    }
+    ret[T] = sr / (j - i);
+    pos[T++] = sp / (j - i);
+  }
+  hc_trading_evaluate(o, ret, pos, T, m);
+  free(ret);
+  free(pos);
+  return 0;
 }

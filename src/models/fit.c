@@ -41,7 +41,7 @@ typedef struct {
   hc_model     *m;
   const double *y;
   int           n;
-  int           kfree;                   /* optimised coordinates */
+  int           k;                       /* parameters (optimised coordinates) */
   int           analytic_hessian;        /* hc_vol_loglik_hessian is available */
   double        theta[HC_MAX_PARAMS];    /* natural parameters of the last evaluation */
   /* last second-order evaluation (analytic Hessian path): at u_c, theta_c, loglik ll_c,
@@ -56,10 +56,10 @@ static int second_order_u(fit_ctx *c, const double *u);
 /* 1 if the second-order cache of c holds the point u (analytic Hessian path). */
 static int cached_at(const fit_ctx *c, const double *u)
 {
-  return c->have_c && !memcmp(u, c->u_c, (size_t)c->kfree * sizeof *u);
+  return c->have_c && !memcmp(u, c->u_c, (size_t)c->k * sizeof *u);
 }
 
-/* Log-likelihood at unconstrained u (length kfree); fills ctx->theta. Returns 0 if finite.
+/* Log-likelihood at unconstrained u (length k); fills ctx->theta. Returns 0 if finite.
  * On the analytic Hessian path through the second-order cache, so that the evaluations of
  * the start and of the solution are shared with the solver's. */
 static int eval_u(fit_ctx *c, const double *u, double *ll)
@@ -72,7 +72,7 @@ static int eval_u(fit_ctx *c, const double *u, double *ll)
     *ll = c->ll_c;
     return c->bad_c;
   }
-  memcpy(uf, u, (size_t)c->kfree * sizeof *u);
+  memcpy(uf, u, (size_t)c->k * sizeof *u);
   m->ops->untransform(m, uf, c->theta);
   int bad = m->ops->loglik(m, c->theta, c->y, c->n, ll, NULL);
   return bad || !isfinite(*ll);
@@ -143,7 +143,7 @@ static PetscErrorCode objective(Tao tao, Vec X, PetscReal *f, Vec G, void *ptr)
   hc_model          *m = c->m;
   const PetscScalar *x;
   PetscScalar       *g;
-  const int          k        = c->kfree;
+  const int          k        = c->k;
   const int          analytic = m->ops->has_gradient;
   double             u[HC_MAX_PARAMS], uf[HC_MAX_PARAMS], ll, gt[HC_MAX_PARAMS];
   int                bad;
@@ -209,7 +209,7 @@ static PetscErrorCode objective(Tao tao, Vec X, PetscReal *f, Vec G, void *ptr)
 static PetscErrorCode hessian_u(Tao tao, Vec X, Mat Hm, Mat Hp, void *ptr)
 {
   fit_ctx           *c = ptr;
-  const int          k = c->kfree;
+  const int          k = c->k;
   const PetscScalar *x;
   PetscScalar       *a;
   double             u[HC_MAX_PARAMS];
@@ -458,7 +458,7 @@ static double gauss(unsigned long long *s)
 static int escape_point(fit_ctx *c, const double *u, const double *u0, double *u_new)
 {
   hc_model    *m = c->m;
-  const int    k = c->kfree;
+  const int    k = c->k;
   PetscBLASInt nn = k, info = 0, lwork = 3 * HC_MAX_PARAMS * HC_MAX_PARAMS;
   double       A[HC_MAX_PARAMS * HC_MAX_PARAMS], ev[HC_MAX_PARAMS], work[3 * HC_MAX_PARAMS * HC_MAX_PARAMS];
   if (!cached_at(c, u)) second_order_u(c, u);
@@ -508,7 +508,7 @@ static int escape_point(fit_ctx *c, const double *u, const double *u0, double *u
   return stuck;
 }
 
-/* One TAO solve from u (kfree values, in the solution vector x): on return u holds the
+/* One TAO solve from u (k values, in the solution vector x): on return u holds the
  * solution, *ll its log-likelihood (-INFINITY if the start or the solution is inadmissible),
  * *reason and *its TAO's converged reason and iteration count. */
 static PetscErrorCode solve_from(Tao tao, Vec x, fit_ctx *c, double *u, double *ll, int *reason, int *its)
@@ -525,13 +525,13 @@ static PetscErrorCode solve_from(Tao tao, Vec x, fit_ctx *c, double *u, double *
     PetscFunctionReturn(0);
   }
   PetscCall(VecGetArray(x, &xa));
-  for (int i = 0; i < c->kfree; i++) xa[i] = u[i];
+  for (int i = 0; i < c->k; i++) xa[i] = u[i];
   PetscCall(VecRestoreArray(x, &xa));
   PetscCall(TaoSolve(tao));
   PetscCall(TaoGetConvergedReason(tao, &r));
   PetscCall(TaoGetIterationNumber(tao, &it));
   PetscCall(VecGetArrayRead(x, &xs));
-  for (int i = 0; i < c->kfree; i++) u[i] = xs[i];
+  for (int i = 0; i < c->k; i++) u[i] = xs[i];
   PetscCall(VecRestoreArrayRead(x, &xs));
   *reason = (int)r;
   *its    = (int)it;
@@ -555,10 +555,10 @@ static PetscErrorCode solver_options_given(PetscBool *flg)
 PetscErrorCode hc_fit(hc_model *m, const double *y, int n, const hc_fit_options *opt, int n_starts,
                       const double *starts, hc_fit_record *rec)
 {
-  const int k = m->n_params, kfree = k;
+  const int k = m->n_params;
   double    st[16][HC_MAX_PARAMS], best_theta[HC_MAX_PARAMS], ll_best = -INFINITY;
   int       ns = 0, best_reason = 0, best_its = 0;
-  fit_ctx   ctx = {.m = m, .y = y, .n = n, .kfree = kfree, .analytic_hessian = hc_vol_has_hessian(m)};
+  fit_ctx   ctx = {.m = m, .y = y, .n = n, .k = k, .analytic_hessian = hc_vol_has_hessian(m)};
   Tao       tao;
   Vec       x;
   Mat       Hm = NULL;
@@ -580,13 +580,13 @@ PetscErrorCode hc_fit(hc_model *m, const double *y, int n, const hc_fit_options 
   for (int s = 0; s < n_starts && ns < 16; s++) memcpy(st[ns++], starts + (size_t)s * k, (size_t)k * sizeof(double));
   if (ns < 16 && !m->ops->start(m, y, n, st[ns])) ns++;
   int n_base = ns;
-  if (kfree > 1) {
+  if (k > 1) {
     /* perturbations of the last base start in u-space (coordinate 0, the level, is kept) */
     unsigned long long seed = 0x9E3779B97F4A7C15ULL ^ (unsigned long long)(k * 131 + m->spec.p * 17 + m->spec.q);
     for (int r = 0; r < opt->n_random && ns < 16 && n_base > 0; r++, ns++) {
       double u[HC_MAX_PARAMS];
       m->ops->transform(m, st[n_base - 1], u);
-      for (int i = 1; i < kfree; i++) u[i] += 0.5 * gauss(&seed);
+      for (int i = 1; i < k; i++) u[i] += 0.5 * gauss(&seed);
       m->ops->untransform(m, u, st[ns]);
     }
   }
@@ -597,7 +597,7 @@ PetscErrorCode hc_fit(hc_model *m, const double *y, int n, const hc_fit_options 
   }
 
   /* one solver for all starts: Newton with the analytic Hessian, else limited-memory BFGS */
-  PetscCall(VecCreateSeq(PETSC_COMM_SELF, kfree, &x));
+  PetscCall(VecCreateSeq(PETSC_COMM_SELF, k, &x));
   PetscCall(TaoCreate(PETSC_COMM_SELF, &tao));
   PetscCall(TaoSetType(tao, ctx.analytic_hessian ? TAONLS : TAOLMVM));
   if (ctx.analytic_hessian) { /* unpreconditioned CG on the small dense Newton system: it needs at
@@ -615,7 +615,7 @@ PetscErrorCode hc_fit(hc_model *m, const double *y, int n, const hc_fit_options 
   PetscCall(TaoSetSolution(tao, x));
   PetscCall(TaoSetObjectiveAndGradient(tao, NULL, objective, &ctx));
   if (ctx.analytic_hessian) {
-    PetscCall(MatCreateSeqDense(PETSC_COMM_SELF, kfree, kfree, NULL, &Hm));
+    PetscCall(MatCreateSeqDense(PETSC_COMM_SELF, k, k, NULL, &Hm));
     PetscCall(TaoSetHessian(tao, Hm, Hm, hessian_u, &ctx));
   }
   PetscCall(TaoSetTolerances(tao, opt->gatol, 0.0, 0.0));
