@@ -171,7 +171,11 @@ wait_job() {
       return 0
       ;;
     PENDING)
-      if [ "$(job_field "$j" Reason)" = BeginTime ] && [ "$(job_field "$j" Restarts)" != 0 ]; then
+      # release Slurm's requeue hold early, but only once the node has finished cleaning up
+      # the previous run of the job (idle): released sooner, the relaunch can fail at once
+      if [ "$(job_field "$j" Reason)" = BeginTime ] && [ "$(job_field "$j" Restarts)" != 0 ] &&
+        sinfo -h -o %T 2>/dev/null | grep -qx idle; then
+        sleep 1
         scontrol update JobId="$j" StartTime=now >/dev/null 2>&1 || true
       fi
       ;;
