@@ -131,6 +131,21 @@ typedef struct {
 } hc_strategy_point;
 
 /**
+ * One work unit that contributed to a result record: one row of the report's /units table.
+ * A ticker's mean-model grid is cut into blocks of -spec_block specifications (block 0..B-1,
+ * possibly run on different ranks); with B > 1 the owner's step (selection over the blocks,
+ * volatility fits, backtest, ensemble forecast) is one more row with block = -1.
+ */
+typedef struct {
+  int    block;   /**< block index, or -1 for the owner's step */
+  int    n_specs; /**< mean-model specifications of the block (for -1: volatility specs) */
+  int    n_fits;  /**< model fits the unit ran */
+  int    rank;    /**< rank that ran it */
+  double seconds; /**< its wall time, s */
+  double cost;    /**< the scheduler's a-priori cost estimate */
+} hc_unit_row;
+
+/**
  * Everything the report needs about one ticker. Produced by the rank that owns the
  * ticker; moved to rank 0 as bytes with hc_result_pack()/hc_result_unpack().
  * Forecast arrays have horizon H: mean[H], sd[H], lo[H*HC_N_LEVELS], hi[H*HC_N_LEVELS]
@@ -175,17 +190,17 @@ typedef struct {
   int       n_strategy;
   hc_strategy_point *strategy;        /**< [n_strategy] the strategy's periods */
 
-  /* ---- the work unit that produced this record (scheduling, /units) ---- */
-  int       unit_rank;                /**< rank that ran it */
-  double    unit_seconds;             /**< its wall time, s */
-  double    unit_cost;                /**< the scheduler's a-priori cost estimate */
-  int       unit_specs;               /**< model specifications in its grid */
+  /* ---- the work units that produced this record (scheduling, /units) ---- */
+  int          n_units;
+  hc_unit_row *units;                 /**< [n_units] in block order, the owner's step last */
 } hc_result;
 
 /** Initialise an empty result for `ticker` with horizon H (forecasts NaN). @return 0 or ENOMEM. */
 int  hc_result_init(hc_result *r, const char *ticker, int horizon);
 /** Append a fit record (copied). @return 0 or ENOMEM. */
 int  hc_result_add_fit(hc_result *r, const hc_fit_record *fit);
+/** Append a /units row (copied). @return 0 or ENOMEM. */
+int  hc_result_add_unit(hc_result *r, const hc_unit_row *u);
 /**
  * (Re)allocate the live-ensemble arrays of r for n_members members: member names (""),
  * member_mean/member_sd (NaN, n_members x horizon) and weights (NaN, HC_N_SCHEMES x n_members).

@@ -220,11 +220,9 @@ PetscErrorCode hc_app_run(const hc_app_options *o, int *checkpointed)
     hc_result r;
     double    t0 = hc_time_wall();
     PetscCall(hc_pipeline_run(pl, u.path[order[unit]], u.ticker[order[unit]], &r));
-    r.unit_rank    = rank;
-    r.unit_seconds = hc_time_wall() - t0;
-    r.unit_cost    = cost[unit];
-    r.unit_specs   = specs;
-    busy += r.unit_seconds;
+    hc_unit_row ur = {.block = 0, .n_specs = specs, .n_fits = r.n_fits, .rank = rank, .seconds = hc_time_wall() - t0, .cost = cost[unit]};
+    PetscCheck(!hc_result_add_unit(&r, &ur), PETSC_COMM_SELF, PETSC_ERR_MEM, "out of memory");
+    busy += ur.seconds;
     n_fits += r.n_fits;
     n_run++;
     PetscCall(PetscLogEventBegin(ev_gather, 0, 0, 0, 0));

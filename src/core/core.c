@@ -68,7 +68,7 @@ typedef struct {
   size_t count;
 } segment;
 
-static int segments(hc_result *r, segment s[6])
+static int segments(hc_result *r, segment s[7])
 {
   const size_t M = (size_t)r->n_members, H = (size_t)r->horizon;
   s[0] = (segment){(void **)&r->fits, sizeof *r->fits, (size_t)r->n_fits};
@@ -77,7 +77,8 @@ static int segments(hc_result *r, segment s[6])
   s[3] = (segment){(void **)&r->member_mean, sizeof(double), 2 * M * H}; /* member_sd follows in the same block */
   s[4] = (segment){(void **)&r->weights, sizeof(double), (size_t)HC_N_SCHEMES * M};
   s[5] = (segment){(void **)&r->strategy, sizeof *r->strategy, (size_t)r->n_strategy};
-  return 6;
+  s[6] = (segment){(void **)&r->units, sizeof *r->units, (size_t)r->n_units};
+  return 7;
 }
 
 static void trading_nan(hc_trading_metrics *m)
@@ -124,6 +125,15 @@ int hc_result_add_fit(hc_result *r, const hc_fit_record *fit)
   return 0;
 }
 
+int hc_result_add_unit(hc_result *r, const hc_unit_row *u)
+{
+  hc_unit_row *g = realloc(r->units, (size_t)(r->n_units + 1) * sizeof *g);
+  if (!g) return ENOMEM;
+  r->units               = g;
+  r->units[r->n_units++] = *u;
+  return 0;
+}
+
 int hc_result_set_members(hc_result *r, int n_members)
 {
   const size_t M = n_members > 0 ? (size_t)n_members : 0, H = (size_t)r->horizon;
@@ -144,7 +154,7 @@ int hc_result_set_members(hc_result *r, int n_members)
 
 void hc_result_free(hc_result *r)
 {
-  segment s[6];
+  segment s[7];
   int     ns = segments(r, s);
   free(r->mean);
   for (int i = 0; i < ns; i++) free(*s[i].ptr);
@@ -168,7 +178,7 @@ static size_t forecast_doubles(int H) { return (size_t)H * (2 + 2 * HC_N_LEVELS)
 
 size_t hc_result_packed_size(const hc_result *r)
 {
-  segment s[6];
+  segment s[7];
   int     ns   = segments((hc_result *)r, s);
   size_t  size = sizeof(hc_result) + forecast_doubles(r->horizon) * sizeof(double);
   for (int i = 0; i < ns; i++) size += s[i].size * s[i].count;
@@ -178,7 +188,7 @@ size_t hc_result_packed_size(const hc_result *r)
 size_t hc_result_pack(const hc_result *r, void *buf)
 {
   hc_result head = *r;
-  segment   s[6];
+  segment   s[7];
   int       ns = segments((hc_result *)r, s);
   char     *p  = buf;
   head.mean = head.sd = head.lo = head.hi = head.member_mean = head.member_sd = head.weights = NULL;
@@ -202,7 +212,7 @@ size_t hc_result_pack(const hc_result *r, void *buf)
 size_t hc_result_unpack(hc_result *r, const void *buf, size_t avail)
 {
   hc_result   head;
-  segment     s[6];
+  segment     s[7];
   const char *p = buf;
   if (avail < sizeof head) return 0;
   memcpy(&head, p, sizeof head);

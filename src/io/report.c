@@ -536,22 +536,42 @@ static int write_member_forecasts(wctx *c, hid_t file, const hc_result *r)
   return c->failed ? -1 : 0;
 }
 
-/** /units: one row per work unit (a ticker here), the rank that ran it and its time. */
+/** /units: one row per work unit (a block of a ticker's specs, or its owner's step). */
+typedef struct {
+  char        ticker[HC_NAME_LEN];
+  int         n_obs;
+  hc_unit_row u;
+} unit_row;
+
 static int write_units(wctx *c, hid_t file, int n, const hc_result *r)
 {
   hc_strlcpy(c->where, "/units", sizeof c->where);
   hid_t g = make_group(c, file, "units");
   if (g < 0) return -1;
+  size_t m = 0;
+  for (int i = 0; i < n; i++) m += (size_t)r[i].n_units;
+  unit_row *rows = calloc(m + 1, sizeof *rows);
+  if (!rows) fail(c, "out of memory in /units");
+  for (int i = 0, k = 0; rows && i < n; i++)
+    for (int j = 0; j < r[i].n_units; j++, k++) {
+      hc_strlcpy(rows[k].ticker, r[i].ticker, HC_NAME_LEN);
+      rows[k].n_obs = r[i].n_obs;
+      rows[k].u     = r[i].units[j];
+    }
+#define UOFF(f) (offsetof(unit_row, u) + offsetof(hc_unit_row, f))
   static const column cols[] = {
-    {"ticker", COL_STR, offsetof(hc_result, ticker), HC_NAME_LEN, NULL},
-    {"n_obs", COL_INT, offsetof(hc_result, n_obs), 0, NULL},
-    {"n_specs", COL_INT, offsetof(hc_result, unit_specs), 0, NULL},
-    {"n_fits", COL_INT, offsetof(hc_result, n_fits), 0, NULL},
-    {"rank", COL_INT, offsetof(hc_result, unit_rank), 0, NULL},
-    {"seconds", COL_DBL, offsetof(hc_result, unit_seconds), 0, NULL},
-    {"cost", COL_DBL, offsetof(hc_result, unit_cost), 0, NULL},
+    {"ticker", COL_STR, offsetof(unit_row, ticker), HC_NAME_LEN, NULL},
+    {"block", COL_INT, UOFF(block), 0, NULL},
+    {"n_obs", COL_INT, offsetof(unit_row, n_obs), 0, NULL},
+    {"n_specs", COL_INT, UOFF(n_specs), 0, NULL},
+    {"n_fits", COL_INT, UOFF(n_fits), 0, NULL},
+    {"rank", COL_INT, UOFF(rank), 0, NULL},
+    {"seconds", COL_DBL, UOFF(seconds), 0, NULL},
+    {"cost", COL_DBL, UOFF(cost), 0, NULL},
   };
-  write_table(c, g, (size_t)n, r, sizeof *r, cols, sizeof cols / sizeof cols[0]);
+#undef UOFF
+  if (rows) write_table(c, g, m, rows, sizeof *rows, cols, sizeof cols / sizeof cols[0]);
+  free(rows);
   close_group(c, g);
   return c->failed ? -1 : 0;
 }
