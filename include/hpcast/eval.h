@@ -340,6 +340,8 @@ typedef struct {
   int                returns;     /**< 1: y are percent log returns (directions from 0; trading evaluated) */
   hc_trading_options trading;
   const char       (*labels)[HC_LABEL_LEN]; /**< [n] labels (dates) of y, or NULL */
+  int                  n_first_fits; /**< a grid cut into blocks: the first window's restricted-grid */
+  const hc_fit_record *first_fits;   /**< fits (blocks concatenated), or NULL (see hc_select_options) */
 } hc_backtest_options;
 
 /** Defaults: 250 origins, refit every 20, expanding window, all four schemes, returns, default trading. */
@@ -376,9 +378,49 @@ PetscErrorCode hc_forecast_ensemble(const double *y, int n, const hc_select_opti
                                     hc_result *r);
 
 /**
- * The equal-weight universe portfolio: on each date (label) the mean of the strategy returns
- * of the tickers trading on that date (points of all tickers, any order), then the metrics of
- * that series (dates sorted). points is sorted in place by date. Not collective.
+ * One block of the mean-model grid of hc_forecast_ensemble, for a grid cut into blocks over
+ * ranks (sel->block, sel->block_size > 0; grid search): the fits of that block of the
+ * restricted grid on the whole sample y[0..n-1] (appended to whole->fits) and, when the
+ * backtest runs (same rule as hc_forecast_ensemble), on its first window (appended to
+ * first->fits). The owner of the series passes the blocks' fits, concatenated in block order,
+ * as sel->grid_fits and bo->first_fits to hc_forecast_ensemble, which then only selects among
+ * them. Not collective. Errors: fatal PETSc and allocation errors only.
+ */
+PetscErrorCode hc_forecast_ensemble_block(const double *y, int n, const hc_select_options *sel, const hc_backtest_options *bo,
+                                          hc_result *whole, hc_result *first);
+
+/**
+ * Accumulator of the equal-weight universe portfolio, fed one ticker at a time: per date
+ * (label) the sums of the strategy returns and positions and the number of tickers trading on
+ * that date. Memory O(distinct dates), independent of the number of tickers.
+ */
+typedef struct hc_portfolio hc_portfolio;
+
+/** Create an empty accumulator. Not collective. @return 0 or ENOMEM (*p = NULL). */
+int  hc_trading_portfolio_create(hc_portfolio **p);
+/**
+ * Add the strategy periods pts[0..n-1] (typically one ticker's) to the per-date sums, in call
+ * order (the sums of a date are floating-point additions in the order the points arrive: add
+ * the tickers in a fixed order, e.g. ticker order, for reproducible metrics). Not collective.
+ * @return 0, or ENOMEM (the accumulator is unchanged for the point that failed and after it).
+ */
+int  hc_trading_portfolio_add(hc_portfolio *p, const hc_strategy_point *pts, int n);
+/**
+ * The metrics (hc_trading_evaluate) of the portfolio series, dates sorted by strcmp: on each
+ * date t, r_t = (sum of the returns) / (tickers on t) and pos_t = (sum of the positions) /
+ * (tickers on t). The accumulator is left as it was (more points may be added). m->n = 0 and
+ * NaN metrics if no point was added. Not collective.
+ * @return 0, or ENOMEM (m is then NaN).
+ */
+int  hc_trading_portfolio_finish(hc_portfolio *p, const hc_trading_options *o, hc_trading_metrics *m);
+/** Free the accumulator and set *p = NULL (safe on NULL). */
+void hc_trading_portfolio_destroy(hc_portfolio **p);
+
+/**
+ * The equal-weight universe portfolio of all tickers' points at once (any order): points is
+ * sorted in place by date, then return and position (a total order, so the sums of a date do
+ * not depend on the order the points came in), and accumulated as by hc_trading_portfolio_add
+ * and _finish. Not collective.
  * @return 0, or ENOMEM (m is then NaN).
  */
 int hc_trading_portfolio(const hc_trading_options *o, hc_strategy_point *points, int n, hc_trading_metrics *m);

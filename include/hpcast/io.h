@@ -71,12 +71,34 @@ int hc_io_report_clean_stale(const char *path);
 int hc_io_report_read_perf(const char *path, int *n, hc_perf **perf, char *err, size_t errlen);
 
 /**
- * Write the report (schema_version 2, docs/report-schema.md) atomically:
- * to `<path>.tmp.<pid>` in the same directory, flushed, fsync'd, closed, then
- * renamed over `path` (and the directory fsync'd). results[0..n-1] are written
- * sorted by ticker (the array is sorted in place). perf has n_perf rows, one per rank; row 0
- * (rank 0, the writer) gets the time of this write added to its io_s and wall_s.
- * @return 0, or non-zero with err set (the temporary file is removed).
+ * Source of the records of a streamed report: fill *r with record i (0 <= i < n) of the report,
+ * records in ticker order (strcmp, no duplicates). *r is zeroed before the call and freed with
+ * hc_result_free after its use, also when the source fails. Every record is asked for twice
+ * (two passes, i = 0..n-1 each), and must be the same both times.
+ * @return 0, or nonzero on failure (the write then fails).
+ */
+typedef int (*hc_report_source)(void *ctx, int i, hc_result *r);
+
+/**
+ * Write the report (schema_version 2, docs/report-schema.md) from n records streamed from
+ * source, with memory independent of n: one record at a time, and at most 4096 buffered rows
+ * per table, written as hyperslabs. Pass 1 over the source counts the rows of every table, the
+ * string widths and the horizon H; pass 2 writes. The file is written atomically: to
+ * `<path>.tmp.<pid>` in the same directory, flushed, closed, fsync'd, then renamed over `path`
+ * (and the directory fsync'd); the directory is created (mkdir -p) if needed. perf has n_perf
+ * rows, one per rank; row 0 (rank 0, the writer) gets the time of this write added to its io_s
+ * and wall_s. Not collective (one rank).
+ * @return 0, or non-zero with err ("report '<path>': ...") set on any failure: a record out of
+ *         ticker order or duplicated (named), a failing source, a duplicate fit name, selected
+ *         index >= n_fits, an ensemble member without a fit, HDF5 or file-system error. The
+ *         temporary file is removed; a previous report at path is left as it was.
+ */
+int  hc_io_report_write_stream(const char *path, const hc_report_meta *meta, int n, hc_report_source source, void *ctx,
+                               int n_perf, const hc_perf *perf, char *err, size_t errlen);
+
+/**
+ * hc_io_report_write_stream of the records results[0..n-1], which are first sorted by ticker in
+ * place (for tests and small callers that hold every record). Same errors.
  */
 int  hc_io_report_write(const char *path, const hc_report_meta *meta, int n, hc_result *results,
                         int n_perf, const hc_perf *perf, char *err, size_t errlen);
@@ -120,25 +142,53 @@ void hc_io_wide_free(hc_wide_series *series, int n_series);
 
 /* ---- journal of finished work units (journal.c) ---- */
 
-/** An open journal (append mode). */
+/** An open journal (append mode, or read-only from hc_io_journal_open_read). */
 typedef struct hc_journal hc_journal;
+
+/**
+ * Visitor of the records of a journal, called once per valid record in file order.
+ * r is owned by the journal and freed after the call (copy what must outlive it); offset is
+ * the record's byte offset for hc_io_journal_read_at. A nonzero return stops the scan and is
+ * returned by the opening function.
+ */
+typedef int (*hc_journal_visit)(void *ctx, const hc_result *r, long offset);
 
 /**
  * Open the journal `path` of a run whose result-affecting options hash to `fingerprint`.
  * resume = 0: start a new journal (an existing file is truncated). resume = 1 (auto): if the
- * file is a journal with the same fingerprint and record layout, its valid records are
- * returned in *done (malloc'd array of *n_done records; free each with hc_result_free and the
- * array with free()), a torn tail is cut off, and new records are appended; otherwise a new
- * journal is started. resume = 2 (required): as 1, but a journal of other options is an error.
- * Not collective (rank 0). @return 0; ENOMEM; -1 with err set on a file-system error.
+ * file is a journal with the same fingerprint and record layout, visit(ctx, record, offset) is
+ * called for each of its valid records in file order (one record in memory at a time; visit
+ * may be NULL), a torn or corrupt tail is cut off, and new records are appended after the
+ * valid ones; otherwise a new journal is started. resume = 2 (required): as 1, but a journal of
+ * other options is an error. Not collective (rank 0).
+ * @return 0; ENOMEM; visit's nonzero return (the journal is then closed, *j = NULL); -1 with
+ *         err set on a file-system error.
  */
-int hc_io_journal_open(const char *path, uint64_t fingerprint, int resume, hc_journal **j, int *n_done, hc_result **done,
+int hc_io_journal_open(const char *path, uint64_t fingerprint, int resume, hc_journal **j, hc_journal_visit visit, void *ctx,
                        char *err, size_t errlen);
-/** Append n records and fsync: when it returns 0 they survive a crash. @return 0, ENOMEM, or -1 with err. */
-int hc_io_journal_append(hc_journal *j, int n, const hc_result *records, char *err, size_t errlen);
-/** Read every valid record of a journal (read only; hpcast merge), its fingerprint in *fingerprint.
- * @return 0, ENOMEM, or -1 with err if the file is not a journal of this build. */
-int hc_io_journal_read(const char *path, uint64_t *fingerprint, int *n, hc_result **records, char *err, size_t errlen);
+/**
+ * Open the journal `path` read-only (hpcast merge): its fingerprint in *fingerprint, and
+ * visit(ctx, record, offset) for each valid record in file order (a torn tail is ignored, the
+ * file is not modified). The file stays open for hc_io_journal_read_at; close it with
+ * hc_io_journal_close(j, 0). Not collective.
+ * @return 0, ENOMEM, visit's nonzero return, or -1 with err if the file is not a journal of
+ *         this build or cannot be read (*j = NULL on any failure).
+ */
+int hc_io_journal_open_read(const char *path, uint64_t *fingerprint, hc_journal **j, hc_journal_visit visit, void *ctx, char *err,
+                            size_t errlen);
+/**
+ * Append n records and fsync: when it returns 0 they survive a crash. If offsets is not NULL,
+ * offsets[i] receives the byte offset of record i (for hc_io_journal_read_at).
+ * @return 0, ENOMEM, or -1 with err (a failed batch is overwritten by the next append).
+ */
+int hc_io_journal_append(hc_journal *j, int n, const hc_result *records, long *offsets, char *err, size_t errlen);
+/**
+ * Read the record at byte offset `offset` (from a visitor or hc_io_journal_append) into *r
+ * (allocates its arrays; free with hc_result_free), checking its CRC. Works on a journal open
+ * for appending (appends continue after it) and on a read-only one. Not collective.
+ * @return 0, ENOMEM, or -1 with err if there is no valid record at offset or a read fails.
+ */
+int hc_io_journal_read_at(hc_journal *j, long offset, hc_result *r, char *err, size_t errlen);
 /** Close the journal; remove_file = 1 deletes it (after the report is published). @return 0 or -1. */
 int hc_io_journal_close(hc_journal **j, int remove_file);
 

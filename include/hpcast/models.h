@@ -251,6 +251,14 @@ typedef struct {
   struct hc_fft_cache *fft; /**< plan cache for the residual diagnostics; NULL skips them */
   int                  n_warm; /**< fits of a previous run (-warm_start): extra starts of the fit of the same name */
   const hc_fit_record *warm;
+  /* A grid cut into blocks (distributed over ranks, reduced by selection on the owner):
+   * block_size > 0 makes hc_search_mean fit only the entries [block * block_size,
+   * (block + 1) * block_size) of the restricted grid (grid search only); grid_fits, when not
+   * NULL, are the fits of the whole restricted grid, in grid order (the blocks concatenated),
+   * and hc_search_mean selects among them instead of fitting. */
+  int                  block, block_size;
+  int                  n_grid_fits;
+  const hc_fit_record *grid_fits;
 } hc_select_options;
 
 /**
@@ -260,6 +268,11 @@ typedef struct {
  * spec of the grid with those differences (grid) or the stepwise path of Hyndman &
  * Khandakar (2008, J. Stat. Softw. 27(3), sec. 3.2) within its bounds is fitted; each fit
  * also starts from its already-fitted neighbours. Every fit is appended to r->fits.
+ * Grid search by blocks (opt->block_size > 0): only that block of the restricted grid is fitted
+ * (neighbour starts from the same block only); with opt->grid_fits the restricted grid's fits
+ * are taken from there (their number must equal the restricted grid's size) and only the
+ * selection is done: the blocks' fits concatenated in block order give the same selection
+ * whatever ranks computed them.
  * @param[out] best       index in r->fits of the fit of lowest opt->ic, or -1 if none fitted.
  * @param[out] best_spec  its spec (n_exog set), when best >= 0.
  * Not collective.

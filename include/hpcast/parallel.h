@@ -42,10 +42,17 @@ typedef struct hc_sched hc_sched;
  * (MPI-3 one-sided MPI_Fetch_and_op on a window of rank 0, passive target: no busy master);
  * dynamic = 0: rank r runs the units i with owner[i] == r in increasing i (owner from
  * hc_parallel_partition; may be NULL when dynamic). A stop flag in the same window lets any
- * rank stop every rank at its next unit boundary. Collective on comm.
+ * rank stop every rank at its next unit boundary. Units come in groups of `group`
+ * consecutive units (n a multiple of group; 1: no groups): the rank that takes a group's first
+ * unit owns the group (dynamic: it publishes itself in the window, one word per group on
+ * rank 0), see hc_parallel_sched_owner. Collective on comm.
  * @return MPI_SUCCESS or an MPI error code (MPI_ERR_NO_MEM).
  */
-int hc_parallel_sched_create(MPI_Comm comm, int dynamic, int n, const int *owner, hc_sched **s);
+int hc_parallel_sched_create(MPI_Comm comm, int dynamic, int n, int group, const int *owner, hc_sched **s);
+/** The owner of the group of `unit` (a unit this rank has taken): static, the rank of the group's
+ * first unit; dynamic, the rank that took it (read from the window; waits the moment it may take
+ * that rank to publish itself). Not collective. @return MPI_SUCCESS or an MPI error code. */
+int hc_parallel_sched_owner(hc_sched *s, int unit, int *owner);
 /** The next unit of this rank into *unit, or -1 when none is left or a stop was requested.
  * Not collective (one-sided). @return MPI_SUCCESS or an MPI error code. */
 int hc_parallel_sched_next(hc_sched *s, int *unit);
@@ -81,5 +88,34 @@ int hc_parallel_stream_poll(hc_stream *st);
  * receives one row per rank. Collective on comm.
  */
 int hc_parallel_stream_finish(hc_stream **st, const hc_perf *mine, hc_perf *perf);
+
+/* ---- blocks of a ticker's model grid to the ticker's owner (blocks.c) ---- */
+
+/** The owner's handler of one block message: the whole-sample and first-window records of
+ * block `block` of group `group` (the callee owns them and frees them with hc_result_free). */
+typedef int (*hc_blocks_sink)(void *ctx, int group, int block, hc_result *whole, hc_result *first);
+/** Exchange of grid blocks between the ranks. */
+typedef struct hc_blocks hc_blocks;
+
+/** Create the exchange on every rank of comm; the sink receives the blocks sent to this rank. Not collective. */
+int hc_parallel_blocks_create(MPI_Comm comm, hc_blocks_sink sink, void *ctx, hc_blocks **b);
+/**
+ * Send one block (packed whole and first records, tag 3) to rank dest (this rank included) with
+ * a non-blocking send that never waits for the receiver, so two ranks sending to each other
+ * cannot block each other. Not collective.
+ * @return MPI_SUCCESS, an MPI error, MPI_ERR_NO_MEM or MPI_ERR_COUNT (> 2 GiB).
+ */
+int hc_parallel_blocks_send(hc_blocks *b, int dest, int group, int block, const hc_result *whole, const hc_result *first);
+/** Hand every block that has arrived to the sink and free completed sends (non-blocking). Not collective. */
+int hc_parallel_blocks_poll(hc_blocks *b);
+/**
+ * End of the exchange, non-blocking: call repeatedly (after this rank's last send) until *done.
+ * The first call starts an MPI_Ialltoall of the number of blocks each rank sent to each rank;
+ * *done = 1 once it has completed, every block addressed to this rank has reached the sink and
+ * every send of this rank has completed. Collective on comm (every rank must call it).
+ */
+int hc_parallel_blocks_end(hc_blocks *b, int *done);
+/** Free the exchange (completes any send still in flight). Not collective. */
+int hc_parallel_blocks_destroy(hc_blocks **b);
 
 #endif

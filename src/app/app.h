@@ -38,6 +38,8 @@ typedef struct {
   int             resume;                /**< -resume no (0), auto (1), yes (2) */
   int             shard, n_shards;       /**< -shard I/N (0/1: the whole universe) */
   double          progress_interval;     /**< -progress_interval, seconds */
+  int             spec_block;            /**< -spec_block: mean specs per work unit (grid search) */
+  int             n_blocks;              /**< blocks per ticker: ceil(n_mean / spec_block), 1 for stepwise */
   unsigned long long fingerprint;        /**< hash of the result-affecting options (journal) */
 } hc_app_options;
 
@@ -69,9 +71,6 @@ PetscErrorCode hc_app_run(const hc_app_options *o, int *checkpointed);
  * PetscInitialize so a signal during start-up also ends in a checkpoint. Not collective.
  */
 void hc_app_catch_stop_signals(void);
-/** The equal-weight universe portfolio (hc_trading_portfolio) of the strategy periods of
- * res[0..n-1] (rank 0: the run's or the merged shards' records). Not collective. */
-PetscErrorCode hc_app_portfolio(const hc_trading_options *t, int n, const hc_result *res, hc_trading_metrics *m);
 
 /**
  * `hpcast merge -report OUT -merge_inputs A.h5,B.h5,...`: combine the shard reports of a
@@ -91,11 +90,22 @@ PetscErrorCode hc_pipeline_destroy(hc_pipeline **pl);
 /**
  * Process one ticker into r (initialised here): read the CSV, quality gate, transform,
  * technical-indicator regressors (-exog, lagged one bar), seasonal period (-seasonal_period
- * or detection), order search, selection, forecasts and residual diagnostics. Every outcome
- * of the ticker (ok, rejected, failed) is a status in r; only fatal errors are returned.
- * Not collective.
+ * or detection), order search, selection, backtest, ensemble forecast and residual
+ * diagnostics (hc_forecast_ensemble). With blocks != NULL the mean-model grid was fitted by
+ * hc_pipeline_block units: blocks[0..n_blocks-1] are their records (whole-sample fits) and
+ * blocks[n_blocks..2 n_blocks-1] the first backtest window's, in block order; only the
+ * selection among them is done here. Every outcome of the ticker (ok, rejected, failed) is a
+ * status in r; only fatal errors are returned. Not collective.
  */
-PetscErrorCode hc_pipeline_run(hc_pipeline *pl, const char *path, const char *ticker, hc_result *r);
+PetscErrorCode hc_pipeline_run(hc_pipeline *pl, const char *path, const char *ticker, int n_blocks, const hc_result *blocks,
+                               hc_result *r);
+/**
+ * One block (-spec_block specs) of a ticker's mean-model grid: the same preparation as
+ * hc_pipeline_run, then hc_forecast_ensemble_block into whole and first (initialised here;
+ * no fits if the ticker is rejected: hc_pipeline_run on the owner records why). Not collective.
+ */
+PetscErrorCode hc_pipeline_block(hc_pipeline *pl, const char *path, const char *ticker, int block, hc_result *whole,
+                                 hc_result *first);
 /** Seconds spent reading input and fitting so far. */
 void hc_pipeline_times(const hc_pipeline *pl, double *io_s, double *fit_s);
 

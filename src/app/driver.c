@@ -24,48 +24,66 @@ void hc_app_catch_stop_signals(void)
   sigaction(SIGUSR1, &sa, NULL);
 }
 
-/* Rank 0's state: every record of the run (resumed ones first), the journal, progress. */
+/* Rank 0's state: where each finished ticker's record is in the journal, progress. The records
+ * themselves stay in the journal: rank 0's memory does not grow with them. */
 typedef struct {
   const hc_app_options *o;
   hc_journal           *journal;
-  int                   n, cap, n_total;
-  hc_result            *all;
+  int                   n, n_total, n_resumed;
   double                t_start, t_last_progress;
-  int                   n_resumed;
+  const hc_universe    *u;
+  const int            *unit_of; /* [u->n] position of each universe entry in the group list, -1 if none */
+  int                  *done;    /* [groups] 1 once the journal holds the ticker's record */
+  long                 *offset;  /* [groups] its byte offset in the journal */
 } collector;
 
-/* Rank 0: n records join the run's records (the collector takes them over). */
-static PetscErrorCode keep_records(collector *c, int n, const hc_result *r)
+static int by_ticker(const void *key, const void *entry) { return strcmp(key, entry); }
+
+/* Rank 0: the group of a record's ticker, or -1 if the ticker is not a unit of this run. */
+static int group_of(const collector *c, const char *ticker)
 {
-  PetscFunctionBeginUser;
-  if (c->n + n > c->cap) {
-    int        cap = 2 * (c->n + n);
-    hc_result *g   = realloc(c->all, sizeof *g * (size_t)cap);
-    PetscCheck(g, PETSC_COMM_SELF, PETSC_ERR_MEM, "out of memory");
-    c->all = g;
-    c->cap = cap;
-  }
-  memcpy(c->all + c->n, r, sizeof *r * (size_t)n);
-  c->n += n;
-  PetscFunctionReturn(0);
+  const char(*hit)[HC_NAME_LEN] = bsearch(ticker, c->u->ticker, (size_t)c->u->n, sizeof *c->u->ticker, by_ticker);
+  return hit ? c->unit_of[hit - c->u->ticker] : -1;
 }
 
-/* Stream sink on rank 0: journal the batch (durable before it counts as done), keep it. */
+/* Journal visitor on resume: a finished ticker of this run (the first record of a ticker counts). */
+static int resumed(void *ctx, const hc_result *r, long offset)
+{
+  collector *c = ctx;
+  const int  g = group_of(c, r->ticker);
+  if (g < 0 || c->done[g]) return 0;
+  c->done[g]   = 1;
+  c->offset[g] = offset;
+  c->n++;
+  return 0;
+}
+
+/* Stream sink on rank 0: journal the batch (durable before it counts as done), note the offsets. */
 static int collect(void *ctx, int rank, int n, hc_result *r)
 {
   collector *c = ctx;
   char       err[HC_PATH_LEN + 128];
+  long      *off = malloc(sizeof *off * (size_t)(n > 0 ? n : 1));
+  int        rc  = off ? MPI_SUCCESS : MPI_ERR_NO_MEM;
   (void)rank;
-  if (hc_io_journal_append(c->journal, n, r, err, sizeof err)) {
+  if (off && hc_io_journal_append(c->journal, n, r, off, err, sizeof err)) {
     fprintf(stderr, "hpcast: ERROR: %s\n", err);
-    return MPI_ERR_FILE;
+    rc = MPI_ERR_FILE;
   }
-  return keep_records(c, n, r) ? MPI_ERR_NO_MEM : MPI_SUCCESS;
+  for (int k = 0; k < n; k++) {
+    const int g = group_of(c, r[k].ticker);
+    if (rc == MPI_SUCCESS && g >= 0 && !c->done[g]) {
+      c->done[g]   = 1;
+      c->offset[g] = off[k];
+      c->n++;
+    }
+    hc_result_free(&r[k]);
+  }
+  free(off);
+  return rc;
 }
 
-static int by_ticker(const void *key, const void *entry) { return strcmp(key, entry); }
-
-/* Rank 0: a progress line every -progress_interval seconds: done/total units, rate, ETA. */
+/* Rank 0: a progress line every -progress_interval seconds: done/total tickers, rate, ETA. */
 static void progress(collector *c, int force)
 {
   double now = hc_time_wall();
@@ -73,60 +91,252 @@ static void progress(collector *c, int force)
   c->t_last_progress = now;
   int    done = c->n, fresh = c->n - c->n_resumed;
   double rate = fresh / (now - c->t_start + 1e-9), eta = rate > 0 ? (c->n_total - done) / rate : -1;
-  PetscCallVoid(PetscPrintf(PETSC_COMM_SELF, "hpcast: progress %d/%d units, %.2f units/s, ETA %.0f s\n", done, c->n_total, rate, eta));
+  PetscCallVoid(PetscPrintf(PETSC_COMM_SELF, "hpcast: progress %d/%d tickers, %.2f tickers/s, ETA %.0f s\n", done, c->n_total, rate, eta));
 }
 
-static int by_model(const void *a, const void *b)
+/* The report's records in ticker order, read back one at a time from the journal. */
+typedef struct {
+  collector *c;
+  int       *row; /* [n] group of the i-th ticker in name order */
+} journal_source;
+
+static int read_row(void *ctx, int i, hc_result *r)
 {
-  const hc_result *x = *(const hc_result *const *)a, *y = *(const hc_result *const *)b;
-  int              c = strcmp(x->mean_model, y->mean_model);
-  return c ? c : strcmp(x->vol_model, y->vol_model);
+  journal_source *js = ctx;
+  char            err[HC_PATH_LEN + 128];
+  int             rc = hc_io_journal_read_at(js->c->journal, js->c->offset[js->row[i]], r, err, sizeof err);
+  if (rc) fprintf(stderr, "hpcast: ERROR: %s\n", err);
+  return rc;
+}
+
+/* What the run's summary prints: counts by status, selected models by frequency, the first
+ * tickers that are not ok (in ticker order). */
+typedef struct {
+  int  count[3], n_models, n_bad;
+  char model[HC_MAX_ORDERS][2][HC_MODEL_LEN];
+  int  model_count[HC_MAX_ORDERS];
+  char bad[20][HC_NAME_LEN + HC_REASON_LEN + 16];
+} run_summary;
+
+static void summary_add(run_summary *s, const hc_result *r)
+{
+  s->count[r->status]++;
+  if (r->status != HC_STATUS_OK) {
+    if (s->n_bad < 20) snprintf(s->bad[s->n_bad], sizeof s->bad[0], "%-8s %-8s %s", r->ticker, hc_status_name(r->status), r->reason);
+    s->n_bad++;
+    return;
+  }
+  int k = 0;
+  while (k < s->n_models && (strcmp(s->model[k][0], r->mean_model) || strcmp(s->model[k][1], r->vol_model))) k++;
+  if (k == s->n_models && k < HC_MAX_ORDERS) {
+    hc_strlcpy(s->model[k][0], r->mean_model, HC_MODEL_LEN);
+    hc_strlcpy(s->model[k][1], r->vol_model, HC_MODEL_LEN);
+    s->model_count[s->n_models++] = 0;
+  }
+  if (k < s->n_models) s->model_count[k]++;
 }
 
 /* Rank 0: one short summary of the run. */
-static PetscErrorCode print_summary(const hc_app_options *o, int n, const hc_result *res, double wall, int n_ranks)
+static PetscErrorCode print_summary(const hc_app_options *o, const run_summary *s, double wall, int n_ranks)
 {
-  int count[3] = {0, 0, 0}, shown = 0;
   PetscFunctionBeginUser;
-  for (int i = 0; i < n; i++) count[res[i].status]++;
-  PetscCall(PetscPrintf(PETSC_COMM_SELF, "hpcast: %d tickers: %d ok, %d rejected, %d failed (%.1f s on %d ranks)\n", n,
-                        count[HC_STATUS_OK], count[HC_STATUS_REJECTED], count[HC_STATUS_FAILED], wall, n_ranks));
-  /* selected models by frequency: sort the ok tickers by model, count the runs (O(N log N)) */
-  const hc_result **ok;
-  int               n_ok = 0;
-  PetscCall(PetscMalloc1(n > 0 ? n : 1, &ok));
-  for (int i = 0; i < n; i++)
-    if (res[i].status == HC_STATUS_OK) ok[n_ok++] = &res[i];
-  qsort(ok, (size_t)n_ok, sizeof *ok, by_model);
-  for (int i = 0, j; i < n_ok; i = j) {
-    for (j = i + 1; j < n_ok && !by_model(&ok[i], &ok[j]); j++) {}
-    PetscCall(PetscPrintf(PETSC_COMM_SELF, "  selected %-12s %-16s %5d\n", ok[i]->mean_model, ok[i]->vol_model, j - i));
-  }
-  PetscCall(PetscFree(ok));
-  for (int i = 0; i < n; i++) {
-    if (res[i].status == HC_STATUS_OK) continue;
-    if (shown++ == 20) {
-      PetscCall(PetscPrintf(PETSC_COMM_SELF, "  ... (all reasons in /summary/reason)\n"));
-      break;
-    }
-    PetscCall(PetscPrintf(PETSC_COMM_SELF, "  %-8s %-8s %s\n", res[i].ticker, hc_status_name(res[i].status), res[i].reason));
-  }
+  PetscCall(PetscPrintf(PETSC_COMM_SELF, "hpcast: %d tickers: %d ok, %d rejected, %d failed (%.1f s on %d ranks)\n",
+                        s->count[0] + s->count[1] + s->count[2], s->count[HC_STATUS_OK], s->count[HC_STATUS_REJECTED],
+                        s->count[HC_STATUS_FAILED], wall, n_ranks));
+  for (int k = 0; k < s->n_models; k++)
+    PetscCall(PetscPrintf(PETSC_COMM_SELF, "  selected %-12s %-16s %5d\n", s->model[k][0], s->model[k][1], s->model_count[k]));
+  for (int k = 0; k < s->n_bad && k < 20; k++) PetscCall(PetscPrintf(PETSC_COMM_SELF, "  %s\n", s->bad[k]));
+  if (s->n_bad > 20) PetscCall(PetscPrintf(PETSC_COMM_SELF, "  ... (all reasons in /summary/reason)\n"));
   PetscCall(PetscPrintf(PETSC_COMM_SELF, "hpcast: report written to %s\n", o->report));
   PetscFunctionReturn(0);
 }
 
-PetscErrorCode hc_app_portfolio(const hc_trading_options *t, int n, const hc_result *res, hc_trading_metrics *m)
+/* Rank 0: the report from the journal, in ticker order: a pass for the universe portfolio and
+ * the summary, then the streaming writer (memory: one record at a time). */
+static PetscErrorCode write_report(collector *c, int size, const hc_perf *perf, PetscLogEvent ev_write, double t_start)
 {
-  hc_strategy_point *pts;
-  int                np = 0;
+  journal_source     js = {.c = c};
+  hc_portfolio      *pf;
+  hc_trading_metrics portfolio;
+  run_summary       *sum;
+  char              *opts, err[HC_PATH_LEN + 256];
+  int                n = 0;
+  hc_report_meta     meta = {.hpcast_version = HPCAST_VERSION, .n_ranks = size, .schedule = c->o->dynamic ? "dynamic" : "static"};
+
   PetscFunctionBeginUser;
-  for (int i = 0; i < n; i++) np += res[i].n_strategy;
-  PetscCall(PetscMalloc1(np + 1, &pts));
-  for (int i = 0, k = 0; i < n; i++)
-    for (int j = 0; j < res[i].n_strategy; j++) pts[k++] = res[i].strategy[j];
-  PetscCheck(!hc_trading_portfolio(t, pts, np, m), PETSC_COMM_SELF, PETSC_ERR_MEM, "out of memory");
-  PetscCall(PetscFree(pts));
+  PetscCall(PetscMalloc1(c->n_total, &js.row));
+  for (int i = 0; i < c->u->n; i++)
+    if (c->unit_of[i] >= 0) js.row[n++] = c->unit_of[i];
+  PetscCheck(n == c->n, PETSC_COMM_SELF, PETSC_ERR_PLIB, "%d tickers finished of %d", c->n, n);
+  PetscCall(PetscNew(&sum));
+  PetscCheck(!hc_trading_portfolio_create(&pf), PETSC_COMM_SELF, PETSC_ERR_MEM, "out of memory");
+  for (int i = 0; i < n; i++) {
+    hc_result r;
+    PetscCheck(!read_row(&js, i, &r), PETSC_COMM_SELF, PETSC_ERR_FILE_READ, "cannot read the journal of %s", c->o->report);
+    int bad = hc_trading_portfolio_add(pf, r.strategy, r.n_strategy);
+    summary_add(sum, &r);
+    hc_result_free(&r);
+    PetscCheck(!bad, PETSC_COMM_SELF, PETSC_ERR_MEM, "out of memory");
+  }
+  PetscCheck(!hc_trading_portfolio_finish(pf, &c->o->backtest.trading, &portfolio), PETSC_COMM_SELF, PETSC_ERR_MEM, "out of memory");
+  hc_trading_portfolio_destroy(&pf);
+  meta.portfolio = &portfolio;
+  PetscCall(PetscOptionsGetAll(NULL, &opts));
+  meta.options = opts;
+  PetscCall(PetscLogEventBegin(ev_write, 0, 0, 0, 0));
+  int rc = hc_io_report_write_stream(c->o->report, &meta, n, read_row, &js, size, perf, err, sizeof err);
+  PetscCall(PetscLogEventEnd(ev_write, 0, 0, 0, 0));
+  PetscCall(PetscFree(opts));
+  PetscCheck(!rc, PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "-report %s: %s", c->o->report, err);
+  PetscCall(print_summary(c->o, sum, hc_time_wall() - t_start, size));
+  PetscCall(PetscFree(sum));
+  PetscCall(PetscFree(js.row));
   PetscFunctionReturn(0);
+}
+
+/* A ticker whose grid is cut into blocks, owned by this rank: the blocks received so far. */
+typedef struct {
+  int        group, got;
+  hc_result *rec; /* [2 B]: whole-sample records of blocks 0..B-1, then the first-window ones */
+} owned;
+
+/* Everything a rank needs while it runs units. */
+typedef struct {
+  const hc_app_options *o;
+  hc_universe          *u;
+  int                   rank, B;
+  const int            *order;   /* [groups] universe index of each group (ticker), cost order */
+  const double         *cost;    /* [groups * B] a-priori cost of each unit */
+  hc_pipeline          *pl;
+  hc_stream            *stream;
+  PetscLogEvent         ev_gather;
+  owned                *own;     /* groups this rank owns whose blocks are not all in */
+  int                   n_own, cap_own;
+  double                busy;
+  int                   n_fits, n_units, n_tickers;
+} worker;
+
+static owned *find_owned(worker *w, int group)
+{
+  for (int i = 0; i < w->n_own; i++)
+    if (w->own[i].group == group) return &w->own[i];
+  return NULL;
+}
+
+/* Sink of the block exchange: a block of a group this rank owns. */
+static int take_block(void *ctx, int group, int block, hc_result *whole, hc_result *first)
+{
+  worker *w = ctx;
+  owned  *g = find_owned(w, group);
+  if (!g) { /* the owner registers a group when it takes its first unit; blocks may come first */
+    if (w->n_own == w->cap_own) {
+      owned *n = realloc(w->own, sizeof *n * (size_t)(w->cap_own = 2 * w->cap_own + 4));
+      if (!n) return MPI_ERR_NO_MEM;
+      w->own = n;
+    }
+    g = &w->own[w->n_own++];
+    g->group = group;
+    g->got   = 0;
+    if (!(g->rec = calloc(2 * (size_t)w->B, sizeof *g->rec))) return MPI_ERR_NO_MEM;
+  }
+  g->rec[block]        = *whole;
+  g->rec[w->B + block] = *first;
+  g->got++;
+  return MPI_SUCCESS;
+}
+
+static void drop_owned(worker *w, owned *g)
+{
+  for (int b = 0; b < 2 * w->B; b++) hc_result_free(&g->rec[b]);
+  free(g->rec);
+  *g = w->own[--w->n_own];
+}
+
+/* Send a finished ticker's record to rank 0 and count it. */
+static PetscErrorCode publish(worker *w, hc_result *r)
+{
+  PetscFunctionBeginUser;
+  w->n_tickers++;
+  PetscCall(PetscLogEventBegin(w->ev_gather, 0, 0, 0, 0));
+  PetscCallMPI(hc_parallel_stream_send(w->stream, 1, r));
+  PetscCallMPI(hc_parallel_stream_poll(w->stream));
+  PetscCall(PetscLogEventEnd(w->ev_gather, 0, 0, 0, 0));
+  hc_result_free(r);
+  PetscFunctionReturn(0);
+}
+
+/* The owner's step of a group whose blocks are all in: selection over the blocks, volatility
+ * fits, backtest and forecast (hc_pipeline_run); the blocks' /units rows, then its own. */
+static PetscErrorCode finish_group(worker *w, owned *g)
+{
+  const int i = w->order[g->group];
+  hc_result r;
+  int       grid_fits = 0;
+  double    t0 = hc_time_wall();
+  PetscFunctionBeginUser;
+  PetscCall(hc_pipeline_run(w->pl, w->u->path[i], w->u->ticker[i], w->B, g->rec, &r));
+  for (int b = 0; b < w->B; b++) {
+    grid_fits += g->rec[b].n_fits;
+    for (int k = 0; k < g->rec[b].n_units; k++)
+      PetscCheck(!hc_result_add_unit(&r, &g->rec[b].units[k]), PETSC_COMM_SELF, PETSC_ERR_MEM, "out of memory");
+  }
+  hc_unit_row ur = {.block = -1, .n_specs = w->o->n_vol, .n_fits = r.n_fits > grid_fits ? r.n_fits - grid_fits : 0,
+                    .rank = w->rank, .seconds = hc_time_wall() - t0, .cost = 0.0};
+  PetscCheck(!hc_result_add_unit(&r, &ur), PETSC_COMM_SELF, PETSC_ERR_MEM, "out of memory");
+  w->busy += ur.seconds;
+  w->n_fits += ur.n_fits;
+  w->n_units++;
+  drop_owned(w, g);
+  PetscCall(publish(w, &r));
+  PetscFunctionReturn(0);
+}
+
+/* Run unit `unit`: a whole ticker (B = 1), or one block of its grid, sent to the owner. */
+static PetscErrorCode run_unit(worker *w, hc_sched *sched, hc_blocks *xb, int unit)
+{
+  const int group = unit / w->B, block = unit % w->B, i = w->order[group];
+  hc_result r, first;
+  double    t0 = hc_time_wall();
+  PetscFunctionBeginUser;
+  if (w->B == 1) PetscCall(hc_pipeline_run(w->pl, w->u->path[i], w->u->ticker[i], 1, NULL, &r));
+  else PetscCall(hc_pipeline_block(w->pl, w->u->path[i], w->u->ticker[i], block, &r, &first));
+  const int   specs = w->B == 1 ? w->o->n_mean * w->o->n_vol
+                                : PetscMin(w->o->spec_block, w->o->n_mean - block * w->o->spec_block);
+  hc_unit_row ur    = {.block = block, .n_specs = specs, .n_fits = r.n_fits + (w->B > 1 ? first.n_fits : 0), .rank = w->rank,
+                       .seconds = hc_time_wall() - t0, .cost = w->cost[unit]};
+  PetscCheck(!hc_result_add_unit(&r, &ur), PETSC_COMM_SELF, PETSC_ERR_MEM, "out of memory");
+  w->busy += ur.seconds;
+  w->n_fits += ur.n_fits;
+  w->n_units++;
+  if (w->B == 1) PetscCall(publish(w, &r));
+  else {
+    int owner;
+    PetscCallMPI(hc_parallel_sched_owner(sched, unit, &owner));
+    PetscCallMPI(hc_parallel_blocks_send(xb, owner, group, block, &r, &first));
+    hc_result_free(&r);
+    hc_result_free(&first);
+  }
+  PetscFunctionReturn(0);
+}
+
+/* An owned group whose blocks are all in, or NULL. */
+static owned *ready_group(worker *w)
+{
+  for (int i = 0; i < w->n_own; i++)
+    if (w->own[i].got == w->B) return &w->own[i];
+  return NULL;
+}
+
+/* A-priori cost of the units, in observations x fits (file bytes stand for observations): a
+ * block fits its specs on the whole sample and on the first backtest window; the owner's step
+ * (counted in block 0) fits every volatility spec twice and refits it every -refit_every origins. */
+static void unit_costs(const hc_app_options *o, double bytes, double *cost)
+{
+  const double step = o->n_vol * (2.0 + (double)o->backtest.origins / o->backtest.refit_every);
+  for (int b = 0; b < o->n_blocks; b++) {
+    const int specs = o->n_blocks == 1 ? o->n_mean : PetscMin(o->spec_block, o->n_mean - b * o->spec_block);
+    cost[b]         = (bytes + 1.0) * (2.0 * specs + (b == 0 ? step : 0.0));
+  }
 }
 
 PetscErrorCode hc_app_run(const hc_app_options *o, int *checkpointed)
@@ -137,13 +347,14 @@ PetscErrorCode hc_app_run(const hc_app_options *o, int *checkpointed)
   PetscLogEvent ev_load, ev_fit, ev_gather, ev_write;
   hc_universe   u;
   char          err[HC_PATH_LEN + 256], jpath[HC_PATH_LEN + 16];
-  double        t_start = hc_time_wall(), io_s, fit_s, busy = 0.0;
-  hc_pipeline  *pl;
-  int          *order, *owner, *done_flag, *unit_of, n_units = 0, n_fits = 0, n_run = 0;
-  double       *cost;
+  double        t_start = hc_time_wall(), io_s, fit_s;
+  int          *order, *owner, *done_flag, *unit_of, n_groups = 0;
+  double       *gcost, *cost;
+  long         *joff;
   collector     col = {.o = o, .t_start = t_start, .t_last_progress = t_start};
   hc_sched     *sched;
-  hc_stream    *stream;
+  hc_blocks    *xb;
+  const int     B = o->n_blocks;
 
   PetscFunctionBeginUser;
   *checkpointed = 0;
@@ -160,88 +371,88 @@ PetscErrorCode hc_app_run(const hc_app_options *o, int *checkpointed)
   PetscCheck(!rc, comm, PETSC_ERR_FILE_OPEN, "%s %s: %s", o->data_dir[0] ? "-data_dir" : "-data_file",
              o->data_dir[0] ? o->data_dir : o->data_file, err);
 
-  /* Work units: the tickers of this shard, ordered by the cost model (observations ~ bytes x
-   * grid size, backtest refits included), largest first; every rank computes the same list. */
-  PetscCall(PetscMalloc5(u.n, &order, u.n, &owner, u.n, &cost, u.n, &done_flag, u.n, &unit_of));
-  for (int i = 0; i < u.n; i++) unit_of[i] = -1; /* position of universe entry i in the unit list */
-  const int specs = o->n_mean * o->n_vol;
+  /* Work units: each ticker of this shard is a group of B units (the blocks of its grid),
+   * groups ordered by the cost model, largest first, their units consecutive; every rank
+   * computes the same list. */
+  PetscCall(PetscMalloc5(u.n, &order, u.n, &gcost, u.n, &done_flag, u.n, &unit_of, u.n, &joff));
+  PetscCall(PetscMalloc2((size_t)u.n * B, &cost, (size_t)u.n * B, &owner));
+  for (int i = 0; i < u.n; i++) unit_of[i] = -1; /* position of universe entry i in the group list */
   for (int i = 0; i < u.n; i++) {
     if (i % o->n_shards != o->shard) continue;
-    cost[n_units]    = (double)(u.bytes[i] + 1) * specs;
-    order[n_units++] = i;
+    unit_costs(o, (double)u.bytes[i], cost);
+    gcost[n_groups] = 0.0;
+    for (int b = 0; b < B; b++) gcost[n_groups] -= cost[b]; /* largest first: sort -cost ascending */
+    order[n_groups++] = i;
   }
-  for (int i = 0; i < n_units; i++) cost[i] = -cost[i]; /* largest first: sort -cost ascending */
-  PetscCall(PetscSortRealWithArrayInt(n_units, cost, order));
-  for (int i = 0; i < n_units; i++) {
-    cost[i]           = -cost[i];
-    unit_of[order[i]] = i;
-  }
+  PetscCall(PetscSortRealWithArrayInt(n_groups, gcost, order));
+  for (int g = 0; g < n_groups; g++) unit_of[order[g]] = g;
 
-  /* Rank 0: stale temporaries, the journal (resume), which units are done; broadcast. */
+  /* Rank 0: stale temporaries, the journal (resume), which tickers are done; broadcast. */
   PetscCall(PetscArrayzero(done_flag, u.n));
   snprintf(jpath, sizeof jpath, "%s.journal", o->report);
-  col.n_total = n_units;
+  col.n_total = n_groups;
+  col.u       = &u;
+  col.unit_of = unit_of;
+  col.done    = done_flag;
+  col.offset  = joff;
   if (rank == 0) {
-    int        n_prev;
-    hc_result *prev;
     hc_io_report_clean_stale(o->report);
-    rc = hc_io_journal_open(jpath, o->fingerprint, o->resume, &col.journal, &n_prev, &prev, err, sizeof err);
+    rc = hc_io_journal_open(jpath, o->fingerprint, o->resume, &col.journal, resumed, &col, err, sizeof err);
     PetscCheck(rc != ENOMEM, PETSC_COMM_SELF, PETSC_ERR_MEM, "out of memory reading %s", jpath);
     PetscCheck(!rc, PETSC_COMM_SELF, PETSC_ERR_FILE_OPEN, "-resume: %s", err);
-    for (int k = 0; k < n_prev; k++) { /* keep a resumed record only if its ticker is a unit of this run */
-      const char(*hit)[HC_NAME_LEN] = bsearch(prev[k].ticker, u.ticker, (size_t)u.n, sizeof *u.ticker, by_ticker);
-      const int unit                = hit ? unit_of[hit - u.ticker] : -1;
-      if (unit >= 0 && !done_flag[unit]) {
-        done_flag[unit] = 1;
-        PetscCall(keep_records(&col, 1, &prev[k]));
-      } else hc_result_free(&prev[k]);
-    }
-    free(prev);
     col.n_resumed = col.n;
-    if (col.n) PetscCall(PetscPrintf(PETSC_COMM_SELF, "hpcast: resuming from %s: %d of %d units already done\n", jpath, col.n, n_units));
+    if (col.n) PetscCall(PetscPrintf(PETSC_COMM_SELF, "hpcast: resuming from %s: %d of %d tickers already done\n", jpath, col.n, n_groups));
   }
-  PetscCallMPI(MPI_Bcast(done_flag, n_units, MPI_INT, 0, comm));
+  PetscCallMPI(MPI_Bcast(done_flag, n_groups, MPI_INT, 0, comm));
   int n_todo = 0;
-  for (int i = 0; i < n_units; i++)
-    if (!done_flag[i]) {
-      order[n_todo] = order[i];
-      cost[n_todo++] = cost[i];
-    }
-  if (!o->dynamic) PetscCheck(!hc_parallel_partition(n_todo, cost, size, owner), PETSC_COMM_SELF, PETSC_ERR_MEM, "out of memory");
-  PetscCallMPI(hc_parallel_sched_create(comm, o->dynamic, n_todo, owner, &sched));
-  PetscCallMPI(hc_parallel_stream_create(comm, collect, &col, &stream));
+  for (int g = 0; g < n_groups; g++)
+    if (!done_flag[g]) order[n_todo++] = order[g];
+  for (int g = 0; g < n_todo; g++) unit_costs(o, (double)u.bytes[order[g]], cost + (size_t)g * B);
+  if (!o->dynamic) PetscCheck(!hc_parallel_partition(n_todo * B, cost, size, owner), PETSC_COMM_SELF, PETSC_ERR_MEM, "out of memory");
+  PetscCallMPI(hc_parallel_sched_create(comm, o->dynamic, n_todo * B, B, owner, &sched));
 
-  PetscCall(hc_pipeline_create(o, ev_load, ev_fit, &pl));
-  for (;;) {
-    int unit;
+  worker w = {.o = o, .u = &u, .rank = rank, .B = B, .order = order, .cost = cost, .ev_gather = ev_gather};
+  PetscCallMPI(hc_parallel_stream_create(comm, collect, &col, &w.stream));
+  PetscCallMPI(hc_parallel_blocks_create(comm, take_block, &w, &xb));
+  PetscCall(hc_pipeline_create(o, ev_load, ev_fit, &w.pl));
+  for (int stopped = 0;;) { /* owned groups whose blocks are in first, then the next unit */
+    owned *g;
+    PetscCallMPI(hc_parallel_blocks_poll(xb));
     if (stop_signal) PetscCallMPI(hc_parallel_sched_request_stop(sched));
-    PetscCallMPI(hc_parallel_sched_next(sched, &unit));
-    if (unit < 0) break;
-    hc_result r;
-    double    t0 = hc_time_wall();
-    PetscCall(hc_pipeline_run(pl, u.path[order[unit]], u.ticker[order[unit]], &r));
-    hc_unit_row ur = {.block = 0, .n_specs = specs, .n_fits = r.n_fits, .rank = rank, .seconds = hc_time_wall() - t0, .cost = cost[unit]};
-    PetscCheck(!hc_result_add_unit(&r, &ur), PETSC_COMM_SELF, PETSC_ERR_MEM, "out of memory");
-    busy += ur.seconds;
-    n_fits += r.n_fits;
-    n_run++;
-    PetscCall(PetscLogEventBegin(ev_gather, 0, 0, 0, 0));
-    PetscCallMPI(hc_parallel_stream_send(stream, 1, &r));
-    PetscCallMPI(hc_parallel_stream_poll(stream));
-    PetscCall(PetscLogEventEnd(ev_gather, 0, 0, 0, 0));
-    hc_result_free(&r);
+    if (B > 1) PetscCallMPI(hc_parallel_sched_stopped(sched, &stopped));
+    if (!stopped && (g = ready_group(&w))) PetscCall(finish_group(&w, g));
+    else {
+      int unit;
+      PetscCallMPI(hc_parallel_sched_next(sched, &unit));
+      if (unit < 0) break;
+      PetscCall(run_unit(&w, sched, xb, unit));
+    }
     if (rank == 0) progress(&col, 0);
   }
-  hc_pipeline_times(pl, &io_s, &fit_s);
-  PetscCall(hc_pipeline_destroy(&pl));
+  /* the blocks still in flight; the owned groups they complete (none after a stop) */
+  for (int done = 0, stopped; !done;) {
+    owned *g;
+    PetscCallMPI(hc_parallel_blocks_end(xb, &done));
+    PetscCallMPI(hc_parallel_stream_poll(w.stream));
+    PetscCallMPI(hc_parallel_sched_stopped(sched, &stopped));
+    if (!stopped && (g = ready_group(&w))) {
+      PetscCall(finish_group(&w, g));
+      done = 0;
+    }
+  }
+  while (w.n_own) drop_owned(&w, &w.own[0]); /* incomplete after a stop: their units run again on resume */
+  free(w.own);
+  PetscCallMPI(hc_parallel_blocks_destroy(&xb));
+  hc_pipeline_times(w.pl, &io_s, &fit_s);
+  PetscCall(hc_pipeline_destroy(&w.pl));
 
-  hc_perf mine = {.rank = rank, .fit_s = fit_s, .io_s = io_s, .n_tickers = n_run, .n_fits = n_fits, .busy_s = busy, .n_units = n_run},
+  hc_perf mine = {.rank = rank, .fit_s = fit_s, .io_s = io_s, .n_tickers = w.n_tickers, .n_fits = w.n_fits, .busy_s = w.busy, .n_units = w.n_units},
           *perf = NULL;
   mine.wall_s      = hc_time_wall() - t_start;
   mine.peak_rss_mb = hc_peak_rss_mb();
   if (rank == 0) PetscCall(PetscMalloc1(size, &perf));
   PetscCall(PetscLogEventBegin(ev_gather, 0, 0, 0, 0));
-  PetscCallMPI(hc_parallel_stream_finish(&stream, &mine, perf));
+  PetscCallMPI(hc_parallel_stream_finish(&w.stream, &mine, perf));
   PetscCall(PetscLogEventEnd(ev_gather, 0, 0, 0, 0));
   int stopped;
   PetscCallMPI(hc_parallel_sched_stopped(sched, &stopped));
@@ -252,33 +463,20 @@ PetscErrorCode hc_app_run(const hc_app_options *o, int *checkpointed)
     if (stopped) {
       PetscCheck(!hc_io_journal_close(&col.journal, 0), PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "cannot close %s", jpath);
       PetscCall(PetscPrintf(PETSC_COMM_SELF,
-                            "hpcast: stopped by a signal: %d of %d units done and journalled in %s (%.1f s); run the same "
+                            "hpcast: stopped by a signal: %d of %d tickers done and journalled in %s (%.1f s); run the same "
                             "command again to resume (exit code %d)\n",
-                            col.n, n_units, jpath, hc_time_wall() - t_start, HC_EXIT_CHECKPOINTED));
+                            col.n, n_groups, jpath, hc_time_wall() - t_start, HC_EXIT_CHECKPOINTED));
     } else {
       progress(&col, 1);
-      char          *opts;
-      hc_report_meta meta = {.hpcast_version = HPCAST_VERSION, .n_ranks = size, .schedule = o->dynamic ? "dynamic" : "static"};
-      hc_trading_metrics portfolio;
-      PetscCall(hc_app_portfolio(&o->backtest.trading, col.n, col.all, &portfolio));
-      meta.portfolio = &portfolio;
-      PetscCall(PetscOptionsGetAll(NULL, &opts));
-      meta.options = opts;
-      PetscCall(PetscLogEventBegin(ev_write, 0, 0, 0, 0));
-      rc = hc_io_report_write(o->report, &meta, col.n, col.all, size, perf, err, sizeof err);
-      PetscCall(PetscLogEventEnd(ev_write, 0, 0, 0, 0));
-      PetscCall(PetscFree(opts));
-      PetscCheck(!rc, PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "-report %s: %s", o->report, err);
+      PetscCall(write_report(&col, size, perf, ev_write, t_start));
       /* a shard keeps its journal: it is the input of hpcast merge */
       PetscCheck(!hc_io_journal_close(&col.journal, o->n_shards == 1), PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "cannot remove %s", jpath);
-      PetscCall(print_summary(o, col.n, col.all, hc_time_wall() - t_start, size));
     }
-    for (int i = 0; i < col.n; i++) hc_result_free(&col.all[i]);
-    free(col.all);
     PetscCall(PetscFree(perf));
   }
   *checkpointed = stopped;
-  PetscCall(PetscFree5(order, owner, cost, done_flag, unit_of));
+  PetscCall(PetscFree5(order, gcost, done_flag, unit_of, joff));
+  PetscCall(PetscFree2(cost, owner));
   hc_io_universe_free(&u);
   PetscFunctionReturn(0);
 }

@@ -9,16 +9,64 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* One record of the merge: its ticker, the input (shard) whose journal holds it, its offset. */
+typedef struct {
+  char ticker[HC_NAME_LEN];
+  int  input;
+  long offset;
+} merge_entry;
+
+/* The index of every input's records (the only per-ticker memory of a merge), and the open
+ * journals to read the records from. */
+typedef struct {
+  merge_entry *e;
+  int          n, cap, input;
+  hc_journal **journal;
+  char         err[HC_PATH_LEN + 128]; /* why reading a record failed */
+} merge_index;
+
+/* hc_journal_visit: index a record of the input being opened. */
+static int index_record(void *ctx, const hc_result *r, long offset)
+{
+  merge_index *x = ctx;
+  if (x->n == x->cap) {
+    int          cap = x->cap ? 2 * x->cap : 1024;
+    merge_entry *g   = realloc(x->e, sizeof *g * (size_t)cap);
+    if (!g) return ENOMEM;
+    x->e   = g;
+    x->cap = cap;
+  }
+  hc_strlcpy(x->e[x->n].ticker, r->ticker, HC_NAME_LEN);
+  x->e[x->n].input    = x->input;
+  x->e[x->n++].offset = offset;
+  return 0;
+}
+
+static int by_ticker_input(const void *a, const void *b)
+{
+  const merge_entry *x = a, *y = b;
+  int                c = strcmp(x->ticker, y->ticker);
+  return c ? c : x->input != y->input ? (x->input > y->input) - (x->input < y->input) : (x->offset > y->offset) - (x->offset < y->offset);
+}
+
+/* hc_report_source: the i-th record in ticker order, read back from its journal. */
+static int read_record(void *ctx, int i, hc_result *r)
+{
+  merge_index *x = ctx;
+  return hc_io_journal_read_at(x->journal[x->e[i].input], x->e[i].offset, r, x->err, sizeof x->err);
+}
+
 PetscErrorCode hc_app_merge(void)
 {
-  char               report[HC_PATH_LEN] = "", inputs[8192] = "", err[HC_PATH_LEN + 256], *opts;
-  int                n_all = 0, cap = 0, n_perf = 0;
-  hc_result         *all   = NULL;
-  hc_perf           *perf  = NULL;
-  uint64_t           fp0   = 0;
+  char               report[HC_PATH_LEN] = "", inputs[8192] = "", err[HC_PATH_LEN + 256], *opts, *name[4096];
+  int                n_perf = 0, k = 0;
+  hc_perf           *perf   = NULL;
+  uint64_t           fp0    = 0;
   PetscMPIInt        size;
   hc_trading_options trading;
   hc_trading_metrics portfolio;
+  hc_portfolio      *acc;
+  merge_index        x = {0};
 
   PetscFunctionBeginUser;
   PetscCallMPI(MPI_Comm_size(PETSC_COMM_WORLD, &size));
@@ -31,43 +79,56 @@ PetscErrorCode hc_app_merge(void)
   PetscOptionsEnd();
   PetscCheck(report[0], PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-report: give the path of the merged report");
   PetscCheck(inputs[0], PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-merge_inputs: give the shard reports, e.g. out/shard_0.h5,out/shard_1.h5");
-  int k = 0;
-  for (char *in = strtok(inputs, ","); in; in = strtok(NULL, ","), k++) {
-    char       jpath[HC_PATH_LEN + 16];
-    uint64_t   fp;
-    int        n, np;
-    hc_result *r;
-    hc_perf   *p;
-    snprintf(jpath, sizeof jpath, "%s.journal", in);
-    int rc = hc_io_journal_read(jpath, &fp, &n, &r, err, sizeof err);
+  for (char *in = strtok(inputs, ","); in; in = strtok(NULL, ",")) name[k++] = in; /* at most 4096 names fit in inputs */
+  PetscCheck((x.journal = calloc((size_t)(k ? k : 1), sizeof *x.journal)), PETSC_COMM_SELF, PETSC_ERR_MEM, "out of memory");
+  /* index every input's journal: (ticker, input, offset) */
+  for (x.input = 0; x.input < k; x.input++) {
+    char     jpath[HC_PATH_LEN + 16];
+    uint64_t fp;
+    int      np;
+    hc_perf *p;
+    snprintf(jpath, sizeof jpath, "%s.journal", name[x.input]);
+    int rc = hc_io_journal_open_read(jpath, &fp, &x.journal[x.input], index_record, &x, err, sizeof err);
     PetscCheck(rc != ENOMEM, PETSC_COMM_SELF, PETSC_ERR_MEM, "out of memory reading %s", jpath);
-    PetscCheck(!rc, PETSC_COMM_SELF, PETSC_ERR_USER_INPUT, "-merge_inputs %s: %s (a -shard run keeps it beside its report)", in, err);
-    PetscCheck(k == 0 || fp == fp0, PETSC_COMM_SELF, PETSC_ERR_USER_INPUT,
-               "-merge_inputs %s: written with other result-affecting options than the first input", in);
+    PetscCheck(!rc, PETSC_COMM_SELF, PETSC_ERR_USER_INPUT, "-merge_inputs %s: %s (a -shard run keeps it beside its report)", name[x.input], err);
+    PetscCheck(x.input == 0 || fp == fp0, PETSC_COMM_SELF, PETSC_ERR_USER_INPUT,
+               "-merge_inputs %s: written with other result-affecting options than the first input", name[x.input]);
     fp0 = fp;
-    if (n_all + n > cap) {
-      cap = 2 * (n_all + n);
-      PetscCheck((all = realloc(all, sizeof *all * (size_t)cap)), PETSC_COMM_SELF, PETSC_ERR_MEM, "out of memory");
-    }
-    memcpy(all + n_all, r, sizeof *r * (size_t)n);
-    n_all += n;
-    free(r);
-    if (!hc_io_report_read_perf(in, &np, &p, err, sizeof err)) { /* the shards' ranks, as rows */
+    if (!hc_io_report_read_perf(name[x.input], &np, &p, err, sizeof err)) { /* the shards' ranks, as rows */
       PetscCheck((perf = realloc(perf, sizeof *perf * (size_t)(n_perf + np + 1))), PETSC_COMM_SELF, PETSC_ERR_MEM, "out of memory");
       memcpy(perf + n_perf, p, sizeof *p * (size_t)np);
       n_perf += np;
       free(p);
     }
   }
-  PetscCall(hc_app_portfolio(&trading, n_all, all, &portfolio));
+  qsort(x.e, (size_t)x.n, sizeof *x.e, by_ticker_input);
+  for (int i = 1; i < x.n; i++)
+    PetscCheck(strcmp(x.e[i - 1].ticker, x.e[i].ticker), PETSC_COMM_SELF, PETSC_ERR_USER_INPUT,
+               "-merge_inputs: ticker '%s' is in %s and in %s (a ticker must be in one shard only)", x.e[i].ticker, name[x.e[i - 1].input],
+               name[x.e[i].input]);
+  /* the universe portfolio, ticker by ticker in ticker order (one record in memory) */
+  PetscCheck(!hc_trading_portfolio_create(&acc), PETSC_COMM_SELF, PETSC_ERR_MEM, "out of memory");
+  for (int i = 0; i < x.n; i++) {
+    hc_result r = {0};
+    int       rc = read_record(&x, i, &r);
+    PetscCheck(rc != ENOMEM, PETSC_COMM_SELF, PETSC_ERR_MEM, "out of memory reading %s.journal", name[x.e[i].input]);
+    PetscCheck(!rc, PETSC_COMM_SELF, PETSC_ERR_FILE_READ, "-merge_inputs %s: %s", name[x.e[i].input], x.err);
+    rc = hc_trading_portfolio_add(acc, r.strategy, r.n_strategy);
+    hc_result_free(&r);
+    PetscCheck(!rc, PETSC_COMM_SELF, PETSC_ERR_MEM, "out of memory");
+  }
+  PetscCheck(!hc_trading_portfolio_finish(acc, &trading, &portfolio), PETSC_COMM_SELF, PETSC_ERR_MEM, "out of memory");
+  hc_trading_portfolio_destroy(&acc);
   PetscCall(PetscOptionsGetAll(NULL, &opts));
   hc_report_meta meta = {.hpcast_version = HPCAST_VERSION, .options = opts, .n_ranks = n_perf, .portfolio = &portfolio, .schedule = "merged"};
-  int            rc   = hc_io_report_write(report, &meta, n_all, all, n_perf, perf, err, sizeof err);
+  x.err[0]            = '\0';
+  int rc              = hc_io_report_write_stream(report, &meta, x.n, read_record, &x, n_perf, perf, err, sizeof err);
   PetscCall(PetscFree(opts));
-  PetscCheck(!rc, PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "-report %s: %s", report, err);
-  PetscCall(PetscPrintf(PETSC_COMM_SELF, "hpcast merge: %d tickers from %d shard reports written to %s\n", n_all, k, report));
-  for (int i = 0; i < n_all; i++) hc_result_free(&all[i]);
-  free(all);
+  PetscCheck(!rc, PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "-report %s: %s%s%s", report, err, x.err[0] ? ": " : "", x.err);
+  PetscCall(PetscPrintf(PETSC_COMM_SELF, "hpcast merge: %d tickers from %d shard reports written to %s\n", x.n, k, report));
+  for (int i = 0; i < k; i++) hc_io_journal_close(&x.journal[i], 0);
+  free(x.journal);
+  free(x.e);
   free(perf);
   PetscFunctionReturn(0);
 }

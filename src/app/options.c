@@ -58,6 +58,8 @@ PetscErrorCode hc_app_options_load(hc_app_options *o)
   PetscCall(PetscOptionsString("-shard", "Process shard I of N of the universe (I/N, 0-based; job arrays)", NULL, shard, shard, sizeof shard, NULL));
   o->progress_interval = 10.0;
   PetscCall(PetscOptionsReal("-progress_interval", "Seconds between progress lines of rank 0", NULL, o->progress_interval, &o->progress_interval, NULL));
+  o->spec_block = 16;
+  PetscCall(PetscOptionsInt("-spec_block", "Mean-model specs per work unit: a larger grid is cut into blocks run on any rank and reduced by selection on the ticker's owner (grid search)", NULL, o->spec_block, &o->spec_block, NULL));
   PetscOptionsEnd();
 
   PetscCall(PetscOptionsHasHelp(NULL, &flg));
@@ -146,13 +148,18 @@ PetscErrorCode hc_app_options_load(hc_app_options *o)
   }
   PetscCheck(o->progress_interval > 0, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-progress_interval %g: allowed values are reals > 0",
              (double)o->progress_interval);
-  /* the result-affecting options, hashed for the journal (FNV-1a 64; Fowler, Noll & Vo) */
+  PetscCheck(o->spec_block >= 1, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-spec_block %d: allowed values are integers >= 1",
+             (int)o->spec_block);
+  o->n_blocks = o->search == HC_SEARCH_GRID ? (o->n_mean + o->spec_block - 1) / o->spec_block : 1;
+  /* the result-affecting options, hashed for the journal (FNV-1a 64; Fowler, Noll & Vo); the
+   * block size changes the fits' starts only when the grid is cut */
   char key[16384];
-  snprintf(key, sizeof key, "%s|%s|%s|%s|%d|%s|%s|%d|%d|%d|%d|%d|%g|%d|%s|%s|%s|%s|%d|%d|%d|%s|%g|%d", HPCAST_VERSION,
+  snprintf(key, sizeof key, "%s|%s|%s|%s|%d|%s|%s|%d|%d|%d|%d|%d|%g|%d|%s|%s|%s|%s|%d|%d|%d|%s|%g|%d|%d", HPCAST_VERSION,
            o->data_dir[0] ? o->data_dir : o->data_file, o->column, transform, (int)o->gate.min_obs, o->mean_models, o->vol_models,
            o->seasonal_period, (int)o->ic, (int)o->search, (int)o->horizon, (int)o->fit.max_it, (double)o->fit.gatol,
            (int)o->fit.n_random, stderr_type, o->exog, o->warm_start, vt ? "vt" : "", (int)o->backtest.origins,
-           (int)o->backtest.refit_every, o->backtest.window, ensemble_list, (double)o->backtest.trading.cost_bps, o->n_shards);
+           (int)o->backtest.refit_every, o->backtest.window, ensemble_list, (double)o->backtest.trading.cost_bps, o->n_shards,
+           o->n_blocks > 1 ? (int)o->spec_block : 0);
   o->fingerprint = 1469598103934665603ULL;
   for (const char *c = key; *c; c++) o->fingerprint = (o->fingerprint ^ (unsigned char)*c) * 1099511628211ULL;
   PetscFunctionReturn(0);

@@ -68,19 +68,44 @@ static int seasonal_period(const hc_pipeline *pl, const double *y, int n)
   return period;
 }
 
-PetscErrorCode hc_pipeline_run(hc_pipeline *pl, const char *path, const char *ticker, hc_result *r)
+/* A ticker made ready for modelling: its series, transform, regressors, resolved grid. */
+typedef struct {
+  hc_series           s;
+  double             *y, *X;
+  hc_spec            *mean;
+  int                 j0, ny;
+  hc_fit_record      *warm;
+  char                xnames[HC_IND_COUNT * 4][HC_IND_NAME_LEN];
+  hc_select_options   sel;
+  hc_backtest_options bo;
+} prepared;
+
+static PetscErrorCode release(prepared *p)
+{
+  PetscFunctionBeginUser;
+  PetscCall(PetscFree(p->y));
+  PetscCall(PetscFree(p->mean));
+  free(p->X);
+  free(p->warm);
+  hc_series_free(&p->s);
+  PetscFunctionReturn(0);
+}
+
+/* Load, gate, transform, regressors and seasonal period of one ticker into p, with r's status
+ * and data fields (r initialised here); *ok = 0 if the ticker is rejected (r says why). */
+static PetscErrorCode prepare(hc_pipeline *pl, const char *path, const char *ticker, prepared *p, hc_result *r, int *ok)
 {
   const hc_app_options *o = pl->o;
-  hc_series             s = {0};
-  char                  reason[HC_REASON_LEN], xnames[HC_IND_COUNT * 4][HC_IND_NAME_LEN];
-  double               *y = NULL, *X = NULL, t0 = hc_time_wall();
-  hc_spec              *mean = NULL;
-  int                   ldx = 0, j0 = 0;
+  char                  reason[HC_REASON_LEN];
+  double                t0 = hc_time_wall();
+  int                   ldx = 0;
 
   PetscFunctionBeginUser;
+  memset(p, 0, sizeof *p);
+  *ok = 0;
   PetscCheck(!hc_result_init(r, ticker, o->horizon), PETSC_COMM_SELF, PETSC_ERR_MEM, "out of memory for %s", ticker);
   PetscCall(PetscLogEventBegin(pl->ev_load, 0, 0, 0, 0));
-  int rc = hc_io_read_csv(path, ticker, o->column, &s, reason, sizeof reason);
+  int rc = hc_io_read_csv(path, ticker, o->column, &p->s, reason, sizeof reason);
   PetscCall(PetscLogEventEnd(pl->ev_load, 0, 0, 0, 0));
   pl->io_s += hc_time_wall() - t0;
   PetscCheck(rc >= 0, PETSC_COMM_SELF, PETSC_ERR_MEM, "out of memory reading %s", path);
@@ -89,54 +114,104 @@ PetscErrorCode hc_pipeline_run(hc_pipeline *pl, const char *path, const char *ti
     r->quality_score = 0.0;
     PetscFunctionReturn(0);
   }
-  const int shift = o->gate.transform == HC_TRANSFORM_LOGRET100 ? 1 : 0;
-  r->n_obs        = s.n > shift ? s.n - shift : 0;
-  if (s.n > shift) {
-    hc_strlcpy(r->first_date, s.label[shift], sizeof r->first_date);
-    hc_strlcpy(r->last_date, s.label[s.n - 1], sizeof r->last_date);
+  const hc_series *s     = &p->s;
+  const int        shift = o->gate.transform == HC_TRANSFORM_LOGRET100 ? 1 : 0;
+  r->n_obs               = s->n > shift ? s->n - shift : 0;
+  if (s->n > shift) {
+    hc_strlcpy(r->first_date, s->label[shift], sizeof r->first_date);
+    hc_strlcpy(r->last_date, s->label[s->n - 1], sizeof r->last_date);
   }
-  if (hc_data_gate(&s, &o->gate, &r->quality_score, reason, sizeof reason)) {
+  if (hc_data_gate(&p->s, &o->gate, &r->quality_score, reason, sizeof reason)) {
     hc_result_set_status(r, HC_STATUS_REJECTED, "%s", reason);
-    goto done;
+    PetscFunctionReturn(0);
   }
-  PetscCall(PetscMalloc1(s.n, &y));
-  int ny = hc_data_transform(&s, o->gate.transform, y);
+  PetscCall(PetscMalloc1(s->n, &p->y));
+  p->ny = hc_data_transform(&p->s, o->gate.transform, p->y);
   if (o->n_ind) {
-    rc = hc_exog_build(o->ind, o->n_ind, &s, ny, shift, &X, &ldx, &j0, xnames, reason, sizeof reason);
+    rc = hc_exog_build(o->ind, o->n_ind, &p->s, p->ny, shift, &p->X, &ldx, &p->j0, p->xnames, reason, sizeof reason);
     if (rc > 0) hc_strlcpy(reason + strlen(reason), " (-exog)", sizeof reason - strlen(reason));
     PetscCheck(rc >= 0, PETSC_COMM_SELF, PETSC_ERR_MEM, "out of memory building the regressors of %s", ticker);
     if (rc > 0) {
       hc_result_set_status(r, HC_STATUS_REJECTED, "%s", reason);
-      goto done;
+      PetscFunctionReturn(0);
     }
-    ny -= j0;
-    r->n_obs = ny;
-    hc_strlcpy(r->first_date, s.label[j0 + shift], sizeof r->first_date);
+    p->ny -= p->j0;
+    r->n_obs = p->ny;
+    hc_strlcpy(r->first_date, s->label[p->j0 + shift], sizeof r->first_date);
   }
-  PetscCall(PetscMalloc1(o->n_mean, &mean));
-  PetscCall(PetscArraycpy(mean, o->mean, o->n_mean));
-  const int               n_mean = hc_spec_resolve_season(mean, o->n_mean, seasonal_period(pl, y + j0, ny));
-  hc_select_options       sel    = {.n_mean = n_mean, .mean = mean, .n_vol = o->n_vol, .vol = o->vol,
-                                    .horizon = o->horizon, .fit = o->fit, .ic = o->ic, .search = o->search,
-                                    .n_exog = X ? hc_indicators_ncols(o->ind, o->n_ind) : 0, .X = X, .ldx = ldx,
-                                    .xnames = (const char (*)[HC_PNAME_LEN])xnames, .fft = pl->fft};
-  hc_fit_record          *warm   = NULL;
-  int                     n_warm = 0;
-  if (o->warm_start[0] && hc_io_report_read_fits(o->warm_start, ticker, &n_warm, &warm, reason, sizeof reason)) n_warm = 0;
-  sel.n_warm = n_warm;
-  sel.warm   = warm;
-  double                  t1     = hc_time_wall();
-  PetscCall(PetscLogEventBegin(pl->ev_fit, 0, 0, 0, 0));
-  hc_backtest_options bo = o->backtest;
-  bo.labels              = s.label + shift + j0;
-  PetscCall(hc_forecast_ensemble(y + j0, ny, &sel, &bo, r));
-  PetscCall(PetscLogEventEnd(pl->ev_fit, 0, 0, 0, 0));
-  pl->fit_s += hc_time_wall() - t1;
-  free(warm);
-done:
-  PetscCall(PetscFree(y));
-  PetscCall(PetscFree(mean));
-  free(X);
-  hc_series_free(&s);
+  PetscCall(PetscMalloc1(o->n_mean, &p->mean));
+  PetscCall(PetscArraycpy(p->mean, o->mean, o->n_mean));
+  const int n_mean = hc_spec_resolve_season(p->mean, o->n_mean, seasonal_period(pl, p->y + p->j0, p->ny));
+  int       n_warm = 0;
+  if (o->warm_start[0] && hc_io_report_read_fits(o->warm_start, ticker, &n_warm, &p->warm, reason, sizeof reason)) n_warm = 0;
+  p->sel = (hc_select_options){.n_mean = n_mean, .mean = p->mean, .n_vol = o->n_vol, .vol = o->vol, .horizon = o->horizon,
+                               .fit = o->fit, .ic = o->ic, .search = o->search,
+                               .n_exog = p->X ? hc_indicators_ncols(o->ind, o->n_ind) : 0, .X = p->X, .ldx = ldx,
+                               .xnames = (const char (*)[HC_PNAME_LEN])p->xnames, .fft = pl->fft, .n_warm = n_warm,
+                               .warm = p->warm};
+  p->bo        = o->backtest;
+  p->bo.labels = s->label + shift + p->j0;
+  *ok          = 1;
+  PetscFunctionReturn(0);
+}
+
+/* The fits of records blocks[0..n-1] concatenated, into a PetscMalloc'd array (NULL if none). */
+static PetscErrorCode concat_fits(int n, const hc_result *blocks, int *n_fits, hc_fit_record **fits)
+{
+  PetscFunctionBeginUser;
+  *n_fits = 0;
+  for (int b = 0; b < n; b++) *n_fits += blocks[b].n_fits;
+  PetscCall(PetscMalloc1(*n_fits, fits));
+  for (int b = 0, k = 0; b < n; k += blocks[b++].n_fits) PetscCall(PetscArraycpy(*fits + k, blocks[b].fits, blocks[b].n_fits));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode hc_pipeline_run(hc_pipeline *pl, const char *path, const char *ticker, int n_blocks, const hc_result *blocks,
+                               hc_result *r)
+{
+  prepared       p;
+  int            ok;
+  hc_fit_record *whole = NULL, *first = NULL;
+
+  PetscFunctionBeginUser;
+  PetscCall(prepare(pl, path, ticker, &p, r, &ok));
+  if (ok) {
+    if (blocks) {
+      PetscCall(concat_fits(n_blocks, blocks, &p.sel.n_grid_fits, &whole));
+      PetscCall(concat_fits(n_blocks, blocks + n_blocks, &p.bo.n_first_fits, &first));
+      p.sel.grid_fits = whole;
+      p.bo.first_fits = first;
+    }
+    double t1 = hc_time_wall();
+    PetscCall(PetscLogEventBegin(pl->ev_fit, 0, 0, 0, 0));
+    PetscCall(hc_forecast_ensemble(p.y + p.j0, p.ny, &p.sel, &p.bo, r));
+    PetscCall(PetscLogEventEnd(pl->ev_fit, 0, 0, 0, 0));
+    pl->fit_s += hc_time_wall() - t1;
+  }
+  PetscCall(PetscFree(whole));
+  PetscCall(PetscFree(first));
+  PetscCall(release(&p));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode hc_pipeline_block(hc_pipeline *pl, const char *path, const char *ticker, int block, hc_result *whole,
+                                 hc_result *first)
+{
+  prepared p;
+  int      ok;
+
+  PetscFunctionBeginUser;
+  PetscCall(prepare(pl, path, ticker, &p, whole, &ok));
+  PetscCheck(!hc_result_init(first, ticker, 0), PETSC_COMM_SELF, PETSC_ERR_MEM, "out of memory for %s", ticker);
+  if (ok) {
+    p.sel.block      = block;
+    p.sel.block_size = pl->o->spec_block;
+    double t1        = hc_time_wall();
+    PetscCall(PetscLogEventBegin(pl->ev_fit, 0, 0, 0, 0));
+    PetscCall(hc_forecast_ensemble_block(p.y + p.j0, p.ny, &p.sel, &p.bo, whole, first));
+    PetscCall(PetscLogEventEnd(pl->ev_fit, 0, 0, 0, 0));
+    pl->fit_s += hc_time_wall() - t1;
+  }
+  PetscCall(release(&p));
   PetscFunctionReturn(0);
 }

@@ -403,6 +403,44 @@ static PetscErrorCode trade(const backtest *b, int s_win, const hc_backtest_opti
   PetscFunctionReturn(0);
 }
 
+/* The first backtest window [wfirst, T0) and its selection options; 0 if no backtest runs
+ * (why in reason, when not NULL). */
+static int first_window(int n, const hc_select_options *sel, const hc_backtest_options *bo, int *T0, int *wfirst,
+                        hc_select_options *s0, char *reason, size_t len)
+{
+  const int K = bo->origins < n / 2 ? bo->origins : n / 2;
+  if (bo->origins <= 0) {
+    if (reason) hc_strlcpy(reason, "backtest off (-backtest_origins 0)", len);
+    return 0;
+  }
+  if (K < MIN_ORIGINS) {
+    if (reason)
+      snprintf(reason, len, "series too short for a backtest (%d observations: at least %d needed)", n, 2 * MIN_ORIGINS);
+    return 0;
+  }
+  *T0       = n - K;
+  *wfirst   = bo->window > 0 && *T0 > bo->window ? *T0 - bo->window : 0;
+  *s0       = *sel;
+  s0->fft   = NULL;
+  s0->n_warm = 0;
+  s0->grid_fits   = bo->first_fits;
+  s0->n_grid_fits = bo->n_first_fits;
+  if (sel->X) s0->X = sel->X + *wfirst;
+  return 1;
+}
+
+PetscErrorCode hc_forecast_ensemble_block(const double *y, int n, const hc_select_options *sel, const hc_backtest_options *bo,
+                                          hc_result *whole, hc_result *first)
+{
+  hc_select_options s0;
+  int               best, T0, wfirst;
+  hc_spec           spec;
+  PetscFunctionBeginUser;
+  PetscCall(hc_search_mean(y, n, sel, whole, &best, &spec));
+  if (first_window(n, sel, bo, &T0, &wfirst, &s0, NULL, 0)) PetscCall(hc_search_mean(y + wfirst, T0 - wfirst, &s0, first, &best, &spec));
+  PetscFunctionReturn(0);
+}
+
 PetscErrorCode hc_forecast_ensemble(const double *y, int n, const hc_select_options *sel, const hc_backtest_options *bo,
                                     hc_result *r)
 {
@@ -415,23 +453,12 @@ PetscErrorCode hc_forecast_ensemble(const double *y, int n, const hc_select_opti
   PetscCall(hc_select_finish(y, n, sel, &c, r));
   r->data_uncertainty = isfinite(r->quality_score) ? 1.0 - r->quality_score : NAN;
   if (r->status != HC_STATUS_OK) PetscFunctionReturn(0);
-  const int H = sel->horizon, K = bo->origins < n / 2 ? bo->origins : n / 2;
-  if (bo->origins <= 0) {
-    hc_strlcpy(r->bt_reason, "backtest off (-backtest_origins 0)", sizeof r->bt_reason);
-    PetscFunctionReturn(0);
-  }
-  if (K < MIN_ORIGINS) {
-    snprintf(r->bt_reason, sizeof r->bt_reason, "series too short for a backtest (%d observations: at least %d needed)", n,
-             2 * MIN_ORIGINS);
-    PetscFunctionReturn(0);
-  }
-
   /* 2. the candidates selected again on the first window only */
-  const int T0 = n - K, wfirst = bo->window > 0 && T0 > bo->window ? T0 - bo->window : 0;
-  hc_select_options s0 = *sel;
-  s0.fft               = NULL;
-  s0.n_warm            = 0;
-  if (sel->X) s0.X = sel->X + wfirst;
+  const int         H = sel->horizon;
+  int               T0, wfirst;
+  hc_select_options s0;
+  if (!first_window(n, sel, bo, &T0, &wfirst, &s0, r->bt_reason, sizeof r->bt_reason)) PetscFunctionReturn(0);
+  const int K = n - T0;
   PetscCheck(!hc_result_init(&tmp, r->ticker, H), PETSC_COMM_SELF, PETSC_ERR_MEM, "out of memory");
   PetscCall(hc_select_candidates(y + wfirst, T0 - wfirst, &s0, &tmp, &c0));
   memset(&b, 0, sizeof b);

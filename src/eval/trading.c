@@ -9,8 +9,9 @@
  */
 #include "hpcast/eval.h"
 
-#include <math.h>
 #include <errno.h>
+#include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -128,12 +129,119 @@ void hc_trading_regime(const double *sigma, int n, double drift, double drift_se
   snprintf(label, len, "%s-vol/%s", vol, trend);
 }
 
+/* ---- the equal-weight universe portfolio ---- */
+
+/** Sums of one date of the portfolio. */
+typedef struct {
+  char   date[HC_LABEL_LEN];
+  double ret, position; /**< sums over the tickers trading on the date */
+  int    count;         /**< tickers trading on the date (0: free slot) */
+} date_sums;
+
+/** Open-addressing hash table (linear probing) of the dates, capacity a power of two. */
+struct hc_portfolio {
+  date_sums *slot;
+  size_t     cap, used;
+};
+
+/** FNV-1a hash of a label (Fowler, Noll and Vo; IETF draft-eastlake-fnv). */
+static size_t date_hash(const char *d)
+{
+  uint64_t h = 14695981039346656037ULL;
+  for (size_t i = 0; i < HC_LABEL_LEN && d[i]; i++) h = (h ^ (unsigned char)d[i]) * 1099511628211ULL;
+  return (size_t)h;
+}
+
+/** The slot of date d in a table of capacity cap (its own or the free one where it goes). */
+static date_sums *date_slot(date_sums *slot, size_t cap, const char *d)
+{
+  size_t i = date_hash(d) & (cap - 1);
+  while (slot[i].count && strncmp(slot[i].date, d, HC_LABEL_LEN)) i = (i + 1) & (cap - 1);
+  return &slot[i];
+}
+
+/** Double the capacity. @return 0 or ENOMEM. */
+static int portfolio_grow(hc_portfolio *p)
+{
+  size_t     cap  = p->cap ? 2 * p->cap : 256;
+  date_sums *slot = calloc(cap, sizeof *slot);
+  if (!slot) return ENOMEM;
+  for (size_t i = 0; i < p->cap; i++)
+    if (p->slot[i].count) *date_slot(slot, cap, p->slot[i].date) = p->slot[i];
+  free(p->slot);
+  p->slot = slot;
+  p->cap  = cap;
+  return 0;
+}
+
+int hc_trading_portfolio_create(hc_portfolio **p)
+{
+  *p = calloc(1, sizeof **p);
+  if (!*p) return ENOMEM;
+  if (portfolio_grow(*p)) {
+    hc_trading_portfolio_destroy(p);
+    return ENOMEM;
+  }
+  return 0;
+}
+
+int hc_trading_portfolio_add(hc_portfolio *p, const hc_strategy_point *pts, int n)
+{
+  for (int k = 0; k < n; k++) {
+    if (2 * (p->used + 1) > p->cap && portfolio_grow(p)) return ENOMEM; /* load factor <= 1/2 */
+    date_sums *s = date_slot(p->slot, p->cap, pts[k].date);
+    if (!s->count++) {
+      memcpy(s->date, pts[k].date, HC_LABEL_LEN);
+      p->used++;
+    }
+    s->ret += pts[k].ret;
+    s->position += pts[k].position;
+  }
+  return 0;
+}
+
+static int by_date_sums(const void *a, const void *b)
+{
+  return strncmp((*(const date_sums *const *)a)->date, (*(const date_sums *const *)b)->date, HC_LABEL_LEN);
+}
+
+int hc_trading_portfolio_finish(hc_portfolio *p, const hc_trading_options *o, hc_trading_metrics *m)
+{
+  const size_t T   = p->used;
+  date_sums  **day = malloc(sizeof *day * (T ? T : 1));
+  double      *ret = malloc(sizeof *ret * (T ? T : 1)), *pos = malloc(sizeof *pos * (T ? T : 1));
+  const int    ok  = day && ret && pos;
+  if (ok && T) {
+    size_t t = 0;
+    for (size_t i = 0; i < p->cap; i++)
+      if (p->slot[i].count) day[t++] = &p->slot[i];
+    qsort(day, T, sizeof *day, by_date_sums);
+    for (t = 0; t < T; t++) {
+      ret[t] = day[t]->ret / day[t]->count;
+      pos[t] = day[t]->position / day[t]->count;
+    }
+    hc_trading_evaluate(o, ret, pos, (int)T, m);
+  } else hc_trading_evaluate(o, NULL, NULL, 0, m);
+  free(day);
+  free(ret);
+  free(pos);
+  return ok ? 0 : ENOMEM;
+}
+
+void hc_trading_portfolio_destroy(hc_portfolio **p)
+{
+  if (!*p) return;
+  free((*p)->slot);
+  free(*p);
+  *p = NULL;
+}
+
 /* By date, then by return and position: a total order, so the sums of one date are added in
  * the same order whatever order the tickers' records arrived in (bit-identical reports). */
 static int by_date(const void *a, const void *b)
 {
   const hc_strategy_point *x = a, *y = b;
-  int                      c = strcmp(x->date, y->date);
+  int                      c = strncmp(x->date, y->date, HC_LABEL_LEN);
   if (c) return c;
   if (x->ret != y->ret) return x->ret < y->ret ? -1 : 1;
   return (x->position > y->position) - (x->position < y->position);
@@ -141,26 +249,14 @@ static int by_date(const void *a, const void *b)
 
 int hc_trading_portfolio(const hc_trading_options *o, hc_strategy_point *points, int n, hc_trading_metrics *m)
 {
-  double *ret = malloc(sizeof(double) * (size_t)(n > 0 ? n : 1)), *pos = malloc(sizeof(double) * (size_t)(n > 0 ? n : 1));
-  int     T   = 0;
-  if (!ret || !pos) {
-    free(ret);
-    free(pos);
-    hc_trading_evaluate(o, NULL, NULL, 0, m);
-    return ENOMEM;
+  hc_portfolio *p;
+  int           rc = hc_trading_portfolio_create(&p);
+  if (!rc) {
+    qsort(points, (size_t)(n > 0 ? n : 0), sizeof *points, by_date);
+    rc = hc_trading_portfolio_add(p, points, n);
   }
-  qsort(points, (size_t)n, sizeof *points, by_date);
-  for (int i = 0, j; i < n; i = j) {
-    double sr = 0.0, sp = 0.0;
-    for (j = i; j < n && !strcmp(points[j].date, points[i].date); j++) {
-      sr += points[j].ret;
-      sp += points[j].position;
-    }
-    ret[T] = sr / (j - i);
-    pos[T++] = sp / (j - i);
-  }
-  hc_trading_evaluate(o, ret, pos, T, m);
-  free(ret);
-  free(pos);
-  return 0;
+  if (!rc) rc = hc_trading_portfolio_finish(p, o, m);
+  else hc_trading_evaluate(o, NULL, NULL, 0, m);
+  hc_trading_portfolio_destroy(&p);
+  return rc;
 }

@@ -1,6 +1,7 @@
 /**
  * @file journal.c
- * @brief Durable journal of finished work units beside the report (checkpoint/resume).
+ * @brief Durable journal of finished work units beside the report (checkpoint/resume), and the
+ *        random access to its records that lets rank 0 (and hpcast merge) keep only offsets.
  *
  * Layout: an 24-byte header (magic "HCJRNL02", the 64-bit fingerprint of the run's
  * result-affecting options, the byte size of hc_result as a layout check, reserved), then
@@ -8,6 +9,7 @@
  * hc_result_pack(). A record is durable once hc_io_journal_append has returned (write + fsync);
  * a torn or corrupt tail (a kill during a write) fails its length or CRC and is cut off on
  * reopening, so a resumed run loses at most the records that were being written.
+ * Every access is pread/pwrite at an explicit offset: one record in memory at a time.
  */
 #include "hpcast/io.h"
 
@@ -22,10 +24,12 @@
 #include <zlib.h>
 
 #define MAGIC "HCJRNL02"
+#define FRAME 12 /* bytes before a record's payload: length (8) and CRC-32 (4) */
 
 struct hc_journal {
-  int  fd;
-  char path[HC_PATH_LEN];
+  int   fd;
+  off_t end; /**< offset after the last valid record: where the next one is written */
+  char  path[HC_PATH_LEN];
 };
 
 typedef struct {
@@ -35,156 +39,195 @@ typedef struct {
   uint32_t reserved;
 } header;
 
-/* write(2) all of buf. @return 0 or -1 with errno. */
-static int write_all(int fd, const void *buf, size_t len)
+/* pwrite(2) all of buf at off. @return 0 or -1 with errno. */
+static int pwrite_all(int fd, const void *buf, size_t len, off_t off)
 {
   const char *p = buf;
   while (len) {
-    ssize_t w = write(fd, p, len);
+    ssize_t w = pwrite(fd, p, len, off);
     if (w < 0 && errno == EINTR) continue;
     if (w <= 0) return -1;
     p += w;
+    off += w;
     len -= (size_t)w;
   }
   return 0;
 }
 
-/* Read the valid records of an open journal positioned after the header; *end receives the
- * offset after the last valid record. @return 0, or ENOMEM. */
-static int read_records(int fd, off_t start, int *n, hc_result **out, off_t *end)
+/* pread(2) len bytes at off. @return 1 if all were read, 0 at end of file, -1 with errno. */
+static int pread_all(int fd, void *buf, size_t len, off_t off)
 {
-  struct stat st;
-  char       *data = NULL;
-  *n   = 0;
-  *out = NULL;
-  *end = start;
-  if (fstat(fd, &st) || st.st_size <= start) return 0;
-  size_t size = (size_t)(st.st_size - start);
-  if (!(data = malloc(size))) return ENOMEM;
-  size_t got = 0;
-  while (got < size) {
-    ssize_t r = pread(fd, data + got, size - got, start + (off_t)got);
+  char *p = buf;
+  while (len) {
+    ssize_t r = pread(fd, p, len, off);
     if (r < 0 && errno == EINTR) continue;
-    if (r <= 0) break;
-    got += (size_t)r;
+    if (r < 0) return -1;
+    if (r == 0) return 0;
+    p += r;
+    off += r;
+    len -= (size_t)r;
   }
-  int    cap = 0;
-  size_t off = 0;
-  while (off + 12 <= got) {
-    uint64_t len;
-    uint32_t crc;
-    memcpy(&len, data + off, 8);
-    memcpy(&crc, data + off + 8, 4);
-    if (len > got - off - 12 || crc32(0L, (const Bytef *)data + off + 12, (uInt)len) != crc) break;
-    if (*n == cap) {
-      hc_result *g = realloc(*out, sizeof *g * (size_t)(cap = cap ? 2 * cap : 64));
-      if (!g) {
-        free(data);
-        return ENOMEM;
-      }
-      *out = g;
-    }
-    if (hc_result_unpack(&(*out)[*n], data + off + 12, (size_t)len) != len) break;
-    (*n)++;
-    off += 12 + len;
-  }
-  *end = start + (off_t)off;
+  return 1;
+}
+
+/* The record at off, if it lies entirely before limit, has a valid CRC and unpacks: into *r,
+ * its framed size into *size. @return 0, 1 if there is no valid record there (end of the
+ * journal, torn or corrupt), ENOMEM, or -1 with errno on a read error. */
+static int load(int fd, off_t off, off_t limit, hc_result *r, size_t *size)
+{
+  unsigned char frame[FRAME];
+  uint64_t      len;
+  uint32_t      crc;
+  if (off + FRAME > limit) return 1;
+  int rc = pread_all(fd, frame, FRAME, off);
+  if (rc <= 0) return rc < 0 ? -1 : 1;
+  memcpy(&len, frame, 8);
+  memcpy(&crc, frame + 8, 4);
+  if (len > (uint64_t)(limit - off - FRAME) || len > UINT32_MAX) return 1;
+  char *data = malloc(len ? (size_t)len : 1);
+  if (!data) return ENOMEM;
+  rc = pread_all(fd, data, (size_t)len, off + FRAME);
+  if (rc == 1 && crc32(0L, (const Bytef *)data, (uInt)len) != crc) rc = 0;
+  /* the bytes are the ones written (CRC): failing to unpack them is a failed allocation */
+  else if (rc == 1 && hc_result_unpack(r, data, (size_t)len) != len) rc = 2;
   free(data);
+  if (rc != 1) return rc < 0 ? -1 : rc == 2 ? ENOMEM : 1;
+  *size = FRAME + (size_t)len;
   return 0;
 }
 
-int hc_io_journal_open(const char *path, uint64_t fingerprint, int resume, hc_journal **jout, int *n_done, hc_result **done,
+/* Visit the valid records from the header on, in file order; j->end receives the offset after
+ * the last one. @return 0, the visitor's nonzero return, ENOMEM, or -1 with err set. */
+static int scan(hc_journal *j, hc_journal_visit visit, void *ctx, char *err, size_t errlen)
+{
+  struct stat st;
+  if (fstat(j->fd, &st)) {
+    snprintf(err, errlen, "journal '%s': %s", j->path, strerror(errno));
+    return -1;
+  }
+  for (j->end = (off_t)sizeof(header);;) {
+    hc_result r;
+    size_t    size;
+    int       rc = load(j->fd, j->end, st.st_size, &r, &size);
+    if (rc == 1) return 0;
+    if (rc < 0) snprintf(err, errlen, "journal '%s': %s", j->path, strerror(errno));
+    if (rc) return rc;
+    rc = visit ? visit(ctx, &r, (long)j->end) : 0;
+    hc_result_free(&r);
+    if (rc) return rc;
+    j->end += (off_t)size;
+  }
+}
+
+/* Read and check the header of the open journal j. @return 1 if it is a journal of this build,
+ * with its fingerprint in *fp; 0 if not. */
+static int header_ok(const hc_journal *j, uint64_t *fp)
+{
+  header h;
+  if (pread_all(j->fd, &h, sizeof h, 0) != 1 || memcmp(h.magic, MAGIC, 8) || h.record_size != (uint32_t)sizeof(hc_result)) return 0;
+  *fp = h.fingerprint;
+  return 1;
+}
+
+/* Free a journal that failed to open; returns rc. */
+static int discard(hc_journal *j, int rc)
+{
+  if (j->fd >= 0) close(j->fd);
+  free(j);
+  return rc;
+}
+
+int hc_io_journal_open(const char *path, uint64_t fingerprint, int resume, hc_journal **jout, hc_journal_visit visit, void *ctx,
                        char *err, size_t errlen)
 {
   hc_journal *j = calloc(1, sizeof *j);
   header      h = {.fingerprint = fingerprint, .record_size = (uint32_t)sizeof(hc_result)};
-  off_t       end;
-  *n_done = 0;
-  *done   = NULL;
+  *jout         = NULL;
   if (!j) return ENOMEM;
   memcpy(h.magic, MAGIC, 8);
   hc_strlcpy(j->path, path, sizeof j->path);
-  if (resume) {
-    int fd = open(path, O_RDWR);
-    if (fd >= 0) {
-      header old;
-      if (pread(fd, &old, sizeof old, 0) == (ssize_t)sizeof old && !memcmp(old.magic, MAGIC, 8) &&
-          old.fingerprint == fingerprint && old.record_size == h.record_size) {
-        int rc = read_records(fd, (off_t)sizeof old, n_done, done, &end);
-        if (rc) {
-          close(fd);
-          free(j);
-          return rc;
-        }
-        if (ftruncate(fd, end) || lseek(fd, 0, SEEK_END) < 0 || fsync(fd)) {
-          snprintf(err, errlen, "journal '%s': cannot cut its torn tail: %s", path, strerror(errno));
-          close(fd);
-          free(j);
-          return -1;
-        }
-        j->fd = fd;
-        *jout = j;
-        return 0;
+  if (resume && (j->fd = open(path, O_RDWR)) >= 0) {
+    uint64_t fp;
+    if (header_ok(j, &fp) && fp == fingerprint) {
+      int rc = scan(j, visit, ctx, err, errlen);
+      if (rc) return discard(j, rc);
+      if (ftruncate(j->fd, j->end) || fsync(j->fd)) {
+        snprintf(err, errlen, "journal '%s': cannot cut its torn tail: %s", path, strerror(errno));
+        return discard(j, -1);
       }
-      close(fd);
-      if (resume > 1) {
-        snprintf(err, errlen, "journal '%s' was written by a run with other options (or another hpcast build)", path);
-        free(j);
-        return -1;
-      }
+      *jout = j;
+      return 0;
+    }
+    close(j->fd);
+    if (resume > 1) {
+      snprintf(err, errlen, "journal '%s' was written by a run with other options (or another hpcast build)", path);
+      free(j);
+      return -1;
     }
   }
-  j->fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0644);
-  if (j->fd < 0 || write_all(j->fd, &h, sizeof h) || fsync(j->fd)) {
+  j->fd  = open(path, O_RDWR | O_CREAT | O_TRUNC, 0644);
+  j->end = (off_t)sizeof h;
+  if (j->fd < 0 || pwrite_all(j->fd, &h, sizeof h, 0) || fsync(j->fd)) {
     snprintf(err, errlen, "journal '%s': %s", path, strerror(errno));
-    if (j->fd >= 0) close(j->fd);
-    free(j);
-    return -1;
+    return discard(j, -1);
   }
   *jout = j;
   return 0;
 }
 
-int hc_io_journal_append(hc_journal *j, int n, const hc_result *r, char *err, size_t errlen)
+int hc_io_journal_open_read(const char *path, uint64_t *fingerprint, hc_journal **jout, hc_journal_visit visit, void *ctx, char *err,
+                            size_t errlen)
 {
+  hc_journal *j = calloc(1, sizeof *j);
+  *jout         = NULL;
+  if (!j) return ENOMEM;
+  hc_strlcpy(j->path, path, sizeof j->path);
+  if ((j->fd = open(path, O_RDONLY)) < 0 || !header_ok(j, fingerprint)) {
+    snprintf(err, errlen, "'%s' is not a journal of this hpcast build%s%s", path, j->fd < 0 ? ": " : "", j->fd < 0 ? strerror(errno) : "");
+    return discard(j, -1);
+  }
+  int rc = scan(j, visit, ctx, err, errlen);
+  if (rc) return discard(j, rc);
+  *jout = j;
+  return 0;
+}
+
+int hc_io_journal_append(hc_journal *j, int n, const hc_result *r, long *offsets, char *err, size_t errlen)
+{
+  off_t end = j->end;
   for (int i = 0; i < n; i++) {
     size_t len = hc_result_packed_size(&r[i]);
-    char  *buf = malloc(12 + len);
+    char  *buf = malloc(FRAME + len);
     if (!buf) return ENOMEM;
     uint64_t L = len;
-    hc_result_pack(&r[i], buf + 12);
-    uint32_t crc = (uint32_t)crc32(0L, (const Bytef *)buf + 12, (uInt)len);
+    hc_result_pack(&r[i], buf + FRAME);
+    uint32_t crc = (uint32_t)crc32(0L, (const Bytef *)buf + FRAME, (uInt)len);
     memcpy(buf, &L, 8);
     memcpy(buf + 8, &crc, 4);
-    int rc = write_all(j->fd, buf, 12 + len);
+    int rc = pwrite_all(j->fd, buf, FRAME + len, end);
     free(buf);
     if (rc) {
       snprintf(err, errlen, "journal '%s': %s", j->path, strerror(errno));
       return -1;
     }
+    if (offsets) offsets[i] = (long)end;
+    end += (off_t)(FRAME + len);
   }
   if (fsync(j->fd)) {
     snprintf(err, errlen, "journal '%s': fsync: %s", j->path, strerror(errno));
     return -1;
   }
+  j->end = end; /* only now: a failed batch is overwritten by the next append */
   return 0;
 }
 
-int hc_io_journal_read(const char *path, uint64_t *fingerprint, int *n, hc_result **records, char *err, size_t errlen)
+int hc_io_journal_read_at(hc_journal *j, long offset, hc_result *r, char *err, size_t errlen)
 {
-  header h;
-  off_t  end;
-  int    fd = open(path, O_RDONLY);
-  if (fd < 0 || pread(fd, &h, sizeof h, 0) != (ssize_t)sizeof h || memcmp(h.magic, MAGIC, 8) ||
-      h.record_size != (uint32_t)sizeof(hc_result)) {
-    snprintf(err, errlen, "'%s' is not a journal of this hpcast build%s%s", path, fd < 0 ? ": " : "", fd < 0 ? strerror(errno) : "");
-    if (fd >= 0) close(fd);
-    return -1;
-  }
-  *fingerprint = h.fingerprint;
-  int rc = read_records(fd, (off_t)sizeof h, n, records, &end);
-  close(fd);
-  return rc;
+  size_t size;
+  int    rc = offset < (long)sizeof(header) ? 1 : load(j->fd, (off_t)offset, j->end, r, &size);
+  if (rc == 1) snprintf(err, errlen, "journal '%s': no valid record at offset %ld", j->path, offset);
+  else if (rc < 0) snprintf(err, errlen, "journal '%s': %s", j->path, strerror(errno));
+  return rc == 1 ? -1 : rc;
 }
 
 int hc_io_journal_close(hc_journal **j, int remove_file)

@@ -3,8 +3,12 @@
  * @brief HDF5 report writer of hpcast, schema_version 2 (docs/report-schema.md).
  *
  * Serial HDF5 1.10 C API with default property lists; only rank 0 calls it.
- * The file is written under a temporary name and published with rename(2) so
- * a reader (the live trader) sees either the previous report or the new one.
+ * The records are streamed from a source (the run's journal, or an array) in ticker order,
+ * twice: pass 1 measures every table (rows, string widths, horizon), pass 2 writes the /fits
+ * groups record by record and the tables in hyperslabs of at most CHUNK rows, so memory does
+ * not grow with the number of tickers. The file is written under a temporary name and
+ * published with rename(2) so a reader (the live trader) sees either the previous report or
+ * the new one.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -156,177 +160,416 @@ static int close_group(wctx *c, hid_t g)
   return 0;
 }
 
-/** Copy n doubles (at byte offset off of each record of size stride) into out[n]. */
-static void gather_double(double *out, size_t n, const void *base, size_t stride, size_t off)
-{
-  for (size_t i = 0; i < n; i++) memcpy(&out[i], (const char *)base + i * stride + off, sizeof *out);
-}
-
-static void gather_int(int *out, size_t n, const void *base, size_t stride, size_t off)
-{
-  for (size_t i = 0; i < n; i++) memcpy(&out[i], (const char *)base + i * stride + off, sizeof *out);
-}
-
 /** Value of forecast array a[k] of result r, or NaN if the result has no such entry. */
 static double fc_at(const double *a, int k, int len)
 {
   return (a && k < len) ? a[k] : NAN;
 }
 
-/** One column of a table of records: a string, an int, a double or a vector of len doubles. */
+/* ---- columnar tables written in chunks of rows ---- */
+
+#define CHUNK    4096 /**< rows buffered per table before they are written as one hyperslab */
+#define MAX_COLS 40   /**< columns of the widest table (/summary) */
+
+/** One column of a table of rows: a string, an int, a double or a vector of doubles. */
 typedef enum { COL_STR, COL_INT, COL_DBL, COL_VEC } col_kind;
 typedef struct {
   const char   *name;
   col_kind      kind;
-  size_t        off;    /**< byte offset of the field in a record */
-  size_t        len;    /**< string capacity (COL_STR) or vector length (COL_VEC) */
-  const double *levels; /**< COL_VEC: written as the attribute "levels" when not NULL */
+  size_t        off;    /**< byte offset of the field in a row */
+  size_t        len;    /**< string capacity (COL_STR); COL_VEC: first axis after the row axis */
+  size_t        len2;   /**< COL_VEC: 0 for shape [rows x len], else [rows x len x len2] */
+  const double *levels; /**< COL_VEC: written as the attribute "levels" (length of the last axis) */
 } column;
 
-/** Write n records (base, stride bytes apart) as one dataset per column in group g:
- * 1-D [n] for scalars and strings, 2-D [n x len] for vectors. */
-static int write_table(wctx *c, hid_t g, size_t n, const void *base, size_t stride, const column *cols, size_t ncols)
+/** Values of a COL_VEC column per row. */
+static size_t vec_values(const column *col) { return col->len * (col->len2 ? col->len2 : 1); }
+
+/**
+ * A table (an HDF5 group with one dataset per column) filled row by row in two phases. Measure
+ * (buf == NULL): table_add counts the rows and the string widths. Write (after table_create,
+ * which creates every dataset with the measured shape): table_add buffers up to CHUNK rows and
+ * writes them into row range [done, done + CHUNK) of every column; table_close writes the rest
+ * and checks that the write phase got exactly the measured rows.
+ */
+typedef struct {
+  const char   *name; /**< group path, for messages */
+  const column *cols;
+  size_t        ncols;
+  size_t        stride; /**< bytes per row */
+  size_t        rows;   /**< measured rows */
+  size_t        width[MAX_COLS];
+  size_t        done, nbuf; /**< write phase: rows written, rows buffered */
+  char         *buf;        /**< [CHUNK rows] */
+  char         *col;        /**< one column of CHUNK rows, gathered for H5Dwrite */
+  hid_t         ds[MAX_COLS];
+} table;
+
+static void table_init(table *t, const char *name, const column *cols, size_t ncols, size_t stride)
 {
-  const char *b  = base;
-  size_t      mx = 1;
-  for (size_t k = 0; k < ncols; k++)
-    if (cols[k].kind == COL_VEC && cols[k].len > mx) mx = cols[k].len;
-  double *dv = malloc((n ? n : 1) * mx * sizeof *dv);
-  int    *iv = malloc((n ? n : 1) * sizeof *iv);
-  if (!dv || !iv) fail(c, "out of memory in %s", c->where);
-  for (size_t k = 0; !c->failed && k < ncols; k++) {
-    const column *col  = &cols[k];
-    hsize_t       d[2] = {n, col->len};
+  memset(t, 0, sizeof *t);
+  t->name   = name;
+  t->cols   = cols;
+  t->ncols  = ncols;
+  t->stride = stride;
+  for (size_t k = 0; k < MAX_COLS; k++) {
+    t->width[k] = 1; /* a string column is at least 1 byte wide */
+    t->ds[k]    = -1;
+  }
+}
+
+/** Write rows [done, done + nbuf) of every column from the buffer. */
+static int table_flush(wctx *c, table *t)
+{
+  hc_strlcpy(c->where, t->name, sizeof c->where);
+  for (size_t k = 0; !c->failed && t->nbuf && k < t->ncols; k++) {
+    const column *col = &t->cols[k];
+    const char   *row = t->buf + col->off;
+    hsize_t       start[3] = {t->done, 0, 0}, count[3] = {t->nbuf, col->len, col->len2};
+    int           rank = col->kind != COL_VEC ? 1 : col->len2 ? 3 : 2;
+    hid_t         mt = col->kind == COL_INT ? H5T_NATIVE_INT : H5T_NATIVE_DOUBLE, st = -1;
+    size_t        per = col->kind == COL_VEC ? vec_values(col) : 1;
+    if (per == 0) continue; /* [rows x 0]: nothing to write */
     switch (col->kind) {
-    case COL_STR: write_strings(c, g, col->name, 0, n, n ? b + col->off : NULL, stride, col->len); break;
+    case COL_STR:
+      memset(t->col, 0, t->nbuf * t->width[k]);
+      for (size_t i = 0; i < t->nbuf; i++, row += t->stride) memcpy(t->col + i * t->width[k], row, strnlen(row, col->len));
+      mt = st = str_type(t->width[k]);
+      if (st < 0) return fail(c, "cannot create string type for '%s' in %s", col->name, t->name);
+      break;
     case COL_INT:
-      gather_int(iv, n, b, stride, col->off);
-      write_int(c, g, col->name, 0, 1, d, iv);
+      for (size_t i = 0; i < t->nbuf; i++, row += t->stride) memcpy((int *)t->col + i, row, sizeof(int));
       break;
     case COL_DBL:
-      gather_double(dv, n, b, stride, col->off);
-      write_double(c, g, col->name, 0, 1, d, dv);
-      break;
     case COL_VEC:
-      for (size_t i = 0; i < n; i++) memcpy(dv + i * col->len, b + i * stride + col->off, col->len * sizeof *dv);
-      write_double(c, g, col->name, 0, 2, d, dv);
-      if (!c->failed && col->levels) {
-        hid_t   ds = H5Dopen2(g, col->name, H5P_DEFAULT);
-        hsize_t lv[1] = {col->len};
-        if (ds < 0) fail(c, "cannot reopen dataset '%s' in %s", col->name, c->where);
-        else {
-          write_double(c, ds, "levels", 1, 1, lv, col->levels);
-          H5Dclose(ds);
-        }
-      }
+      for (size_t i = 0; i < t->nbuf; i++, row += t->stride) memcpy((double *)t->col + i * per, row, per * sizeof(double));
       break;
     }
+    hid_t fs = H5Dget_space(t->ds[k]), ms = H5Screate_simple(rank, count, NULL);
+    if (fs < 0 || ms < 0 || H5Sselect_hyperslab(fs, H5S_SELECT_SET, start, NULL, count, NULL) < 0 ||
+        H5Dwrite(t->ds[k], mt, ms, fs, H5P_DEFAULT, t->col) < 0)
+      fail(c, "cannot write rows %zu..%zu of dataset '%s' in %s", t->done, t->done + t->nbuf - 1, col->name, t->name);
+    if (ms >= 0) H5Sclose(ms);
+    if (fs >= 0) H5Sclose(fs);
+    if (st >= 0) H5Tclose(st);
   }
-  free(dv);
-  free(iv);
+  t->done += t->nbuf;
+  t->nbuf = 0;
   return c->failed ? -1 : 0;
 }
 
-/** /summary: one 1-D column per field, one row per (sorted) result. */
-static int write_summary(wctx *c, hid_t file, int n, const hc_result *r)
+/** Add one row (stride bytes): measure it, or buffer it and write a full chunk. */
+static int table_add(wctx *c, table *t, const void *row)
 {
-  hc_strlcpy(c->where, "/summary", sizeof c->where);
-  hid_t g = make_group(c, file, "summary");
-  if (g < 0) return -1;
-  size_t N = (size_t)n, S = sizeof *r;
-  const char *b = (const char *)r; /* only dereferenced when n > 0 */
-  hsize_t dims[1] = {N};
-  double *dv = malloc((N ? N : 1) * sizeof *dv);
-  char (*status)[16] = malloc((N ? N : 1) * sizeof *status);
-  if (!dv || !status) fail(c, "out of memory in /summary");
-  for (size_t i = 0; !c->failed && i < N; i++) hc_strlcpy(status[i], hc_status_name(r[i].status), 16);
-
-  static const column cols[] = {
-    {"ticker", COL_STR, offsetof(hc_result, ticker), HC_NAME_LEN, NULL},
-    {"reason", COL_STR, offsetof(hc_result, reason), HC_REASON_LEN, NULL},
-    {"first_date", COL_STR, offsetof(hc_result, first_date), HC_LABEL_LEN, NULL},
-    {"last_date", COL_STR, offsetof(hc_result, last_date), HC_LABEL_LEN, NULL},
-    {"mean_model", COL_STR, offsetof(hc_result, mean_model), HC_MODEL_LEN, NULL},
-    {"vol_model", COL_STR, offsetof(hc_result, vol_model), HC_MODEL_LEN, NULL},
-    {"n_obs", COL_INT, offsetof(hc_result, n_obs), 0, NULL},
-    {"quality_score", COL_DBL, offsetof(hc_result, quality_score), 0, NULL},
-    {"loglik", COL_DBL, offsetof(hc_result, loglik), 0, NULL},
-    {"aic", COL_DBL, offsetof(hc_result, aic), 0, NULL},
-    {"bic", COL_DBL, offsetof(hc_result, bic), 0, NULL},
-    {"ljung_box_p", COL_DBL, offsetof(hc_result, lb_p), 0, NULL},
-    {"mcleod_li_p", COL_DBL, offsetof(hc_result, ml_p), 0, NULL},
-    {"jarque_bera_p", COL_DBL, offsetof(hc_result, jb_p), 0, NULL},
-    /* schema 2: backtest, ensemble and trading evaluation */
-    {"ensemble", COL_STR, offsetof(hc_result, ensemble), sizeof r->ensemble, NULL},
-    {"backtest_origins", COL_INT, offsetof(hc_result, bt_origins), 0, NULL},
-    {"backtest_reason", COL_STR, offsetof(hc_result, bt_reason), HC_REASON_LEN, NULL},
-    {"calibration_score", COL_DBL, offsetof(hc_result, calibration_score), 0, NULL},
-    {"crps_1", COL_DBL, offsetof(hc_result, crps_1), 0, NULL},
-    {"coverage95_1", COL_DBL, offsetof(hc_result, coverage95_1), 0, NULL},
-    {"pit_ks_1", COL_DBL, offsetof(hc_result, pit_ks_1), 0, NULL},
-    {"model_uncertainty", COL_DBL, offsetof(hc_result, model_uncertainty), 0, NULL},
-    {"data_uncertainty", COL_DBL, offsetof(hc_result, data_uncertainty), 0, NULL},
-    {"parameter_stability", COL_DBL, offsetof(hc_result, parameter_stability), 0, NULL},
-    {"sharpe", COL_DBL, offsetof(hc_result, trading) + offsetof(hc_trading_metrics, sharpe), 0, NULL},
-    {"max_drawdown", COL_DBL, offsetof(hc_result, trading) + offsetof(hc_trading_metrics, max_drawdown), 0, NULL},
-    {"regime", COL_STR, offsetof(hc_result, regime), sizeof r->regime, NULL},
-  };
-  if (!c->failed) write_table(c, g, N, b, S, cols, sizeof cols / sizeof cols[0]);
-  if (!c->failed) write_strings(c, g, "status", 0, N, N ? status[0] : NULL, sizeof status[0], 16);
-  /* one-step-ahead forecast: h = 1, interval level index 1 (0.95) */
-  static const char *fc_names[4] = {"mu_1", "sigma_1", "lo95_1", "hi95_1"};
-  for (int k = 0; !c->failed && k < 4; k++) {
-    for (size_t i = 0; i < N; i++) {
-      int H = r[i].horizon;
-      const double *a[4] = {r[i].mean, r[i].sd, r[i].lo, r[i].hi};
-      dv[i] = fc_at(a[k], k < 2 ? 0 : 1, k < 2 ? H : H * HC_N_LEVELS);
-    }
-    write_double(c, g, fc_names[k], 0, 1, dims, dv);
+  const char *b = row;
+  for (size_t k = 0; k < t->ncols; k++) {
+    if (t->cols[k].kind != COL_STR) continue;
+    size_t l = strnlen(b + t->cols[k].off, t->cols[k].len);
+    if (!t->buf && l > t->width[k]) t->width[k] = l;
+    else if (t->buf && l > t->width[k])
+      return fail(c, "%s: a value of column '%s' changed between the passes over the records", t->name, t->cols[k].name);
   }
-  free(dv);
-  free(status);
-  close_group(c, g);
-  return c->failed ? -1 : 0;
+  if (!t->buf) {
+    t->rows++;
+    return 0;
+  }
+  if (t->done + t->nbuf >= t->rows) return fail(c, "%s: more rows than in the first pass over the records", t->name);
+  memcpy(t->buf + t->nbuf * t->stride, row, t->stride);
+  return ++t->nbuf == CHUNK ? table_flush(c, t) : 0;
 }
 
-/** /forecast: mean, sd [N x H]; lo, hi [N x H x HC_N_LEVELS]; ticker [N]; H = max horizon. */
-static int write_forecast(wctx *c, hid_t file, int n, const hc_result *r)
+/** Create the datasets of t in group g with the measured shapes and start the write phase. */
+static int table_create(wctx *c, table *t, hid_t g)
 {
-  hc_strlcpy(c->where, "/forecast", sizeof c->where);
-  int H = 0;
-  for (int i = 0; i < n; i++)
-    if (r[i].horizon > H) H = r[i].horizon;
-  hid_t g = make_group(c, file, "forecast");
-  if (g < 0) return -1;
-  size_t N = (size_t)n, L = HC_N_LEVELS, cells = N * (size_t)H * L;
-  double *buf = malloc((cells ? cells : 1) * sizeof *buf);
-  if (!buf) fail(c, "out of memory in /forecast");
-  if (!c->failed) write_int(c, g, "horizon", 1, 0, NULL, &H);
-  if (!c->failed) write_strings(c, g, "ticker", 0, N, N ? r[0].ticker : NULL, sizeof *r, HC_NAME_LEN);
-  hsize_t lv[1] = {HC_N_LEVELS};
-  for (int k = 0; !c->failed && k < 4; k++) {
-    static const char *names[4] = {"mean", "sd", "lo", "hi"};
-    size_t per = k < 2 ? (size_t)H : (size_t)H * L; /* values per ticker */
-    for (size_t i = 0; i < N; i++) {
-      const double *a[4] = {r[i].mean, r[i].sd, r[i].lo, r[i].hi};
-      int len = k < 2 ? r[i].horizon : r[i].horizon * HC_N_LEVELS;
-      for (size_t j = 0; j < per; j++) buf[i * per + j] = fc_at(a[k], (int)j, len);
-    }
-    hsize_t dims[3] = {N, (hsize_t)H, L};
-    write_double(c, g, names[k], 0, k < 2 ? 2 : 3, dims, buf);
-    if (k >= 2 && !c->failed) { /* the levels of the last axis */
-      hid_t d = H5Dopen2(g, names[k], H5P_DEFAULT);
-      if (d < 0) fail(c, "cannot reopen dataset '%s' in /forecast", names[k]);
-      else {
-        write_double(c, d, "levels", 1, 1, lv, hc_interval_levels);
-        H5Dclose(d);
-      }
+  size_t cell = sizeof(double); /* bytes per row of the widest column */
+  hc_strlcpy(c->where, t->name, sizeof c->where);
+  for (size_t k = 0; k < t->ncols; k++) {
+    const column *col = &t->cols[k];
+    size_t        b   = col->kind == COL_STR ? t->width[k] : col->kind == COL_VEC ? vec_values(col) * sizeof(double) : sizeof(double);
+    cell              = b > cell ? b : cell;
+  }
+  size_t rows = t->rows < CHUNK ? t->rows : CHUNK;
+  t->buf      = malloc((rows ? rows : 1) * t->stride);
+  t->col      = malloc((rows ? rows : 1) * cell);
+  if (!t->buf || !t->col) return fail(c, "out of memory in %s", t->name);
+  for (size_t k = 0; !c->failed && k < t->ncols; k++) {
+    const column *col     = &t->cols[k];
+    hsize_t       dims[3] = {t->rows, col->len, col->len2};
+    int           rank    = col->kind != COL_VEC ? 1 : col->len2 ? 3 : 2;
+    hid_t         ft      = col->kind == COL_STR ? str_type(t->width[k]) : col->kind == COL_INT ? H5T_STD_I32LE : H5T_IEEE_F64LE;
+    hid_t         sp      = H5Screate_simple(rank, dims, NULL);
+    if (ft >= 0 && sp >= 0) t->ds[k] = H5Dcreate2(g, col->name, ft, sp, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    if (sp >= 0) H5Sclose(sp);
+    if (col->kind == COL_STR && ft >= 0) H5Tclose(ft);
+    if (t->ds[k] < 0) return fail(c, "cannot create dataset '%s' in %s", col->name, t->name);
+    if (col->kind == COL_VEC && col->levels) {
+      hsize_t lv[1] = {col->len2 ? col->len2 : col->len};
+      write_double(c, t->ds[k], "levels", 1, 1, lv, col->levels);
     }
   }
-  free(buf);
-  close_group(c, g);
   return c->failed ? -1 : 0;
 }
+
+/** Write the buffered rows, check the row count, close the datasets and free the buffers. */
+static int table_close(wctx *c, table *t)
+{
+  if (!c->failed && t->buf) table_flush(c, t);
+  if (!c->failed && t->buf && t->done != t->rows)
+    fail(c, "%s: %zu rows in the second pass over the records, %zu in the first", t->name, t->done, t->rows);
+  for (size_t k = 0; k < t->ncols; k++) {
+    if (t->ds[k] >= 0 && H5Dclose(t->ds[k]) < 0) fail(c, "cannot close dataset '%s' in %s", t->cols[k].name, t->name);
+    t->ds[k] = -1;
+  }
+  free(t->buf);
+  free(t->col);
+  t->buf = t->col = NULL;
+  return c->failed ? -1 : 0;
+}
+
+/** Write n rows (base, stride bytes apart) at once as the table `name` in group g. */
+static int write_table(wctx *c, hid_t g, const char *name, size_t n, const void *base, size_t stride, const column *cols,
+                       size_t ncols)
+{
+  table t;
+  table_init(&t, name, cols, ncols, stride);
+  for (size_t i = 0; i < n; i++) table_add(c, &t, (const char *)base + i * stride);
+  if (!c->failed) table_create(c, &t, g);
+  for (size_t i = 0; !c->failed && i < n; i++) table_add(c, &t, (const char *)base + i * stride);
+  return table_close(c, &t);
+}
+
+/* ---- the rows of the per-ticker tables ---- */
+
+/** A row of /summary: the scalar fields of the record (its pointers are not used), its status
+ * name and the one-step forecast (h = 1; interval level index 1 = 0.95). */
+typedef struct {
+  hc_result r;
+  char      status[16];
+  double    fc[4]; /**< mu_1, sigma_1, lo95_1, hi95_1 */
+} summary_row;
+
+#define SUM(f) offsetof(hc_result, f)
+static const column summary_cols[] = {
+  {"ticker", COL_STR, SUM(ticker), HC_NAME_LEN, 0, NULL},
+  {"status", COL_STR, offsetof(summary_row, status), 16, 0, NULL},
+  {"reason", COL_STR, SUM(reason), HC_REASON_LEN, 0, NULL},
+  {"first_date", COL_STR, SUM(first_date), HC_LABEL_LEN, 0, NULL},
+  {"last_date", COL_STR, SUM(last_date), HC_LABEL_LEN, 0, NULL},
+  {"mean_model", COL_STR, SUM(mean_model), HC_MODEL_LEN, 0, NULL},
+  {"vol_model", COL_STR, SUM(vol_model), HC_MODEL_LEN, 0, NULL},
+  {"n_obs", COL_INT, SUM(n_obs), 0, 0, NULL},
+  {"quality_score", COL_DBL, SUM(quality_score), 0, 0, NULL},
+  {"loglik", COL_DBL, SUM(loglik), 0, 0, NULL},
+  {"aic", COL_DBL, SUM(aic), 0, 0, NULL},
+  {"bic", COL_DBL, SUM(bic), 0, 0, NULL},
+  {"mu_1", COL_DBL, offsetof(summary_row, fc) + 0 * sizeof(double), 0, 0, NULL},
+  {"sigma_1", COL_DBL, offsetof(summary_row, fc) + 1 * sizeof(double), 0, 0, NULL},
+  {"lo95_1", COL_DBL, offsetof(summary_row, fc) + 2 * sizeof(double), 0, 0, NULL},
+  {"hi95_1", COL_DBL, offsetof(summary_row, fc) + 3 * sizeof(double), 0, 0, NULL},
+  {"ljung_box_p", COL_DBL, SUM(lb_p), 0, 0, NULL},
+  {"mcleod_li_p", COL_DBL, SUM(ml_p), 0, 0, NULL},
+  {"jarque_bera_p", COL_DBL, SUM(jb_p), 0, 0, NULL},
+  /* schema 2: backtest, ensemble and trading evaluation */
+  {"ensemble", COL_STR, SUM(ensemble), sizeof ((hc_result *)0)->ensemble, 0, NULL},
+  {"backtest_origins", COL_INT, SUM(bt_origins), 0, 0, NULL},
+  {"backtest_reason", COL_STR, SUM(bt_reason), HC_REASON_LEN, 0, NULL},
+  {"calibration_score", COL_DBL, SUM(calibration_score), 0, 0, NULL},
+  {"crps_1", COL_DBL, SUM(crps_1), 0, 0, NULL},
+  {"coverage95_1", COL_DBL, SUM(coverage95_1), 0, 0, NULL},
+  {"pit_ks_1", COL_DBL, SUM(pit_ks_1), 0, 0, NULL},
+  {"model_uncertainty", COL_DBL, SUM(model_uncertainty), 0, 0, NULL},
+  {"data_uncertainty", COL_DBL, SUM(data_uncertainty), 0, 0, NULL},
+  {"parameter_stability", COL_DBL, SUM(parameter_stability), 0, 0, NULL},
+  {"sharpe", COL_DBL, SUM(trading) + offsetof(hc_trading_metrics, sharpe), 0, 0, NULL},
+  {"max_drawdown", COL_DBL, SUM(trading) + offsetof(hc_trading_metrics, max_drawdown), 0, 0, NULL},
+  {"regime", COL_STR, SUM(regime), sizeof ((hc_result *)0)->regime, 0, NULL},
+};
+#undef SUM
+
+/** A row of a /backtest table: the ticker, a model or member name and the values. */
+typedef struct {
+  char ticker[HC_NAME_LEN];
+  char model[HC_MODEL_LEN];
+  union {
+    hc_score_row       score;
+    hc_trading_metrics trading;
+    double             w[HC_N_SCHEMES];
+  } u;
+} ticker_row;
+
+#define ROW_OFF(type, field) (offsetof(ticker_row, u) + offsetof(type, field))
+static const column score_cols[] = {
+  {"ticker", COL_STR, offsetof(ticker_row, ticker), HC_NAME_LEN, 0, NULL},
+  {"model", COL_STR, ROW_OFF(hc_score_row, model), HC_MODEL_LEN, 0, NULL},
+  {"horizon", COL_INT, ROW_OFF(hc_score_row, horizon), 0, 0, NULL},
+  {"n", COL_INT, ROW_OFF(hc_score_row, n), 0, 0, NULL},
+  {"rmse", COL_DBL, ROW_OFF(hc_score_row, rmse), 0, 0, NULL},
+  {"mae", COL_DBL, ROW_OFF(hc_score_row, mae), 0, 0, NULL},
+  {"mase", COL_DBL, ROW_OFF(hc_score_row, mase), 0, 0, NULL},
+  {"hit_rate", COL_DBL, ROW_OFF(hc_score_row, hit_rate), 0, 0, NULL},
+  {"coverage", COL_VEC, ROW_OFF(hc_score_row, coverage), HC_N_COVER, 0, hc_cover_levels},
+  {"msis", COL_DBL, ROW_OFF(hc_score_row, msis), 0, 0, NULL},
+  {"crps", COL_DBL, ROW_OFF(hc_score_row, crps), 0, 0, NULL},
+  {"log_score", COL_DBL, ROW_OFF(hc_score_row, log_score), 0, 0, NULL},
+  {"pinball", COL_VEC, ROW_OFF(hc_score_row, pinball), HC_N_PINBALL, 0, hc_pinball_levels},
+  {"pit_hist", COL_VEC, ROW_OFF(hc_score_row, pit), HC_N_PIT_BINS, 0, NULL},
+  {"pit_ks", COL_DBL, ROW_OFF(hc_score_row, pit_ks), 0, 0, NULL},
+  {"calibration_score", COL_DBL, ROW_OFF(hc_score_row, calibration_score), 0, 0, NULL},
+};
+/** /backtest/trading; without its first column (ticker) also /backtest/portfolio. */
+static const column trading_cols[] = {
+  {"ticker", COL_STR, offsetof(ticker_row, ticker), HC_NAME_LEN, 0, NULL},
+  {"n", COL_INT, ROW_OFF(hc_trading_metrics, n), 0, 0, NULL},
+  {"cum_return", COL_DBL, ROW_OFF(hc_trading_metrics, cum_return), 0, 0, NULL},
+  {"sharpe", COL_DBL, ROW_OFF(hc_trading_metrics, sharpe), 0, 0, NULL},
+  {"sortino", COL_DBL, ROW_OFF(hc_trading_metrics, sortino), 0, 0, NULL},
+  {"calmar", COL_DBL, ROW_OFF(hc_trading_metrics, calmar), 0, 0, NULL},
+  {"max_drawdown", COL_DBL, ROW_OFF(hc_trading_metrics, max_drawdown), 0, 0, NULL},
+  {"hit_rate", COL_DBL, ROW_OFF(hc_trading_metrics, hit_rate), 0, 0, NULL},
+  {"profit_factor", COL_DBL, ROW_OFF(hc_trading_metrics, profit_factor), 0, 0, NULL},
+  {"turnover", COL_DBL, ROW_OFF(hc_trading_metrics, turnover), 0, 0, NULL},
+};
+#undef ROW_OFF
+#define W_OFF(s) (offsetof(ticker_row, u) + (s) * sizeof(double))
+static const column weight_cols[] = {
+  {"ticker", COL_STR, offsetof(ticker_row, ticker), HC_NAME_LEN, 0, NULL},
+  {"member", COL_STR, offsetof(ticker_row, model), HC_MODEL_LEN, 0, NULL},
+  {"equal", COL_DBL, W_OFF(0), 0, 0, NULL},
+  {"invmse", COL_DBL, W_OFF(1), 0, 0, NULL},
+  {"akaike", COL_DBL, W_OFF(2), 0, 0, NULL},
+  {"stacking", COL_DBL, W_OFF(3), 0, 0, NULL},
+};
+#undef W_OFF
+_Static_assert(HC_N_SCHEMES == 4, "one /backtest/weights column per ensemble scheme");
+
+/** /units: one row per work unit (a block of a ticker's specs, or its owner's step). */
+typedef struct {
+  char        ticker[HC_NAME_LEN];
+  int         n_obs;
+  hc_unit_row u;
+} unit_row;
+
+#define U_OFF(f) (offsetof(unit_row, u) + offsetof(hc_unit_row, f))
+static const column unit_cols[] = {
+  {"ticker", COL_STR, offsetof(unit_row, ticker), HC_NAME_LEN, 0, NULL},
+  {"block", COL_INT, U_OFF(block), 0, 0, NULL},
+  {"n_obs", COL_INT, offsetof(unit_row, n_obs), 0, 0, NULL},
+  {"n_specs", COL_INT, U_OFF(n_specs), 0, 0, NULL},
+  {"n_fits", COL_INT, U_OFF(n_fits), 0, 0, NULL},
+  {"rank", COL_INT, U_OFF(rank), 0, 0, NULL},
+  {"seconds", COL_DBL, U_OFF(seconds), 0, 0, NULL},
+  {"cost", COL_DBL, U_OFF(cost), 0, 0, NULL},
+};
+#undef U_OFF
+
+/** /perf: one row per rank. */
+static const column perf_cols[] = {
+  {"rank", COL_INT, offsetof(hc_perf, rank), 0, 0, NULL},
+  {"n_tickers", COL_INT, offsetof(hc_perf, n_tickers), 0, 0, NULL},
+  {"n_fits", COL_INT, offsetof(hc_perf, n_fits), 0, 0, NULL},
+  {"wall_s", COL_DBL, offsetof(hc_perf, wall_s), 0, 0, NULL},
+  {"fit_s", COL_DBL, offsetof(hc_perf, fit_s), 0, 0, NULL},
+  {"io_s", COL_DBL, offsetof(hc_perf, io_s), 0, 0, NULL},
+  {"peak_rss_mb", COL_DBL, offsetof(hc_perf, peak_rss_mb), 0, 0, NULL},
+  {"busy_s", COL_DBL, offsetof(hc_perf, busy_s), 0, 0, NULL},
+  {"n_units", COL_INT, offsetof(hc_perf, n_units), 0, 0, NULL},
+};
+
+#define NCOLS(a) (sizeof(a) / sizeof((a)[0]))
+
+/** The per-ticker tables of the report, filled record by record in ticker order. */
+enum { T_SUMMARY, T_FORECAST, T_SCORES, T_WEIGHTS, T_TRADING, T_UNITS, N_TABLES };
+typedef struct {
+  table  t[N_TABLES];
+  column fc_cols[5]; /**< /forecast: ticker, mean, sd [H], lo, hi [H x HC_N_LEVELS] */
+  int    H;          /**< largest horizon */
+  char  *fc_row;     /**< one /forecast row: ticker, then mean, sd, lo, hi */
+} tables;
+
+/** Measure phase: every table but /forecast, which gets /summary's rows and H once known. */
+static void tables_init(tables *T)
+{
+  memset(T, 0, sizeof *T);
+  table_init(&T->t[T_FORECAST], "/forecast", T->fc_cols, 0, 0); /* defined by tables_forecast */
+  table_init(&T->t[T_SUMMARY], "/summary", summary_cols, NCOLS(summary_cols), sizeof(summary_row));
+  table_init(&T->t[T_SCORES], "/backtest/scores", score_cols, NCOLS(score_cols), sizeof(ticker_row));
+  table_init(&T->t[T_WEIGHTS], "/backtest/weights", weight_cols, NCOLS(weight_cols), sizeof(ticker_row));
+  table_init(&T->t[T_TRADING], "/backtest/trading", trading_cols, NCOLS(trading_cols), sizeof(ticker_row));
+  table_init(&T->t[T_UNITS], "/units", unit_cols, NCOLS(unit_cols), sizeof(unit_row));
+}
+
+/** After the measure phase: the /forecast table of horizon T->H. */
+static int tables_forecast(wctx *c, tables *T)
+{
+  const size_t H = (size_t)T->H, L = HC_N_LEVELS, d = sizeof(double);
+  T->fc_cols[0] = (column){"ticker", COL_STR, 0, HC_NAME_LEN, 0, NULL};
+  T->fc_cols[1] = (column){"mean", COL_VEC, HC_NAME_LEN, H, 0, NULL};
+  T->fc_cols[2] = (column){"sd", COL_VEC, HC_NAME_LEN + H * d, H, 0, NULL};
+  T->fc_cols[3] = (column){"lo", COL_VEC, HC_NAME_LEN + 2 * H * d, H, L, hc_interval_levels};
+  T->fc_cols[4] = (column){"hi", COL_VEC, HC_NAME_LEN + (2 + L) * H * d, H, L, hc_interval_levels};
+  table *f = &T->t[T_FORECAST];
+  table_init(f, "/forecast", T->fc_cols, 5, HC_NAME_LEN + (2 + 2 * L) * H * d);
+  f->rows     = T->t[T_SUMMARY].rows;
+  f->width[0] = T->t[T_SUMMARY].width[0]; /* the same tickers as /summary */
+  if (!(T->fc_row = calloc(1, f->stride))) return fail(c, "out of memory in /forecast");
+  return 0;
+}
+
+/** Add the rows of record r to every table (/forecast only in the write phase). */
+static int tables_add(wctx *c, tables *T, const hc_result *r)
+{
+  summary_row s;
+  ticker_row  tr;
+  unit_row    ur;
+  const int   H = r->horizon, HL = r->horizon * HC_N_LEVELS;
+  s.r = *r;
+  hc_strlcpy(s.status, hc_status_name(r->status), sizeof s.status);
+  s.fc[0] = fc_at(r->mean, 0, H);
+  s.fc[1] = fc_at(r->sd, 0, H);
+  s.fc[2] = fc_at(r->lo, 1, HL);
+  s.fc[3] = fc_at(r->hi, 1, HL);
+  table_add(c, &T->t[T_SUMMARY], &s);
+  if (T->fc_row) {
+    double      *v = (double *)(T->fc_row + HC_NAME_LEN);
+    const size_t h = (size_t)T->H, hl = h * HC_N_LEVELS;
+    memset(T->fc_row, 0, HC_NAME_LEN);
+    hc_strlcpy(T->fc_row, r->ticker, HC_NAME_LEN);
+    for (size_t j = 0; j < h; j++) {
+      v[j]     = fc_at(r->mean, (int)j, H);
+      v[h + j] = fc_at(r->sd, (int)j, H);
+    }
+    for (size_t j = 0; j < hl; j++) {
+      v[2 * h + j]      = fc_at(r->lo, (int)j, HL);
+      v[2 * h + hl + j] = fc_at(r->hi, (int)j, HL);
+    }
+    table_add(c, &T->t[T_FORECAST], T->fc_row);
+  }
+  memset(&tr, 0, sizeof tr);
+  hc_strlcpy(tr.ticker, r->ticker, HC_NAME_LEN);
+  for (int j = 0; !c->failed && j < r->n_scores; j++) {
+    tr.u.score = r->scores[j];
+    table_add(c, &T->t[T_SCORES], &tr);
+  }
+  for (int j = 0; !c->failed && j < r->n_members; j++) {
+    hc_strlcpy(tr.model, r->member[j], HC_MODEL_LEN);
+    for (int k = 0; k < HC_N_SCHEMES; k++) tr.u.w[k] = r->weights[(size_t)k * r->n_members + j];
+    table_add(c, &T->t[T_WEIGHTS], &tr);
+  }
+  if (!c->failed && r->bt_origins > 0) {
+    tr.u.trading = r->trading;
+    table_add(c, &T->t[T_TRADING], &tr);
+  }
+  memset(&ur, 0, sizeof ur);
+  hc_strlcpy(ur.ticker, r->ticker, HC_NAME_LEN);
+  ur.n_obs = r->n_obs;
+  for (int j = 0; !c->failed && j < r->n_units; j++) {
+    ur.u = r->units[j];
+    table_add(c, &T->t[T_UNITS], &ur);
+  }
+  return c->failed ? -1 : 0;
+}
+
+/* ---- /fits ---- */
 
 /** /fits/<ticker>/<fit name>: one group per fit record. */
 static int write_fit(wctx *c, hid_t tg, const char *ticker, const hc_fit_record *f)
@@ -358,221 +601,35 @@ static int write_fit(wctx *c, hid_t tg, const char *ticker, const hc_fit_record 
   return c->failed ? -1 : 0;
 }
 
-/** /fits: a group per ticker holding its fits and the `selected` soft link. */
-static int write_fits(wctx *c, hid_t file, int n, const hc_result *r)
+/** /fits/<ticker>: the group of record r with its fits, the `selected` soft link and the
+ * member forecasts of the live ensemble (forecast_mean, forecast_sd [H] in the member's group). */
+static int write_fits(wctx *c, hid_t fits, const hc_result *r)
 {
-  hc_strlcpy(c->where, "/fits", sizeof c->where);
-  hid_t g = make_group(c, file, "fits");
-  if (g < 0) return -1;
-  for (int i = 0; !c->failed && i < n; i++) {
-    snprintf(c->where, sizeof c->where, "/fits");
-    hid_t tg = make_group(c, g, r[i].ticker);
-    if (tg < 0) break;
-    for (int j = 0; !c->failed && j < r[i].n_fits; j++) write_fit(c, tg, r[i].ticker, &r[i].fits[j]);
-    if (!c->failed && r[i].selected >= r[i].n_fits)
-      fail(c, "ticker '%s': selected fit %d out of range (%d fits)", r[i].ticker, r[i].selected, r[i].n_fits);
-    if (!c->failed && r[i].selected >= 0) {
-      char target[HC_PATH_LEN];
-      snprintf(target, sizeof target, "/fits/%s/%s", r[i].ticker, r[i].fits[r[i].selected].name);
-      if (H5Lcreate_soft(target, tg, "selected", H5P_DEFAULT, H5P_DEFAULT) < 0)
-        fail(c, "cannot create soft link /fits/%s/selected", r[i].ticker);
-    }
-    close_group(c, tg);
+  snprintf(c->where, sizeof c->where, "/fits");
+  hid_t tg = make_group(c, fits, r->ticker);
+  if (tg < 0) return -1;
+  for (int j = 0; !c->failed && j < r->n_fits; j++) write_fit(c, tg, r->ticker, &r->fits[j]);
+  if (!c->failed && r->selected >= r->n_fits)
+    fail(c, "ticker '%s': selected fit %d out of range (%d fits)", r->ticker, r->selected, r->n_fits);
+  if (!c->failed && r->selected >= 0) {
+    char target[HC_PATH_LEN];
+    snprintf(target, sizeof target, "/fits/%s/%s", r->ticker, r->fits[r->selected].name);
+    if (H5Lcreate_soft(target, tg, "selected", H5P_DEFAULT, H5P_DEFAULT) < 0)
+      fail(c, "cannot create soft link /fits/%s/selected", r->ticker);
   }
-  close_group(c, g);
-  return c->failed ? -1 : 0;
-}
-
-/** /perf: one row per rank. */
-static int write_perf(wctx *c, hid_t file, int n, const hc_perf *p)
-{
-  hc_strlcpy(c->where, "/perf", sizeof c->where);
-  hid_t g = make_group(c, file, "perf");
-  if (g < 0) return -1;
-  size_t N = (size_t)n, S = sizeof *p;
-  static const column cols[] = {
-    {"rank", COL_INT, offsetof(hc_perf, rank), 0, NULL},
-    {"n_tickers", COL_INT, offsetof(hc_perf, n_tickers), 0, NULL},
-    {"n_fits", COL_INT, offsetof(hc_perf, n_fits), 0, NULL},
-    {"wall_s", COL_DBL, offsetof(hc_perf, wall_s), 0, NULL},
-    {"fit_s", COL_DBL, offsetof(hc_perf, fit_s), 0, NULL},
-    {"io_s", COL_DBL, offsetof(hc_perf, io_s), 0, NULL},
-    {"peak_rss_mb", COL_DBL, offsetof(hc_perf, peak_rss_mb), 0, NULL},
-    {"busy_s", COL_DBL, offsetof(hc_perf, busy_s), 0, NULL},
-    {"n_units", COL_INT, offsetof(hc_perf, n_units), 0, NULL},
-  };
-  write_table(c, g, N, p, S, cols, sizeof cols / sizeof cols[0]);
-  close_group(c, g);
-  return c->failed ? -1 : 0;
-}
-
-/** A row of a per-ticker table: the ticker and a pointer to the record. */
-typedef struct {
-  char ticker[HC_NAME_LEN];
-  char model[HC_MODEL_LEN];
-  union {
-    hc_score_row       score;
-    hc_trading_metrics trading;
-    double             w[HC_N_SCHEMES];
-  } u;
-} ticker_row;
-
-#define ROW_OFF(type, field) (offsetof(ticker_row, u) + offsetof(type, field))
-
-/**
- * /backtest (schema 2): scores [one row per ticker, forecaster, horizon], weights [one row per
- * ticker and live-ensemble member, a column per scheme], trading [one row per backtested ticker]
- * and portfolio (the equal-weight universe portfolio, one row).
- */
-static int write_backtest(wctx *c, hid_t file, int n, const hc_result *r, const hc_trading_metrics *portfolio)
-{
-  hc_strlcpy(c->where, "/backtest", sizeof c->where);
-  hid_t g = make_group(c, file, "backtest");
-  if (g < 0) return -1;
-  size_t ns = 0, nw = 0, nt = 0;
-  for (int i = 0; i < n; i++) {
-    ns += (size_t)r[i].n_scores;
-    nw += (size_t)r[i].n_members;
-    nt += r[i].bt_origins > 0;
-  }
-  size_t      cap  = ns > nw ? ns : nw;
-  ticker_row *rows = calloc((cap > nt ? cap : nt) + 1, sizeof *rows);
-  if (!rows) fail(c, "out of memory in /backtest");
-  static const column score_cols[] = {
-    {"ticker", COL_STR, offsetof(ticker_row, ticker), HC_NAME_LEN, NULL},
-    {"model", COL_STR, ROW_OFF(hc_score_row, model), HC_MODEL_LEN, NULL},
-    {"horizon", COL_INT, ROW_OFF(hc_score_row, horizon), 0, NULL},
-    {"n", COL_INT, ROW_OFF(hc_score_row, n), 0, NULL},
-    {"rmse", COL_DBL, ROW_OFF(hc_score_row, rmse), 0, NULL},
-    {"mae", COL_DBL, ROW_OFF(hc_score_row, mae), 0, NULL},
-    {"mase", COL_DBL, ROW_OFF(hc_score_row, mase), 0, NULL},
-    {"hit_rate", COL_DBL, ROW_OFF(hc_score_row, hit_rate), 0, NULL},
-    {"coverage", COL_VEC, ROW_OFF(hc_score_row, coverage), HC_N_COVER, hc_cover_levels},
-    {"msis", COL_DBL, ROW_OFF(hc_score_row, msis), 0, NULL},
-    {"crps", COL_DBL, ROW_OFF(hc_score_row, crps), 0, NULL},
-    {"log_score", COL_DBL, ROW_OFF(hc_score_row, log_score), 0, NULL},
-    {"pinball", COL_VEC, ROW_OFF(hc_score_row, pinball), HC_N_PINBALL, hc_pinball_levels},
-    {"pit_hist", COL_VEC, ROW_OFF(hc_score_row, pit), HC_N_PIT_BINS, NULL},
-    {"pit_ks", COL_DBL, ROW_OFF(hc_score_row, pit_ks), 0, NULL},
-    {"calibration_score", COL_DBL, ROW_OFF(hc_score_row, calibration_score), 0, NULL},
-  };
-  static const column trading_cols[] = {
-    {"ticker", COL_STR, offsetof(ticker_row, ticker), HC_NAME_LEN, NULL},
-    {"n", COL_INT, ROW_OFF(hc_trading_metrics, n), 0, NULL},
-    {"cum_return", COL_DBL, ROW_OFF(hc_trading_metrics, cum_return), 0, NULL},
-    {"sharpe", COL_DBL, ROW_OFF(hc_trading_metrics, sharpe), 0, NULL},
-    {"sortino", COL_DBL, ROW_OFF(hc_trading_metrics, sortino), 0, NULL},
-    {"calmar", COL_DBL, ROW_OFF(hc_trading_metrics, calmar), 0, NULL},
-    {"max_drawdown", COL_DBL, ROW_OFF(hc_trading_metrics, max_drawdown), 0, NULL},
-    {"hit_rate", COL_DBL, ROW_OFF(hc_trading_metrics, hit_rate), 0, NULL},
-    {"profit_factor", COL_DBL, ROW_OFF(hc_trading_metrics, profit_factor), 0, NULL},
-    {"turnover", COL_DBL, ROW_OFF(hc_trading_metrics, turnover), 0, NULL},
-  };
-  static const char *scheme_names[HC_N_SCHEMES] = {"equal", "invmse", "akaike", "stacking"};
-  column weight_cols[2 + HC_N_SCHEMES] = {
-    {"ticker", COL_STR, offsetof(ticker_row, ticker), HC_NAME_LEN, NULL},
-    {"member", COL_STR, offsetof(ticker_row, model), HC_MODEL_LEN, NULL},
-  };
-  for (int s = 0; s < HC_N_SCHEMES; s++)
-    weight_cols[2 + s] = (column){scheme_names[s], COL_DBL, offsetof(ticker_row, u) + (size_t)s * sizeof(double), 0, NULL};
-
-  const char *names[3] = {"scores", "weights", "trading"};
-  for (int t = 0; !c->failed && t < 3; t++) {
-    size_t m = 0;
-    for (int i = 0; i < n; i++) {
-      if (t == 0)
-        for (int j = 0; j < r[i].n_scores; j++, m++) {
-          hc_strlcpy(rows[m].ticker, r[i].ticker, HC_NAME_LEN);
-          rows[m].u.score = r[i].scores[j];
-        }
-      else if (t == 1)
-        for (int j = 0; j < r[i].n_members; j++, m++) {
-          hc_strlcpy(rows[m].ticker, r[i].ticker, HC_NAME_LEN);
-          hc_strlcpy(rows[m].model, r[i].member[j], HC_MODEL_LEN);
-          for (int s = 0; s < HC_N_SCHEMES; s++) rows[m].u.w[s] = r[i].weights[(size_t)s * r[i].n_members + j];
-        }
-      else if (r[i].bt_origins > 0) {
-        hc_strlcpy(rows[m].ticker, r[i].ticker, HC_NAME_LEN);
-        rows[m++].u.trading = r[i].trading;
-      }
-    }
-    snprintf(c->where, sizeof c->where, "/backtest/%s", names[t]);
-    hid_t tg = make_group(c, g, names[t]);
-    if (tg < 0) break;
-    if (t == 0) write_table(c, tg, m, rows, sizeof *rows, score_cols, sizeof score_cols / sizeof score_cols[0]);
-    else if (t == 1) write_table(c, tg, m, rows, sizeof *rows, weight_cols, 2 + HC_N_SCHEMES);
-    else write_table(c, tg, m, rows, sizeof *rows, trading_cols, sizeof trading_cols / sizeof trading_cols[0]);
-    close_group(c, tg);
-  }
-  if (!c->failed) { /* the universe portfolio: the trading columns without the ticker, one row */
-    hc_strlcpy(c->where, "/backtest/portfolio", sizeof c->where);
-    hid_t pg = make_group(c, g, "portfolio");
-    memset(rows, 0, sizeof *rows);
-    hc_strlcpy(rows[0].ticker, "portfolio", HC_NAME_LEN);
-    if (portfolio) rows[0].u.trading = *portfolio;
-    else hc_strlcpy(rows[0].ticker, "", HC_NAME_LEN);
-    if (pg >= 0) {
-      write_table(c, pg, portfolio ? 1 : 0, rows, sizeof *rows, trading_cols + 1, sizeof trading_cols / sizeof trading_cols[0] - 1);
-      close_group(c, pg);
-    }
-  }
-  free(rows);
-  close_group(c, g);
-  return c->failed ? -1 : 0;
-}
-
-/** Member forecasts of the live ensemble: /fits/<ticker>/<member>/forecast_mean, forecast_sd [H]. */
-static int write_member_forecasts(wctx *c, hid_t file, const hc_result *r)
-{
   hsize_t d[1] = {(hsize_t)r->horizon};
   for (int j = 0; !c->failed && j < r->n_members; j++) {
     snprintf(c->where, sizeof c->where, "/fits/%s/%s", r->ticker, r->member[j]);
-    hid_t g = H5Gopen2(file, c->where, H5P_DEFAULT);
-    if (g < 0) return fail(c, "ensemble member '%s' of '%s' has no fit record", r->member[j], r->ticker);
+    hid_t g = H5Gopen2(tg, r->member[j], H5P_DEFAULT);
+    if (g < 0) {
+      fail(c, "ensemble member '%s' of '%s' has no fit record", r->member[j], r->ticker);
+      break;
+    }
     write_double(c, g, "forecast_mean", 0, 1, d, r->member_mean + (size_t)j * r->horizon);
     write_double(c, g, "forecast_sd", 0, 1, d, r->member_sd + (size_t)j * r->horizon);
     close_group(c, g);
   }
-  return c->failed ? -1 : 0;
-}
-
-/** /units: one row per work unit (a block of a ticker's specs, or its owner's step). */
-typedef struct {
-  char        ticker[HC_NAME_LEN];
-  int         n_obs;
-  hc_unit_row u;
-} unit_row;
-
-static int write_units(wctx *c, hid_t file, int n, const hc_result *r)
-{
-  hc_strlcpy(c->where, "/units", sizeof c->where);
-  hid_t g = make_group(c, file, "units");
-  if (g < 0) return -1;
-  size_t m = 0;
-  for (int i = 0; i < n; i++) m += (size_t)r[i].n_units;
-  unit_row *rows = calloc(m + 1, sizeof *rows);
-  if (!rows) fail(c, "out of memory in /units");
-  for (int i = 0, k = 0; rows && i < n; i++)
-    for (int j = 0; j < r[i].n_units; j++, k++) {
-      hc_strlcpy(rows[k].ticker, r[i].ticker, HC_NAME_LEN);
-      rows[k].n_obs = r[i].n_obs;
-      rows[k].u     = r[i].units[j];
-    }
-#define UOFF(f) (offsetof(unit_row, u) + offsetof(hc_unit_row, f))
-  static const column cols[] = {
-    {"ticker", COL_STR, offsetof(unit_row, ticker), HC_NAME_LEN, NULL},
-    {"block", COL_INT, UOFF(block), 0, NULL},
-    {"n_obs", COL_INT, offsetof(unit_row, n_obs), 0, NULL},
-    {"n_specs", COL_INT, UOFF(n_specs), 0, NULL},
-    {"n_fits", COL_INT, UOFF(n_fits), 0, NULL},
-    {"rank", COL_INT, UOFF(rank), 0, NULL},
-    {"seconds", COL_DBL, UOFF(seconds), 0, NULL},
-    {"cost", COL_DBL, UOFF(cost), 0, NULL},
-  };
-#undef UOFF
-  if (rows) write_table(c, g, m, rows, sizeof *rows, cols, sizeof cols / sizeof cols[0]);
-  free(rows);
-  close_group(c, g);
+  close_group(c, tg);
   return c->failed ? -1 : 0;
 }
 
@@ -644,76 +701,125 @@ static int fsync_path(const char *p, int flags)
   return close(fd);
 }
 
-static int result_cmp(const void *a, const void *b)
+/** Record i of the source into *r (zeroed first), checked to follow prev in ticker order;
+ * its ticker is copied to prev. */
+static int next_record(wctx *c, hc_report_source source, void *ctx, int i, hc_result *r, char prev[HC_NAME_LEN])
 {
-  return strcmp(((const hc_result *)a)->ticker, ((const hc_result *)b)->ticker);
+  memset(r, 0, sizeof *r);
+  r->selected = -1;
+  int rc      = source(ctx, i, r);
+  if (rc) return fail(c, "cannot get record %d (error %d)", i, rc);
+  if (i > 0 && strncmp(prev, r->ticker, HC_NAME_LEN) >= 0)
+    return fail(c, "ticker '%.*s' is %s (record %d, after '%s')", HC_NAME_LEN, r->ticker,
+                strncmp(prev, r->ticker, HC_NAME_LEN) ? "out of ticker order" : "duplicated", i, prev);
+  hc_strlcpy(prev, r->ticker, HC_NAME_LEN);
+  return 0;
+}
+
+/** The report's groups and tables in the open file: two passes over the source. */
+static int write_contents(wctx *c, hid_t file, const hc_report_meta *meta, int n, hc_report_source source, void *ctx, int owned,
+                          tables *T)
+{
+  char      prev[HC_NAME_LEN] = "";
+  hc_result r;
+  /* pass 1: rows and string widths of every table, the horizon */
+  for (int i = 0; !c->failed && i < n; i++) {
+    if (!next_record(c, source, ctx, i, &r, prev)) {
+      tables_add(c, T, &r);
+      if (r.horizon > T->H) T->H = r.horizon;
+    }
+    if (owned) hc_result_free(&r);
+  }
+  if (!c->failed) write_root_attrs(c, file, meta);
+  if (c->failed || tables_forecast(c, T)) return -1;
+  /* every group and table dataset, then pass 2: the rows in chunks and the /fits groups */
+  hid_t g[6];
+  static const char *names[6] = {"summary", "forecast", "fits", "backtest", "units", "backtest/portfolio"};
+  for (int k = 0; k < 6; k++) {
+    hc_strlcpy(c->where, "/", sizeof c->where);
+    g[k] = c->failed ? -1 : make_group(c, file, names[k]);
+  }
+  hid_t bt[3] = {-1, -1, -1};
+  for (int k = 0; k < 3 && !c->failed; k++) bt[k] = make_group(c, g[3], T->t[T_SCORES + k].name + strlen("/backtest/"));
+  if (!c->failed) write_int(c, g[1], "horizon", 1, 0, NULL, &T->H);
+  const hid_t loc[N_TABLES] = {g[0], g[1], bt[0], bt[1], bt[2], g[4]};
+  for (int k = 0; !c->failed && k < N_TABLES; k++) table_create(c, &T->t[k], loc[k]);
+  for (int i = 0; !c->failed && i < n; i++) {
+    if (!next_record(c, source, ctx, i, &r, prev) && !tables_add(c, T, &r)) write_fits(c, g[2], &r);
+    if (owned) hc_result_free(&r);
+  }
+  for (int k = 0; k < N_TABLES; k++) table_close(c, &T->t[k]);
+  if (!c->failed) { /* the universe portfolio: the trading columns without the ticker, one row */
+    ticker_row p;
+    memset(&p, 0, sizeof p);
+    if (meta && meta->portfolio) p.u.trading = *meta->portfolio;
+    write_table(c, g[5], "/backtest/portfolio", meta && meta->portfolio ? 1 : 0, &p, sizeof p, trading_cols + 1, NCOLS(trading_cols) - 1);
+  }
+  for (int k = 0; k < 3; k++)
+    if (bt[k] >= 0) close_group(c, bt[k]);
+  for (int k = 5; k >= 0; k--)
+    if (g[k] >= 0) close_group(c, g[k]);
+  return c->failed ? -1 : 0;
+}
+
+/** Source over an array of records (sorted by ticker): record i as a shallow copy (not freed). */
+static int array_source(void *ctx, int i, hc_result *r)
+{
+  *r = ((const hc_result *)ctx)[i];
+  return 0;
 }
 
 /**
- * Write the report, schema_version 1 (docs/report-schema.md), atomically.
- *
- * results[0..n-1] are sorted in place by ticker (strcmp) and written as the rows
- * of /summary and /forecast and as the groups of /fits; perf[0..n_perf-1] are the
- * rows of /perf. The forecast tables have H = the largest result horizon (equal
- * horizons are expected; shorter or missing forecast arrays read as NaN); with
- * n == 0 they are written with shape [0 x 0] and [0 x 0 x 2].
- * The file is written to `<path>.tmp.<pid>`, flushed and closed, fsync'd, renamed
- * over `path`, and the directory is fsync'd; the parent directory is created
- * (mkdir -p) if needed. Not collective: call on one rank only. Silences the HDF5
- * automatic error printing while it runs (and restores it): every HDF5 error is
- * reported through err instead.
- *
- * @return 0; -1 with err ("report '<path>': ...") on any failure: duplicate
- *         ticker or fit name, selected index >= n_fits, HDF5 or file-system error.
- *         The temporary file is removed (the previous report, if any, is left as is).
+ * The writer of both public functions: records from source (owned = 1: free each after use),
+ * written to `<path>.tmp.<pid>` and published. See hc_io_report_write_stream.
  */
-int hc_io_report_write(const char *path, const hc_report_meta *meta, int n, hc_result *results,
-                       int n_perf, const hc_perf *perf, char *err, size_t errlen)
+static int write_report(const char *path, const hc_report_meta *meta, int n, hc_report_source source, void *ctx, int owned,
+                        int n_perf, const hc_perf *perf, char *err, size_t errlen)
 {
-  wctx c = {.path = path ? path : "", .err = err, .errlen = errlen};
-  char tmp[HC_PATH_LEN + 32], dir[HC_PATH_LEN];
+  wctx   c = {.path = path ? path : "", .err = err, .errlen = errlen};
+  char   tmp[HC_PATH_LEN + 32], dir[HC_PATH_LEN];
+  tables T;
   if (err && errlen) err[0] = '\0';
   if (!path || !*path) return fail(&c, "no path given");
-  if (n < 0 || n_perf < 0 || (n > 0 && !results) || (n_perf > 0 && !perf))
+  if (n < 0 || n_perf < 0 || (n > 0 && !source) || (n_perf > 0 && !perf))
     return fail(&c, "invalid arguments (n = %d, n_perf = %d)", n, n_perf);
   if (strlen(path) >= HC_PATH_LEN) return fail(&c, "path too long");
   snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid());
   parent_dir(path, dir, sizeof dir);
   if (make_dirs(dir) != 0) return fail(&c, "cannot create directory '%s': %s", dir, strerror(errno));
-  if (n > 1) qsort(results, (size_t)n, sizeof *results, result_cmp);
 
   H5E_auto2_t old_func;
-  void *old_data;
+  void       *old_data;
   H5Eget_auto2(H5E_DEFAULT, &old_func, &old_data);
   H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
 
   const double t_write = hc_time_wall();
+  tables_init(&T);
   hid_t file = H5Fcreate(tmp, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
   if (file < 0) fail(&c, "cannot create temporary file '%s'", tmp);
   else {
-    write_root_attrs(&c, file, meta);
-    if (!c.failed) write_summary(&c, file, n, results);
-    if (!c.failed) write_forecast(&c, file, n, results);
-    if (!c.failed) write_fits(&c, file, n, results);
-    for (int i = 0; !c.failed && i < n; i++) write_member_forecasts(&c, file, &results[i]);
-    if (!c.failed) write_backtest(&c, file, n, results, meta ? meta->portfolio : NULL);
-    if (!c.failed) write_units(&c, file, n, results);
-    if (!c.failed && n_perf > 0) { /* rank 0's io_s and wall_s include this write, up to /perf itself */
-      hc_perf *p = malloc(sizeof *p * (size_t)n_perf);
-      if (!p) fail(&c, "out of memory in /perf");
-      else {
-        double dt = hc_time_wall() - t_write;
-        memcpy(p, perf, sizeof *p * (size_t)n_perf);
-        p[0].io_s += dt;
-        p[0].wall_s += dt;
-        write_perf(&c, file, n_perf, p);
-        free(p);
+    write_contents(&c, file, meta, n, source, ctx, owned, &T);
+    hc_perf *p = malloc(sizeof *p * (size_t)(n_perf + 1));
+    if (!c.failed && !p) fail(&c, "out of memory in /perf");
+    else if (!c.failed) { /* rank 0's io_s and wall_s include this write, up to /perf itself */
+      double dt = hc_time_wall() - t_write;
+      if (n_perf) memcpy(p, perf, sizeof *p * (size_t)n_perf);
+      if (n_perf) p[0].io_s += dt;
+      if (n_perf) p[0].wall_s += dt;
+      hc_strlcpy(c.where, "/", sizeof c.where);
+      hid_t g = make_group(&c, file, "perf");
+      if (g >= 0) {
+        write_table(&c, g, "/perf", (size_t)n_perf, p, sizeof *p, perf_cols, NCOLS(perf_cols));
+        close_group(&c, g);
       }
-    } else if (!c.failed) write_perf(&c, file, n_perf, perf);
+    }
+    free(p);
     if (!c.failed && H5Fflush(file, H5F_SCOPE_GLOBAL) < 0) fail(&c, "cannot flush '%s'", tmp);
     /* every object is closed above, so H5Fclose really closes the file */
     if (H5Fclose(file) < 0) fail(&c, "cannot close '%s'", tmp);
   }
+  for (int k = 0; k < N_TABLES; k++) table_close(&c, &T.t[k]); /* frees the buffers after a failure */
+  free(T.fc_row);
   H5Eset_auto2(H5E_DEFAULT, old_func, old_data);
 
   if (!c.failed && fsync_path(tmp, O_RDONLY) != 0) fail(&c, "cannot fsync '%s': %s", tmp, strerror(errno));
@@ -726,6 +832,25 @@ int hc_io_report_write(const char *path, const hc_report_meta *meta, int n, hc_r
     return fail(&c, "published, but cannot fsync directory '%s': %s", dir, strerror(errno));
   return 0;
 }
+
+int hc_io_report_write_stream(const char *path, const hc_report_meta *meta, int n, hc_report_source source, void *ctx, int n_perf,
+                              const hc_perf *perf, char *err, size_t errlen)
+{
+  return write_report(path, meta, n, source, ctx, 1, n_perf, perf, err, errlen);
+}
+
+static int result_cmp(const void *a, const void *b)
+{
+  return strcmp(((const hc_result *)a)->ticker, ((const hc_result *)b)->ticker);
+}
+
+int hc_io_report_write(const char *path, const hc_report_meta *meta, int n, hc_result *results, int n_perf, const hc_perf *perf,
+                       char *err, size_t errlen)
+{
+  if (n > 1 && results) qsort(results, (size_t)n, sizeof *results, result_cmp);
+  return write_report(path, meta, n, results ? array_source : NULL, results, 0, n_perf, perf, err, errlen);
+}
+
 
 int hc_io_report_clean_stale(const char *path)
 {

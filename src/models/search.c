@@ -188,6 +188,19 @@ int hc_warm_starts(const hc_select_options *o, const hc_model *m, char (*names)[
   return ns;
 }
 
+/* Record fit rec of spec s (appended to r->fits) in the search state; the best by the criterion. */
+static PetscErrorCode add_fit(search *S, const hc_spec *s, const hc_fit_record *rec, int *fit_index)
+{
+  PetscFunctionBeginUser;
+  PetscCheck(!hc_result_add_fit(S->r, rec), PETSC_COMM_SELF, PETSC_ERR_MEM, "out of memory");
+  *fit_index               = S->r->n_fits - 1;
+  S->done[S->n_done]       = *s;
+  S->done_fit[S->n_done++] = *fit_index;
+  if (usable(rec) && (S->best < 0 || hc_ic_value(S->o->ic, rec) < hc_ic_value(S->o->ic, &S->r->fits[S->best])))
+    S->best = *fit_index;
+  PetscFunctionReturn(0);
+}
+
 /* Fit one mean spec with starts from its fitted neighbours (parameters matched by name,
  * new ones at zero) and, for a plain ARMA, the near-cancelling root starts. */
 static PetscErrorCode fit_mean(search *S, const hc_spec *spec, int *fit_index)
@@ -222,12 +235,7 @@ static PetscErrorCode fit_mean(search *S, const hc_spec *spec, int *fit_index)
     ns += hc_arma_cycle_starts(s.p, s.q, own[0], own[k - 1], starts + (size_t)ns * k);
   PetscCall(hc_fit(m, S->y, S->n, &o->fit, ns, starts, &rec));
   PetscCall(hc_model_destroy(&m));
-  PetscCheck(!hc_result_add_fit(S->r, &rec), PETSC_COMM_SELF, PETSC_ERR_MEM, "out of memory");
-  *fit_index              = S->r->n_fits - 1;
-  S->done[S->n_done]      = s;
-  S->done_fit[S->n_done++] = *fit_index;
-  if (usable(&rec) && (S->best < 0 || hc_ic_value(o->ic, &rec) < hc_ic_value(o->ic, &S->r->fits[S->best])))
-    S->best = *fit_index;
+  PetscCall(add_fit(S, &s, &rec, fit_index));
   PetscFunctionReturn(0);
 }
 
@@ -269,8 +277,18 @@ PetscErrorCode hc_search_mean(const double *y, int n, const hc_select_options *o
   for (int i = 0; i < o->n_mean; i++)
     if (o->mean[i].d == d && o->mean[i].D == D) S.grid[S.n_grid++] = o->mean[i];
 
-  if (o->search == HC_SEARCH_GRID) {
-    for (int i = 0; i < S.n_grid; i++) PetscCall(fit_mean(&S, &S.grid[i], &idx));
+  if (o->grid_fits) {
+    PetscCheck(o->n_grid_fits == S.n_grid, PETSC_COMM_SELF, PETSC_ERR_PLIB, "%d block fits for a restricted grid of %d specs",
+               o->n_grid_fits, S.n_grid);
+    for (int i = 0; i < S.n_grid; i++) {
+      hc_spec s = S.grid[i];
+      s.n_exog  = o->n_exog;
+      PetscCall(add_fit(&S, &s, &o->grid_fits[i], &idx));
+    }
+  } else if (o->search == HC_SEARCH_GRID) {
+    const int lo = o->block_size > 0 ? o->block * o->block_size : 0;
+    const int hi = o->block_size > 0 && lo + o->block_size < S.n_grid ? lo + o->block_size : S.n_grid;
+    for (int i = lo; i < hi; i++) PetscCall(fit_mean(&S, &S.grid[i], &idx));
   } else {
     /* Hyndman & Khandakar (2008) sec. 3.2: four initial models, then moves of one or two
      * orders by +-1 and the drift toggle while the criterion improves. */

@@ -3,7 +3,8 @@
 # usage: e2e.sh CASE HPCAST_BINARY SOURCE_ROOT
 #   ranks       the same universe (real tickers + crafted bad files) on 1, 2 and 4 ranks:
 #               /summary and /forecast identical (h5diff), every ticker has a row, bad
-#               files rejected with the right reason, good ones ok.
+#               files rejected with the right reason, good ones ok; the same with the model
+#               grid cut into blocks over the ranks (-spec_block).
 #   fcp         GARCH(1,1)-normal on DEM/GBP reproduces Fiorentini, Calzolari & Panattoni
 #               (1996): mu, omega, alpha1, beta1 to LRE >= 4, loglik -1106.608 within 1e-3.
 #   bad_option  a bad option value stops the job at start, naming the option and the allowed values.
@@ -47,6 +48,18 @@ ranks)
       done
     done
   done
+  # the grid cut into blocks of 2 specs (3 units per ticker, reduced on the owner): the same
+  # report on 1, 2 and 4 ranks, static and dynamic; /units has the blocks and the owner's step
+  run 1 "$work/b1.h5" "${opts[@]}" -spec_block 2
+  for run_ in "2 dynamic" "4 static" "4 dynamic"; do
+    read -r np sch <<< "$run_"
+    run "$np" "$work/b$np$sch.h5" "${opts[@]}" -spec_block 2 -schedule "$sch"
+    for grp in /summary /forecast /fits /backtest; do
+      check "$grp identical on 1 rank and $np ranks ($sch), grid in blocks" h5diff -q "$work/b1.h5" "$work/b$np$sch.h5" $grp $grp
+    done
+  done
+  check "/units: blocks 0, 1, 2 and the owner's step (-1) of every ticker (10 tickers, 40 rows)" \
+    test "$(col "$work/b4dynamic.h5" /units/block | sort | uniq -c | awk '{printf "%s:%s ", $2, $1}')" = "-1:10 0:10 1:10 2:10 "
   cp "$work/r2dynamic.h5" "$work/r2.h5"
   check "hpcast report perf prints one row per rank" bash -c "mpirun -n 1 '$exe' report perf -report '$work/r4static.h5' | grep -q 'ranks 4'"
   mapfile -t tick < <(col "$work/r2.h5" /summary/ticker)
@@ -118,7 +131,7 @@ signal)
   # SIGUSR1 to one rank of two: both stop at the next unit boundary, exit 75, resume to the same report
   mkdir "$work/u"
   for t in AAPL KO JPM MSFT CARR AMCR WMT PG; do [ -f "$data/sp500/$t.csv" ] && ln -s "$data/sp500/$t.csv" "$work/u/$t.csv"; done
-  opts=(-options_file "$root/config/default.yaml" -data_dir "$work/u" -mean_models "arma(0..1,0..1)" -backtest_origins 40)
+  opts=(-options_file "$root/config/default.yaml" -data_dir "$work/u" -mean_models "arma(0..1,0..1)" -backtest_origins 40 -spec_block 2)
   run 2 "$work/full.h5" "${opts[@]}"
   mpirun --oversubscribe -n 2 "$exe" -report "$work/sig.h5" "${opts[@]}" > "$work/out.sig" 2>&1 &
   mp=$!

@@ -64,7 +64,7 @@ int main(int argc, char **argv)
     hc_stream *st;
     sink_state state;
     memset(&state, 0, sizeof state);
-    CHECK(hc_parallel_sched_create(MPI_COMM_WORLD, dynamic, N_UNITS, owner, &s) == MPI_SUCCESS, "create");
+    CHECK(hc_parallel_sched_create(MPI_COMM_WORLD, dynamic, N_UNITS, 1, owner, &s) == MPI_SUCCESS, "create");
     CHECK(hc_parallel_stream_create(MPI_COMM_WORLD, sink, &state, &st) == MPI_SUCCESS, "stream");
     int taken[N_UNITS] = {0}, u, mine = 0;
     while (hc_parallel_sched_next(s, &u) == MPI_SUCCESS && u >= 0) {
@@ -102,7 +102,7 @@ int main(int argc, char **argv)
   /* a stop requested by the last rank after its first unit: every rank stops */
   hc_sched *s;
   int       u, n_after = 0;
-  hc_parallel_sched_create(MPI_COMM_WORLD, 1, 100000, NULL, &s);
+  hc_parallel_sched_create(MPI_COMM_WORLD, 1, 100000, 1, NULL, &s);
   CHECK(hc_parallel_sched_next(s, &u) == MPI_SUCCESS && u >= 0, "first unit");
   MPI_Barrier(MPI_COMM_WORLD); /* every rank has its first unit before the stop */
   if (rank == size - 1) hc_parallel_sched_request_stop(s);

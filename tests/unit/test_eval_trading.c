@@ -5,7 +5,9 @@
  *        clamping, cost accounting, regime labels of constructed inputs and their boundaries,
  *        edge cases (n = 0, n = 1, sd 0, no losses, ruin, NaN), and reference values computed
  *        independently in base R (tests/reference/trading_r.R: a simulated series and the last
- *        250 AAPL returns with a Kelly rule and a sign rule, and regime labels).
+ *        250 AAPL returns with a Kelly rule and a sign rule, and regime labels), and the
+ *        universe portfolio accumulator (hand case; against per-date sums computed directly and
+ *        against hc_trading_portfolio of all points at once).
  */
 #include <criterion/criterion.h>
 
@@ -508,4 +510,118 @@ Test(eval_trading, r_reference_regime, .init = load_ref, .fini = free_ref)
   cr_assert_gt(checked, 10);
   for (int j = 0; j < 6; j++) cr_assert_gt(seen[j], 0, "the reference covers %s", part[j]);
   free(s);
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* Universe portfolio accumulator                                                        */
+
+Test(eval_trading, portfolio_accumulator_hand_case)
+{
+  /* three tickers trading on 1, 2 and 3 of the dates, added ticker by ticker, dates out of
+   * order: the per-date means are the series of metrics_hand_computed,
+   * r = {0.1, -0.05, 0.02}, pos = {1, -1, 0.5} */
+  const hc_strategy_point a[] = {{"2024-01-04", 1.0, 0.05}, {"2024-01-02", 1.0, 0.1}, {"2024-01-03", -0.5, -0.02}};
+  const hc_strategy_point b[] = {{"2024-01-03", -1.5, -0.08}, {"2024-01-04", 0.0, -0.01}};
+  const hc_strategy_point c[] = {{"2024-01-04", 0.5, 0.02}};
+  hc_trading_options      o;
+  hc_trading_metrics      m;
+  hc_portfolio           *p;
+  hc_trading_options_default(&o);
+  cr_assert_eq(hc_trading_portfolio_create(&p), 0);
+  cr_assert_eq(hc_trading_portfolio_finish(p, &o, &m), 0);
+  cr_assert_eq(m.n, 0, "nothing added");
+  assert_all_nan(&m);
+  cr_assert_eq(hc_trading_portfolio_add(p, a, 3), 0);
+  cr_assert_eq(hc_trading_portfolio_add(p, b, 2), 0);
+  cr_assert_eq(hc_trading_portfolio_add(p, c, 1), 0);
+  cr_assert_eq(hc_trading_portfolio_finish(p, &o, &m), 0);
+  cr_assert_eq(m.n, 3);
+  cr_assert_float_eq(m.cum_return, 0.0659, EPS);
+  cr_assert_float_eq(m.sortino, 1.4 * sqrt(84.0), EPS);
+  cr_assert_float_eq(m.max_drawdown, 0.05, EPS);
+  cr_assert_float_eq(m.hit_rate, 2.0 / 3.0, EPS);
+  cr_assert_float_eq(m.profit_factor, 0.12 / 0.05, EPS);
+  cr_assert_float_eq(m.turnover, 1.5, EPS);
+  /* finish leaves the sums: a fourth date added afterwards extends the series */
+  const hc_strategy_point d[] = {{"2024-01-05", 0.5, 0.0}};
+  cr_assert_eq(hc_trading_portfolio_add(p, d, 1), 0);
+  cr_assert_eq(hc_trading_portfolio_finish(p, &o, &m), 0);
+  cr_assert_eq(m.n, 4);
+  cr_assert_float_eq(m.cum_return, 0.0659, EPS);
+  cr_assert_float_eq(m.turnover, (4.5 + 0.0) / 4.0, EPS, "position unchanged on the new date: %.17g", m.turnover);
+  hc_trading_portfolio_destroy(&p);
+  cr_assert_null(p);
+  hc_trading_portfolio_destroy(&p); /* safe on NULL */
+}
+
+/** Uniform in [lo, hi) from a 64-bit LCG (Knuth's MMIX constants). */
+static double lcg_uniform(unsigned long long *s, double lo, double hi)
+{
+  *s = *s * 6364136223846793005ULL + 1442695040888963407ULL;
+  return lo + (hi - lo) * (double)(*s >> 11) / 9007199254740992.0;
+}
+
+Test(eval_trading, portfolio_accumulator_equals_all_points_at_once)
+{
+  /* 60 tickers with histories of different starts and lengths over 700 dates (labels D00000..),
+   * more dates than the accumulator's first table (256 slots): it grows */
+  enum { K = 60, D = 700 };
+  static double      sum_r[D], sum_p[D];
+  static int         cnt[D];
+  hc_strategy_point *all = malloc(sizeof *all * K * D), *tk = malloc(sizeof *tk * D);
+  hc_trading_options o;
+  hc_trading_metrics m, m_all, m_direct;
+  hc_portfolio      *p;
+  unsigned long long seed = 20240101ULL;
+  int                n_all = 0;
+  cr_assert(all && tk);
+  hc_trading_options_default(&o);
+  cr_assert_eq(hc_trading_portfolio_create(&p), 0);
+  for (int k = 0; k < K; k++) {
+    const int start = (k * 37) % 200, len = 100 + (k * 53) % 400;
+    for (int t = 0; t < len; t++) {
+      const int day = start + t;
+      snprintf(tk[t].date, HC_LABEL_LEN, "D%05d", day);
+      tk[t].position = lcg_uniform(&seed, -1.0, 1.0);
+      tk[t].ret      = lcg_uniform(&seed, -0.03, 0.03);
+      sum_r[day] += tk[t].ret; /* the direct per-date sums, in ticker order */
+      sum_p[day] += tk[t].position;
+      cnt[day]++;
+      all[n_all++] = tk[t];
+    }
+    /* one ticker's points, in reverse date order */
+    for (int i = 0, j = len - 1; i < j; i++, j--) {
+      hc_strategy_point x = tk[i];
+      tk[i]               = tk[j];
+      tk[j]               = x;
+    }
+    cr_assert_eq(hc_trading_portfolio_add(p, tk, len), 0);
+  }
+  cr_assert_eq(hc_trading_portfolio_finish(p, &o, &m), 0);
+  hc_trading_portfolio_destroy(&p);
+
+  /* the direct computation: mean over the tickers of each date, dates in order */
+  double r[D], pos[D];
+  int    T = 0;
+  for (int d = 0; d < D; d++)
+    if (cnt[d]) {
+      r[T]     = sum_r[d] / cnt[d];
+      pos[T++] = sum_p[d] / cnt[d];
+    }
+  hc_trading_evaluate(&o, r, pos, T, &m_direct);
+  cr_assert_eq(m.n, T);
+  cr_assert_eq(memcmp(&m, &m_direct, sizeof m), 0, "the same sums in the same order: bit-identical");
+
+  /* the all-at-once function (sums of a date in return order): equal up to rounding */
+  cr_assert_eq(hc_trading_portfolio(&o, all, n_all, &m_all), 0);
+  cr_assert_eq(m_all.n, m.n);
+  const double got[8]  = {m.cum_return, m.sharpe, m.sortino, m.calmar, m.max_drawdown, m.hit_rate, m.profit_factor, m.turnover};
+  const double want[8] = {m_all.cum_return, m_all.sharpe,   m_all.sortino,       m_all.calmar,
+                          m_all.max_drawdown, m_all.hit_rate, m_all.profit_factor, m_all.turnover};
+  for (int i = 0; i < 8; i++) {
+    cr_assert(isfinite(want[i]), "metric %d", i);
+    cr_assert_geq(lre(got[i], want[i]), 12.0, "metric %d: %.17g vs %.17g", i, got[i], want[i]);
+  }
+  free(all);
+  free(tk);
 }

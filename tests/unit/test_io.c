@@ -929,69 +929,7 @@ Test(report, fits_read_back_for_warm_starts)
   rm_tree(dir);
 }
 
-/* ---- journal (checkpoint/resume) ---- */
-
-static void journal_record(hc_result *r, const char *ticker, double v)
-{
-  cr_assert_eq(hc_result_init(r, ticker, 3), 0);
-  r->mean[0] = v;
-  r->n_obs   = (int)v;
-}
-
-Test(journal, append_reopen_and_cut_a_torn_tail)
-{
-  char dir[256], path[512], err[1024];
-  make_tmpdir(dir, sizeof dir);
-  snprintf(path, sizeof path, "%s/r.h5.journal", dir);
-  hc_journal *j;
-  int         n;
-  hc_result  *done, rec[3];
-  cr_assert_eq(hc_io_journal_open(path, 42, 1, &j, &n, &done, err, sizeof err), 0, "%s", err);
-  cr_assert_eq(n, 0);
-  journal_record(&rec[0], "AAA", 1.5);
-  journal_record(&rec[1], "BBB", 2.5);
-  journal_record(&rec[2], "CCC", 3.5);
-  cr_assert_eq(hc_io_journal_append(j, 2, rec, err, sizeof err), 0, "%s", err);
-  cr_assert_eq(hc_io_journal_append(j, 1, rec + 2, err, sizeof err), 0, "%s", err);
-  cr_assert_eq(hc_io_journal_close(&j, 0), 0);
-  /* a kill in the middle of a write: half of a fourth record */
-  struct stat st;
-  cr_assert_eq(stat(path, &st), 0);
-  FILE *f = fopen(path, "ab");
-  unsigned char junk[40] = {200, 1, 0, 0, 0, 0, 0, 0, 9, 9, 9, 9};
-  fwrite(junk, 1, sizeof junk, f);
-  fclose(f);
-  /* resume: the three records, the tail cut off, appends continue after them */
-  cr_assert_eq(hc_io_journal_open(path, 42, 1, &j, &n, &done, err, sizeof err), 0, "%s", err);
-  cr_assert_eq(n, 3);
-  cr_assert_str_eq(done[2].ticker, "CCC");
-  cr_assert(done[1].mean[0] == 2.5 && done[2].n_obs == 3);
-  struct stat st2;
-  cr_assert_eq(stat(path, &st2), 0);
-  cr_assert_eq(st2.st_size, st.st_size, "the torn tail is cut");
-  for (int i = 0; i < n; i++) hc_result_free(&done[i]);
-  free(done);
-  cr_assert_eq(hc_io_journal_close(&j, 0), 0);
-  /* a flipped byte inside the second record: only the first survives (CRC) */
-  f = fopen(path, "r+b");
-  fseek(f, 24 + 12 + (long)hc_result_packed_size(&rec[0]) + 12 + 30, SEEK_SET);
-  fputc('#', f);
-  fclose(f);
-  uint64_t fp;
-  cr_assert_eq(hc_io_journal_read(path, &fp, &n, &done, err, sizeof err), 0, "%s", err);
-  cr_assert_eq(fp, 42);
-  cr_assert_eq(n, 1);
-  hc_result_free(&done[0]);
-  free(done);
-  /* other options: auto starts afresh, yes is an error naming the journal */
-  cr_assert_neq(hc_io_journal_open(path, 43, 2, &j, &n, &done, err, sizeof err), 0);
-  cr_assert(strstr(err, "other options"), "%s", err);
-  cr_assert_eq(hc_io_journal_open(path, 43, 1, &j, &n, &done, err, sizeof err), 0, "%s", err);
-  cr_assert_eq(n, 0);
-  cr_assert_eq(hc_io_journal_close(&j, 1), 0);
-  cr_assert_neq(access(path, F_OK), 0, "removed");
-  for (int i = 0; i < 3; i++) hc_result_free(&rec[i]);
-}
+/* ---- stale temporaries (the journal itself: test_io_journal.c) ---- */
 
 Test(journal, stale_temporaries_are_cleaned)
 {

@@ -1,0 +1,222 @@
+/**
+ * @file test_io_journal.c
+ * @brief Unit tests of the journal of finished work units (io/journal.c): append with record
+ *        offsets, random access (read_at) while appending, after a reopen for resume and on a
+ *        read-only journal, the torn tail and a corrupt record (CRC), the visitor protocol.
+ */
+#include <criterion/criterion.h>
+
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "hpcast/io.h"
+
+#define HEADER 24 /* bytes of the journal header (docs in journal.c) */
+#define FRAME  12 /* bytes before each record: length and CRC-32 */
+
+/** A fresh temporary journal path in its own directory. */
+static void tmp_journal(char *dir, size_t dlen, char *path, size_t plen)
+{
+  const char *t = getenv("TMPDIR");
+  snprintf(dir, dlen, "%s/hpcast-journal-XXXXXX", t && *t ? t : "/tmp");
+  cr_assert(mkdtemp(dir), "mkdtemp failed");
+  snprintf(path, plen, "%s/r.h5.journal", dir);
+}
+
+/** A record with a horizon-3 forecast, a fit and strategy points, so that it has arrays. */
+static void make_record(hc_result *r, const char *ticker, double v)
+{
+  cr_assert_eq(hc_result_init(r, ticker, 3), 0);
+  r->mean[0] = v;
+  r->sd[2]   = 2 * v;
+  r->n_obs   = (int)v;
+  hc_fit_record f;
+  memset(&f, 0, sizeof f);
+  snprintf(f.name, sizeof f.name, "ARMA(%d,0)", (int)v);
+  f.n_params  = 2;
+  f.params[1] = v;
+  cr_assert_eq(hc_result_add_fit(r, &f), 0);
+  r->selected = 0;
+}
+
+/** r equals the record make_record(ticker, v). */
+static void assert_record(const hc_result *r, const char *ticker, double v)
+{
+  cr_assert_str_eq(r->ticker, ticker);
+  cr_assert_eq(r->horizon, 3);
+  cr_assert(r->mean[0] == v && r->sd[2] == 2 * v && r->n_obs == (int)v, "%s: values", ticker);
+  cr_assert_eq(r->n_fits, 1);
+  cr_assert(r->fits[0].params[1] == v);
+}
+
+/** Visitor that records (ticker, offset) of every record it sees. */
+typedef struct {
+  int  n;
+  char ticker[16][HC_NAME_LEN];
+  long offset[16];
+  int  stop_at; /* return 7 at this record (-1: never) */
+} seen;
+
+static int remember(void *ctx, const hc_result *r, long offset)
+{
+  seen *s = ctx;
+  if (s->n == s->stop_at) return 7;
+  cr_assert_lt(s->n, 16);
+  hc_strlcpy(s->ticker[s->n], r->ticker, HC_NAME_LEN);
+  s->offset[s->n++] = offset;
+  return 0;
+}
+
+static off_t file_size(const char *path)
+{
+  struct stat st;
+  cr_assert_eq(stat(path, &st), 0);
+  return st.st_size;
+}
+
+Test(journal, offsets_read_at_resume_and_torn_tail)
+{
+  char        dir[256], path[512], err[1024];
+  hc_journal *j;
+  hc_result   rec[4], r;
+  long        off[4];
+  seen        s = {.stop_at = -1};
+  tmp_journal(dir, sizeof dir, path, sizeof path);
+  make_record(&rec[0], "AAA", 1.5);
+  make_record(&rec[1], "BBB", 2.5);
+  make_record(&rec[2], "CCC", 3.5);
+  make_record(&rec[3], "DDD", 4.5);
+
+  cr_assert_eq(hc_io_journal_open(path, 42, 1, &j, remember, &s, err, sizeof err), 0, "%s", err);
+  cr_assert_eq(s.n, 0, "a new journal has nothing to visit");
+  cr_assert_eq(hc_io_journal_append(j, 2, rec, off, err, sizeof err), 0, "%s", err);
+  cr_assert_eq(hc_io_journal_append(j, 1, rec + 2, off + 2, err, sizeof err), 0, "%s", err);
+  /* the offsets are the byte layout: header, then length + CRC + packed record, back to back */
+  cr_assert_eq(off[0], HEADER);
+  cr_assert_eq(off[1], off[0] + FRAME + (long)hc_result_packed_size(&rec[0]));
+  cr_assert_eq(off[2], off[1] + FRAME + (long)hc_result_packed_size(&rec[1]));
+  cr_assert_eq(file_size(path), off[2] + FRAME + (long)hc_result_packed_size(&rec[2]));
+  /* random access while the journal is open for appending, in any order; appends go on */
+  for (int k = 2; k >= 0; k--) {
+    cr_assert_eq(hc_io_journal_read_at(j, off[k], &r, err, sizeof err), 0, "%s", err);
+    assert_record(&r, rec[k].ticker, 1.5 + k);
+    hc_result_free(&r);
+  }
+  cr_assert_eq(hc_io_journal_append(j, 1, rec + 3, off + 3, err, sizeof err), 0, "%s", err);
+  cr_assert_eq(off[3], off[2] + FRAME + (long)hc_result_packed_size(&rec[2]));
+  cr_assert_eq(hc_io_journal_read_at(j, off[3], &r, err, sizeof err), 0, "%s", err);
+  assert_record(&r, "DDD", 4.5);
+  hc_result_free(&r);
+  /* an offset inside a record or before the first one is not a record */
+  cr_assert_eq(hc_io_journal_read_at(j, off[1] + 5, &r, err, sizeof err), -1);
+  cr_assert(strstr(err, "no valid record") && strstr(err, path), "%s", err);
+  cr_assert_eq(hc_io_journal_read_at(j, 3, &r, err, sizeof err), -1);
+  cr_assert_eq(hc_io_journal_close(&j, 0), 0);
+  const off_t whole = file_size(path);
+
+  /* a kill in the middle of a write: half of a fifth record */
+  FILE         *f         = fopen(path, "ab");
+  unsigned char junk[40] = {200, 1, 0, 0, 0, 0, 0, 0, 9, 9, 9, 9};
+  fwrite(junk, 1, sizeof junk, f);
+  fclose(f);
+
+  /* resume: the four records visited in file order with the offsets append gave them, the torn
+   * tail cut, random access and appends after the valid records */
+  cr_assert_eq(hc_io_journal_open(path, 42, 1, &j, remember, &s, err, sizeof err), 0, "%s", err);
+  cr_assert_eq(s.n, 4);
+  for (int k = 0; k < 4; k++) {
+    cr_assert_str_eq(s.ticker[k], rec[k].ticker);
+    cr_assert_eq(s.offset[k], off[k]);
+  }
+  cr_assert_eq(file_size(path), whole, "the torn tail is cut");
+  cr_assert_eq(hc_io_journal_read_at(j, off[1], &r, err, sizeof err), 0, "%s", err);
+  assert_record(&r, "BBB", 2.5);
+  hc_result_free(&r);
+  cr_assert_eq(hc_io_journal_read_at(j, (long)whole, &r, err, sizeof err), -1, "the cut tail is no record");
+  long off5;
+  cr_assert_eq(hc_io_journal_append(j, 1, rec, &off5, err, sizeof err), 0, "%s", err);
+  cr_assert_eq(off5, (long)whole, "the next record goes where the torn one was");
+  cr_assert_eq(hc_io_journal_read_at(j, off5, &r, err, sizeof err), 0, "%s", err);
+  assert_record(&r, "AAA", 1.5);
+  hc_result_free(&r);
+  cr_assert_eq(hc_io_journal_close(&j, 0), 0);
+
+  /* a flipped byte inside the second record: read-only, only the first is visited (CRC), and
+   * reading the second at its offset is an error */
+  f = fopen(path, "r+b");
+  fseek(f, off[1] + FRAME + 30, SEEK_SET);
+  fputc('#', f);
+  fclose(f);
+  uint64_t fp = 0;
+  s.n         = 0;
+  cr_assert_eq(hc_io_journal_open_read(path, &fp, &j, remember, &s, err, sizeof err), 0, "%s", err);
+  cr_assert_eq(fp, 42);
+  cr_assert_eq(s.n, 1);
+  cr_assert_eq(s.offset[0], off[0]);
+  cr_assert_eq(hc_io_journal_read_at(j, off[0], &r, err, sizeof err), 0, "%s", err);
+  assert_record(&r, "AAA", 1.5);
+  hc_result_free(&r);
+  cr_assert_eq(hc_io_journal_read_at(j, off[1], &r, err, sizeof err), -1, "corrupt record");
+  cr_assert_eq(hc_io_journal_close(&j, 0), 0);
+  cr_assert_gt(file_size(path), off[1] + FRAME + 30, "read-only open does not cut the file");
+
+  /* other options: required resume is an error naming the journal, auto starts afresh */
+  s.n = 0;
+  cr_assert_neq(hc_io_journal_open(path, 43, 2, &j, remember, &s, err, sizeof err), 0);
+  cr_assert(strstr(err, "other options") && strstr(err, path), "%s", err);
+  cr_assert_null(j);
+  cr_assert_eq(hc_io_journal_open(path, 43, 1, &j, remember, &s, err, sizeof err), 0, "%s", err);
+  cr_assert_eq(s.n, 0);
+  cr_assert_eq(file_size(path), HEADER);
+  cr_assert_eq(hc_io_journal_close(&j, 1), 0);
+  cr_assert_neq(access(path, F_OK), 0, "removed");
+  for (int k = 0; k < 4; k++) hc_result_free(&rec[k]);
+  rmdir(dir);
+}
+
+Test(journal, visitor_stop_and_not_a_journal)
+{
+  char        dir[256], path[512], err[1024];
+  hc_journal *j;
+  hc_result   rec[3];
+  seen        s = {.stop_at = -1};
+  tmp_journal(dir, sizeof dir, path, sizeof path);
+  for (int k = 0; k < 3; k++) make_record(&rec[k], k == 0 ? "A" : k == 1 ? "B" : "C", k + 1.0);
+  cr_assert_eq(hc_io_journal_open(path, 7, 0, &j, NULL, NULL, err, sizeof err), 0, "%s", err);
+  cr_assert_eq(hc_io_journal_append(j, 3, rec, NULL, err, sizeof err), 0, "%s", err);
+  cr_assert_eq(hc_io_journal_close(&j, 0), 0);
+
+  /* a nonzero visitor return stops the scan and is returned; nothing stays open */
+  s.stop_at = 1;
+  uint64_t fp;
+  cr_assert_eq(hc_io_journal_open_read(path, &fp, &j, remember, &s, err, sizeof err), 7);
+  cr_assert_null(j);
+  cr_assert_eq(s.n, 1);
+  s.n = 0;
+  cr_assert_eq(hc_io_journal_open(path, 7, 2, &j, remember, &s, err, sizeof err), 7);
+  cr_assert_null(j);
+  const off_t size = file_size(path);
+  cr_assert_gt(size, HEADER, "an aborted resume does not cut the journal");
+  /* visit = NULL is allowed: resume keeps every record */
+  cr_assert_eq(hc_io_journal_open(path, 7, 2, &j, NULL, NULL, err, sizeof err), 0, "%s", err);
+  cr_assert_eq(file_size(path), size);
+  cr_assert_eq(hc_io_journal_close(&j, 0), 0);
+
+  /* read-only open of something that is not a journal, or of no file */
+  FILE *f = fopen(path, "wb");
+  fputs("not a journal at all, just text\n", f);
+  fclose(f);
+  cr_assert_eq(hc_io_journal_open_read(path, &fp, &j, remember, &s, err, sizeof err), -1);
+  cr_assert(strstr(err, "not a journal") && strstr(err, path), "%s", err);
+  cr_assert_null(j);
+  unlink(path);
+  cr_assert_eq(hc_io_journal_open_read(path, &fp, &j, remember, &s, err, sizeof err), -1);
+  cr_assert(strstr(err, "No such file"), "%s", err);
+  for (int k = 0; k < 3; k++) hc_result_free(&rec[k]);
+  rmdir(dir);
+}
