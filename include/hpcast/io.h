@@ -96,6 +96,35 @@ typedef int (*hc_report_source)(void *ctx, int i, hc_result *r);
 int  hc_io_report_write_stream(const char *path, const hc_report_meta *meta, int n, hc_report_source source, void *ctx,
                                int n_perf, const hc_perf *perf, char *err, size_t errlen);
 
+/** A report written while the run goes on: the /fits groups as the records arrive (in any
+ * order), the tables at the end (hc_io_report_finish). */
+typedef struct hc_report_writer hc_report_writer;
+
+/**
+ * Begin a report: create `<path>.tmp.<pid>` (and the directory, mkdir -p) with its /fits group.
+ * Not collective (one rank). @return 0, or -1 with err set (*w = NULL, nothing left behind).
+ */
+int  hc_io_report_begin(const char *path, hc_report_writer **w, char *err, size_t errlen);
+/**
+ * Write the /fits/<ticker> group of record r (its fits, the `selected` link, the member
+ * forecasts), in any order of the records; each ticker once. Not collective.
+ * @return 0, or -1 (the message in hc_io_report_error; the finish then fails).
+ */
+int  hc_io_report_add_fits(hc_report_writer *w, const hc_result *r);
+/** The first error of the writer ("" if none). */
+const char *hc_io_report_error(const hc_report_writer *w);
+/** Seconds spent in the writer so far (begin and add_fits). */
+double hc_io_report_seconds(const hc_report_writer *w);
+/**
+ * Write every other group and table from the n records of source, as hc_io_report_write_stream
+ * (whose /fits groups must all have been added), publish the file atomically and free *w
+ * (*w = NULL). Not collective. @return 0, or non-zero with err set (the temporary is removed).
+ */
+int  hc_io_report_finish(hc_report_writer **w, const hc_report_meta *meta, int n, hc_report_source source, void *ctx, int n_perf,
+                         const hc_perf *perf, char *err, size_t errlen);
+/** Give up a report being written (e.g. a checkpoint): remove the temporary file, free *w. Safe on NULL. */
+void hc_io_report_abort(hc_report_writer **w);
+
 /**
  * hc_io_report_write_stream of the records results[0..n-1], which are first sorted by ticker in
  * place (for tests and small callers that hold every record). Same errors.

@@ -35,6 +35,7 @@ typedef struct {
   const int            *unit_of; /* [u->n] position of each universe entry in the group list, -1 if none */
   int                  *done;    /* [groups] 1 once the journal holds the ticker's record */
   long                 *offset;  /* [groups] its byte offset in the journal */
+  hc_report_writer     *report;  /* the report being written: /fits as records arrive */
 } collector;
 
 static int by_ticker(const void *key, const void *entry) { return strcmp(key, entry); }
@@ -55,7 +56,7 @@ static int resumed(void *ctx, const hc_result *r, long offset)
   c->done[g]   = 1;
   c->offset[g] = offset;
   c->n++;
-  return 0;
+  return hc_io_report_add_fits(c->report, r) ? EIO : 0;
 }
 
 /* Stream sink on rank 0: journal the batch (durable before it counts as done), note the offsets. */
@@ -76,6 +77,10 @@ static int collect(void *ctx, int rank, int n, hc_result *r)
       c->done[g]   = 1;
       c->offset[g] = off[k];
       c->n++;
+      if (hc_io_report_add_fits(c->report, &r[k])) {
+        fprintf(stderr, "hpcast: ERROR: %s\n", hc_io_report_error(c->report));
+        rc = MPI_ERR_FILE;
+      }
     }
     hc_result_free(&r[k]);
   }
@@ -151,8 +156,9 @@ static PetscErrorCode print_summary(const hc_app_options *o, const run_summary *
   PetscFunctionReturn(0);
 }
 
-/* Rank 0: the report from the journal, in ticker order: a pass for the universe portfolio and
- * the summary, then the streaming writer (memory: one record at a time). */
+/* Rank 0: the rest of the report (its /fits groups were written as the records arrived) from
+ * the journal, in ticker order: a pass for the universe portfolio and the summary, then the
+ * tables (memory: one record at a time). */
 static PetscErrorCode write_report(collector *c, int size, const hc_perf *perf, PetscLogEvent ev_write, double t_start)
 {
   journal_source     js = {.c = c};
@@ -184,7 +190,7 @@ static PetscErrorCode write_report(collector *c, int size, const hc_perf *perf, 
   PetscCall(PetscOptionsGetAll(NULL, &opts));
   meta.options = opts;
   PetscCall(PetscLogEventBegin(ev_write, 0, 0, 0, 0));
-  int rc = hc_io_report_write_stream(c->o->report, &meta, n, read_row, &js, size, perf, err, sizeof err);
+  int rc = hc_io_report_finish(&c->report, &meta, n, read_row, &js, size, perf, err, sizeof err);
   PetscCall(PetscLogEventEnd(ev_write, 0, 0, 0, 0));
   PetscCall(PetscFree(opts));
   PetscCheck(!rc, PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "-report %s: %s", c->o->report, err);
@@ -397,8 +403,11 @@ PetscErrorCode hc_app_run(const hc_app_options *o, int *checkpointed)
   col.offset  = joff;
   if (rank == 0) {
     hc_io_report_clean_stale(o->report);
+    PetscCheck(!hc_io_report_begin(o->report, &col.report, err, sizeof err), PETSC_COMM_SELF, PETSC_ERR_FILE_OPEN, "-report %s: %s",
+               o->report, err);
     rc = hc_io_journal_open(jpath, o->fingerprint, o->resume, &col.journal, resumed, &col, err, sizeof err);
     PetscCheck(rc != ENOMEM, PETSC_COMM_SELF, PETSC_ERR_MEM, "out of memory reading %s", jpath);
+    PetscCheck(rc != EIO, PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "-report %s: %s", o->report, hc_io_report_error(col.report));
     PetscCheck(!rc, PETSC_COMM_SELF, PETSC_ERR_FILE_OPEN, "-resume: %s", err);
     col.n_resumed = col.n;
     if (col.n) PetscCall(PetscPrintf(PETSC_COMM_SELF, "hpcast: resuming from %s: %d of %d tickers already done\n", jpath, col.n, n_groups));
@@ -448,6 +457,7 @@ PetscErrorCode hc_app_run(const hc_app_options *o, int *checkpointed)
 
   hc_perf mine = {.rank = rank, .fit_s = fit_s, .io_s = io_s, .n_tickers = w.n_tickers, .n_fits = w.n_fits, .busy_s = w.busy, .n_units = w.n_units},
           *perf = NULL;
+  if (rank == 0) mine.io_s += hc_io_report_seconds(col.report); /* the /fits groups written so far */
   mine.wall_s      = hc_time_wall() - t_start;
   mine.peak_rss_mb = hc_peak_rss_mb();
   if (rank == 0) PetscCall(PetscMalloc1(size, &perf));
@@ -461,6 +471,7 @@ PetscErrorCode hc_app_run(const hc_app_options *o, int *checkpointed)
 
   if (rank == 0) {
     if (stopped) {
+      hc_io_report_abort(&col.report);
       PetscCheck(!hc_io_journal_close(&col.journal, 0), PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "cannot close %s", jpath);
       PetscCall(PetscPrintf(PETSC_COMM_SELF,
                             "hpcast: stopped by a signal: %d of %d tickers done and journalled in %s (%.1f s); run the same "

@@ -717,8 +717,8 @@ static int next_record(wctx *c, hc_report_source source, void *ctx, int i, hc_re
 }
 
 /** The report's groups and tables in the open file: two passes over the source. */
-static int write_contents(wctx *c, hid_t file, const hc_report_meta *meta, int n, hc_report_source source, void *ctx, int owned,
-                          tables *T)
+static int write_contents(wctx *c, hid_t file, hid_t fits, int with_fits, const hc_report_meta *meta, int n,
+                          hc_report_source source, void *ctx, int owned, tables *T)
 {
   char      prev[HC_NAME_LEN] = "";
   hc_result r;
@@ -734,10 +734,10 @@ static int write_contents(wctx *c, hid_t file, const hc_report_meta *meta, int n
   if (c->failed || tables_forecast(c, T)) return -1;
   /* every group and table dataset, then pass 2: the rows in chunks and the /fits groups */
   hid_t g[6];
-  static const char *names[6] = {"summary", "forecast", "fits", "backtest", "units", "backtest/portfolio"};
+  static const char *names[6] = {"summary", "forecast", NULL, "backtest", "units", "backtest/portfolio"};
   for (int k = 0; k < 6; k++) {
     hc_strlcpy(c->where, "/", sizeof c->where);
-    g[k] = c->failed ? -1 : make_group(c, file, names[k]);
+    g[k] = k == 2 ? fits : c->failed ? -1 : make_group(c, file, names[k]);
   }
   hid_t bt[3] = {-1, -1, -1};
   for (int k = 0; k < 3 && !c->failed; k++) bt[k] = make_group(c, g[3], T->t[T_SCORES + k].name + strlen("/backtest/"));
@@ -745,7 +745,7 @@ static int write_contents(wctx *c, hid_t file, const hc_report_meta *meta, int n
   const hid_t loc[N_TABLES] = {g[0], g[1], bt[0], bt[1], bt[2], g[4]};
   for (int k = 0; !c->failed && k < N_TABLES; k++) table_create(c, &T->t[k], loc[k]);
   for (int i = 0; !c->failed && i < n; i++) {
-    if (!next_record(c, source, ctx, i, &r, prev) && !tables_add(c, T, &r)) write_fits(c, g[2], &r);
+    if (!next_record(c, source, ctx, i, &r, prev) && !tables_add(c, T, &r) && with_fits) write_fits(c, fits, &r);
     if (owned) hc_result_free(&r);
   }
   for (int k = 0; k < N_TABLES; k++) table_close(c, &T->t[k]);
@@ -758,7 +758,7 @@ static int write_contents(wctx *c, hid_t file, const hc_report_meta *meta, int n
   for (int k = 0; k < 3; k++)
     if (bt[k] >= 0) close_group(c, bt[k]);
   for (int k = 5; k >= 0; k--)
-    if (g[k] >= 0) close_group(c, g[k]);
+    if (k != 2 && g[k] >= 0) close_group(c, g[k]);
   return c->failed ? -1 : 0;
 }
 
@@ -769,68 +769,157 @@ static int array_source(void *ctx, int i, hc_result *r)
   return 0;
 }
 
-/**
- * The writer of both public functions: records from source (owned = 1: free each after use),
- * written to `<path>.tmp.<pid>` and published. See hc_io_report_write_stream.
- */
+/** A report being written: the temporary file, its /fits group, the first error. */
+struct hc_report_writer {
+  wctx   c;
+  char   path[HC_PATH_LEN], tmp[HC_PATH_LEN + 32], dir[HC_PATH_LEN], err[HC_PATH_LEN + 256];
+  hid_t  file, fits;
+  double seconds; /* spent writing so far */
+};
+
+/* HDF5's automatic error printing off while the writer runs (errors go through err). */
+typedef struct {
+  H5E_auto2_t func;
+  void       *data;
+} h5_quiet;
+
+static h5_quiet quiet(void)
+{
+  h5_quiet q;
+  H5Eget_auto2(H5E_DEFAULT, &q.func, &q.data);
+  H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+  return q;
+}
+
+static void loud(h5_quiet q) { H5Eset_auto2(H5E_DEFAULT, q.func, q.data); }
+
+int hc_io_report_begin(const char *path, hc_report_writer **out, char *err, size_t errlen)
+{
+  hc_report_writer *w = calloc(1, sizeof *w);
+  wctx              e = {.path = path ? path : "", .err = err, .errlen = errlen};
+  *out              = NULL;
+  if (err && errlen) err[0] = '\0';
+  if (!w) return fail(&e, "out of memory");
+  w->c    = (wctx){.path = w->path, .err = w->err, .errlen = sizeof w->err};
+  w->file = w->fits = -1;
+  if (!path || !*path || strlen(path) >= HC_PATH_LEN) {
+    free(w);
+    return fail(&e, "%s", path && *path ? "path too long" : "no path given");
+  }
+  hc_strlcpy(w->path, path, sizeof w->path);
+  snprintf(w->tmp, sizeof w->tmp, "%s.tmp.%ld", path, (long)getpid());
+  parent_dir(path, w->dir, sizeof w->dir);
+  if (make_dirs(w->dir) != 0) {
+    fail(&e, "cannot create directory '%s': %s", w->dir, strerror(errno));
+    free(w);
+    return -1;
+  }
+  const double t0 = hc_time_wall();
+  h5_quiet     q  = quiet();
+  w->file         = H5Fcreate(w->tmp, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+  if (w->file < 0) fail(&w->c, "cannot create temporary file '%s'", w->tmp);
+  else {
+    hc_strlcpy(w->c.where, "/", sizeof w->c.where);
+    w->fits = make_group(&w->c, w->file, "fits");
+  }
+  loud(q);
+  w->seconds = hc_time_wall() - t0;
+  if (w->c.failed) {
+    hc_strlcpy(err, w->err, errlen);
+    hc_io_report_abort(&w);
+    return -1;
+  }
+  *out = w;
+  return 0;
+}
+
+int hc_io_report_add_fits(hc_report_writer *w, const hc_result *r)
+{
+  const double t0 = hc_time_wall();
+  h5_quiet     q  = quiet();
+  if (!w->c.failed) write_fits(&w->c, w->fits, r);
+  loud(q);
+  w->seconds += hc_time_wall() - t0;
+  return w->c.failed ? -1 : 0;
+}
+
+const char *hc_io_report_error(const hc_report_writer *w) { return w->err; }
+
+double hc_io_report_seconds(const hc_report_writer *w) { return w->seconds; }
+
+void hc_io_report_abort(hc_report_writer **pw)
+{
+  hc_report_writer *w = *pw;
+  if (!w) return;
+  h5_quiet q = quiet();
+  if (w->fits >= 0) H5Gclose(w->fits);
+  if (w->file >= 0) H5Fclose(w->file);
+  loud(q);
+  unlink(w->tmp);
+  free(w);
+  *pw = NULL;
+}
+
+/* The rest of the report from source (with_fits: the /fits groups too), then publish. */
+static int finish(hc_report_writer **pw, int with_fits, const hc_report_meta *meta, int n, hc_report_source source, void *ctx,
+                  int owned, int n_perf, const hc_perf *perf, char *err, size_t errlen)
+{
+  hc_report_writer *w = *pw;
+  wctx             *c = &w->c;
+  tables            T;
+  if (n < 0 || n_perf < 0 || (n > 0 && !source) || (n_perf > 0 && !perf))
+    fail(c, "invalid arguments (n = %d, n_perf = %d)", n, n_perf);
+  const double t_write = hc_time_wall();
+  h5_quiet     q       = quiet();
+  tables_init(&T);
+  if (!c->failed) write_contents(c, w->file, w->fits, with_fits, meta, n, source, ctx, owned, &T);
+  hc_perf *p = malloc(sizeof *p * (size_t)(n_perf + 1));
+  if (!c->failed && !p) fail(c, "out of memory in /perf");
+  else if (!c->failed) { /* rank 0's io_s and wall_s include this write, up to /perf itself */
+    double dt = hc_time_wall() - t_write;
+    if (n_perf) memcpy(p, perf, sizeof *p * (size_t)n_perf);
+    if (n_perf) p[0].io_s += dt;
+    if (n_perf) p[0].wall_s += dt;
+    hc_strlcpy(c->where, "/", sizeof c->where);
+    hid_t g = make_group(c, w->file, "perf");
+    if (g >= 0) {
+      write_table(c, g, "/perf", (size_t)n_perf, p, sizeof *p, perf_cols, NCOLS(perf_cols));
+      close_group(c, g);
+    }
+  }
+  free(p);
+  for (int k = 0; k < N_TABLES; k++) table_close(c, &T.t[k]); /* frees the buffers after a failure */
+  free(T.fc_row);
+  if (H5Gclose(w->fits) < 0) fail(c, "cannot close /fits");
+  w->fits = -1;
+  if (!c->failed && H5Fflush(w->file, H5F_SCOPE_GLOBAL) < 0) fail(c, "cannot flush '%s'", w->tmp);
+  /* every object is closed above, so H5Fclose really closes the file */
+  if (H5Fclose(w->file) < 0) fail(c, "cannot close '%s'", w->tmp);
+  w->file = -1;
+  loud(q);
+  if (!c->failed && fsync_path(w->tmp, O_RDONLY) != 0) fail(c, "cannot fsync '%s': %s", w->tmp, strerror(errno));
+  if (!c->failed && rename(w->tmp, w->path) != 0) fail(c, "cannot rename '%s': %s", w->tmp, strerror(errno));
+  if (!c->failed && fsync_path(w->dir, O_RDONLY | O_DIRECTORY) != 0)
+    fail(c, "published, but cannot fsync directory '%s': %s", w->dir, strerror(errno));
+  int rc = c->failed ? -1 : 0;
+  if (rc && err && errlen) hc_strlcpy(err, w->err, errlen);
+  hc_io_report_abort(pw); /* frees w; the temporary is gone after a rename, removed otherwise */
+  return rc;
+}
+
+int hc_io_report_finish(hc_report_writer **w, const hc_report_meta *meta, int n, hc_report_source source, void *ctx, int n_perf,
+                        const hc_perf *perf, char *err, size_t errlen)
+{
+  return finish(w, 0, meta, n, source, ctx, 1, n_perf, perf, err, errlen);
+}
+
+/** The one-shot writer of both public functions: records from source (owned = 1: free each). */
 static int write_report(const char *path, const hc_report_meta *meta, int n, hc_report_source source, void *ctx, int owned,
                         int n_perf, const hc_perf *perf, char *err, size_t errlen)
 {
-  wctx   c = {.path = path ? path : "", .err = err, .errlen = errlen};
-  char   tmp[HC_PATH_LEN + 32], dir[HC_PATH_LEN];
-  tables T;
-  if (err && errlen) err[0] = '\0';
-  if (!path || !*path) return fail(&c, "no path given");
-  if (n < 0 || n_perf < 0 || (n > 0 && !source) || (n_perf > 0 && !perf))
-    return fail(&c, "invalid arguments (n = %d, n_perf = %d)", n, n_perf);
-  if (strlen(path) >= HC_PATH_LEN) return fail(&c, "path too long");
-  snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid());
-  parent_dir(path, dir, sizeof dir);
-  if (make_dirs(dir) != 0) return fail(&c, "cannot create directory '%s': %s", dir, strerror(errno));
-
-  H5E_auto2_t old_func;
-  void       *old_data;
-  H5Eget_auto2(H5E_DEFAULT, &old_func, &old_data);
-  H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
-
-  const double t_write = hc_time_wall();
-  tables_init(&T);
-  hid_t file = H5Fcreate(tmp, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
-  if (file < 0) fail(&c, "cannot create temporary file '%s'", tmp);
-  else {
-    write_contents(&c, file, meta, n, source, ctx, owned, &T);
-    hc_perf *p = malloc(sizeof *p * (size_t)(n_perf + 1));
-    if (!c.failed && !p) fail(&c, "out of memory in /perf");
-    else if (!c.failed) { /* rank 0's io_s and wall_s include this write, up to /perf itself */
-      double dt = hc_time_wall() - t_write;
-      if (n_perf) memcpy(p, perf, sizeof *p * (size_t)n_perf);
-      if (n_perf) p[0].io_s += dt;
-      if (n_perf) p[0].wall_s += dt;
-      hc_strlcpy(c.where, "/", sizeof c.where);
-      hid_t g = make_group(&c, file, "perf");
-      if (g >= 0) {
-        write_table(&c, g, "/perf", (size_t)n_perf, p, sizeof *p, perf_cols, NCOLS(perf_cols));
-        close_group(&c, g);
-      }
-    }
-    free(p);
-    if (!c.failed && H5Fflush(file, H5F_SCOPE_GLOBAL) < 0) fail(&c, "cannot flush '%s'", tmp);
-    /* every object is closed above, so H5Fclose really closes the file */
-    if (H5Fclose(file) < 0) fail(&c, "cannot close '%s'", tmp);
-  }
-  for (int k = 0; k < N_TABLES; k++) table_close(&c, &T.t[k]); /* frees the buffers after a failure */
-  free(T.fc_row);
-  H5Eset_auto2(H5E_DEFAULT, old_func, old_data);
-
-  if (!c.failed && fsync_path(tmp, O_RDONLY) != 0) fail(&c, "cannot fsync '%s': %s", tmp, strerror(errno));
-  if (!c.failed && rename(tmp, path) != 0) fail(&c, "cannot rename '%s': %s", tmp, strerror(errno));
-  if (c.failed) {
-    unlink(tmp);
-    return -1;
-  }
-  if (fsync_path(dir, O_RDONLY | O_DIRECTORY) != 0)
-    return fail(&c, "published, but cannot fsync directory '%s': %s", dir, strerror(errno));
-  return 0;
+  hc_report_writer *w;
+  if (hc_io_report_begin(path, &w, err, errlen)) return -1;
+  return finish(&w, 1, meta, n, source, ctx, owned, n_perf, perf, err, errlen);
 }
 
 int hc_io_report_write_stream(const char *path, const hc_report_meta *meta, int n, hc_report_source source, void *ctx, int n_perf,
