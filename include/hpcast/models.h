@@ -187,6 +187,13 @@ void hc_model_set_exog(hc_model *m, const double *X, int ldx, const char (*names
 PetscErrorCode hc_model_destroy(hc_model **m);
 
 
+/** TAO solvers kept across the fits of one process (one per method and parameter count). */
+typedef struct hc_fit_workspace hc_fit_workspace;
+/** Create an empty workspace (solvers are created on first use). Not collective. */
+PetscErrorCode hc_fit_workspace_create(hc_fit_workspace **ws);
+/** Destroy the workspace and its solvers (before PetscFinalize). Not collective. */
+PetscErrorCode hc_fit_workspace_destroy(hc_fit_workspace **ws);
+
 /** Options of the shared fitter. */
 typedef struct {
   int    max_it;   /**< TAO iteration cap per start */
@@ -194,9 +201,10 @@ typedef struct {
   int    n_random; /**< extra deterministic pseudo-random perturbations of the family's start (u-space, sd 0.5) */
   int    compute_stderr; /**< 1: standard errors of type stderr_type */
   hc_stderr_type stderr_type; /**< Hessian (default), OPG or robust sandwich */
+  hc_fit_workspace *ws;        /**< solvers reused across fits (results do not depend on it); NULL: one per fit */
 } hc_fit_options;
 
-/** Defaults: max_it 500, gatol 1e-7, n_random 0, compute_stderr 1, stderr_type Hessian. */
+/** Defaults: max_it 500, gatol 1e-7, n_random 0, compute_stderr 1, stderr_type Hessian, no workspace. */
 void hc_fit_options_default(hc_fit_options *o);
 
 /**

@@ -15,6 +15,7 @@
 struct hc_pipeline {
   const hc_app_options *o;
   hc_fft_cache         *fft;
+  hc_fit_workspace     *ws;
   PetscLogEvent         ev_load, ev_fit;
   double                io_s, fit_s;
 };
@@ -27,6 +28,7 @@ PetscErrorCode hc_pipeline_create(const hc_app_options *o, PetscLogEvent ev_load
   (*pl)->ev_load = ev_load;
   (*pl)->ev_fit  = ev_fit;
   PetscCheck(!hc_spectral_cache_create(HC_FFT_ESTIMATE, &(*pl)->fft), PETSC_COMM_SELF, PETSC_ERR_MEM, "cannot create the FFTW plan cache");
+  PetscCall(hc_fit_workspace_create(&(*pl)->ws));
   PetscFunctionReturn(0);
 }
 
@@ -35,6 +37,7 @@ PetscErrorCode hc_pipeline_destroy(hc_pipeline **pl)
   PetscFunctionBeginUser;
   if (!*pl) PetscFunctionReturn(0);
   hc_spectral_cache_destroy((*pl)->fft);
+  PetscCall(hc_fit_workspace_destroy(&(*pl)->ws));
   PetscCall(PetscFree(*pl));
   PetscFunctionReturn(0);
 }
@@ -149,6 +152,7 @@ static PetscErrorCode prepare(hc_pipeline *pl, const char *path, const char *tic
                                .n_exog = p->X ? hc_indicators_ncols(o->ind, o->n_ind) : 0, .X = p->X, .ldx = ldx,
                                .xnames = (const char (*)[HC_PNAME_LEN])p->xnames, .fft = pl->fft, .n_warm = n_warm,
                                .warm = p->warm};
+  p->sel.fit.ws = pl->ws;
   p->bo        = o->backtest;
   p->bo.labels = s->label + shift + p->j0;
   *ok          = 1;

@@ -8,7 +8,8 @@
  *    Hessian in u (chain rule through untransform); the others the limited-memory BFGS
  *    method (TAOLMVM, Nocedal & Wright 2006 ch. 7). -fit_tao_* options override the solver. A Newton solution that is
  *    not a maximum (a saddle, or a coefficient stuck where its transform saturates) is
- *    restarted from a nearby point (escape_point).
+ *    restarted from a nearby point (escape_point). The solvers are kept from fit to fit
+ *    (solver_get) and the evaluations at a start and at a solution are the solver's own.
  * 2. The best start is polished by Newton steps on the full log-likelihood in natural
  *    coordinates (accepted only if the likelihood increases), which brings the optimum
  *    to near machine precision, as the published benchmarks (e.g. McCullough & Renfro
@@ -35,6 +36,7 @@ void hc_fit_options_default(hc_fit_options *o)
   o->n_random       = 0;
   o->stderr_type    = HC_STDERR_HESSIAN;
   o->compute_stderr = 1;
+  o->ws             = NULL;
 }
 
 typedef struct {
@@ -49,9 +51,14 @@ typedef struct {
   int           have_c, bad_c;
   double        u_c[HC_MAX_PARAMS], theta_c[HC_MAX_PARAMS], ll_c, g_c[HC_MAX_PARAMS];
   double        H_c[HC_MAX_PARAMS * HC_MAX_PARAMS], Hf_c[HC_MAX_PARAMS * HC_MAX_PARAMS], gf_c[HC_MAX_PARAMS];
+  /* last first-order evaluation (the other families): at u_e, theta_e, loglik ll_e, the
+   * gradient gf_e of f in u and, when the family has an analytic gradient, g_e in theta */
+  int           have_e, bad_e;
+  double        u_e[HC_MAX_PARAMS], theta_e[HC_MAX_PARAMS], ll_e, gf_e[HC_MAX_PARAMS], g_e[HC_MAX_PARAMS];
 } fit_ctx;
 
 static int second_order_u(fit_ctx *c, const double *u);
+static int first_order_u(fit_ctx *c, const double *u);
 
 /* 1 if the second-order cache of c holds the point u (analytic Hessian path). */
 static int cached_at(const fit_ctx *c, const double *u)
@@ -59,9 +66,16 @@ static int cached_at(const fit_ctx *c, const double *u)
   return c->have_c && !memcmp(u, c->u_c, (size_t)c->k * sizeof *u);
 }
 
+/* 1 if the first-order cache of c holds the point u (the other families). */
+static int cached_first_at(const fit_ctx *c, const double *u)
+{
+  return c->have_e && !memcmp(u, c->u_e, (size_t)c->k * sizeof *u);
+}
+
 /* Log-likelihood at unconstrained u (length k); fills ctx->theta. Returns 0 if finite.
- * On the analytic Hessian path through the second-order cache, so that the evaluations of
- * the start and of the solution are shared with the solver's. */
+ * Through the cache of the solver's last evaluation at u when it holds one, so that the
+ * evaluations of the start and of the solution are shared with the solver's; otherwise
+ * (the points of a finite-difference gradient) the likelihood alone. */
 static int eval_u(fit_ctx *c, const double *u, double *ll)
 {
   hc_model *m = c->m;
@@ -71,6 +85,11 @@ static int eval_u(fit_ctx *c, const double *u, double *ll)
     memcpy(c->theta, c->theta_c, sizeof c->theta);
     *ll = c->ll_c;
     return c->bad_c;
+  }
+  if (cached_first_at(c, u)) {
+    memcpy(c->theta, c->theta_e, sizeof c->theta);
+    *ll = c->ll_e;
+    return c->bad_e;
   }
   memcpy(uf, u, (size_t)c->k * sizeof *u);
   m->ops->untransform(m, uf, c->theta);
@@ -134,18 +153,65 @@ static int second_order_u(fit_ctx *c, const double *u)
   return 0;
 }
 
-/* f(u) = -ll/n and its gradient: with an analytic Hessian, from the second-order evaluation
- * (kept for the Hessian callback); else analytic (chained through d theta / d u by central
- * differences of untransform) when the family has a gradient, else central differences of f. */
+/* Loglik and the gradient of f(u) = -ll/n at u into the first-order cache of c (the families
+ * without an analytic Hessian): analytic (chained through d theta / d u by central differences
+ * of untransform) when the family has a gradient, else central differences of f. A point where
+ * the likelihood or its gradient is not finite is marked bad. Returns bad. */
+static int first_order_u(fit_ctx *c, const double *u)
+{
+  hc_model *m = c->m;
+  const int k = c->k;
+  double    uf[HC_MAX_PARAMS], ll;
+  int       bad;
+
+  memcpy(uf, u, (size_t)k * sizeof *u);
+  if (m->ops->has_gradient) { /* one pass gives the likelihood and its gradient */
+    m->ops->untransform(m, uf, c->theta);
+    bad = m->ops->loglik(m, c->theta, c->y, c->n, &ll, c->g_e) || !isfinite(ll);
+    for (int j = 0; j < k && !bad; j++) { /* chain rule through d theta / d u */
+      double tp[HC_MAX_PARAMS], tm[HC_MAX_PARAMS], h = 1e-6 * (1.0 + fabs(uf[j])), keep = uf[j];
+      uf[j] = keep + h;
+      m->ops->untransform(m, uf, tp);
+      uf[j] = keep - h;
+      m->ops->untransform(m, uf, tm);
+      uf[j]    = keep;
+      double s = 0.0;
+      for (int i = 0; i < m->n_params; i++) s += c->g_e[i] * (tp[i] - tm[i]) / (2.0 * h);
+      c->gf_e[j] = -s / c->n;
+    }
+  } else {
+    bad = eval_u(c, uf, &ll);
+    for (int j = 0; j < k && !bad; j++) {
+      double h = 1e-5 * (1.0 + fabs(uf[j])), keep = uf[j], lp, lm;
+      uf[j]    = keep + h;
+      int bp   = eval_u(c, uf, &lp);
+      uf[j]    = keep - h;
+      int bm   = eval_u(c, uf, &lm);
+      uf[j]    = keep;
+      c->gf_e[j] = (bp || bm) ? 0.0 : -(lp - lm) / (2.0 * h * c->n);
+    }
+    m->ops->untransform(m, uf, c->theta);
+  }
+  for (int j = 0; j < k && !bad; j++) bad = !isfinite(c->gf_e[j]);
+  memcpy(c->u_e, u, (size_t)k * sizeof *u);
+  memcpy(c->theta_e, c->theta, sizeof c->theta);
+  c->ll_e   = ll;
+  c->bad_e  = bad;
+  c->have_e = 1;
+  return bad;
+}
+
+/* f(u) = -ll/n and its gradient: with an analytic Hessian from the second-order evaluation
+ * (kept for the Hessian callback), else from the first-order one; both cached, so that the
+ * evaluations of hc_fit at the start and at the solution are the solver's. */
 static PetscErrorCode objective(Tao tao, Vec X, PetscReal *f, Vec G, void *ptr)
 {
   fit_ctx           *c = ptr;
-  hc_model          *m = c->m;
   const PetscScalar *x;
   PetscScalar       *g;
-  const int          k        = c->k;
-  const int          analytic = m->ops->has_gradient;
-  double             u[HC_MAX_PARAMS], uf[HC_MAX_PARAMS], ll, gt[HC_MAX_PARAMS];
+  const int          k = c->k;
+  double             u[HC_MAX_PARAMS], ll;
+  const double      *gf;
   int                bad;
 
   PetscFunctionBeginUser;
@@ -153,53 +219,23 @@ static PetscErrorCode objective(Tao tao, Vec X, PetscReal *f, Vec G, void *ptr)
   PetscCall(VecGetArrayRead(X, &x));
   for (int i = 0; i < k; i++) u[i] = x[i];
   PetscCall(VecRestoreArrayRead(X, &x));
-  PetscCall(VecGetArray(G, &g));
-  memcpy(uf, u, (size_t)k * sizeof *u);
   if (c->analytic_hessian) {
     bad = cached_at(c, u) ? c->bad_c : second_order_u(c, u);
     ll  = c->ll_c;
-    for (int j = 0; j < k && !bad; j++) g[j] = c->gf_c[j];
-  } else if (analytic) { /* one pass gives the likelihood and its gradient */
-    m->ops->untransform(m, uf, c->theta);
-    bad = m->ops->loglik(m, c->theta, c->y, c->n, &ll, gt) || !isfinite(ll);
+    gf  = c->gf_c;
   } else {
-    bad = eval_u(c, u, &ll);
-  }
-  if (!bad && analytic && !c->analytic_hessian) {
-    double tp[HC_MAX_PARAMS], tm[HC_MAX_PARAMS];
-    for (int j = 0; j < k; j++) { /* chain rule through d theta / d u */
-      double h = 1e-6 * (1.0 + fabs(uf[j])), keep = uf[j];
-      uf[j]    = keep + h;
-      m->ops->untransform(m, uf, tp);
-      uf[j] = keep - h;
-      m->ops->untransform(m, uf, tm);
-      uf[j]    = keep;
-      double s = 0.0;
-      for (int i = 0; i < m->n_params; i++) s += gt[i] * (tp[i] - tm[i]) / (2.0 * h);
-      g[j] = -s / c->n;
-    }
-  } else if (!bad && !c->analytic_hessian) {
-    for (int j = 0; j < k; j++) {
-      double h = 1e-5 * (1.0 + fabs(u[j])), keep = u[j], lp, lm;
-      u[j]     = keep + h;
-      int bp   = eval_u(c, u, &lp);
-      u[j]     = keep - h;
-      int bm   = eval_u(c, u, &lm);
-      u[j]     = keep;
-      g[j]     = (bp || bm) ? 0.0 : -(lp - lm) / (2.0 * h * c->n);
-    }
+    bad = cached_first_at(c, u) ? c->bad_e : first_order_u(c, u);
+    ll  = c->ll_e;
+    gf  = c->gf_e;
   }
   /* A point where the likelihood or its gradient is not finite is a wall for the line
    * search (a large objective, zero gradient), never a NaN handed to TAO, which would stop
    * the program: a numerical failure of one fit must stay a status of that fit. */
-  for (int j = 0; j < k && !bad; j++) bad = !isfinite(g[j]);
-  if (bad) {
-    for (int j = 0; j < k; j++) g[j] = 0.0;
-    *f = HC_F_BAD;
-  } else {
-    *f = -ll / c->n;
-  }
+  for (int j = 0; j < k && !bad; j++) bad = !isfinite(gf[j]);
+  PetscCall(VecGetArray(G, &g));
+  for (int j = 0; j < k; j++) g[j] = bad ? 0.0 : gf[j];
   PetscCall(VecRestoreArray(G, &g));
+  *f = bad ? HC_F_BAD : -ll / c->n;
   PetscFunctionReturn(0);
 }
 
@@ -248,9 +284,10 @@ static int grad_theta(hc_model *m, const double *y, int n, const double *th, dou
   return 0;
 }
 
-/* Hessian of the log-likelihood in natural coordinates (row-major k x k), by central
- * differences of the gradient when it is analytic, else by second differences of loglik. */
-static int hessian_theta(hc_model *m, const double *y, int n, const double *th, double *H)
+/* Hessian of the log-likelihood in natural coordinates (row-major k x k) at th, whose
+ * log-likelihood is ll0: by central differences of the gradient when it is analytic, else by
+ * second differences of loglik. */
+static int hessian_theta(hc_model *m, const double *y, int n, const double *th, double ll0, double *H)
 {
   const int k = m->n_params;
   double    t[HC_MAX_PARAMS], h[HC_MAX_PARAMS];
@@ -270,8 +307,7 @@ static int hessian_theta(hc_model *m, const double *y, int n, const double *th, 
       for (int j = 0; j < i; j++) H[i * k + j] = H[j * k + i] = 0.5 * (H[i * k + j] + H[j * k + i]);
     return 0;
   }
-  double f0, fpp, fpm, fmp, fmm;
-  if (m->ops->loglik(m, th, y, n, &f0, NULL)) return 1;
+  double f0 = ll0, fpp, fpm, fmp, fmm;
   for (int i = 0; i < k; i++) {
     t[i] = th[i] + h[i];
     if (m->ops->loglik(m, t, y, n, &fpp, NULL)) return 1;
@@ -310,7 +346,7 @@ static int second_order_theta(hc_model *m, int analytic, const double *y, int n,
                               double *H)
 {
   if (analytic) return hc_vol_loglik_hessian(m, th, y, n, ll, g, H) != 0 || !isfinite(*ll);
-  return m->ops->loglik(m, th, y, n, ll, NULL) || grad_theta(m, y, n, th, g) || hessian_theta(m, y, n, th, H);
+  return m->ops->loglik(m, th, y, n, ll, NULL) || grad_theta(m, y, n, th, g) || hessian_theta(m, y, n, th, *ll, H);
 }
 
 /* (-H)^{-1} of the k x k matrix H into Hinv. Returns 0 on success. */
@@ -327,7 +363,7 @@ static int neg_inverse(int k, const double *H, double *Hinv)
  * finite-difference Hessian of the starting point (linear convergence with a tiny rate at the
  * end of a quasi-Newton run), recomputed at the final point only if the first Newton decrement
  * exceeded 1e-6 (a step of more than ~1e-3 standard errors).
- * g0, H0: gradient and Hessian at theta if already known (else NULL). On return Hinv holds
+ * g0, H0: gradient and Hessian at theta if already known (else NULL; H0 only with g0). On return Hinv holds
  * (-H)^{-1} at theta (the asymptotic covariance) and *decrement the last Newton decrement
  * g' (-H)^{-1} g. Returns 0 if the Hessian could be computed and inverted. */
 static int polish(hc_model *m, int analytic, const double *y, int n, const double *g0, const double *H0, double *theta,
@@ -337,12 +373,9 @@ static int polish(hc_model *m, int analytic, const double *y, int n, const doubl
   double    g[HC_MAX_PARAMS], H[HC_MAX_PARAMS * HC_MAX_PARAMS], cand[HC_MAX_PARAMS], llc, dec0 = INFINITY;
   int       moved = 0;
   *decrement      = INFINITY;
-  if (g0 && H0) {
-    memcpy(g, g0, (size_t)k * sizeof *g);
-    memcpy(H, H0, (size_t)k * k * sizeof *H);
-  } else if (second_order_theta(m, analytic, y, n, theta, &llc, g, H)) {
-    return 1;
-  }
+  if (g0) memcpy(g, g0, (size_t)k * sizeof *g);
+  if (H0) memcpy(H, H0, (size_t)k * k * sizeof *H);
+  else if (g0 ? hessian_theta(m, y, n, theta, *ll, H) : second_order_theta(m, analytic, y, n, theta, &llc, g, H)) return 1;
   if (neg_inverse(k, H, Hinv)) return 1;
   for (int it = 0; it < 8; it++) {
     double dec = 0.0;
@@ -383,7 +416,7 @@ static int polish(hc_model *m, int analytic, const double *y, int n, const doubl
     }
   }
   if (analytic || !moved || !(dec0 > 1e-6)) return 0;
-  return hessian_theta(m, y, n, theta, H) || neg_inverse(k, H, Hinv);
+  return hessian_theta(m, y, n, theta, *ll, H) || neg_inverse(k, H, Hinv);
 }
 
 /* OPG or robust covariance at theta. On entry cov holds (-H)^{-1}; on return the OPG
@@ -520,6 +553,7 @@ static PetscErrorCode solve_from(Tao tao, Vec x, fit_ctx *c, double *u, double *
 
   PetscFunctionBeginUser;
   *ll = -INFINITY;
+  if (!c->analytic_hessian && !cached_first_at(c, u)) first_order_u(c, u); /* TAO's first evaluation */
   if (eval_u(c, u, ll)) { /* inadmissible start */
     *ll = -INFINITY;
     PetscFunctionReturn(0);
@@ -539,16 +573,95 @@ static PetscErrorCode solve_from(Tao tao, Vec x, fit_ctx *c, double *u, double *
   PetscFunctionReturn(0);
 }
 
-/* *flg = 1 if the options database holds an option of the fitter's solver (prefix -fit_) or
- * -help: only then is TaoSetFromOptions, a fifth of the solver's set-up cost, worth calling. */
+/* The fitter's TAO solvers, kept across fits in a workspace (hc_fit_workspace_create):
+ * creating, setting up and destroying a solver costs about as much as the optimisation of a
+ * short series. One solver per method (Newton or LMVM) and parameter count, holding its solution
+ * vector (and the Newton Hessian matrix). TaoSolve resets its statistics and line search and the
+ * methods their state (LMVM its quasi-Newton matrix, Newton its Hessian and step length) at the
+ * start of each solve, and hc_fit sets the callbacks, tolerances and start of each fit, so that a
+ * fit never depends on the fits before it. Without a workspace each fit has its own solver. */
+typedef struct {
+  Tao       tao;
+  PetscBool user_gatol, user_max_it; /* -fit_tao_gatol, -fit_tao_max_it given: they win over hc_fit_options */
+} fit_solver;
+
+struct hc_fit_workspace {
+  fit_solver solver[2][HC_MAX_PARAMS + 1]; /* [Newton][k] */
+};
+
+PetscErrorCode hc_fit_workspace_create(hc_fit_workspace **ws)
+{
+  PetscFunctionBeginUser;
+  PetscCall(PetscNew(ws));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode hc_fit_workspace_destroy(hc_fit_workspace **ws)
+{
+  PetscFunctionBeginUser;
+  if (!*ws) PetscFunctionReturn(0);
+  for (int a = 0; a < 2; a++)
+    for (int k = 0; k <= HC_MAX_PARAMS; k++) PetscCall(TaoDestroy(&(*ws)->solver[a][k].tao));
+  PetscCall(PetscFree(*ws));
+  PetscFunctionReturn(0);
+}
+
+/* *flg = 1 if the options database holds an option of the fitter's solver (prefix -fit_tao_,
+ * -fit_ksp_, -fit_pc_) or -help: only then is TaoSetFromOptions worth calling. */
 static PetscErrorCode solver_options_given(PetscBool *flg)
 {
   char *all;
 
   PetscFunctionBeginUser;
   PetscCall(PetscOptionsGetAll(NULL, &all));
-  *flg = strstr(all, "-fit_") || strstr(all, "-help") ? PETSC_TRUE : PETSC_FALSE;
+  *flg = strstr(all, "-fit_tao_") || strstr(all, "-fit_ksp_") || strstr(all, "-fit_pc_") || strstr(all, "-help") ? PETSC_TRUE
+                                                                                                                   : PETSC_FALSE;
   PetscCall(PetscFree(all));
+  PetscFunctionReturn(0);
+}
+
+/* The solver of a fit with k parameters (newton: TAONLS on the analytic Hessian, else TAOLMVM):
+ * the workspace's, created on first use, or (ws NULL) *own, which the caller destroys; the -fit_
+ * options are read when it is created. */
+static PetscErrorCode solver_get(hc_fit_workspace *ws, int newton, int k, fit_solver *own, fit_solver **out)
+{
+  fit_solver *s = ws ? &ws->solver[newton != 0][k] : own;
+  Vec         x;
+
+  PetscFunctionBeginUser;
+  if (!ws) memset(own, 0, sizeof *own);
+  *out = s;
+  if (s->tao) PetscFunctionReturn(0);
+  PetscCall(TaoCreate(PETSC_COMM_SELF, &s->tao));
+  PetscCall(TaoSetType(s->tao, newton ? TAONLS : TAOLMVM));
+  PetscCall(VecCreateSeq(PETSC_COMM_SELF, k, &x));
+  PetscCall(TaoSetSolution(s->tao, x));
+  PetscCall(VecDestroy(&x)); /* the solver's reference remains */
+  if (newton) { /* unpreconditioned CG on the small dense Newton system: it needs at most k
+                   iterations, and unlike an (exact) LU preconditioner it cannot fail on a
+                   singular or indefinite Hessian (a zero pivot would be a PETSc error, not a
+                   numerical outcome); TAONLS then falls back to a gradient step, as its
+                   documentation describes */
+    KSP ksp;
+    PC  pc;
+    Mat H;
+    PetscCall(TaoGetKSP(s->tao, &ksp));
+    PetscCall(KSPSetType(ksp, KSPCG));
+    PetscCall(KSPGetPC(ksp, &pc));
+    PetscCall(PCSetType(pc, PCNONE));
+    PetscCall(MatCreateSeqDense(PETSC_COMM_SELF, k, k, NULL, &H));
+    PetscCall(TaoSetHessian(s->tao, H, H, hessian_u, NULL));
+    PetscCall(MatDestroy(&H));
+  }
+  PetscCall(TaoSetTolerances(s->tao, PETSC_DEFAULT, 0.0, 0.0)); /* gatol: per fit */
+  PetscCall(TaoSetOptionsPrefix(s->tao, "fit_"));
+  PetscBool from_options = PETSC_FALSE;
+  PetscCall(solver_options_given(&from_options));
+  if (from_options) {
+    PetscCall(TaoSetFromOptions(s->tao));
+    PetscCall(PetscOptionsHasName(NULL, "fit_", "-tao_gatol", &s->user_gatol));
+    PetscCall(PetscOptionsHasName(NULL, "fit_", "-tao_max_it", &s->user_max_it));
+  }
   PetscFunctionReturn(0);
 }
 
@@ -561,7 +674,6 @@ PetscErrorCode hc_fit(hc_model *m, const double *y, int n, const hc_fit_options 
   fit_ctx   ctx = {.m = m, .y = y, .n = n, .k = k, .analytic_hessian = hc_vol_has_hessian(m)};
   Tao       tao;
   Vec       x;
-  Mat       Hm = NULL;
 
   PetscFunctionBeginUser;
   memset(rec, 0, sizeof *rec);
@@ -597,33 +709,18 @@ PetscErrorCode hc_fit(hc_model *m, const double *y, int n, const hc_fit_options 
   }
 
   /* one solver for all starts: Newton with the analytic Hessian, else limited-memory BFGS */
-  PetscCall(VecCreateSeq(PETSC_COMM_SELF, k, &x));
-  PetscCall(TaoCreate(PETSC_COMM_SELF, &tao));
-  PetscCall(TaoSetType(tao, ctx.analytic_hessian ? TAONLS : TAOLMVM));
-  if (ctx.analytic_hessian) { /* unpreconditioned CG on the small dense Newton system: it needs at
-                                 most k iterations, and unlike an (exact) LU preconditioner it
-                                 cannot fail on a singular or indefinite Hessian (a zero pivot
-                                 would be a PETSc error, not a numerical outcome); TAONLS then
-                                 falls back to a gradient step, as its documentation describes */
-    KSP ksp;
-    PC  pc;
-    PetscCall(TaoGetKSP(tao, &ksp));
-    PetscCall(KSPSetType(ksp, KSPCG));
-    PetscCall(KSPGetPC(ksp, &pc));
-    PetscCall(PCSetType(pc, PCNONE));
-  }
-  PetscCall(TaoSetSolution(tao, x));
+  fit_solver *sv, own;
+  PetscCall(solver_get(opt->ws, ctx.analytic_hessian, k, &own, &sv));
+  tao = sv->tao;
+  PetscCall(TaoGetSolution(tao, &x));
   PetscCall(TaoSetObjectiveAndGradient(tao, NULL, objective, &ctx));
   if (ctx.analytic_hessian) {
-    PetscCall(MatCreateSeqDense(PETSC_COMM_SELF, k, k, NULL, &Hm));
-    PetscCall(TaoSetHessian(tao, Hm, Hm, hessian_u, &ctx));
+    Mat H;
+    PetscCall(TaoGetHessian(tao, &H, NULL, NULL, NULL));
+    PetscCall(TaoSetHessian(tao, H, H, hessian_u, &ctx));
   }
-  PetscCall(TaoSetTolerances(tao, opt->gatol, 0.0, 0.0));
-  PetscCall(TaoSetMaximumIterations(tao, opt->max_it));
-  PetscCall(TaoSetOptionsPrefix(tao, "fit_"));
-  PetscBool from_options = PETSC_FALSE;
-  PetscCall(solver_options_given(&from_options));
-  if (from_options) PetscCall(TaoSetFromOptions(tao));
+  if (!sv->user_gatol) PetscCall(TaoSetTolerances(tao, opt->gatol, PETSC_DEFAULT, PETSC_DEFAULT));
+  if (!sv->user_max_it) PetscCall(TaoSetMaximumIterations(tao, opt->max_it));
   double best_u[HC_MAX_PARAMS];
   for (int s = 0; s < ns; s++) {
     double u[HC_MAX_PARAMS], ll;
@@ -655,20 +752,20 @@ PetscErrorCode hc_fit(hc_model *m, const double *y, int n, const hc_fit_options 
     best_reason = reason;
     best_its    = its;
   }
-  PetscCall(TaoDestroy(&tao));
-  PetscCall(MatDestroy(&Hm));
-  PetscCall(VecDestroy(&x));
+  if (!opt->ws) PetscCall(TaoDestroy(&own.tao));
 
   if (!isfinite(ll_best)) {
     rec->status = HC_STATUS_FAILED;
     hc_strlcpy(rec->reason, "likelihood not finite at any start", sizeof rec->reason);
     PetscFunctionReturn(0);
   }
-  double ll_full, cov[HC_MAX_PARAMS * HC_MAX_PARAMS], dec = INFINITY;
-  if (ctx.analytic_hessian || m->ops->loglik(m, best_theta, y, n, &ll_full, NULL)) ll_full = ll_best;
-  /* the last second-order evaluation of the Newton path is reused when it is at best_theta */
+  double ll_full = ll_best, cov[HC_MAX_PARAMS * HC_MAX_PARAMS], dec = INFINITY;
+  /* the last evaluation of the solver is reused when it is at best_theta: the gradient and
+   * Hessian of the Newton path, the analytic gradient of the others */
   int cached   = ctx.analytic_hessian && ctx.have_c && !ctx.bad_c && !memcmp(ctx.theta_c, best_theta, (size_t)k * sizeof(double));
-  int have_cov = opt->compute_stderr && !polish(m, ctx.analytic_hessian, y, n, cached ? ctx.g_c : NULL,
+  int cached_g = !ctx.analytic_hessian && m->ops->has_gradient && ctx.have_e && !ctx.bad_e &&
+                 !memcmp(ctx.theta_e, best_theta, (size_t)k * sizeof(double));
+  int have_cov = opt->compute_stderr && !polish(m, ctx.analytic_hessian, y, n, cached ? ctx.g_c : cached_g ? ctx.g_e : NULL,
                                                  cached ? ctx.H_c : NULL, best_theta, &ll_full, cov, &dec);
   if (have_cov && opt->stderr_type != HC_STDERR_HESSIAN) PetscCall(score_covariance(m, y, n, best_theta, opt->stderr_type, cov, &have_cov));
   if (m->ops->vol_summary) {

@@ -35,14 +35,20 @@
 #define HC_KF_STEADY_TOL 1e-14
 
 /* kf->A holds the LU factors of the autocovariance equations [(r+1)^2] and their pivots
- * [r+1 ints]; kf->B the vectors W, G, TW [r each], psi [r], c, gamma, col [r+1 each]. */
+ * [r+1 ints]; kf->B the vectors a_{t+1} [r], G [r], (unused), psi [r], c, gamma, col [r+1 each],
+ * then the two alternating Chandrasekhar records of the filter without a reverse pass
+ * [2 record_len]. */
 static double *vec_B(const hc_kalman *kf, int i) { return kf->B + (size_t)i * (kf->r_max + 1); }
+
+/* Length of the record (F_t, M_t, K_t [r], W_t [r + 1], W_t[r] = 0) of one index of the
+ * Chandrasekhar recursions: the padding zero lets (T W)_i = T1_i W_0 + W_{i+1} run over every i. */
+static size_t record_len(int r) { return 2 * (size_t)r + 3; }
 
 int hc_kalman_create(int r_max, hc_kalman *kf)
 {
   memset(kf, 0, sizeof *kf);
   if (r_max < 1) r_max = 1;
-  size_t r = (size_t)r_max, r2 = r * r, lu = (r + 1) * (r + 1) + r + 1, nb = 7 * (r + 1);
+  size_t r = (size_t)r_max, r2 = r * r, lu = (r + 1) * (r + 1) + r + 1, nb = 7 * (r + 1) + 2 * record_len(r_max);
   kf->r_max = r_max;
   kf->buf   = malloc((4 * r + 3 * r2 + lu + nb) * sizeof *kf->buf);
   if (!kf->buf) return ENOMEM;
@@ -227,44 +233,81 @@ static void initial_covariance(hc_kalman *kf)
 }
 
 /* The forward pass keeps, for the reverse pass of hc_kalman_arma_grad, v_t and a_t[0] for every
- * t and the record (F_t, M_t, K_t, W_t) [2 r + 2] of every index of the transient phase and of
- * the first steady one; the reverse pass needs 8 vectors [r_max + 1] and the scratch of
- * moments_tangent [4 (r_max + 1)]. */
+ * t and the record (record_len) of every index of the transient phase and of the first steady
+ * one; the reverse pass keeps the adjoints of a_t and W_t as windows of two arrays [n + r + 1]
+ * (below), 4 vectors [r_max + 1] and the scratch of moments_tangent [4 (r_max + 1)]. */
 size_t hc_kalman_grad_work_size(int r_max, int n_max)
 {
   const size_t r = (size_t)(r_max < 1 ? 1 : r_max), n = (size_t)(n_max < 1 ? 1 : n_max);
-  return 2 * n + (n + 1) * (2 * r + 2) + 12 * (r + 1);
+  return 2 * n + (n + 1) * record_len((int)r) + 2 * (n + r + 1) + 8 * (r + 1);
 }
 
-/* One observation: v_t = x_t - a_t[0] and a_{t+1} = T a_t + K v_t, each element updated in one
- * pass so that the new a[0] depends on the old one through one expression (the critical path
- * of the recursion). T1 vanishes beyond p. Returns v_t. */
+/* One observation: v_t = x_t - a_t[0] and a_{t+1} = T a_t + K v_t from a = a_t into an = a_{t+1}
+ * (two arrays, so that the shift vectorises). Element 0, on the critical path of the recursion,
+ * comes first with a scalar load of a[1], which then does not wait for a vector load straddling
+ * two stores of the step before. T1 vanishes beyond p. Returns v_t. */
 static inline double observe(int r, int p, double xt, const double *restrict T1, const double *restrict K,
-                             double *restrict a)
+                             const double *restrict a, double *restrict an)
 {
   const int    pr = p < r - 1 ? p : r - 1;
-  const double v = xt - a[0], a0 = a[0];
-  int          i = 0;
-  for (; i < pr; i++) a[i] = T1[i] * a0 + a[i + 1] + K[i] * v;
-  for (; i < r - 1; i++) a[i] = a[i + 1] + K[i] * v;
-  a[i] = (p == r ? T1[i] * a0 : 0.0) + K[i] * v;
+  const double a0 = a[0], v = xt - a0;
+  if (r > 1) an[0] = (pr > 0 ? T1[0] * a0 + a[1] : a[1]) + K[0] * v;
+  for (int i = 1; i < pr; i++) an[i] = T1[i] * a0 + a[i + 1] + K[i] * v;
+  for (int i = pr > 1 ? pr : 1; i < r - 1; i++) an[i] = a[i + 1] + K[i] * v;
+  an[r - 1] = (p == r ? T1[r - 1] * a0 : 0.0) + K[r - 1] * v;
   return v;
 }
 
-/* Record of index t: F_t, M_t, K_t [r], W_t [r]. */
-static double *record(double *rec, int r, int t) { return rec + (size_t)t * (2 * r + 2); }
+/* Record of index t: F_t, M_t, K_t [r], W_t [r + 1]. */
+static double *record(double *rec, int r, int t) { return rec + (size_t)t * record_len(r); }
+
+/* Dot product of x[0..n-1] and y[0..n-1] summed in two lanes (even and odd i), so that the
+ * compiler vectorises it and the sum is not one chain of dependent additions. */
+static inline double dot2(int n, const double *restrict x, const double *restrict y)
+{
+  double s[2] = {0.0, 0.0};
+  int    i    = 0;
+  for (; i + 1 < n; i += 2)
+    for (int l = 0; l < 2; l++) s[l] += x[i + l] * y[i + l];
+  if (i < n) s[0] += x[i] * y[i];
+  return s[0] + s[1];
+}
+
+/* One step of the Chandrasekhar recursions of the gain, from W_t (W[r] = 0) to G_{t+1} (G updated),
+ * K_{t+1} = G_{t+1} / F_{t+1} and W_{t+1} = T W_t - K_{t+1} u (Kn, Wn; Wn[r] = 0), with u = W_t[0],
+ * Mu = M_t u and iF = 1 / F_{t+1}. Returns |W_{t+1}|^2. */
+static inline double gain_step(int r, int p, double u, double Mu, double iF, const double *restrict T1,
+                               const double *restrict W, double *restrict G, double *restrict Kn, double *restrict Wn)
+{
+  const int pa = p < r ? p : r;
+  for (int i = 0; i < pa; i++) {
+    const double tw = T1[i] * u + W[i + 1];
+    G[i] += Mu * tw;
+    Kn[i] = G[i] * iF;
+    Wn[i] = tw - Kn[i] * u;
+  }
+  for (int i = pa; i < r; i++) {
+    G[i] += Mu * W[i + 1];
+    Kn[i] = G[i] * iF;
+    Wn[i] = W[i + 1] - Kn[i] * u;
+  }
+  Wn[r] = 0.0;
+  return dot2(r, Wn, Wn);
+}
 
 /* The filter: hc_kalman_arma (keep_P: accumulate P_{t+1} = P_t + W_t M_t W_t'; resid) and
  * the forward pass of hc_kalman_arma_grad (vt, a0, rec not NULL: keep what the reverse pass
- * needs; *ts receives the number of transient steps, the index of the first steady one). */
+ * needs; *ts receives the number of transient steps, the index of the first steady one).
+ * The recursions write the record of index t+1 from that of t: into rec, or alternately into
+ * the two records of kf->B. */
 static int filter(hc_kalman *kf, int p, int q, const double *phi, const double *theta, const double *x, int n,
                   double *ssq, double *sumlogF, double *resid, int keep_P, double *vt, double *a0, double *rec, int *ts)
 {
   const int r = p > q + 1 ? p : q + 1;
   if (r > kf->r_max) return 1;
   kf->r = r;
-  double *T1 = kf->T1, *R = kf->R, *a = kf->a, *K = kf->K, *P = kf->P;
-  double *W = vec_B(kf, 0), *G = vec_B(kf, 1), *TW = vec_B(kf, 2), *col = vec_B(kf, 6);
+  double *T1 = kf->T1, *R = kf->R, *a = kf->a, *an = vec_B(kf, 0), *P = kf->P; /* a_t, a_{t+1} alternate */
+  double *G = vec_B(kf, 1), *col = vec_B(kf, 6), *alt = vec_B(kf, 7);
   for (int i = 0; i < r; i++) {
     T1[i] = i < p ? phi[i] : 0.0;
     R[i]  = i == 0 ? 1.0 : (i - 1 < q ? theta[i - 1] : 0.0);
@@ -272,27 +315,27 @@ static int filter(hc_kalman *kf, int p, int q, const double *phi, const double *
   }
   if (moments(kf, p, q, phi, theta)) return 1;
   /* P_2 - P_1 = -G G' / F with G = T P_1 e_1 = K F: W_1 = G, M_1 = -1 / F */
-  double F = col[0], M = -1.0 / F;
+  double  F = col[0], M = -1.0 / F, *cur = rec ? rec : alt;
+  double *K = cur + 2, *W = K + r;
+  cur[0] = F;
+  cur[1] = M;
   for (int i = 0; i < r; i++) {
     G[i] = T1[i] * F + col[i + 1];
     K[i] = G[i] / F;
     W[i] = G[i];
   }
+  W[r] = 0.0;
   if (keep_P) initial_covariance(kf);
 
   /* transient phase: the Chandrasekhar recursions of the gain */
   double s = 0.0, slf = 0.0, prodF = 1.0, iF = 1.0 / F; /* sum log F_t = slf + log prodF */
   int    t = 0;
   for (int steady = 0; t < n && !steady; t++) {
-    if (rec) {
-      double *rt = record(rec, r, t);
-      rt[0]      = F;
-      rt[1]      = M;
-      memcpy(rt + 2, K, sizeof(double) * (size_t)r);
-      memcpy(rt + 2 + r, W, sizeof(double) * (size_t)r);
-      a0[t] = a[0];
-    }
-    const double v = observe(r, p, x[t], T1, K, a);
+    if (a0) a0[t] = a[0];
+    const double v = observe(r, p, x[t], T1, K, a, an);
+    double      *ta = a;
+    a               = an;
+    an              = ta;
     if (vt) vt[t] = v;
     s += v * v * iF;
     prodF *= F;
@@ -302,69 +345,41 @@ static int filter(hc_kalman *kf, int p, int q, const double *phi, const double *
     }
     if (resid) resid[t] = v * sqrt(iF);
     /* F += M u^2, G += M u T W, K = G / F, W = T W - K u, M *= F_new / F_old (u = W[0]) */
-    const double u = W[0], Fo = F, Mo = M;
+    const double u = W[0], Mu = M * u;
     if (keep_P)
       for (int i = 0; i < r; i++)
         for (int j = 0; j < r; j++) P[i * r + j] += W[i] * M * W[j];
-    for (int i = 0; i < r - 1; i++) TW[i] = W[i + 1];
-    TW[r - 1] = 0.0;
-    for (int i = 0; i < p; i++) TW[i] += T1[i] * u;
-    F += M * u * u;
+    F += Mu * u;
     if (!(F > 0) || !isfinite(F)) return 1;
-    M *= F / Fo;
+    M *= F * iF; /* F_new / F_old */
     iF = 1.0 / F;
-    double w2 = 0.0;
-    for (int i = 0; i < r; i++) {
-      G[i] += Mo * u * TW[i];
-      K[i] = G[i] * iF;
-      W[i] = TW[i] - K[i] * u;
-      w2 += W[i] * W[i];
-    }
+    double *nxt = rec ? cur + record_len(r) : (cur == alt ? alt + record_len(r) : alt);
+    double  w2  = gain_step(r, p, u, Mu, iF, T1, W, G, nxt + 2, nxt + 2 + r);
+    nxt[0]      = F;
+    nxt[1]      = M;
+    cur         = nxt;
+    K           = cur + 2;
+    W           = K + r;
     /* steady once the next increment P_{t+2} - P_{t+1} = W M W' is below round-off */
     steady = fabs(M) * w2 <= HC_KF_STEADY_TOL * (1.0 + F);
   }
-  if (rec) { /* the first steady index (or n): its F and K serve every later step */
-    double *rt = record(rec, r, t);
-    rt[0]      = F;
-    rt[1]      = M;
-    memcpy(rt + 2, K, sizeof(double) * (size_t)r);
-    memcpy(rt + 2 + r, W, sizeof(double) * (size_t)r);
-    *ts = t;
-  }
+  if (ts) *ts = t; /* the first steady index (or n): its F and K serve every later step */
   /* steady phase: constant gain */
   slf += log(prodF) + (n - t) * log(F);
   for (; t < n; t++) {
     if (a0) a0[t] = a[0];
-    const double v = observe(r, p, x[t], T1, K, a);
+    const double v = observe(r, p, x[t], T1, K, a, an);
+    double      *ta = a;
+    a               = an;
+    an              = ta;
     if (vt) vt[t] = v;
     s += v * v * iF;
     if (resid) resid[t] = v * sqrt(iF);
   }
+  if (a != kf->a) memcpy(kf->a, a, sizeof(double) * (size_t)r);
   *ssq     = s;
   *sumlogF = slf;
   return 0;
-}
-
-/* Reverse (adjoint) step of one observation t with gain K and variance F: from the adjoint ab
- * of a_{t+1} to that of a_t, accumulating the adjoints of K (Kb), F (*Fb), T e_1 (T1b, first p)
- * and, per data direction, sum_t (dJ/dx_t) dx_t into xg. */
-static inline void observe_adjoint(int r, int p, double v, double a0, double c, double F, const double *restrict T1,
-                                   const double *restrict K, double *restrict ab, double *restrict Kb, double *Fb,
-                                   double *restrict T1b, int kx, const double *restrict dx, int n, int t, double *restrict xg)
-{
-  double vb = 2.0 * c * v / F, s = 0.0;
-  for (int i = 0; i < r; i++) {
-    vb += K[i] * ab[i];
-    Kb[i] += ab[i] * v;
-  }
-  *Fb += (1.0 - c * v * v / F) / F;
-  for (int i = 0; i < p; i++) {
-    T1b[i] += ab[i] * a0;
-    s += T1[i] * ab[i];
-  }
-  for (int i = r - 1; i > 0; i--) ab[i] = ab[i - 1];
-  ab[0] = s - vb;
-  for (int d = 0; d < kx; d++) xg[d] += vb * dx[(size_t)d * n + t];
 }
 
 int hc_kalman_arma(hc_kalman *kf, int p, int q, const double *phi, const double *theta, const double *x, int n,
@@ -373,6 +388,27 @@ int hc_kalman_arma(hc_kalman *kf, int p, int q, const double *phi, const double 
   return filter(kf, p, q, phi, theta, x, n, ssq, sumlogF, resid, 1, NULL, NULL, NULL, NULL);
 }
 
+/* The element-wise part of the reverse of the Chandrasekhar step t -> t+1 (W1 = TW - K1 u,
+ * K1 = G1 / F1, G1 = G0 + M0 u TW) and of the K_t part of observation t: from the adjoints wb1
+ * of W_{t+1} and Kb of K_{t+1} (the part of observation t+1), Gb += (Kb - u wb1) / F1, wb1 <-
+ * the adjoint of TW, wb1 + M0 u Gb, and Kb <- ab v_t, the adjoint of K_t. */
+static inline void back_update(int r, double u, double Mu, double iF1, double v, const double *restrict ab,
+                               double *restrict wb1, double *restrict Kb, double *restrict Gb)
+{
+  for (int i = 0; i < r; i++) {
+    const double wb = wb1[i];
+    Gb[i] += (Kb[i] - u * wb) * iF1;
+    wb1[i] = wb + Mu * Gb[i];
+    Kb[i]  = ab[i] * v;
+  }
+}
+
+/* The reverse pass keeps the adjoint ab_t of a_t and Wb_t of W_t as windows of the arrays abuf
+ * and wbuf: ab_t[i] = abuf[t + i], Wb_t[i] = wbuf[t + i]. The reverse observation step maps
+ * ab_{t+1} to ab_t by a shift (ab_t[i] = ab_{t+1}[i-1], i >= 1) and a new first element, and
+ * the reverse Chandrasekhar step Wb_{t+1} to Wb_t likewise (W_{t+1} depends on W_t through
+ * T W_t), so that neither moves the vectors: a step writes abuf[t] and wbuf[t] (and updates
+ * wbuf[t+1..t+r] in place). */
 int hc_kalman_arma_grad(hc_kalman *kf, int p, int q, const double *phi, const double *theta, const double *x, int n,
                         hc_kalman_grad *g, double *ssq, double *sumlogF)
 {
@@ -382,55 +418,86 @@ int hc_kalman_arma_grad(hc_kalman *kf, int p, int q, const double *phi, const do
   int       ts;
   if (filter(kf, p, q, phi, theta, x, n, ssq, sumlogF, NULL, 0, vt, a0, rec, &ts)) return 1;
 
-  const int    stride = kf->r_max + 1, ka = g->k_arma, kx = g->k_x;
-  double      *ab = rec + (size_t)(ts + 1) * (2 * r + 2), *Kb = ab + stride, *Gb = Kb + stride, *Wb = Gb + stride;
-  double      *TWb = Wb + stride, *T1b = TWb + stride, *colb = T1b + stride, *TW = colb + stride;
-  double      *scratch = TW + stride, *xg = g->dJ + ka, Fb = 0.0, Mb = 0.0;
+  const int    stride = kf->r_max + 1, ka = g->k_arma, kx = g->k_x, pa = p < r ? p : r;
+  double      *abuf = rec + (size_t)(ts + 1) * record_len(r), *wbuf = abuf + n + r + 1;
+  double      *Kb = wbuf + n + r + 1, *Gb = Kb + stride, *T1b = Gb + stride, *colb = T1b + stride;
+  double      *scratch = colb + stride, *xg = g->dJ + ka, Fb = 0.0, Mb = 0.0;
   const double c = g->c, *T1 = kf->T1;
-  memset(ab, 0, sizeof(double) * 8 * (size_t)stride);
+  memset(abuf + n, 0, sizeof(double) * (size_t)(r + 1));  /* ab_n = 0 */
+  memset(wbuf + ts, 0, sizeof(double) * (size_t)(r + 1)); /* Wb_ts = 0 (W is frozen from ts on) */
+  memset(Kb, 0, sizeof(double) * 4 * (size_t)stride);
   memset(xg, 0, sizeof(double) * (size_t)kx);
-  /* steady phase, backwards: every step uses F and K of record ts */
-  const double *rs = record(rec, r, ts);
-  for (int t = n - 1; t >= ts; t--) observe_adjoint(r, p, vt[t], a0[t], c, rs[0], T1, rs + 2, ab, Kb, &Fb, T1b, kx, g->dx, n, t, xg);
-  /* transient phase, backwards: the Chandrasekhar step t -> t+1, then observation t */
+  /* steady phase, backwards: every step has F and K of record ts. Per step, with ab = ab_{t+1}:
+   * vb = dJ/dv_t = 2 c v / F + K . ab, ab_t[0] = T1 . ab - vb, and the sums of ab v (adjoint of
+   * K), ab a0 (of T1, first p), v^2 (of F: sum_t (1 - c v^2 / F) / F) and vb dx (data
+   * directions). The term of ab[0] = ab_{t+1}[0], the value of the step before, enters last:
+   * ab_t[0] = rest + (T1[0] - K[0]) ab[0] is then one multiply-add behind it. */
+  const double *rs = record(rec, r, ts), Fs = rs[0], *Ks = rs + 2, c2F = 2.0 * c / Fs, d0 = (p > 0 ? T1[0] : 0.0) - Ks[0];
+  double        v2 = 0.0;
+  for (int t = n - 1; t >= ts; t--) {
+    const double *ab = abuf + t + 1, v = vt[t];
+    double        vb = c2F * v, sT = 0.0;
+    for (int i = 1; i < r; i++) {
+      vb += Ks[i] * ab[i];
+      Kb[i] += ab[i] * v;
+    }
+    for (int i = 1; i < p; i++) {
+      T1b[i] += ab[i] * a0[t];
+      sT += T1[i] * ab[i];
+    }
+    abuf[t] = (sT - vb) + d0 * ab[0];
+    Kb[0] += ab[0] * v;
+    if (p > 0) T1b[0] += ab[0] * a0[t];
+    vb += Ks[0] * ab[0];
+    v2 += v * v;
+    for (int d = 0; d < kx; d++) xg[d] += vb * g->dx[(size_t)d * n + t];
+  }
+  Fb += ((n - ts) - c * v2 / Fs) / Fs;
+  double iF1 = 1.0 / Fs, kbK1 = 0.0; /* 1 / F_{t+1} and Kb . K_{t+1} in the transient phase */
+  /* transient phase, backwards: the Chandrasekhar step t -> t+1, then observation t (whose
+   * adjoint of K_t starts the next Kb) */
   for (int t = ts - 1; t >= 0; t--) {
     const double *r0 = record(rec, r, t), *r1 = record(rec, r, t + 1);
-    const double  F0 = r0[0], M0 = r0[1], *W0 = r0 + 2 + r, F1 = r1[0], M1 = r1[1], *K1 = r1 + 2, u = W0[0];
-    const double  iF1 = 1.0 / F1, Mu = M0 * u;
-    double        ub = 0.0, sK = 0.0, sG = 0.0;
-    for (int i = 0; i < r - 1; i++) TW[i] = W0[i + 1];
-    TW[r - 1] = 0.0;
-    for (int i = 0; i < p; i++) TW[i] += T1[i] * u;
-    for (int i = 0; i < r; i++) { /* W1 = TW - K1 u, K1 = G1 / F1, G1 = G0 + M0 u TW */
-      ub -= Wb[i] * K1[i];
-      Kb[i] -= u * Wb[i];
-      sK += Kb[i] * K1[i];
-      Gb[i] += Kb[i] * iF1;
-      sG += Gb[i] * TW[i];
-      TWb[i] = Wb[i] + Mu * Gb[i];
-    }
+    const double  F0 = r0[0], M0 = r0[1], *K0 = r0 + 2, *W0 = K0 + r, F1 = r1[0], M1 = r1[1], *K1 = r1 + 2, u = W0[0];
+    const double  iF0 = 1.0 / F0, Mu = M0 * u, v = vt[t], *ab = abuf + t + 1;
+    double       *wb1 = wbuf + t + 1;
+    /* sums over the old adjoints: ub = -Wb1 . K1, Kb1 . K1 (sK = (Kb1 - u Wb1) . K1), K0 . ab.
+     * Kb1 = ab_{t+2} v_{t+1}, the part of observation t+1, except in the first step (the steady
+     * phase's sum), so that Kb1 . K1 = v_{t+1} (K_{t+1} . ab_{t+2}), the sKa of the step before.
+     * wb1[0] and ab[0], written at the end of the step before, enter their sums last: the
+     * recursion then waits for one multiply-add instead of a whole sum (and the vector loads
+     * of the sums do not straddle those fresh stores) */
+    double       ub = -(dot2(r - 1, wb1 + 1, K1 + 1) + wb1[0] * K1[0]);
+    const double sK = (t == ts - 1 ? dot2(r, Kb, K1) : kbK1) + u * ub, sKa = dot2(r - 1, K0 + 1, ab + 1) + K0[0] * ab[0];
+    kbK1            = v * sKa;
+    back_update(r, u, Mu, iF1, v, ab, wb1, Kb, Gb);
+    /* sG = Gb . TW with TW = T W0 = T1 u + W0[1..], sTW = T1 . TWb (first p) */
+    const double sG = dot2(r, Gb, W0 + 1) + u * dot2(pa, Gb, T1), sTW = dot2(pa, T1, wb1);
     Fb -= sK * iF1;
     double Mb0 = u * sG;
     ub += M0 * sG;
-    Mb0 += Mb * F1 / F0; /* M1 = M0 F1 / F0 */
-    Fb += Mb * M0 / F0;
-    const double Fb0 = Fb - Mb * M1 / F0; /* F1 = F0 + M0 u^2 */
+    Mb0 += Mb * F1 * iF0; /* M1 = M0 F1 / F0 */
+    Fb += Mb * M0 * iF0;
+    const double Fb0 = Fb - Mb * M1 * iF0; /* F1 = F0 + M0 u^2 */
     Mb0 += Fb * u * u;
     ub += 2.0 * M0 * u * Fb;
-    double s = 0.0; /* TW = T W0 */
+    for (int i = 0; i < p; i++) T1b[i] += wb1[i] * u; /* TW = T W0 */
+    wbuf[t] = sTW + ub;
+    Mb      = Mb0;
+    Fb      = Fb0;
+    /* observation t: v_t = x_t - a_t[0], a_{t+1} = T a_t + K_t v_t */
+    double vb = 2.0 * c * v * iF0 + sKa, sT = 0.0;
+    Fb += (1.0 - c * v * v * iF0) * iF0;
+    iF1 = iF0;
     for (int i = 0; i < p; i++) {
-      T1b[i] += TWb[i] * u;
-      s += T1[i] * TWb[i];
+      T1b[i] += ab[i] * a0[t];
+      sT += T1[i] * ab[i];
     }
-    for (int i = r - 1; i > 0; i--) Wb[i] = TWb[i - 1];
-    Wb[0] = s + ub;
-    Mb    = Mb0;
-    Fb    = Fb0;
-    memset(Kb, 0, sizeof(double) * (size_t)r);
-    observe_adjoint(r, p, vt[t], a0[t], c, F0, T1, r0 + 2, ab, Kb, &Fb, T1b, kx, g->dx, n, t, xg);
+    abuf[t] = sT - vb;
+    for (int d = 0; d < kx; d++) xg[d] += vb * g->dx[(size_t)d * n + t];
   }
   /* t = 1: K = G / F, W = G, M = -1 / F, G = T1 F + col[1..], F = col[0] */
-  const double *r0 = record(rec, r, 0), F0 = r0[0], *K0 = r0 + 2;
+  const double *r0 = record(rec, r, 0), F0 = r0[0], *K0 = r0 + 2, *Wb = wbuf;
   double        sK = 0.0, sT = 0.0;
   for (int i = 0; i < r; i++) {
     sK += Kb[i] * K0[i];

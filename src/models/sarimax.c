@@ -141,12 +141,17 @@ static void sarimax_param_names(const hc_model *m, char names[][HC_PNAME_LEN])
   snprintf(names[L.s2], HC_PNAME_LEN, "sigma2");
 }
 
-/* (delta(B) y)_t = sum_i delta_i y_{t-i} over the nonzero delta_i (t >= m). */
-static double diff_at(const sarimax_work *w, const double *y, int t)
+/* out[t] = (delta(B) y)_{t+m} = sum_i delta_i y_{t+m-i} over the nonzero delta_i, t = 0..nd-1:
+ * a lag at a time, so that the loops vectorise. */
+static void diff_series(const sarimax_work *w, const double *y, int nd, double *restrict out)
 {
-  double v = 0.0;
-  for (int k = 0; k < w->nlag; k++) v += w->delta[w->lag[k]] * y[t - w->lag[k]];
-  return v;
+  const double *restrict yd = y + w->m;
+  for (int t = 0; t < nd; t++) out[t] = w->delta[w->lag[0]] * yd[t - w->lag[0]];
+  for (int k = 1; k < w->nlag; k++) {
+    const double coef = w->delta[w->lag[k]];
+    const int    lag  = w->lag[k];
+    for (int t = 0; t < nd; t++) out[t] += coef * yd[t - lag];
+  }
 }
 
 /* Regressor j at time t, rows beyond the last given one carried forward (see hc_model_set_exog). */
@@ -219,7 +224,8 @@ static int differenced(hc_model *m, const double *theta, const double *y, int n)
   if (n > m->n_max || nd < 1 || (s->n_exog && !m->X) || expand(m, theta)) return 0;
   const double c0 = w_const(s, theta);
   const int    beta = layout_of(s).beta;
-  for (int t = 0; t < nd; t++) w->w[t] = diff_at(w, y, t + w->m) - c0;
+  diff_series(w, y, nd, w->w);
+  for (int t = 0; t < nd; t++) w->w[t] -= c0;
   if (s->n_exog)
     for (int t = 0; t < nd; t++) w->w[t] -= w_reg(m, theta, beta, t + w->m, n);
   return nd;
@@ -469,8 +475,8 @@ static int sarimax_start(hc_model *m, const double *y, int n, double *theta)
   memset(theta, 0, sizeof(double) * (size_t)L.k);
   double *Z = malloc((size_t)nd * (size_t)(nc + 1) * sizeof *Z), *r = Z + (size_t)nd * nc, hr[2 + 2 * HC_MAX_PARAMS];
   if (!Z) return 1;
+  diff_series(w, y, nd, r);
   for (int t = 0; t < nd; t++) {
-    r[t] = diff_at(w, y, t + w->m);
     if (L.c >= 0) Z[t] = 1.0;
     for (int j = 0; j < s->n_exog; j++) Z[(size_t)(L.beta + j) * nd + t] = diff_x(m, j, t + w->m, n);
   }
