@@ -39,8 +39,9 @@ largest first, behind a shared counter on rank 0. A free rank (rank 0 included) 
 unit: one one-sided round trip, serialised at the counter (service time take / 2 per request).
 Every B (--batch) records a rank != 0 sends one batch of B x R bytes to rank 0 (sender pays
 alpha + B R / beta); rank 0, between its own units, receives the batches that have arrived
-(paying the same). At the end each rank flushes its partial batch, rank 0 receives what is left,
-then writes the report. T = setup_s + (last receive or last rank done) + write_s.
+(paying the same, plus --fits_ms per record: rank 0 writes each ticker's /fits group as its
+record arrives, and its own). At the end each rank flushes its partial batch, rank 0 receives
+what is left, then writes the rest of the report (the tables: --write_s). T = setup_s + (last receive or last rank done) + write_s.
 Static LPT schedule (the binary before issue 6): units assigned by LPT on the a-priori cost; the
 ranks run their lists; then the gather of all records to rank 0 (3 log2(P) alpha + N R / beta);
 then the write. T = setup_s + max_r sum(own seconds) + gather + write_s.
@@ -200,9 +201,10 @@ def network(args):
 # ----------------------------------------------------------------------------------------------
 # schedules
 
-def simulate_dynamic(sec, cost, P, net, R, B):
+def simulate_dynamic(sec, cost, P, net, R, B, fits_s=0.0):
     """Makespan (s, from the start of the work to the last record received on rank 0) and busy
-    time per rank of the dynamic schedule (module docstring)."""
+    time per rank of the dynamic schedule (module docstring); rank 0 writes the /fits group of
+    every record it receives (fits_s each) between its own units."""
     alpha, beta, take = net
     service = take / 2
     s = sec[np.argsort(-cost, kind="stable")]
@@ -217,8 +219,8 @@ def simulate_dynamic(sec, cost, P, net, R, B):
 
     def recv_until(t, until):
         while arrivals and arrivals[0][0] <= until:
-            _, b = heapq.heappop(arrivals)
-            t += alpha + b / beta
+            _, b, k = heapq.heappop(arrivals)
+            t += alpha + b / beta + k * fits_s
         return t
 
     while ready:
@@ -232,10 +234,10 @@ def simulate_dynamic(sec, cost, P, net, R, B):
             if r != 0 and pending[r]:
                 b = pending[r] * R
                 got += alpha + b / beta
-                heapq.heappush(arrivals, (got, b))
+                heapq.heappush(arrivals, (got, b, pending[r]))
             done[r] = got
             continue
-        fin = got + s[nxt]
+        fin = got + s[nxt] + (fits_s if r == 0 else 0.0)
         busy[r] += s[nxt]
         nxt += 1
         if r != 0:
@@ -243,13 +245,13 @@ def simulate_dynamic(sec, cost, P, net, R, B):
             if pending[r] == B:
                 b = B * R
                 fin += alpha + b / beta
-                heapq.heappush(arrivals, (fin, b))
+                heapq.heappush(arrivals, (fin, b, B))
                 pending[r] = 0
         heapq.heappush(ready, (fin, r))
     t0 = done[0]
     while arrivals:
-        ta, b = heapq.heappop(arrivals)
-        t0 = max(t0, ta) + alpha + b / beta
+        ta, b, k = heapq.heappop(arrivals)
+        t0 = max(t0, ta) + alpha + b / beta + k * fits_s
     return max(float(np.max(done)), t0), busy
 
 
@@ -288,7 +290,7 @@ def write_time(cal, N):
 def predict(cal, sec, cost, N, P, schedule, net, R, B):
     """Predicted T (s) and the imbalance max/mean busy of one (universe, P, schedule)."""
     if schedule == "dynamic":
-        span, busy = simulate_dynamic(sec, cost, P, net, R, B)
+        span, busy = simulate_dynamic(sec, cost, P, net, R, B, cal.get("fits_s", 0.0))
     else:
         span, busy = simulate_static(sec, cost, P, net, R)
     write = write_time(cal, N)
@@ -306,7 +308,10 @@ def main():
     ap.add_argument("--ranks", default=",".join(str(2 ** k) for k in range(11)))
     ap.add_argument("--universes", default="297,100000")
     ap.add_argument("--schedules", default="dynamic,static")
-    ap.add_argument("--batch", type=int, default=16, help="records per batch sent to rank 0 [16]")
+    ap.add_argument("--batch", type=int, default=1, help="records per batch sent to rank 0 [1, as driver.c]")
+    ap.add_argument("--fits_ms", type=float, default=0.0,
+                    help="rank 0's write of one ticker's /fits group during the run, ms (then --write_s is the "
+                         "final write of the tables only) [0]")
     ap.add_argument("--record_bytes", type=float, help="bytes per result record [report bytes / tickers]")
     ap.add_argument("--latency_us", type=float)
     ap.add_argument("--bandwidth_MBps", type=float)
@@ -326,6 +331,7 @@ def main():
     except (OSError, ValueError) as e:
         sys.exit(f"model: {e}")
     cal["write_n"], cal["write_exponent"] = cal["n_tickers"], args.write_exponent
+    cal["fits_s"] = args.fits_ms * 1e-3
     if args.write_s is not None:
         cal["write_s"] = args.write_s
         cal["write_n"] = args.write_n or cal["n_tickers"]
