@@ -56,6 +56,10 @@ int hc_parallel_sched_owner(hc_sched *s, int unit, int *owner);
 /** The next unit of this rank into *unit, or -1 when none is left or a stop was requested.
  * Not collective (one-sided). @return MPI_SUCCESS or an MPI error code. */
 int hc_parallel_sched_next(hc_sched *s, int *unit);
+/** *exhausted = 1 once every unit has been taken (dynamic) or a stop was requested; always 1 for
+ * the static schedule. Lets a rank that takes no units (rank 0 collecting for many ranks) know
+ * when to stop waiting. Not collective (one-sided). */
+int hc_parallel_sched_exhausted(hc_sched *s, int *exhausted);
 /** Ask every rank to stop at its next unit boundary (e.g. on SIGTERM/SIGUSR1). Not collective. */
 int hc_parallel_sched_request_stop(hc_sched *s);
 /** *stopped = 1 if some rank requested a stop. Not collective. */

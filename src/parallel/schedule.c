@@ -117,6 +117,15 @@ int hc_parallel_sched_owner(hc_sched *s, int unit, int *owner)
   return MPI_SUCCESS;
 }
 
+int hc_parallel_sched_exhausted(hc_sched *s, int *exhausted)
+{
+  long stop, next = s->n;
+  int  rc = fetch_op(s, 1, 0, MPI_NO_OP, &stop);
+  if (!rc && !stop && s->dynamic) rc = fetch_op(s, 0, 0, MPI_NO_OP, &next);
+  *exhausted = stop || next >= s->n || !s->dynamic;
+  return rc;
+}
+
 int hc_parallel_sched_request_stop(hc_sched *s)
 {
   long old;
