@@ -40,7 +40,7 @@ unit: one one-sided round trip, serialised at the counter (service time take / 2
 Every B (--batch) records a rank != 0 sends one batch of B x R bytes to rank 0 (sender pays
 alpha + B R / beta); rank 0, between its own units, receives the batches that have arrived
 (paying the same, plus --fits_ms per record: rank 0 writes each ticker's /fits group as its
-record arrives, and its own). At the end each rank flushes its partial batch, rank 0 receives
+record arrives, and its own); above 64 ranks rank 0 takes no units and only does that. At the end each rank flushes its partial batch, rank 0 receives
 what is left, then writes the rest of the report (the tables: --write_s). T = setup_s + (last receive or last rank done) + write_s.
 Static LPT schedule (the binary before issue 6): units assigned by LPT on the a-priori cost; the
 ranks run their lists; then the gather of all records to rank 0 (3 log2(P) alpha + N R / beta);
@@ -68,6 +68,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import perf_table as pt  # noqa: E402  (same directory)
 
 h5py = pt.h5py
+COLLECTOR_ONLY_RANKS = 64  # driver.c HC_COLLECTOR_ONLY_RANKS: above it rank 0 only collects (dynamic)
 
 
 def say(msg):
@@ -209,7 +210,8 @@ def simulate_dynamic(sec, cost, P, net, R, B, fits_s=0.0):
     service = take / 2
     s = sec[np.argsort(-cost, kind="stable")]
     n = len(s)
-    ready = [(0.0, r) for r in range(P)]
+    collect_only = P > COLLECTOR_ONLY_RANKS  # rank 0 takes no units (driver.c)
+    ready = [(0.0, r) for r in range(1 if collect_only else 0, P)]
     heapq.heapify(ready)
     arrivals = []  # (time, bytes) of batches bound for rank 0
     pending = [0] * P
@@ -255,8 +257,9 @@ def simulate_dynamic(sec, cost, P, net, R, B, fits_s=0.0):
     return max(float(np.max(done)), t0), busy
 
 
-def simulate_static(sec, cost, P, net, R):
-    """Makespan (s, work + gather) and busy time per rank of the static LPT schedule."""
+def simulate_static(sec, cost, P, net, R, fits_s=0.0):
+    """Makespan (s, work + gather) and busy time per rank of the static LPT schedule; rank 0
+    also writes the /fits group of every record (fits_s each)."""
     alpha, beta, _ = net
     load = [(0.0, r) for r in range(P)]
     busy = np.zeros(P)
@@ -265,7 +268,7 @@ def simulate_static(sec, cost, P, net, R):
         busy[r] += sec[i]
         heapq.heappush(load, (c + cost[i], r))
     gather = 3 * math.ceil(math.log2(P)) * alpha + len(sec) * R / beta if P > 1 else 0.0
-    return float(np.max(busy)) + gather, busy
+    return max(float(np.max(busy)), float(busy[0]) + len(sec) * fits_s) + gather, busy
 
 
 def universe(cal, N, rng):
@@ -292,7 +295,7 @@ def predict(cal, sec, cost, N, P, schedule, net, R, B):
     if schedule == "dynamic":
         span, busy = simulate_dynamic(sec, cost, P, net, R, B, cal.get("fits_s", 0.0))
     else:
-        span, busy = simulate_static(sec, cost, P, net, R)
+        span, busy = simulate_static(sec, cost, P, net, R, cal.get("fits_s", 0.0))
     write = write_time(cal, N)
     mean = float(np.mean(busy))
     return cal["setup_s"] + span + write, (float(np.max(busy)) / mean if mean > 0 else float("nan"))
