@@ -52,19 +52,23 @@ static int group_of(const collector *c, const char *ticker)
   return hit ? c->unit_of[hit - c->u->ticker] : -1;
 }
 
-/* Journal visitor on resume: a finished ticker of this run (the first record of a ticker counts). */
-static int resumed(void *ctx, const hc_result *r, long offset)
+/* Rank 0: a journalled record at offset counts as its ticker's result (the first of a ticker of
+ * this run; others are ignored) and its /fits group goes into the report. @return 0 or -1 (the
+ * writer's error). */
+static int note_record(collector *c, const hc_result *r, long offset)
 {
-  collector *c = ctx;
-  const int  g = group_of(c, r->ticker);
+  const int g = group_of(c, r->ticker);
   if (g < 0 || c->done[g]) return 0;
   c->done[g]   = 1;
   c->offset[g] = offset;
   c->n++;
-  return hc_io_report_add_fits(c->report, r) ? EIO : 0;
+  return hc_io_report_add_fits(c->report, r);
 }
 
-/* Stream sink on rank 0: journal the batch (durable before it counts as done), note the offsets. */
+/* Journal visitor on resume. */
+static int resumed(void *ctx, const hc_result *r, long offset) { return note_record(ctx, r, offset) ? EIO : 0; }
+
+/* Stream sink on rank 0: journal the batch (durable before it counts as done), note the records. */
 static int collect(void *ctx, int rank, int n, hc_result *r)
 {
   collector *c = ctx;
@@ -76,19 +80,12 @@ static int collect(void *ctx, int rank, int n, hc_result *r)
     fprintf(stderr, "hpcast: ERROR: %s\n", err);
     rc = MPI_ERR_FILE;
   }
-  for (int k = 0; k < n; k++) {
-    const int g = group_of(c, r[k].ticker);
-    if (rc == MPI_SUCCESS && g >= 0 && !c->done[g]) {
-      c->done[g]   = 1;
-      c->offset[g] = off[k];
-      c->n++;
-      if (hc_io_report_add_fits(c->report, &r[k])) {
-        fprintf(stderr, "hpcast: ERROR: %s\n", hc_io_report_error(c->report));
-        rc = MPI_ERR_FILE;
-      }
+  for (int k = 0; k < n && rc == MPI_SUCCESS; k++)
+    if (note_record(c, &r[k], off[k])) {
+      fprintf(stderr, "hpcast: ERROR: %s\n", hc_io_report_error(c->report));
+      rc = MPI_ERR_FILE;
     }
-    hc_result_free(&r[k]);
-  }
+  for (int k = 0; k < n; k++) hc_result_free(&r[k]);
   free(off);
   return rc;
 }

@@ -97,6 +97,17 @@ static int eval_u(fit_ctx *c, const double *u, double *ll)
   return bad || !isfinite(*ll);
 }
 
+/* theta at u with u_j moved by +h (tp) and by -h (tm); uf is restored (central differences). */
+static void untransform_pm(hc_model *m, double *uf, int j, double h, double *tp, double *tm)
+{
+  const double keep = uf[j];
+  uf[j]             = keep + h;
+  m->ops->untransform(m, uf, tp);
+  uf[j] = keep - h;
+  m->ops->untransform(m, uf, tm);
+  uf[j] = keep;
+}
+
 /* Loglik, gradient and Hessian at u (length k = n_params, no profiling) into the cache of c:
  * in theta by hc_vol_loglik_hessian, then in u by the chain rule with the Jacobian J = d theta
  * / d u and the diagonal second derivatives d^2 theta / du_j^2 of untransform (central
@@ -118,13 +129,8 @@ static int second_order_u(fit_ctx *c, const double *u)
   c->bad_c = hc_vol_loglik_hessian(m, c->theta_c, c->y, c->n, &c->ll_c, c->g_c, c->H_c) != 0 || !isfinite(c->ll_c);
   if (c->bad_c) return 1;
   for (int j = 0; j < k; j++) {
-    double tp[HC_MAX_PARAMS], tm[HC_MAX_PARAMS], h = 1e-4 * (1.0 + fabs(uf[j])), keep = uf[j], s = 0.0;
-    uf[j] = keep + h;
-    m->ops->untransform(m, uf, tp);
-    uf[j] = keep - h;
-    m->ops->untransform(m, uf, tm);
-    uf[j] = keep;
-    double gs = 0.0;
+    double tp[HC_MAX_PARAMS], tm[HC_MAX_PARAMS], h = 1e-4 * (1.0 + fabs(uf[j])), s = 0.0, gs = 0.0;
+    untransform_pm(m, uf, j, h, tp, tm);
     for (int i = 0; i < k; i++) {
       J[i * k + j] = (tp[i] - tm[i]) / (2.0 * h);
       gs += c->g_c[i] * J[i * k + j];
@@ -169,13 +175,8 @@ static int first_order_u(fit_ctx *c, const double *u)
     m->ops->untransform(m, uf, c->theta);
     bad = m->ops->loglik(m, c->theta, c->y, c->n, &ll, c->g_e) || !isfinite(ll);
     for (int j = 0; j < k && !bad; j++) { /* chain rule through d theta / d u */
-      double tp[HC_MAX_PARAMS], tm[HC_MAX_PARAMS], h = 1e-6 * (1.0 + fabs(uf[j])), keep = uf[j];
-      uf[j] = keep + h;
-      m->ops->untransform(m, uf, tp);
-      uf[j] = keep - h;
-      m->ops->untransform(m, uf, tm);
-      uf[j]    = keep;
-      double s = 0.0;
+      double tp[HC_MAX_PARAMS], tm[HC_MAX_PARAMS], h = 1e-6 * (1.0 + fabs(uf[j])), s = 0.0;
+      untransform_pm(m, uf, j, h, tp, tm);
       for (int i = 0; i < m->n_params; i++) s += c->g_e[i] * (tp[i] - tm[i]) / (2.0 * h);
       c->gf_e[j] = -s / c->n;
     }
