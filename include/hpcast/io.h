@@ -73,21 +73,22 @@ int hc_io_report_read_perf(const char *path, int *n, hc_perf **perf, char *err, 
 /**
  * Source of the records of a streamed report: fill *r with record i (0 <= i < n) of the report,
  * records in ticker order (strcmp, no duplicates). *r is zeroed before the call and freed with
- * hc_result_free after its use, also when the source fails. Every record is asked for twice
- * (two passes, i = 0..n-1 each), and must be the same both times.
+ * hc_result_free after its use, also when the source fails. hc_io_report_write_stream asks
+ * for every record twice (two passes, i = 0..n-1 each), hc_io_report_tables once; a record
+ * must be the same every time it is asked for.
  * @return 0, or nonzero on failure (the write then fails).
  */
 typedef int (*hc_report_source)(void *ctx, int i, hc_result *r);
 
 /**
  * Write the report (schema_version 2, docs/report-schema.md) from n records streamed from
- * source, with memory independent of n: one record at a time, and at most 4096 buffered rows
- * per table, written as hyperslabs. Pass 1 over the source counts the rows of every table, the
- * string widths and the horizon H; pass 2 writes. The file is written atomically: to
- * `<path>.tmp.<pid>` in the same directory, flushed, closed, fsync'd, then renamed over `path`
- * (and the directory fsync'd); the directory is created (mkdir -p) if needed. perf has n_perf
- * rows, one per rank; row 0 (rank 0, the writer) gets the time of this write added to its io_s
- * and wall_s. Not collective (one rank).
+ * source, with memory independent of n: hc_io_report_begin, then pass 1 over the source
+ * (hc_io_report_add of every record), pass 2 (hc_io_report_tables), hc_io_report_finish.
+ * The file is written atomically: to `<path>.tmp.<pid>` in the same directory, flushed,
+ * closed, fsync'd, then renamed over `path` (and the directory fsync'd); the directory is
+ * created (mkdir -p) if needed. perf has n_perf rows, one per rank; row 0 (rank 0, the writer)
+ * gets the time of the tables and the finish added to its io_s and wall_s. Not collective (one
+ * rank).
  * @return 0, or non-zero with err ("report '<path>': ...") set on any failure: a record out of
  *         ticker order or duplicated (named), a failing source, a duplicate fit name, selected
  *         index >= n_fits, an ensemble member without a fit, HDF5 or file-system error. The
@@ -96,8 +97,9 @@ typedef int (*hc_report_source)(void *ctx, int i, hc_result *r);
 int  hc_io_report_write_stream(const char *path, const hc_report_meta *meta, int n, hc_report_source source, void *ctx,
                                int n_perf, const hc_perf *perf, char *err, size_t errlen);
 
-/** A report written while the run goes on: the /fits groups as the records arrive (in any
- * order), the tables at the end (hc_io_report_finish). */
+/** A report written while the run goes on: each record's /fits group, and the measure of every
+ * table, as the records arrive (in any order); the tables in one pass in ticker order at the
+ * end; then the portfolio and /perf. */
 typedef struct hc_report_writer hc_report_writer;
 
 /**
@@ -106,22 +108,35 @@ typedef struct hc_report_writer hc_report_writer;
  */
 int  hc_io_report_begin(const char *path, hc_report_writer **w, char *err, size_t errlen);
 /**
- * Write the /fits/<ticker> group of record r (its fits, the `selected` link, the member
- * forecasts), in any order of the records; each ticker once. Not collective.
+ * Add record r, in any order of the records, each ticker once: write its /fits/<ticker> group
+ * (its fits, the `selected` link, the member forecasts) and count its rows and string widths in
+ * every table (the tables are written by hc_io_report_tables). Not collective.
  * @return 0, or -1 (the message in hc_io_report_error; the finish then fails).
  */
-int  hc_io_report_add_fits(hc_report_writer *w, const hc_result *r);
+int  hc_io_report_add(hc_report_writer *w, const hc_result *r);
 /** The first error of the writer ("" if none). */
 const char *hc_io_report_error(const hc_report_writer *w);
-/** Seconds spent in the writer so far (begin and add_fits). */
+/** Seconds spent in the writer so far (begin and add). */
 double hc_io_report_seconds(const hc_report_writer *w);
 /**
- * Write every other group and table from the n records of source, as hc_io_report_write_stream
- * (whose /fits groups must all have been added), publish the file atomically and free *w
- * (*w = NULL). Not collective. @return 0, or non-zero with err set (the temporary is removed).
+ * Write the per-ticker tables (/summary, /forecast, /backtest/{scores,weights,trading}, /units)
+ * from the n records of source, one pass in ticker order (see hc_report_source; each record is
+ * asked for once here). They must be the n records added, unchanged: the table shapes and string
+ * widths were measured when they were added, and a difference is an error. At most 4096 rows per
+ * table are buffered (hyperslab writes). Not collective.
+ * @return 0, or -1 (the message in hc_io_report_error; the finish then fails): n differs from
+ *         the records added, a record out of order or duplicated, a failing source, HDF5 error.
  */
-int  hc_io_report_finish(hc_report_writer **w, const hc_report_meta *meta, int n, hc_report_source source, void *ctx, int n_perf,
-                         const hc_perf *perf, char *err, size_t errlen);
+int  hc_io_report_tables(hc_report_writer *w, int n, hc_report_source source, void *ctx);
+/**
+ * After hc_io_report_tables: write the root attributes, /backtest/portfolio (meta->portfolio)
+ * and /perf (n_perf rows; row 0 gets the time since hc_io_report_tables began added to its io_s
+ * and wall_s), publish the file atomically as hc_io_report_write_stream, and free *w (*w =
+ * NULL). Not collective. @return 0, or non-zero with err set (the writer's first error, if any;
+ * the temporary is removed).
+ */
+int  hc_io_report_finish(hc_report_writer **w, const hc_report_meta *meta, int n_perf, const hc_perf *perf, char *err,
+                         size_t errlen);
 /** Give up a report being written (e.g. a checkpoint): remove the temporary file, free *w. Safe on NULL. */
 void hc_io_report_abort(hc_report_writer **w);
 
@@ -206,9 +221,12 @@ int hc_io_journal_open(const char *path, uint64_t fingerprint, int resume, hc_jo
 int hc_io_journal_open_read(const char *path, uint64_t *fingerprint, hc_journal **j, hc_journal_visit visit, void *ctx, char *err,
                             size_t errlen);
 /**
- * Append n records and fsync: when it returns 0 they survive a crash. If offsets is not NULL,
- * offsets[i] receives the byte offset of record i (for hc_io_journal_read_at).
- * @return 0, ENOMEM, or -1 with err (a failed batch is overwritten by the next append).
+ * Append n records (pwrite). They are durable (fsync) at the first append at least the sync
+ * interval after the last fsync (interval 0, the default: this one), at hc_io_journal_sync and at
+ * hc_io_journal_close; before that they survive a kill of the process but not a crash of the node.
+ * If offsets is not NULL, offsets[i] receives the byte offset of record i (for
+ * hc_io_journal_read_at). Not collective. @return 0, ENOMEM, or -1 with err set (write or
+ * fsync; a batch whose write failed is overwritten by the next append).
  */
 int hc_io_journal_append(hc_journal *j, int n, const hc_result *records, long *offsets, char *err, size_t errlen);
 /**
@@ -218,7 +236,19 @@ int hc_io_journal_append(hc_journal *j, int n, const hc_result *records, long *o
  * @return 0, ENOMEM, or -1 with err if there is no valid record at offset or a read fails.
  */
 int hc_io_journal_read_at(hc_journal *j, long offset, hc_result *r, char *err, size_t errlen);
-/** Close the journal; remove_file = 1 deletes it (after the report is published). @return 0 or -1. */
+/**
+ * Group commit: fsync the appended records at most once per `seconds` (0: at every append) —
+ * what a collector receiving hundreds of records per second needs, since an fsync costs about a
+ * millisecond or more (much more on a parallel file system). Not collective.
+ */
+void hc_io_journal_set_sync_interval(hc_journal *j, double seconds);
+/** The main job's group-commit interval (s): a node crash costs at most this much of finished work. */
+#define HC_JOURNAL_SYNC_S 1.0
+/** Make every appended record durable (fsync, if any was written since the last). Not
+ * collective. @return 0, or -1 with err set. */
+int hc_io_journal_sync(hc_journal *j, char *err, size_t errlen);
+/** Close the journal: remove_file = 1 deletes it (after the report is published), else its
+ * records are made durable first (hc_io_journal_sync). @return 0 or -1. */
 int hc_io_journal_close(hc_journal **j, int remove_file);
 
 #endif

@@ -62,13 +62,14 @@ static int note_record(collector *c, const hc_result *r, long offset)
   c->done[g]   = 1;
   c->offset[g] = offset;
   c->n++;
-  return hc_io_report_add_fits(c->report, r);
+  return hc_io_report_add(c->report, r);
 }
 
 /* Journal visitor on resume. */
 static int resumed(void *ctx, const hc_result *r, long offset) { return note_record(ctx, r, offset) ? EIO : 0; }
 
-/* Stream sink on rank 0: journal the batch (durable before it counts as done), note the records. */
+/* Stream sink on rank 0: journal the batch (durable within HC_JOURNAL_SYNC_S, at once at a
+ * checkpoint), note the records. */
 static int collect(void *ctx, int rank, int n, hc_result *r)
 {
   collector *c = ctx;
@@ -99,21 +100,6 @@ static void progress(collector *c, int force)
   int    done = c->n, fresh = c->n - c->n_resumed;
   double rate = fresh / (now - c->t_start + 1e-9), eta = rate > 0 ? (c->n_total - done) / rate : -1;
   PetscCallVoid(PetscPrintf(PETSC_COMM_SELF, "hpcast: progress %d/%d tickers, %.2f tickers/s, ETA %.0f s\n", done, c->n_total, rate, eta));
-}
-
-/* The report's records in ticker order, read back one at a time from the journal. */
-typedef struct {
-  collector *c;
-  int       *row; /* [n] group of the i-th ticker in name order */
-} journal_source;
-
-static int read_row(void *ctx, int i, hc_result *r)
-{
-  journal_source *js = ctx;
-  char            err[HC_PATH_LEN + 128];
-  int             rc = hc_io_journal_read_at(js->c->journal, js->c->offset[js->row[i]], r, err, sizeof err);
-  if (rc) fprintf(stderr, "hpcast: ERROR: %s\n", err);
-  return rc;
 }
 
 /* What the run's summary prints: counts by status, selected models by frequency, the first
@@ -158,15 +144,34 @@ static PetscErrorCode print_summary(const hc_app_options *o, const run_summary *
   PetscFunctionReturn(0);
 }
 
-/* Rank 0: the rest of the report (its /fits groups were written as the records arrived) from
- * the journal, in ticker order: a pass for the universe portfolio and the summary, then the
- * tables (memory: one record at a time). */
+/* The report's records in ticker order, read back once from the journal for the tables; each
+ * also goes into the universe portfolio and the run's summary (both in ticker order). */
+typedef struct {
+  collector          *c;
+  int                *row; /* [n] group of the i-th ticker in name order */
+  hc_portfolio       *pf;
+  run_summary        *sum;
+} journal_source;
+
+static int read_row(void *ctx, int i, hc_result *r)
+{
+  journal_source *js = ctx;
+  char            err[HC_PATH_LEN + 128];
+  int             rc = hc_io_journal_read_at(js->c->journal, js->c->offset[js->row[i]], r, err, sizeof err);
+  if (rc) fprintf(stderr, "hpcast: ERROR: %s\n", err);
+  else if ((rc = hc_trading_portfolio_add(js->pf, r->strategy, r->n_strategy))) fprintf(stderr, "hpcast: ERROR: out of memory\n");
+  else summary_add(js->sum, r);
+  return rc;
+}
+
+/* Rank 0: the rest of the report (its /fits groups were written and its tables measured as the
+ * records arrived): the tables from the journal in ticker order, in one pass that also feeds the
+ * universe portfolio and the summary, then the portfolio and /perf (memory: one record at a
+ * time). */
 static PetscErrorCode write_report(collector *c, int size, const hc_perf *perf, PetscLogEvent ev_write, double t_start)
 {
   journal_source     js = {.c = c};
-  hc_portfolio      *pf;
   hc_trading_metrics portfolio;
-  run_summary       *sum;
   char              *opts, err[HC_PATH_LEN + 256];
   int                n = 0;
   hc_report_meta     meta = {.hpcast_version = HPCAST_VERSION, .n_ranks = size, .schedule = c->o->dynamic ? "dynamic" : "static"};
@@ -176,28 +181,23 @@ static PetscErrorCode write_report(collector *c, int size, const hc_perf *perf, 
   for (int i = 0; i < c->u->n; i++)
     if (c->unit_of[i] >= 0) js.row[n++] = c->unit_of[i];
   PetscCheck(n == c->n, PETSC_COMM_SELF, PETSC_ERR_PLIB, "%d tickers finished of %d", c->n, n);
-  PetscCall(PetscNew(&sum));
-  PetscCheck(!hc_trading_portfolio_create(&pf), PETSC_COMM_SELF, PETSC_ERR_MEM, "out of memory");
-  for (int i = 0; i < n; i++) {
-    hc_result r;
-    PetscCheck(!read_row(&js, i, &r), PETSC_COMM_SELF, PETSC_ERR_FILE_READ, "cannot read the journal of %s", c->o->report);
-    int bad = hc_trading_portfolio_add(pf, r.strategy, r.n_strategy);
-    summary_add(sum, &r);
-    hc_result_free(&r);
-    PetscCheck(!bad, PETSC_COMM_SELF, PETSC_ERR_MEM, "out of memory");
-  }
-  PetscCheck(!hc_trading_portfolio_finish(pf, &c->o->backtest.trading, &portfolio), PETSC_COMM_SELF, PETSC_ERR_MEM, "out of memory");
-  hc_trading_portfolio_destroy(&pf);
+  PetscCall(PetscNew(&js.sum));
+  PetscCheck(!hc_trading_portfolio_create(&js.pf), PETSC_COMM_SELF, PETSC_ERR_MEM, "out of memory");
+  PetscCall(PetscLogEventBegin(ev_write, 0, 0, 0, 0));
+  int rc = hc_io_report_tables(c->report, n, read_row, &js);
+  if (!rc) rc = hc_trading_portfolio_finish(js.pf, &c->o->backtest.trading, &portfolio) ? ENOMEM : 0;
+  hc_trading_portfolio_destroy(&js.pf);
   meta.portfolio = &portfolio;
   PetscCall(PetscOptionsGetAll(NULL, &opts));
   meta.options = opts;
-  PetscCall(PetscLogEventBegin(ev_write, 0, 0, 0, 0));
-  int rc = hc_io_report_finish(&c->report, &meta, n, read_row, &js, size, perf, err, sizeof err);
+  if (rc == ENOMEM) hc_io_report_abort(&c->report);
+  else rc = hc_io_report_finish(&c->report, &meta, size, perf, err, sizeof err);
   PetscCall(PetscLogEventEnd(ev_write, 0, 0, 0, 0));
   PetscCall(PetscFree(opts));
+  PetscCheck(rc != ENOMEM, PETSC_COMM_SELF, PETSC_ERR_MEM, "out of memory");
   PetscCheck(!rc, PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "-report %s: %s", c->o->report, err);
-  PetscCall(print_summary(c->o, sum, hc_time_wall() - t_start, size));
-  PetscCall(PetscFree(sum));
+  PetscCall(print_summary(c->o, js.sum, hc_time_wall() - t_start, size));
+  PetscCall(PetscFree(js.sum));
   PetscCall(PetscFree(js.row));
   PetscFunctionReturn(0);
 }
@@ -411,6 +411,7 @@ PetscErrorCode hc_app_run(const hc_app_options *o, int *checkpointed)
     PetscCheck(rc != ENOMEM, PETSC_COMM_SELF, PETSC_ERR_MEM, "out of memory reading %s", jpath);
     PetscCheck(rc != EIO, PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "-report %s: %s", o->report, hc_io_report_error(col.report));
     PetscCheck(!rc, PETSC_COMM_SELF, PETSC_ERR_FILE_OPEN, "-resume: %s", err);
+    hc_io_journal_set_sync_interval(col.journal, HC_JOURNAL_SYNC_S); /* group commit: see io.h */
     col.n_resumed = col.n;
     if (col.n) PetscCall(PetscPrintf(PETSC_COMM_SELF, "hpcast: resuming from %s: %d of %d tickers already done\n", jpath, col.n, n_groups));
   }

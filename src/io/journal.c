@@ -6,9 +6,12 @@
  * Layout: an 24-byte header (magic "HCJRNL02", the 64-bit fingerprint of the run's
  * result-affecting options, the byte size of hc_result as a layout check, reserved), then
  * records: 8-byte length L, 4-byte CRC-32 (zlib, ISO 3309) of the L bytes, the L bytes of
- * hc_result_pack(). A record is durable once hc_io_journal_append has returned (write + fsync);
- * a torn or corrupt tail (a kill during a write) fails its length or CRC and is cut off on
- * reopening, so a resumed run loses at most the records that were being written.
+ * hc_result_pack(). Records are written with pwrite(2) as they are appended and made durable
+ * with fsync(2) in groups (group commit): at the first append at least `sync interval` seconds
+ * after the last fsync, by hc_io_journal_sync and at close (interval 0: every append). A kill
+ * of the process loses nothing written (the page cache survives it); a crash of the node loses
+ * at most the records of the last interval. A torn or corrupt tail (a crash during a write)
+ * fails its length or CRC and is cut off on reopening; a resumed run redoes those units.
  * Every access is pread/pwrite at an explicit offset: one record in memory at a time.
  */
 #include "hpcast/io.h"
@@ -27,9 +30,12 @@
 #define FRAME 12 /* bytes before a record's payload: length (8) and CRC-32 (4) */
 
 struct hc_journal {
-  int   fd;
-  off_t end; /**< offset after the last valid record: where the next one is written */
-  char  path[HC_PATH_LEN];
+  int    fd;
+  off_t  end;        /**< offset after the last valid record: where the next one is written */
+  int    dirty;      /**< records written since the last fsync */
+  double sync_s;     /**< group-commit interval (s); 0: fsync every append */
+  double last_sync;  /**< wall clock of the last fsync */
+  char   path[HC_PATH_LEN];
 };
 
 typedef struct {
@@ -213,11 +219,22 @@ int hc_io_journal_append(hc_journal *j, int n, const hc_result *r, long *offsets
     if (offsets) offsets[i] = (long)end;
     end += (off_t)(FRAME + len);
   }
+  j->end   = end; /* only now: a failed batch is overwritten by the next append */
+  j->dirty = 1;
+  return j->sync_s <= 0 || hc_time_wall() - j->last_sync >= j->sync_s ? hc_io_journal_sync(j, err, errlen) : 0;
+}
+
+void hc_io_journal_set_sync_interval(hc_journal *j, double seconds) { j->sync_s = seconds > 0 ? seconds : 0; }
+
+int hc_io_journal_sync(hc_journal *j, char *err, size_t errlen)
+{
+  if (!j->dirty) return 0;
   if (fsync(j->fd)) {
     snprintf(err, errlen, "journal '%s': fsync: %s", j->path, strerror(errno));
     return -1;
   }
-  j->end = end; /* only now: a failed batch is overwritten by the next append */
+  j->dirty     = 0;
+  j->last_sync = hc_time_wall();
   return 0;
 }
 
@@ -232,8 +249,10 @@ int hc_io_journal_read_at(hc_journal *j, long offset, hc_result *r, char *err, s
 
 int hc_io_journal_close(hc_journal **j, int remove_file)
 {
-  int rc = 0;
+  int  rc = 0;
+  char err[8];
   if (!*j) return 0;
+  if (!remove_file && hc_io_journal_sync(*j, err, sizeof err)) rc = -1;
   if (close((*j)->fd)) rc = -1;
   if (remove_file && unlink((*j)->path)) rc = -1;
   free(*j);

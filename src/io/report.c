@@ -3,12 +3,14 @@
  * @brief HDF5 report writer of hpcast, schema_version 2 (docs/report-schema.md).
  *
  * Serial HDF5 1.10 C API with default property lists; only rank 0 calls it.
- * The records are streamed from a source (the run's journal, or an array) in ticker order,
- * twice: pass 1 measures every table (rows, string widths, horizon), pass 2 writes the /fits
- * groups record by record and the tables in hyperslabs of at most CHUNK rows, so memory does
- * not grow with the number of tickers. The file is written under a temporary name and
- * published with rename(2) so a reader (the live trader) sees either the previous report or
- * the new one.
+ * A report is written in three steps, so that a run can write most of it while it goes on:
+ * hc_io_report_add, per record in any order (as records arrive), writes the record's /fits
+ * group and measures every table (rows, string widths, horizon); hc_io_report_tables then takes
+ * the records once more, in ticker order (from the run's journal), and writes the tables in
+ * hyperslabs of at most CHUNK rows, so memory does not grow with the number of tickers;
+ * hc_io_report_finish writes the universe portfolio and /perf. The file is written under a
+ * temporary name and published with rename(2) so a reader (the live trader) sees either the
+ * previous report or the new one.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -187,7 +189,7 @@ static size_t vec_values(const column *col) { return col->len * (col->len2 ? col
 
 /**
  * A table (an HDF5 group with one dataset per column) filled row by row in two phases. Measure
- * (buf == NULL): table_add counts the rows and the string widths. Write (after table_create,
+ * (buf == NULL; hc_io_report_add): table_add counts the rows and the string widths. Write (after table_create,
  * which creates every dataset with the measured shape): table_add buffers up to CHUNK rows and
  * writes them into row range [done, done + CHUNK) of every column; table_close writes the rest
  * and checks that the write phase got exactly the measured rows.
@@ -267,13 +269,13 @@ static int table_add(wctx *c, table *t, const void *row)
     size_t l = strnlen(b + t->cols[k].off, t->cols[k].len);
     if (!t->buf && l > t->width[k]) t->width[k] = l;
     else if (t->buf && l > t->width[k])
-      return fail(c, "%s: a value of column '%s' changed between the passes over the records", t->name, t->cols[k].name);
+      return fail(c, "%s: a value of column '%s' is wider than when its record was added", t->name, t->cols[k].name);
   }
   if (!t->buf) {
     t->rows++;
     return 0;
   }
-  if (t->done + t->nbuf >= t->rows) return fail(c, "%s: more rows than in the first pass over the records", t->name);
+  if (t->done + t->nbuf >= t->rows) return fail(c, "%s: more rows than when the records were added", t->name);
   memcpy(t->buf + t->nbuf * t->stride, row, t->stride);
   return ++t->nbuf == CHUNK ? table_flush(c, t) : 0;
 }
@@ -315,7 +317,7 @@ static int table_close(wctx *c, table *t)
 {
   if (!c->failed && t->buf) table_flush(c, t);
   if (!c->failed && t->buf && t->done != t->rows)
-    fail(c, "%s: %zu rows in the second pass over the records, %zu in the first", t->name, t->done, t->rows);
+    fail(c, "%s: %zu rows written, %zu when the records were added", t->name, t->done, t->rows);
   for (size_t k = 0; k < t->ncols; k++) {
     if (t->ds[k] >= 0 && H5Dclose(t->ds[k]) < 0) fail(c, "cannot close dataset '%s' in %s", t->cols[k].name, t->name);
     t->ds[k] = -1;
@@ -716,49 +718,49 @@ static int next_record(wctx *c, hc_report_source source, void *ctx, int i, hc_re
   return 0;
 }
 
-/** The report's groups and tables in the open file: two passes over the source. */
-static int write_contents(wctx *c, hid_t file, hid_t fits, int with_fits, const hc_report_meta *meta, int n,
-                          hc_report_source source, void *ctx, int owned, tables *T)
+/** The per-ticker table groups and datasets (measured by hc_io_report_add), then the rows of the
+ * n records of source, in ticker order, in one pass (owned: free each record after its use). */
+static int write_tables(wctx *c, hid_t file, int n, hc_report_source source, void *ctx, int owned, tables *T)
 {
   char      prev[HC_NAME_LEN] = "";
   hc_result r;
-  /* pass 1: rows and string widths of every table, the horizon */
-  for (int i = 0; !c->failed && i < n; i++) {
-    if (!next_record(c, source, ctx, i, &r, prev)) {
-      tables_add(c, T, &r);
-      if (r.horizon > T->H) T->H = r.horizon;
-    }
-    if (owned) hc_result_free(&r);
-  }
-  if (!c->failed) write_root_attrs(c, file, meta);
-  if (c->failed || tables_forecast(c, T)) return -1;
-  /* every group and table dataset, then pass 2: the rows in chunks and the /fits groups */
-  hid_t g[6];
-  static const char *names[6] = {"summary", "forecast", NULL, "backtest", "units", "backtest/portfolio"};
-  for (int k = 0; k < 6; k++) {
+  if (tables_forecast(c, T)) return -1;
+  hid_t g[4], bt[3] = {-1, -1, -1};
+  static const char *names[4] = {"summary", "forecast", "backtest", "units"};
+  for (int k = 0; k < 4; k++) {
     hc_strlcpy(c->where, "/", sizeof c->where);
-    g[k] = k == 2 ? fits : c->failed ? -1 : make_group(c, file, names[k]);
+    g[k] = c->failed ? -1 : make_group(c, file, names[k]);
   }
-  hid_t bt[3] = {-1, -1, -1};
-  for (int k = 0; k < 3 && !c->failed; k++) bt[k] = make_group(c, g[3], T->t[T_SCORES + k].name + strlen("/backtest/"));
+  for (int k = 0; k < 3 && !c->failed; k++) bt[k] = make_group(c, g[2], T->t[T_SCORES + k].name + strlen("/backtest/"));
   if (!c->failed) write_int(c, g[1], "horizon", 1, 0, NULL, &T->H);
-  const hid_t loc[N_TABLES] = {g[0], g[1], bt[0], bt[1], bt[2], g[4]};
+  const hid_t loc[N_TABLES] = {g[0], g[1], bt[0], bt[1], bt[2], g[3]};
   for (int k = 0; !c->failed && k < N_TABLES; k++) table_create(c, &T->t[k], loc[k]);
   for (int i = 0; !c->failed && i < n; i++) {
-    if (!next_record(c, source, ctx, i, &r, prev) && !tables_add(c, T, &r) && with_fits) write_fits(c, fits, &r);
+    if (!next_record(c, source, ctx, i, &r, prev)) tables_add(c, T, &r);
     if (owned) hc_result_free(&r);
   }
   for (int k = 0; k < N_TABLES; k++) table_close(c, &T->t[k]);
-  if (!c->failed) { /* the universe portfolio: the trading columns without the ticker, one row */
-    ticker_row p;
-    memset(&p, 0, sizeof p);
-    if (meta && meta->portfolio) p.u.trading = *meta->portfolio;
-    write_table(c, g[5], "/backtest/portfolio", meta && meta->portfolio ? 1 : 0, &p, sizeof p, trading_cols + 1, NCOLS(trading_cols) - 1);
-  }
   for (int k = 0; k < 3; k++)
     if (bt[k] >= 0) close_group(c, bt[k]);
-  for (int k = 5; k >= 0; k--)
-    if (k != 2 && g[k] >= 0) close_group(c, g[k]);
+  for (int k = 3; k >= 0; k--)
+    if (g[k] >= 0) close_group(c, g[k]);
+  return c->failed ? -1 : 0;
+}
+
+/** /backtest/portfolio: the trading columns without the ticker, one row (none without p). */
+static int write_portfolio(wctx *c, hid_t file, const hc_trading_metrics *p)
+{
+  ticker_row row;
+  memset(&row, 0, sizeof row);
+  if (p) row.u.trading = *p;
+  hc_strlcpy(c->where, "/backtest", sizeof c->where);
+  hid_t bt = H5Gopen2(file, "backtest", H5P_DEFAULT), g = bt < 0 ? -1 : make_group(c, bt, "portfolio");
+  if (bt < 0) fail(c, "cannot open /backtest");
+  if (g >= 0) {
+    write_table(c, g, "/backtest/portfolio", p ? 1 : 0, &row, sizeof row, trading_cols + 1, NCOLS(trading_cols) - 1);
+    close_group(c, g);
+  }
+  if (bt >= 0) close_group(c, bt);
   return c->failed ? -1 : 0;
 }
 
@@ -769,12 +771,16 @@ static int array_source(void *ctx, int i, hc_result *r)
   return 0;
 }
 
-/** A report being written: the temporary file, its /fits group, the first error. */
+/** A report being written: the temporary file, its /fits group, the tables measured so far,
+ * the first error. */
 struct hc_report_writer {
   wctx   c;
   char   path[HC_PATH_LEN], tmp[HC_PATH_LEN + 32], dir[HC_PATH_LEN], err[HC_PATH_LEN + 256];
   hid_t  file, fits;
+  tables T;
+  int    n_added, tables_done;
   double seconds; /* spent writing so far */
+  double t_tail;  /* wall clock at the start of hc_io_report_tables */
 };
 
 /* HDF5's automatic error printing off while the writer runs (errors go through err). */
@@ -802,6 +808,7 @@ int hc_io_report_begin(const char *path, hc_report_writer **out, char *err, size
   if (!w) return fail(&e, "out of memory");
   w->c    = (wctx){.path = w->path, .err = w->err, .errlen = sizeof w->err};
   w->file = w->fits = -1;
+  tables_init(&w->T);
   if (!path || !*path || strlen(path) >= HC_PATH_LEN) {
     free(w);
     return fail(&e, "%s", path && *path ? "path too long" : "no path given");
@@ -833,11 +840,15 @@ int hc_io_report_begin(const char *path, hc_report_writer **out, char *err, size
   return 0;
 }
 
-int hc_io_report_add_fits(hc_report_writer *w, const hc_result *r)
+int hc_io_report_add(hc_report_writer *w, const hc_result *r)
 {
   const double t0 = hc_time_wall();
   h5_quiet     q  = quiet();
+  if (!w->c.failed && w->tables_done) fail(&w->c, "record '%s' added after the tables were written", r->ticker);
   if (!w->c.failed) write_fits(&w->c, w->fits, r);
+  if (!w->c.failed) tables_add(&w->c, &w->T, r); /* measure phase: rows and string widths */
+  if (!w->c.failed && r->horizon > w->T.H) w->T.H = r->horizon;
+  w->n_added++;
   loud(q);
   w->seconds += hc_time_wall() - t0;
   return w->c.failed ? -1 : 0;
@@ -852,6 +863,8 @@ void hc_io_report_abort(hc_report_writer **pw)
   hc_report_writer *w = *pw;
   if (!w) return;
   h5_quiet q = quiet();
+  for (int k = 0; k < N_TABLES; k++) table_close(&w->c, &w->T.t[k]); /* datasets and buffers left by a failure */
+  free(w->T.fc_row);
   if (w->fits >= 0) H5Gclose(w->fits);
   if (w->file >= 0) H5Fclose(w->file);
   loud(q);
@@ -860,23 +873,39 @@ void hc_io_report_abort(hc_report_writer **pw)
   *pw = NULL;
 }
 
-/* The rest of the report from source (with_fits: the /fits groups too), then publish. */
-static int finish(hc_report_writer **pw, int with_fits, const hc_report_meta *meta, int n, hc_report_source source, void *ctx,
-                  int owned, int n_perf, const hc_perf *perf, char *err, size_t errlen)
+/** hc_io_report_tables; owned = 0: the source's records are borrowed (not freed). */
+static int tables_pass(hc_report_writer *w, int n, hc_report_source source, void *ctx, int owned)
+{
+  wctx *c   = &w->c;
+  w->t_tail = hc_time_wall();
+  h5_quiet q = quiet();
+  if (!c->failed && w->tables_done) fail(c, "the tables are already written");
+  else if (!c->failed && (n != w->n_added || (n > 0 && !source)))
+    fail(c, "%d records for the tables, %d added (each record is added once, then given to the tables)", n, w->n_added);
+  if (!c->failed) write_tables(c, w->file, n, source, ctx, owned, &w->T);
+  w->tables_done = 1;
+  loud(q);
+  return c->failed ? -1 : 0;
+}
+
+int hc_io_report_tables(hc_report_writer *w, int n, hc_report_source source, void *ctx)
+{
+  return tables_pass(w, n, source, ctx, 1);
+}
+
+int hc_io_report_finish(hc_report_writer **pw, const hc_report_meta *meta, int n_perf, const hc_perf *perf, char *err, size_t errlen)
 {
   hc_report_writer *w = *pw;
   wctx             *c = &w->c;
-  tables            T;
-  if (n < 0 || n_perf < 0 || (n > 0 && !source) || (n_perf > 0 && !perf))
-    fail(c, "invalid arguments (n = %d, n_perf = %d)", n, n_perf);
-  const double t_write = hc_time_wall();
-  h5_quiet     q       = quiet();
-  tables_init(&T);
-  if (!c->failed) write_contents(c, w->file, w->fits, with_fits, meta, n, source, ctx, owned, &T);
+  h5_quiet          q = quiet();
+  if (!c->failed && !w->tables_done) fail(c, "finish before the tables were written");
+  if (!c->failed && (n_perf < 0 || (n_perf > 0 && !perf))) fail(c, "invalid arguments (n_perf = %d)", n_perf);
+  if (!c->failed) write_root_attrs(c, w->file, meta);
+  if (!c->failed) write_portfolio(c, w->file, meta ? meta->portfolio : NULL);
   hc_perf *p = malloc(sizeof *p * (size_t)(n_perf + 1));
   if (!c->failed && !p) fail(c, "out of memory in /perf");
-  else if (!c->failed) { /* rank 0's io_s and wall_s include this write, up to /perf itself */
-    double dt = hc_time_wall() - t_write;
+  else if (!c->failed) { /* rank 0's io_s and wall_s include the tail (tables and this), up to /perf itself */
+    double dt = hc_time_wall() - w->t_tail;
     if (n_perf) memcpy(p, perf, sizeof *p * (size_t)n_perf);
     if (n_perf) p[0].io_s += dt;
     if (n_perf) p[0].wall_s += dt;
@@ -888,8 +917,6 @@ static int finish(hc_report_writer **pw, int with_fits, const hc_report_meta *me
     }
   }
   free(p);
-  for (int k = 0; k < N_TABLES; k++) table_close(c, &T.t[k]); /* frees the buffers after a failure */
-  free(T.fc_row);
   if (H5Gclose(w->fits) < 0) fail(c, "cannot close /fits");
   w->fits = -1;
   if (!c->failed && H5Fflush(w->file, H5F_SCOPE_GLOBAL) < 0) fail(c, "cannot flush '%s'", w->tmp);
@@ -907,19 +934,22 @@ static int finish(hc_report_writer **pw, int with_fits, const hc_report_meta *me
   return rc;
 }
 
-int hc_io_report_finish(hc_report_writer **w, const hc_report_meta *meta, int n, hc_report_source source, void *ctx, int n_perf,
-                        const hc_perf *perf, char *err, size_t errlen)
-{
-  return finish(w, 0, meta, n, source, ctx, 1, n_perf, perf, err, errlen);
-}
-
-/** The one-shot writer of both public functions: records from source (owned = 1: free each). */
+/** The one-shot writer of both public functions: records from source, twice (owned = 1: free
+ * each): pass 1 adds them (the /fits groups, the tables measured), pass 2 writes the tables. */
 static int write_report(const char *path, const hc_report_meta *meta, int n, hc_report_source source, void *ctx, int owned,
                         int n_perf, const hc_perf *perf, char *err, size_t errlen)
 {
   hc_report_writer *w;
+  char              prev[HC_NAME_LEN] = "";
+  hc_result         r;
   if (hc_io_report_begin(path, &w, err, errlen)) return -1;
-  return finish(&w, 1, meta, n, source, ctx, owned, n_perf, perf, err, errlen);
+  if (n < 0 || (n > 0 && !source)) fail(&w->c, "invalid arguments (n = %d)", n);
+  for (int i = 0; !w->c.failed && i < n; i++) {
+    if (!next_record(&w->c, source, ctx, i, &r, prev)) hc_io_report_add(w, &r);
+    if (owned) hc_result_free(&r);
+  }
+  if (!w->c.failed) tables_pass(w, n, source, ctx, owned);
+  return hc_io_report_finish(&w, meta, n_perf, perf, err, errlen);
 }
 
 int hc_io_report_write_stream(const char *path, const hc_report_meta *meta, int n, hc_report_source source, void *ctx, int n_perf,

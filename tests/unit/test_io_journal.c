@@ -220,3 +220,37 @@ Test(journal, visitor_stop_and_not_a_journal)
   for (int k = 0; k < 3; k++) hc_result_free(&rec[k]);
   rmdir(dir);
 }
+
+Test(journal, group_commit_keeps_every_record_of_a_closed_or_resumed_journal)
+{
+  char        dir[256], path[512], err[1024];
+  hc_journal *j;
+  hc_result   rec[3], r;
+  long        off[3];
+  seen        s = {.stop_at = -1};
+  tmp_journal(dir, sizeof dir, path, sizeof path);
+  for (int k = 0; k < 3; k++) make_record(&rec[k], k == 0 ? "AAA" : k == 1 ? "BBB" : "CCC", 1.5 + k);
+  cr_assert_eq(hc_io_journal_open(path, 42, 0, &j, NULL, NULL, err, sizeof err), 0, "%s", err);
+  hc_io_journal_set_sync_interval(j, 3600); /* no fsync at the appends: only at sync and close */
+  cr_assert_eq(hc_io_journal_sync(j, err, sizeof err), 0, "nothing to sync: %s", err);
+  for (int k = 0; k < 3; k++) cr_assert_eq(hc_io_journal_append(j, 1, &rec[k], &off[k], err, sizeof err), 0, "%s", err);
+  cr_assert_eq(hc_io_journal_read_at(j, off[1], &r, err, sizeof err), 0, "%s", err);
+  assert_record(&r, "BBB", 2.5);
+  hc_result_free(&r);
+  cr_assert_eq(hc_io_journal_sync(j, err, sizeof err), 0, "%s", err);
+  cr_assert_eq(hc_io_journal_sync(j, err, sizeof err), 0, "%s", err);
+  cr_assert_eq(hc_io_journal_close(&j, 0), 0);
+  cr_assert_null(j);
+  /* resume: every record, in append order, at the offsets the appends returned */
+  cr_assert_eq(hc_io_journal_open(path, 42, 1, &j, remember, &s, err, sizeof err), 0, "%s", err);
+  cr_assert_eq(s.n, 3);
+  for (int k = 0; k < 3; k++) {
+    cr_assert_str_eq(s.ticker[k], rec[k].ticker);
+    cr_assert_eq(s.offset[k], off[k]);
+  }
+  cr_assert_eq(hc_io_journal_close(&j, 1), 0);
+  struct stat st;
+  cr_assert_neq(stat(path, &st), 0, "close with remove_file deletes the journal");
+  for (int k = 0; k < 3; k++) hc_result_free(&rec[k]);
+  rmdir(dir);
+}

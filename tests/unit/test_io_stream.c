@@ -1,10 +1,13 @@
 /**
  * @file test_io_stream.c
- * @brief Unit tests of the streaming report writer (io/report.c, hc_io_report_write_stream):
- *        records streamed from a journal by offset give the same file as the array writer,
- *        tables longer than one write chunk (4096 rows) hold every row in ticker order, string
- *        widths are per table, and a source out of ticker order, with a duplicate or failing,
- *        is an error that names the ticker and publishes nothing.
+ * @brief Unit tests of the streaming report writer (io/report.c, hc_io_report_write_stream and
+ *        the begin/add/tables/finish steps rank 0 uses during a run): records streamed from a
+ *        journal by offset give the same file as the array writer, records added in arrival
+ *        order with the tables written once at the end give that file too, tables longer than
+ *        one write chunk (4096 rows) hold every row in ticker order, string widths are per
+ *        table, and a source out of ticker order, with a duplicate or failing, a record changed
+ *        between its add and the tables, or the steps out of order, is an error that names the
+ *        cause and publishes nothing.
  */
 #include <criterion/criterion.h>
 
@@ -500,5 +503,117 @@ Test(report_stream, out_of_order_duplicate_or_failing_source_is_an_error)
   cr_assert_eq(stat(path, &after), 0);
   cr_assert_eq(after.st_ino, before.st_ino, "the previous report is untouched");
   for (int k = 0; k < 4; k++) hc_result_free(&rec[k]);
+  rm_dir(dir);
+}
+
+/** Add the records of the journal source in the order they were journalled (i * 17 mod N, as
+ * they arrive at rank 0), as records read back from the journal. */
+static void add_in_arrival_order(hc_report_writer *w, journal_source *s)
+{
+  char err[1024];
+  for (int i = 0; i < N; i++) {
+    char t[HC_NAME_LEN];
+    ticker_of((i * 17) % N, t);
+    const char(*hit)[HC_NAME_LEN] = bsearch(t, s->ticker, N, HC_NAME_LEN, by_ticker);
+    cr_assert(hit);
+    hc_result r = {0};
+    cr_assert_eq(hc_io_journal_read_at(s->j, s->offset[hit - s->ticker], &r, err, sizeof err), 0, "%s", err);
+    cr_assert_eq(hc_io_report_add(w, &r), 0, "%s", hc_io_report_error(w));
+    hc_result_free(&r);
+  }
+}
+
+Test(report_stream, records_added_as_they_arrive_then_one_tables_pass_equal_the_stream_writer)
+{
+  char dir[256], jpath[512], a[600], b[600], err[1024];
+  make_tmpdir(dir, sizeof dir);
+  snprintf(jpath, sizeof jpath, "%s/b.h5.journal", dir);
+  snprintf(a, sizeof a, "%s/a.h5", dir);
+  snprintf(b, sizeof b, "%s/b.h5", dir);
+  hc_trading_metrics port = {.n = 3, .cum_return = 0.5, .sharpe = 1.25};
+  hc_report_meta     meta = META;
+  meta.portfolio          = &port;
+  hc_perf perf[2]         = {{.rank = 0, .wall_s = 1, .io_s = 0.5}, {.rank = 1, .wall_s = 2, .io_s = 0.25}};
+  journal_source s;
+  journal_of_records(jpath, &s);
+  cr_assert_eq(hc_io_report_write_stream(a, &meta, N, from_journal, &s, 2, perf, err, sizeof err), 0, "%s", err);
+
+  hc_report_writer *w;
+  cr_assert_eq(hc_io_report_begin(b, &w, err, sizeof err), 0, "%s", err);
+  add_in_arrival_order(w, &s);
+  cr_assert_eq(hc_io_report_tables(w, N, from_journal, &s), 0, "%s", hc_io_report_error(w));
+  cr_assert_eq(hc_io_report_finish(&w, &meta, 2, perf, err, sizeof err), 0, "%s", err);
+  cr_assert_null(w);
+  cr_assert_eq(count_tmp(dir), 0);
+  assert_same_report(a, b);
+  cr_assert_eq(hc_io_journal_close(&s.j, 0), 0);
+  rm_dir(dir);
+}
+
+/** Source over the journal whose record `change` gets one more score row (a record that is
+ * not the one that was added). */
+typedef struct {
+  journal_source *s;
+  int             change;
+} changed_source;
+
+static int from_changed(void *ctx, int i, hc_result *r)
+{
+  changed_source *c  = ctx;
+  int             rc = from_journal(c->s, i, r);
+  if (!rc && i == c->change) {
+    hc_score_row *g = realloc(r->scores, sizeof *g * (size_t)(r->n_scores + 1));
+    cr_assert(g);
+    g[r->n_scores] = g[0];
+    r->scores      = g;
+    r->n_scores++;
+  }
+  return rc;
+}
+
+Test(report_stream, steps_out_of_order_or_records_changed_after_their_add_are_errors)
+{
+  char dir[256], jpath[512], path[600], err[1024];
+  make_tmpdir(dir, sizeof dir);
+  snprintf(jpath, sizeof jpath, "%s/r.h5.journal", dir);
+  snprintf(path, sizeof path, "%s/r.h5", dir);
+  journal_source s;
+  journal_of_records(jpath, &s);
+  hc_report_writer *w;
+
+  /* fewer records for the tables than were added */
+  cr_assert_eq(hc_io_report_begin(path, &w, err, sizeof err), 0, "%s", err);
+  add_in_arrival_order(w, &s);
+  cr_assert_neq(hc_io_report_tables(w, N - 1, from_journal, &s), 0);
+  cr_assert(strstr(hc_io_report_error(w), "39 records for the tables, 40 added"), "%s", hc_io_report_error(w));
+  cr_assert_neq(hc_io_report_finish(&w, &META, 0, NULL, err, sizeof err), 0);
+  cr_assert(strstr(err, "40 added") && strstr(err, path), "%s", err);
+
+  /* a record with one more row in the tables pass than when it was added */
+  cr_assert_eq(hc_io_report_begin(path, &w, err, sizeof err), 0, "%s", err);
+  add_in_arrival_order(w, &s);
+  changed_source c = {&s, N - 1}; /* the last in ticker order: every row of the table before it fits */
+  cr_assert_neq(hc_io_report_tables(w, N, from_changed, &c), 0);
+  cr_assert(strstr(hc_io_report_error(w), "/backtest/scores: more rows than"), "%s", hc_io_report_error(w));
+  hc_io_report_abort(&w);
+  cr_assert_null(w);
+
+  /* finish before the tables; a record added after them */
+  cr_assert_eq(hc_io_report_begin(path, &w, err, sizeof err), 0, "%s", err);
+  cr_assert_neq(hc_io_report_finish(&w, &META, 0, NULL, err, sizeof err), 0);
+  cr_assert(strstr(err, "finish before the tables"), "%s", err);
+  cr_assert_eq(hc_io_report_begin(path, &w, err, sizeof err), 0, "%s", err);
+  cr_assert_eq(hc_io_report_tables(w, 0, NULL, NULL), 0, "%s", hc_io_report_error(w));
+  hc_result r;
+  make_record(&r, 0);
+  cr_assert_neq(hc_io_report_add(w, &r), 0);
+  cr_assert(strstr(hc_io_report_error(w), "'T00' added after the tables"), "%s", hc_io_report_error(w));
+  hc_result_free(&r);
+  cr_assert_neq(hc_io_report_finish(&w, &META, 0, NULL, err, sizeof err), 0);
+
+  cr_assert_eq(count_tmp(dir), 0, "no temporary file left");
+  struct stat st;
+  cr_assert_neq(stat(path, &st), 0, "nothing published");
+  cr_assert_eq(hc_io_journal_close(&s.j, 1), 0);
   rm_dir(dir);
 }
