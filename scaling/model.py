@@ -39,9 +39,12 @@ largest first, behind a shared counter on rank 0. A free rank (rank 0 included) 
 unit: one one-sided round trip, serialised at the counter (service time take / 2 per request).
 Every B (--batch) records a rank != 0 sends one batch of B x R bytes to rank 0 (sender pays
 alpha + B R / beta); rank 0, between its own units, receives the batches that have arrived
-(paying the same, plus --fits_ms per record: rank 0 writes each ticker's /fits group as its
-record arrives, and its own); above 64 ranks rank 0 takes no units and only does that. At the end each rank flushes its partial batch, rank 0 receives
-what is left, then writes the rest of the report (the tables: --write_s). T = setup_s + (last receive or last rank done) + write_s.
+(paying the same, plus --record_ms per record: rank 0 unpacks each record, appends it to the
+journal and writes its /fits group and measures its table rows as it arrives, and its own: the
+per_record_ms of scaling/bench_report); above 64 ranks rank 0 takes no units and only does
+that. At the end each rank flushes its partial batch, rank 0 receives what is left, then
+writes the rest of the report (the tables in one pass over the journal and the finish:
+--write_s, bench_report's tail_s). T = setup_s + (last receive or last rank done) + write_s.
 Static LPT schedule (the binary before issue 6): units assigned by LPT on the a-priori cost; the
 ranks run their lists; then the gather of all records to rank 0 (3 log2(P) alpha + N R / beta);
 then the write. T = setup_s + max_r sum(own seconds) + gather + write_s.
@@ -202,10 +205,10 @@ def network(args):
 # ----------------------------------------------------------------------------------------------
 # schedules
 
-def simulate_dynamic(sec, cost, P, net, R, B, fits_s=0.0):
+def simulate_dynamic(sec, cost, P, net, R, B, record_s=0.0):
     """Makespan (s, from the start of the work to the last record received on rank 0) and busy
-    time per rank of the dynamic schedule (module docstring); rank 0 writes the /fits group of
-    every record it receives (fits_s each) between its own units."""
+    time per rank of the dynamic schedule (module docstring); rank 0 handles every record it
+    receives (record_s each: journal, /fits group) between its own units."""
     alpha, beta, take = net
     service = take / 2
     s = sec[np.argsort(-cost, kind="stable")]
@@ -222,7 +225,7 @@ def simulate_dynamic(sec, cost, P, net, R, B, fits_s=0.0):
     def recv_until(t, until):
         while arrivals and arrivals[0][0] <= until:
             _, b, k = heapq.heappop(arrivals)
-            t += alpha + b / beta + k * fits_s
+            t += alpha + b / beta + k * record_s
         return t
 
     while ready:
@@ -239,7 +242,7 @@ def simulate_dynamic(sec, cost, P, net, R, B, fits_s=0.0):
                 heapq.heappush(arrivals, (got, b, pending[r]))
             done[r] = got
             continue
-        fin = got + s[nxt] + (fits_s if r == 0 else 0.0)
+        fin = got + s[nxt] + (record_s if r == 0 else 0.0)
         busy[r] += s[nxt]
         nxt += 1
         if r != 0:
@@ -253,13 +256,13 @@ def simulate_dynamic(sec, cost, P, net, R, B, fits_s=0.0):
     t0 = done[0]
     while arrivals:
         ta, b, k = heapq.heappop(arrivals)
-        t0 = max(t0, ta) + alpha + b / beta + k * fits_s
+        t0 = max(t0, ta) + alpha + b / beta + k * record_s
     return max(float(np.max(done)), t0), busy
 
 
-def simulate_static(sec, cost, P, net, R, fits_s=0.0):
+def simulate_static(sec, cost, P, net, R, record_s=0.0):
     """Makespan (s, work + gather) and busy time per rank of the static LPT schedule; rank 0
-    also writes the /fits group of every record (fits_s each)."""
+    also handles every record (record_s each)."""
     alpha, beta, _ = net
     load = [(0.0, r) for r in range(P)]
     busy = np.zeros(P)
@@ -268,7 +271,7 @@ def simulate_static(sec, cost, P, net, R, fits_s=0.0):
         busy[r] += sec[i]
         heapq.heappush(load, (c + cost[i], r))
     gather = 3 * math.ceil(math.log2(P)) * alpha + len(sec) * R / beta if P > 1 else 0.0
-    return max(float(np.max(busy)), float(busy[0]) + len(sec) * fits_s) + gather, busy
+    return max(float(np.max(busy)), float(busy[0]) + len(sec) * record_s) + gather, busy
 
 
 def universe(cal, N, rng):
@@ -293,9 +296,9 @@ def write_time(cal, N):
 def predict(cal, sec, cost, N, P, schedule, net, R, B):
     """Predicted T (s) and the imbalance max/mean busy of one (universe, P, schedule)."""
     if schedule == "dynamic":
-        span, busy = simulate_dynamic(sec, cost, P, net, R, B, cal.get("fits_s", 0.0))
+        span, busy = simulate_dynamic(sec, cost, P, net, R, B, cal.get("record_s", 0.0))
     else:
-        span, busy = simulate_static(sec, cost, P, net, R, cal.get("fits_s", 0.0))
+        span, busy = simulate_static(sec, cost, P, net, R, cal.get("record_s", 0.0))
     write = write_time(cal, N)
     mean = float(np.mean(busy))
     return cal["setup_s"] + span + write, (float(np.max(busy)) / mean if mean > 0 else float("nan"))
@@ -312,9 +315,9 @@ def main():
     ap.add_argument("--universes", default="297,100000")
     ap.add_argument("--schedules", default="dynamic,static")
     ap.add_argument("--batch", type=int, default=1, help="records per batch sent to rank 0 [1, as driver.c]")
-    ap.add_argument("--fits_ms", type=float, default=0.0,
-                    help="rank 0's write of one ticker's /fits group during the run, ms (then --write_s is the "
-                         "final write of the tables only) [0]")
+    ap.add_argument("--record_ms", type=float, default=0.0,
+                    help="rank 0's work per record during the run, ms: journal append, /fits group, table measure "
+                         "(per_record_ms of scaling/bench_report; then --write_s is its tail_s) [0]")
     ap.add_argument("--record_bytes", type=float, help="bytes per result record [report bytes / tickers]")
     ap.add_argument("--latency_us", type=float)
     ap.add_argument("--bandwidth_MBps", type=float)
@@ -334,7 +337,7 @@ def main():
     except (OSError, ValueError) as e:
         sys.exit(f"model: {e}")
     cal["write_n"], cal["write_exponent"] = cal["n_tickers"], args.write_exponent
-    cal["fits_s"] = args.fits_ms * 1e-3
+    cal["record_s"] = args.record_ms * 1e-3
     if args.write_s is not None:
         cal["write_s"] = args.write_s
         cal["write_n"] = args.write_n or cal["n_tickers"]
@@ -352,7 +355,7 @@ def main():
         f"unit seconds: sum {np.sum(cal['seconds']):.3f}, mean {np.mean(cal['seconds']):.4f}, "
         f"max {np.max(cal['seconds']):.4f}; setup {cal['setup_s']:.3f} s; report write {cal['write_s']:.4f} s for "
         f"{cal['write_n']} tickers ({1e3 * cal['write_s'] / cal['write_n']:.3f} ms/ticker), "
-        f"x (N/{cal['write_n']})^{cal['write_exponent']:g}; record {R:.0f} B, batch {args.batch}",
+        f"x (N/{cal['write_n']})^{cal['write_exponent']:g}; record {R:.0f} B, batch {args.batch}, rank 0 per record {1e3 * cal['record_s']:.3f} ms",
         f"network: latency {1e6 * net[0]:.3f} us, bandwidth {net[1] / 1e6:.0f} MB/s, take {1e6 * net[2]:.3f} us",
     ]
     for h in head:

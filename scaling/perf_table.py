@@ -37,7 +37,7 @@ except ImportError:  # pragma: no cover - message for the user
 
 PERF_REQUIRED = ("rank", "wall_s", "fit_s", "io_s", "peak_rss_mb", "n_tickers", "n_fits")
 PERF_OPTIONAL = ("busy_s", "n_units")
-UNITS_FIELDS = ("unit", "ticker", "block", "n_obs", "n_specs", "rank", "seconds", "cost")
+UNITS_FIELDS = ("ticker", "block", "n_obs", "n_specs", "n_fits", "rank", "seconds", "cost")  # docs/report-schema.md
 
 _said = set()
 
