@@ -217,8 +217,9 @@ size_t hc_result_unpack(hc_result *r, const void *buf, size_t avail)
   if (avail < sizeof head) return 0;
   memcpy(&head, p, sizeof head);
   const int lim = 1000000;
-  if (head.horizon < 0 || head.n_fits < 0 || head.n_scores < 0 || head.n_members < 0 || head.n_strategy < 0 ||
-      head.horizon > lim || head.n_fits > lim || head.n_scores > lim || head.n_members > lim || head.n_strategy > lim)
+  if (head.horizon < 0 || head.n_fits < 0 || head.n_scores < 0 || head.n_members < 0 || head.n_strategy < 0 || head.n_units < 0 ||
+      head.horizon > lim || head.n_fits > lim || head.n_scores > lim || head.n_members > lim || head.n_strategy > lim ||
+      head.n_units > lim)
     return 0;
   int    ns   = segments(&head, s);
   size_t need = sizeof head + forecast_doubles(head.horizon) * sizeof(double);

@@ -521,3 +521,31 @@ Test(core, pack_unpack_backtest_arrays)
   hc_result_free(&u);
   hc_result_free(&r);
 }
+
+Test(core, unpack_rejects_negative_or_huge_counts)
+{
+  hc_result r, u;
+  cr_assert_eq(hc_result_init(&r, "AAPL", 2), 0);
+  hc_unit_row row = {.block = 0, .n_specs = 9, .n_fits = 9, .rank = 1, .seconds = 1.5, .cost = 2};
+  cr_assert_eq(hc_result_add_unit(&r, &row), 0);
+  size_t         sz  = hc_result_packed_size(&r);
+  unsigned char *buf = malloc(sz);
+  cr_assert_eq(hc_result_pack(&r, buf), sz);
+  hc_result head;
+  memcpy(&head, buf, sizeof head);
+  /* a corrupt count must not wrap the size computation into a small "needed" size */
+  const int bad[] = {-1, -2, 2000000000};
+  for (int k = 0; k < 3; k++) {
+    hc_result h = head;
+    h.n_units   = bad[k];
+    memcpy(buf, &h, sizeof h);
+    cr_assert_eq(hc_result_unpack(&u, buf, sz), 0, "n_units %d accepted", bad[k]);
+  }
+  memcpy(buf, &head, sizeof head);
+  cr_assert_eq(hc_result_unpack(&u, buf, sz), sz);
+  cr_assert_eq(u.n_units, 1);
+  cr_assert(u.units[0].seconds == 1.5);
+  hc_result_free(&u);
+  free(buf);
+  hc_result_free(&r);
+}
