@@ -105,16 +105,24 @@ int hc_ols(int rows, int cols, const double *X, const double *z, double *beta)
   return rc;
 }
 
+/* Dot product of x[0..n-1] and y[0..n-1] summed in eight lanes, so that it vectorises and is not
+ * one chain of dependent additions. */
+static double dot8(int n, const double *restrict x, const double *restrict y)
+{
+  double s[8] = {0.0};
+  int    i    = 0;
+  for (; i + 7 < n; i += 8)
+    for (int l = 0; l < 8; l++) s[l] += x[i + l] * y[i + l];
+  for (; i < n; i++) s[0] += x[i] * y[i];
+  return ((s[0] + s[4]) + (s[1] + s[5])) + ((s[2] + s[6]) + (s[3] + s[7]));
+}
+
 /* Yule-Walker AR(m) coefficients of the centred series x by Durbin-Levinson on the
  * sample autocovariances (biased estimator, so the fit is always stationary). */
 static void yule_walker(const double *x, int n, int m, double *a)
 {
   double *g = malloc((size_t)(m + 1) * sizeof *g), tmp[256];
-  for (int k = 0; k <= m; k++) {
-    double s = 0.0;
-    for (int t = k; t < n; t++) s += x[t] * x[t - k];
-    g[k] = s / n;
-  }
+  for (int k = 0; k <= m; k++) g[k] = dot8(n - k, x + k, x) / n;
   double v = g[0];
   for (int k = 0; k < m; k++) {
     double num = g[k + 1];
@@ -153,11 +161,9 @@ int hc_arma_hannan_rissanen(int p, int q, const double *y, int n, double *theta_
   for (int t = 0; t < n; t++) x[t] = y[t] - mu;
   if (q > 0) {
     yule_walker(x, n, m, a);
-    for (int t = m; t < n; t++) {
-      double v = x[t];
-      for (int i = 1; i <= m; i++) v -= a[i - 1] * x[t - i];
-      e[t] = v;
-    }
+    double ar[256]; /* the long AR in the order of x: e_t = x_t - ar . x[t-m..t-1] */
+    for (int i = 0; i < m; i++) ar[i] = a[m - 1 - i];
+    for (int t = m; t < n; t++) e[t] = x[t] - dot8(m, ar, x + t - m);
   }
   double sigma2 = 0.0;
   double *phi = theta_out + 1, *th = theta_out + 1 + p;

@@ -5,7 +5,11 @@
  * 1. TAO minimises f(u) = -loglik(untransform(u)) / n over unconstrained u, from several
  *    starts. Families with an analytic Hessian (hc_vol_loglik_hessian: ARMA-GARCH/GJR with
  *    normal or t innovations) use Newton's method with a line search (TAONLS) on the exact
- *    Hessian in u (chain rule through untransform); the others the limited-memory BFGS
+ *    Hessian in u (chain rule through untransform); pure ARMA models of the SARIMAX family
+ *    (hc_sarimax_css_hessian) the same method on the exact gradient and the Hessian of the
+ *    conditional (CSS) likelihood, which differs from the exact one by the effect of the first
+ *    observations only (Newton's method with an approximate Hessian: fast linear convergence to
+ *    the exact optimum, Nocedal & Wright 2006 sec. 3.3); the others the limited-memory BFGS
  *    method (TAOLMVM, Nocedal & Wright 2006 ch. 7). -fit_tao_* options override the solver. A Newton solution that is
  *    not a maximum (a saddle, or a coefficient stuck where its transform saturates) is
  *    restarted from a nearby point (escape_point). The solvers are kept from fit to fit
@@ -28,6 +32,7 @@
 #include <string.h>
 
 #define HC_F_BAD 1e10 /* objective returned where the likelihood cannot be evaluated */
+#define HC_CSS_NEWTON_MAX_IT 40 /* iterations of Newton's method on the CSS Hessian before LMVM takes over */
 
 void hc_fit_options_default(hc_fit_options *o)
 {
@@ -45,6 +50,7 @@ typedef struct {
   int           n;
   int           k;                       /* parameters (optimised coordinates) */
   int           analytic_hessian;        /* hc_vol_loglik_hessian is available */
+  int           css_hessian;             /* hc_sarimax_css_hessian serves as the Newton Hessian */
   double        theta[HC_MAX_PARAMS];    /* natural parameters of the last evaluation */
   /* last second-order evaluation (analytic Hessian path): at u_c, theta_c, loglik ll_c,
    * gradient g_c and Hessian H_c in theta, and the Hessian Hf_c of f(u) = -ll/n in u */
@@ -108,19 +114,57 @@ static void untransform_pm(hc_model *m, double *uf, int j, double h, double *tp,
   uf[j] = keep;
 }
 
+/* The Hessian Hf[k*k] of f = -ll/n in u from the gradient g and Hessian H of ll in theta =
+ * untransform(uf) (length k = n_params), and (gf not NULL) the gradient gf of f: with the
+ * Jacobian J = d theta / d u and the diagonal second derivatives d^2 theta / du_j^2 of
+ * untransform (central differences, step 1e-4 (1 + |u_j|)), gf = -J' g / n and Hf = -(J' H J +
+ * diag_j sum_i g_i d^2 theta_i / du_j^2) / n. The error of J is relative to g and vanishes with
+ * it; the mixed second derivatives of untransform are left out for the same reason, so Newton's
+ * method keeps its quadratic convergence. Returns 0 if Hf (and gf) are finite. */
+static int chain_u(hc_model *m, int n, double *uf, const double *theta, const double *g, const double *H, double *Hf,
+                   double *gf)
+{
+  const int k = m->n_params;
+  double    J[HC_MAX_PARAMS * HC_MAX_PARAMS], d2[HC_MAX_PARAMS];
+  for (int j = 0; j < k; j++) {
+    double tp[HC_MAX_PARAMS], tm[HC_MAX_PARAMS], h = 1e-4 * (1.0 + fabs(uf[j])), s = 0.0, gs = 0.0;
+    untransform_pm(m, uf, j, h, tp, tm);
+    for (int i = 0; i < k; i++) {
+      J[i * k + j] = (tp[i] - tm[i]) / (2.0 * h);
+      gs += g[i] * J[i * k + j];
+      s += g[i] * (tp[i] - 2.0 * theta[i] + tm[i]) / (h * h);
+    }
+    if (gf) gf[j] = -gs / n;
+    d2[j] = s;
+  }
+  for (int a = 0; a < k; a++) { /* Hf = -(J' H J + diag d2) / n, H J formed column by column */
+    double HJa[HC_MAX_PARAMS];
+    for (int i = 0; i < k; i++) {
+      double s = 0.0;
+      for (int l = 0; l < k; l++) s += H[i * k + l] * J[l * k + a];
+      HJa[i] = s;
+    }
+    for (int b = 0; b <= a; b++) {
+      double s = 0.0;
+      for (int i = 0; i < k; i++) s += J[i * k + b] * HJa[i];
+      Hf[a * k + b] = Hf[b * k + a] = -(s + (a == b ? d2[a] : 0.0)) / n;
+    }
+  }
+  for (int i = 0; i < k * k; i++)
+    if (!isfinite(Hf[i])) return 1;
+  for (int i = 0; gf && i < k; i++)
+    if (!isfinite(gf[i])) return 1;
+  return 0;
+}
+
 /* Loglik, gradient and Hessian at u (length k = n_params, no profiling) into the cache of c:
- * in theta by hc_vol_loglik_hessian, then in u by the chain rule with the Jacobian J = d theta
- * / d u and the diagonal second derivatives d^2 theta / du_j^2 of untransform (central
- * differences, step 1e-4 (1 + |u_j|)): the gradient of f = -ll/n is -J' g / n and its Hessian
- * -(J' H J + diag_j sum_i g_i d^2 theta_i / du_j^2) / n. The error of J is relative to g and
- * vanishes with it; the mixed second derivatives of untransform are left out for the same
- * reason, so Newton's method keeps its quadratic convergence. Returns 0 if the point is
+ * in theta by hc_vol_loglik_hessian, then in u by chain_u. Returns 0 if the point is
  * admissible. */
 static int second_order_u(fit_ctx *c, const double *u)
 {
   hc_model *m = c->m;
   const int k = m->n_params;
-  double    uf[HC_MAX_PARAMS], J[HC_MAX_PARAMS * HC_MAX_PARAMS], d2[HC_MAX_PARAMS];
+  double    uf[HC_MAX_PARAMS];
   memcpy(uf, u, (size_t)k * sizeof *u);
   memcpy(c->u_c, u, (size_t)k * sizeof *u);
   c->have_c = 1;
@@ -128,35 +172,7 @@ static int second_order_u(fit_ctx *c, const double *u)
   memcpy(c->theta, c->theta_c, sizeof c->theta);
   c->bad_c = hc_vol_loglik_hessian(m, c->theta_c, c->y, c->n, &c->ll_c, c->g_c, c->H_c) != 0 || !isfinite(c->ll_c);
   if (c->bad_c) return 1;
-  for (int j = 0; j < k; j++) {
-    double tp[HC_MAX_PARAMS], tm[HC_MAX_PARAMS], h = 1e-4 * (1.0 + fabs(uf[j])), s = 0.0, gs = 0.0;
-    untransform_pm(m, uf, j, h, tp, tm);
-    for (int i = 0; i < k; i++) {
-      J[i * k + j] = (tp[i] - tm[i]) / (2.0 * h);
-      gs += c->g_c[i] * J[i * k + j];
-      s += c->g_c[i] * (tp[i] - 2.0 * c->theta_c[i] + tm[i]) / (h * h);
-    }
-    c->gf_c[j] = -gs / c->n;
-    d2[j]      = s;
-  }
-  for (int a = 0; a < k; a++) { /* Hf = -(J' H J + diag d2) / n, H J formed column by column */
-    double HJa[HC_MAX_PARAMS];
-    for (int i = 0; i < k; i++) {
-      double s = 0.0;
-      for (int l = 0; l < k; l++) s += c->H_c[i * k + l] * J[l * k + a];
-      HJa[i] = s;
-    }
-    for (int b = 0; b <= a; b++) {
-      double s = 0.0;
-      for (int i = 0; i < k; i++) s += J[i * k + b] * HJa[i];
-      c->Hf_c[a * k + b] = c->Hf_c[b * k + a] = -(s + (a == b ? d2[a] : 0.0)) / c->n;
-    }
-  }
-  for (int i = 0; i < k * k; i++)
-    if (!isfinite(c->Hf_c[i])) return c->bad_c = 1;
-  for (int i = 0; i < k; i++)
-    if (!isfinite(c->gf_c[i])) return c->bad_c = 1;
-  return 0;
+  return c->bad_c = chain_u(m, c->n, uf, c->theta_c, c->g_c, c->H_c, c->Hf_c, c->gf_c);
 }
 
 /* Loglik and the gradient of f(u) = -ll/n at u into the first-order cache of c (the families
@@ -240,9 +256,10 @@ static PetscErrorCode objective(Tao tao, Vec X, PetscReal *f, Vec G, void *ptr)
   PetscFunctionReturn(0);
 }
 
-/* TAO Hessian callback of the analytic path: the Hessian of f in u, from the evaluation cached
- * by objective at the same point (recomputed otherwise); the identity where the likelihood
- * cannot be evaluated. */
+/* TAO Hessian callback of the Newton path: the Hessian of f in u, from the evaluation cached
+ * by objective at the same point (recomputed otherwise); with the CSS Hessian, that Hessian
+ * and the exact gradient of the first-order cache, chained by chain_u. The identity where the
+ * likelihood or the Hessian cannot be evaluated. */
 static PetscErrorCode hessian_u(Tao tao, Vec X, Mat Hm, Mat Hp, void *ptr)
 {
   fit_ctx           *c = ptr;
@@ -257,9 +274,18 @@ static PetscErrorCode hessian_u(Tao tao, Vec X, Mat Hm, Mat Hp, void *ptr)
   PetscCall(VecGetArrayRead(X, &x));
   for (int i = 0; i < k; i++) u[i] = x[i];
   PetscCall(VecRestoreArrayRead(X, &x));
-  if (!cached_at(c, u)) second_order_u(c, u);
+  const double *Hf = c->Hf_c;
+  int           bad;
+  if (c->css_hessian) {
+    double H[HC_MAX_PARAMS * HC_MAX_PARAMS];
+    bad = cached_first_at(c, u) ? c->bad_e : first_order_u(c, u);
+    bad = bad || hc_sarimax_css_hessian(c->m, c->theta_e, c->y, c->n, H) || chain_u(c->m, c->n, u, c->theta_e, c->g_e, H, c->Hf_c, NULL);
+  } else {
+    if (!cached_at(c, u)) second_order_u(c, u);
+    bad = c->bad_c;
+  }
   PetscCall(MatDenseGetArrayWrite(Hm, &a));
-  for (int i = 0; i < k * k; i++) a[i] = c->bad_c ? (i % (k + 1) == 0) : c->Hf_c[i]; /* symmetric: layout-free */
+  for (int i = 0; i < k * k; i++) a[i] = bad ? (i % (k + 1) == 0) : Hf[i]; /* symmetric: layout-free */
   PetscCall(MatDenseRestoreArrayWrite(Hm, &a));
   PetscCall(MatAssemblyBegin(Hm, MAT_FINAL_ASSEMBLY));
   PetscCall(MatAssemblyEnd(Hm, MAT_FINAL_ASSEMBLY));
@@ -672,7 +698,7 @@ PetscErrorCode hc_fit(hc_model *m, const double *y, int n, const hc_fit_options 
   const int k = m->n_params;
   double    st[16][HC_MAX_PARAMS], best_theta[HC_MAX_PARAMS], ll_best = -INFINITY;
   int       ns = 0, best_reason = 0, best_its = 0;
-  fit_ctx   ctx = {.m = m, .y = y, .n = n, .k = k, .analytic_hessian = hc_vol_has_hessian(m)};
+  fit_ctx   ctx = {.m = m, .y = y, .n = n, .k = k, .analytic_hessian = hc_vol_has_hessian(m), .css_hessian = hc_sarimax_has_css_hessian(m)};
   Tao       tao;
   Vec       x;
 
@@ -709,25 +735,47 @@ PetscErrorCode hc_fit(hc_model *m, const double *y, int n, const hc_fit_options 
     PetscFunctionReturn(0);
   }
 
-  /* one solver for all starts: Newton with the analytic Hessian, else limited-memory BFGS */
+  /* one solver for all starts: Newton with the analytic or CSS Hessian, else limited-memory BFGS */
   fit_solver *sv, own;
-  PetscCall(solver_get(opt->ws, ctx.analytic_hessian, k, &own, &sv));
+  PetscCall(solver_get(opt->ws, ctx.analytic_hessian || ctx.css_hessian, k, &own, &sv));
   tao = sv->tao;
   PetscCall(TaoGetSolution(tao, &x));
   PetscCall(TaoSetObjectiveAndGradient(tao, NULL, objective, &ctx));
-  if (ctx.analytic_hessian) {
+  if (ctx.analytic_hessian || ctx.css_hessian) {
     Mat H;
     PetscCall(TaoGetHessian(tao, &H, NULL, NULL, NULL));
     PetscCall(TaoSetHessian(tao, H, H, hessian_u, &ctx));
   }
   if (!sv->user_gatol) PetscCall(TaoSetTolerances(tao, opt->gatol, PETSC_DEFAULT, PETSC_DEFAULT));
-  if (!sv->user_max_it) PetscCall(TaoSetMaximumIterations(tao, opt->max_it));
-  double best_u[HC_MAX_PARAMS];
+  if (!sv->user_max_it)
+    PetscCall(TaoSetMaximumIterations(tao, ctx.css_hessian && opt->max_it > HC_CSS_NEWTON_MAX_IT ? HC_CSS_NEWTON_MAX_IT : opt->max_it));
+  /* the CSS Hessian is a poor model of the exact likelihood where an MA root approaches the unit
+   * circle (the CSS residuals then never forget their zero presample values): a Newton solve on it
+   * that has not converged within HC_CSS_NEWTON_MAX_IT iterations is continued by limited-memory
+   * BFGS from where it stopped (the solver of the other families, tao_lm) */
+  fit_solver *sv_lm = NULL, own_lm;
+  Tao         tao_lm = NULL;
+  Vec         x_lm   = NULL;
+  double      best_u[HC_MAX_PARAMS];
   for (int s = 0; s < ns; s++) {
     double u[HC_MAX_PARAMS], ll;
     int    reason, its;
     m->ops->transform(m, st[s], u);
     PetscCall(solve_from(tao, x, &ctx, u, &ll, &reason, &its));
+    if (ctx.css_hessian && reason <= 0) {
+      int its_lm;
+      if (!tao_lm) {
+        PetscCall(solver_get(opt->ws, 0, k, &own_lm, &sv_lm));
+        tao_lm = sv_lm->tao;
+        PetscCall(TaoGetSolution(tao_lm, &x_lm));
+        PetscCall(TaoSetObjectiveAndGradient(tao_lm, NULL, objective, &ctx));
+        if (!sv_lm->user_gatol) PetscCall(TaoSetTolerances(tao_lm, opt->gatol, PETSC_DEFAULT, PETSC_DEFAULT));
+        if (!sv_lm->user_max_it) PetscCall(TaoSetMaximumIterations(tao_lm, opt->max_it));
+      }
+      if (!isfinite(ll)) m->ops->transform(m, st[s], u);
+      PetscCall(solve_from(tao_lm, x_lm, &ctx, u, &ll, &reason, &its_lm));
+      its += its_lm;
+    }
     if (ll > ll_best + 1e-9 * fabs(ll)) {
       ll_best = ll;
       memcpy(best_theta, ctx.theta, sizeof best_theta);
@@ -753,7 +801,10 @@ PetscErrorCode hc_fit(hc_model *m, const double *y, int n, const hc_fit_options 
     best_reason = reason;
     best_its    = its;
   }
-  if (!opt->ws) PetscCall(TaoDestroy(&own.tao));
+  if (!opt->ws) {
+    PetscCall(TaoDestroy(&own.tao));
+    if (tao_lm) PetscCall(TaoDestroy(&own_lm.tao));
+  }
 
   if (!isfinite(ll_best)) {
     rec->status = HC_STATUS_FAILED;

@@ -141,10 +141,13 @@ int hc_arma_acov(int p, const double *phi, int q, const double *theta, int H, do
     if (lu_factor(np1, lu, ipiv)) return 1;
     lu_solve(np1, lu, ipiv, gamma);
   }
+  /* gamma(k) = c_k + sum_i phi_i gamma(k-i): the term of gamma(k-1), kept in a register, enters
+   * last, so that the recursion waits for one multiply-add per lag (long for Whittle's criterion) */
+  double g1 = p > 0 ? gamma[p] : 0.0;
   for (int k = p + 1; k <= top; k++) {
     double g = k <= q ? c[k] : 0.0;
-    for (int i = 1; i <= p; i++) g += phi[i - 1] * gamma[k - i];
-    gamma[k] = g;
+    for (int i = 2; i <= p; i++) g += phi[i - 1] * gamma[k - i];
+    gamma[k] = g1 = p > 0 ? g + phi[0] * g1 : g;
   }
   return !(gamma[0] > 0) || !isfinite(gamma[0]);
 }
@@ -242,20 +245,19 @@ size_t hc_kalman_grad_work_size(int r_max, int n_max)
   return 2 * n + (n + 1) * record_len((int)r) + 2 * (n + r + 1) + 8 * (r + 1);
 }
 
-/* One observation: v_t = x_t - a_t[0] and a_{t+1} = T a_t + K v_t from a = a_t into an = a_{t+1}
- * (two arrays, so that the shift vectorises). Element 0, on the critical path of the recursion,
- * comes first with a scalar load of a[1], which then does not wait for a vector load straddling
- * two stores of the step before. T1 vanishes beyond p. Returns v_t. */
-static inline double observe(int r, int p, double xt, const double *restrict T1, const double *restrict K,
+/* One observation: v_t = x_t - a_t[0] and a_{t+1} = T a_t + K v_t, written a_{t+1}[i] = (a_t[i+1]
+ * + K_i x_t) + (T1_i - K_i) a_t[0], from a = a_t into an = a_{t+1} (two arrays, so that the shift
+ * vectorises; T1 is zero beyond p). a_t[0] comes in *a0, which receives a_{t+1}[0]: the caller
+ * keeps it in a register, so that the step-to-step recursion waits for one multiply-add, not for
+ * a whole sum and the reload of a value just stored. Returns v_t. */
+static inline double observe(int r, double xt, const double *restrict T1, const double *restrict K, double *a0,
                              const double *restrict a, double *restrict an)
 {
-  const int    pr = p < r - 1 ? p : r - 1;
-  const double a0 = a[0], v = xt - a0;
-  if (r > 1) an[0] = (pr > 0 ? T1[0] * a0 + a[1] : a[1]) + K[0] * v;
-  for (int i = 1; i < pr; i++) an[i] = T1[i] * a0 + a[i + 1] + K[i] * v;
-  for (int i = pr > 1 ? pr : 1; i < r - 1; i++) an[i] = a[i + 1] + K[i] * v;
-  an[r - 1] = (p == r ? T1[r - 1] * a0 : 0.0) + K[r - 1] * v;
-  return v;
+  const double at = *a0;
+  for (int i = 1; i < r - 1; i++) an[i] = (a[i + 1] + K[i] * xt) + (T1[i] - K[i]) * at;
+  if (r > 1) an[r - 1] = K[r - 1] * xt + (T1[r - 1] - K[r - 1]) * at;
+  an[0] = *a0 = (r > 1 ? a[1] + K[0] * xt : K[0] * xt) + (T1[0] - K[0]) * at;
+  return xt - at;
 }
 
 /* Record of index t: F_t, M_t, K_t [r], W_t [r + 1]. */
@@ -330,9 +332,10 @@ static int filter(hc_kalman *kf, int p, int q, const double *phi, const double *
   /* transient phase: the Chandrasekhar recursions of the gain */
   double s = 0.0, slf = 0.0, prodF = 1.0, iF = 1.0 / F; /* sum log F_t = slf + log prodF */
   int    t = 0;
+  double at0 = 0.0; /* a_t[0], in a register (observe) */
   for (int steady = 0; t < n && !steady; t++) {
-    if (a0) a0[t] = a[0];
-    const double v = observe(r, p, x[t], T1, K, a, an);
+    if (a0) a0[t] = at0;
+    const double v = observe(r, x[t], T1, K, &at0, a, an);
     double      *ta = a;
     a               = an;
     an              = ta;
@@ -367,8 +370,8 @@ static int filter(hc_kalman *kf, int p, int q, const double *phi, const double *
   /* steady phase: constant gain */
   slf += log(prodF) + (n - t) * log(F);
   for (; t < n; t++) {
-    if (a0) a0[t] = a[0];
-    const double v = observe(r, p, x[t], T1, K, a, an);
+    if (a0) a0[t] = at0;
+    const double v = observe(r, x[t], T1, K, &at0, a, an);
     double      *ta = a;
     a               = an;
     an              = ta;

@@ -198,6 +198,21 @@ int  hc_vol_loglik_hessian(hc_model *m, const double *theta, const double *y, in
  * and normal or t law). */
 int  hc_vol_has_hessian(const hc_model *m);
 
+/**
+ * Hessian H[k*k] (row-major, d^2 / d theta d theta') of the conditional (CSS) log-likelihood
+ * -1/2 (n_d log(2 pi sigma2) + sum_t e_t^2 / sigma2) of a SARIMAX model without seasonal ARMA
+ * factors and regressors (see hc_sarimax_has_css_hessian), e_t the residuals of the differenced
+ * series with zero presample values, at the natural parameters theta (k = m->n_params): the
+ * second derivatives of e_t by the lag algebra of Box, Jenkins & Reinsel (2008) sec. 7.2 (sarimax.c).
+ * For long series it differs from the Hessian of the exact likelihood by the effect of the
+ * first observations only, so the fitter uses it as the Hessian of Newton's method (the
+ * gradient stays the exact one, and so does the optimum). O(n (p + q)).
+ * @return 0; 1 if theta is inadmissible; -1 if the model has no such Hessian.
+ */
+int  hc_sarimax_css_hessian(hc_model *m, const double *theta, const double *y, int n, double *H);
+/** 1 if hc_sarimax_css_hessian serves model m: the SARIMAX family with P = Q = 0 and no regressors. */
+int  hc_sarimax_has_css_hessian(const hc_model *m);
+
 /** ops->setup and ops->destroy of the volatility families. @return 0 or ENOMEM. */
 int  hc_vol_setup(hc_model *m, int n_max);
 void hc_vol_destroy(hc_model *m);

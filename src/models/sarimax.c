@@ -305,6 +305,106 @@ static int sarimax_loglik(hc_model *m, const double *theta, const double *y, int
   return !isfinite(*ll);
 }
 
+int hc_sarimax_has_css_hessian(const hc_model *m)
+{
+  const hc_spec *s = &m->spec;
+  return s->vol == HC_VOL_NONE && s->P == 0 && s->Q == 0 && s->n_exog == 0; /* the family of the spec (hc_model_create) */
+}
+
+/* sum_t u_{t-lu} v_{t-lv} over t = 0..n-1, the values at negative indices zero; in eight lanes,
+ * so that the sum vectorises and is not one chain of dependent additions. */
+static double dot_lag(const double *u, int lu, const double *v, int lv, int n)
+{
+  const int     t0 = lu > lv ? lu : lv, len = n - t0;
+  const double *x = u + t0 - lu, *z = v + t0 - lv;
+  double        s[8] = {0.0};
+  int           t    = 0;
+  for (; t + 7 < len; t += 8)
+    for (int l = 0; l < 8; l++) s[l] += x[t + l] * z[t + l];
+  for (; t < len; t++) s[0] += x[t] * z[t];
+  return ((s[0] + s[4]) + (s[1] + s[5])) + ((s[2] + s[6]) + (s[3] + s[7]));
+}
+
+/* Derivatives of the CSS residuals as lagged series: d e_t / d beta_a = coef * z_{t - lag}. */
+typedef struct {
+  const double *z;
+  int           lag;
+  double        coef;
+} lagged;
+
+/* CSS residuals of ARMA(p,q) with zero presample values (x_t = e_t = 0 for t < 0), e = F phi(B) x
+ * with F = 1 / theta(B), and the filtered series their derivatives are made of (all through F, a
+ * causal filter with zero initial values, so that F and the lags B^i commute):
+ *   d e / d phi_i = -B^i A, d e / d theta_j = -B^j D, d e / d c = -s G, A = F x, D = F e,
+ *   G = F phi(B) 1 (the constant c enters x as -s c from t = 0 on);
+ *   d^2 e / d phi_i d theta_j = B^{i+j} F A, d^2 e / d theta_j d theta_l = 2 B^{j+l} F D,
+ *   d^2 e / d c d phi_i = s B^i F 1, d^2 e / d c d theta_j = s B^j F G, the others zero
+ * (d F / d theta_j = -F B^j F). Box, Jenkins & Reinsel (2008) sec. 7.2.3 derive the first
+ * derivatives the same way. The sums sum_t e_t (F z)_{t-l} of the second-order terms are
+ * sum_t z_t E_{t+l} with E = F' e, the adjoint (anti-causal) filter E_t = e_t - sum_j theta_j
+ * E_{t+j}: one backward pass instead of one forward pass per z. */
+int hc_sarimax_css_hessian(hc_model *m, const double *theta, const double *y, int n, double *H)
+{
+  if (!hc_sarimax_has_css_hessian(m)) return -1;
+  const hc_spec *s = &m->spec;
+  sarimax_work  *w = m->work;
+  const layout   L  = layout_of(s);
+  const int      p = s->p, q = s->q, k = L.k, nb = L.s2, nd = theta[L.s2] > 0 ? differenced(m, theta, y, n) : 0;
+  if (!nd) return 1;
+  const double  s2 = theta[L.s2], cs = c_scale(s), *x = w->w, *phi = w->phi, *th = w->theta;
+  /* the reverse pass's work (at least 9 nd doubles, kalman.c) is free between evaluations */
+  double *e = w->g.work, *A = e + nd, *D = A + nd, *G = D + nd, *E = G + nd, *one = E + nd;
+  /* the recursions keep their values of t - 1 in registers (e1, a1, d1_, g1; E1 backwards), so
+   * that each step waits for one multiply-add of the step before, not for a reload */
+  const double th1 = q > 0 ? th[0] : 0.0;
+  double       e1 = 0.0, a1 = 0.0, dd1 = 0.0, g1 = 0.0;
+  for (int t = 0; t < nd; t++) {
+    double ve = x[t], vg = 1.0, va = x[t], vd = 0.0;
+    for (int i = 1; i <= p && i <= t; i++) {
+      ve -= phi[i - 1] * x[t - i];
+      vg -= phi[i - 1];
+    }
+    for (int j = 2; j <= q && j <= t; j++) {
+      ve -= th[j - 1] * e[t - j];
+      va -= th[j - 1] * A[t - j];
+      vg -= th[j - 1] * G[t - j];
+      vd -= th[j - 1] * D[t - j];
+    }
+    ve -= th1 * e1; /* zero at t = 0 */
+    va -= th1 * a1;
+    vg -= th1 * g1;
+    vd += ve - th1 * dd1;
+    e[t] = e1 = ve, A[t] = a1 = va, D[t] = dd1 = vd, G[t] = g1 = vg, one[t] = 1.0;
+  }
+  double E1 = 0.0;
+  for (int t = nd - 1; t >= 0; t--) {
+    double ve = e[t];
+    for (int j = 2; j <= q && t + j < nd; j++) ve -= th[j - 1] * E[t + j];
+    E[t] = E1 = ve - th1 * E1;
+  }
+  lagged d1[HC_MAX_PARAMS];
+  if (L.c >= 0) d1[L.c] = (lagged){G, 0, -cs};
+  for (int i = 1; i <= p; i++) d1[L.ar + i - 1] = (lagged){A, i, -1.0};
+  for (int j = 1; j <= q; j++) d1[L.ma + j - 1] = (lagged){D, j, -1.0};
+  /* sum_t z_t E_{t+l} = dot_lag(z, l, E, 0) */
+  const double ssq = dot_lag(e, 0, e, 0, nd);
+  for (int a = 0; a < nb; a++) {
+    const double ea = d1[a].coef * dot_lag(e, 0, d1[a].z, d1[a].lag, nd); /* sum e_t d e_t / d beta_a */
+    H[a * k + L.s2] = H[L.s2 * k + a] = ea / (s2 * s2);
+    for (int b = 0; b <= a; b++) {
+      double v = d1[a].coef * d1[b].coef * dot_lag(d1[a].z, d1[a].lag, d1[b].z, d1[b].lag, nd);
+      const int ia = a - L.ar, ib = b - L.ar; /* ARMA positions: ar for 0..p-1, ma for p..p+q-1 */
+      if (L.c >= 0 && b == L.c && a != L.c) v += cs * dot_lag(ia < p ? one : G, ia < p ? ia + 1 : ia - p + 1, E, 0, nd);
+      else if (ia >= p && ib >= 0)
+        v += ib < p ? dot_lag(A, ib + 1 + ia - p + 1, E, 0, nd) : 2.0 * dot_lag(D, ia - p + 1 + ib - p + 1, E, 0, nd);
+      H[a * k + b] = H[b * k + a] = -v / s2;
+    }
+  }
+  /* Hessian of the CSS log-likelihood -1/2 (nd log(2 pi sigma2) + sum_t e_t^2 / sigma2) */
+  H[L.s2 * k + L.s2] = 0.5 * nd / (s2 * s2) - ssq / (s2 * s2 * s2);
+  return 0;
+}
+
 static void sarimax_transform(const hc_model *m, const double *theta, double *u)
 {
   const hc_spec *s = &m->spec;

@@ -13,6 +13,7 @@
 #include "hpcast/data.h"
 #include "hpcast/io.h"
 #include "hpcast/models.h"
+#include "../../src/models/models_impl.h" /* hc_sarimax_css_hessian */
 
 static void setup(void) { cr_assert(PetscInitializeNoArguments() == 0); }
 static void teardown(void) { PetscFinalize(); }
@@ -230,6 +231,80 @@ static void expect_gradient(hc_spec s, const double *theta, const double *y, int
               pn[i], g[i], fd);
   }
   hc_model_destroy(&m);
+}
+
+/* The conditional (CSS) log-likelihood of ARMA(p,q) on the series differenced d times (d <= 1),
+ * written out directly: w_t = (1-B)^d y_t - c (c: the mean, or the drift when d = 1; none when
+ * has_c = 0), e_t = w_t - sum_i phi_i w_{t-i} - sum_j theta_j e_{t-j} with zero presample values,
+ * -1/2 (n_d log(2 pi sigma2) + sum_t e_t^2 / sigma2); theta = ([c], phi, theta, sigma2). */
+static double css_loglik(int p, int q, int d, int has_c, const double *theta, const double *y, int n)
+{
+  const int     nd = n - d;
+  const double  c = has_c ? theta[0] : 0.0, *phi = theta + has_c, *ma = phi + p, s2 = ma[q];
+  double       *w = malloc(2 * (size_t)nd * sizeof *w), *e = w + nd, ssq = 0.0;
+  for (int t = 0; t < nd; t++) w[t] = (d ? y[t + 1] - y[t] : y[t]) - c;
+  for (int t = 0; t < nd; t++) {
+    double v = w[t];
+    for (int i = 1; i <= p && i <= t; i++) v -= phi[i - 1] * w[t - i];
+    for (int j = 1; j <= q && j <= t; j++) v -= ma[j - 1] * e[t - j];
+    e[t] = v;
+    ssq += v * v;
+  }
+  free(w);
+  return -0.5 * (nd * log(2.0 * M_PI * s2) + ssq / s2);
+}
+
+/* hc_sarimax_css_hessian of spec s at theta against central second differences of css_loglik
+ * (steps 1e-4 (|theta_i| + 0.1)): each entry within 1e-4 of the scale sqrt(|H_aa H_bb|) of its
+ * row and column. */
+static void expect_css_hessian(hc_spec s, const double *theta, const double *y, int n)
+{
+  hc_model *m;
+  double    H[HC_MAX_PARAMS * HC_MAX_PARAMS], t[HC_MAX_PARAMS], h[HC_MAX_PARAMS];
+  cr_assert(hc_model_create(&s, n, &m) == 0);
+  const int k = m->n_params, has_c = s.d == 0 || s.drift;
+  cr_assert(hc_sarimax_has_css_hessian(m));
+  cr_assert(hc_sarimax_css_hessian(m, theta, y, n, H) == 0);
+  memcpy(t, theta, (size_t)k * sizeof *t);
+  for (int i = 0; i < k; i++) h[i] = 1e-4 * (fabs(theta[i]) + 0.1);
+  for (int a = 0; a < k; a++)
+    for (int b = 0; b <= a; b++) {
+      double f[4];
+      for (int c = 0; c < 4; c++) {
+        t[a] += (c < 2 ? 1 : -1) * h[a];
+        t[b] += (c % 2 ? -1 : 1) * h[b];
+        f[c] = css_loglik(s.p, s.q, s.d, has_c, t, y, n);
+        t[a] = theta[a];
+        t[b] = theta[b];
+      }
+      const double fd = (f[0] - f[1] - f[2] + f[3]) / (4.0 * h[a] * h[b]), scale = sqrt(fabs(H[a * k + a] * H[b * k + b]));
+      cr_expect(fabs(H[a * k + b] - fd) <= 1e-4 * scale, "%s H[%d][%d] = %.10g, differences %.10g", m->ops->family, a, b,
+                H[a * k + b], fd);
+    }
+  hc_model_destroy(&m);
+}
+
+Test(sarimax, css_hessian_matches_differences)
+{
+  double *y;
+  int     n = load("sp500/AAPL.csv", "adjusted_close", HC_TRANSFORM_LOGRET100, &y, NULL);
+  /* ARMA(2,2) + constant near a cancelling pair of roots; ARMA(1,2) and AR(2) + constant */
+  expect_css_hessian((hc_spec){.p = 2, .q = 2}, (const double[]){0.1, 1.2, -0.95, -1.22, 0.96, 7.0}, y, n);
+  expect_css_hessian((hc_spec){.p = 1, .q = 2}, (const double[]){0.05, 0.5, -0.55, 0.1, 7.2}, y, n);
+  expect_css_hessian((hc_spec){.p = 2}, (const double[]){0.08, -0.04, 0.02, 7.3}, y, n);
+  free(y);
+  /* differenced: ARIMA(1,1,1) without and with a drift */
+  n = load("reference/airline.csv", "lg", HC_TRANSFORM_NONE, &y, NULL);
+  expect_css_hessian((hc_spec){.p = 1, .q = 1, .d = 1}, (const double[]){0.3, -0.6, 0.01}, y, n);
+  expect_css_hessian((hc_spec){.p = 1, .q = 1, .d = 1, .drift = 1}, (const double[]){0.01, 0.3, -0.6, 0.01}, y, n);
+  /* not available with seasonal ARMA factors */
+  hc_model *m;
+  double    H[16];
+  cr_assert(hc_model_create(&(hc_spec){.q = 1, .d = 1, .Q = 1, .D = 1, .s = 12}, n, &m) == 0);
+  cr_expect_not(hc_sarimax_has_css_hessian(m));
+  cr_expect_eq(hc_sarimax_css_hessian(m, (const double[]){-0.4, -0.5, 0.0013}, y, n, H), -1);
+  hc_model_destroy(&m);
+  free(y);
 }
 
 Test(sarimax, analytic_gradient_matches_differences)
