@@ -312,23 +312,31 @@ static int grad_theta(hc_model *m, const double *y, int n, const double *th, dou
 }
 
 /* Hessian of the log-likelihood in natural coordinates (row-major k x k) at th, whose
- * log-likelihood is ll0: by central differences of the gradient when it is analytic, else by
- * second differences of loglik. */
-static int hessian_theta(hc_model *m, const double *y, int n, const double *th, double ll0, double *H)
+ * log-likelihood is ll0 and gradient g: by central differences of the gradient when it is
+ * analytic, else by second differences of loglik. The row of the SARIMAX innovation variance
+ * needs no differences of its own: its curvature is a closed form in g
+ * (hc_sarimax_sigma2_curvature) and its other entries are those of its column, by symmetry. */
+static int hessian_theta(hc_model *m, const double *y, int n, const double *th, double ll0, const double *g, double *H)
 {
   const int k = m->n_params;
   double    t[HC_MAX_PARAMS], h[HC_MAX_PARAMS];
   memcpy(t, th, sizeof t);
   for (int i = 0; i < k; i++) h[i] = (m->ops->has_gradient ? 1e-5 : 1e-4) * (fabs(th[i]) + 0.1);
   if (m->ops->has_gradient) {
-    double gp[HC_MAX_PARAMS], gm[HC_MAX_PARAMS];
+    double    gp[HC_MAX_PARAMS], gm[HC_MAX_PARAMS], hvv = 0.0;
+    const int iv = hc_sarimax_sigma2_curvature(m, th, g, n, &hvv);
     for (int i = 0; i < k; i++) {
+      if (i == iv) continue;
       t[i] = th[i] + h[i];
       if (grad_theta(m, y, n, t, gp)) return 1;
       t[i] = th[i] - h[i];
       if (grad_theta(m, y, n, t, gm)) return 1;
       t[i] = th[i];
       for (int j = 0; j < k; j++) H[i * k + j] = (gp[j] - gm[j]) / (2.0 * h[i]);
+    }
+    if (iv >= 0) {
+      for (int j = 0; j < k; j++) H[iv * k + j] = H[j * k + iv];
+      H[iv * k + iv] = hvv;
     }
     for (int i = 0; i < k; i++)
       for (int j = 0; j < i; j++) H[i * k + j] = H[j * k + i] = 0.5 * (H[i * k + j] + H[j * k + i]);
@@ -373,7 +381,7 @@ static int second_order_theta(hc_model *m, int analytic, const double *y, int n,
                               double *H)
 {
   if (analytic) return hc_vol_loglik_hessian(m, th, y, n, ll, g, H) != 0 || !isfinite(*ll);
-  return m->ops->loglik(m, th, y, n, ll, NULL) || grad_theta(m, y, n, th, g) || hessian_theta(m, y, n, th, *ll, H);
+  return m->ops->loglik(m, th, y, n, ll, NULL) || grad_theta(m, y, n, th, g) || hessian_theta(m, y, n, th, *ll, g, H);
 }
 
 /* (-H)^{-1} of the k x k matrix H into Hinv. Returns 0 on success. */
@@ -402,7 +410,7 @@ static int polish(hc_model *m, int analytic, const double *y, int n, const doubl
   *decrement      = INFINITY;
   if (g0) memcpy(g, g0, (size_t)k * sizeof *g);
   if (H0) memcpy(H, H0, (size_t)k * k * sizeof *H);
-  else if (g0 ? hessian_theta(m, y, n, theta, *ll, H) : second_order_theta(m, analytic, y, n, theta, &llc, g, H)) return 1;
+  else if (g0 ? hessian_theta(m, y, n, theta, *ll, g, H) : second_order_theta(m, analytic, y, n, theta, &llc, g, H)) return 1;
   if (neg_inverse(k, H, Hinv)) return 1;
   for (int it = 0; it < 8; it++) {
     double dec = 0.0;
@@ -443,7 +451,7 @@ static int polish(hc_model *m, int analytic, const double *y, int n, const doubl
     }
   }
   if (analytic || !moved || !(dec0 > 1e-6)) return 0;
-  return hessian_theta(m, y, n, theta, *ll, H) || neg_inverse(k, H, Hinv);
+  return hessian_theta(m, y, n, theta, *ll, g, H) || neg_inverse(k, H, Hinv);
 }
 
 /* OPG or robust covariance at theta. On entry cov holds (-H)^{-1}; on return the OPG

@@ -142,12 +142,39 @@ int hc_arma_acov(int p, const double *phi, int q, const double *theta, int H, do
     lu_solve(np1, lu, ipiv, gamma);
   }
   /* gamma(k) = c_k + sum_i phi_i gamma(k-i): the term of gamma(k-1), kept in a register, enters
-   * last, so that the recursion waits for one multiply-add per lag (long for Whittle's criterion) */
-  double g1 = p > 0 ? gamma[p] : 0.0;
-  for (int k = p + 1; k <= top; k++) {
+   * last, so that the recursion waits for one multiply-add per lag (long for Whittle's criterion);
+   * beyond lag q (c_k = 0), two lags at a time from the same p values, gamma(k) = sum_i phi_i
+   * gamma(k-i) and gamma(k+1) = sum_i b_i gamma(k-i) with b_i = phi_1 phi_i + phi_{i+1}
+   * (phi_{p+1} = 0), the two newest in registers: one multiply-add per two lags */
+  const int kb = p > HC_MAX_PARAMS ? top + 1 : q + 1 > p + 1 ? q + 1 : p + 1; /* first lag of the two-lag steps */
+  double    g1 = p > 0 ? gamma[p] : 0.0;
+  int       k  = p + 1;
+  for (; k <= top && (k < kb || p == 0 || k == top); k++) {
     double g = k <= q ? c[k] : 0.0;
     for (int i = 2; i <= p; i++) g += phi[i - 1] * gamma[k - i];
     gamma[k] = g1 = p > 0 ? g + phi[0] * g1 : g;
+  }
+  if (k < top) {
+    double b[HC_MAX_PARAMS], g2 = gamma[k - 2];
+    for (int i = 1; i <= p; i++) b[i - 1] = phi[0] * phi[i - 1] + (i < p ? phi[i] : 0.0);
+    for (; k + 1 <= top; k += 2) {
+      double g0 = phi[0] * g1, gn = b[0] * g1;
+      if (p >= 2) {
+        g0 += phi[1] * g2;
+        gn += b[1] * g2;
+      }
+      for (int i = 3; i <= p; i++) {
+        g0 += phi[i - 1] * gamma[k - i];
+        gn += b[i - 1] * gamma[k - i];
+      }
+      gamma[k] = g2 = g0;
+      gamma[k + 1] = g1 = gn;
+    }
+    if (k == top) {
+      double g = 0.0;
+      for (int i = 1; i <= p; i++) g += phi[i - 1] * gamma[k - i];
+      gamma[k] = g;
+    }
   }
   return !(gamma[0] > 0) || !isfinite(gamma[0]);
 }

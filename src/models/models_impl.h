@@ -42,7 +42,8 @@ void hc_arma_css_residuals(int p, int q, double mu, const double *phi, const dou
  * Hannan-Rissanen (1982) start values for ARMA(p,q) with constant: mu = sample mean,
  * a long AR by Yule-Walker (Durbin-Levinson on the sample autocovariances, order
  * max(p+q, min(n/4, 10 log10 n))), then OLS of x_t on x_{t-1..t-p} and the long-AR
- * residuals e_{t-1..t-q} (LAPACK dgels). Coefficients outside the stationary/invertible
+ * residuals e_{t-1..t-q} (normal equations by LAPACK dpotrf/dpotrs; QR, dgels, if X'X is not
+ * numerically positive definite). Coefficients outside the stationary/invertible
  * region are shrunk towards zero. Brockwell & Davis (2002) sec. 5.1.4.
  * @param[out] theta_out natural parameters (mu, ar1..p, ma1..q, sigma2).
  * @return 0, or 1 if n is too small for the regression.
@@ -212,6 +213,17 @@ int  hc_vol_has_hessian(const hc_model *m);
 int  hc_sarimax_css_hessian(hc_model *m, const double *theta, const double *y, int n, double *H);
 /** 1 if hc_sarimax_css_hessian serves model m: the SARIMAX family with P = Q = 0 and no regressors. */
 int  hc_sarimax_has_css_hessian(const hc_model *m);
+
+/**
+ * d^2 loglik / d sigma2^2 of a SARIMAX model at theta from the gradient there: the exact
+ * log-likelihood is -1/2 (n_d log(2 pi sigma2) + sumlogF + ssq / sigma2) with sumlogF and ssq
+ * free of sigma2 (sarimax.c), so that ssq = 2 sigma2^2 g + n_d sigma2 with g = d loglik / d
+ * sigma2 = grad[iv], and d^2 loglik / d sigma2^2 = n_d / (2 sigma2^2) - ssq / sigma2^3 =
+ * -n_d / (2 sigma2^2) - 2 g / sigma2 (n_d = n minus the differencing order).
+ * @param[out] h the second derivative. @return the position iv of sigma2 in theta, or -1 (h
+ *             untouched) if m is not of the SARIMAX family.
+ */
+int  hc_sarimax_sigma2_curvature(const hc_model *m, const double *theta, const double *grad, int n, double *h);
 
 /** ops->setup and ops->destroy of the volatility families. @return 0 or ENOMEM. */
 int  hc_vol_setup(hc_model *m, int n_max);

@@ -305,6 +305,15 @@ static int sarimax_loglik(hc_model *m, const double *theta, const double *y, int
   return !isfinite(*ll);
 }
 
+int hc_sarimax_sigma2_curvature(const hc_model *m, const double *theta, const double *grad, int n, double *h)
+{
+  if (m->spec.vol != HC_VOL_NONE) return -1; /* the family of the spec (hc_model_create) */
+  const int    iv = layout_of(&m->spec).s2;
+  const double s2 = theta[iv], nd = n - ((const sarimax_work *)m->work)->m;
+  *h              = -0.5 * nd / (s2 * s2) - 2.0 * grad[iv] / s2;
+  return iv;
+}
+
 int hc_sarimax_has_css_hessian(const hc_model *m)
 {
   const hc_spec *s = &m->spec;
@@ -580,7 +589,13 @@ static int sarimax_start(hc_model *m, const double *y, int n, double *theta)
     if (L.c >= 0) Z[t] = 1.0;
     for (int j = 0; j < s->n_exog; j++) Z[(size_t)(L.beta + j) * nd + t] = diff_x(m, j, t + w->m, n);
   }
-  if (nc > 0 && !hc_ols(nd, nc, Z, r, theta)) {
+  const int mean_only = nc == 1 && L.c >= 0; /* the constant alone: its least-squares value is the mean */
+  if (mean_only) {
+    double sum = 0.0;
+    for (int t = 0; t < nd; t++) sum += r[t];
+    theta[L.c] = sum / nd;
+  }
+  if (mean_only || (nc > 0 && !hc_ols(nd, nc, Z, r, theta))) {
     for (int t = 0; t < nd; t++) {
       double fit = 0.0;
       for (int j = 0; j < nc; j++) fit += Z[(size_t)j * nd + t] * theta[j];

@@ -198,14 +198,15 @@ Test(arma, grid_fit_at_least_as_high_as_R_and_gretl, .timeout = 300)
 }
 
 /* hc_arma_acov against the autocovariances sum_j psi_j psi_{j+k} of the MA(inf) form, psi by
- * its recursion to 4000 terms (roots at most 0.95 in modulus: truncation below 1e-80); the
- * ARMA(2,1) case needs row pivoting in the LU factorisation. */
+ * its recursion to 4000 terms (roots at most 0.982 in modulus: truncation below 1e-30); the
+ * ARMA(2,1) case needs row pivoting in the LU factorisation. 41 lags: both parities of the
+ * two-lag steps beyond max(p, q). */
 Test(arma, autocovariances_match_the_ma_infinity_sums)
 {
   static const struct { int p, q; double phi[3], theta[2]; } c[] = {
     {1, 1, {0.5}, {0.3}}, {2, 1, {0.596474890349468, 0.0329114056569492}, {-0.677529463124782}},
     {2, 2, {1.2437, -0.9635}, {-1.2643, 0.9767}}, {3, 0, {0.5, -0.3, 0.2}, {0}}, {0, 2, {0}, {0.4, -0.2}}};
-  enum { NPSI = 4000, H = 6 };
+  enum { NPSI = 4000, H = 41 };
   static double psi[NPSI];
   for (size_t k = 0; k < sizeof c / sizeof c[0]; k++) {
     const int p = c[k].p, q = c[k].q;

@@ -394,3 +394,37 @@ Test(sarimax, stepwise_search_chooses_differences_and_a_good_model, .timeout = 3
   hc_result_free(&r);
   free(y);
 }
+
+/* hc_sarimax_sigma2_curvature against the central second difference of the exact
+ * log-likelihood in sigma2 (airline model, and AAPL ARMA(2,2) + constant), and -1 for a
+ * volatility family. */
+Test(sarimax, sigma2_curvature_matches_differences)
+{
+  static const struct { const char *file, *col; hc_transform tr; hc_spec s; double th[6]; } c[] = {
+    {"reference/airline.csv", "lg", HC_TRANSFORM_NONE, {.q = 1, .d = 1, .Q = 1, .D = 1, .s = 12}, {-0.4, -0.55, 0.0014}},
+    {"sp500/AAPL.csv", "adjusted_close", HC_TRANSFORM_LOGRET100, {.p = 2, .q = 2}, {0.1, 1.2, -0.95, -1.22, 0.96, 7.3}}};
+  for (size_t i = 0; i < sizeof c / sizeof c[0]; i++) {
+    double   *y, g[6], th[6], lp, lm, l0, h2;
+    int       n = load(c[i].file, c[i].col, c[i].tr, &y, NULL);
+    hc_model *m;
+    cr_assert(hc_model_create(&c[i].s, n, &m) == 0);
+    const int k = m->n_params;
+    memcpy(th, c[i].th, sizeof th);
+    cr_assert(m->ops->loglik(m, th, y, n, &l0, g) == 0);
+    cr_assert_eq(hc_sarimax_sigma2_curvature(m, th, g, n, &h2), k - 1);
+    const double s2 = th[k - 1], h = 1e-3 * s2;
+    th[k - 1] = s2 + h;
+    cr_assert(m->ops->loglik(m, th, y, n, &lp, NULL) == 0);
+    th[k - 1] = s2 - h;
+    cr_assert(m->ops->loglik(m, th, y, n, &lm, NULL) == 0);
+    const double fd = (lp - 2.0 * l0 + lm) / (h * h);
+    cr_expect(fabs(h2 - fd) <= 1e-5 * fabs(fd), "%s: %.10g vs %.10g", c[i].file, h2, fd);
+    hc_model_destroy(&m);
+    free(y);
+  }
+  hc_model *m;
+  double    h2;
+  cr_assert(hc_model_create(&(hc_spec){.vol = HC_VOL_GARCH, .vol_p = 1, .vol_q = 1}, 100, &m) == 0);
+  cr_expect_eq(hc_sarimax_sigma2_curvature(m, (const double[]){0, 0.1, 0.1, 0.8}, (const double[]){0, 0, 0, 0}, 100, &h2), -1);
+  hc_model_destroy(&m);
+}
