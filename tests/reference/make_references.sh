@@ -52,6 +52,7 @@ fi
 
 # 5. Airline model on Box-Jenkins series G
 Rscript "$HERE/airline.R" "$DATA/reference/airline.csv" "$HERE/airline_r.csv"
+Rscript "$HERE/hannan_rissanen.R" "$DATA/sp500" "$HERE/hannan_rissanen.csv"
 if [ $HAVE_GRETL = 1 ]; then
   "$HERE/airline_gretl.sh" "$DATA/reference/airline.csv" "$HERE/airline_gretl.csv"
 fi
