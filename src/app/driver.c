@@ -13,8 +13,10 @@
 #include <string.h>
 #include <time.h>
 
-/* Above this many ranks (dynamic schedule) rank 0 only collects and writes: at ~1 ms of report
- * write per record and ~1 s per unit it would spend a fifth of its time writing at 200 ranks. */
+/* Above this many ranks (dynamic schedule) rank 0 only collects and writes: at ~1.5 ms of its
+ * own work per record (journal, /fits group; scaling/bench_report) and ~1 s per unit it would
+ * spend a tenth of its time on records at 64 ranks, and the records would queue behind its
+ * units. */
 #define HC_COLLECTOR_ONLY_RANKS 64
 
 /* Set by SIGTERM/SIGUSR1; read at unit boundaries (the only state a signal handler may touch). */
