@@ -105,9 +105,7 @@ int hc_ols(int rows, int cols, const double *X, const double *z, double *beta)
   return rc;
 }
 
-/* Dot product of x[0..n-1] and y[0..n-1] summed in eight lanes, so that it vectorises and is not
- * one chain of dependent additions. */
-static double dot8(int n, const double *restrict x, const double *restrict y)
+double hc_dot8(int n, const double *restrict x, const double *restrict y)
 {
   double s[8] = {0.0};
   int    i    = 0;
@@ -122,7 +120,7 @@ static double dot8(int n, const double *restrict x, const double *restrict y)
 static void yule_walker(const double *x, int n, int m, double *a)
 {
   double *g = malloc((size_t)(m + 1) * sizeof *g), tmp[256];
-  for (int k = 0; k <= m; k++) g[k] = dot8(n - k, x + k, x) / n;
+  for (int k = 0; k <= m; k++) g[k] = hc_dot8(n - k, x + k, x) / n;
   double v = g[0];
   for (int k = 0; k < m; k++) {
     double num = g[k + 1];
@@ -137,7 +135,7 @@ static void yule_walker(const double *x, int n, int m, double *a)
 }
 
 /* Least squares beta[cols] of the column-major X [rows x cols] on z through the normal
- * equations X'X beta = X'z (Gram matrix by dot8, Cholesky by LAPACK dpotrf/dpotrs): for the
+ * equations X'X beta = X'z (Gram matrix by hc_dot8, Cholesky by LAPACK dpotrf/dpotrs): for the
  * few, far from collinear columns of the Hannan-Rissanen regression this is as accurate as
  * a start needs and a fraction of the cost of the QR of hc_ols, to which it falls back when
  * X'X is not numerically positive definite. Returns 0 on success. */
@@ -148,8 +146,8 @@ static int ols_normal(int rows, int cols, const double *X, const double *z, doub
   if (cols < 1 || cols > 2 * HC_MAX_PARAMS || rows < cols) return hc_ols(rows, cols, X, z, beta);
   for (int i = 0; i < cols; i++) {
     const double *xi = X + (size_t)i * rows;
-    beta[i]          = dot8(rows, xi, z);
-    for (int j = 0; j <= i; j++) G[j + i * cols] = dot8(rows, xi, X + (size_t)j * rows); /* upper triangle, column-major */
+    beta[i]          = hc_dot8(rows, xi, z);
+    for (int j = 0; j <= i; j++) G[j + i * cols] = hc_dot8(rows, xi, X + (size_t)j * rows); /* upper triangle, column-major */
   }
   LAPACKpotrf_("U", &nn, G, &nn, &info);
   if (!info) LAPACKpotrs_("U", &nn, &one, G, &nn, beta, &nn, &info);

@@ -66,6 +66,12 @@ int  hc_arma_cycle_starts(int p, int q, double mu, double sigma2, double *out);
  * QR). Inputs are not modified. @return 0, or 1 if rows < cols, allocation or LAPACK fails.
  */
 int  hc_ols(int rows, int cols, const double *X, const double *z, double *beta);
+/**
+ * Dot product of x[0..n-1] and y[0..n-1] (0 if n <= 0), summed in eight lanes so that it
+ * vectorises and is not one chain of dependent additions; the lanes are combined pairwise in a
+ * fixed order, so the result does not depend on alignment. Not collective.
+ */
+double hc_dot8(int n, const double *x, const double *y);
 
 /**
  * Starts from a previous run's fits (opt->warm) whose name is that of model m and whose

@@ -320,18 +320,11 @@ int hc_sarimax_has_css_hessian(const hc_model *m)
   return s->vol == HC_VOL_NONE && s->P == 0 && s->Q == 0 && s->n_exog == 0; /* the family of the spec (hc_model_create) */
 }
 
-/* sum_t u_{t-lu} v_{t-lv} over t = 0..n-1, the values at negative indices zero; in eight lanes,
- * so that the sum vectorises and is not one chain of dependent additions. */
+/* sum_t u_{t-lu} v_{t-lv} over t = 0..n-1, the values at negative indices zero (hc_dot8). */
 static double dot_lag(const double *u, int lu, const double *v, int lv, int n)
 {
-  const int     t0 = lu > lv ? lu : lv, len = n - t0;
-  const double *x = u + t0 - lu, *z = v + t0 - lv;
-  double        s[8] = {0.0};
-  int           t    = 0;
-  for (; t + 7 < len; t += 8)
-    for (int l = 0; l < 8; l++) s[l] += x[t + l] * z[t + l];
-  for (; t < len; t++) s[0] += x[t] * z[t];
-  return ((s[0] + s[4]) + (s[1] + s[5])) + ((s[2] + s[6]) + (s[3] + s[7]));
+  const int t0 = lu > lv ? lu : lv;
+  return hc_dot8(n - t0, u + t0 - lu, v + t0 - lv);
 }
 
 /* Derivatives of the CSS residuals as lagged series: d e_t / d beta_a = coef * z_{t - lag}. */

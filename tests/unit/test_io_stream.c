@@ -369,27 +369,21 @@ static char (*read_strings(hid_t f, const char *path, size_t *n))[HC_MODEL_LEN]
   return out;
 }
 
-static double *read_doubles(hid_t f, const char *path, size_t *n)
+/** A numeric dataset as *n values of mem_type (size bytes each), malloc'd. */
+static void *read_numbers(hid_t f, const char *path, hid_t mem_type, size_t size, size_t *n)
 {
   hid_t d = H5Dopen2(f, path, H5P_DEFAULT), sp = H5Dget_space(d);
-  *n        = (size_t)H5Sget_simple_extent_npoints(sp);
-  double *v = calloc(*n + 1, sizeof *v);
-  cr_assert_geq(H5Dread(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, v), 0, "%s", path);
+  *n      = (size_t)H5Sget_simple_extent_npoints(sp);
+  void *v = calloc(*n + 1, size);
+  cr_assert_geq(H5Dread(d, mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, v), 0, "%s", path);
   H5Sclose(sp);
   H5Dclose(d);
   return v;
 }
 
-static int *read_ints(hid_t f, const char *path, size_t *n)
-{
-  hid_t d = H5Dopen2(f, path, H5P_DEFAULT), sp = H5Dget_space(d);
-  *n     = (size_t)H5Sget_simple_extent_npoints(sp);
-  int *v = calloc(*n + 1, sizeof *v);
-  cr_assert_geq(H5Dread(d, H5T_NATIVE_INT, H5S_ALL, H5S_ALL, H5P_DEFAULT, v), 0, "%s", path);
-  H5Sclose(sp);
-  H5Dclose(d);
-  return v;
-}
+static double *read_doubles(hid_t f, const char *path, size_t *n) { return read_numbers(f, path, H5T_NATIVE_DOUBLE, sizeof(double), n); }
+
+static int *read_ints(hid_t f, const char *path, size_t *n) { return read_numbers(f, path, H5T_NATIVE_INT, sizeof(int), n); }
 
 /* ---- tests ---- */
 
