@@ -799,6 +799,33 @@ static h5_quiet quiet(void)
 
 static void loud(h5_quiet q) { H5Eset_auto2(H5E_DEFAULT, q.func, q.data); }
 
+/**
+ * Metadata cache of the report file: fixed at 64 KiB instead of HDF5's adaptive default
+ * (2 MiB initial, up to 32 MiB). The writer creates each object once and never revisits a
+ * ticker's /fits group, so a large cache only makes eviction scans longer:
+ * scaling/bench_report, 10,000 tickers, /fits add 1.23-1.31 ms -> 0.87-0.93 ms per record
+ * and rank 0's peak RSS 96 -> 59 MiB (32 KiB and 128 KiB measure the same within noise).
+ * Returns a file-access property list (caller closes) or -1.
+ */
+enum { HC_REPORT_MDC_BYTES = 64 << 10 };
+static hid_t small_cache_fapl(void)
+{
+  hid_t               fapl = H5Pcreate(H5P_FILE_ACCESS);
+  H5AC_cache_config_t cc   = {.version = H5AC__CURR_CACHE_CONFIG_VERSION};
+  if (fapl < 0) return -1;
+  if (H5Pget_mdc_config(fapl, &cc) < 0) goto bad;
+  cc.set_initial_size = 1;
+  cc.initial_size = cc.min_size = cc.max_size = HC_REPORT_MDC_BYTES;
+  cc.incr_mode       = H5C_incr__off;
+  cc.flash_incr_mode = H5C_flash_incr__off;
+  cc.decr_mode       = H5C_decr__off;
+  if (H5Pset_mdc_config(fapl, &cc) < 0) goto bad;
+  return fapl;
+bad:
+  H5Pclose(fapl);
+  return -1;
+}
+
 int hc_io_report_begin(const char *path, hc_report_writer **out, char *err, size_t errlen)
 {
   hc_report_writer *w = calloc(1, sizeof *w);
@@ -823,7 +850,9 @@ int hc_io_report_begin(const char *path, hc_report_writer **out, char *err, size
   }
   const double t0 = hc_time_wall();
   h5_quiet     q  = quiet();
-  w->file         = H5Fcreate(w->tmp, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+  const hid_t  fapl = small_cache_fapl();
+  w->file         = fapl < 0 ? -1 : H5Fcreate(w->tmp, H5F_ACC_TRUNC, H5P_DEFAULT, fapl);
+  if (fapl >= 0) H5Pclose(fapl);
   if (w->file < 0) fail(&w->c, "cannot create temporary file '%s'", w->tmp);
   else {
     hc_strlcpy(w->c.where, "/", sizeof w->c.where);
