@@ -9,7 +9,8 @@
  * its report) holds m records; ticker k = 0..N-1 of the benchmark is record k mod m renamed
  * "B%07d". They are journalled and added in a scrambled order (k = i * p mod N, p a prime not
  * dividing N), as records arrive at rank 0 out of ticker order, then read back in ticker order
- * for the tables, exactly as src/app/driver.c does (same calls, same order). The read of each
+ * for the tables (read ahead by hc_io_journal_reader), exactly as src/app/driver.c does (same
+ * calls, same order). The read of each
  * record from the source journal (pread, CRC-32, unpack) stands in for rank 0's unpack of the
  * MPI message and is timed too.
  *
@@ -24,8 +25,8 @@
  *   per_record_ms=a+b+c tables_s=t tables_read_s=r finish_s=f tail_s=t+f tail_ms_per_ticker=.. report_bytes=..
  *   peak_rss_mb=..
  * (ms per record: mean over the N records; tail: seconds from the start of the tables pass to
- * the published report; tables_read_s: the part of tables_s spent reading the records back and
- * adding them to the portfolio). Not collective (one rank).
+ * the published report; tables_read_s: the part of tables_s spent waiting for the records, read
+ * back ahead by the journal's reader thread as in the driver, and adding them to the portfolio). Not collective (one rank).
  */
 #include <errno.h>
 #include <petscsys.h>
@@ -60,10 +61,9 @@ static int index_record(void *ctx, const hc_result *r, long offset)
 /* The tables pass's source: the benchmark journal in ticker order (k = i), each record also
  * added to the universe portfolio, as the driver's read_row. */
 typedef struct {
-  hc_journal   *j;
-  const long   *offset; /* [N] offset of ticker k in the benchmark journal */
-  hc_portfolio *pf;
-  double        seconds; /* in the reads (pread, CRC-32, unpack) and the portfolio */
+  hc_journal_reader *rd;      /* the benchmark journal read ahead in ticker order */
+  hc_portfolio      *pf;
+  double             seconds; /* waiting for the reader, and the portfolio */
 } tail_source;
 
 static int tail_row(void *ctx, int i, hc_result *r)
@@ -71,7 +71,8 @@ static int tail_row(void *ctx, int i, hc_result *r)
   tail_source *s = ctx;
   char         err[HC_PATH_LEN + 128];
   const double t0 = hc_time_wall();
-  int          rc = hc_io_journal_read_at(s->j, s->offset[i], r, err, sizeof err);
+  int          rc = hc_io_journal_reader_next(s->rd, r, err, sizeof err);
+  (void)i;
   if (rc) fprintf(stderr, "bench_report: %s\n", err);
   else rc = hc_trading_portfolio_add(s->pf, r->strategy, r->n_strategy);
   s->seconds += hc_time_wall() - t0;
@@ -141,11 +142,14 @@ int main(int argc, char **argv)
   }
 
   /* the tail: the tables in one pass in ticker order with the portfolio, then the finish */
-  tail_source s  = {bench, offset, NULL, 0};
+  tail_source s  = {NULL, NULL, 0};
   double      t0 = hc_time_wall();
   hc_trading_options_default(&trading);
   PetscCheck(!hc_trading_portfolio_create(&s.pf), PETSC_COMM_SELF, PETSC_ERR_MEM, "out of memory");
+  PetscCheck(!hc_io_journal_reader_start(bench, (int)N, offset, HC_JOURNAL_READ_AHEAD, &s.rd, err, sizeof err), PETSC_COMM_SELF,
+             PETSC_ERR_LIB, "%s", err);
   PetscCheck(!hc_io_report_tables(w, (int)N, tail_row, &s), PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "%s", hc_io_report_error(w));
+  hc_io_journal_reader_stop(&s.rd);
   PetscCheck(!hc_trading_portfolio_finish(s.pf, &trading, &portfolio), PETSC_COMM_SELF, PETSC_ERR_MEM, "out of memory");
   hc_trading_portfolio_destroy(&s.pf);
   meta.portfolio = &portfolio;

@@ -236,6 +236,30 @@ int hc_io_journal_append(hc_journal *j, int n, const hc_result *records, long *o
  * @return 0, ENOMEM, or -1 with err if there is no valid record at offset or a read fails.
  */
 int hc_io_journal_read_at(hc_journal *j, long offset, hc_result *r, char *err, size_t errlen);
+/** Records of a journal read back in a given order by a background thread (read-ahead). */
+typedef struct hc_journal_reader hc_journal_reader;
+/**
+ * Start reading the n records at offset[0..n-1] (offsets from a visitor or
+ * hc_io_journal_append; any order, e.g. ticker order for the report's tables) with a POSIX
+ * thread that reads up to `depth` records ahead of the caller (pread, CRC-32 check, unpack),
+ * so that the file reads and checks overlap the caller's work on the previous records. The
+ * journal must not be appended to or closed, nor offset[] changed, until
+ * hc_io_journal_reader_stop. Memory: at most depth unpacked records. Not collective.
+ * @return 0, ENOMEM, or -1 with err set if the thread cannot be started.
+ */
+int hc_io_journal_reader_start(hc_journal *j, int n, const long *offset, int depth, hc_journal_reader **rd, char *err,
+                               size_t errlen);
+/**
+ * The next record, offset[k] at the k-th call, into *r (as hc_io_journal_read_at: free with
+ * hc_result_free). Not collective.
+ * @return 0, ENOMEM, or -1 with err if there is no valid record at that offset, a read
+ *         failed, or all n records were taken (the reader stops at its first failure).
+ */
+int hc_io_journal_reader_next(hc_journal_reader *rd, hc_result *r, char *err, size_t errlen);
+/** Read-ahead depth of the main job's tables pass (records; about 54 KB each, unpacked). */
+#define HC_JOURNAL_READ_AHEAD 64
+/** Stop the reader thread, free the records read ahead and not taken, *rd = NULL (safe on NULL). */
+void hc_io_journal_reader_stop(hc_journal_reader **rd);
 /**
  * Group commit: fsync the appended records at most once per `seconds` (0: at every append) —
  * what a collector receiving hundreds of records per second needs, since an fsync costs about a

@@ -149,8 +149,7 @@ static PetscErrorCode print_summary(const hc_app_options *o, const run_summary *
 /* The report's records in ticker order, read back once from the journal for the tables; each
  * also goes into the universe portfolio and the run's summary (both in ticker order). */
 typedef struct {
-  collector          *c;
-  int                *row; /* [n] group of the i-th ticker in name order */
+  hc_journal_reader  *rd;  /* reads the records ahead, in ticker order */
   hc_portfolio       *pf;
   run_summary        *sum;
 } journal_source;
@@ -159,7 +158,8 @@ static int read_row(void *ctx, int i, hc_result *r)
 {
   journal_source *js = ctx;
   char            err[HC_PATH_LEN + 128];
-  int             rc = hc_io_journal_read_at(js->c->journal, js->c->offset[js->row[i]], r, err, sizeof err);
+  int             rc = hc_io_journal_reader_next(js->rd, r, err, sizeof err);
+  (void)i; /* the tables pass asks for i = 0, 1, ..., n - 1: the reader's order */
   if (rc) fprintf(stderr, "hpcast: ERROR: %s\n", err);
   else if ((rc = hc_trading_portfolio_add(js->pf, r->strategy, r->n_strategy))) fprintf(stderr, "hpcast: ERROR: out of memory\n");
   else summary_add(js->sum, r);
@@ -172,21 +172,26 @@ static int read_row(void *ctx, int i, hc_result *r)
  * time). */
 static PetscErrorCode write_report(collector *c, int size, const hc_perf *perf, PetscLogEvent ev_write, double t_start)
 {
-  journal_source     js = {.c = c};
+  journal_source     js = {0};
   hc_trading_metrics portfolio;
   char              *opts, err[HC_PATH_LEN + 256];
+  long              *offset; /* [n] journal offset of the i-th ticker in name order */
   int                n = 0;
   hc_report_meta     meta = {.hpcast_version = HPCAST_VERSION, .n_ranks = size, .schedule = c->o->dynamic ? "dynamic" : "static"};
 
   PetscFunctionBeginUser;
-  PetscCall(PetscMalloc1(c->n_total, &js.row));
+  PetscCall(PetscMalloc1(c->n_total, &offset));
   for (int i = 0; i < c->u->n; i++)
-    if (c->unit_of[i] >= 0) js.row[n++] = c->unit_of[i];
+    if (c->unit_of[i] >= 0) offset[n++] = c->offset[c->unit_of[i]];
   PetscCheck(n == c->n, PETSC_COMM_SELF, PETSC_ERR_PLIB, "%d tickers finished of %d", c->n, n);
   PetscCall(PetscNew(&js.sum));
   PetscCheck(!hc_trading_portfolio_create(&js.pf), PETSC_COMM_SELF, PETSC_ERR_MEM, "out of memory");
   PetscCall(PetscLogEventBegin(ev_write, 0, 0, 0, 0));
-  int rc = hc_io_report_tables(c->report, n, read_row, &js);
+  int rc = hc_io_journal_reader_start(c->journal, n, offset, HC_JOURNAL_READ_AHEAD, &js.rd, err, sizeof err);
+  PetscCheck(rc != ENOMEM, PETSC_COMM_SELF, PETSC_ERR_MEM, "out of memory");
+  PetscCheck(!rc, PETSC_COMM_SELF, PETSC_ERR_LIB, "%s", err);
+  rc = hc_io_report_tables(c->report, n, read_row, &js);
+  hc_io_journal_reader_stop(&js.rd);
   if (!rc) rc = hc_trading_portfolio_finish(js.pf, &c->o->backtest.trading, &portfolio) ? ENOMEM : 0;
   hc_trading_portfolio_destroy(&js.pf);
   meta.portfolio = &portfolio;
@@ -200,7 +205,7 @@ static PetscErrorCode write_report(collector *c, int size, const hc_perf *perf, 
   PetscCheck(!rc, PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "-report %s: %s", c->o->report, err);
   PetscCall(print_summary(c->o, js.sum, hc_time_wall() - t_start, size));
   PetscCall(PetscFree(js.sum));
-  PetscCall(PetscFree(js.row));
+  PetscCall(PetscFree(offset));
   PetscFunctionReturn(0);
 }
 

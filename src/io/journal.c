@@ -12,12 +12,14 @@
  * of the process loses nothing written (the page cache survives it); a crash of the node loses
  * at most the records of the last interval. A torn or corrupt tail (a crash during a write)
  * fails its length or CRC and is cut off on reopening; a resumed run redoes those units.
- * Every access is pread/pwrite at an explicit offset: one record in memory at a time.
+ * Every access is pread/pwrite at an explicit offset: one record in memory at a time (a
+ * reader, hc_io_journal_reader_start, holds at most its read-ahead depth).
  */
 #include "hpcast/io.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -258,4 +260,113 @@ int hc_io_journal_close(hc_journal **j, int remove_file)
   free(*j);
   *j = NULL;
   return rc;
+}
+
+/* ---- read-ahead reader: a producer thread and the caller share a ring of `depth` slots ---- */
+
+typedef struct {
+  hc_result r;
+  int       rc;    /**< load()'s return: 0, 1 (no valid record), ENOMEM, -1 (errno in err_no) */
+  int       err_no;
+} slot;
+
+struct hc_journal_reader {
+  hc_journal     *j;
+  const long     *offset;
+  int             n, depth;
+  int             filled, taken; /**< records loaded by the thread / taken by the caller */
+  int             stop;          /**< set by hc_io_journal_reader_stop */
+  slot           *ring;          /**< [depth]: record k in slot k % depth */
+  pthread_mutex_t mu;
+  pthread_cond_t  changed;       /**< filled, taken or stop changed */
+  pthread_t       thread;
+};
+
+static void *read_ahead(void *arg)
+{
+  hc_journal_reader *rd = arg;
+  for (int k = 0; k < rd->n; k++) {
+    pthread_mutex_lock(&rd->mu);
+    while (!rd->stop && k - rd->taken >= rd->depth) pthread_cond_wait(&rd->changed, &rd->mu);
+    const int stop = rd->stop;
+    pthread_mutex_unlock(&rd->mu);
+    if (stop) break;
+    slot  *s = &rd->ring[k % rd->depth];
+    size_t size;
+    s->rc     = rd->offset[k] < (long)sizeof(header) ? 1 : load(rd->j->fd, (off_t)rd->offset[k], rd->j->end, &s->r, &size);
+    s->err_no = errno;
+    pthread_mutex_lock(&rd->mu);
+    rd->filled = k + 1;
+    pthread_cond_broadcast(&rd->changed);
+    pthread_mutex_unlock(&rd->mu);
+    if (s->rc) break; /* the caller gets this failure at record k and nothing after it */
+  }
+  return NULL;
+}
+
+int hc_io_journal_reader_start(hc_journal *j, int n, const long *offset, int depth, hc_journal_reader **out, char *err,
+                               size_t errlen)
+{
+  hc_journal_reader *rd = calloc(1, sizeof *rd);
+  *out                  = NULL;
+  if (depth < 1) depth = 1;
+  if (!rd || !(rd->ring = calloc((size_t)depth, sizeof *rd->ring))) {
+    free(rd);
+    return ENOMEM;
+  }
+  *rd = (hc_journal_reader){.j = j, .offset = offset, .n = n < 0 ? 0 : n, .depth = depth, .ring = rd->ring};
+  int rc = pthread_mutex_init(&rd->mu, NULL);
+  if (!rc && (rc = pthread_cond_init(&rd->changed, NULL))) pthread_mutex_destroy(&rd->mu);
+  if (!rc && (rc = pthread_create(&rd->thread, NULL, read_ahead, rd))) {
+    pthread_cond_destroy(&rd->changed);
+    pthread_mutex_destroy(&rd->mu);
+  }
+  if (rc) {
+    snprintf(err, errlen, "journal '%s': cannot start the reader thread: %s", j->path, strerror(rc));
+    free(rd->ring);
+    free(rd);
+    return -1;
+  }
+  *out = rd;
+  return 0;
+}
+
+int hc_io_journal_reader_next(hc_journal_reader *rd, hc_result *r, char *err, size_t errlen)
+{
+  const int k = rd->taken;
+  if (k >= rd->n) {
+    snprintf(err, errlen, "journal '%s': all %d records were read", rd->j->path, rd->n);
+    return -1;
+  }
+  pthread_mutex_lock(&rd->mu);
+  while (rd->filled <= k) pthread_cond_wait(&rd->changed, &rd->mu);
+  pthread_mutex_unlock(&rd->mu);
+  slot     *s  = &rd->ring[k % rd->depth];
+  const int rc = s->rc;
+  if (rc == 1) snprintf(err, errlen, "journal '%s': no valid record at offset %ld", rd->j->path, rd->offset[k]);
+  else if (rc < 0) snprintf(err, errlen, "journal '%s': %s", rd->j->path, strerror(s->err_no));
+  if (!rc) *r = s->r;
+  pthread_mutex_lock(&rd->mu);
+  rd->taken = rc ? rd->n : k + 1; /* after a failure there is nothing more to take */
+  pthread_cond_broadcast(&rd->changed);
+  pthread_mutex_unlock(&rd->mu);
+  return rc == 1 ? -1 : rc;
+}
+
+void hc_io_journal_reader_stop(hc_journal_reader **prd)
+{
+  hc_journal_reader *rd = *prd;
+  if (!rd) return;
+  pthread_mutex_lock(&rd->mu);
+  rd->stop = 1;
+  pthread_cond_broadcast(&rd->changed);
+  pthread_mutex_unlock(&rd->mu);
+  pthread_join(rd->thread, NULL);
+  for (int k = rd->taken; k < rd->filled; k++)
+    if (!rd->ring[k % rd->depth].rc) hc_result_free(&rd->ring[k % rd->depth].r);
+  pthread_cond_destroy(&rd->changed);
+  pthread_mutex_destroy(&rd->mu);
+  free(rd->ring);
+  free(rd);
+  *prd = NULL;
 }

@@ -2,7 +2,8 @@
  * @file test_io_journal.c
  * @brief Unit tests of the journal of finished work units (io/journal.c): append with record
  *        offsets, random access (read_at) while appending, after a reopen for resume and on a
- *        read-only journal, the torn tail and a corrupt record (CRC), the visitor protocol.
+ *        read-only journal, the torn tail and a corrupt record (CRC), the visitor protocol,
+ *        the read-ahead reader (order, depth, failure, early stop).
  */
 #include <criterion/criterion.h>
 
@@ -252,5 +253,65 @@ Test(journal, group_commit_keeps_every_record_of_a_closed_or_resumed_journal)
   struct stat st;
   cr_assert_neq(stat(path, &st), 0, "close with remove_file deletes the journal");
   for (int k = 0; k < 3; k++) hc_result_free(&rec[k]);
+  rmdir(dir);
+}
+
+/* The read-ahead reader returns the records at the given offsets in the given order (any order,
+ * repeats allowed), whatever its depth relative to n; it stops at a bad offset with that
+ * offset's error and nothing after it; stopped early, it frees what it read ahead (ASan). */
+Test(journal, reader_reads_ahead_in_the_given_order)
+{
+  enum { M = 7, N = 12 };
+  char               dir[256], path[512], err[1024], name[M][8];
+  hc_journal        *j;
+  hc_journal_reader *rd;
+  hc_result          rec[M], r;
+  long               off[M], order[N];
+  tmp_journal(dir, sizeof dir, path, sizeof path);
+  for (int k = 0; k < M; k++) {
+    snprintf(name[k], sizeof name[k], "T%d", k);
+    make_record(&rec[k], name[k], 1.5 + k);
+  }
+  cr_assert_eq(hc_io_journal_open(path, 42, 0, &j, NULL, NULL, err, sizeof err), 0, "%s", err);
+  cr_assert_eq(hc_io_journal_append(j, M, rec, off, err, sizeof err), 0, "%s", err);
+  for (int i = 0; i < N; i++) order[i] = off[(5 * i + 3) % M]; /* scrambled, with repeats */
+  const int depths[] = {1, 3, N, 4 * N};
+  for (size_t d = 0; d < sizeof depths / sizeof *depths; d++) {
+    cr_assert_eq(hc_io_journal_reader_start(j, N, order, depths[d], &rd, err, sizeof err), 0, "%s", err);
+    for (int i = 0; i < N; i++) {
+      const int k = (5 * i + 3) % M;
+      cr_assert_eq(hc_io_journal_reader_next(rd, &r, err, sizeof err), 0, "depth %d, record %d: %s", depths[d], i, err);
+      assert_record(&r, name[k], 1.5 + k);
+      hc_result_free(&r);
+    }
+    cr_assert_eq(hc_io_journal_reader_next(rd, &r, err, sizeof err), -1, "no record after the n-th");
+    cr_assert(strstr(err, "all 12 records"), "%s", err);
+    hc_io_journal_reader_stop(&rd);
+    cr_assert_null(rd);
+  }
+  /* a bad offset (inside a record): the records before it, then its error, then nothing */
+  order[4] = off[2] + 5;
+  cr_assert_eq(hc_io_journal_reader_start(j, N, order, 2, &rd, err, sizeof err), 0, "%s", err);
+  for (int i = 0; i < 4; i++) {
+    cr_assert_eq(hc_io_journal_reader_next(rd, &r, err, sizeof err), 0, "%s", err);
+    hc_result_free(&r);
+  }
+  cr_assert_eq(hc_io_journal_reader_next(rd, &r, err, sizeof err), -1);
+  cr_assert(strstr(err, "no valid record") && strstr(err, path), "%s", err);
+  cr_assert_eq(hc_io_journal_reader_next(rd, &r, err, sizeof err), -1, "the reader stops at its first failure");
+  hc_io_journal_reader_stop(&rd);
+  /* stopped after one record, with others read ahead: they are freed */
+  order[4] = off[0];
+  cr_assert_eq(hc_io_journal_reader_start(j, N, order, N, &rd, err, sizeof err), 0, "%s", err);
+  cr_assert_eq(hc_io_journal_reader_next(rd, &r, err, sizeof err), 0, "%s", err);
+  hc_result_free(&r);
+  hc_io_journal_reader_stop(&rd);
+  hc_io_journal_reader_stop(&rd); /* safe on NULL */
+  /* n = 0: nothing to read */
+  cr_assert_eq(hc_io_journal_reader_start(j, 0, order, 8, &rd, err, sizeof err), 0, "%s", err);
+  cr_assert_eq(hc_io_journal_reader_next(rd, &r, err, sizeof err), -1);
+  hc_io_journal_reader_stop(&rd);
+  cr_assert_eq(hc_io_journal_close(&j, 1), 0);
+  for (int k = 0; k < M; k++) hc_result_free(&rec[k]);
   rmdir(dir);
 }
