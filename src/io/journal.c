@@ -240,13 +240,26 @@ int hc_io_journal_sync(hc_journal *j, char *err, size_t errlen)
   return 0;
 }
 
-int hc_io_journal_read_at(hc_journal *j, long offset, hc_result *r, char *err, size_t errlen)
+/* load() of the record at a caller's offset (one before the first record is none). */
+static int load_at(const hc_journal *j, long offset, hc_result *r)
 {
   size_t size;
-  int    rc = offset < (long)sizeof(header) ? 1 : load(j->fd, (off_t)offset, j->end, r, &size);
+  return offset < (long)sizeof(header) ? 1 : load(j->fd, (off_t)offset, j->end, r, &size);
+}
+
+/* The public return of load_at's rc at offset, with err set on a failure (err_no: the errno
+ * of a read error): 0, ENOMEM or -1. */
+static int load_status(const hc_journal *j, long offset, int rc, int err_no, char *err, size_t errlen)
+{
   if (rc == 1) snprintf(err, errlen, "journal '%s': no valid record at offset %ld", j->path, offset);
-  else if (rc < 0) snprintf(err, errlen, "journal '%s': %s", j->path, strerror(errno));
+  else if (rc < 0) snprintf(err, errlen, "journal '%s': %s", j->path, strerror(err_no));
   return rc == 1 ? -1 : rc;
+}
+
+int hc_io_journal_read_at(hc_journal *j, long offset, hc_result *r, char *err, size_t errlen)
+{
+  const int rc = load_at(j, offset, r);
+  return load_status(j, offset, rc, errno, err, errlen);
 }
 
 int hc_io_journal_close(hc_journal **j, int remove_file)
@@ -291,9 +304,8 @@ static void *read_ahead(void *arg)
     const int stop = rd->stop;
     pthread_mutex_unlock(&rd->mu);
     if (stop) break;
-    slot  *s = &rd->ring[k % rd->depth];
-    size_t size;
-    s->rc     = rd->offset[k] < (long)sizeof(header) ? 1 : load(rd->j->fd, (off_t)rd->offset[k], rd->j->end, &s->r, &size);
+    slot *s   = &rd->ring[k % rd->depth];
+    s->rc     = load_at(rd->j, rd->offset[k], &s->r);
     s->err_no = errno;
     pthread_mutex_lock(&rd->mu);
     rd->filled = k + 1;
@@ -341,16 +353,14 @@ int hc_io_journal_reader_next(hc_journal_reader *rd, hc_result *r, char *err, si
   pthread_mutex_lock(&rd->mu);
   while (rd->filled <= k) pthread_cond_wait(&rd->changed, &rd->mu);
   pthread_mutex_unlock(&rd->mu);
-  slot     *s  = &rd->ring[k % rd->depth];
-  const int rc = s->rc;
-  if (rc == 1) snprintf(err, errlen, "journal '%s': no valid record at offset %ld", rd->j->path, rd->offset[k]);
-  else if (rc < 0) snprintf(err, errlen, "journal '%s': %s", rd->j->path, strerror(s->err_no));
+  const slot *s = &rd->ring[k % rd->depth];
+  const int   rc = s->rc, err_no = s->err_no; /* the slot is the thread's again once taken */
   if (!rc) *r = s->r;
   pthread_mutex_lock(&rd->mu);
   rd->taken = rc ? rd->n : k + 1; /* after a failure there is nothing more to take */
   pthread_cond_broadcast(&rd->changed);
   pthread_mutex_unlock(&rd->mu);
-  return rc == 1 ? -1 : rc;
+  return load_status(rd->j, rd->offset[k], rc, err_no, err, errlen);
 }
 
 void hc_io_journal_reader_stop(hc_journal_reader **prd)

@@ -73,6 +73,16 @@ static int remember(void *ctx, const hc_result *r, long offset)
   return 0;
 }
 
+/** The visitor saw exactly records rec[0..n-1], in that order, at the offsets off[0..n-1]. */
+static void assert_visited(const seen *s, const hc_result *rec, const long *off, int n)
+{
+  cr_assert_eq(s->n, n);
+  for (int k = 0; k < n; k++) {
+    cr_assert_str_eq(s->ticker[k], rec[k].ticker);
+    cr_assert_eq(s->offset[k], off[k]);
+  }
+}
+
 static off_t file_size(const char *path)
 {
   struct stat st;
@@ -129,11 +139,7 @@ Test(journal, offsets_read_at_resume_and_torn_tail)
   /* resume: the four records visited in file order with the offsets append gave them, the torn
    * tail cut, random access and appends after the valid records */
   cr_assert_eq(hc_io_journal_open(path, 42, 1, &j, remember, &s, err, sizeof err), 0, "%s", err);
-  cr_assert_eq(s.n, 4);
-  for (int k = 0; k < 4; k++) {
-    cr_assert_str_eq(s.ticker[k], rec[k].ticker);
-    cr_assert_eq(s.offset[k], off[k]);
-  }
+  assert_visited(&s, rec, off, 4);
   cr_assert_eq(file_size(path), whole, "the torn tail is cut");
   cr_assert_eq(hc_io_journal_read_at(j, off[1], &r, err, sizeof err), 0, "%s", err);
   assert_record(&r, "BBB", 2.5);
@@ -157,8 +163,7 @@ Test(journal, offsets_read_at_resume_and_torn_tail)
   s.n         = 0;
   cr_assert_eq(hc_io_journal_open_read(path, &fp, &j, remember, &s, err, sizeof err), 0, "%s", err);
   cr_assert_eq(fp, 42);
-  cr_assert_eq(s.n, 1);
-  cr_assert_eq(s.offset[0], off[0]);
+  assert_visited(&s, rec, off, 1);
   cr_assert_eq(hc_io_journal_read_at(j, off[0], &r, err, sizeof err), 0, "%s", err);
   assert_record(&r, "AAA", 1.5);
   hc_result_free(&r);
@@ -244,11 +249,7 @@ Test(journal, group_commit_keeps_every_record_of_a_closed_or_resumed_journal)
   cr_assert_null(j);
   /* resume: every record, in append order, at the offsets the appends returned */
   cr_assert_eq(hc_io_journal_open(path, 42, 1, &j, remember, &s, err, sizeof err), 0, "%s", err);
-  cr_assert_eq(s.n, 3);
-  for (int k = 0; k < 3; k++) {
-    cr_assert_str_eq(s.ticker[k], rec[k].ticker);
-    cr_assert_eq(s.offset[k], off[k]);
-  }
+  assert_visited(&s, rec, off, 3);
   cr_assert_eq(hc_io_journal_close(&j, 1), 0);
   struct stat st;
   cr_assert_neq(stat(path, &st), 0, "close with remove_file deletes the journal");
