@@ -31,13 +31,23 @@
 
 #define SCHEMA_VERSION 2
 
-/** Write context: the first failure is recorded in err, later ones are ignored. */
+/** String widths whose HDF5 type a writer keeps (every field of a record is narrower). */
+enum { STR_CACHE = HC_REASON_LEN };
+
+/**
+ * Write context: the first failure is recorded in err, later ones are ignored. It keeps the
+ * scalar dataspace and the string types it has used (0: not created yet; closed by
+ * wctx_release): a ticker's /fits group has ~200 attributes, and creating a dataspace and a
+ * string type for each was a quarter of the HDF5 API calls of hc_io_report_add.
+ */
 typedef struct {
   const char *path;    /**< final report path, named in every message */
   char       *err;
   size_t      errlen;
   int         failed;
   char        where[HC_PATH_LEN]; /**< HDF5 group being written, for messages */
+  hid_t       scalar;             /**< scalar dataspace */
+  hid_t       str[STR_CACHE];     /**< str[w - 1]: fixed-length string type of width w */
 } wctx;
 
 static int fail(wctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -55,17 +65,44 @@ static int fail(wctx *c, const char *fmt, ...)
   return -1;
 }
 
-/** Fixed-length, NUL-padded ASCII string type of `width` bytes (caller closes). */
-static hid_t str_type(size_t width)
+/** Fixed-length, NUL-padded ASCII string type of `width` bytes (at least 1), or -1. Widths up
+ * to STR_CACHE are kept in c (do not close them); give a wider one back with str_type_put. */
+static hid_t str_type(wctx *c, size_t width)
 {
+  if (width == 0) width = 1;
+  if (width <= STR_CACHE && c->str[width - 1] > 0) return c->str[width - 1];
   hid_t t = H5Tcopy(H5T_C_S1);
   if (t < 0) return -1;
-  if (H5Tset_size(t, width ? width : 1) < 0 || H5Tset_strpad(t, H5T_STR_NULLPAD) < 0 ||
-      H5Tset_cset(t, H5T_CSET_ASCII) < 0) {
+  if (H5Tset_size(t, width) < 0 || H5Tset_strpad(t, H5T_STR_NULLPAD) < 0 || H5Tset_cset(t, H5T_CSET_ASCII) < 0) {
     H5Tclose(t);
     return -1;
   }
+  if (width <= STR_CACHE) c->str[width - 1] = t;
   return t;
+}
+
+/** Release a type of str_type (closes it unless c keeps it). */
+static void str_type_put(hid_t t, size_t width)
+{
+  if (t >= 0 && width > STR_CACHE) H5Tclose(t);
+}
+
+/** The scalar dataspace kept in c, or -1. */
+static hid_t scalar_space(wctx *c)
+{
+  if (c->scalar <= 0) c->scalar = H5Screate(H5S_SCALAR);
+  return c->scalar;
+}
+
+/** Close the dataspace and types kept in c. */
+static void wctx_release(wctx *c)
+{
+  if (c->scalar > 0) H5Sclose(c->scalar);
+  c->scalar = 0;
+  for (size_t w = 0; w < STR_CACHE; w++) {
+    if (c->str[w] > 0) H5Tclose(c->str[w]);
+    c->str[w] = 0;
+  }
 }
 
 /**
@@ -77,7 +114,7 @@ static int write_obj(wctx *c, hid_t loc, const char *name, int is_attr, hid_t me
 {
   hsize_t npts = 1;
   for (int i = 0; i < rank; i++) npts *= dims[i];
-  hid_t sp = rank ? H5Screate_simple(rank, dims, NULL) : H5Screate(H5S_SCALAR);
+  hid_t sp = rank ? H5Screate_simple(rank, dims, NULL) : scalar_space(c);
   hid_t o = -1;
   herr_t st = -1;
   if (sp >= 0) {
@@ -90,7 +127,7 @@ static int write_obj(wctx *c, hid_t loc, const char *name, int is_attr, hid_t me
                       : H5Dwrite(o, mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf);
     if ((is_attr ? H5Aclose(o) : H5Dclose(o)) < 0) st = -1;
   }
-  if (sp >= 0) H5Sclose(sp);
+  if (rank && sp >= 0) H5Sclose(sp);
   if (st < 0)
     return fail(c, "cannot write %s '%s' in %s", is_attr ? "attribute" : "dataset", name, c->where);
   return 0;
@@ -124,11 +161,11 @@ static int write_strings(wctx *c, hid_t loc, const char *name, int is_attr, size
   char *buf = calloc(n ? n : 1, w);
   if (!buf) return fail(c, "out of memory writing '%s' in %s", name, c->where);
   for (size_t i = 0; i < n; i++) memcpy(buf + i * w, base + i * stride, strnlen(base + i * stride, cap));
-  hid_t t = str_type(w);
+  hid_t t = str_type(c, w);
   hsize_t dims[1] = {n};
   int rc = t < 0 ? fail(c, "cannot create string type for '%s' in %s", name, c->where)
                  : write_obj(c, loc, name, is_attr, t, t, 1, dims, buf);
-  if (t >= 0) H5Tclose(t);
+  str_type_put(t, w);
   free(buf);
   return rc;
 }
@@ -141,10 +178,10 @@ static int write_str_attr(wctx *c, hid_t loc, const char *name, const char *s)
   char *buf = calloc(w ? w : 1, 1);
   if (!buf) return fail(c, "out of memory writing attribute '%s' in %s", name, c->where);
   memcpy(buf, s, w);
-  hid_t t = str_type(w);
+  hid_t t = str_type(c, w);
   int rc = t < 0 ? fail(c, "cannot create string type for '%s' in %s", name, c->where)
                  : write_obj(c, loc, name, 1, t, t, 0, NULL, buf);
-  if (t >= 0) H5Tclose(t);
+  str_type_put(t, w);
   free(buf);
   return rc;
 }
@@ -236,7 +273,7 @@ static int table_flush(wctx *c, table *t)
     case COL_STR:
       memset(t->col, 0, t->nbuf * t->width[k]);
       for (size_t i = 0; i < t->nbuf; i++, row += t->stride) memcpy(t->col + i * t->width[k], row, strnlen(row, col->len));
-      mt = st = str_type(t->width[k]);
+      mt = st = str_type(c, t->width[k]);
       if (st < 0) return fail(c, "cannot create string type for '%s' in %s", col->name, t->name);
       break;
     case COL_INT:
@@ -253,7 +290,7 @@ static int table_flush(wctx *c, table *t)
       fail(c, "cannot write rows %zu..%zu of dataset '%s' in %s", t->done, t->done + t->nbuf - 1, col->name, t->name);
     if (ms >= 0) H5Sclose(ms);
     if (fs >= 0) H5Sclose(fs);
-    if (st >= 0) H5Tclose(st);
+    if (col->kind == COL_STR) str_type_put(st, t->width[k]);
   }
   t->done += t->nbuf;
   t->nbuf = 0;
@@ -298,11 +335,11 @@ static int table_create(wctx *c, table *t, hid_t g)
     const column *col     = &t->cols[k];
     hsize_t       dims[3] = {t->rows, col->len, col->len2};
     int           rank    = col->kind != COL_VEC ? 1 : col->len2 ? 3 : 2;
-    hid_t         ft      = col->kind == COL_STR ? str_type(t->width[k]) : col->kind == COL_INT ? H5T_STD_I32LE : H5T_IEEE_F64LE;
+    hid_t         ft      = col->kind == COL_STR ? str_type(c, t->width[k]) : col->kind == COL_INT ? H5T_STD_I32LE : H5T_IEEE_F64LE;
     hid_t         sp      = H5Screate_simple(rank, dims, NULL);
     if (ft >= 0 && sp >= 0) t->ds[k] = H5Dcreate2(g, col->name, ft, sp, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
     if (sp >= 0) H5Sclose(sp);
-    if (col->kind == COL_STR && ft >= 0) H5Tclose(ft);
+    if (col->kind == COL_STR) str_type_put(ft, t->width[k]);
     if (t->ds[k] < 0) return fail(c, "cannot create dataset '%s' in %s", col->name, t->name);
     if (col->kind == COL_VEC && col->levels) {
       hsize_t lv[1] = {col->len2 ? col->len2 : col->len};
@@ -894,6 +931,7 @@ void hc_io_report_abort(hc_report_writer **pw)
   h5_quiet q = quiet();
   for (int k = 0; k < N_TABLES; k++) table_close(&w->c, &w->T.t[k]); /* datasets and buffers left by a failure */
   free(w->T.fc_row);
+  wctx_release(&w->c);
   if (w->fits >= 0) H5Gclose(w->fits);
   if (w->file >= 0) H5Fclose(w->file);
   loud(q);
