@@ -176,12 +176,73 @@ void hc_result_set_status(hc_result *r, hc_status s, const char *fmt, ...)
  * run the same binary, so the plain-old-data layout is identical on both ends. */
 static size_t forecast_doubles(int H) { return (size_t)H * (2 + 2 * HC_N_LEVELS); }
 
+/* A fit record packs without its unused parameter slots: its fields before param_names (the
+ * names of the model and n_params), then n_params names, values and standard errors, then its
+ * fields from stderr_type on. A fit uses 2-8 of the HC_MAX_PARAMS = 32 slots, so it packs in
+ * ~600 of its 1,936 bytes; the fits were 40 % of a default job's record (scaling/bench_report:
+ * every packed byte is written to the journal and read back once by rank 0). */
+#define FIT_HEAD offsetof(hc_fit_record, param_names)
+#define FIT_TAIL offsetof(hc_fit_record, stderr_type)
+#define FIT_PARAM_BYTES (HC_PNAME_LEN + 2 * sizeof(double))
+
+static size_t fit_np(const hc_fit_record *f)
+{
+  return f->n_params < 0 ? 0 : f->n_params > HC_MAX_PARAMS ? HC_MAX_PARAMS : (size_t)f->n_params;
+}
+
+static size_t fit_packed_size(size_t np) { return FIT_HEAD + np * FIT_PARAM_BYTES + (sizeof(hc_fit_record) - FIT_TAIL); }
+
+static char *fit_pack(const hc_fit_record *f, char *p)
+{
+  const size_t np = fit_np(f);
+  memcpy(p, f, FIT_HEAD);
+  memcpy(p + offsetof(hc_fit_record, n_params), &(int){(int)np}, sizeof(int));
+  p += FIT_HEAD;
+  memcpy(p, f->param_names, np * HC_PNAME_LEN);
+  p += np * HC_PNAME_LEN;
+  memcpy(p, f->params, np * sizeof(double));
+  p += np * sizeof(double);
+  memcpy(p, f->stderr_, np * sizeof(double));
+  p += np * sizeof(double);
+  memcpy(p, (const char *)f + FIT_TAIL, sizeof(hc_fit_record) - FIT_TAIL);
+  return p + (sizeof(hc_fit_record) - FIT_TAIL);
+}
+
+/* Unpack one fit from p (at most end - p bytes) into *f (unused slots zero). @return the byte
+ * after it, or NULL if truncated or n_params is out of range. */
+static const char *fit_unpack(hc_fit_record *f, const char *p, const char *end)
+{
+  if ((size_t)(end - p) < FIT_HEAD) return NULL;
+  memset(f, 0, sizeof *f);
+  memcpy(f, p, FIT_HEAD);
+  if (f->n_params < 0 || f->n_params > HC_MAX_PARAMS || (size_t)(end - p) < fit_packed_size((size_t)f->n_params)) return NULL;
+  const size_t np = (size_t)f->n_params;
+  p += FIT_HEAD;
+  memcpy(f->param_names, p, np * HC_PNAME_LEN);
+  p += np * HC_PNAME_LEN;
+  memcpy(f->params, p, np * sizeof(double));
+  p += np * sizeof(double);
+  memcpy(f->stderr_, p, np * sizeof(double));
+  p += np * sizeof(double);
+  memcpy((char *)f + FIT_TAIL, p, sizeof(hc_fit_record) - FIT_TAIL);
+  return p + (sizeof(hc_fit_record) - FIT_TAIL);
+}
+
+/* Bytes of segment i of r when packed (segment 0, the fits, packs compactly). */
+static size_t segment_bytes(const hc_result *r, const segment *s, int i)
+{
+  if (i > 0) return s[i].size * s[i].count;
+  size_t b = 0;
+  for (int k = 0; k < r->n_fits; k++) b += fit_packed_size(fit_np(&r->fits[k]));
+  return b;
+}
+
 size_t hc_result_packed_size(const hc_result *r)
 {
   segment s[7];
   int     ns   = segments((hc_result *)r, s);
   size_t  size = sizeof(hc_result) + forecast_doubles(r->horizon) * sizeof(double);
-  for (int i = 0; i < ns; i++) size += s[i].size * s[i].count;
+  for (int i = 0; i < ns; i++) size += segment_bytes(r, s, i);
   return size;
 }
 
@@ -201,7 +262,8 @@ size_t hc_result_pack(const hc_result *r, void *buf)
   size_t fb = forecast_doubles(r->horizon) * sizeof(double);
   if (fb) memcpy(p, r->mean, fb);
   p += fb;
-  for (int i = 0; i < ns; i++) {
+  for (int k = 0; k < r->n_fits; k++) p = fit_pack(&r->fits[k], p);
+  for (int i = 1; i < ns; i++) {
     size_t b = s[i].size * s[i].count;
     if (b) memcpy(p, *s[i].ptr, b);
     p += b;
@@ -222,9 +284,9 @@ size_t hc_result_unpack(hc_result *r, const void *buf, size_t avail)
       head.n_units > lim)
     return 0;
   int    ns   = segments(&head, s);
-  size_t need = sizeof head + forecast_doubles(head.horizon) * sizeof(double);
-  for (int i = 0; i < ns; i++) need += s[i].size * s[i].count;
-  if (avail < need) return 0;
+  size_t need = sizeof head + forecast_doubles(head.horizon) * sizeof(double) + (size_t)head.n_fits * fit_packed_size(0);
+  for (int i = 1; i < ns; i++) need += s[i].size * s[i].count;
+  if (avail < need) return 0; /* the fits' parameters are checked as they are unpacked */
   if (hc_result_init(r, head.ticker, head.horizon)) return 0;
   double *block = r->mean;
   *r            = head;
@@ -238,6 +300,7 @@ size_t hc_result_unpack(hc_result *r, const void *buf, size_t avail)
   p += fb;
   ns = segments(r, s);
   for (int i = 0; i < ns; i++) *s[i].ptr = NULL;
+  const char *end = (const char *)buf + avail;
   for (int i = 0; i < ns; i++) {
     size_t b = s[i].size * s[i].count;
     if (!b) continue;
@@ -245,11 +308,19 @@ size_t hc_result_unpack(hc_result *r, const void *buf, size_t avail)
       hc_result_free(r);
       return 0;
     }
-    memcpy(*s[i].ptr, p, b);
-    p += b;
+    if (i == 0) {
+      for (int k = 0; k < r->n_fits && p; k++) p = fit_unpack(&r->fits[k], p, end);
+    } else if (p && (size_t)(end - p) >= b) {
+      memcpy(*s[i].ptr, p, b);
+      p += b;
+    } else p = NULL;
+    if (!p) {
+      hc_result_free(r);
+      return 0;
+    }
   }
   r->member_sd = r->member_mean ? r->member_mean + (size_t)r->n_members * (size_t)r->horizon : NULL;
-  return need;
+  return (size_t)(p - (const char *)buf);
 }
 
 int hc_iso_days(const char *label, long *days)

@@ -3,7 +3,7 @@
  * @brief Durable journal of finished work units beside the report (checkpoint/resume), and the
  *        random access to its records that lets rank 0 (and hpcast merge) keep only offsets.
  *
- * Layout: an 24-byte header (magic "HCJRNL02", the 64-bit fingerprint of the run's
+ * Layout: an 24-byte header (magic "HCJRNL03" (02: fit records packed whole), the 64-bit fingerprint of the run's
  * result-affecting options, the byte size of hc_result as a layout check, reserved), then
  * records: 8-byte length L, 4-byte CRC-32 (zlib, ISO 3309) of the L bytes, the L bytes of
  * hc_result_pack(). Records are written with pwrite(2) as they are appended and made durable
@@ -28,7 +28,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
-#define MAGIC "HCJRNL02"
+#define MAGIC "HCJRNL03"
 #define FRAME 12 /* bytes before a record's payload: length (8) and CRC-32 (4) */
 
 struct hc_journal {

@@ -327,6 +327,42 @@ Test(core, unpack_rejects_corrupt_header)
   hc_result_free(&r);
 }
 
+/* A fit packs only its used parameter slots, and a packed fit claiming more than HC_MAX_PARAMS
+ * parameters (or fewer than 0) is rejected. */
+Test(core, pack_fit_compact_and_checked)
+{
+  hc_result r;
+  make_result(&r, "FITS", 2, 1, 3); /* one fit, 3 parameters */
+  const size_t head = sizeof(hc_result) + 2 * (2 + 2 * HC_N_LEVELS) * sizeof(double);
+  size_t sz = hc_result_packed_size(&r);
+  cr_assert_eq(r.fits[0].n_params, 3);
+  hc_result none;
+  make_result(&none, "FITS", 2, 0, 3);
+  const size_t fit = sz - hc_result_packed_size(&none);
+  hc_result_free(&none);
+  /* the fields around the parameter slots, and 3 names, values and standard errors */
+  const size_t around = offsetof(hc_fit_record, param_names) + sizeof(hc_fit_record) - offsetof(hc_fit_record, stderr_type);
+  cr_assert_eq(fit, around + 3 * (HC_PNAME_LEN + 2 * sizeof(double)), "a 3-parameter fit packs in %zu bytes", fit);
+  cr_assert_lt(fit, sizeof(hc_fit_record) / 3);
+  unsigned char *buf = malloc(sz);
+  cr_assert_not_null(buf);
+  cr_assert_eq(hc_result_pack(&r, buf), sz);
+  const int bad[] = {-1, HC_MAX_PARAMS + 1, 4, INT_MAX};
+  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+    unsigned char *c = malloc(sz);
+    cr_assert_not_null(c);
+    memcpy(c, buf, sz);
+    memcpy(c + head + offsetof(hc_fit_record, n_params), &bad[i], sizeof(int));
+    hc_result u;
+    memset(&u, 0, sizeof u);
+    size_t used = hc_result_unpack(&u, c, sz);
+    cr_assert_eq(used, 0, "a packed fit with n_params = %d accepted", bad[i]);
+    free(c);
+  }
+  free(buf);
+  hc_result_free(&r);
+}
+
 Test(core, set_status_truncates_and_terminates)
 {
   hc_result r;
