@@ -18,6 +18,7 @@
 
 #include "hpcast/core.h"
 #include "hpcast/io.h"
+#include "tmpdir.h"
 
 /* ---------------------------------------------------------------- helpers */
 
@@ -38,31 +39,6 @@ static const char *data_path(const char *rel)
   char tmp[HC_PATH_LEN];
   snprintf(tmp, sizeof tmp, "../shared/data/%s", rel);
   return src_path(tmp);
-}
-
-/** A fresh temporary directory (removed by rm_tree at the end of the test). */
-static void make_tmpdir(char *dir, size_t len)
-{
-  const char *t = getenv("TMPDIR");
-  snprintf(dir, len, "%s/hpcast-io-XXXXXX", t && *t ? t : "/tmp");
-  cr_assert(mkdtemp(dir), "mkdtemp failed");
-}
-
-static void rm_tree(const char *dir)
-{
-  DIR *d = opendir(dir);
-  if (!d) return;
-  struct dirent *e;
-  while ((e = readdir(d))) {
-    if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")) continue;
-    char p[HC_PATH_LEN];
-    snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
-    struct stat st;
-    if (lstat(p, &st) == 0 && S_ISDIR(st.st_mode)) rm_tree(p);
-    else unlink(p);
-  }
-  closedir(d);
-  rmdir(dir);
 }
 
 static void write_file(const char *path, const void *bytes, size_t n)
@@ -205,7 +181,7 @@ Test(csv_bad, errmsg_is_rejected_with_reason)
 Test(csv_bad, errmsg_single_line_is_truncated)
 {
   char dir[256], p[HC_PATH_LEN], why[HC_REASON_LEN];
-  make_tmpdir(dir, sizeof dir);
+  test_tmpdir(dir, sizeof dir, "io");
   snprintf(p, sizeof p, "%s/X.csv", dir);
   const char *msg = "{\"Error Message\": \"Invalid API call. Please retry or visit the documentation.\"}\n";
   write_file(p, msg, strlen(msg));
@@ -213,7 +189,7 @@ Test(csv_bad, errmsg_single_line_is_truncated)
   cr_assert_eq(hc_io_read_csv(p, "X", "adjusted_close", &s, why, sizeof why), 1);
   cr_assert_str_eq(why, "not a CSV file with column 'adjusted_close' "
                         "(first line: '{\"Error Message\": \"Invalid API call. Ple...')");
-  rm_tree(dir);
+  test_rm_tree(dir);
 }
 
 Test(csv_bad, empty_file)
@@ -287,7 +263,7 @@ Test(csv_crafted, header_only_and_blank_lines)
 {
   char dir[256], p[HC_PATH_LEN], why[HC_REASON_LEN];
   hc_series s;
-  make_tmpdir(dir, sizeof dir);
+  test_tmpdir(dir, sizeof dir, "io");
   snprintf(p, sizeof p, "%s/h.csv", dir);
   write_file(p, "date,v\n\n  \n", 11);
   cr_assert_eq(hc_io_read_csv(p, "h", "v", &s, why, sizeof why), 1);
@@ -295,14 +271,14 @@ Test(csv_crafted, header_only_and_blank_lines)
   write_file(p, "\n\r\n", 3);
   cr_assert_eq(hc_io_read_csv(p, "h", "v", &s, why, sizeof why), 1);
   cr_assert_str_eq(why, "empty file");
-  rm_tree(dir);
+  test_rm_tree(dir);
 }
 
 Test(csv_crafted, crlf_quotes_short_rows_and_non_numbers)
 {
   char dir[256], p[HC_PATH_LEN], why[HC_REASON_LEN];
   hc_series s;
-  make_tmpdir(dir, sizeof dir);
+  test_tmpdir(dir, sizeof dir, "io");
   snprintf(p, sizeof p, "%s/c.csv", dir);
   const char *text =
     "\xEF\xBB\xBF\"date\", \"name, with comma\" ,value,volume\r\n"
@@ -334,14 +310,14 @@ Test(csv_crafted, crlf_quotes_short_rows_and_non_numbers)
   cr_assert_eq(hc_io_read_csv(p, "c", "name, with comma", &s, why, sizeof why), 0, "%s", why);
   cr_assert(isnan(s.value[0])); /* "a, b" is not a number */
   hc_series_free(&s);
-  rm_tree(dir);
+  test_rm_tree(dir);
 }
 
 Test(csv_crafted, invalid_dates_and_long_labels)
 {
   char dir[256], p[HC_PATH_LEN], why[HC_REASON_LEN];
   hc_series s;
-  make_tmpdir(dir, sizeof dir);
+  test_tmpdir(dir, sizeof dir, "io");
   snprintf(p, sizeof p, "%s/d.csv", dir);
   const char *bad_dates[] = {"2021-02-29", "2021-13-01", "2021-04-31", "2021-00-10", "1900-02-29", "2021-1-01",
                              "2021-01-01x"};
@@ -360,14 +336,14 @@ Test(csv_crafted, invalid_dates_and_long_labels)
   cr_assert_eq(strlen(s.label[0]), HC_LABEL_LEN - 1);
   cr_assert_eq(strncmp(s.label[0], "this-label-is-much-longer-than-", HC_LABEL_LEN - 1), 0);
   hc_series_free(&s);
-  rm_tree(dir);
+  test_rm_tree(dir);
 }
 
 Test(csv_crafted, very_long_lines)
 {
   char dir[256], p[HC_PATH_LEN], why[HC_REASON_LEN];
   hc_series s;
-  make_tmpdir(dir, sizeof dir);
+  test_tmpdir(dir, sizeof dir, "io");
   snprintf(p, sizeof p, "%s/l.csv", dir);
   size_t big = 4u << 20; /* a 4 MiB extra field on each row */
   FILE *f = fopen(p, "wb");
@@ -386,14 +362,14 @@ Test(csv_crafted, very_long_lines)
   cr_assert_eq(hc_io_read_csv(p, "l", "junk", &s, why, sizeof why), 0, "%s", why);
   cr_assert(isnan(s.value[0]));
   hc_series_free(&s);
-  rm_tree(dir);
+  test_rm_tree(dir);
 }
 
 Test(csv_crafted, binary_garbage_never_crashes)
 {
   char dir[256], p[HC_PATH_LEN], why[HC_REASON_LEN];
   hc_series s;
-  make_tmpdir(dir, sizeof dir);
+  test_tmpdir(dir, sizeof dir, "io");
   snprintf(p, sizeof p, "%s/g.csv", dir);
   size_t n = 1u << 16;
   unsigned char *buf = malloc(n + 64);
@@ -421,7 +397,7 @@ Test(csv_crafted, binary_garbage_never_crashes)
     }
   }
   free(buf);
-  rm_tree(dir);
+  test_rm_tree(dir);
 }
 
 /* --------------------------------------------------------------- universe */
@@ -429,7 +405,7 @@ Test(csv_crafted, binary_garbage_never_crashes)
 Test(universe, dir_filters_and_sorts)
 {
   char dir[256], p[HC_PATH_LEN], err[512];
-  make_tmpdir(dir, sizeof dir);
+  test_tmpdir(dir, sizeof dir, "io");
   const char *files[] = {"b.csv", "a.csv", "c.txt", "B.csv", ".csv", "x.csv.bak"};
   for (size_t k = 0; k < sizeof files / sizeof files[0]; k++) {
     snprintf(p, sizeof p, "%s/%s", dir, files[k]);
@@ -447,20 +423,20 @@ Test(universe, dir_filters_and_sorts)
   cr_assert_str_eq(u.path[1], p);
   cr_assert_eq(u.bytes[1], 8);
   hc_io_universe_free(&u);
-  rm_tree(dir);
+  test_rm_tree(dir);
 }
 
 Test(universe, dir_errors)
 {
   char dir[256], err[512];
   hc_universe u;
-  make_tmpdir(dir, sizeof dir);
+  test_tmpdir(dir, sizeof dir, "io");
   cr_assert_neq(hc_io_universe_dir(dir, &u, err, sizeof err), 0);
   cr_assert_not_null(strstr(err, dir), "%s", err);
   cr_assert_eq(u.n, 0);
   cr_assert_neq(hc_io_universe_dir("/nonexistent/dir", &u, err, sizeof err), 0);
   cr_assert_not_null(strstr(err, "/nonexistent/dir"), "%s", err);
-  rm_tree(dir);
+  test_rm_tree(dir);
 }
 
 Test(universe, single_file)
@@ -645,7 +621,7 @@ Test(report, write_and_read_back)
 {
   enum { H = 5, N = 3 };
   char dir[256], outdir[512], path[HC_PATH_LEN], err[1024];
-  make_tmpdir(dir, sizeof dir);
+  test_tmpdir(dir, sizeof dir, "io");
   snprintf(outdir, sizeof outdir, "%s/out/run1", dir); /* does not exist yet: mkdir -p */
   snprintf(path, sizeof path, "%s/report.h5", outdir);
   hc_result r[N];
@@ -827,13 +803,13 @@ Test(report, write_and_read_back)
   H5Fclose(f);
 
   for (int i = 0; i < N; i++) hc_result_free(&r[i]);
-  rm_tree(dir);
+  test_rm_tree(dir);
 }
 
 Test(report, failure_keeps_previous_report_and_removes_temp)
 {
   char dir[256], path[HC_PATH_LEN], err[1024];
-  make_tmpdir(dir, sizeof dir);
+  test_tmpdir(dir, sizeof dir, "io");
   snprintf(path, sizeof path, "%s/report.h5", dir);
   hc_result r[3];
   make_results(r, 2);
@@ -865,13 +841,13 @@ Test(report, failure_keeps_previous_report_and_removes_temp)
   cr_assert_eq(count_names(dir, ".tmp."), 0);
 
   for (int i = 0; i < 3; i++) hc_result_free(&r[i]);
-  rm_tree(dir);
+  test_rm_tree(dir);
 }
 
 Test(report, empty_report)
 {
   char dir[256], path[HC_PATH_LEN], err[1024];
-  make_tmpdir(dir, sizeof dir);
+  test_tmpdir(dir, sizeof dir, "io");
   snprintf(path, sizeof path, "%s/empty.h5", dir);
   cr_assert_eq(hc_io_report_write(path, &META, 0, NULL, 0, NULL, err, sizeof err), 0, "%s", err);
   hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
@@ -891,14 +867,14 @@ Test(report, empty_report)
   cr_assert_eq(read_str_dset(g, "ticker", 0, str), 1);
   H5Gclose(g);
   H5Fclose(f);
-  rm_tree(dir);
+  test_rm_tree(dir);
 }
 
 Test(report, fits_read_back_for_warm_starts)
 {
   enum { H = 5, N = 3 };
   char dir[256], path[HC_PATH_LEN], err[1024];
-  make_tmpdir(dir, sizeof dir);
+  test_tmpdir(dir, sizeof dir, "io");
   snprintf(path, sizeof path, "%s/report.h5", dir);
   hc_result r[N];
   make_results(r, H);
@@ -926,7 +902,7 @@ Test(report, fits_read_back_for_warm_starts)
   cr_assert_neq(hc_io_report_read_fits("/nonexistent/r.h5", "AAA", &n, &fits, err, sizeof err), 0);
   cr_assert(strstr(err, "/nonexistent/r.h5"), "the message names the file: %s", err);
   for (int i = 0; i < N; i++) hc_result_free(&r[i]);
-  rm_tree(dir);
+  test_rm_tree(dir);
 }
 
 /* ---- stale temporaries (the journal itself: test_io_journal.c) ---- */
@@ -934,7 +910,7 @@ Test(report, fits_read_back_for_warm_starts)
 Test(journal, stale_temporaries_are_cleaned)
 {
   char dir[256], a[600], b[600], c[600], rep[600];
-  make_tmpdir(dir, sizeof dir);
+  test_tmpdir(dir, sizeof dir, "io");
   snprintf(rep, sizeof rep, "%s/r.h5", dir);
   snprintf(a, sizeof a, "%s/r.h5.tmp.123", dir);
   snprintf(b, sizeof b, "%s/r.h5.tmp.notapid", dir);

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "hpcast/io.h"
+#include "tmpdir.h"
 
 #define HEADER 24 /* bytes of the journal header (docs in journal.c) */
 #define FRAME  12 /* bytes before each record: length and CRC-32 */
@@ -23,9 +24,7 @@
 /** A fresh temporary journal path in its own directory. */
 static void tmp_journal(char *dir, size_t dlen, char *path, size_t plen)
 {
-  const char *t = getenv("TMPDIR");
-  snprintf(dir, dlen, "%s/hpcast-journal-XXXXXX", t && *t ? t : "/tmp");
-  cr_assert(mkdtemp(dir), "mkdtemp failed");
+  test_tmpdir(dir, dlen, "journal");
   snprintf(path, plen, "%s/r.h5.journal", dir);
 }
 

@@ -22,30 +22,11 @@
 #include <hdf5.h>
 
 #include "hpcast/io.h"
+#include "tmpdir.h"
 
 enum { N = 40, H = 4, NS = 150 }; /* 40 tickers, 150 score rows per backtested ticker */
 
 static const hc_report_meta META = {"0.1.0-test", "-stream test", 2, NULL, "static"};
-
-static void make_tmpdir(char *dir, size_t len)
-{
-  const char *t = getenv("TMPDIR");
-  snprintf(dir, len, "%s/hpcast-stream-XXXXXX", t && *t ? t : "/tmp");
-  cr_assert(mkdtemp(dir), "mkdtemp failed");
-}
-
-static void rm_dir(const char *dir)
-{
-  DIR *d = opendir(dir);
-  if (!d) return;
-  for (struct dirent *e; (e = readdir(d));) {
-    char p[HC_PATH_LEN];
-    snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
-    if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) unlink(p);
-  }
-  closedir(d);
-  rmdir(dir);
-}
 
 static int count_tmp(const char *dir)
 {
@@ -390,7 +371,7 @@ static int *read_ints(hid_t f, const char *path, size_t *n) { return read_number
 Test(report_stream, journal_stream_equals_array_writer_across_chunks)
 {
   char dir[256], jpath[512], a[600], b[600], err[1024];
-  make_tmpdir(dir, sizeof dir);
+  test_tmpdir(dir, sizeof dir, "stream");
   snprintf(jpath, sizeof jpath, "%s/b.h5.journal", dir);
   snprintf(a, sizeof a, "%s/a.h5", dir);
   snprintf(b, sizeof b, "%s/b.h5", dir);
@@ -461,13 +442,13 @@ Test(report_stream, journal_stream_equals_array_writer_across_chunks)
   free(ut), free(blk);
   H5Fclose(f);
   for (int k = 0; k < N; k++) hc_result_free(&rec[k]);
-  rm_dir(dir);
+  test_rm_tree(dir);
 }
 
 Test(report_stream, out_of_order_duplicate_or_failing_source_is_an_error)
 {
   char dir[256], path[600], err[1024];
-  make_tmpdir(dir, sizeof dir);
+  test_tmpdir(dir, sizeof dir, "stream");
   snprintf(path, sizeof path, "%s/r.h5", dir);
   hc_result rec[4];
   for (int k = 0; k < 4; k++) make_record(&rec[k], k); /* T00 T01 T02 T03 */
@@ -497,7 +478,7 @@ Test(report_stream, out_of_order_duplicate_or_failing_source_is_an_error)
   cr_assert_eq(stat(path, &after), 0);
   cr_assert_eq(after.st_ino, before.st_ino, "the previous report is untouched");
   for (int k = 0; k < 4; k++) hc_result_free(&rec[k]);
-  rm_dir(dir);
+  test_rm_tree(dir);
 }
 
 /** Add the records of the journal source in the order they were journalled (i * 17 mod N, as
@@ -520,7 +501,7 @@ static void add_in_arrival_order(hc_report_writer *w, journal_source *s)
 Test(report_stream, records_added_as_they_arrive_then_one_tables_pass_equal_the_stream_writer)
 {
   char dir[256], jpath[512], a[600], b[600], err[1024];
-  make_tmpdir(dir, sizeof dir);
+  test_tmpdir(dir, sizeof dir, "stream");
   snprintf(jpath, sizeof jpath, "%s/b.h5.journal", dir);
   snprintf(a, sizeof a, "%s/a.h5", dir);
   snprintf(b, sizeof b, "%s/b.h5", dir);
@@ -541,7 +522,7 @@ Test(report_stream, records_added_as_they_arrive_then_one_tables_pass_equal_the_
   cr_assert_eq(count_tmp(dir), 0);
   assert_same_report(a, b);
   cr_assert_eq(hc_io_journal_close(&s.j, 0), 0);
-  rm_dir(dir);
+  test_rm_tree(dir);
 }
 
 /** Source over the journal whose record `change` gets one more score row (a record that is
@@ -568,7 +549,7 @@ static int from_changed(void *ctx, int i, hc_result *r)
 Test(report_stream, steps_out_of_order_or_records_changed_after_their_add_are_errors)
 {
   char dir[256], jpath[512], path[600], err[1024];
-  make_tmpdir(dir, sizeof dir);
+  test_tmpdir(dir, sizeof dir, "stream");
   snprintf(jpath, sizeof jpath, "%s/r.h5.journal", dir);
   snprintf(path, sizeof path, "%s/r.h5", dir);
   journal_source s;
@@ -609,5 +590,5 @@ Test(report_stream, steps_out_of_order_or_records_changed_after_their_add_are_er
   struct stat st;
   cr_assert_neq(stat(path, &st), 0, "nothing published");
   cr_assert_eq(hc_io_journal_close(&s.j, 1), 0);
-  rm_dir(dir);
+  test_rm_tree(dir);
 }

@@ -366,7 +366,7 @@ static void test_point(const hc_model *m, double *th)
 }
 
 /* Analytic score vs central differences, and per-term scores summing to it, for every
- * family x distribution (EGARCH in test_models_egarch.c uses the same helper logic). */
+ * family x distribution (GARCH, GJR and EGARCH). */
 Test(garch, gjr_scores_every_distribution)
 {
   const hc_spec base[] = {
