@@ -24,7 +24,9 @@
  *   bench_report tickers=N source_records=m record_bytes=B read_ms=a journal_ms=b add_ms=c
  *   per_record_ms=a+b+c tables_s=t tables_read_s=r finish_s=f tail_s=t+f tail_ms_per_ticker=.. report_bytes=..
  *   peak_rss_mb=..
- * (ms per record: mean over the N records; tail: seconds from the start of the tables pass to
+ * (ms per record: mean over the N records; journal_ms is the caller's share of an append, the
+ * pack and the hand-off to the journal's writer thread, which writes on another core as in the
+ * driver; tail: seconds from the start of the tables pass to
  * the published report; tables_read_s: the part of tables_s spent waiting for the records, read
  * back ahead by the journal's reader thread as in the driver, and adding them to the portfolio). Not collective (one rank).
  */

@@ -221,12 +221,16 @@ int hc_io_journal_open(const char *path, uint64_t fingerprint, int resume, hc_jo
 int hc_io_journal_open_read(const char *path, uint64_t *fingerprint, hc_journal **j, hc_journal_visit visit, void *ctx, char *err,
                             size_t errlen);
 /**
- * Append n records (pwrite). They are durable (fsync) at the first append at least the sync
- * interval after the last fsync (interval 0, the default: this one), at hc_io_journal_sync and at
- * hc_io_journal_close; before that they survive a kill of the process but not a crash of the node.
- * If offsets is not NULL, offsets[i] receives the byte offset of record i (for
- * hc_io_journal_read_at). Not collective. @return 0, ENOMEM, or -1 with err set (write or
- * fsync; a batch whose write failed is overwritten by the next append).
+ * Append n records: pack them and queue them for the journal's writer thread (a POSIX thread
+ * started at the first append, signals blocked), which writes them in order (CRC-32, pwrite), so
+ * that the caller does not wait for the file system (it waits only while the queue holds
+ * HC_JOURNAL_QUEUE_BYTES). They are durable (fsync) after the first write at least the sync
+ * interval after the last fsync, at hc_io_journal_sync and at hc_io_journal_close (interval 0,
+ * the default: before this call returns). Until written they are lost by a kill of the process,
+ * once written only by a crash of the node. If offsets is not NULL, offsets[i] receives the byte
+ * offset of record i (for hc_io_journal_read_at, which waits for the write). Not collective;
+ * one appending thread per journal. @return 0, ENOMEM, or -1 with err set (a write or fsync of
+ * the thread failed, reported by this or a later call; nothing is written after it).
  */
 int hc_io_journal_append(hc_journal *j, int n, const hc_result *records, long *offsets, char *err, size_t errlen);
 /**
@@ -256,7 +260,10 @@ int hc_io_journal_reader_start(hc_journal *j, int n, const long *offset, int dep
  *         failed, or all n records were taken (the reader stops at its first failure).
  */
 int hc_io_journal_reader_next(hc_journal_reader *rd, hc_result *r, char *err, size_t errlen);
-/** Read-ahead depth of the main job's tables pass (records; about 54 KB each, unpacked). */
+/** Bytes of packed records the writer thread may have queued before hc_io_journal_append waits
+ * (about 200 records of 40 KB: a few tenths of a second of rank 0's records at 1,024 ranks). */
+#define HC_JOURNAL_QUEUE_BYTES (8u << 20)
+/** Read-ahead depth of the main job's tables pass (records; about 40 KB each, unpacked). */
 #define HC_JOURNAL_READ_AHEAD 64
 /** Stop the reader thread, free the records read ahead and not taken, *rd = NULL (safe on NULL). */
 void hc_io_journal_reader_stop(hc_journal_reader **rd);
@@ -268,11 +275,12 @@ void hc_io_journal_reader_stop(hc_journal_reader **rd);
 void hc_io_journal_set_sync_interval(hc_journal *j, double seconds);
 /** The main job's group-commit interval (s): a node crash costs at most this much of finished work. */
 #define HC_JOURNAL_SYNC_S 1.0
-/** Make every appended record durable (fsync, if any was written since the last). Not
- * collective. @return 0, or -1 with err set. */
+/** Make every appended record durable: wait for the writer thread to write the queue, then
+ * fsync if any record was written since the last. Not collective. @return 0, or -1 with err set. */
 int hc_io_journal_sync(hc_journal *j, char *err, size_t errlen);
-/** Close the journal: remove_file = 1 deletes it (after the report is published), else its
- * records are made durable first (hc_io_journal_sync). @return 0 or -1. */
+/** Close the journal: the writer thread writes the queue and ends; remove_file = 1 deletes the
+ * file (after the report is published), else its records are made durable first
+ * (hc_io_journal_sync). @return 0 or -1 (a write, fsync, close or unlink failed). */
 int hc_io_journal_close(hc_journal **j, int remove_file);
 
 #endif

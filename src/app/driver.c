@@ -13,8 +13,8 @@
 #include <string.h>
 #include <time.h>
 
-/* Above this many ranks (dynamic schedule) rank 0 only collects and writes: at ~1.5 ms of its
- * own work per record (journal, /fits group; scaling/bench_report) and ~1 s per unit it would
+/* Above this many ranks (dynamic schedule) rank 0 only collects and writes: at ~1 ms of its
+ * own work per record (the /fits group; the journal's thread writes the record; scaling/bench_report) and ~1 s per unit it would
  * spend a tenth of its time on records at 64 ranks, and the records would queue behind its
  * units. */
 #define HC_COLLECTOR_ONLY_RANKS 64

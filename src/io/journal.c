@@ -6,20 +6,26 @@
  * Layout: an 24-byte header (magic "HCJRNL03" (02: fit records packed whole), the 64-bit fingerprint of the run's
  * result-affecting options, the byte size of hc_result as a layout check, reserved), then
  * records: 8-byte length L, 4-byte CRC-32 (zlib, ISO 3309) of the L bytes, the L bytes of
- * hc_result_pack(). Records are written with pwrite(2) as they are appended and made durable
- * with fsync(2) in groups (group commit): at the first append at least `sync interval` seconds
- * after the last fsync, by hc_io_journal_sync and at close (interval 0: every append). A kill
- * of the process loses nothing written (the page cache survives it); a crash of the node loses
- * at most the records of the last interval. A torn or corrupt tail (a crash during a write)
- * fails its length or CRC and is cut off on reopening; a resumed run redoes those units.
- * Every access is pread/pwrite at an explicit offset: one record in memory at a time (a
- * reader, hc_io_journal_reader_start, holds at most its read-ahead depth).
+ * hc_result_pack(). An append packs its records, takes their offsets (the journal's logical end
+ * moves at once) and queues them for the journal's writer thread, which computes each CRC, writes
+ * it with pwrite(2) and makes the records durable with fsync(2) in groups (group commit): after a
+ * write at least `sync interval` seconds after the last fsync, by hc_io_journal_sync and at close
+ * (interval 0: every append waits for its records' fsync). The caller (rank 0, between two MPI
+ * messages) thus never waits for the file system unless the queue holds HC_JOURNAL_QUEUE_BYTES.
+ * A kill of the process loses the records still queued (normally none or one: a write takes a
+ * tenth of the time between two records) and a crash of the node at most the records of the
+ * last interval; both are redone by a resumed run. A torn or corrupt tail (a crash during a
+ * write) fails its length or CRC and is cut off on reopening. Reads (hc_io_journal_read_at, a
+ * reader) first wait until the queue is written. Every access is pread/pwrite at an explicit
+ * offset: one record in memory at a time (a reader holds at most its read-ahead depth, the queue
+ * at most HC_JOURNAL_QUEUE_BYTES).
  */
 #include "hpcast/io.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,14 +37,45 @@
 #define MAGIC "HCJRNL03"
 #define FRAME 12 /* bytes before a record's payload: length (8) and CRC-32 (4) */
 
+/** A packed, framed record waiting for the writer thread. */
+typedef struct pending {
+  struct pending *next;
+  char           *buf; /**< FRAME + payload bytes; the thread fills in the CRC */
+  size_t          len;
+  off_t           off;
+} pending;
+
 struct hc_journal {
   int    fd;
-  off_t  end;        /**< offset after the last valid record: where the next one is written */
-  int    dirty;      /**< records written since the last fsync */
-  double sync_s;     /**< group-commit interval (s); 0: fsync every append */
-  double last_sync;  /**< wall clock of the last fsync */
+  off_t  end; /**< offset after the last appended record (written or queued): where the next one goes */
   char   path[HC_PATH_LEN];
+  /* shared with the writer thread, under mu */
+  pthread_mutex_t mu;
+  pthread_cond_t  changed;    /**< the queue, busy, werr or quit changed */
+  pthread_t       thread;
+  int             started;    /**< the writer thread runs (from the first append) */
+  int             quit;       /**< set by close: the thread ends once the queue is written */
+  pending        *head, *tail;
+  size_t          queued;     /**< bytes queued */
+  int             busy;       /**< the thread is writing a record taken off the queue */
+  int             werr;       /**< errno of the first failed write or fsync: nothing is written after it */
+  int             dirty;      /**< records written since the last fsync */
+  double          sync_s;     /**< group-commit interval (s); 0: fsync every append */
+  double          last_sync;  /**< wall clock of the last fsync */
 };
+
+/* Start fn(arg) on a POSIX thread with every signal blocked in it, so that the process's signal
+ * handlers (the driver's SIGTERM/SIGUSR1 checkpoint) run on the caller's thread. @return 0 or an
+ * errno. */
+static int start_thread(pthread_t *t, void *(*fn)(void *), void *arg)
+{
+  sigset_t all, old;
+  sigfillset(&all);
+  pthread_sigmask(SIG_SETMASK, &all, &old);
+  const int rc = pthread_create(t, NULL, fn, arg);
+  pthread_sigmask(SIG_SETMASK, &old, NULL);
+  return rc;
+}
 
 typedef struct {
   char     magic[8];
@@ -137,10 +174,32 @@ static int header_ok(const hc_journal *j, uint64_t *fp)
   return 1;
 }
 
-/* Free a journal that failed to open; returns rc. */
+/* A closed journal of path (fd -1), or NULL if out of memory. */
+static hc_journal *journal_new(const char *path)
+{
+  hc_journal *j = calloc(1, sizeof *j);
+  if (!j) return NULL;
+  if (pthread_mutex_init(&j->mu, NULL)) {
+    free(j);
+    return NULL;
+  }
+  if (pthread_cond_init(&j->changed, NULL)) {
+    pthread_mutex_destroy(&j->mu);
+    free(j);
+    return NULL;
+  }
+  j->fd = -1;
+  hc_strlcpy(j->path, path, sizeof j->path);
+  return j;
+}
+
+/* Free a journal whose writer thread is not running (one that failed to open, or closed);
+ * returns rc. */
 static int discard(hc_journal *j, int rc)
 {
   if (j->fd >= 0) close(j->fd);
+  pthread_cond_destroy(&j->changed);
+  pthread_mutex_destroy(&j->mu);
   free(j);
   return rc;
 }
@@ -148,12 +207,11 @@ static int discard(hc_journal *j, int rc)
 int hc_io_journal_open(const char *path, uint64_t fingerprint, int resume, hc_journal **jout, hc_journal_visit visit, void *ctx,
                        char *err, size_t errlen)
 {
-  hc_journal *j = calloc(1, sizeof *j);
+  hc_journal *j = journal_new(path);
   header      h = {.fingerprint = fingerprint, .record_size = (uint32_t)sizeof(hc_result)};
   *jout         = NULL;
   if (!j) return ENOMEM;
   memcpy(h.magic, MAGIC, 8);
-  hc_strlcpy(j->path, path, sizeof j->path);
   if (resume && (j->fd = open(path, O_RDWR)) >= 0) {
     uint64_t fp;
     if (header_ok(j, &fp) && fp == fingerprint) {
@@ -167,10 +225,10 @@ int hc_io_journal_open(const char *path, uint64_t fingerprint, int resume, hc_jo
       return 0;
     }
     close(j->fd);
+    j->fd = -1;
     if (resume > 1) {
       snprintf(err, errlen, "journal '%s' was written by a run with other options (or another hpcast build)", path);
-      free(j);
-      return -1;
+      return discard(j, -1);
     }
   }
   j->fd  = open(path, O_RDWR | O_CREAT | O_TRUNC, 0644);
@@ -186,10 +244,9 @@ int hc_io_journal_open(const char *path, uint64_t fingerprint, int resume, hc_jo
 int hc_io_journal_open_read(const char *path, uint64_t *fingerprint, hc_journal **jout, hc_journal_visit visit, void *ctx, char *err,
                             size_t errlen)
 {
-  hc_journal *j = calloc(1, sizeof *j);
+  hc_journal *j = journal_new(path);
   *jout         = NULL;
   if (!j) return ENOMEM;
-  hc_strlcpy(j->path, path, sizeof j->path);
   if ((j->fd = open(path, O_RDONLY)) < 0 || !header_ok(j, fingerprint)) {
     snprintf(err, errlen, "'%s' is not a journal of this hpcast build%s%s", path, j->fd < 0 ? ": " : "", j->fd < 0 ? strerror(errno) : "");
     return discard(j, -1);
@@ -200,43 +257,131 @@ int hc_io_journal_open_read(const char *path, uint64_t *fingerprint, hc_journal 
   return 0;
 }
 
-int hc_io_journal_append(hc_journal *j, int n, const hc_result *r, long *offsets, char *err, size_t errlen)
+/* The writer thread: write the queued records in order (CRC, pwrite), fsync after a write at
+ * least the sync interval after the last fsync; after a failure, drop what is queued. */
+static void *write_behind(void *arg)
 {
-  off_t end = j->end;
-  for (int i = 0; i < n; i++) {
-    size_t len = hc_result_packed_size(&r[i]);
-    char  *buf = malloc(FRAME + len);
-    if (!buf) return ENOMEM;
-    uint64_t L = len;
-    hc_result_pack(&r[i], buf + FRAME);
-    uint32_t crc = (uint32_t)crc32(0L, (const Bytef *)buf + FRAME, (uInt)len);
-    memcpy(buf, &L, 8);
-    memcpy(buf + 8, &crc, 4);
-    int rc = pwrite_all(j->fd, buf, FRAME + len, end);
-    free(buf);
-    if (rc) {
-      snprintf(err, errlen, "journal '%s': %s", j->path, strerror(errno));
-      return -1;
+  hc_journal *j = arg;
+  pthread_mutex_lock(&j->mu);
+  for (;;) {
+    while (!j->head && !j->quit) pthread_cond_wait(&j->changed, &j->mu);
+    pending *p = j->head;
+    if (!p) break; /* quit, and everything is written */
+    if (!(j->head = p->next)) j->tail = NULL;
+    j->busy            = 1;
+    const int    skip  = j->werr != 0;
+    const double since = j->sync_s > 0 ? hc_time_wall() - j->last_sync : 0;
+    const int    sync  = j->sync_s > 0 && since >= j->sync_s;
+    pthread_mutex_unlock(&j->mu);
+    int e = 0;
+    if (!skip) {
+      const size_t   len = p->len - FRAME;
+      const uint64_t L   = len;
+      const uint32_t crc = (uint32_t)crc32(0L, (const Bytef *)p->buf + FRAME, (uInt)len);
+      memcpy(p->buf, &L, 8);
+      memcpy(p->buf + 8, &crc, 4);
+      if (pwrite_all(j->fd, p->buf, p->len, p->off) || (sync && fsync(j->fd))) e = errno ? errno : EIO;
     }
-    if (offsets) offsets[i] = (long)end;
-    end += (off_t)(FRAME + len);
+    pthread_mutex_lock(&j->mu);
+    if (!skip && !e) {
+      j->dirty = !sync;
+      if (sync) j->last_sync = hc_time_wall();
+    }
+    if (e && !j->werr) j->werr = e;
+    j->queued -= p->len;
+    j->busy = 0;
+    pthread_cond_broadcast(&j->changed);
+    free(p->buf);
+    free(p);
   }
-  j->end   = end; /* only now: a failed batch is overwritten by the next append */
-  j->dirty = 1;
-  return j->sync_s <= 0 || hc_time_wall() - j->last_sync >= j->sync_s ? hc_io_journal_sync(j, err, errlen) : 0;
+  pthread_mutex_unlock(&j->mu);
+  return NULL;
 }
 
-void hc_io_journal_set_sync_interval(hc_journal *j, double seconds) { j->sync_s = seconds > 0 ? seconds : 0; }
+/* Wait until every queued record is written; the thread's first error (an errno) or 0. */
+static int drain(hc_journal *j)
+{
+  pthread_mutex_lock(&j->mu);
+  while (j->head || j->busy) pthread_cond_wait(&j->changed, &j->mu);
+  const int e = j->werr;
+  pthread_mutex_unlock(&j->mu);
+  return e;
+}
+
+/* Message of the writer thread's error e into err; returns -1. */
+static int write_failed(const hc_journal *j, int e, char *err, size_t errlen)
+{
+  snprintf(err, errlen, "journal '%s': write or fsync failed: %s", j->path, strerror(e));
+  return -1;
+}
+
+int hc_io_journal_append(hc_journal *j, int n, const hc_result *r, long *offsets, char *err, size_t errlen)
+{
+  if (!j->started) {
+    const int rc = start_thread(&j->thread, write_behind, j);
+    if (rc) {
+      snprintf(err, errlen, "journal '%s': cannot start the writer thread: %s", j->path, strerror(rc));
+      return -1;
+    }
+    j->started = 1;
+  }
+  for (int i = 0; i < n; i++) {
+    const size_t len = hc_result_packed_size(&r[i]);
+    pending     *p   = malloc(sizeof *p);
+    if (!p || !(p->buf = malloc(FRAME + len))) {
+      free(p);
+      return ENOMEM;
+    }
+    hc_result_pack(&r[i], p->buf + FRAME);
+    *p = (pending){.next = NULL, .buf = p->buf, .len = FRAME + len, .off = j->end};
+    pthread_mutex_lock(&j->mu);
+    while (!j->werr && j->queued > 0 && j->queued + p->len > HC_JOURNAL_QUEUE_BYTES) pthread_cond_wait(&j->changed, &j->mu);
+    const int e = j->werr;
+    if (!e) {
+      if (j->tail) j->tail->next = p;
+      else j->head = p;
+      j->tail = p;
+      j->queued += p->len;
+      pthread_cond_broadcast(&j->changed);
+    }
+    pthread_mutex_unlock(&j->mu);
+    if (e) {
+      free(p->buf);
+      free(p);
+      return write_failed(j, e, err, errlen);
+    }
+    if (offsets) offsets[i] = (long)j->end;
+    j->end += (off_t)(FRAME + len);
+  }
+  pthread_mutex_lock(&j->mu);
+  const double sync_s = j->sync_s;
+  pthread_mutex_unlock(&j->mu);
+  return sync_s <= 0 ? hc_io_journal_sync(j, err, errlen) : 0;
+}
+
+void hc_io_journal_set_sync_interval(hc_journal *j, double seconds)
+{
+  pthread_mutex_lock(&j->mu);
+  j->sync_s = seconds > 0 ? seconds : 0;
+  pthread_mutex_unlock(&j->mu);
+}
 
 int hc_io_journal_sync(hc_journal *j, char *err, size_t errlen)
 {
-  if (!j->dirty) return 0;
+  const int e = drain(j); /* the thread is idle now: only the caller appends */
+  if (e) return write_failed(j, e, err, errlen);
+  pthread_mutex_lock(&j->mu);
+  const int dirty = j->dirty;
+  pthread_mutex_unlock(&j->mu);
+  if (!dirty) return 0;
   if (fsync(j->fd)) {
     snprintf(err, errlen, "journal '%s': fsync: %s", j->path, strerror(errno));
     return -1;
   }
+  pthread_mutex_lock(&j->mu);
   j->dirty     = 0;
   j->last_sync = hc_time_wall();
+  pthread_mutex_unlock(&j->mu);
   return 0;
 }
 
@@ -258,21 +403,33 @@ static int load_status(const hc_journal *j, long offset, int rc, int err_no, cha
 
 int hc_io_journal_read_at(hc_journal *j, long offset, hc_result *r, char *err, size_t errlen)
 {
+  const int e = drain(j);
+  if (e) return write_failed(j, e, err, errlen);
   const int rc = load_at(j, offset, r);
   return load_status(j, offset, rc, errno, err, errlen);
 }
 
-int hc_io_journal_close(hc_journal **j, int remove_file)
+int hc_io_journal_close(hc_journal **pj, int remove_file)
 {
-  int  rc = 0;
-  char err[8];
-  if (!*j) return 0;
-  if (!remove_file && hc_io_journal_sync(*j, err, sizeof err)) rc = -1;
-  if (close((*j)->fd)) rc = -1;
-  if (remove_file && unlink((*j)->path)) rc = -1;
-  free(*j);
-  *j = NULL;
-  return rc;
+  hc_journal *j  = *pj;
+  int         rc = 0;
+  char        err[8];
+  if (!j) return 0;
+  if (j->started) { /* the thread writes what is queued, then ends */
+    pthread_mutex_lock(&j->mu);
+    j->quit = 1;
+    pthread_cond_broadcast(&j->changed);
+    pthread_mutex_unlock(&j->mu);
+    pthread_join(j->thread, NULL);
+    j->started = 0;
+    if (j->werr) rc = -1;
+  }
+  if (!remove_file && hc_io_journal_sync(j, err, sizeof err)) rc = -1;
+  if (close(j->fd)) rc = -1;
+  j->fd = -1;
+  if (remove_file && unlink(j->path)) rc = -1;
+  *pj = NULL;
+  return discard(j, rc);
 }
 
 /* ---- read-ahead reader: a producer thread and the caller share a ring of `depth` slots ---- */
@@ -321,6 +478,11 @@ int hc_io_journal_reader_start(hc_journal *j, int n, const long *offset, int dep
 {
   hc_journal_reader *rd = calloc(1, sizeof *rd);
   *out                  = NULL;
+  const int e           = drain(j);
+  if (e) {
+    free(rd);
+    return write_failed(j, e, err, errlen);
+  }
   if (depth < 1) depth = 1;
   if (!rd || !(rd->ring = calloc((size_t)depth, sizeof *rd->ring))) {
     free(rd);
@@ -329,7 +491,7 @@ int hc_io_journal_reader_start(hc_journal *j, int n, const long *offset, int dep
   *rd = (hc_journal_reader){.j = j, .offset = offset, .n = n < 0 ? 0 : n, .depth = depth, .ring = rd->ring};
   int rc = pthread_mutex_init(&rd->mu, NULL);
   if (!rc && (rc = pthread_cond_init(&rd->changed, NULL))) pthread_mutex_destroy(&rd->mu);
-  if (!rc && (rc = pthread_create(&rd->thread, NULL, read_ahead, rd))) {
+  if (!rc && (rc = start_thread(&rd->thread, read_ahead, rd))) {
     pthread_cond_destroy(&rd->changed);
     pthread_mutex_destroy(&rd->mu);
   }

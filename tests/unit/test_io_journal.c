@@ -3,15 +3,18 @@
  * @brief Unit tests of the journal of finished work units (io/journal.c): append with record
  *        offsets, random access (read_at) while appending, after a reopen for resume and on a
  *        read-only journal, the torn tail and a corrupt record (CRC), the visitor protocol,
- *        the read-ahead reader (order, depth, failure, early stop).
+ *        the read-ahead reader (order, depth, failure, early stop), the writer thread (more
+ *        records than its queue holds, a failed write reported to the caller).
  */
 #include <criterion/criterion.h>
 
 #include <errno.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -313,5 +316,79 @@ Test(journal, reader_reads_ahead_in_the_given_order)
   hc_io_journal_reader_stop(&rd);
   cr_assert_eq(hc_io_journal_close(&j, 1), 0);
   for (int k = 0; k < M; k++) hc_result_free(&rec[k]);
+  rmdir(dir);
+}
+
+/** A record of horizon H (its forecast arrays make it about 80 H bytes packed), value v. */
+static void make_big_record(hc_result *r, const char *ticker, int H, double v)
+{
+  cr_assert_eq(hc_result_init(r, ticker, H), 0);
+  for (int h = 0; h < H; h++) r->mean[h] = v + h;
+  r->n_obs = (int)v;
+}
+
+/* More records than the writer thread's queue holds (HC_JOURNAL_QUEUE_BYTES): the appends wait
+ * for it instead of growing memory, every record is written in append order at the offset its
+ * append returned, and a read right after an append sees the record. */
+Test(journal, writer_thread_keeps_order_beyond_its_queue)
+{
+  enum { N = 200, H = 2000 };
+  char        dir[256], path[512], err[1024];
+  hc_journal *j;
+  hc_result   rec, r;
+  long        off[N];
+  tmp_journal(dir, sizeof dir, path, sizeof path);
+  cr_assert_eq(hc_io_journal_open(path, 9, 0, &j, NULL, NULL, err, sizeof err), 0, "%s", err);
+  hc_io_journal_set_sync_interval(j, 3600);
+  for (int k = 0; k < N; k++) {
+    char name[16];
+    snprintf(name, sizeof name, "T%03d", k);
+    make_big_record(&rec, name, H, k);
+    cr_assert_eq(hc_io_journal_append(j, 1, &rec, &off[k], err, sizeof err), 0, "%s", err);
+    hc_result_free(&rec);
+    if (k == 50) { /* read while the thread may still hold earlier records */
+      cr_assert_eq(hc_io_journal_read_at(j, off[k], &r, err, sizeof err), 0, "%s", err);
+      cr_assert(!strcmp(r.ticker, "T050") && r.mean[H - 1] == k + H - 1);
+      hc_result_free(&r);
+    }
+  }
+  cr_assert_gt((double)(off[N - 1] - off[0]), 1.5 * HC_JOURNAL_QUEUE_BYTES, "the test must overflow the queue (%ld bytes per record)", off[1] - off[0]);
+  cr_assert_eq(hc_io_journal_close(&j, 0), 0);
+  cr_assert_eq(file_size(path), off[N - 1] + (off[1] - off[0]), "the file ends after the last record");
+  hc_journal *ro;
+  uint64_t    fp;
+  cr_assert_eq(hc_io_journal_open_read(path, &fp, &ro, NULL, NULL, err, sizeof err), 0, "%s", err);
+  for (int k = 0; k < N; k += 7) {
+    cr_assert_eq(hc_io_journal_read_at(ro, off[k], &r, err, sizeof err), 0, "%s", err);
+    cr_assert(r.n_obs == k && r.mean[0] == k && r.mean[H - 1] == k + H - 1, "record %d", k);
+    hc_result_free(&r);
+  }
+  cr_assert_eq(hc_io_journal_close(&ro, 1), 0);
+  rmdir(dir);
+}
+
+/* A write of the writer thread that fails (here: beyond RLIMIT_FSIZE, EFBIG) is not lost: the
+ * next sync, append and the close report it, naming the journal. */
+Test(journal, failed_write_of_the_thread_is_reported)
+{
+  char          dir[256], path[512], err[1024] = "";
+  hc_journal   *j;
+  hc_result     rec;
+  struct rlimit lim = {64 << 10, RLIM_INFINITY};
+  tmp_journal(dir, sizeof dir, path, sizeof path);
+  cr_assert_eq(hc_io_journal_open(path, 9, 0, &j, NULL, NULL, err, sizeof err), 0, "%s", err);
+  hc_io_journal_set_sync_interval(j, 3600);
+  signal(SIGXFSZ, SIG_IGN);
+  cr_assert_eq(setrlimit(RLIMIT_FSIZE, &lim), 0);
+  make_big_record(&rec, "BIG", 2000, 1); /* ~160 KB: its write fails */
+  cr_assert_eq(hc_io_journal_append(j, 1, &rec, NULL, err, sizeof err), 0, "queued: %s", err);
+  cr_assert_eq(hc_io_journal_sync(j, err, sizeof err), -1);
+  cr_assert(strstr(err, path) && strstr(err, strerror(EFBIG)), "%s", err);
+  err[0] = '\0';
+  cr_assert_eq(hc_io_journal_append(j, 1, &rec, NULL, err, sizeof err), -1, "nothing is written after a failure");
+  cr_assert(strstr(err, path), "%s", err);
+  cr_assert_eq(hc_io_journal_close(&j, 1), -1);
+  cr_assert_null(j);
+  hc_result_free(&rec);
   rmdir(dir);
 }
