@@ -6,7 +6,7 @@
  * Usage:
  *   mpirun -n NP hpcast -options_file config/default.yaml -data_dir DIR [-report FILE] [...]
  *   hpcast merge -report OUT -merge_inputs A.h5,B.h5,...   (combine -shard reports)
- *   hpcast report perf -report FILE                         (print the /perf table)
+ *   hpcast report perf [-report] FILE                       (print the /perf table)
  * (-help lists every option with its default.)
  * Exit codes: 0 done; 2 bad option or usage; 75 checkpointed on SIGTERM/SIGUSR1 (run the same
  * command again to resume); other non-zero: an error, reported on stderr.
@@ -16,7 +16,7 @@
 #include <string.h>
 
 static const char help[] = "hpcast: maximum-likelihood SARIMAX and GARCH fits, backtests and ensemble forecasts for a universe of tickers.\n"
-                           "Subcommands: hpcast merge -report OUT -merge_inputs A.h5,B.h5 | hpcast report perf -report FILE.\n"
+                           "Subcommands: hpcast merge -report OUT -merge_inputs A.h5,B.h5 | hpcast report perf [-report] FILE.\n"
                            "Run with -help for the options, -log_view for a profile.\n";
 
 int main(int argc, char **argv)
@@ -35,7 +35,10 @@ int main(int argc, char **argv)
     for (int i = 1; i + 1 < argc; i++) argv[i] = argv[i + 1];
     argc--;
   }
+  /* hpcast report perf FILE: the report may be given without -report */
+  const char *positional = sub == 2 && argc > 1 && argv[1][0] != '-' ? argv[1] : NULL;
   PetscCall(PetscInitialize(&argc, &argv, NULL, help));
+  if (positional) PetscCall(PetscOptionsSetValue(NULL, "-report", positional));
   if (!sub) hc_app_catch_stop_signals();
   if (sub == 1) PetscCall(hc_app_merge());
   else if (sub == 2) PetscCall(hc_app_report_perf());

@@ -62,6 +62,7 @@ ranks)
     test "$(col "$work/b4dynamic.h5" /units/block | sort | uniq -c | awk '{printf "%s:%s ", $2, $1}')" = "-1:10 0:10 1:10 2:10 "
   cp "$work/r2dynamic.h5" "$work/r2.h5"
   check "hpcast report perf prints one row per rank" bash -c "mpirun -n 1 '$exe' report perf -report '$work/r4static.h5' | grep -q 'ranks 4'"
+  check "hpcast report perf takes the report without -report" bash -c "mpirun -n 1 '$exe' report perf '$work/r4static.h5' | grep -q 'ranks 4'"
   mapfile -t tick < <(col "$work/r2.h5" /summary/ticker)
   mapfile -t stat < <(col "$work/r2.h5" /summary/status)
   mapfile -t why < <(h5dump -y -w 0 -d /summary/reason "$work/r2.h5" | sed -n '/DATA {/,/}/p' | sed '1d;$d' | sed 's/\\000//g' | grep -o '"[^"]*"' | tr -d '"')
