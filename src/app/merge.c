@@ -16,16 +16,24 @@ typedef struct {
   long offset;
 } merge_entry;
 
-/* The index of every input's records (the only per-ticker memory of a merge), and the open
- * journals to read the records from. */
+/* The index of every input's records (the only per-ticker memory of a merge), the open
+ * journals to read the records from, the report being written and the universe portfolio. */
 typedef struct {
-  merge_entry *e;
-  int          n, cap, input;
-  hc_journal **journal;
-  char         err[HC_PATH_LEN + 128]; /* why reading a record failed */
+  merge_entry      *e;
+  int               n, cap, input;
+  hc_journal      **journal;
+  hc_report_writer *w;
+  hc_portfolio     *pf;
+  char              err[HC_PATH_LEN + 128]; /* why reading a record failed */
 } merge_index;
 
-/* hc_journal_visit: index a record of the input being opened. */
+/* Why the scan of an input stopped in index_record: the report writer failed on a record
+ * (ENOMEM and the journal's own errors are the other nonzero returns). */
+enum { MERGE_ADD_FAILED = -2 };
+
+/* hc_journal_visit: index a record of the input being opened and add it to the report (its
+ * /fits group and the measure of its table rows; records may come in any order), so that the
+ * scan is the merge's first pass over the records. */
 static int index_record(void *ctx, const hc_result *r, long offset)
 {
   merge_index *x = ctx;
@@ -39,7 +47,7 @@ static int index_record(void *ctx, const hc_result *r, long offset)
   hc_strlcpy(x->e[x->n].ticker, r->ticker, HC_NAME_LEN);
   x->e[x->n].input    = x->input;
   x->e[x->n++].offset = offset;
-  return 0;
+  return hc_io_report_add(x->w, r) ? MERGE_ADD_FAILED : 0;
 }
 
 static int by_ticker_input(const void *a, const void *b)
@@ -49,23 +57,49 @@ static int by_ticker_input(const void *a, const void *b)
   return c ? c : x->input != y->input ? (x->input > y->input) - (x->input < y->input) : (x->offset > y->offset) - (x->offset < y->offset);
 }
 
-/* hc_report_source: the i-th record in ticker order, read back from its journal. */
+/* hc_report_source: the i-th record in ticker order, read back from its journal, also added to
+ * the universe portfolio (in ticker order, as the main job does). */
 static int read_record(void *ctx, int i, hc_result *r)
 {
-  merge_index *x = ctx;
-  return hc_io_journal_read_at(x->journal[x->e[i].input], x->e[i].offset, r, x->err, sizeof x->err);
+  merge_index *x  = ctx;
+  int          rc = hc_io_journal_read_at(x->journal[x->e[i].input], x->e[i].offset, r, x->err, sizeof x->err);
+  if (!rc && (rc = hc_trading_portfolio_add(x->pf, r->strategy, r->n_strategy))) hc_strlcpy(x->err, "out of memory", sizeof x->err);
+  return rc;
 }
 
+/* The first duplicated ticker of the sorted index, or -1. */
+static int duplicate(const merge_index *x)
+{
+  for (int i = 1; i < x->n; i++)
+    if (!strcmp(x->e[i - 1].ticker, x->e[i].ticker)) return i;
+  return -1;
+}
+
+/* PetscCheck for the merge once its report is begun: give the report up (its temporary file is
+ * removed) before the error. */
+#define MergeCheck(x, cond, code, ...) \
+  do { \
+    if (PetscUnlikely(!(cond))) { \
+      hc_io_report_abort(&(x)->w); \
+      SETERRQ(PETSC_COMM_SELF, code, __VA_ARGS__); \
+    } \
+  } while (0)
+
+/*
+ * hpcast merge: the shard reports of a sweep (each with its journal) into one report. Two
+ * passes over the records: the scan of every input's journal indexes each record and adds it
+ * to the report (its /fits group, the measure of the tables); then the tables in ticker order,
+ * each record read back once more from its journal, which also feeds the universe portfolio.
+ */
 PetscErrorCode hc_app_merge(void)
 {
   char               report[HC_PATH_LEN] = "", inputs[8192] = "", err[HC_PATH_LEN + 256], *opts, *name[4096];
-  int                n_perf = 0, k = 0;
+  int                n_perf = 0, k = 0, rc;
   hc_perf           *perf   = NULL;
   uint64_t           fp0    = 0;
   PetscMPIInt        size;
   hc_trading_options trading;
   hc_trading_metrics portfolio;
-  hc_portfolio      *acc;
   merge_index        x = {0};
 
   PetscFunctionBeginUser;
@@ -81,50 +115,52 @@ PetscErrorCode hc_app_merge(void)
   PetscCheck(inputs[0], PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-merge_inputs: give the shard reports, e.g. out/shard_0.h5,out/shard_1.h5");
   for (char *in = strtok(inputs, ","); in; in = strtok(NULL, ",")) name[k++] = in; /* at most 4096 names fit in inputs */
   PetscCheck((x.journal = calloc((size_t)(k ? k : 1), sizeof *x.journal)), PETSC_COMM_SELF, PETSC_ERR_MEM, "out of memory");
-  /* index every input's journal: (ticker, input, offset) */
+  PetscCheck(!hc_trading_portfolio_create(&x.pf), PETSC_COMM_SELF, PETSC_ERR_MEM, "out of memory");
+  PetscCheck(!hc_io_report_begin(report, &x.w, err, sizeof err), PETSC_COMM_SELF, PETSC_ERR_FILE_OPEN, "-report %s: %s", report, err);
+  /* pass 1: index every input's journal (ticker, input, offset) and add its records */
   for (x.input = 0; x.input < k; x.input++) {
     char     jpath[HC_PATH_LEN + 16];
     uint64_t fp;
     int      np;
     hc_perf *p;
     snprintf(jpath, sizeof jpath, "%s.journal", name[x.input]);
-    int rc = hc_io_journal_open_read(jpath, &fp, &x.journal[x.input], index_record, &x, err, sizeof err);
-    PetscCheck(rc != ENOMEM, PETSC_COMM_SELF, PETSC_ERR_MEM, "out of memory reading %s", jpath);
-    PetscCheck(!rc, PETSC_COMM_SELF, PETSC_ERR_USER_INPUT, "-merge_inputs %s: %s (a -shard run keeps it beside its report)", name[x.input], err);
-    PetscCheck(x.input == 0 || fp == fp0, PETSC_COMM_SELF, PETSC_ERR_USER_INPUT,
+    rc = hc_io_journal_open_read(jpath, &fp, &x.journal[x.input], index_record, &x, err, sizeof err);
+    MergeCheck(&x, rc != ENOMEM, PETSC_ERR_MEM, "out of memory reading %s", jpath);
+    if (rc == MERGE_ADD_FAILED) { /* a ticker in two inputs is the likely cause: say so if it is */
+      qsort(x.e, (size_t)x.n, sizeof *x.e, by_ticker_input);
+      const int d = duplicate(&x);
+      MergeCheck(&x, d < 0, PETSC_ERR_USER_INPUT, "-merge_inputs: ticker '%s' is in %s and in %s (a ticker must be in one shard only)",
+                 x.e[d].ticker, name[x.e[d - 1].input], name[x.e[d].input]);
+      MergeCheck(&x, 0, PETSC_ERR_FILE_WRITE, "-report %s: %s", report, hc_io_report_error(x.w));
+    }
+    MergeCheck(&x, !rc, PETSC_ERR_USER_INPUT, "-merge_inputs %s: %s (a -shard run keeps it beside its report)", name[x.input], err);
+    MergeCheck(&x, x.input == 0 || fp == fp0, PETSC_ERR_USER_INPUT,
                "-merge_inputs %s: written with other result-affecting options than the first input", name[x.input]);
     fp0 = fp;
     if (!hc_io_report_read_perf(name[x.input], &np, &p, err, sizeof err)) { /* the shards' ranks, as rows */
-      PetscCheck((perf = realloc(perf, sizeof *perf * (size_t)(n_perf + np + 1))), PETSC_COMM_SELF, PETSC_ERR_MEM, "out of memory");
+      hc_perf *grown = realloc(perf, sizeof *perf * (size_t)(n_perf + np + 1));
+      MergeCheck(&x, grown, PETSC_ERR_MEM, "out of memory");
+      perf = grown;
       memcpy(perf + n_perf, p, sizeof *p * (size_t)np);
       n_perf += np;
       free(p);
     }
   }
   qsort(x.e, (size_t)x.n, sizeof *x.e, by_ticker_input);
-  for (int i = 1; i < x.n; i++)
-    PetscCheck(strcmp(x.e[i - 1].ticker, x.e[i].ticker), PETSC_COMM_SELF, PETSC_ERR_USER_INPUT,
-               "-merge_inputs: ticker '%s' is in %s and in %s (a ticker must be in one shard only)", x.e[i].ticker, name[x.e[i - 1].input],
-               name[x.e[i].input]);
-  /* the universe portfolio, ticker by ticker in ticker order (one record in memory) */
-  PetscCheck(!hc_trading_portfolio_create(&acc), PETSC_COMM_SELF, PETSC_ERR_MEM, "out of memory");
-  for (int i = 0; i < x.n; i++) {
-    hc_result r = {0};
-    int       rc = read_record(&x, i, &r);
-    PetscCheck(rc != ENOMEM, PETSC_COMM_SELF, PETSC_ERR_MEM, "out of memory reading %s.journal", name[x.e[i].input]);
-    PetscCheck(!rc, PETSC_COMM_SELF, PETSC_ERR_FILE_READ, "-merge_inputs %s: %s", name[x.e[i].input], x.err);
-    rc = hc_trading_portfolio_add(acc, r.strategy, r.n_strategy);
-    hc_result_free(&r);
-    PetscCheck(!rc, PETSC_COMM_SELF, PETSC_ERR_MEM, "out of memory");
-  }
-  PetscCheck(!hc_trading_portfolio_finish(acc, &trading, &portfolio), PETSC_COMM_SELF, PETSC_ERR_MEM, "out of memory");
-  hc_trading_portfolio_destroy(&acc);
+  const int d = duplicate(&x);
+  MergeCheck(&x, d < 0, PETSC_ERR_USER_INPUT, "-merge_inputs: ticker '%s' is in %s and in %s (a ticker must be in one shard only)",
+             x.e[d].ticker, name[x.e[d - 1].input], name[x.e[d].input]);
+  /* pass 2: the tables and the universe portfolio, in ticker order (one record in memory) */
+  x.err[0] = '\0';
+  rc       = hc_io_report_tables(x.w, x.n, read_record, &x);
+  MergeCheck(&x, !rc, PETSC_ERR_FILE_WRITE, "-report %s: %s%s%s", report, hc_io_report_error(x.w), x.err[0] ? ": " : "", x.err);
+  MergeCheck(&x, !hc_trading_portfolio_finish(x.pf, &trading, &portfolio), PETSC_ERR_MEM, "out of memory");
+  hc_trading_portfolio_destroy(&x.pf);
   PetscCall(PetscOptionsGetAll(NULL, &opts));
   hc_report_meta meta = {.hpcast_version = HPCAST_VERSION, .options = opts, .n_ranks = n_perf, .portfolio = &portfolio, .schedule = "merged"};
-  x.err[0]            = '\0';
-  int rc              = hc_io_report_write_stream(report, &meta, x.n, read_record, &x, n_perf, perf, err, sizeof err);
+  rc                  = hc_io_report_finish(&x.w, &meta, n_perf, perf, err, sizeof err);
   PetscCall(PetscFree(opts));
-  PetscCheck(!rc, PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "-report %s: %s%s%s", report, err, x.err[0] ? ": " : "", x.err);
+  PetscCheck(!rc, PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "-report %s: %s", report, err);
   PetscCall(PetscPrintf(PETSC_COMM_SELF, "hpcast merge: %d tickers from %d shard reports written to %s\n", x.n, k, report));
   for (int i = 0; i < k; i++) hc_io_journal_close(&x.journal[i], 0);
   free(x.journal);

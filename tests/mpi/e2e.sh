@@ -11,6 +11,9 @@
 #   resume      kill -9 during a run; the rerun resumes from the journal to the same report.
 #   signal      SIGUSR1 to one rank: every rank checkpoints, exit 75; the rerun completes the same report.
 #   reader      a concurrent reader never sees a broken report; stale temporaries are cleaned.
+#   merge       two -shard runs merged by `hpcast merge` equal the plain run; a ticker in two
+#               inputs and inputs of different options are refused, naming the cause, and leave
+#               no report and no temporary file.
 set -euo pipefail
 case=$1 exe=$2 root=$3
 data="$root/../shared/data"
@@ -174,6 +177,28 @@ reader)
   check "every read during the run succeeded ($bad failed)" test "$bad" -eq 0
   check "some reads happened ($reads)" test "$reads" -gt 0
   check "the stale temporary file was removed" test ! -e "$work/r.h5.tmp.999999"
+  ;;
+merge)
+  mkdir "$work/u"
+  for t in AAPL KO CARR; do ln -s "$data/sp500/$t.csv" "$work/u/$t.csv"; done
+  cp "$root"/tests/data/bad/*.csv "$work/u/"
+  opts=(-options_file "$root/config/default.yaml" -data_dir "$work/u" -mean_models "arma(0..1,0..1)" -backtest_origins 40)
+  run 1 "$work/plain.h5" "${opts[@]}"
+  for i in 0 1; do run 1 "$work/s$i.h5" "${opts[@]}" -shard "$i/2"; done
+  check "the shards keep their journals" test -s "$work/s0.h5.journal" -a -s "$work/s1.h5.journal"
+  merge() { mpirun -n 1 "$exe" merge -report "$work/$1" -merge_inputs "$2" > "$work/out.m" 2>&1; }
+  check "hpcast merge of the two shards succeeds" merge m.h5 "$work/s0.h5,$work/s1.h5"
+  for grp in /summary /forecast /fits /backtest; do
+    check "$grp of the merged report equals the plain run's" h5diff -q "$work/plain.h5" "$work/m.h5" $grp $grp
+  done
+  check "merged schedule attribute" bash -c "h5dump -a /schedule '$work/m.h5' | grep -q merged"
+  if merge dup.h5 "$work/s0.h5,$work/s1.h5,$work/s0.h5"; then check "a ticker in two inputs must fail" false; fi
+  check "the refusal names the duplicated ticker" grep -q "is in .*s0.h5 and in .*s0.h5" "$work/out.m"
+  check "no report and no temporary left by the refused merge" test -z "$(ls "$work" | grep '^dup.h5')"
+  run 1 "$work/o.h5" "${opts[@]}" -shard 1/2 -backtest_origins 30
+  if merge other.h5 "$work/s0.h5,$work/o.h5"; then check "inputs of other options must fail" false; fi
+  check "the refusal names the input of other options" grep -q "o.h5: written with other result-affecting options" "$work/out.m"
+  check "no report and no temporary left by the second refusal" test -z "$(ls "$work" | grep '^other.h5')"
   ;;
 *) echo "unknown case $case"; exit 2 ;;
 esac
