@@ -40,14 +40,13 @@ int main(int argc, char **argv)
   PetscCall(PetscInitialize(&argc, &argv, NULL, help));
   if (positional) PetscCall(PetscOptionsSetValue(NULL, "-report", positional));
   if (!sub) hc_app_catch_stop_signals();
-  if (sub == 1) PetscCall(hc_app_merge());
-  else if (sub == 2) PetscCall(hc_app_report_perf());
-  else {
-    PetscErrorCode ierr = hc_app_options_load(&opts);
-    if (ierr) {
-      PetscFinalize();
-      return ierr == PETSC_ERR_USER_INPUT ? HC_EXIT_USAGE : (int)ierr;
-    }
+  /* a bad option or input of the job or of a subcommand exits with HC_EXIT_USAGE */
+  PetscErrorCode ierr = sub == 1 ? hc_app_merge() : sub == 2 ? hc_app_report_perf() : hc_app_options_load(&opts);
+  if (ierr) {
+    PetscFinalize();
+    return ierr == PETSC_ERR_USER_INPUT ? HC_EXIT_USAGE : (int)ierr;
+  }
+  if (!sub) {
     PetscCall(PetscOptionsHasHelp(NULL, &help_only));
     if (!help_only) PetscCall(hc_app_run(&opts, &checkpointed));
   }
