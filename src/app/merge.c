@@ -67,14 +67,6 @@ static int read_record(void *ctx, int i, hc_result *r)
   return rc;
 }
 
-/* The first duplicated ticker of the sorted index, or -1. */
-static int duplicate(const merge_index *x)
-{
-  for (int i = 1; i < x->n; i++)
-    if (!strcmp(x->e[i - 1].ticker, x->e[i].ticker)) return i;
-  return -1;
-}
-
 /* PetscCheck for the merge once its report is begun: give the report up (its temporary file is
  * removed) before the error. */
 #define MergeCheck(x, cond, code, ...) \
@@ -84,6 +76,18 @@ static int duplicate(const merge_index *x)
       SETERRQ(PETSC_COMM_SELF, code, __VA_ARGS__); \
     } \
   } while (0)
+
+/* Sort the index by ticker and refuse a ticker that is in two inputs (name[]: the inputs). */
+static PetscErrorCode sort_unique(merge_index *x, char *const *name)
+{
+  PetscFunctionBeginUser;
+  qsort(x->e, (size_t)x->n, sizeof *x->e, by_ticker_input);
+  for (int i = 1; i < x->n; i++)
+    MergeCheck(x, strcmp(x->e[i - 1].ticker, x->e[i].ticker), PETSC_ERR_USER_INPUT,
+               "-merge_inputs: ticker '%s' is in %s and in %s (a ticker must be in one shard only)", x->e[i].ticker,
+               name[x->e[i - 1].input], name[x->e[i].input]);
+  PetscFunctionReturn(0);
+}
 
 /*
  * hpcast merge: the shard reports of a sweep (each with its journal) into one report. Two
@@ -127,10 +131,7 @@ PetscErrorCode hc_app_merge(void)
     rc = hc_io_journal_open_read(jpath, &fp, &x.journal[x.input], index_record, &x, err, sizeof err);
     MergeCheck(&x, rc != ENOMEM, PETSC_ERR_MEM, "out of memory reading %s", jpath);
     if (rc == MERGE_ADD_FAILED) { /* a ticker in two inputs is the likely cause: say so if it is */
-      qsort(x.e, (size_t)x.n, sizeof *x.e, by_ticker_input);
-      const int d = duplicate(&x);
-      MergeCheck(&x, d < 0, PETSC_ERR_USER_INPUT, "-merge_inputs: ticker '%s' is in %s and in %s (a ticker must be in one shard only)",
-                 x.e[d].ticker, name[x.e[d - 1].input], name[x.e[d].input]);
+      PetscCall(sort_unique(&x, name));
       MergeCheck(&x, 0, PETSC_ERR_FILE_WRITE, "-report %s: %s", report, hc_io_report_error(x.w));
     }
     MergeCheck(&x, !rc, PETSC_ERR_USER_INPUT, "-merge_inputs %s: %s (a -shard run keeps it beside its report)", name[x.input], err);
@@ -146,10 +147,7 @@ PetscErrorCode hc_app_merge(void)
       free(p);
     }
   }
-  qsort(x.e, (size_t)x.n, sizeof *x.e, by_ticker_input);
-  const int d = duplicate(&x);
-  MergeCheck(&x, d < 0, PETSC_ERR_USER_INPUT, "-merge_inputs: ticker '%s' is in %s and in %s (a ticker must be in one shard only)",
-             x.e[d].ticker, name[x.e[d - 1].input], name[x.e[d].input]);
+  PetscCall(sort_unique(&x, name));
   /* pass 2: the tables and the universe portfolio, in ticker order (one record in memory) */
   x.err[0] = '\0';
   rc       = hc_io_report_tables(x.w, x.n, read_record, &x);
