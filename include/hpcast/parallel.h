@@ -20,6 +20,27 @@
  */
 int hc_parallel_partition(int n, const double *cost, int n_ranks, int *owner);
 
+#define HC_DISPATCH_LAST_FRACTION 0.05 /**< least share of the total cost in the last block */
+#define HC_DISPATCH_LAST_ROUNDS   8.0  /**< least cost of the last block, in n_ranks x the largest unit */
+
+/**
+ * Dispatch order of the dynamic schedule. The n groups (a ticker's units) are given in name
+ * order with their a-priori costs gcost[n] (>= 0); umax is the largest cost of one unit.
+ * order[n] receives the group indices to hand out: the groups in name order, then the last
+ * block, i.e. the shortest name-order suffix whose cost is at least
+ * max(HC_DISPATCH_LAST_FRACTION x total, HC_DISPATCH_LAST_ROUNDS x n_ranks x umax), in decreasing
+ * cost (ties by name). Self-scheduling balances the ranks when the last units taken are small
+ * against each rank's share (Hummel, Schonberg & Flynn 1992, Commun. ACM 35(8)): the last block
+ * in decreasing cost gives that, as LPT over the whole list would. Before it, name order keeps
+ * the records' arrival rate at rank 0 steady (LPT hands every rank its cheapest units at the
+ * same time, a burst that a collector near its capacity queues: docs/scaling.md) and their
+ * arrival close to name order, in which the report's tables are written. A small universe on
+ * many ranks is all last block, i.e. LPT order. Deterministic (every rank computes the same
+ * order). Not collective.
+ * @return 0, or ENOMEM.
+ */
+int hc_parallel_dispatch_order(int n, const double *gcost, double umax, int n_ranks, int *order);
+
 /**
  * Gather result records to rank 0. Collective on comm.
  * On rank 0, *all receives a newly allocated array of *n_all records (every rank's
@@ -37,7 +58,7 @@ int hc_parallel_gather_perf(MPI_Comm comm, const hc_perf *mine, hc_perf *all);
 typedef struct hc_sched hc_sched;
 
 /**
- * Create the scheduler of n units, indices 0..n-1 in the caller's order (largest cost first
+ * Create the scheduler of n units, indices 0..n-1 in the caller's order (hc_parallel_dispatch_order
  * for the dynamic schedule). dynamic = 1: every rank takes the next unit from a shared counter
  * (MPI-3 one-sided MPI_Fetch_and_op on a window of rank 0, passive target: no busy master);
  * dynamic = 0: rank r runs the units i with owner[i] == r in increasing i (owner from

@@ -1,6 +1,6 @@
 /**
  * @file driver.c
- * @brief The main job: universe -> work units ordered by cost -> scheduled over the ranks
+ * @brief The main job: universe -> work units in the cost model's dispatch order -> scheduled over the ranks
  *        (pipeline per unit) -> records streamed to rank 0 -> journal -> report.
  */
 #include "app.h"
@@ -220,7 +220,7 @@ typedef struct {
   const hc_app_options *o;
   hc_universe          *u;
   int                   rank, B;
-  const int            *order;   /* [groups] universe index of each group (ticker), cost order */
+  const int            *order;   /* [groups] universe index of each group (ticker), dispatch order */
   const double         *cost;    /* [groups * B] a-priori cost of each unit */
   hc_pipeline          *pl;
   hc_stream            *stream;
@@ -386,21 +386,29 @@ PetscErrorCode hc_app_run(const hc_app_options *o, int *checkpointed)
   PetscCheck(!rc, comm, PETSC_ERR_FILE_OPEN, "%s %s: %s", o->data_dir[0] ? "-data_dir" : "-data_file",
              o->data_dir[0] ? o->data_dir : o->data_file, err);
 
-  /* Work units: each ticker of this shard is a group of B units (the blocks of its grid),
-   * groups ordered by the cost model, largest first, their units consecutive; every rank
-   * computes the same list. */
+  /* Work units: each ticker of this shard is a group of B units (the blocks of its grid), their
+   * units consecutive, groups in the dispatch order of the cost model (name order, then a last
+   * block largest first: hc_parallel_dispatch_order); every rank computes the same list. */
+  int   *name, *pos; /* [n_groups] universe index of each group in name order; dispatch order */
+  double umax = 0.0;
   PetscCall(PetscMalloc5(u.n, &order, u.n, &gcost, u.n, &done_flag, u.n, &unit_of, u.n, &joff));
   PetscCall(PetscMalloc2((size_t)u.n * B, &cost, (size_t)u.n * B, &owner));
+  PetscCall(PetscMalloc2(u.n, &name, u.n, &pos));
   for (int i = 0; i < u.n; i++) unit_of[i] = -1; /* position of universe entry i in the group list */
   for (int i = 0; i < u.n; i++) {
     if (i % o->n_shards != o->shard) continue;
     unit_costs(o, (double)u.bytes[i], cost);
     gcost[n_groups] = 0.0;
-    for (int b = 0; b < B; b++) gcost[n_groups] -= cost[b]; /* largest first: sort -cost ascending */
-    order[n_groups++] = i;
+    for (int b = 0; b < B; b++) {
+      gcost[n_groups] += cost[b];
+      umax = PetscMax(umax, cost[b]);
+    }
+    name[n_groups++] = i;
   }
-  PetscCall(PetscSortRealWithArrayInt(n_groups, gcost, order));
+  PetscCheck(!hc_parallel_dispatch_order(n_groups, gcost, umax, size, pos), PETSC_COMM_SELF, PETSC_ERR_MEM, "out of memory");
+  for (int g = 0; g < n_groups; g++) order[g] = name[pos[g]];
   for (int g = 0; g < n_groups; g++) unit_of[order[g]] = g;
+  PetscCall(PetscFree2(name, pos));
 
   /* Rank 0: stale temporaries, the journal (resume), which tickers are done; broadcast. */
   PetscCall(PetscArrayzero(done_flag, u.n));

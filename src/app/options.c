@@ -53,7 +53,7 @@ PetscErrorCode hc_app_options_load(hc_app_options *o)
   PetscCall(PetscOptionsString("-window", "Backtest estimation window: expanding or rolling:N", NULL, window, window, sizeof window, NULL));
   PetscCall(PetscOptionsString("-ensemble", "Ensemble weighting schemes: a list of equal, invmse, akaike, stacking", NULL, ensemble, ensemble, sizeof ensemble, NULL));
   PetscCall(PetscOptionsReal("-cost_bps", "Trading evaluation: cost per unit of turnover, basis points", NULL, o->backtest.trading.cost_bps, &o->backtest.trading.cost_bps, NULL));
-  PetscCall(PetscOptionsString("-schedule", "Work distribution: dynamic (shared counter, largest units first) or static (LPT partition)", NULL, schedule, schedule, sizeof schedule, NULL));
+  PetscCall(PetscOptionsString("-schedule", "Work distribution: dynamic (shared counter; name order, then a last block largest first) or static (LPT partition)", NULL, schedule, schedule, sizeof schedule, NULL));
   PetscCall(PetscOptionsString("-resume", "Resume from the journal beside the report: auto, yes or no", NULL, resume, resume, sizeof resume, NULL));
   PetscCall(PetscOptionsString("-shard", "Process shard I of N of the universe (I/N, 0-based; job arrays)", NULL, shard, shard, sizeof shard, NULL));
   o->progress_interval = 10.0;

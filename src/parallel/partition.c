@@ -1,10 +1,12 @@
 /**
  * @file partition.c
- * @brief Static cost-based partition of work items over ranks (LPT rule).
+ * @brief Static cost-based partition of work items over ranks (LPT rule), and the dispatch order
+ *        of the dynamic schedule (name order with a cost-ordered last block).
  */
 #include "hpcast/parallel.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdlib.h>
 
 typedef struct {
@@ -39,5 +41,22 @@ int hc_parallel_partition(int n, const double *cost, int n_ranks, int *owner)
   }
   free(it);
   free(load);
+  return 0;
+}
+
+int hc_parallel_dispatch_order(int n, const double *gcost, double umax, int n_ranks, int *order)
+{
+  double total = 0.0, tail = 0.0;
+  for (int g = 0; g < n; g++) total += gcost[g];
+  const double need = fmax(HC_DISPATCH_LAST_FRACTION * total, HC_DISPATCH_LAST_ROUNDS * (n_ranks > 0 ? n_ranks : 1) * umax);
+  int          cut  = n; /* groups cut..n-1 form the last block */
+  while (cut > 0 && tail < need) tail += gcost[--cut];
+  item *it = malloc((size_t)(n - cut > 0 ? n - cut : 1) * sizeof *it);
+  if (!it) return ENOMEM;
+  for (int g = 0; g < cut; g++) order[g] = g;
+  for (int g = cut; g < n; g++) it[g - cut] = (item){gcost[g], g};
+  qsort(it, (size_t)(n - cut), sizeof *it, by_cost_desc);
+  for (int k = 0; k < n - cut; k++) order[cut + k] = it[k].index;
+  free(it);
   return 0;
 }

@@ -2,9 +2,10 @@
  * @file schedule.c
  * @brief Work-unit scheduling without a busy master: a shared counter and a stop flag in an
  *        MPI-3 one-sided window on rank 0 (MPI_Fetch_and_op, passive target), and the
- *        static LPT alternative. Units are indices 0..n-1 into the caller's cost-ordered list.
+ *        static LPT alternative. Units are indices 0..n-1 into the caller's list, in the order of
+ *        hc_parallel_dispatch_order for the dynamic schedule.
  *
- * Dynamic self-scheduling ("guided" by cost order, largest first): Hummel, Schonberg &
+ * Dynamic self-scheduling (its last units largest first, hc_parallel_dispatch_order): Hummel, Schonberg &
  * Flynn (1992) "Factoring: a method for scheduling parallel loops", Commun. ACM 35(8);
  * the atomic counter follows the MPI-3.1 standard sec. 11.3.4 (MPI_Fetch_and_op) and
  * sec. 11.5.3 (passive target synchronisation with MPI_Win_lock).

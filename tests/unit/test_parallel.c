@@ -1,6 +1,6 @@
 /**
  * @file test_parallel.c
- * @brief Unit tests of the LPT partition of the parallel module (no MPI needed).
+ * @brief Unit tests of the LPT partition and the dispatch order of the parallel module (no MPI needed).
  */
 #include <criterion/criterion.h>
 
@@ -241,4 +241,125 @@ Test(parallel, zero_cost_items)
   partition_checked(6, cost, 3, o1);
   partition_checked(6, cost, 3, o2);
   cr_assert_eq(memcmp(o1, o2, sizeof o1), 0);
+}
+
+/* ---- dispatch order of the dynamic schedule ---- */
+
+/** Dispatch order of n groups, checked against its definition: the groups 0..cut-1 in name
+ * order, then cut..n-1 in decreasing cost (ties by name), where cut..n-1 is the shortest suffix
+ * whose cost reaches max(HC_DISPATCH_LAST_FRACTION x total, HC_DISPATCH_LAST_ROUNDS x size x
+ * umax) (all of it if none does); returns cut. */
+static int dispatch_checked(int n, const double *gcost, double umax, int size, int *order)
+{
+  double total = 0, tail = 0;
+  for (int g = 0; g < n; g++) total += gcost[g];
+  const double need = fmax(HC_DISPATCH_LAST_FRACTION * total, HC_DISPATCH_LAST_ROUNDS * size * umax);
+  int          cut  = n;
+  while (cut > 0 && tail < need) tail += gcost[--cut];
+  cr_assert_eq(hc_parallel_dispatch_order(n, gcost, umax, size, order), 0);
+  int *seen = calloc((size_t)(n > 0 ? n : 1), sizeof *seen);
+  cr_assert(seen);
+  for (int k = 0; k < n; k++) {
+    cr_assert(order[k] >= 0 && order[k] < n, "order[%d] = %d outside [0,%d)", k, order[k], n);
+    cr_assert_eq(seen[order[k]]++, 0, "group %d handed out twice", order[k]);
+    if (k < cut) cr_assert_eq(order[k], k, "head out of name order at %d (cut %d)", k, cut);
+    else cr_assert_geq(order[k], cut, "group %d of the head (cut %d) in the last block", order[k], cut);
+    if (k > cut) {
+      const double a = gcost[order[k - 1]], b = gcost[order[k]];
+      cr_assert(a > b || (a == b && order[k - 1] < order[k]), "last block not in decreasing cost at %d", k);
+    }
+  }
+  free(seen);
+  return cut;
+}
+
+Test(dispatch, shortest_suffix_by_hand)
+{
+  const double c[10] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10};
+  int          order[10];
+  /* need = max(0.05 x 55, 8 x 1 x 1) = 8: the suffix {10} */
+  cr_assert_eq(dispatch_checked(10, c, 1.0, 1, order), 9);
+  /* need = 8 x 1 x 2 = 16: {9, 10}, largest first */
+  cr_assert_eq(dispatch_checked(10, c, 2.0, 1, order), 8);
+  cr_assert_eq(order[8], 9);
+  cr_assert_eq(order[9], 8);
+  /* need = 8 x 4 x 1 = 32 > 10 + 9 + 8 = 27, <= 34: the suffix from 7 */
+  cr_assert_eq(dispatch_checked(10, c, 1.0, 4, order), 6);
+  const int lpt[4] = {9, 8, 7, 6};
+  for (int k = 0; k < 4; k++) cr_assert_eq(order[6 + k], lpt[k]);
+}
+
+Test(dispatch, small_universe_on_many_ranks_is_lpt)
+{
+  const double c[6] = {3, 7, 2, 7, 5, 1};
+  int          order[6];
+  cr_assert_eq(dispatch_checked(6, c, 7.0, 64, order), 0);
+  const int lpt[6] = {1, 3, 4, 0, 2, 5}; /* decreasing cost, the tie 7 = 7 by name */
+  for (int k = 0; k < 6; k++) cr_assert_eq(order[k], lpt[k], "position %d: %d, expected %d", k, order[k], lpt[k]);
+}
+
+Test(dispatch, last_block_share_and_edge_cases)
+{
+  uint64_t seed = 2024;
+  double   c[4000];
+  int      order[4000];
+  for (int trial = 0; trial < 40; trial++) {
+    const int n = 100 + trial * 97, size = 1 << (trial % 8);
+    double    total = 0, umax = 0;
+    for (int g = 0; g < n; g++) {
+      c[g] = exp(3.0 * rnd(&seed));
+      total += c[g];
+      umax = fmax(umax, c[g]);
+    }
+    const int    cut  = dispatch_checked(n, c, umax, size, order);
+    const double need = fmax(HC_DISPATCH_LAST_FRACTION * total, HC_DISPATCH_LAST_ROUNDS * size * umax);
+    double       tail = 0;
+    for (int g = cut; g < n; g++) tail += c[g];
+    /* the last block holds the share (or is everything), and at least 5 % of the cost */
+    cr_assert(tail >= need || cut == 0, "trial %d: last block %g < %g", trial, tail, need);
+    cr_assert_geq(tail, HC_DISPATCH_LAST_FRACTION * total * (1 - 1e-12), "trial %d", trial);
+    cr_assert(cut == 0 || tail - c[cut] < need, "trial %d: the last block is not the shortest", trial);
+  }
+  cr_assert_eq(hc_parallel_dispatch_order(0, c, 1.0, 4, order), 0);
+  const double z[3] = {0, 0, 0}; /* no cost: nothing to balance, name order */
+  cr_assert_eq(dispatch_checked(3, z, 0.0, 2, order), 3);
+  for (int k = 0; k < 3; k++) cr_assert_eq(order[k], k);
+}
+
+/** Makespan of list scheduling in the given order: each item to the rank that frees first
+ * (the dynamic schedule without communication). */
+static double list_makespan(int n, const double *cost, const int *order, int size, double *free_at)
+{
+  for (int r = 0; r < size; r++) free_at[r] = 0;
+  for (int k = 0; k < n; k++) {
+    int r = 0;
+    for (int j = 1; j < size; j++)
+      if (free_at[j] < free_at[r]) r = j;
+    free_at[r] += cost[order[k]];
+  }
+  double mx = 0;
+  for (int r = 0; r < size; r++) mx = fmax(mx, free_at[r]);
+  return mx;
+}
+
+Test(dispatch, balance_close_to_lpt)
+{
+  /* the last block keeps self-scheduling as balanced as LPT order over the whole list: within
+   * 2 % on heavy-tailed costs (fit times of series of very different lengths) */
+  uint64_t seed = 99;
+  double   c[3000], free_at[64];
+  int      order[3000], lpt[3000];
+  for (int trial = 0; trial < 30; trial++) {
+    const int n = 3000, size = 2 << (trial % 5);
+    double    umax = 0, total = 0;
+    for (int g = 0; g < n; g++) {
+      c[g] = exp(2.5 * rnd(&seed));
+      umax = fmax(umax, c[g]);
+      total += c[g];
+    }
+    dispatch_checked(n, c, umax, size, order);
+    cr_assert_eq(hc_parallel_dispatch_order(n, c, umax, n, lpt), 0); /* n ranks: all last block */
+    const double a = list_makespan(n, c, order, size, free_at), b = list_makespan(n, c, lpt, size, free_at);
+    cr_assert_leq(a, 1.02 * b, "trial %d (%d ranks): makespan %g, LPT order %g, mean load %g", trial, size, a, b, total / size);
+  }
 }
