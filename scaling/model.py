@@ -34,8 +34,11 @@ Inputs
     of MPI_Fetch_and_op (2 alpha if absent). Overrides: --latency_us, --bandwidth_MBps, --take_us.
   * Result record size R: report file bytes / N_cal (an upper bound of the packed record).
 
-Dynamic schedule (the issue 6 design), simulated event by event: units sorted by a-priori cost,
-largest first, behind a shared counter on rank 0. A free rank (rank 0 included) takes the next
+Dynamic schedule (the issue 6 design), simulated event by event: units in the driver's dispatch
+order behind a shared counter on rank 0 (--order dispatch, hc_parallel_dispatch_order: tickers in
+name order, their units consecutive, then a last block of tickers, the shortest name-order suffix
+holding max(5 % of the total a-priori cost, 8 x P x the largest unit's cost), in decreasing cost;
+--order lpt: all tickers in decreasing cost, the driver before session 9). A free rank (rank 0 included) takes the next
 unit: one one-sided round trip, serialised at the counter (service time take / 2 per request).
 Every B (--batch) records a rank != 0 sends one batch of B x R bytes to rank 0 (sender pays
 alpha + B R / beta); rank 0, between its own units, receives the batches that have arrived
@@ -49,7 +52,7 @@ Static LPT schedule (the binary before issue 6): units assigned by LPT on the a-
 ranks run their lists; then the gather of all records to rank 0 (3 log2(P) alpha + N R / beta);
 then the write. T = setup_s + max_r sum(own seconds) + gather + write_s.
 Universes: N = N_cal uses the measured units; any other N is a sample of N tickers drawn with
-replacement (with all their units) from the measured ones (--seed).
+replacement (with all their units) from the measured ones (--seed), the draws in name order.
 Speedup S(P) = T(1) / T(P) of the same universe and schedule, efficiency S(P) / P.
 
 Validation (--validate): each report (same tickers as CAL) is predicted with its own n_ranks and
@@ -72,6 +75,7 @@ import perf_table as pt  # noqa: E402  (same directory)
 
 h5py = pt.h5py
 COLLECTOR_ONLY_RANKS = 64  # driver.c HC_COLLECTOR_ONLY_RANKS: above it rank 0 only collects (dynamic)
+LAST_FRACTION, LAST_ROUNDS = 0.05, 8.0  # parallel.h HC_DISPATCH_LAST_FRACTION, HC_DISPATCH_LAST_ROUNDS
 
 
 def say(msg):
@@ -205,13 +209,14 @@ def network(args):
 # ----------------------------------------------------------------------------------------------
 # schedules
 
-def simulate_dynamic(sec, cost, P, net, R, B, record_s=0.0):
+def simulate_dynamic(sec, order, P, net, R, B, record_s=0.0):
     """Makespan (s, from the start of the work to the last record received on rank 0) and busy
-    time per rank of the dynamic schedule (module docstring); rank 0 handles every record it
-    receives (record_s each: journal, /fits group) between its own units."""
+    time per rank of the dynamic schedule (module docstring) handing out units sec[order];
+    rank 0 handles every record it receives (record_s each: journal, /fits group) between its
+    own units."""
     alpha, beta, take = net
     service = take / 2
-    s = sec[np.argsort(-cost, kind="stable")]
+    s = sec[order]
     n = len(s)
     collect_only = P > COLLECTOR_ONLY_RANKS  # rank 0 takes no units (driver.c)
     ready = [(0.0, r) for r in range(1 if collect_only else 0, P)]
@@ -275,17 +280,34 @@ def simulate_static(sec, cost, P, net, R, record_s=0.0):
 
 
 def universe(cal, N, rng):
-    """(seconds, cost) of a universe of N tickers: the measured units if N == N_cal, else N
-    tickers drawn with replacement, each with all its units."""
-    if N == cal["n_tickers"]:
-        return cal["seconds"], cal["cost"]
+    """(seconds, cost, group) of the units of a universe of N tickers: the measured units if
+    N == N_cal, else N tickers drawn with replacement, each with all its units; group[u] is the
+    name-order index of unit u's ticker (the k-th draw is the k-th name)."""
     names, inv = np.unique(cal["ticker"], return_inverse=True)
+    if N == cal["n_tickers"]:
+        return cal["seconds"], cal["cost"], inv
     pick = rng.integers(0, len(names), size=N)
-    if len(names) == len(cal["ticker"]):  # one unit per ticker
-        return cal["seconds"][pick], cal["cost"][pick]
     members = [np.flatnonzero(inv == k) for k in range(len(names))]
     idx = np.concatenate([members[k] for k in pick])
-    return cal["seconds"][idx], cal["cost"][idx]
+    group = np.repeat(np.arange(N), [len(members[k]) for k in pick])
+    return cal["seconds"][idx], cal["cost"][idx], group
+
+
+def dispatch_order(cost, group, P, order="dispatch"):
+    """Unit indices in the order the dynamic schedule hands them out (module docstring; the
+    dispatch order is hc_parallel_dispatch_order of src/parallel/partition.c)."""
+    gcost = np.bincount(group, weights=cost)
+    if order == "lpt":
+        rank = np.argsort(-gcost, kind="stable")
+    else:
+        need = max(LAST_FRACTION * gcost.sum(), LAST_ROUNDS * P * float(np.max(cost)))
+        tail = np.cumsum(gcost[::-1])
+        nb = min(len(gcost), int(np.searchsorted(tail, need)) + 1)
+        cut = len(gcost) - nb
+        rank = np.concatenate([np.arange(cut), cut + np.argsort(-gcost[cut:], kind="stable")])
+    pos = np.empty(len(gcost), dtype=np.int64)
+    pos[rank] = np.arange(len(gcost))
+    return np.lexsort((np.arange(len(cost)), pos[group]))
 
 
 def write_time(cal, N):
@@ -293,10 +315,11 @@ def write_time(cal, N):
     return cal["write_s"] * (N / cal["write_n"]) ** cal["write_exponent"]
 
 
-def predict(cal, sec, cost, N, P, schedule, net, R, B):
+def predict(cal, sec, cost, group, N, P, schedule, net, R, B):
     """Predicted T (s) and the imbalance max/mean busy of one (universe, P, schedule)."""
     if schedule == "dynamic":
-        span, busy = simulate_dynamic(sec, cost, P, net, R, B, cal.get("record_s", 0.0))
+        order = dispatch_order(cost, group, P, cal.get("order", "dispatch"))
+        span, busy = simulate_dynamic(sec, order, P, net, R, B, cal.get("record_s", 0.0))
     else:
         span, busy = simulate_static(sec, cost, P, net, R, cal.get("record_s", 0.0))
     write = write_time(cal, N)
@@ -329,6 +352,8 @@ def main():
     ap.add_argument("--weights", choices=("fits", "iterations"), default="fits",
                     help="without /units: split fit_s by n_obs x fits [fits] or x iterations")
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--order", choices=("dispatch", "lpt"), default="dispatch",
+                    help="dynamic schedule's order: the driver's dispatch order, or all units largest first [dispatch]")
     ap.add_argument("--out", help="output prefix (writes OUT.csv, OUT.validation.csv, OUT.md)")
     args = ap.parse_args()
 
@@ -338,6 +363,7 @@ def main():
         sys.exit(f"model: {e}")
     cal["write_n"], cal["write_exponent"] = cal["n_tickers"], args.write_exponent
     cal["record_s"] = args.record_ms * 1e-3
+    cal["order"] = args.order
     if args.write_s is not None:
         cal["write_s"] = args.write_s
         cal["write_n"] = args.write_n or cal["n_tickers"]
@@ -355,7 +381,8 @@ def main():
         f"unit seconds: sum {np.sum(cal['seconds']):.3f}, mean {np.mean(cal['seconds']):.4f}, "
         f"max {np.max(cal['seconds']):.4f}; setup {cal['setup_s']:.3f} s; report write {cal['write_s']:.4f} s for "
         f"{cal['write_n']} tickers ({1e3 * cal['write_s'] / cal['write_n']:.3f} ms/ticker), "
-        f"x (N/{cal['write_n']})^{cal['write_exponent']:g}; record {R:.0f} B, batch {args.batch}, rank 0 per record {1e3 * cal['record_s']:.3f} ms",
+        f"x (N/{cal['write_n']})^{cal['write_exponent']:g}; record {R:.0f} B, batch {args.batch}, rank 0 per record {1e3 * cal['record_s']:.3f} ms; "
+        f"dynamic order {args.order}",
         f"network: latency {1e6 * net[0]:.3f} us, bandwidth {net[1] / 1e6:.0f} MB/s, take {1e6 * net[2]:.3f} us",
     ]
     for h in head:
@@ -364,11 +391,11 @@ def main():
     rows = []
     for N in Ns:
         rng = np.random.default_rng(args.seed)
-        sec, cost = universe(cal, N, rng)
+        sec, cost, group = universe(cal, N, rng)
         for sch in scheds:
             t1 = None
             for P in ranks:
-                T, imb = predict(cal, sec, cost, N, P, sch, net, R, args.batch)
+                T, imb = predict(cal, sec, cost, group, N, P, sch, net, R, args.batch)
                 t1 = T if P == 1 else t1
                 S = t1 / T if t1 else float("nan")
                 rows.append({"universe": N, "schedule": sch, "ranks": P, "wall_s": T, "speedup": S,
@@ -387,7 +414,8 @@ def main():
             say(f"{path}: {m['n_tickers']} tickers, calibration {cal['n_tickers']}: not comparable, skipped")
             continue
         sch = m["schedule"] if m["schedule"] in ("static", "dynamic") else "static"
-        T, imb = predict(cal, cal["seconds"], cal["cost"], cal["n_tickers"], m["ranks"], sch, net, R, args.batch)
+        sec, cost, group = universe(cal, cal["n_tickers"], None)
+        T, imb = predict(cal, sec, cost, group, cal["n_tickers"], m["ranks"], sch, net, R, args.batch)
         meas = m["wall_s"] + (0.0 if args.wall_includes_write else write_time(cal, cal["n_tickers"]))
         work = float(np.sum(m["perf"]["fit_s"] + m["perf"]["io_s"]))
         val.append({"report": path, "ranks": m["ranks"], "schedule": sch, "predicted_s": T, "measured_s": meas,
