@@ -177,7 +177,8 @@ PetscErrorCode hc_app_report_perf(void)
   PetscCall(PetscOptionsString("-report", "Path of the report", NULL, report, report, sizeof report, NULL));
   PetscOptionsEnd();
   PetscCheck(report[0], PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-report: give the path of a report");
-  PetscCheck(!hc_io_report_read_perf(report, &n, &p, err, sizeof err), PETSC_COMM_WORLD, PETSC_ERR_FILE_OPEN, "-report: %s", err);
+  /* the report is the user's input: a missing or unreadable one is a usage error (exit 2) */
+  PetscCheck(!hc_io_report_read_perf(report, &n, &p, err, sizeof err), PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-report: %s", err);
   double wmax = 0, bsum = 0, bmax = 0, rss = 0;
   PetscCall(PetscPrintf(PETSC_COMM_WORLD, "%5s %10s %10s %10s %10s %8s %8s %8s %8s\n", "rank", "wall_s", "busy_s", "fit_s", "io_s",
                         "rss_mb", "units", "tickers", "fits"));

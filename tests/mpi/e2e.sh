@@ -66,6 +66,8 @@ ranks)
   cp "$work/r2dynamic.h5" "$work/r2.h5"
   check "hpcast report perf prints one row per rank" bash -c "mpirun -n 1 '$exe' report perf -report '$work/r4static.h5' | grep -q 'ranks 4'"
   check "hpcast report perf takes the report without -report" bash -c "mpirun -n 1 '$exe' report perf '$work/r4static.h5' | grep -q 'ranks 4'"
+  check "hpcast report perf of a missing report exits 2 and names -report" bash -c \
+    "mpirun -n 1 '$exe' report perf '$work/no_such.h5' > '$work/perf_missing.txt' 2>&1; test \$? -eq 2 && grep -q -- '-report' '$work/perf_missing.txt'"
   mapfile -t tick < <(col "$work/r2.h5" /summary/ticker)
   mapfile -t stat < <(col "$work/r2.h5" /summary/status)
   mapfile -t why < <(h5dump -y -w 0 -d /summary/reason "$work/r2.h5" | sed -n '/DATA {/,/}/p' | sed '1d;$d' | sed 's/\\000//g' | grep -o '"[^"]*"' | tr -d '"')
