@@ -174,17 +174,19 @@ static int header_ok(const hc_journal *j, uint64_t *fp)
   return 1;
 }
 
+/* Initialise a mutex and a condition variable, both or neither. @return 0 or an errno. */
+static int sync_init(pthread_mutex_t *mu, pthread_cond_t *cv)
+{
+  int rc = pthread_mutex_init(mu, NULL);
+  if (!rc && (rc = pthread_cond_init(cv, NULL))) pthread_mutex_destroy(mu);
+  return rc;
+}
+
 /* A closed journal of path (fd -1), or NULL if out of memory. */
 static hc_journal *journal_new(const char *path)
 {
   hc_journal *j = calloc(1, sizeof *j);
-  if (!j) return NULL;
-  if (pthread_mutex_init(&j->mu, NULL)) {
-    free(j);
-    return NULL;
-  }
-  if (pthread_cond_init(&j->changed, NULL)) {
-    pthread_mutex_destroy(&j->mu);
+  if (!j || sync_init(&j->mu, &j->changed)) {
     free(j);
     return NULL;
   }
@@ -489,8 +491,7 @@ int hc_io_journal_reader_start(hc_journal *j, int n, const long *offset, int dep
     return ENOMEM;
   }
   *rd = (hc_journal_reader){.j = j, .offset = offset, .n = n < 0 ? 0 : n, .depth = depth, .ring = rd->ring};
-  int rc = pthread_mutex_init(&rd->mu, NULL);
-  if (!rc && (rc = pthread_cond_init(&rd->changed, NULL))) pthread_mutex_destroy(&rd->mu);
+  int rc = sync_init(&rd->mu, &rd->changed);
   if (!rc && (rc = start_thread(&rd->thread, read_ahead, rd))) {
     pthread_cond_destroy(&rd->changed);
     pthread_mutex_destroy(&rd->mu);
