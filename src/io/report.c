@@ -47,6 +47,7 @@ typedef struct {
   int         failed;
   char        where[HC_PATH_LEN]; /**< HDF5 group being written, for messages */
   hid_t       scalar;             /**< scalar dataspace */
+  hid_t       gcpl;               /**< group-creation properties of every group (group_props) */
   hid_t       str[STR_CACHE];     /**< str[w - 1]: fixed-length string type of width w */
 } wctx;
 
@@ -94,11 +95,36 @@ static hid_t scalar_space(wctx *c)
   return c->scalar;
 }
 
-/** Close the dataspace and types kept in c. */
+/**
+ * Group-creation properties kept in c, or -1. With the file format of HDF5 1.8
+ * (report_fapl) a group keeps its links and attributes in its object header up to
+ * these counts instead of a B-tree and a local heap: a /fits/<ticker>/<fit> group has 16
+ * attributes and up to 4 links, a /fits/<ticker> group one link per fit plus `selected`.
+ * HDF5's defaults (8 and 8) would move every fit group's attributes to dense storage
+ * (a fractal heap and a B-tree each), which costs more than the 1.6 format's symbol tables.
+ */
+enum { GROUP_COMPACT_ATTRS = 32, GROUP_COMPACT_LINKS = 64, GROUP_EST_LINKS = 16, GROUP_EST_NAME = 24 };
+static hid_t group_props(wctx *c)
+{
+  if (c->gcpl > 0) return c->gcpl;
+  hid_t p = H5Pcreate(H5P_GROUP_CREATE);
+  if (p < 0) return -1;
+  if (H5Pset_attr_phase_change(p, GROUP_COMPACT_ATTRS, GROUP_COMPACT_ATTRS - 8) < 0 ||
+      H5Pset_link_phase_change(p, GROUP_COMPACT_LINKS, GROUP_COMPACT_LINKS - 16) < 0 ||
+      H5Pset_est_link_info(p, GROUP_EST_LINKS, GROUP_EST_NAME) < 0) {
+    H5Pclose(p);
+    return -1;
+  }
+  return c->gcpl = p;
+}
+
+/** Close the dataspace, types and properties kept in c. */
 static void wctx_release(wctx *c)
 {
   if (c->scalar > 0) H5Sclose(c->scalar);
   c->scalar = 0;
+  if (c->gcpl > 0) H5Pclose(c->gcpl);
+  c->gcpl = 0;
   for (size_t w = 0; w < STR_CACHE; w++) {
     if (c->str[w] > 0) H5Tclose(c->str[w]);
     c->str[w] = 0;
@@ -188,7 +214,7 @@ static int write_str_attr(wctx *c, hid_t loc, const char *name, const char *s)
 
 static hid_t make_group(wctx *c, hid_t loc, const char *name)
 {
-  hid_t g = H5Gcreate2(loc, name, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+  hid_t p = group_props(c), g = p < 0 ? -1 : H5Gcreate2(loc, name, H5P_DEFAULT, p, H5P_DEFAULT);
   if (g < 0) fail(c, "cannot create group '%s' in %s", name, c->where);
   return g;
 }
@@ -837,6 +863,13 @@ static h5_quiet quiet(void)
 static void loud(h5_quiet q) { H5Eset_auto2(H5E_DEFAULT, q.func, q.data); }
 
 /**
+ * File-access properties of the report. File format: HDF5 1.8's (H5F_LIBVER_V18 both bounds,
+ * so any HDF5 1.8 or later library reads it) instead of the library's earliest: groups keep
+ * links and attributes in their object headers (group_props) and /fits indexes its tickers'
+ * names with a v2 B-tree instead of one local heap that is copied as it grows.
+ * scaling/bench_report, 100,000 tickers: /fits add 0.96-1.03 -> 0.88 ms per record, report
+ * 5.28 -> 3.91 GB, finish 0.89 -> 0.56 s. The schema (objects, names, types) is unchanged.
+ *
  * Metadata cache of the report file: fixed at 64 KiB instead of HDF5's adaptive default
  * (2 MiB initial, up to 32 MiB). The writer creates each object once and never revisits a
  * ticker's /fits group, so a large cache only makes eviction scans longer:
@@ -845,7 +878,7 @@ static void loud(h5_quiet q) { H5Eset_auto2(H5E_DEFAULT, q.func, q.data); }
  * Returns a file-access property list (caller closes) or -1.
  */
 enum { HC_REPORT_MDC_BYTES = 64 << 10 };
-static hid_t small_cache_fapl(void)
+static hid_t report_fapl(void)
 {
   hid_t               fapl = H5Pcreate(H5P_FILE_ACCESS);
   H5AC_cache_config_t cc   = {.version = H5AC__CURR_CACHE_CONFIG_VERSION};
@@ -857,6 +890,7 @@ static hid_t small_cache_fapl(void)
   cc.flash_incr_mode = H5C_flash_incr__off;
   cc.decr_mode       = H5C_decr__off;
   if (H5Pset_mdc_config(fapl, &cc) < 0) goto bad;
+  if (H5Pset_libver_bounds(fapl, H5F_LIBVER_V18, H5F_LIBVER_V18) < 0) goto bad;
   return fapl;
 bad:
   H5Pclose(fapl);
@@ -887,7 +921,7 @@ int hc_io_report_begin(const char *path, hc_report_writer **out, char *err, size
   }
   const double t0 = hc_time_wall();
   h5_quiet     q  = quiet();
-  const hid_t  fapl = small_cache_fapl();
+  const hid_t  fapl = report_fapl();
   w->file         = fapl < 0 ? -1 : H5Fcreate(w->tmp, H5F_ACC_TRUNC, H5P_DEFAULT, fapl);
   if (fapl >= 0) H5Pclose(fapl);
   if (w->file < 0) fail(&w->c, "cannot create temporary file '%s'", w->tmp);
