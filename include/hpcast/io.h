@@ -246,9 +246,11 @@ typedef struct hc_journal_reader hc_journal_reader;
  * Start reading the n records at offset[0..n-1] (offsets from a visitor or
  * hc_io_journal_append; any order, e.g. ticker order for the report's tables) with a POSIX
  * thread that reads up to `depth` records ahead of the caller (pread, CRC-32 check, unpack),
- * so that the file reads and checks overlap the caller's work on the previous records. The
+ * so that the file reads and checks overlap the caller's work on the previous records; the
+ * thread also asks the kernel to read the next HC_JOURNAL_ADVISE_BATCH records' bytes into the
+ * page cache in file order (posix_fadvise), as the caller's order need not be the file's. The
  * journal must not be appended to or closed, nor offset[] changed, until
- * hc_io_journal_reader_stop. Memory: at most depth unpacked records. Not collective.
+ * hc_io_journal_reader_stop. Memory: at most depth unpacked records and 8 n bytes of offsets. Not collective.
  * @return 0, ENOMEM, or -1 with err set if the thread cannot be started.
  */
 int hc_io_journal_reader_start(hc_journal *j, int n, const long *offset, int depth, hc_journal_reader **rd, char *err,
@@ -265,6 +267,8 @@ int hc_io_journal_reader_next(hc_journal_reader *rd, hc_result *r, char *err, si
 #define HC_JOURNAL_QUEUE_BYTES (8u << 20)
 /** Read-ahead depth of the main job's tables pass (records; about 40 KB each, unpacked). */
 #define HC_JOURNAL_READ_AHEAD 64
+/** Records a reader asks the kernel to read ahead at a time (posix_fadvise, in file order). */
+#define HC_JOURNAL_ADVISE_BATCH 1024
 /** Stop the reader thread, free the records read ahead and not taken, *rd = NULL (safe on NULL). */
 void hc_io_journal_reader_stop(hc_journal_reader **rd);
 /**

@@ -449,15 +449,58 @@ struct hc_journal_reader {
   int             filled, taken; /**< records loaded by the thread / taken by the caller */
   int             stop;          /**< set by hc_io_journal_reader_stop */
   slot           *ring;          /**< [depth]: record k in slot k % depth */
+  long           *by_off;        /**< [n]: offset[] sorted, the extents of the records (advise) */
+  long           *batch;         /**< [HC_JOURNAL_ADVISE_BATCH]: a batch's offsets, sorted */
   pthread_mutex_t mu;
   pthread_cond_t  changed;       /**< filled, taken or stop changed */
   pthread_t       thread;
 };
 
+static int by_offset(const void *a, const void *b)
+{
+  const long x = *(const long *)a, y = *(const long *)b;
+  return (x > y) - (x < y);
+}
+
+/* End of the record at offset o: the next larger offset to read, or the journal's end (a record
+ * between them that is not read is only read ahead needlessly). */
+static long record_end(const hc_journal_reader *rd, long o)
+{
+  int lo = 0, hi = rd->n; /* first index with by_off[] > o */
+  while (lo < hi) {
+    const int mid = lo + (hi - lo) / 2;
+    if (rd->by_off[mid] > o) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo < rd->n ? rd->by_off[lo] : (long)rd->j->end;
+}
+
+/* Ask the kernel to bring the records k .. k + HC_JOURNAL_ADVISE_BATCH - 1 (in the caller's
+ * order) into the page cache: their byte ranges in file order, adjacent ones merged, with
+ * posix_fadvise(WILLNEED), which starts the reads and returns. The caller's order is nearly but
+ * not quite the file's (ticker order against arrival order), and read one record at a time in
+ * it the kernel's own read-ahead gives up: 100,000 records of 40 KB in 1,024-rank arrival order
+ * (scaling/bench_report -keep) were read back in 9.4 s, 5.0 s with this, 2.8-4.5 s in file order. */
+static void advise(hc_journal_reader *rd, int k)
+{
+  const int m = rd->n - k < HC_JOURNAL_ADVISE_BATCH ? rd->n - k : HC_JOURNAL_ADVISE_BATCH;
+  if (m <= 0) return;
+  memcpy(rd->batch, rd->offset + k, (size_t)m * sizeof(long));
+  qsort(rd->batch, (size_t)m, sizeof(long), by_offset);
+  for (int i = 0; i < m;) {
+    const long lo = rd->batch[i];
+    long       hi = record_end(rd, lo);
+    while (++i < m && rd->batch[i] <= hi) hi = record_end(rd, rd->batch[i]);
+    if (hi > lo) posix_fadvise(rd->j->fd, (off_t)lo, (off_t)(hi - lo), POSIX_FADV_WILLNEED);
+  }
+}
+
 static void *read_ahead(void *arg)
 {
   hc_journal_reader *rd = arg;
+  advise(rd, 0);
   for (int k = 0; k < rd->n; k++) {
+    if (k % HC_JOURNAL_ADVISE_BATCH == 0) advise(rd, k + HC_JOURNAL_ADVISE_BATCH); /* one batch ahead */
     pthread_mutex_lock(&rd->mu);
     while (!rd->stop && k - rd->taken >= rd->depth) pthread_cond_wait(&rd->changed, &rd->mu);
     const int stop = rd->stop;
@@ -475,6 +518,15 @@ static void *read_ahead(void *arg)
   return NULL;
 }
 
+/* Free a reader's arrays and itself (its thread and lock are gone or never were). */
+static void reader_free(hc_journal_reader *rd)
+{
+  free(rd->ring);
+  free(rd->by_off);
+  free(rd->batch);
+  free(rd);
+}
+
 int hc_io_journal_reader_start(hc_journal *j, int n, const long *offset, int depth, hc_journal_reader **out, char *err,
                                size_t errlen)
 {
@@ -486,11 +538,18 @@ int hc_io_journal_reader_start(hc_journal *j, int n, const long *offset, int dep
     return write_failed(j, e, err, errlen);
   }
   if (depth < 1) depth = 1;
-  if (!rd || !(rd->ring = calloc((size_t)depth, sizeof *rd->ring))) {
-    free(rd);
+  if (n < 0) n = 0;
+  if (!rd) return ENOMEM;
+  *rd = (hc_journal_reader){.j = j, .offset = offset, .n = n, .depth = depth};
+  rd->ring   = calloc((size_t)depth, sizeof *rd->ring);
+  rd->by_off = malloc((size_t)(n ? n : 1) * sizeof(long));
+  rd->batch  = malloc(HC_JOURNAL_ADVISE_BATCH * sizeof(long));
+  if (!rd->ring || !rd->by_off || !rd->batch) {
+    reader_free(rd);
     return ENOMEM;
   }
-  *rd = (hc_journal_reader){.j = j, .offset = offset, .n = n < 0 ? 0 : n, .depth = depth, .ring = rd->ring};
+  memcpy(rd->by_off, offset, (size_t)n * sizeof(long));
+  qsort(rd->by_off, (size_t)n, sizeof(long), by_offset);
   int rc = sync_init(&rd->mu, &rd->changed);
   if (!rc && (rc = start_thread(&rd->thread, read_ahead, rd))) {
     pthread_cond_destroy(&rd->changed);
@@ -498,8 +557,7 @@ int hc_io_journal_reader_start(hc_journal *j, int n, const long *offset, int dep
   }
   if (rc) {
     snprintf(err, errlen, "journal '%s': cannot start the reader thread: %s", j->path, strerror(rc));
-    free(rd->ring);
-    free(rd);
+    reader_free(rd);
     return -1;
   }
   *out = rd;
@@ -539,7 +597,6 @@ void hc_io_journal_reader_stop(hc_journal_reader **prd)
     if (!rd->ring[k % rd->depth].rc) hc_result_free(&rd->ring[k % rd->depth].r);
   pthread_cond_destroy(&rd->changed);
   pthread_mutex_destroy(&rd->mu);
-  free(rd->ring);
-  free(rd);
+  reader_free(rd);
   *prd = NULL;
 }

@@ -259,6 +259,47 @@ Test(journal, group_commit_keeps_every_record_of_a_closed_or_resumed_journal)
   rmdir(dir);
 }
 
+/* Several read-ahead batches (HC_JOURNAL_ADVISE_BATCH records each, advised in file order): the
+ * records come back in the caller's order across the batch boundaries, whether that order is
+ * nearly the file's (windows scrambled, as rank 0's arrival order against ticker order) or its
+ * reverse, and the last record's extent ends at the journal's end. */
+Test(journal, reader_order_across_advise_batches)
+{
+  enum { M = 2 * HC_JOURNAL_ADVISE_BATCH + 37, W = 100 };
+  char               dir[256], path[512], err[1024], name[16];
+  hc_journal        *j;
+  hc_journal_reader *rd;
+  hc_result          r;
+  static hc_result   rec[M];
+  static long        off[M], order[M];
+  static int         idx[M];
+  tmp_journal(dir, sizeof dir, path, sizeof path);
+  cr_assert_eq(hc_io_journal_open(path, 42, 0, &j, NULL, NULL, err, sizeof err), 0, "%s", err);
+  for (int k = 0; k < M; k++) {
+    snprintf(name, sizeof name, "T%05d", k);
+    make_record(&rec[k], name, 0.5 + k);
+  }
+  cr_assert_eq(hc_io_journal_append(j, M, rec, off, err, sizeof err), 0, "%s", err);
+  for (int k = 0; k < M; k++) hc_result_free(&rec[k]);
+  for (int pass = 0; pass < 2; pass++) {
+    for (int i = 0; i < M; i++) {
+      const int w0 = i - i % W, len = M - w0 < W ? M - w0 : W; /* window of W, scrambled by 37 */
+      idx[i]       = pass ? M - 1 - i : w0 + (int)(((long)(i - w0) * 37) % len);
+      order[i]     = off[idx[i]];
+    }
+    cr_assert_eq(hc_io_journal_reader_start(j, M, order, 8, &rd, err, sizeof err), 0, "%s", err);
+    for (int i = 0; i < M; i++) {
+      snprintf(name, sizeof name, "T%05d", idx[i]);
+      cr_assert_eq(hc_io_journal_reader_next(rd, &r, err, sizeof err), 0, "pass %d, record %d: %s", pass, i, err);
+      assert_record(&r, name, 0.5 + idx[i]);
+      hc_result_free(&r);
+    }
+    hc_io_journal_reader_stop(&rd);
+  }
+  cr_assert_eq(hc_io_journal_close(&j, 1), 0);
+  rmdir(dir);
+}
+
 /* The read-ahead reader returns the records at the given offsets in the given order (any order,
  * repeats allowed), whatever its depth relative to n; it stops at a bad offset with that
  * offset's error and nothing after it; stopped early, it frees what it read ahead (ASan). */
