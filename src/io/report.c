@@ -1,3 +1,4 @@
+#define _GNU_SOURCE /* sync_file_range */
 /**
  * @file report.c
  * @brief HDF5 report writer of hpcast, schema_version 2 (docs/report-schema.md).
@@ -48,6 +49,7 @@ typedef struct {
   char        where[HC_PATH_LEN]; /**< HDF5 group being written, for messages */
   hid_t       scalar;             /**< scalar dataspace */
   hid_t       gcpl;               /**< group-creation properties of every group (group_props) */
+  int         fd;                 /**< the file's descriptor (start_writeback), or -1 */
   hid_t       str[STR_CACHE];     /**< str[w - 1]: fixed-length string type of width w */
 } wctx;
 
@@ -116,6 +118,22 @@ static hid_t group_props(wctx *c)
     return -1;
   }
   return c->gcpl = p;
+}
+
+/**
+ * Every HC_REPORT_WRITEBACK_RECORDS records of the tables pass, start writing the report's
+ * dirty pages to storage: sync_file_range(2) with SYNC_FILE_RANGE_WRITE queues the writes and
+ * returns. Otherwise the tables (1.85 GB at 100,000 tickers) and the last /fits groups stay
+ * dirty (the kernel writes back after 30 s, or above a tenth of memory) until the fsync that
+ * publishes the report, which then writes them all after the tables. scaling/bench_report,
+ * 100,000 tickers: finish 0.24-1.19 s -> 0.08 s. (Not in the add phase, where the kernel's own
+ * write-back keeps up.) Failures are ignored: the fsync reports them.
+ */
+enum { HC_REPORT_WRITEBACK_RECORDS = 1024 };
+static void start_writeback(const wctx *c, int i)
+{
+  if (c->fd >= 0 && i % HC_REPORT_WRITEBACK_RECORDS == HC_REPORT_WRITEBACK_RECORDS - 1)
+    (void)sync_file_range(c->fd, 0, 0, SYNC_FILE_RANGE_WRITE);
 }
 
 /** Close the dataspace, types and properties kept in c. */
@@ -801,6 +819,7 @@ static int write_tables(wctx *c, hid_t file, int n, hc_report_source source, voi
   for (int i = 0; !c->failed && i < n; i++) {
     if (!next_record(c, source, ctx, i, &r, prev)) tables_add(c, T, &r);
     if (owned) hc_result_free(&r);
+    start_writeback(c, i);
   }
   for (int k = 0; k < N_TABLES; k++) table_close(c, &T->t[k]);
   for (int k = 0; k < 3; k++)
@@ -904,7 +923,7 @@ int hc_io_report_begin(const char *path, hc_report_writer **out, char *err, size
   *out              = NULL;
   if (err && errlen) err[0] = '\0';
   if (!w) return fail(&e, "out of memory");
-  w->c    = (wctx){.path = w->path, .err = w->err, .errlen = sizeof w->err};
+  w->c    = (wctx){.path = w->path, .err = w->err, .errlen = sizeof w->err, .fd = -1};
   w->file = w->fits = -1;
   tables_init(&w->T);
   if (!path || !*path || strlen(path) >= HC_PATH_LEN) {
@@ -927,6 +946,8 @@ int hc_io_report_begin(const char *path, hc_report_writer **out, char *err, size
   if (w->file < 0) fail(&w->c, "cannot create temporary file '%s'", w->tmp);
   else {
     hc_strlcpy(w->c.where, "/", sizeof w->c.where);
+    int *fd = NULL; /* the sec2 driver's handle is its file descriptor */
+    if (H5Fget_vfd_handle(w->file, H5P_DEFAULT, (void **)&fd) >= 0 && fd) w->c.fd = *fd;
     w->fits = make_group(&w->c, w->file, "fits");
   }
   loud(q);
