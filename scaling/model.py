@@ -38,7 +38,8 @@ Dynamic schedule (the issue 6 design), simulated event by event: units in the dr
 order behind a shared counter on rank 0 (--order dispatch, hc_parallel_dispatch_order: tickers in
 name order, their units consecutive, then a last block of tickers, the shortest name-order suffix
 holding max(5 % of the total a-priori cost, 8 x P x the largest unit's cost), in decreasing cost;
---order lpt: all tickers in decreasing cost, the driver before session 9). A free rank (rank 0 included) takes the next
+computed by the driver's own function through the filter build/scaling/dispatch_order
+(--dispatch_order); --order lpt: all tickers in decreasing cost, the driver before session 9). A free rank (rank 0 included) takes the next
 unit: one one-sided round trip, serialised at the counter (service time take / 2 per request).
 Every B (--batch) records a rank != 0 sends one batch of B x R bytes to rank 0 (sender pays
 alpha + B R / beta); rank 0, between its own units, receives the batches that have arrived
@@ -66,6 +67,7 @@ import csv
 import heapq
 import math
 import os
+import subprocess
 import sys
 
 import numpy as np
@@ -75,7 +77,7 @@ import perf_table as pt  # noqa: E402  (same directory)
 
 h5py = pt.h5py
 COLLECTOR_ONLY_RANKS = 64  # driver.c HC_COLLECTOR_ONLY_RANKS: above it rank 0 only collects (dynamic)
-LAST_FRACTION, LAST_ROUNDS = 0.05, 8.0  # parallel.h HC_DISPATCH_LAST_FRACTION, HC_DISPATCH_LAST_ROUNDS
+DISPATCH_ORDER = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "build", "scaling", "dispatch_order")
 
 
 def say(msg):
@@ -293,18 +295,31 @@ def universe(cal, N, rng):
     return cal["seconds"][idx], cal["cost"][idx], group
 
 
-def dispatch_order(cost, group, P, order="dispatch"):
-    """Unit indices in the order the dynamic schedule hands them out (module docstring; the
-    dispatch order is hc_parallel_dispatch_order of src/parallel/partition.c)."""
+def c_dispatch_order(gcost, umax, P, program=DISPATCH_ORDER):
+    """hc_parallel_dispatch_order(n, gcost, umax, P) of src/parallel/partition.c, run by the
+    filter scaling/dispatch_order.c: the group indices in the order they are handed out."""
+    text = "%d %d %r\n%s\n" % (len(gcost), P, float(umax), "\n".join(repr(float(c)) for c in gcost))
+    try:
+        run = subprocess.run([program], input=text, capture_output=True, text=True, check=False)
+    except OSError as e:
+        sys.exit("model: cannot run %s (%s): build it first (meson compile -C build), or pass --dispatch_order" % (program, e))
+    if run.returncode != 0:
+        sys.exit("model: %s failed: %s" % (program, run.stderr.strip()))
+    rank = np.array(run.stdout.split(), dtype=np.int64)
+    if len(rank) != len(gcost) or not np.array_equal(np.sort(rank), np.arange(len(gcost))):
+        sys.exit("model: %s did not return a permutation of %d groups" % (program, len(gcost)))
+    return rank
+
+
+def dispatch_order(cost, group, P, order="dispatch", program=DISPATCH_ORDER):
+    """Unit indices in the order the dynamic schedule hands them out (module docstring): the
+    groups in the driver's dispatch order (c_dispatch_order), or all in decreasing cost (lpt),
+    the units of a group consecutive."""
     gcost = np.bincount(group, weights=cost)
     if order == "lpt":
         rank = np.argsort(-gcost, kind="stable")
     else:
-        need = max(LAST_FRACTION * gcost.sum(), LAST_ROUNDS * P * float(np.max(cost)))
-        tail = np.cumsum(gcost[::-1])
-        nb = min(len(gcost), int(np.searchsorted(tail, need)) + 1)
-        cut = len(gcost) - nb
-        rank = np.concatenate([np.arange(cut), cut + np.argsort(-gcost[cut:], kind="stable")])
+        rank = c_dispatch_order(gcost, float(np.max(cost)), P, program)
     pos = np.empty(len(gcost), dtype=np.int64)
     pos[rank] = np.arange(len(gcost))
     return np.lexsort((np.arange(len(cost)), pos[group]))
@@ -318,7 +333,7 @@ def write_time(cal, N):
 def predict(cal, sec, cost, group, N, P, schedule, net, R, B):
     """Predicted T (s) and the imbalance max/mean busy of one (universe, P, schedule)."""
     if schedule == "dynamic":
-        order = dispatch_order(cost, group, P, cal.get("order", "dispatch"))
+        order = dispatch_order(cost, group, P, cal.get("order", "dispatch"), cal.get("dispatch_order", DISPATCH_ORDER))
         span, busy = simulate_dynamic(sec, order, P, net, R, B, cal.get("record_s", 0.0))
     else:
         span, busy = simulate_static(sec, cost, P, net, R, cal.get("record_s", 0.0))
@@ -354,6 +369,8 @@ def main():
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--order", choices=("dispatch", "lpt"), default="dispatch",
                     help="dynamic schedule's order: the driver's dispatch order, or all units largest first [dispatch]")
+    ap.add_argument("--dispatch_order", default=DISPATCH_ORDER,
+                    help="the filter scaling/dispatch_order.c (the driver's dispatch order) [build/scaling/dispatch_order]")
     ap.add_argument("--out", help="output prefix (writes OUT.csv, OUT.validation.csv, OUT.md)")
     args = ap.parse_args()
 
@@ -364,6 +381,7 @@ def main():
     cal["write_n"], cal["write_exponent"] = cal["n_tickers"], args.write_exponent
     cal["record_s"] = args.record_ms * 1e-3
     cal["order"] = args.order
+    cal["dispatch_order"] = args.dispatch_order
     if args.write_s is not None:
         cal["write_s"] = args.write_s
         cal["write_n"] = args.write_n or cal["n_tickers"]
