@@ -1,9 +1,10 @@
-#define _GNU_SOURCE /* sync_file_range */
 /**
  * @file report.c
  * @brief HDF5 report writer of hpcast, schema_version 2 (docs/report-schema.md).
  *
- * Serial HDF5 1.10 C API with default property lists; only rank 0 calls it.
+ * Serial HDF5 1.10 C API; only rank 0 calls it. The file is in HDF5 1.8's format with a small
+ * fixed metadata cache (report_fapl) and groups that keep their links and attributes in their
+ * object headers (group_props).
  * A report is written in three steps, so that a run can write most of it while it goes on:
  * hc_io_report_add, per record in any order (as records arrive), writes the record's /fits
  * group and measures every table (rows, string widths, horizon); hc_io_report_tables then takes
@@ -11,8 +12,10 @@
  * hyperslabs of at most CHUNK rows, so memory does not grow with the number of tickers;
  * hc_io_report_finish writes the universe portfolio and /perf. The file is written under a
  * temporary name and published with rename(2) so a reader (the live trader) sees either the
- * previous report or the new one.
+ * previous report or the new one; its pages are written back during the tables pass
+ * (start_writeback) so that the fsync before the rename has little left to write.
  */
+#define _GNU_SOURCE /* sync_file_range */
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
