@@ -33,10 +33,13 @@ typedef enum {
 const char *hc_status_name(hc_status s);
 
 /**
- * One input series as loaded from disk.
- * label[i] is the observation label as given (ISO date or free text),
+ * One input series as loaded from disk (hc_io_read_csv, io.h), rows oldest first.
+ * label[i] is the observation label as given (a date, a date and time, or free text),
  * value[i] the selected column (NaN where the cell was not numeric),
  * volume[i] the traded volume when the file has a `volume` column, else volume == NULL.
+ * When labels_are_dates, time[i] is the instant of label[i] (time == NULL otherwise); code that
+ * builds a series itself and sets labels_are_dates must fill time too (the quality gate orders
+ * and spaces the rows by time, not by the label strings).
  */
 typedef struct {
   char    ticker[HC_NAME_LEN];
@@ -46,13 +49,26 @@ typedef struct {
   double *volume;                     /**< [n] volume, or NULL */
   double *high, *low, *close;         /**< [n] OHLC columns when the file has them, else NULL
                                            (for technical indicators; see io.h) */
-  int     labels_are_dates;           /**< 1 if every label parsed as YYYY-MM-DD */
+  long long *time;                    /**< [n] seconds since 1970-01-01 UTC of each label when
+                                           labels_are_dates, else NULL */
+  int     labels_are_dates;           /**< 1 if every label parsed as a date or date and time, all in
+                                           one of the formats hc_io_read_csv recognises (io.h) */
+  char    note[HC_REASON_LEN];        /**< remark on an accepted file, e.g. "reversed: newest first",
+                                           "" if none */
 } hc_series;
 
-/** Allocate the arrays of a series of n rows (volume only if with_volume; high, low, close
- * are set to NULL: the CSV reader allocates them when the file has them). @return 0 or ENOMEM. */
+/** Allocate the arrays of a series of n rows (volume only if with_volume; high, low, close and
+ * time are set to NULL, labels_are_dates to 0 and note to "": the CSV reader allocates and sets
+ * them when the file has them). The ticker is kept. @return 0 or ENOMEM. */
 int  hc_series_alloc(hc_series *s, int n, int with_volume);
-/** Free the arrays of a series and zero it. Safe on a zeroed series. */
+/**
+ * FNV-1a 64-bit hash (Fowler, Noll & Vo; IETF draft-eastlake-fnv) of the rows of s in order:
+ * each label's bytes with its terminating NUL, then the 8 bytes of its value (NaN hashes as
+ * its bits). Identifies the data a result was computed from (journal, resume). Not collective.
+ */
+unsigned long long hc_series_hash(const hc_series *s);
+/** Free the arrays of a series (label, value, volume, high, low, close, time) and zero it. Safe on
+ * a zeroed series. */
 void hc_series_free(hc_series *s);
 
 /** One fitted model of one ticker, as stored under /fits/<ticker>/<name>. */
@@ -157,6 +173,9 @@ typedef struct {
   char      reason[HC_REASON_LEN];
   int       n_obs;                    /**< rows that entered the model (returns) */
   char      first_date[HC_LABEL_LEN], last_date[HC_LABEL_LEN];
+  long long input_bytes;              /**< size of the input file when the run listed it, bytes */
+  long long input_mtime_ns;           /**< its modification time then, ns since 1970-01-01 UTC */
+  unsigned long long input_hash;      /**< hc_series_hash of the rows read; 0 if the file was not read */
   double    quality_score;            /**< in [0,1], see docs/report-schema.md */
   char      mean_model[HC_MODEL_LEN], vol_model[HC_MODEL_LEN];
   double    loglik, aic, bic;         /**< of the selected model; NaN if none */
@@ -248,6 +267,17 @@ double hc_peak_rss_mb(void);
  * @return 0, or 1 if label is not such a date. Not collective.
  */
 int  hc_iso_days(const char *label, long *days);
+
+/**
+ * Seconds since 1970-01-01 00:00:00 UTC of the civil date y-m-d and time hh:mi:ss (UTC) of the
+ * proleptic Gregorian calendar, without leap seconds (POSIX time), by H. Hinnant's
+ * days_from_civil ("chrono-Compatible Low-Level Date Algorithms",
+ * http://howardhinnant.github.io/date_algorithms.html). Any year; negative before 1970.
+ * @return 0, or 1 (and *t untouched) if the fields are not a real day and time: month 1..12,
+ *         day 1..28/29/30/31 of that month (leap years: divisible by 4, not by 100 unless by 400),
+ *         hh 0..23, mi 0..59, ss 0..59. Not collective.
+ */
+int  hc_civil_seconds(int y, int m, int d, int hh, int mi, int ss, long long *t);
 
 /** Copy at most n-1 bytes of src into dst and NUL-terminate (snprintf semantics). */
 void hc_strlcpy(char *dst, const char *src, size_t n);

@@ -15,33 +15,98 @@
 
 #define HC_PATH_LEN 4096
 
-/** The tickers of a universe: one entry per input file, sorted by ticker (strcmp). */
+/**
+ * The entries of a universe: one per input entry (file, or name that looks like one), sorted by
+ * ticker (strcmp), tickers unique. An entry with a non-empty reason must be reported as rejected
+ * with that reason and never opened (it may be a FIFO, whose open would block).
+ */
 typedef struct {
   int    n;
-  char (*ticker)[HC_NAME_LEN]; /**< [n] file stem */
-  char (*path)[HC_PATH_LEN];   /**< [n] full path */
-  long  *bytes;                /**< [n] file size in bytes (cost proxy: ~ observations) */
+  char (*ticker)[HC_NAME_LEN];   /**< [n] file stem, or its escaped / disambiguated form (see
+                                      hc_io_universe_dir): printable ASCII, unique */
+  char (*path)[HC_PATH_LEN];     /**< [n] full path */
+  long  *bytes;                  /**< [n] file size in bytes (cost proxy: ~ observations); 0 for an
+                                      entry that is not a regular file */
+  char (*reason)[HC_REASON_LEN]; /**< [n] why the entry cannot be read ("" if it can): "dangling
+                                      symbolic link", "a directory, not a file", "a FIFO, not a
+                                      regular file", ... (see hc_io_universe_dir) */
+  long long *mtime_ns;           /**< [n] modification time, ns since 1970-01-01 UTC (0 for an entry
+                                      that is not a regular file): with bytes, what identifies the
+                                      input of a journalled result on resume */
 } hc_universe;
 
 /**
- * List every regular file `*.csv` of directory `dir` (not recursive) as a universe.
- * Ticker = file name without the `.csv` suffix. Sorted by ticker.
- * @return 0, or non-zero if the directory cannot be read or holds no CSV file.
+ * List every entry `*.csv` of directory `dir` (suffix matched case-insensitively: `X.CSV` too;
+ * not recursive) as a universe: one entry per such name, whatever it is.
+ *
+ * Ticker = the name without its 4-byte suffix. A ticker must be 1..63 bytes of the set
+ * `A-Z a-z 0-9 . - _ ^ = &` (what real symbols use: BRK.B, BF-B, ^GSPC, EURUSD=X, M&M.NS), not
+ * starting with `.`; a name ending in `.csv` with nothing before it (`.csv`) is skipped.
+ * Any other name is listed under an escaped name, each byte outside the set (and a leading `.`)
+ * written `%XX` in upper-case hex (the UTF-8 name "UNICODE.csv" with umlauts on the U and the O,
+ * bytes C3 9C and C3 96, is listed as `%C3%9CNIC%C3%96DE`), with the reason "file name is not a
+ * valid ticker (allowed: A-Z a-z 0-9 . - _ ^ = &, not starting with .)". A name (escaped or not)
+ * longer than 63 bytes is listed as its first 46 bytes, `~` and a number k = 1, 2, ... (the k-th
+ * such file name with those 46 bytes, by strcmp), with the reason "file name too long for a
+ * ticker (N bytes, at most 63)" ("N bytes escaped" if it was escaped). Names that map to the same
+ * ticker (`A.csv`, `A.CSV`): the one written `.csv` (else the first by strcmp of the file name)
+ * keeps the ticker, each other is listed as `<ticker>~<suffix as written>` (`A~CSV`; if that
+ * exceeds 63 bytes, as a too long name) with the reason "duplicate ticker A: also A.csv". Valid
+ * and escaped tickers contain no `~`, and only escaped ones contain `%`, so every listed name is
+ * unique.
+ *
+ * Reasons, the first that applies: too long, not a valid ticker, duplicate; then "dangling
+ * symbolic link", "a directory, not a file", "a FIFO, not a regular file", "a socket, not a
+ * regular file", "a device, not a regular file", "cannot stat: <strerror>"; then "not readable:
+ * <strerror>" (access R_OK). Entries are examined with stat/lstat/access only, never opened.
+ * u is overwritten (zeroed on error). Not collective (each rank may call it, or rank 0 and
+ * broadcast).
+ *
+ * @return 0 (n > 0, also when every entry has a reason); -1 with err naming the directory if it
+ *         cannot be read, holds no `*.csv` entry, a path does not fit HC_PATH_LEN, or memory
+ *         runs out.
  */
 int  hc_io_universe_dir(const char *dir, hc_universe *u, char *err, size_t errlen);
-/** A universe of a single file; ticker = file stem. @return 0, or non-zero if it does not exist. */
+/**
+ * A universe of the single file `file`: ticker = base name without its last extension
+ * (`data/BRK.B.csv` -> `BRK.B`, `series` -> `series`), checked and escaped by the rules of
+ * hc_io_universe_dir (an invalid or too long name gets its escaped name and reason; an unreadable
+ * file the "not readable" reason); path = file as given. u is overwritten (zeroed on error).
+ * Not collective.
+ * @return 0; -1 with err naming the file if it does not exist, is not a regular file, its path
+ *         does not fit HC_PATH_LEN, or memory runs out.
+ */
 int  hc_io_universe_file(const char *file, hc_universe *u, char *err, size_t errlen);
+/** Free the arrays of a universe and zero it. Safe on a zeroed universe. Not collective. */
 void hc_io_universe_free(hc_universe *u);
 
 /**
  * Read one CSV series. The file must have a header line; the first column is the
- * observation label (kept as given, surrounding double quotes removed; labels_are_dates
- * is set if every label is an ISO date YYYY-MM-DD), `column` selects the value column
- * (NaN where a cell is empty or not a number), and columns named `volume`, `high`, `low`
- * and `close`, if any, fill s->volume, s->high, s->low and s->close (else they stay NULL). Line endings LF or CRLF; fields may be double-quoted.
+ * observation label (kept as given, surrounding double quotes removed), `column` selects the
+ * value column (NaN where a cell is empty or not a number), and columns named `volume`, `high`,
+ * `low` and `close`, if any, fill s->volume, s->high, s->low and s->close (else they stay NULL).
+ * Line endings LF or CRLF; fields may be double-quoted.
+ *
+ * Dates: labels_are_dates is set, and s->time filled (seconds since 1970-01-01 UTC), if every
+ * label is a valid date (or date and time) in one and the same of these formats:
+ * `YYYY-MM-DD`; `YYYY-MM-DD HH:MM` or `YYYY-MM-DD HH:MM:SS`; `YYYY-MM-DDTHH:MM[:SS]`, optionally
+ * ending in `Z`; `YYYY/M/D`; `M/D/YYYY` or `D/M/YYYY`; `D.M.YYYY`; Unix epoch seconds (every label
+ * 9 or 10 digits: 1973-03-03 to 2286-11-20). M and D are 1 or 2 digits except in `YYYY-MM-DD`
+ * (exactly 2); the non-ISO date formats may be followed by ` HH:MM[:SS]` too; times without `Z`
+ * are taken as UTC. The day/month order of `A/B/YYYY` is decided for the whole file: D/M if some
+ * A > 12, M/D if some B > 12; if both occur the file is rejected ("ambiguous/inconsistent date
+ * format: ..."), and if neither does ("ambiguous date format: ..."), as it cannot be read either
+ * way with confidence. A file whose labels mix formats, or with a label that is not a valid date
+ * (`2021-02-30`, `1949M01`, `1`, `2`, ...), has labels_are_dates = 0 and time = NULL (no order
+ * check by the gate). A file with at least 2 rows whose times strictly decrease (newest first)
+ * is reversed (every array: label, value, volume, high, low, close, time) so that rows are oldest
+ * first, and s->note is set to "reversed: newest first"; a file neither ascending nor descending
+ * is left in file order (the quality gate rejects it).
+ *
  * @return 0 on success; 1 if the file is not usable, with the reason in reason[len]
  *         (e.g. "not a CSV file: first line is '{\"Error Message\": ...'",
- *         "no column 'adjusted_close' in header", "empty file", "no data rows");
+ *         "no column 'adjusted_close' in header", "empty file", "no data rows",
+ *         "not a regular file" (a FIFO is never waited for), "ambiguous date format: ...");
  *         -1 on allocation failure.
  */
 int  hc_io_read_csv(const char *path, const char *ticker, const char *column, hc_series *s,

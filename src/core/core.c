@@ -42,6 +42,9 @@ int hc_series_alloc(hc_series *s, int n, int with_volume)
   s->value  = calloc(m, sizeof *s->value);
   s->volume = with_volume ? calloc(m, sizeof *s->volume) : NULL;
   s->high = s->low = s->close = NULL;
+  s->time             = NULL;
+  s->labels_are_dates = 0;
+  s->note[0]          = '\0';
   if (!s->label || !s->value || (with_volume && !s->volume)) {
     hc_series_free(s);
     return ENOMEM;
@@ -57,6 +60,7 @@ void hc_series_free(hc_series *s)
   free(s->high);
   free(s->low);
   free(s->close);
+  free(s->time);
   memset(s, 0, sizeof *s);
 }
 
@@ -323,20 +327,30 @@ size_t hc_result_unpack(hc_result *r, const void *buf, size_t avail)
   return (size_t)(p - (const char *)buf);
 }
 
-int hc_iso_days(const char *label, long *days)
+int hc_civil_seconds(int y, int m, int d, int hh, int mi, int ss, long long *t)
 {
   static const int mdays[12] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  int              y, m, d, used = 0;
-  if (sscanf(label, "%4d-%2d-%2d%n", &y, &m, &d, &used) != 3 || used != 10 || label[10] != '\0' || m < 1 || m > 12 ||
-      d < 1 || d > mdays[m - 1])
+  if (m < 1 || m > 12 || d < 1 || d > mdays[m - 1] || hh < 0 || hh > 23 || mi < 0 || mi > 59 || ss < 0 || ss > 59)
     return 1;
   if (m == 2 && d == 29 && !((y % 4 == 0 && y % 100 != 0) || y % 400 == 0)) return 1;
-  long           yy  = y - (m <= 2);
-  const long     era = (yy >= 0 ? yy : yy - 399) / 400;
-  const unsigned yoe = (unsigned)(yy - era * 400);                            /* [0, 399] */
-  const unsigned doy = (153 * (unsigned)(m > 2 ? m - 3 : m + 9) + 2) / 5 + (unsigned)d - 1; /* [0, 365] */
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;                /* [0, 146096] */
-  *days              = era * 146097 + (long)doe - 719468;
+  const long long yy  = (long long)y - (m <= 2);
+  const long long era = (yy >= 0 ? yy : yy - 399) / 400;
+  const unsigned  yoe = (unsigned)(yy - era * 400);                                         /* [0, 399] */
+  const unsigned  doy = (153 * (unsigned)(m > 2 ? m - 3 : m + 9) + 2) / 5 + (unsigned)d - 1; /* [0, 365] */
+  const unsigned  doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;                             /* [0, 146096] */
+  const long long days = era * 146097 + (long long)doe - 719468;
+  *t = days * 86400 + hh * 3600LL + mi * 60LL + ss;
+  return 0;
+}
+
+int hc_iso_days(const char *label, long *days)
+{
+  int       y, m, d, used = 0;
+  long long t;
+  if (sscanf(label, "%4d-%2d-%2d%n", &y, &m, &d, &used) != 3 || used != 10 || label[10] != '\0' ||
+      hc_civil_seconds(y, m, d, 0, 0, 0, &t))
+    return 1;
+  *days = (long)(t / 86400);
   return 0;
 }
 
@@ -352,4 +366,19 @@ double hc_peak_rss_mb(void)
   struct rusage ru;
   if (getrusage(RUSAGE_SELF, &ru)) return NAN;
   return (double)ru.ru_maxrss / 1024.0; /* Linux: kilobytes */
+}
+
+unsigned long long hc_series_hash(const hc_series *s)
+{
+  unsigned long long h = 14695981039346656037ULL;
+  for (int i = 0; i < s->n; i++) {
+    const unsigned char *l = (const unsigned char *)s->label[i];
+    unsigned char        v[sizeof(double)];
+    size_t               k = 0;
+    do h = (h ^ l[k]) * 1099511628211ULL;
+    while (l[k++] && k < HC_LABEL_LEN);
+    memcpy(v, &s->value[i], sizeof v);
+    for (size_t b = 0; b < sizeof v; b++) h = (h ^ v[b]) * 1099511628211ULL;
+  }
+  return h;
 }

@@ -5,15 +5,19 @@
  * Line-oriented reader for the simple CSV files of the universe (AlphaVantage
  * daily exports, classic benchmark series). One record per line (LF or CRLF);
  * fields may be double-quoted ("" inside quotes is a literal quote) but may not
- * span lines. Lines of any length are read with getline(3).
+ * span lines. Lines of any length are read with getline(3). The labels are parsed as
+ * dates of one of the common formats (io.h), and a newest-first file is put oldest first.
  */
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "hpcast/io.h"
 
@@ -131,21 +135,6 @@ static double parse_number(const char *f)
   return v;
 }
 
-/** 1 if s is an ISO calendar date YYYY-MM-DD with valid month and day. */
-static int is_iso_date(const char *s)
-{
-  static const int mdays[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  if (strlen(s) != 10 || s[4] != '-' || s[7] != '-') return 0;
-  for (int i = 0; i < 10; i++)
-    if (i != 4 && i != 7 && !isdigit((unsigned char)s[i])) return 0;
-  int y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
-  int m = (s[5] - '0') * 10 + (s[6] - '0');
-  int d = (s[8] - '0') * 10 + (s[9] - '0');
-  if (m < 1 || m > 12 || d < 1) return 0;
-  int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-  return d <= mdays[m - 1] + (m == 2 && leap);
-}
-
 /** Printable excerpt of the first line for an error reason ('?' for control bytes). */
 static void excerpt(char *dst, size_t dstlen, const char *line)
 {
@@ -238,9 +227,181 @@ static int rows_to_series(const rows *r, hc_series *s)
     if (k > 0 && !(*dst[k] = malloc((size_t)(r->n > 0 ? r->n : 1) * sizeof **dst[k]))) return -1;
     memcpy(*dst[k], r->aux[k], (size_t)r->n * sizeof *r->aux[k]);
   }
-  s->labels_are_dates = 1;
-  for (int i = 0; i < r->n && s->labels_are_dates; i++) s->labels_are_dates = is_iso_date(s->label[i]);
   return 0;
+}
+
+/* ------------------------------------------------------------------ dates */
+
+/** Layout of the date part of a label (io.h lists the formats). */
+typedef enum {
+  D_ISO = 1,   /* YYYY-MM-DD */
+  D_YMD_SLASH, /* YYYY/M/D */
+  D_AB_SLASH,  /* M/D/YYYY or D/M/YYYY, decided for the whole file */
+  D_DMY_DOT,   /* D.M.YYYY */
+  D_EPOCH      /* 9 or 10 digits: Unix seconds */
+} date_layout;
+
+/** The format of one label: all labels of a file must have the same. */
+typedef struct {
+  date_layout layout;
+  char        sep;     /* ' ' or 'T' before a time, '\0' if there is no time */
+  int         seconds; /* 1 if the time has :SS */
+  int         zulu;    /* 1 if it ends in Z */
+} label_format;
+
+static int same_format(const label_format *a, const label_format *b)
+{
+  return a->layout == b->layout && a->sep == b->sep && a->seconds == b->seconds && a->zulu == b->zulu;
+}
+
+/** Read lo..hi decimal digits at *p into *v and advance *p. @return 0, or 1 if fewer than lo. */
+static int digits(const char **p, int lo, int hi, int *v)
+{
+  int k = 0;
+  *v = 0;
+  for (; k < hi && isdigit((unsigned char)(*p)[k]); k++) *v = 10 * *v + ((*p)[k] - '0');
+  if (k < lo) return 1;
+  *p += k;
+  return 0;
+}
+
+/** Skip the character c at *p. @return 0, or 1 if *p is not c (then *p is not moved). */
+static int expect(const char **p, char c)
+{
+  if (**p != c) return 1;
+  (*p)++;
+  return 0;
+}
+
+/**
+ * Split label s into its format and fields: v[0..2] the three date fields in the order written
+ * (year first for D_ISO and D_YMD_SLASH, year last otherwise), v[3..5] hour, minute, second (0
+ * if absent); *epoch for D_EPOCH. Field ranges are not checked here (hc_civil_seconds does).
+ * @return 0, or 1 if s has none of the formats.
+ */
+static int parse_label(const char *s, label_format *f, int v[6], long long *epoch)
+{
+  memset(f, 0, sizeof *f);
+  v[3] = v[4] = v[5] = 0;
+  const size_t n = strlen(s);
+  if ((n == 9 || n == 10) && strspn(s, "0123456789") == n) {
+    f->layout = D_EPOCH;
+    *epoch    = strtoll(s, NULL, 10);
+    return 0;
+  }
+  const char *p = s;
+  if (!digits(&p, 4, 4, &v[0]) && (*p == '-' || *p == '/')) {
+    const char c = *p++;
+    const int  w = c == '-' ? 2 : 1; /* ISO months and days have two digits */
+    if (digits(&p, w, 2, &v[1]) || expect(&p, c) || digits(&p, w, 2, &v[2])) return 1;
+    f->layout = c == '-' ? D_ISO : D_YMD_SLASH;
+  } else {
+    p = s;
+    if (digits(&p, 1, 2, &v[0]) || (*p != '/' && *p != '.')) return 1;
+    const char c = *p++;
+    if (digits(&p, 1, 2, &v[1]) || expect(&p, c) || digits(&p, 4, 4, &v[2])) return 1;
+    f->layout = c == '/' ? D_AB_SLASH : D_DMY_DOT;
+  }
+  if (*p == ' ' || (*p == 'T' && f->layout == D_ISO)) {
+    f->sep = *p++;
+    if (digits(&p, 2, 2, &v[3]) || expect(&p, ':') || digits(&p, 2, 2, &v[4])) return 1;
+    if (!expect(&p, ':')) {
+      if (digits(&p, 2, 2, &v[5])) return 1;
+      f->seconds = 1;
+    }
+    f->zulu = f->sep == 'T' && !expect(&p, 'Z');
+  }
+  return *p != '\0';
+}
+
+/**
+ * Seconds since 1970 of a parsed label (month_first decides D_AB_SLASH).
+ * @return 0, or 1 if the fields are not a real day and time.
+ */
+static int label_time(const label_format *f, const int v[6], long long epoch, int month_first, long long *t)
+{
+  switch (f->layout) {
+  case D_EPOCH: *t = epoch; return 0;
+  case D_ISO:
+  case D_YMD_SLASH: return hc_civil_seconds(v[0], v[1], v[2], v[3], v[4], v[5], t);
+  case D_AB_SLASH:
+    return month_first ? hc_civil_seconds(v[2], v[0], v[1], v[3], v[4], v[5], t)
+                       : hc_civil_seconds(v[2], v[1], v[0], v[3], v[4], v[5], t);
+  case D_DMY_DOT: return hc_civil_seconds(v[2], v[1], v[0], v[3], v[4], v[5], t);
+  }
+  return 1;
+}
+
+/**
+ * Parse the labels of s as dates (formats and rules in io.h): on success s->time is allocated
+ * and labels_are_dates set; labels that are not all dates of one format leave s as it is.
+ * @return 0; 1 with reason set if the day/month order of D/M/YYYY labels cannot be decided;
+ *         -1 on allocation failure.
+ */
+static int parse_dates(hc_series *s, char *reason, size_t len)
+{
+  label_format f0 = {0}, f;
+  int          v[6], day_first = -1, month_first = -1; /* first row showing A > 12, B > 12 */
+  long long    epoch = 0;
+  for (int i = 0; i < s->n; i++) {
+    if (parse_label(s->label[i], &f, v, &epoch)) return 0;
+    if (i == 0) f0 = f;
+    else if (!same_format(&f, &f0)) return 0;
+    if (f.layout == D_AB_SLASH && v[0] > 12 && day_first < 0) day_first = i;
+    if (f.layout == D_AB_SLASH && v[1] > 12 && month_first < 0) month_first = i;
+  }
+  if (f0.layout == D_AB_SLASH && day_first >= 0 && month_first >= 0) {
+    snprintf(reason, len, "ambiguous/inconsistent date format: %s (day first) at row %d, %s (month first) at row %d",
+             s->label[day_first], day_first + 1, s->label[month_first], month_first + 1);
+    return 1;
+  }
+  if (f0.layout == D_AB_SLASH && day_first < 0 && month_first < 0) {
+    snprintf(reason, len, "ambiguous date format: '%s' may be MM/DD/YYYY or DD/MM/YYYY (no field above 12 decides it)",
+             s->label[0]);
+    return 1;
+  }
+  long long *t = malloc((size_t)(s->n > 0 ? s->n : 1) * sizeof *t);
+  if (!t) return -1;
+  for (int i = 0; i < s->n; i++) {
+    parse_label(s->label[i], &f, v, &epoch);
+    if (label_time(&f, v, epoch, month_first >= 0, &t[i])) {
+      free(t);
+      return 0;
+    }
+  }
+  s->time             = t;
+  s->labels_are_dates = 1;
+  return 0;
+}
+
+static void reverse_doubles(double *a, int n)
+{
+  if (!a) return;
+  for (int i = 0, j = n - 1; i < j; i++, j--) {
+    const double x = a[i];
+    a[i] = a[j];
+    a[j] = x;
+  }
+}
+
+/** If s has dates that strictly decrease (newest first), reverse all its arrays and say so in s->note. */
+static void oldest_first(hc_series *s)
+{
+  if (!s->time || s->n < 2) return;
+  for (int i = 1; i < s->n; i++)
+    if (s->time[i] >= s->time[i - 1]) return;
+  for (int i = 0, j = s->n - 1; i < j; i++, j--) {
+    char l[HC_LABEL_LEN];
+    memcpy(l, s->label[i], sizeof l);
+    memcpy(s->label[i], s->label[j], sizeof l);
+    memcpy(s->label[j], l, sizeof l);
+    const long long t = s->time[i];
+    s->time[i] = s->time[j];
+    s->time[j] = t;
+  }
+  double *cols[5] = {s->value, s->volume, s->high, s->low, s->close};
+  for (int k = 0; k < 5; k++) reverse_doubles(cols[k], s->n);
+  hc_strlcpy(s->note, "reversed: newest first", sizeof s->note);
 }
 
 /**
@@ -251,16 +412,22 @@ static int rows_to_series(const rows *r, hc_series *s)
  * fields than the value (or volume) column gets NaN there; "nan", "inf" and
  * out-of-range numbers are NaN; labels longer than HC_LABEL_LEN-1 bytes are
  * truncated; an embedded NUL byte ends its line. `s` is overwritten (not freed)
- * and is zeroed on any non-zero return. Numbers are parsed with strtod(3),
- * which follows LC_NUMERIC (hpcast never calls setlocale: "C"). Not collective.
+ * and is zeroed on any non-zero return. The file is opened without blocking and must
+ * be a regular file (a FIFO, directory or device: "not a regular file"). Numbers are parsed with strtod(3),
+ * which follows LC_NUMERIC (hpcast never calls setlocale: "C"). Dates are parsed
+ * after the rows are read (a decision about the whole file: one format, the day/month
+ * order), then a newest-first file is reversed, so that the row numbers in later reasons
+ * (the quality gate's) count from the oldest row. Not collective.
  *
  * @param path    CSV file
  * @param ticker  name stored in s->ticker (may be NULL: empty name)
  * @param column  header name of the value column, e.g. "adjusted_close"
- * @param s       output series: n rows, label[n], value[n], volume[n] or NULL
+ * @param s       output series: n rows, label[n], value[n], volume[n] or NULL, high, low,
+ *                close [n] or NULL, time[n] (labels_are_dates) or NULL, note
  * @param reason  on return 1 or -1, why the file is unusable (no path: the caller
  *                knows the ticker), e.g. "empty file", "no data rows",
- *                "not a CSV file with column 'adjusted_close' (first line: '...')"
+ *                "not a CSV file with column 'adjusted_close' (first line: '...')",
+ *                "ambiguous date format: '03/04/2002' may be MM/DD/YYYY or DD/MM/YYYY ..."
  * @param len     size of reason
  * @return 0 on success, 1 if the file is unusable, -1 on allocation failure.
  */
@@ -275,9 +442,23 @@ int hc_io_read_csv(const char *path, const char *ticker, const char *column, hc_
   reason[0] = '\0';
   memset(s, 0, sizeof *s);
 
-  FILE *f = fopen(path, "r");
+  /* O_NONBLOCK: a FIFO put where a file was expected must not block the open; it is then
+   * refused by the fstat (the flag has no effect on a regular file's reads) */
+  const int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0) {
+    snprintf(reason, len, "cannot open: %s", strerror(errno));
+    return 1;
+  }
+  struct stat st;
+  if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    snprintf(reason, len, "not a regular file");
+    close(fd);
+    return 1;
+  }
+  FILE *f = fdopen(fd, "r");
   if (!f) {
     snprintf(reason, len, "cannot open: %s", strerror(errno));
+    close(fd);
     return 1;
   }
 
@@ -315,11 +496,13 @@ int hc_io_read_csv(const char *path, const char *ticker, const char *column, hc_
     rc = 1;
   }
   if (rc == 0) rc = rows_to_series(&r, s);
-  if (rc == 0) hc_strlcpy(s->ticker, ticker ? ticker : "", sizeof s->ticker);
-  if (rc < 0) {
-    hc_series_free(s);
-    snprintf(reason, len, "out of memory");
+  if (rc == 0) rc = parse_dates(s, reason, len);
+  if (rc == 0) {
+    oldest_first(s);
+    hc_strlcpy(s->ticker, ticker ? ticker : "", sizeof s->ticker);
   }
+  if (rc != 0) hc_series_free(s);
+  if (rc < 0) snprintf(reason, len, "out of memory");
   rows_free(&r);
   free(header);
   fclose(f);

@@ -512,6 +512,66 @@ Test(core, series_alloc_without_volume)
   hc_series_free(&s);
 }
 
+Test(core, series_alloc_clears_dates_and_note)
+{
+  hc_series s;
+  memset(&s, 0xff, sizeof s);
+  hc_strlcpy(s.ticker, "KEEP", sizeof s.ticker);
+  cr_assert_eq(hc_series_alloc(&s, 3, 0), 0);
+  cr_assert_str_eq(s.ticker, "KEEP");
+  cr_assert_null(s.time);
+  cr_assert_null(s.high);
+  cr_assert_eq(s.labels_are_dates, 0);
+  cr_assert_str_eq(s.note, "");
+  s.time = malloc(3 * sizeof *s.time); /* freed by hc_series_free (LeakSanitizer checks) */
+  cr_assert_not_null(s.time);
+  hc_series_free(&s);
+  cr_assert_null(s.time);
+}
+
+/* Seconds since 1970 of civil dates and times, against values computed by hand (day counts:
+ * 365 per year plus one per leap year) and by the ISO day count. */
+Test(core, civil_seconds)
+{
+  long long t = -7;
+  cr_assert_eq(hc_civil_seconds(1970, 1, 1, 0, 0, 0, &t), 0);
+  cr_assert_eq(t, 0);
+  cr_assert_eq(hc_civil_seconds(1999, 11, 1, 0, 0, 0, &t), 0);
+  cr_assert_eq(t, (29LL * 365 + 7 + 304) * 86400); /* 941414400 */
+  cr_assert_eq(hc_civil_seconds(2021, 4, 21, 13, 30, 0, &t), 0);
+  cr_assert_eq(t, (51LL * 365 + 13 + 110) * 86400 + 13 * 3600 + 30 * 60); /* 1619011800 */
+  cr_assert_eq(hc_civil_seconds(2000, 2, 29, 23, 59, 59, &t), 0);
+  cr_assert_eq(t, (30LL * 365 + 7 + 59) * 86400 + 86399);
+  cr_assert_eq(hc_civil_seconds(1969, 12, 31, 0, 0, 0, &t), 0);
+  cr_assert_eq(t, -86400);
+  cr_assert_eq(hc_civil_seconds(1600, 3, 1, 0, 0, 0, &t), 0);
+  cr_assert_eq(t, -11670912000LL);
+  cr_assert_eq(hc_civil_seconds(2286, 11, 20, 17, 46, 39, &t), 0);
+  cr_assert_eq(t, 9999999999LL);
+  /* agrees with hc_iso_days on every day of 1899..2101 */
+  for (int y = 1899; y <= 2101; y++)
+    for (int m = 1; m <= 12; m++)
+      for (int d = 1; d <= 31; d++) {
+        char iso[16];
+        long days;
+        snprintf(iso, sizeof iso, "%04d-%02d-%02d", y, m, d);
+        const int bad = hc_iso_days(iso, &days);
+        cr_assert_eq(hc_civil_seconds(y, m, d, 0, 0, 0, &t), bad, "%s", iso);
+        if (!bad) cr_assert_eq(t, (long long)days * 86400, "%s", iso);
+      }
+  /* not a day or a time: *t untouched */
+  t = 42;
+  const int badf[][6] = {{2021, 2, 29, 0, 0, 0}, {1900, 2, 29, 0, 0, 0}, {2021, 13, 1, 0, 0, 0}, {2021, 0, 1, 0, 0, 0},
+                         {2021, 4, 31, 0, 0, 0}, {2021, 1, 0, 0, 0, 0},  {2021, 1, 1, 24, 0, 0}, {2021, 1, 1, 0, 60, 0},
+                         {2021, 1, 1, 0, 0, 60}, {2021, 1, 1, -1, 0, 0}};
+  for (size_t k = 0; k < sizeof badf / sizeof badf[0]; k++) {
+    const int *f = badf[k];
+    cr_assert_eq(hc_civil_seconds(f[0], f[1], f[2], f[3], f[4], f[5], &t), 1, "case %zu", k);
+    cr_assert_eq(t, 42);
+  }
+  cr_assert_eq(hc_civil_seconds(2000, 2, 29, 0, 0, 0, &t), 0, "2000 is a leap year (divisible by 400)");
+}
+
 /* The backtest arrays (scores, members, member forecasts, weights, strategy) survive the
  * round trip through the packed bytes, value for value. */
 Test(core, pack_unpack_backtest_arrays)

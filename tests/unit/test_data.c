@@ -27,6 +27,23 @@ static void iso_date(int y, int m, int d, int offset, char out[HC_LABEL_LEN])
   cr_assert_eq(strftime(out, HC_LABEL_LEN, "%Y-%m-%d", &tm), 10u);
 }
 
+/** 2000-01-03 00:00:00 UTC in seconds since 1970 (10957 + 2 days). */
+#define JAN3_2000 946857600LL
+
+/** Row i of s is dated 2000-01-03 + offset days: its label and its time. */
+static void set_day(hc_series *s, int i, int offset)
+{
+  iso_date(2000, 1, 3, offset, s->label[i]);
+  s->time[i] = JAN3_2000 + 86400LL * offset;
+}
+
+/** Row i of s gets the label and time of row j. */
+static void copy_date(hc_series *s, int i, int j)
+{
+  hc_strlcpy(s->label[i], s->label[j], HC_LABEL_LEN);
+  s->time[i] = s->time[j];
+}
+
 /**
  * A clean series of n rows with volume: dates one calendar day apart from 2000-01-03,
  * prices 100 (1 + 0.01 sin i) (moves below 3 %), volume 1e6.
@@ -35,8 +52,10 @@ static void clean_series(hc_series *s, int n)
 {
   cr_assert_eq(hc_series_alloc(s, n, 1), 0);
   hc_strlcpy(s->ticker, "TEST", sizeof s->ticker);
+  s->time = malloc((size_t)(n > 0 ? n : 1) * sizeof *s->time);
+  cr_assert_not_null(s->time);
   for (int i = 0; i < n; i++) {
-    iso_date(2000, 1, 3, i, s->label[i]);
+    set_day(s, i, i);
     s->value[i]  = 100.0 * (1.0 + 0.01 * sin((double)i));
     s->volume[i] = 1e6;
   }
@@ -60,6 +79,7 @@ Test(data, options_default)
   cr_assert_eq(o.transform, HC_TRANSFORM_LOGRET100);
   cr_assert_eq(o.max_move, 0.40);
   cr_assert_eq(o.max_gap_days, 5.0);
+  cr_assert_eq(o.max_zero_share, 0.25);
 }
 
 Test(data, transform_names)
@@ -160,7 +180,7 @@ Test(data, nan_reported_before_negative)
   clean_series(&s, 300);
   s.value[3]  = -1.0;
   s.value[9]  = NAN;
-  hc_strlcpy(s.label[20], s.label[19], HC_LABEL_LEN);
+  copy_date(&s, 20, 19);
   double q;
   char reason[HC_REASON_LEN];
   cr_assert_eq(gate(&s, HC_TRANSFORM_LOGRET100, &q, reason), 1);
@@ -178,7 +198,7 @@ Test(data, duplicate_date_rejected)
 {
   hc_series s;
   clean_series(&s, 300);
-  hc_strlcpy(s.label[17], s.label[16], HC_LABEL_LEN);
+  copy_date(&s, 17, 16);
   double q;
   char reason[HC_REASON_LEN];
   cr_assert_eq(gate(&s, HC_TRANSFORM_LOGRET100, &q, reason), 1);
@@ -196,7 +216,7 @@ Test(data, unsorted_dates_rejected)
   hc_series s;
   clean_series(&s, 300);
   /* rows 17, 18, 19 = 2000-01-19, 2000-01-20, 2000-01-17 */
-  hc_strlcpy(s.label[18], s.label[14], HC_LABEL_LEN);
+  copy_date(&s, 18, 14);
   double q;
   char reason[HC_REASON_LEN];
   cr_assert_eq(gate(&s, HC_TRANSFORM_LOGRET100, &q, reason), 1);
@@ -252,7 +272,7 @@ Test(data, ten_day_gap)
   hc_series s;
   clean_series(&s, 300);
   /* from row 151 on, dates are 9 days later: the step from row 150 to 151 is 10 days */
-  for (int i = 150; i < s.n; i++) iso_date(2000, 1, 3, i + 9, s.label[i]);
+  for (int i = 150; i < s.n; i++) set_day(&s, i, i + 9);
   cr_assert_str_eq(s.label[149], "2000-05-31");
   cr_assert_str_eq(s.label[150], "2000-06-10");
   double q;
@@ -276,9 +296,14 @@ Test(data, gap_day_arithmetic)
     "2000-03-08",                /* 5 days: not a gap */
     "2000-12-30", "2001-01-04",  /* 298 days (gap), then 5 days over the new year (not a gap) */
     "2001-02-26", "2001-03-03"}; /* 53 days (gap), then 5 days over 28 Feb 2001 (not a gap) */
+  s.time = malloc(7 * sizeof *s.time);
+  cr_assert_not_null(s.time);
   for (int i = 0; i < 7; i++) {
+    long days;
     hc_strlcpy(s.label[i], dates[i], HC_LABEL_LEN);
-    s.value[i] = 10.0;
+    cr_assert_eq(hc_iso_days(dates[i], &days), 0);
+    s.time[i]  = 86400LL * days;
+    s.value[i] = 10.0 + i;
   }
   s.labels_are_dates = 1;
   hc_gate_options o;
@@ -325,6 +350,186 @@ Test(data, transform_logret100)
   s.n = 1;
   cr_assert_eq(hc_data_transform(&s, HC_TRANSFORM_LOGRET100, y), 0);
   hc_series_free(&s);
+}
+
+/* ------------------------------------------------------------ dates on time (issue 25) */
+
+/** 300 clean rows whose labels are MM/DD/YYYY from 2020-12-20: string order is not time order. */
+static void mdy_series(hc_series *s)
+{
+  clean_series(s, 300);
+  for (int i = 0; i < s->n; i++) {
+    struct tm tm = {0};
+    tm.tm_year  = 2020 - 1900;
+    tm.tm_mon   = 11;
+    tm.tm_mday  = 20 + i;
+    tm.tm_hour  = 12;
+    tm.tm_isdst = -1;
+    cr_assert_neq(mktime(&tm), (time_t)-1);
+    cr_assert_eq(strftime(s->label[i], HC_LABEL_LEN, "%m/%d/%Y", &tm), 10u);
+    s->time[i] = 1608422400LL + 86400LL * i; /* 2020-12-20 = day 18616 */
+  }
+}
+
+Test(data, order_and_duplicates_on_time_not_strings)
+{
+  hc_series s;
+  mdy_series(&s);
+  cr_assert_str_eq(s.label[11], "12/31/2020");
+  cr_assert_str_eq(s.label[12], "01/01/2021");
+  double q;
+  char reason[HC_REASON_LEN];
+  cr_assert_eq(gate(&s, HC_TRANSFORM_LOGRET100, &q, reason), 0, "%s", reason);
+  cr_assert_eq(q, 1.0);
+  /* rows 12 and 13 swapped: descending on time */
+  char l[HC_LABEL_LEN];
+  long long t = s.time[11];
+  hc_strlcpy(l, s.label[11], sizeof l);
+  copy_date(&s, 11, 12);
+  hc_strlcpy(s.label[12], l, HC_LABEL_LEN);
+  s.time[12] = t;
+  cr_assert_eq(gate(&s, HC_TRANSFORM_LOGRET100, &q, reason), 1);
+  cr_assert_str_eq(reason, "dates not ascending: 12/31/2020 after 01/01/2021 at row 13");
+  hc_series_free(&s);
+
+  /* the same instant written differently is a duplicate (time, not label, decides) */
+  mdy_series(&s);
+  s.time[40] = s.time[39];
+  cr_assert_eq(gate(&s, HC_TRANSFORM_NONE, &q, reason), 1);
+  cr_assert_str_eq(reason, "duplicate date 01/29/2021 at row 41");
+  hc_series_free(&s);
+}
+
+Test(data, gaps_on_seconds)
+{
+  hc_series s;
+  clean_series(&s, 300);
+  for (int i = 0; i < s.n; i++) s.time[i] = JAN3_2000 + 3600LL * i; /* hourly bars: no gap */
+  double q;
+  char reason[HC_REASON_LEN];
+  cr_assert_eq(gate(&s, HC_TRANSFORM_LOGRET100, &q, reason), 0, "%s", reason);
+  cr_assert_eq(q, 1.0);
+  /* steps of 5.5 days (a gap: beyond 5) at row 101 and of exactly 5 days (no gap) at row 201 */
+  for (int i = 100; i < s.n; i++) s.time[i] += 132 * 3600LL - 3600;
+  for (int i = 200; i < s.n; i++) s.time[i] += 5 * 86400LL - 3600;
+  cr_assert_eq(gate(&s, HC_TRANSFORM_LOGRET100, &q, reason), 0, "%s", reason);
+  cr_assert_float_eq(q, 1.0 - 1.0 / 299.0, 1e-15);
+  hc_series_free(&s);
+}
+
+/* ------------------------------------------------------- constant and stale prices (issue 25) */
+
+Test(data, constant_price_rejected)
+{
+  hc_series s;
+  clean_series(&s, 300);
+  for (int i = 0; i < s.n; i++) s.value[i] = 42.0;
+  double q;
+  char reason[HC_REASON_LEN];
+  cr_assert_eq(gate(&s, HC_TRANSFORM_LOGRET100, &q, reason), 1);
+  cr_assert_str_eq(reason, "near-zero variance: sd 0 of the logret100 series <= 1e-06");
+  cr_assert_eq(q, 1.0, "a constant price has no flagged row");
+  cr_assert_eq(gate(&s, HC_TRANSFORM_NONE, &q, reason), 1);
+  cr_assert_str_eq(reason, "near-zero variance: sd 0 of the none series <= 4.2e-07");
+  for (int i = 0; i < s.n; i++) s.value[i] = 0.0;
+  cr_assert_eq(gate(&s, HC_TRANSFORM_NONE, &q, reason), 1);
+  cr_assert_str_eq(reason, "near-zero variance: sd 0 of the none series <= 0");
+
+  /* moves of 1e-12 (input rounding) are no variance; moves of 1e-7 are (sd ~ 1e-5 percent) */
+  for (int i = 0; i < s.n; i++) s.value[i] = 100.0 * (1.0 + (i % 2) * 1e-12);
+  cr_assert_eq(gate(&s, HC_TRANSFORM_LOGRET100, &q, reason), 1);
+  cr_assert(!strncmp(reason, "near-zero variance: sd 1e-10 of the logret100 series", 52), "%s", reason);
+  cr_assert_eq(gate(&s, HC_TRANSFORM_NONE, &q, reason), 1);
+  cr_assert(!strncmp(reason, "near-zero variance: sd 5.01e-11 of the none series <= 1e-06", 59), "%s", reason);
+  for (int i = 0; i < s.n; i++) s.value[i] = 100.0 * (1.0 + (i % 2) * 1e-7);
+  cr_assert_eq(gate(&s, HC_TRANSFORM_LOGRET100, &q, reason), 0, "%s", reason);
+  cr_assert_eq(gate(&s, HC_TRANSFORM_NONE, &q, reason), 0, "%s", reason);
+  hc_series_free(&s);
+}
+
+Test(data, stale_price_rejected)
+{
+  hc_series s;
+  clean_series(&s, 301); /* 300 returns, none zero */
+  for (int i = 225; i < s.n; i++) s.value[i] = s.value[225]; /* 75 zero returns: 0.25, not above */
+  double q;
+  char reason[HC_REASON_LEN];
+  cr_assert_eq(gate(&s, HC_TRANSFORM_LOGRET100, &q, reason), 0, "%s", reason);
+  s.value[224] = s.value[225]; /* 76 */
+  cr_assert_eq(gate(&s, HC_TRANSFORM_LOGRET100, &q, reason), 1);
+  cr_assert_str_eq(reason, "stale price: 76 of 300 returns are zero (share 0.253 > max_zero_share 0.25)");
+  /* a level series may repeat itself (a policy rate); 1 disables the check */
+  cr_assert_eq(gate(&s, HC_TRANSFORM_NONE, &q, reason), 0, "%s", reason);
+  hc_gate_options o;
+  hc_gate_options_default(&o);
+  o.max_zero_share = 1.0;
+  cr_assert_eq(hc_data_gate(&s, &o, &q, reason, sizeof reason), 0, "%s", reason);
+  o.max_zero_share = 0.3;
+  cr_assert_eq(hc_data_gate(&s, &o, &q, reason, sizeof reason), 0, "%s", reason);
+  hc_series_free(&s);
+}
+
+/* ------------------------------------------------------- files of tests/data through the gate */
+
+/** Read tests/data/<rel> (column adjusted_close) and gate it with default options. */
+static int read_and_gate(const char *rel, hc_series *s, char *reason)
+{
+  const char *root = getenv("HPCAST_SOURCE_ROOT");
+  cr_assert_not_null(root, "HPCAST_SOURCE_ROOT must point to the source tree");
+  char path[HC_PATH_LEN];
+  snprintf(path, sizeof path, "%s/tests/data/%s", root, rel);
+  cr_assert_eq(hc_io_read_csv(path, rel, "adjusted_close", s, reason, HC_REASON_LEN), 0, "%s: %s", rel, reason);
+  hc_gate_options o;
+  hc_gate_options_default(&o);
+  double q;
+  return hc_data_gate(s, &o, &q, reason, HC_REASON_LEN);
+}
+
+Test(data, files_through_the_gate)
+{
+  hc_series s;
+  char reason[HC_REASON_LEN];
+  /* issue 25's reproduction: accepted, reversed, with the note */
+  cr_assert_eq(read_and_gate("dates/newest_first_midnight.csv", &s, reason), 0, "%s", reason);
+  cr_assert_str_eq(s.note, "reversed: newest first");
+  hc_series_free(&s);
+  cr_assert_eq(read_and_gate("dates/dmy_dot_duplicate.csv", &s, reason), 1);
+  cr_assert_str_eq(reason, "duplicate date 15.11.1999 at row 12");
+  hc_series_free(&s);
+  cr_assert_eq(read_and_gate("dates/unsorted.csv", &s, reason), 1);
+  cr_assert_str_eq(reason, "dates not ascending: 1999-11-08 after 1999-11-09 at row 7");
+  hc_series_free(&s);
+  cr_assert_eq(read_and_gate("bad/CONSTANT.csv", &s, reason), 1);
+  cr_assert_str_eq(reason, "near-zero variance: sd 0 of the logret100 series <= 1e-06");
+  hc_series_free(&s);
+  cr_assert_eq(read_and_gate("bad/STALE.csv", &s, reason), 1);
+  cr_assert_str_eq(reason, "stale price: 121 of 319 returns are zero (share 0.379 > max_zero_share 0.25)");
+  hc_series_free(&s);
+}
+
+/* The defaults reject no real ticker of ../shared/data/sp500 for variance or stale prices. */
+Test(data, sp500_never_stale)
+{
+  const char *root = getenv("HPCAST_SOURCE_ROOT");
+  cr_assert_not_null(root, "HPCAST_SOURCE_ROOT must point to the source tree");
+  char dir[HC_PATH_LEN], err[512];
+  snprintf(dir, sizeof dir, "%s/../shared/data/sp500", root);
+  hc_universe u;
+  cr_assert_eq(hc_io_universe_dir(dir, &u, err, sizeof err), 0, "%s", err);
+  hc_gate_options o;
+  hc_gate_options_default(&o);
+  int accepted = 0;
+  for (int i = 0; i < u.n; i++) {
+    hc_series s;
+    char reason[HC_REASON_LEN];
+    double q;
+    cr_assert_eq(hc_io_read_csv(u.path[i], u.ticker[i], "adjusted_close", &s, reason, sizeof reason), 0, "%s", reason);
+    if (hc_data_gate(&s, &o, &q, reason, sizeof reason) == 0) accepted++;
+    cr_assert(!strstr(reason, "near-zero variance") && !strstr(reason, "stale price"), "%s: %s", u.ticker[i], reason);
+    hc_series_free(&s);
+  }
+  cr_assert_gt(accepted, 250);
+  hc_io_universe_free(&u);
 }
 
 Test(data, real_aapl_passes_gate)

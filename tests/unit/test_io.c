@@ -144,6 +144,7 @@ Test(csv, whole_sp500_universe_loads)
     if (i) cr_assert_lt(strcmp(u.ticker[i - 1], u.ticker[i]), 0, "not sorted at %d", i);
     if (!strcmp(u.ticker[i], "BRK.B")) brk = 1;
     cr_assert_gt(u.bytes[i], 0);
+    cr_assert_str_eq(u.reason[i], "", "%s", u.ticker[i]);
     hc_series s;
     char why[HC_REASON_LEN];
     cr_assert_eq(hc_io_read_csv(u.path[i], u.ticker[i], "adjusted_close", &s, why, sizeof why), 0, "%s: %s",
@@ -255,6 +256,21 @@ Test(csv_bad, missing_file_and_missing_column)
   cr_assert_eq(hc_io_read_csv(data_path("sp500/AAPL.csv"), "AAPL", "adj_close", &s, why, sizeof why), 1);
   cr_assert_not_null(strstr(why, "column 'adj_close'"), "%s", why);
   cr_assert_not_null(strstr(why, "first line: 'timestamp,open,"), "%s", why);
+}
+
+Test(csv_bad, fifo_and_directory_refused_without_blocking)
+{
+  char dir[256], p[HC_PATH_LEN], why[HC_REASON_LEN];
+  hc_series s;
+  test_tmpdir(dir, sizeof dir, "io");
+  snprintf(p, sizeof p, "%s/F.csv", dir);
+  cr_assert_eq(mkfifo(p, 0600), 0);
+  cr_assert_eq(hc_io_read_csv(p, "F", "v", &s, why, sizeof why), 1); /* no writer: would block */
+  cr_assert_str_eq(why, "not a regular file");
+  cr_assert_eq(hc_io_read_csv(dir, "D", "v", &s, why, sizeof why), 1);
+  cr_assert_str_eq(why, "not a regular file");
+  cr_assert_null(s.label);
+  test_rm_tree(dir);
 }
 
 /* ---------------------------------------------------------- CSV: crafted */
@@ -400,6 +416,222 @@ Test(csv_crafted, binary_garbage_never_crashes)
   test_rm_tree(dir);
 }
 
+/* ------------------------------------------------------------ CSV: dates */
+
+static int read_dates(const char *name, const char *column, hc_series *s, char *why, size_t len)
+{
+  char rel[96];
+  snprintf(rel, sizeof rel, "tests/data/dates/%s", name);
+  return hc_io_read_csv(src_path(rel), name, column, s, why, len);
+}
+
+/* Issue 25's reproduction: 600 AAPL rows, " 00:00:00" appended, newest first: dates, reversed
+ * (every column), with the note. Epoch seconds by hand: 1999-11-01 is day 29 * 365 + 7 leap days
+ * + 304 = 10896 after 1970-01-01; 2002-03-25 is day 11771. */
+Test(csv_dates, newest_first_midnight_reversed)
+{
+  hc_series s;
+  char why[HC_REASON_LEN];
+  cr_assert_eq(read_dates("newest_first_midnight.csv", "adjusted_close", &s, why, sizeof why), 0, "%s", why);
+  cr_assert_eq(s.n, 600);
+  cr_assert_eq(s.labels_are_dates, 1);
+  cr_assert_not_null(s.time);
+  cr_assert_str_eq(s.note, "reversed: newest first");
+  cr_assert_str_eq(s.label[0], "1999-11-01 00:00:00");
+  cr_assert_eq(s.time[0], 10896LL * 86400);
+  cr_assert_eq(s.time[0], 941414400LL);
+  cr_assert_str_eq(s.label[599], "2002-03-25 00:00:00");
+  cr_assert_eq(s.time[599], 11771LL * 86400);
+  for (int i = 1; i < s.n; i++) cr_assert_gt(s.time[i], s.time[i - 1], "row %d", i);
+  /* the first AAPL row, and the 600th, in every array */
+  cr_assert_float_eq(s.value[0], 0.596878742448, 1e-15);
+  cr_assert_float_eq(s.volume[0], 2487300.0, 0.0);
+  cr_assert_float_eq(s.high[0], 80.69, 1e-12);
+  cr_assert_float_eq(s.low[0], 77.37, 1e-12);
+  cr_assert_float_eq(s.close[0], 77.62, 1e-12);
+  cr_assert_float_eq(s.value[599], 0.359111534042, 1e-15);
+  cr_assert_float_eq(s.volume[599], 4693400.0, 0.0);
+  cr_assert_float_eq(s.high[599], 24.09, 1e-12);
+  cr_assert_float_eq(s.low[599], 23.24, 1e-12);
+  cr_assert_float_eq(s.close[599], 23.35, 1e-12);
+  hc_series_free(&s);
+  cr_assert_null(s.time);
+  cr_assert_str_eq(s.note, "");
+}
+
+Test(csv_dates, month_first_newest_first)
+{
+  hc_series s;
+  char why[HC_REASON_LEN];
+  cr_assert_eq(read_dates("mdy_newest_first.csv", "adjusted_close", &s, why, sizeof why), 0, "%s", why);
+  cr_assert_eq(s.n, 30);
+  cr_assert_eq(s.labels_are_dates, 1);
+  cr_assert_str_eq(s.note, "reversed: newest first");
+  cr_assert_str_eq(s.label[0], "11/01/1999");
+  cr_assert_eq(s.time[0], 941414400LL);
+  cr_assert_str_eq(s.label[29], "12/13/1999");
+  cr_assert_eq(s.time[29], 941414400LL + 42 * 86400); /* 42 days later */
+  cr_assert_float_eq(s.value[29], 0.761285693151, 1e-15);
+  cr_assert_float_eq(s.volume[29], 4731800.0, 0.0);
+  hc_series_free(&s);
+}
+
+Test(csv_dates, day_first_slash_dot_and_year_first_slash)
+{
+  const char *files[] = {"dmy_slash.csv", "dmy_dot_duplicate.csv", "ymd_slash.csv"};
+  const char *first[] = {"01/11/1999", "01.11.1999", "1999/11/01"};
+  for (int k = 0; k < 3; k++) {
+    hc_series s;
+    char why[HC_REASON_LEN];
+    cr_assert_eq(read_dates(files[k], "adjusted_close", &s, why, sizeof why), 0, "%s: %s", files[k], why);
+    cr_assert_eq(s.labels_are_dates, 1, "%s", files[k]);
+    cr_assert_str_eq(s.note, "", "%s is oldest first", files[k]);
+    cr_assert_str_eq(s.label[0], first[k]);
+    cr_assert_eq(s.time[0], 941414400LL, "%s: 1999-11-01", files[k]);
+    cr_assert_eq(s.time[10], 941414400LL + 14 * 86400, "%s: 1999-11-15, day first", files[k]);
+    hc_series_free(&s);
+  }
+}
+
+Test(csv_dates, epoch_seconds_and_iso_t_z)
+{
+  hc_series s;
+  char why[HC_REASON_LEN];
+  cr_assert_eq(read_dates("epoch.csv", "adjusted_close", &s, why, sizeof why), 0, "%s", why);
+  cr_assert_eq(s.labels_are_dates, 1);
+  cr_assert_str_eq(s.label[0], "941414400");
+  for (int i = 0; i < s.n; i++) cr_assert_eq(s.time[i], atoll(s.label[i]));
+  hc_series_free(&s);
+
+  cr_assert_eq(read_dates("iso_t_z.csv", "price", &s, why, sizeof why), 0, "%s", why);
+  cr_assert_eq(s.n, 14);
+  cr_assert_eq(s.labels_are_dates, 1);
+  cr_assert_str_eq(s.label[0], "2021-04-21T09:30Z");
+  /* 2021-04-21 is day 51 * 365 + 13 + 110 = 18738; 09:30 = 34200 s */
+  cr_assert_eq(s.time[0], 18738LL * 86400 + 34200);
+  cr_assert_eq(s.time[13], 18738LL * 86400 + 16 * 3600);
+  hc_series_free(&s);
+}
+
+Test(csv_dates, ambiguous_day_month_rejected)
+{
+  hc_series s;
+  char why[HC_REASON_LEN];
+  cr_assert_eq(read_dates("ambiguous.csv", "value", &s, why, sizeof why), 1);
+  cr_assert_str_eq(why, "ambiguous date format: '01/01/2000' may be MM/DD/YYYY or DD/MM/YYYY (no field above 12 "
+                        "decides it)");
+  cr_assert_eq(s.n, 0);
+  cr_assert_null(s.time);
+  cr_assert_eq(read_dates("inconsistent.csv", "value", &s, why, sizeof why), 1);
+  cr_assert_str_eq(why, "ambiguous/inconsistent date format: 13/12/2000 (day first) at row 2, 12/14/2000 (month "
+                        "first) at row 3");
+  cr_assert_null(s.label);
+}
+
+Test(csv_dates, not_dates_keep_file_order)
+{
+  const char *files[] = {"month_labels.csv", "mixed_formats.csv"};
+  const char *column[] = {"value", "adjusted_close"};
+  for (int k = 0; k < 2; k++) {
+    hc_series s;
+    char why[HC_REASON_LEN];
+    cr_assert_eq(read_dates(files[k], column[k], &s, why, sizeof why), 0, "%s: %s", files[k], why);
+    cr_assert_eq(s.labels_are_dates, 0, "%s", files[k]);
+    cr_assert_null(s.time, "%s", files[k]);
+    cr_assert_str_eq(s.note, "");
+    hc_series_free(&s);
+  }
+  /* dates neither ascending nor descending: left as they are for the gate */
+  hc_series s;
+  char why[HC_REASON_LEN];
+  cr_assert_eq(read_dates("unsorted.csv", "adjusted_close", &s, why, sizeof why), 0, "%s", why);
+  cr_assert_eq(s.labels_are_dates, 1);
+  cr_assert_str_eq(s.note, "");
+  cr_assert_str_eq(s.label[5], "1999-11-09");
+  cr_assert_str_eq(s.label[6], "1999-11-08");
+  hc_series_free(&s);
+}
+
+/** Read a file "d,v" of the given labels (one per row, values 1, 2, ...) from a temporary file. */
+static int read_labels(const char *dir, int n, const char *const *labels, hc_series *s)
+{
+  char p[HC_PATH_LEN], why[HC_REASON_LEN], text[2048] = "d,v\n";
+  snprintf(p, sizeof p, "%s/labels.csv", dir);
+  for (int i = 0; i < n; i++)
+    snprintf(text + strlen(text), sizeof text - strlen(text), "\"%s\",%d\n", labels[i], i + 1);
+  write_file(p, text, strlen(text));
+  int rc = hc_io_read_csv(p, "x", "v", s, why, sizeof why);
+  cr_assert_eq(rc, 0, "%s", why);
+  return rc;
+}
+
+Test(csv_dates, crafted_formats)
+{
+  char dir[256];
+  hc_series s;
+  test_tmpdir(dir, sizeof dir, "io");
+  /* ISO with a time (space or T, minutes or seconds), D/M with one-digit fields, the end of a
+   * leap day (2020-03-01 is day 18322 = 50 * 365 + 12 leap days + 31 + 29) */
+  const struct {
+    const char *a, *b;
+    long long   ta, tb;
+  } ok[] = {
+    {"2020-02-29 23:58:00", "2020-02-29 23:59:59", 18322LL * 86400 - 120, 18322LL * 86400 - 1},
+    {"2021-01-01 10:05", "2021-01-01 10:06", 1609495500LL, 1609495560LL},
+    {"2021-01-01T10:05:00", "2021-01-01T10:06:30", 1609495500LL, 1609495590LL},
+    {"3/4/2002", "25/4/2002", 1017792000LL, 1017792000LL + 22 * 86400},  /* day first: 3 April */
+    {"4/3/2002", "4/25/2002", 1017792000LL, 1017792000LL + 22 * 86400},  /* month first */
+    {"03.04.2002 12:00", "04.04.2002 12:00", 1017792000LL + 43200, 1017792000LL + 86400 + 43200},
+    {"999999999", "1000000000", 999999999LL, 1000000000LL},
+  };
+  for (size_t k = 0; k < sizeof ok / sizeof ok[0]; k++) {
+    const char *l[2] = {ok[k].a, ok[k].b};
+    read_labels(dir, 2, l, &s);
+    cr_assert_eq(s.labels_are_dates, 1, "%s, %s", ok[k].a, ok[k].b);
+    cr_assert_eq(s.time[0], ok[k].ta, "%s: %lld", ok[k].a, s.time[0]);
+    cr_assert_eq(s.time[1], ok[k].tb, "%s: %lld", ok[k].b, s.time[1]);
+    hc_series_free(&s);
+  }
+  /* not dates: plain integers, 8 or 11 digits, bad times, Z without T, mixed T and space */
+  const char *bad[][2] = {{"1", "2"},
+                          {"20210104", "20210105"},
+                          {"16094955000", "16094955600"},
+                          {"2021-01-01 24:00", "2021-01-02 00:00"},
+                          {"2021-01-01 10:60", "2021-01-01 11:00"},
+                          {"2021-01-01 10:05Z", "2021-01-01 10:06Z"},
+                          {"2021-01-01T10:05", "2021-01-01 10:06"},
+                          {"2021-01-01T10:05Z", "2021-01-01T10:06"},
+                          {"2021-01-01", "2021-01-02 00:00:00"},
+                          {"2021/02/29", "2021/03/01"},
+                          {"31.04.2021", "01.05.2021"},
+                          {"1/2/03", "1/3/03"},
+                          {"2021-01-01T", "2021-01-02T"}};
+  for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++) {
+    read_labels(dir, 2, bad[k], &s);
+    cr_assert_eq(s.labels_are_dates, 0, "%s, %s", bad[k][0], bad[k][1]);
+    cr_assert_null(s.time);
+    hc_series_free(&s);
+  }
+  /* two rows newest first are reversed; one row is not; equal dates are not descending */
+  const char *two[2] = {"2021-01-05", "2021-01-04"};
+  read_labels(dir, 2, two, &s);
+  cr_assert_str_eq(s.note, "reversed: newest first");
+  cr_assert_str_eq(s.label[0], "2021-01-04");
+  cr_assert_eq(s.value[0], 2.0);
+  cr_assert_null(s.volume);
+  hc_series_free(&s);
+  read_labels(dir, 1, two, &s);
+  cr_assert_eq(s.labels_are_dates, 1);
+  cr_assert_str_eq(s.note, "");
+  hc_series_free(&s);
+  const char *same[3] = {"2021-01-05", "2021-01-05", "2021-01-04"};
+  read_labels(dir, 3, same, &s);
+  cr_assert_str_eq(s.note, "");
+  cr_assert_str_eq(s.label[2], "2021-01-04");
+  hc_series_free(&s);
+  test_rm_tree(dir);
+}
+
 /* --------------------------------------------------------------- universe */
 
 Test(universe, dir_filters_and_sorts)
@@ -415,14 +647,121 @@ Test(universe, dir_filters_and_sorts)
   cr_assert_eq(mkdir(p, 0700), 0);
   hc_universe u;
   cr_assert_eq(hc_io_universe_dir(dir, &u, err, sizeof err), 0, "%s", err);
-  cr_assert_eq(u.n, 3);
+  cr_assert_eq(u.n, 4);
   cr_assert_str_eq(u.ticker[0], "B");
   cr_assert_str_eq(u.ticker[1], "a");
   cr_assert_str_eq(u.ticker[2], "b");
+  cr_assert_str_eq(u.ticker[3], "sub");
   snprintf(p, sizeof p, "%s/a.csv", dir);
   cr_assert_str_eq(u.path[1], p);
   cr_assert_eq(u.bytes[1], 8);
+  for (int i = 0; i < 3; i++) cr_assert_str_eq(u.reason[i], "");
+  cr_assert_str_eq(u.reason[3], "a directory, not a file");
+  cr_assert_eq(u.bytes[3], 0);
   hc_io_universe_free(&u);
+  cr_assert_null(u.reason);
+  test_rm_tree(dir);
+}
+
+/* Issue 25: every entry that looks like a ticker file has a row, with a reason when it cannot
+ * be read or named; names stay unique, sorted, printable ASCII. */
+Test(universe, every_entry_has_a_row)
+{
+  char dir[256], p[HC_PATH_LEN], q[HC_PATH_LEN], err[512];
+  test_tmpdir(dir, sizeof dir, "io");
+  const char *files[] = {"OK.csv", "UPPER.CSV", "A.csv", "A.CSV", "A.Csv", "\xC3\x9CNIC\xC3\x96" "DE.csv",
+                         ".hidden.csv", "50%.csv", "BRK.B.csv", "EURUSD=X.csv", "^GSPC.csv", "M&M.NS.csv",
+                         "SPACE X.csv", "T~1.csv",
+                         /* 70 and 71 bytes of stem: too long, one 46-byte prefix */
+                         "LLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLL.csv",
+                         "LLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLL.csv"};
+  const int n_files = (int)(sizeof files / sizeof files[0]);
+  for (int k = 0; k < n_files; k++) {
+    snprintf(p, sizeof p, "%s/%s", dir, files[k]);
+    write_file(p, "d,v\n1,2\n", 8);
+  }
+  snprintf(p, sizeof p, "%s/DANGLING.csv", dir);
+  cr_assert_eq(symlink("/nonexistent/target.csv", p), 0);
+  snprintf(p, sizeof p, "%s/LINK.csv", dir);
+  snprintf(q, sizeof q, "%s/OK.csv", dir);
+  cr_assert_eq(symlink(q, p), 0);
+  snprintf(p, sizeof p, "%s/DIR.csv", dir);
+  cr_assert_eq(mkdir(p, 0700), 0);
+  snprintf(p, sizeof p, "%s/FIFO.csv", dir);
+  cr_assert_eq(mkfifo(p, 0600), 0);
+  snprintf(p, sizeof p, "%s/notes.txt", dir);
+  write_file(p, "x", 1);
+
+  hc_universe u;
+  cr_assert_eq(hc_io_universe_dir(dir, &u, err, sizeof err), 0, "%s", err);
+  const char *NAME = "file name is not a valid ticker (allowed: A-Z a-z 0-9 . - _ ^ = &, not starting with .)";
+  const char *L46 = "LLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLL";
+  char l1[HC_NAME_LEN], l2[HC_NAME_LEN];
+  snprintf(l1, sizeof l1, "%s~1", L46);
+  snprintf(l2, sizeof l2, "%s~2", L46);
+  const struct {
+    const char *ticker, *file, *reason;
+  } want[] = {
+    {"%2Ehidden", ".hidden.csv", NAME},
+    {"%C3%9CNIC%C3%96DE", "\xC3\x9CNIC\xC3\x96" "DE.csv", NAME},
+    {"50%25", "50%.csv", NAME},
+    {"A", "A.csv", ""},
+    {"A~CSV", "A.CSV", "duplicate ticker A: also A.csv"},
+    {"A~Csv", "A.Csv", "duplicate ticker A: also A.csv"},
+    {"BRK.B", "BRK.B.csv", ""},
+    {"DANGLING", "DANGLING.csv", "dangling symbolic link"},
+    {"DIR", "DIR.csv", "a directory, not a file"},
+    {"EURUSD=X", "EURUSD=X.csv", ""},
+    {"FIFO", "FIFO.csv", "a FIFO, not a regular file"},
+    {"LINK", "LINK.csv", ""},
+    {l1, files[14], "file name too long for a ticker (70 bytes, at most 63)"},
+    {l2, files[15], "file name too long for a ticker (71 bytes, at most 63)"},
+    {"M&M.NS", "M&M.NS.csv", ""},
+    {"OK", "OK.csv", ""},
+    {"SPACE%20X", "SPACE X.csv", NAME},
+    {"T%7E1", "T~1.csv", NAME},
+    {"UPPER", "UPPER.CSV", ""},
+    {"^GSPC", "^GSPC.csv", ""},
+  };
+  const int n_want = (int)(sizeof want / sizeof want[0]);
+  cr_assert_eq(u.n, n_want, "one row per *.csv entry (any case), got %d", u.n);
+  for (int i = 0; i < n_want; i++) {
+    cr_assert_str_eq(u.ticker[i], want[i].ticker, "row %d", i);
+    snprintf(p, sizeof p, "%s/%s", dir, want[i].file);
+    cr_assert_str_eq(u.path[i], p, "row %d", i);
+    cr_assert_str_eq(u.reason[i], want[i].reason, "%s", u.ticker[i]);
+    cr_assert_eq(u.bytes[i], strcmp(want[i].file, "DIR.csv") && strcmp(want[i].file, "FIFO.csv") &&
+                                     strcmp(want[i].file, "DANGLING.csv") ? 8 : 0, "%s", u.ticker[i]);
+    if (i) cr_assert_lt(strcmp(u.ticker[i - 1], u.ticker[i]), 0, "sorted and unique at %d", i);
+    for (const char *c = u.ticker[i]; *c; c++) cr_assert(*c > 0x20 && *c < 0x7f, "printable ASCII: %s", u.ticker[i]);
+  }
+  hc_io_universe_free(&u);
+  test_rm_tree(dir);
+}
+
+Test(universe, only_bad_entries_and_unreadable)
+{
+  char dir[256], p[HC_PATH_LEN], err[512];
+  test_tmpdir(dir, sizeof dir, "io");
+  snprintf(p, sizeof p, "%s/X.csv", dir);
+  cr_assert_eq(symlink("X.csv", p), 0); /* a loop */
+  snprintf(p, sizeof p, "%s/Y.csv", dir);
+  cr_assert_eq(mkfifo(p, 0600), 0);
+  hc_universe u;
+  cr_assert_eq(hc_io_universe_dir(dir, &u, err, sizeof err), 0, "%s", err);
+  cr_assert_eq(u.n, 2);
+  cr_assert_str_eq(u.ticker[0], "X");
+  cr_assert_str_eq(u.reason[0], "cannot stat: Too many levels of symbolic links");
+  cr_assert_str_eq(u.reason[1], "a FIFO, not a regular file");
+  hc_io_universe_free(&u);
+  if (geteuid() != 0) { /* root reads anything */
+    snprintf(p, sizeof p, "%s/Z.csv", dir);
+    write_file(p, "d,v\n", 4);
+    cr_assert_eq(chmod(p, 0), 0);
+    cr_assert_eq(hc_io_universe_dir(dir, &u, err, sizeof err), 0, "%s", err);
+    cr_assert_str_eq(u.reason[2], "not readable: Permission denied");
+    hc_io_universe_free(&u);
+  }
   test_rm_tree(dir);
 }
 
@@ -452,6 +791,32 @@ Test(universe, single_file)
   cr_assert_neq(hc_io_universe_file("/nonexistent/Q.csv", &u, err, sizeof err), 0);
   cr_assert_not_null(strstr(err, "/nonexistent/Q.csv"), "%s", err);
   cr_assert_neq(hc_io_universe_file(data_path("sp500"), &u, err, sizeof err), 0, "a directory is not a file");
+}
+
+Test(universe, single_file_name_rule)
+{
+  char dir[256], p[HC_PATH_LEN], err[512];
+  test_tmpdir(dir, sizeof dir, "io");
+  hc_universe u;
+  snprintf(p, sizeof p, "%s/\xC3\x9CNIC\xC3\x96" "DE.csv", dir);
+  write_file(p, "d,v\n1,2\n", 8);
+  cr_assert_eq(hc_io_universe_file(p, &u, err, sizeof err), 0, "%s", err);
+  cr_assert_eq(u.n, 1);
+  cr_assert_str_eq(u.ticker[0], "%C3%9CNIC%C3%96DE");
+  cr_assert_not_null(strstr(u.reason[0], "not a valid ticker"), "%s", u.reason[0]);
+  cr_assert_eq(u.bytes[0], 8);
+  hc_io_universe_free(&u);
+  snprintf(p, sizeof p, "%s/EURUSD=X.csv", dir);
+  write_file(p, "d,v\n1,2\n", 8);
+  cr_assert_eq(hc_io_universe_file(p, &u, err, sizeof err), 0, "%s", err);
+  cr_assert_str_eq(u.ticker[0], "EURUSD=X");
+  cr_assert_str_eq(u.reason[0], "");
+  hc_io_universe_free(&u);
+  snprintf(p, sizeof p, "%s/F.csv", dir);
+  cr_assert_eq(mkfifo(p, 0600), 0);
+  cr_assert_neq(hc_io_universe_file(p, &u, err, sizeof err), 0, "a FIFO is not a file");
+  cr_assert_not_null(strstr(err, "not a regular file"), "%s", err);
+  test_rm_tree(dir);
 }
 
 /* ----------------------------------------------------------------- report */
