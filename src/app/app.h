@@ -43,7 +43,48 @@ typedef struct {
   unsigned long long fingerprint;        /**< hash of the result-affecting options (journal) */
 } hc_app_options;
 
-/** Exit code of a run that checkpointed on SIGTERM/SIGUSR1 (resubmit to continue): EX_TEMPFAIL. */
+/**
+ * Record that the running command reads option `name` (with its dash, e.g. "-horizon"), for the
+ * unknown-option check and its "did you mean" hint. @return name. Not collective.
+ */
+const char *hc_app_opt(const char *name);
+/**
+ * Read the integer option `name` inside a PetscOptionsBegin/End block (listed by -help with its
+ * current value *v): a value that is not an integer in lo..hi (hi = INT_MAX: no upper bound),
+ * including one that overflows, stops the run with PETSC_ERR_USER_INPUT and the message
+ * "NAME VALUE: allowed values are integers lo..hi". Collective on PETSC_COMM_WORLD.
+ */
+PetscErrorCode hc_app_opt_int(PetscOptionItems *PetscOptionsObject, const char *name, const char *help, long lo, long hi, int *v);
+/**
+ * Read the real option `name` (as hc_app_opt_int): a value that is not a finite real in the
+ * interval from lo to hi (open at an end where open_lo / open_hi is 1; hi = INFINITY: no upper
+ * bound) stops the run with PETSC_ERR_USER_INPUT naming the option and the interval. Collective.
+ */
+PetscErrorCode hc_app_opt_real(PetscOptionItems *PetscOptionsObject, const char *name, const char *help, double lo, double hi,
+                               int open_lo, int open_hi, double *v);
+/** Read the boolean option `name`: true/yes/on/1 (or no value), false/no/off/0; anything else is a
+ * PETSC_ERR_USER_INPUT naming the option. Collective on PETSC_COMM_WORLD. */
+PetscErrorCode hc_app_opt_bool(PetscOptionItems *PetscOptionsObject, const char *name, const char *help, PetscBool *v);
+/**
+ * Stop with PETSC_ERR_USER_INPUT if the options database holds an option that the command has
+ * not read and that is not one of PETSc's own (by prefix: -log_, -malloc, -options_, -fit_tao_,
+ * -fit_ksp_, -fit_pc_, -info, -help, -on_error_, debugger and trap options; usage.c lists them):
+ * "unknown option -horizn (did you mean -horizon?)", the hint being the closest option the
+ * command reads (Levenshtein distance). Call after the command has read all its options.
+ * Collective on PETSC_COMM_WORLD (every rank sees the same options).
+ */
+PetscErrorCode hc_app_options_check_unknown(void);
+/**
+ * PETSc error handler of hpcast (PetscPushErrorHandler): a PETSC_ERR_USER_INPUT error is kept
+ * for hc_app_user_error() and printed by nobody (main prints it once, on rank 0, and exits 2);
+ * every other error goes to PetscTraceBackErrorHandler, PETSc's full trace. Not collective.
+ */
+PetscErrorCode hc_app_error_handler(MPI_Comm comm, int line, const char *fun, const char *file, PetscErrorCode n, PetscErrorType p,
+                                    const char *mess, void *ctx);
+/** The message of the last user error (PETSC_ERR_USER_INPUT), "" if none. Not collective. */
+const char *hc_app_user_error(void);
+
+/** Exit code of a run that checkpointed on SIGTERM/SIGUSR1/SIGINT (resubmit to continue): EX_TEMPFAIL. */
 #define HC_EXIT_CHECKPOINTED 75
 /** Exit code of a bad option or usage. */
 #define HC_EXIT_USAGE 2
@@ -61,12 +102,12 @@ PetscErrorCode hc_app_options_load(hc_app_options *o);
  * each unit loaded, gated, fitted, backtested and forecast; records streamed to rank 0, which
  * appends them to the journal <report>.journal (resuming from it, -resume) and at the end
  * writes the report atomically and removes the journal (kept for -shard runs: hpcast merge
- * reads it). On SIGTERM or SIGUSR1 on any rank every rank stops at its next unit boundary and
+ * reads it). On SIGTERM, SIGUSR1 or SIGINT on any rank every rank stops at its next unit boundary and
  * *checkpointed = 1 (the journal holds every finished unit). Collective on PETSC_COMM_WORLD.
  */
 PetscErrorCode hc_app_run(const hc_app_options *o, int *checkpointed);
 /**
- * Catch SIGTERM and SIGUSR1 from now on (in place of PETSc's handlers, which abort): the
+ * Catch SIGTERM, SIGUSR1 and SIGINT from now on (in place of PETSc's handlers, which abort): the
  * signal only sets a flag that hc_app_run reads at unit boundaries. Call right after
  * PetscInitialize so a signal during start-up also ends in a checkpoint. Not collective.
  */
@@ -87,25 +128,34 @@ typedef struct hc_pipeline hc_pipeline;
 /** Create the pipeline of one rank (an FFTW plan cache, the log events of load and fit). Not collective. */
 PetscErrorCode hc_pipeline_create(const hc_app_options *o, PetscLogEvent ev_load, PetscLogEvent ev_fit, hc_pipeline **pl);
 PetscErrorCode hc_pipeline_destroy(hc_pipeline **pl);
+/** One entry of the universe as the pipeline takes it. */
+typedef struct {
+  const char *ticker, *path;
+  const char *reason;   /**< why the listing found the entry unreadable ("" if it is readable) */
+  long long   bytes;    /**< file size when listed, bytes */
+  long long   mtime_ns; /**< modification time when listed, ns since 1970-01-01 UTC */
+} hc_input;
+
 /**
- * Process one ticker into r (initialised here): read the CSV, quality gate, transform,
+ * Process one ticker into r (initialised here, with the identity of its input: bytes, mtime_ns
+ * and the hash of the rows read): an entry the listing found unreadable is rejected with its
+ * reason without being opened; else read the CSV, quality gate, transform,
  * technical-indicator regressors (-exog, lagged one bar), seasonal period (-seasonal_period
  * or detection), order search, selection, backtest, ensemble forecast and residual
  * diagnostics (hc_forecast_ensemble). With blocks != NULL the mean-model grid was fitted by
  * hc_pipeline_block units: blocks[0..n_blocks-1] are their records (whole-sample fits) and
  * blocks[n_blocks..2 n_blocks-1] the first backtest window's, in block order; only the
  * selection among them is done here. Every outcome of the ticker (ok, rejected, failed) is a
- * status in r; only fatal errors are returned. Not collective.
+ * status in r; a rejected row has n_obs 0 and no dates; an ok row's reason is the reader's note
+ * on the input ("reversed: newest first") or "". Only fatal errors are returned. Not collective.
  */
-PetscErrorCode hc_pipeline_run(hc_pipeline *pl, const char *path, const char *ticker, int n_blocks, const hc_result *blocks,
-                               hc_result *r);
+PetscErrorCode hc_pipeline_run(hc_pipeline *pl, const hc_input *in, int n_blocks, const hc_result *blocks, hc_result *r);
 /**
  * One block (-spec_block specs) of a ticker's mean-model grid: the same preparation as
  * hc_pipeline_run, then hc_forecast_ensemble_block into whole and first (initialised here;
  * no fits if the ticker is rejected: hc_pipeline_run on the owner records why). Not collective.
  */
-PetscErrorCode hc_pipeline_block(hc_pipeline *pl, const char *path, const char *ticker, int block, hc_result *whole,
-                                 hc_result *first);
+PetscErrorCode hc_pipeline_block(hc_pipeline *pl, const hc_input *in, int block, hc_result *whole, hc_result *first);
 /** Seconds spent reading input and fitting so far. */
 void hc_pipeline_times(const hc_pipeline *pl, double *io_s, double *fit_s);
 

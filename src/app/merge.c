@@ -111,10 +111,11 @@ PetscErrorCode hc_app_merge(void)
   PetscCheck(size == 1, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "hpcast merge runs on one process (got %d)", size);
   hc_trading_options_default(&trading);
   PetscOptionsBegin(PETSC_COMM_WORLD, NULL, "hpcast merge: combine the shard reports of a sweep", NULL);
-  PetscCall(PetscOptionsString("-report", "Path of the merged report", NULL, report, report, sizeof report, NULL));
-  PetscCall(PetscOptionsString("-merge_inputs", "Comma-separated shard reports (each with its .journal beside it)", NULL, inputs, inputs, sizeof inputs, NULL));
-  PetscCall(PetscOptionsReal("-cost_bps", "Trading cost of the shards' runs, basis points (the universe portfolio)", NULL, trading.cost_bps, &trading.cost_bps, NULL));
+  PetscCall(PetscOptionsString(hc_app_opt("-report"), "Path of the merged report", NULL, report, report, sizeof report, NULL));
+  PetscCall(PetscOptionsString(hc_app_opt("-merge_inputs"), "Comma-separated shard reports (each with its .journal beside it)", NULL, inputs, inputs, sizeof inputs, NULL));
+  PetscCall(hc_app_opt_real(PetscOptionsObject, "-cost_bps", "Trading cost of the shards' runs, basis points (the universe portfolio)", 0.0, 10000.0, 0, 1, &trading.cost_bps));
   PetscOptionsEnd();
+  PetscCall(hc_app_options_check_unknown());
   PetscCheck(report[0], PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-report: give the path of the merged report");
   PetscCheck(inputs[0], PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-merge_inputs: give the shard reports, e.g. out/shard_0.h5,out/shard_1.h5");
   for (char *in = strtok(inputs, ","); in; in = strtok(NULL, ",")) name[k++] = in; /* at most 4096 names fit in inputs */
@@ -174,8 +175,9 @@ PetscErrorCode hc_app_report_perf(void)
   hc_perf *p;
   PetscFunctionBeginUser;
   PetscOptionsBegin(PETSC_COMM_WORLD, NULL, "hpcast report perf: the performance record of a report", NULL);
-  PetscCall(PetscOptionsString("-report", "Path of the report", NULL, report, report, sizeof report, NULL));
+  PetscCall(PetscOptionsString(hc_app_opt("-report"), "Path of the report", NULL, report, report, sizeof report, NULL));
   PetscOptionsEnd();
+  PetscCall(hc_app_options_check_unknown());
   PetscCheck(report[0], PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-report: give the path of a report");
   /* the report is the user's input: a missing or unreadable one is a usage error (exit 2) */
   PetscCheck(!hc_io_report_read_perf(report, &n, &p, err, sizeof err), PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-report: %s", err);

@@ -4,6 +4,9 @@
  */
 #include "app.h"
 
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,55 +32,49 @@ PetscErrorCode hc_app_options_load(hc_app_options *o)
   hc_backtest_options_default(&o->backtest);
 
   PetscOptionsBegin(PETSC_COMM_WORLD, NULL, "hpcast: SARIMAX/GARCH fits and forecasts of a ticker universe", NULL);
-  PetscCall(PetscOptionsString("-data_dir", "Directory with one CSV per ticker (file stem = ticker)", NULL, o->data_dir, o->data_dir, sizeof o->data_dir, &set_dir));
-  PetscCall(PetscOptionsString("-data_file", "One CSV series; its ticker is the file stem", NULL, o->data_file, o->data_file, sizeof o->data_file, &set_file));
-  PetscCall(PetscOptionsString("-column", "Value column of the CSV files", NULL, o->column, o->column, sizeof o->column, NULL));
-  PetscCall(PetscOptionsString("-transform", "Series transform: logret100 (100 x log return) or none", NULL, transform, transform, sizeof transform, NULL));
-  PetscCall(PetscOptionsString("-report", "Path of the HDF5 report", NULL, o->report, o->report, sizeof o->report, NULL));
-  PetscCall(PetscOptionsString("-mean_models", "ARMA orders of the grid, e.g. arma(0..2,0..2)", NULL, o->mean_models, o->mean_models, sizeof o->mean_models, NULL));
-  PetscCall(PetscOptionsString("-seasonal_period", "Period s of sarima(...)(...)s specs: an integer >= 2 or auto (periodogram)", NULL, season, season, sizeof season, NULL));
-  PetscCall(PetscOptionsString("-ic", "Information criterion of the order search and selection: aic, aicc or bic", NULL, ic, ic, sizeof ic, NULL));
-  PetscCall(PetscOptionsString("-order_search", "Order search: grid (every spec) or stepwise (Hyndman-Khandakar 2008)", NULL, search, search, sizeof search, NULL));
-  PetscCall(PetscOptionsString("-exog", "Technical indicators as regressors of the mean, lagged one bar: none or a list of atr, rsi, stochrsi, volz, dow", NULL, o->exog, o->exog, sizeof o->exog, NULL));
-  PetscCall(PetscOptionsString("-warm_start", "A previous report whose fits are extra starting values (daily refits)", NULL, o->warm_start, o->warm_start, sizeof o->warm_start, NULL));
-  PetscCall(PetscOptionsString("-vol_models", "Volatility models: none, garch(1,1):normal, garch(1,1):t", NULL, o->vol_models, o->vol_models, sizeof o->vol_models, NULL));
-  PetscCall(PetscOptionsString("-stderr", "Standard errors: hessian, opg or robust (Bollerslev-Wooldridge)", NULL, stderr_type, stderr_type, sizeof stderr_type, NULL));
-  PetscCall(PetscOptionsBool("-variance_targeting", "Volatility models: omega implied by the sample variance", NULL, vt, &vt, NULL));
-  PetscCall(PetscOptionsInt("-horizon", "Forecast horizon H (observations)", NULL, o->horizon, &o->horizon, NULL));
-  PetscCall(PetscOptionsInt("-min_obs", "Fewest modelled observations a ticker needs", NULL, o->gate.min_obs, &o->gate.min_obs, NULL));
-  PetscCall(PetscOptionsInt("-fit_max_it", "TAO iteration cap per start", NULL, o->fit.max_it, &o->fit.max_it, NULL));
-  PetscCall(PetscOptionsInt("-fit_random_starts", "Extra random perturbed starts per fit", NULL, o->fit.n_random, &o->fit.n_random, NULL));
-  PetscCall(PetscOptionsReal("-fit_gatol", "Gradient tolerance on the mean log-likelihood per observation", NULL, o->fit.gatol, &o->fit.gatol, NULL));
-  PetscCall(PetscOptionsInt("-backtest_origins", "Rolling-origin backtest over the last K observations (0: off)", NULL, o->backtest.origins, &o->backtest.origins, NULL));
-  PetscCall(PetscOptionsInt("-refit_every", "Backtest: re-estimate the parameters every m origins", NULL, o->backtest.refit_every, &o->backtest.refit_every, NULL));
-  PetscCall(PetscOptionsString("-window", "Backtest estimation window: expanding or rolling:N", NULL, window, window, sizeof window, NULL));
-  PetscCall(PetscOptionsString("-ensemble", "Ensemble weighting schemes: a list of equal, invmse, akaike, stacking", NULL, ensemble, ensemble, sizeof ensemble, NULL));
-  PetscCall(PetscOptionsReal("-cost_bps", "Trading evaluation: cost per unit of turnover, basis points", NULL, o->backtest.trading.cost_bps, &o->backtest.trading.cost_bps, NULL));
-  PetscCall(PetscOptionsString("-schedule", "Work distribution: dynamic (shared counter; name order, then a last block largest first) or static (LPT partition)", NULL, schedule, schedule, sizeof schedule, NULL));
-  PetscCall(PetscOptionsString("-resume", "Resume from the journal beside the report: auto, yes or no", NULL, resume, resume, sizeof resume, NULL));
-  PetscCall(PetscOptionsString("-shard", "Process shard I of N of the universe (I/N, 0-based; job arrays)", NULL, shard, shard, sizeof shard, NULL));
+  PetscCall(PetscOptionsString(hc_app_opt("-data_dir"), "Directory with one CSV per ticker (file stem = ticker)", NULL, o->data_dir, o->data_dir, sizeof o->data_dir, &set_dir));
+  PetscCall(PetscOptionsString(hc_app_opt("-data_file"), "One CSV series; its ticker is the file stem", NULL, o->data_file, o->data_file, sizeof o->data_file, &set_file));
+  PetscCall(PetscOptionsString(hc_app_opt("-column"), "Value column of the CSV files", NULL, o->column, o->column, sizeof o->column, NULL));
+  PetscCall(PetscOptionsString(hc_app_opt("-transform"), "Series transform: logret100 (100 x log return) or none", NULL, transform, transform, sizeof transform, NULL));
+  PetscCall(PetscOptionsString(hc_app_opt("-report"), "Path of the HDF5 report", NULL, o->report, o->report, sizeof o->report, NULL));
+  PetscCall(PetscOptionsString(hc_app_opt("-mean_models"), "ARMA orders of the grid, e.g. arma(0..2,0..2)", NULL, o->mean_models, o->mean_models, sizeof o->mean_models, NULL));
+  PetscCall(PetscOptionsString(hc_app_opt("-seasonal_period"), "Period s of sarima(...)(...)s specs: an integer >= 2 or auto (periodogram)", NULL, season, season, sizeof season, NULL));
+  PetscCall(PetscOptionsString(hc_app_opt("-ic"), "Information criterion of the order search and selection: aic, aicc or bic", NULL, ic, ic, sizeof ic, NULL));
+  PetscCall(PetscOptionsString(hc_app_opt("-order_search"), "Order search: grid (every spec) or stepwise (Hyndman-Khandakar 2008)", NULL, search, search, sizeof search, NULL));
+  PetscCall(PetscOptionsString(hc_app_opt("-exog"), "Technical indicators as regressors of the mean, lagged one bar: none or a list of atr, rsi, stochrsi, volz, dow", NULL, o->exog, o->exog, sizeof o->exog, NULL));
+  PetscCall(PetscOptionsString(hc_app_opt("-warm_start"), "A previous report whose fits are extra starting values (daily refits)", NULL, o->warm_start, o->warm_start, sizeof o->warm_start, NULL));
+  PetscCall(PetscOptionsString(hc_app_opt("-vol_models"), "Volatility models: none, garch(1,1):normal, garch(1,1):t", NULL, o->vol_models, o->vol_models, sizeof o->vol_models, NULL));
+  PetscCall(PetscOptionsString(hc_app_opt("-stderr"), "Standard errors: hessian, opg or robust (Bollerslev-Wooldridge)", NULL, stderr_type, stderr_type, sizeof stderr_type, NULL));
+  PetscCall(hc_app_opt_bool(PetscOptionsObject, "-variance_targeting", "Volatility models: omega implied by the sample variance", &vt));
+  PetscCall(hc_app_opt_int(PetscOptionsObject, "-horizon", "Forecast horizon H (observations)", 1, 1000, &o->horizon));
+  PetscCall(hc_app_opt_real(PetscOptionsObject, "-max_zero_share", "Quality gate: largest share of zero returns (a stale or halted price) a logret100 series may have (1: off)", 0.0, 1.0, 0, 0, &o->gate.max_zero_share));
+  PetscCall(hc_app_opt_int(PetscOptionsObject, "-min_obs", "Fewest modelled observations a ticker needs", 20, INT_MAX, &o->gate.min_obs));
+  PetscCall(hc_app_opt_int(PetscOptionsObject, "-fit_max_it", "TAO iteration cap per start", 1, INT_MAX, &o->fit.max_it));
+  PetscCall(hc_app_opt_int(PetscOptionsObject, "-fit_random_starts", "Extra random perturbed starts per fit", 0, 8, &o->fit.n_random));
+  PetscCall(hc_app_opt_real(PetscOptionsObject, "-fit_gatol", "Gradient tolerance on the mean log-likelihood per observation", 0.0, INFINITY, 1, 0, &o->fit.gatol));
+  PetscCall(hc_app_opt_int(PetscOptionsObject, "-backtest_origins", "Rolling-origin backtest over the last K observations (0: off)", 0, INT_MAX, &o->backtest.origins));
+  PetscCall(hc_app_opt_int(PetscOptionsObject, "-refit_every", "Backtest: re-estimate the parameters every m origins", 1, INT_MAX, &o->backtest.refit_every));
+  PetscCall(PetscOptionsString(hc_app_opt("-window"), "Backtest estimation window: expanding or rolling:N", NULL, window, window, sizeof window, NULL));
+  PetscCall(PetscOptionsString(hc_app_opt("-ensemble"), "Ensemble weighting schemes: a list of equal, invmse, akaike, stacking", NULL, ensemble, ensemble, sizeof ensemble, NULL));
+  PetscCall(hc_app_opt_real(PetscOptionsObject, "-cost_bps", "Trading evaluation: cost per unit of turnover, basis points", 0.0, 10000.0, 0, 1, &o->backtest.trading.cost_bps));
+  PetscCall(PetscOptionsString(hc_app_opt("-schedule"), "Work distribution: dynamic (shared counter; name order, then a last block largest first) or static (LPT partition)", NULL, schedule, schedule, sizeof schedule, NULL));
+  PetscCall(PetscOptionsString(hc_app_opt("-resume"), "Resume from the journal beside the report: auto, yes or no", NULL, resume, resume, sizeof resume, NULL));
+  PetscCall(PetscOptionsString(hc_app_opt("-shard"), "Process shard I of N of the universe (I/N, 0-based; job arrays)", NULL, shard, shard, sizeof shard, NULL));
   o->progress_interval = 10.0;
-  PetscCall(PetscOptionsReal("-progress_interval", "Seconds between progress lines of rank 0", NULL, o->progress_interval, &o->progress_interval, NULL));
+  PetscCall(hc_app_opt_real(PetscOptionsObject, "-progress_interval", "Seconds between progress lines of rank 0", 0.0, INFINITY, 1, 0, &o->progress_interval));
   o->spec_block = 16;
-  PetscCall(PetscOptionsInt("-spec_block", "Mean-model specs per work unit: a larger grid is cut into blocks run on any rank and reduced by selection on the ticker's owner (grid search)", NULL, o->spec_block, &o->spec_block, NULL));
+  PetscCall(hc_app_opt_int(PetscOptionsObject, "-spec_block", "Mean-model specs per work unit: a larger grid is cut into blocks run on any rank and reduced by selection on the ticker's owner (grid search)", 1, INT_MAX, &o->spec_block));
   PetscOptionsEnd();
 
   PetscCall(PetscOptionsHasHelp(NULL, &flg));
   if (flg) PetscFunctionReturn(0);
+  PetscCall(hc_app_options_check_unknown());
   PetscCheck(set_dir != set_file, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT,
              "give exactly one of -data_dir DIR (one CSV per ticker) or -data_file FILE (one series)");
   PetscCheck(!hc_transform_parse(transform, &o->gate.transform), PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT,
              "-transform %s: allowed values are logret100, none", transform);
   PetscCheck(o->column[0], PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-column: give the name of a CSV column, e.g. adjusted_close");
   PetscCheck(o->report[0], PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-report: give a file path, e.g. out/report.h5");
-  PetscCheck(o->horizon >= 1 && o->horizon <= 1000, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT,
-             "-horizon %d: allowed values are integers 1..1000", (int)o->horizon);
-  PetscCheck(o->gate.min_obs >= 20, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT,
-             "-min_obs %d: allowed values are integers >= 20", (int)o->gate.min_obs);
-  PetscCheck(o->fit.max_it >= 1, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-fit_max_it %d: allowed values are integers >= 1", (int)o->fit.max_it);
-  PetscCheck(o->fit.n_random >= 0 && o->fit.n_random <= 8, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT,
-             "-fit_random_starts %d: allowed values are integers 0..8", (int)o->fit.n_random);
-  PetscCheck(o->fit.gatol > 0, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-fit_gatol %g: allowed values are reals > 0", (double)o->fit.gatol);
   o->n_mean = hc_spec_parse_mean(o->mean_models, HC_MAX_ORDERS, o->mean, err, sizeof err);
   PetscCheck(o->n_mean > 0, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-mean_models: %s", err);
   if (!strcmp(season, "auto")) o->seasonal_period = 0;
@@ -92,7 +89,7 @@ PetscErrorCode hc_app_options_load(hc_app_options *o)
   if (o->warm_start[0]) { /* a ticker name that cannot exist: only checks that the report can be read */
     int            nw;
     hc_fit_record *w;
-    PetscCheck(!hc_io_report_read_fits(o->warm_start, "\x01", &nw, &w, err, sizeof err), PETSC_COMM_WORLD, PETSC_ERR_FILE_OPEN,
+    PetscCheck(!hc_io_report_read_fits(o->warm_start, "\x01", &nw, &w, err, sizeof err), PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT,
                "-warm_start %s: %s (give an HDF5 report written by hpcast)", o->warm_start, err);
     free(w);
   }
@@ -102,10 +99,6 @@ PetscErrorCode hc_app_options_load(hc_app_options *o)
   o->n_vol = hc_spec_parse_vol(o->vol_models, HC_MAX_VOL_SPECS, o->vol, err, sizeof err);
   PetscCheck(o->n_vol > 0, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-vol_models: %s", err);
   for (int v = 0; v < o->n_vol; v++) o->vol[v].variance_targeting = vt;
-  PetscCheck(o->backtest.origins >= 0, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT,
-             "-backtest_origins %d: allowed values are integers >= 0 (0 switches the backtest off)", (int)o->backtest.origins);
-  PetscCheck(o->backtest.refit_every >= 1, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT,
-             "-refit_every %d: allowed values are integers >= 1", (int)o->backtest.refit_every);
   if (!strcmp(window, "expanding")) o->backtest.window = 0;
   else {
     char *end;
@@ -114,8 +107,6 @@ PetscErrorCode hc_app_options_load(hc_app_options *o)
                "-window %s: allowed values are expanding or rolling:N with an integer N >= 20", window);
     o->backtest.window = (int)v;
   }
-  PetscCheck(o->backtest.trading.cost_bps >= 0 && o->backtest.trading.cost_bps < 10000, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT,
-             "-cost_bps %g: allowed values are reals in [0, 10000)", (double)o->backtest.trading.cost_bps);
   char ensemble_list[128];
   PetscCall(PetscStrncpy(ensemble_list, ensemble, sizeof ensemble_list));
   o->backtest.n_schemes = 0;
@@ -140,22 +131,20 @@ PetscErrorCode hc_app_options_load(hc_app_options *o)
   o->resume   = !strcmp(resume, "no") ? 0 : !strcmp(resume, "auto") ? 1 : 2;
   o->n_shards = 1;
   if (shard[0]) {
-    int i, n, used = 0;
-    PetscCheck(sscanf(shard, "%d/%d%n", &i, &n, &used) == 2 && !shard[used] && n >= 1 && i >= 0 && i < n, PETSC_COMM_WORLD,
-               PETSC_ERR_USER_INPUT, "-shard %s: allowed values are I/N with integers 0 <= I < N", shard);
-    o->shard    = i;
-    o->n_shards = n;
+    char *slash, *end = NULL;
+    errno        = 0;
+    const long i = strtol(shard, &slash, 10), n = *slash == '/' ? strtol(slash + 1, &end, 10) : 0;
+    PetscCheck(slash != shard && *slash == '/' && end != slash + 1 && !*end && errno != ERANGE && n >= 1 && n <= INT_MAX && i >= 0 && i < n,
+               PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-shard %s: allowed values are I/N with integers 0 <= I < N", shard);
+    o->shard    = (int)i;
+    o->n_shards = (int)n;
   }
-  PetscCheck(o->progress_interval > 0, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-progress_interval %g: allowed values are reals > 0",
-             (double)o->progress_interval);
-  PetscCheck(o->spec_block >= 1, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-spec_block %d: allowed values are integers >= 1",
-             (int)o->spec_block);
   o->n_blocks = o->search == HC_SEARCH_GRID ? (o->n_mean + o->spec_block - 1) / o->spec_block : 1;
   /* the result-affecting options, hashed for the journal (FNV-1a 64; Fowler, Noll & Vo); the
    * block size changes the fits' starts only when the grid is cut */
   char key[16384];
-  snprintf(key, sizeof key, "%s|%s|%s|%s|%d|%s|%s|%d|%d|%d|%d|%d|%g|%d|%s|%s|%s|%s|%d|%d|%d|%s|%g|%d|%d", HPCAST_VERSION,
-           o->data_dir[0] ? o->data_dir : o->data_file, o->column, transform, (int)o->gate.min_obs, o->mean_models, o->vol_models,
+  snprintf(key, sizeof key, "%s|%s|%s|%s|%d|%.17g|%s|%s|%d|%d|%d|%d|%d|%g|%d|%s|%s|%s|%s|%d|%d|%d|%s|%g|%d|%d", HPCAST_VERSION,
+           o->data_dir[0] ? o->data_dir : o->data_file, o->column, transform, (int)o->gate.min_obs, o->gate.max_zero_share, o->mean_models, o->vol_models,
            o->seasonal_period, (int)o->ic, (int)o->search, (int)o->horizon, (int)o->fit.max_it, (double)o->fit.gatol,
            (int)o->fit.n_random, stderr_type, o->exog, o->warm_start, vt ? "vt" : "", (int)o->backtest.origins,
            (int)o->backtest.refit_every, o->backtest.window, ensemble_list, (double)o->backtest.trading.cost_bps, o->n_shards,
