@@ -112,6 +112,15 @@ void hc_io_universe_free(hc_universe *u);
 int  hc_io_read_csv(const char *path, const char *ticker, const char *column, hc_series *s,
                     char *reason, size_t len);
 
+/**
+ * Call once at the start of a program that writes reports, before MPI_Init and any other io
+ * function: HDF5 is initialised with no clean-up at exit (H5dont_atexit) and, being initialised
+ * before MPI, none at MPI_Finalize either. A report whose close failed (a full disk) stays open
+ * inside HDF5, and HDF5's own clean-up of it crashes (HDF5 1.10.8: H5F__close_cb); the writer
+ * closes or gives up every report file itself, so nothing is lost. Not collective.
+ */
+void hc_io_init(void);
+
 /** Provenance written as root attributes of the report. */
 typedef struct {
   const char *hpcast_version;

@@ -19,7 +19,7 @@
  * units. */
 #define HC_COLLECTOR_ONLY_RANKS 64
 
-/* Set by SIGTERM/SIGUSR1; read at unit boundaries (the only state a signal handler may touch). */
+/* Set by SIGTERM/SIGUSR1/SIGINT; read at unit boundaries (the only state a signal handler may touch). */
 static volatile sig_atomic_t stop_signal = 0;
 static void on_stop_signal(int sig) { stop_signal = sig; }
 
@@ -29,6 +29,7 @@ void hc_app_catch_stop_signals(void)
   sigemptyset(&sa.sa_mask);
   sigaction(SIGTERM, &sa, NULL);
   sigaction(SIGUSR1, &sa, NULL);
+  sigaction(SIGINT, &sa, NULL); /* Ctrl-C on a workstation: checkpoint as well */
 }
 
 /* Rank 0's state: where each finished ticker's record is in the journal, progress. The records
@@ -41,17 +42,25 @@ typedef struct {
   const hc_universe    *u;
   const int            *unit_of; /* [u->n] position of each universe entry in the group list, -1 if none */
   int                  *done;    /* [groups] 1 once the journal holds the ticker's record */
+  int                  *stale;   /* [groups] 1 if the journal holds a record of an older input (resume) */
   long                 *offset;  /* [groups] its byte offset in the journal */
   hc_report_writer     *report;  /* the report being written: /fits as records arrive */
 } collector;
 
 static int by_ticker(const void *key, const void *entry) { return strcmp(key, entry); }
 
+/* Rank 0: the universe entry of a record's ticker, or -1. */
+static int entry_of(const collector *c, const char *ticker)
+{
+  const char(*hit)[HC_NAME_LEN] = bsearch(ticker, c->u->ticker, (size_t)c->u->n, sizeof *c->u->ticker, by_ticker);
+  return hit ? (int)(hit - c->u->ticker) : -1;
+}
+
 /* Rank 0: the group of a record's ticker, or -1 if the ticker is not a unit of this run. */
 static int group_of(const collector *c, const char *ticker)
 {
-  const char(*hit)[HC_NAME_LEN] = bsearch(ticker, c->u->ticker, (size_t)c->u->n, sizeof *c->u->ticker, by_ticker);
-  return hit ? c->unit_of[hit - c->u->ticker] : -1;
+  const int i = entry_of(c, ticker);
+  return i >= 0 ? c->unit_of[i] : -1;
 }
 
 /* Rank 0: a journalled record at offset counts as its ticker's result (the first of a ticker of
@@ -67,8 +76,18 @@ static int note_record(collector *c, const hc_result *r, long offset)
   return hc_io_report_add(c->report, r);
 }
 
-/* Journal visitor on resume. */
-static int resumed(void *ctx, const hc_result *r, long offset) { return note_record(ctx, r, offset) ? EIO : 0; }
+/* Journal visitor on resume: a record whose input file has changed since (size or modification
+ * time other than the listing's) is stale, and its ticker runs again. */
+static int resumed(void *ctx, const hc_result *r, long offset)
+{
+  collector *c = ctx;
+  const int  i = entry_of(c, r->ticker);
+  if (i >= 0 && c->unit_of[i] >= 0 && (r->input_bytes != c->u->bytes[i] || r->input_mtime_ns != c->u->mtime_ns[i])) {
+    c->stale[c->unit_of[i]] = 1;
+    return 0;
+  }
+  return note_record(c, r, offset) ? EIO : 0;
+}
 
 /* Stream sink on rank 0: journal the batch (durable within HC_JOURNAL_SYNC_S, at once at a
  * checkpoint), note the records. */
@@ -202,7 +221,9 @@ static PetscErrorCode write_report(collector *c, int size, const hc_perf *perf, 
   PetscCall(PetscLogEventEnd(ev_write, 0, 0, 0, 0));
   PetscCall(PetscFree(opts));
   PetscCheck(rc != ENOMEM, PETSC_COMM_SELF, PETSC_ERR_MEM, "out of memory");
-  PetscCheck(!rc, PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "-report %s: %s", c->o->report, err);
+  /* an unwritable report (a full disk) is the user's to fix; the journal keeps the work */
+  PetscCheck(!rc, PETSC_COMM_SELF, PETSC_ERR_USER_INPUT, "-report %s: %s; every finished ticker is kept in %s.journal: run the same command again to write the report",
+             c->o->report, err, c->o->report);
   PetscCall(print_summary(c->o, js.sum, hc_time_wall() - t_start, size));
   PetscCall(PetscFree(js.sum));
   PetscCall(PetscFree(offset));
@@ -267,6 +288,12 @@ static void drop_owned(worker *w, owned *g)
   *g = w->own[--w->n_own];
 }
 
+/* Universe entry i as the pipeline takes it. */
+static hc_input input_of(const hc_universe *u, int i)
+{
+  return (hc_input){.ticker = u->ticker[i], .path = u->path[i], .reason = u->reason[i], .bytes = u->bytes[i], .mtime_ns = u->mtime_ns[i]};
+}
+
 /* Send a finished ticker's record to rank 0 and count it. */
 static PetscErrorCode publish(worker *w, hc_result *r)
 {
@@ -289,7 +316,8 @@ static PetscErrorCode finish_group(worker *w, owned *g)
   int       grid_fits = 0;
   double    t0 = hc_time_wall();
   PetscFunctionBeginUser;
-  PetscCall(hc_pipeline_run(w->pl, w->u->path[i], w->u->ticker[i], w->B, g->rec, &r));
+  const hc_input in = input_of(w->u, i);
+  PetscCall(hc_pipeline_run(w->pl, &in, w->B, g->rec, &r));
   for (int b = 0; b < w->B; b++) {
     grid_fits += g->rec[b].n_fits;
     for (int k = 0; k < g->rec[b].n_units; k++)
@@ -313,8 +341,9 @@ static PetscErrorCode run_unit(worker *w, hc_sched *sched, hc_blocks *xb, int un
   hc_result r, first;
   double    t0 = hc_time_wall();
   PetscFunctionBeginUser;
-  if (w->B == 1) PetscCall(hc_pipeline_run(w->pl, w->u->path[i], w->u->ticker[i], 1, NULL, &r));
-  else PetscCall(hc_pipeline_block(w->pl, w->u->path[i], w->u->ticker[i], block, &r, &first));
+  const hc_input in = input_of(w->u, i);
+  if (w->B == 1) PetscCall(hc_pipeline_run(w->pl, &in, 1, NULL, &r));
+  else PetscCall(hc_pipeline_block(w->pl, &in, block, &r, &first));
   const int   specs = w->B == 1 ? w->o->n_mean * w->o->n_vol
                                 : PetscMin(w->o->spec_block, w->o->n_mean - block * w->o->spec_block);
   hc_unit_row ur    = {.block = block, .n_specs = specs, .n_fits = r.n_fits + (w->B > 1 ? first.n_fits : 0), .rank = w->rank,
@@ -354,7 +383,9 @@ static void unit_costs(const hc_app_options *o, double bytes, double *cost)
   }
 }
 
-PetscErrorCode hc_app_run(const hc_app_options *o, int *checkpointed)
+/* The job (hc_app_run) with rank 0's report writer and journal in *colp, so that the caller can
+ * give them up when the job stops on an error. */
+static PetscErrorCode run_job(const hc_app_options *o, collector *col, int *checkpointed)
 {
   MPI_Comm      comm = PETSC_COMM_WORLD;
   PetscMPIInt   rank, size;
@@ -363,10 +394,9 @@ PetscErrorCode hc_app_run(const hc_app_options *o, int *checkpointed)
   hc_universe   u;
   char          err[HC_PATH_LEN + 256], jpath[HC_PATH_LEN + 16];
   double        t_start = hc_time_wall(), io_s, fit_s;
-  int          *order, *owner, *done_flag, *unit_of, n_groups = 0;
+  int          *order, *owner, *done_flag, *stale, *unit_of, n_groups = 0;
   double       *gcost, *cost;
   long         *joff;
-  collector     col = {.o = o, .t_start = t_start, .t_last_progress = t_start};
   hc_sched     *sched;
   hc_blocks    *xb;
   const int     B = o->n_blocks;
@@ -383,7 +413,7 @@ PetscErrorCode hc_app_run(const hc_app_options *o, int *checkpointed)
 
   int rc = o->data_dir[0] ? hc_io_universe_dir(o->data_dir, &u, err, sizeof err)
                           : hc_io_universe_file(o->data_file, &u, err, sizeof err);
-  PetscCheck(!rc, comm, PETSC_ERR_FILE_OPEN, "%s %s: %s", o->data_dir[0] ? "-data_dir" : "-data_file",
+  PetscCheck(!rc, comm, PETSC_ERR_USER_INPUT, "%s %s: %s", o->data_dir[0] ? "-data_dir" : "-data_file",
              o->data_dir[0] ? o->data_dir : o->data_file, err);
 
   /* Work units: each ticker of this shard is a group of B units (the blocks of its grid), their
@@ -391,7 +421,7 @@ PetscErrorCode hc_app_run(const hc_app_options *o, int *checkpointed)
    * block largest first: hc_parallel_dispatch_order); every rank computes the same list. */
   int   *name, *pos; /* [n_groups] universe index of each group in name order; dispatch order */
   double umax = 0.0;
-  PetscCall(PetscMalloc5(u.n, &order, u.n, &gcost, u.n, &done_flag, u.n, &unit_of, u.n, &joff));
+  PetscCall(PetscMalloc6(u.n, &order, u.n, &gcost, u.n, &done_flag, u.n, &unit_of, u.n, &joff, u.n, &stale));
   PetscCall(PetscMalloc2((size_t)u.n * B, &cost, (size_t)u.n * B, &owner));
   PetscCall(PetscMalloc2(u.n, &name, u.n, &pos));
   for (int i = 0; i < u.n; i++) unit_of[i] = -1; /* position of universe entry i in the group list */
@@ -412,23 +442,37 @@ PetscErrorCode hc_app_run(const hc_app_options *o, int *checkpointed)
 
   /* Rank 0: stale temporaries, the journal (resume), which tickers are done; broadcast. */
   PetscCall(PetscArrayzero(done_flag, u.n));
+  PetscCall(PetscArrayzero(stale, u.n));
   snprintf(jpath, sizeof jpath, "%s.journal", o->report);
-  col.n_total = n_groups;
-  col.u       = &u;
-  col.unit_of = unit_of;
-  col.done    = done_flag;
-  col.offset  = joff;
+  col->n_total = n_groups;
+  col->u       = &u;
+  col->unit_of = unit_of;
+  col->done    = done_flag;
+  col->stale   = stale;
+  col->offset  = joff;
+  /* A report that cannot be written, or a journal of other options under -resume yes, is the
+   * user's error: rank 0 finds it, every rank stops alike (exit 2). */
+  int  start_rc = 0; /* 0 ok, 1 user error (msg), 2 out of memory */
+  char msg[2 * sizeof err + 64] = "";
   if (rank == 0) {
     hc_io_report_clean_stale(o->report);
-    PetscCheck(!hc_io_report_begin(o->report, &col.report, err, sizeof err), PETSC_COMM_SELF, PETSC_ERR_FILE_OPEN, "-report %s: %s",
-               o->report, err);
-    rc = hc_io_journal_open(jpath, o->fingerprint, o->resume, &col.journal, resumed, &col, err, sizeof err);
-    PetscCheck(rc != ENOMEM, PETSC_COMM_SELF, PETSC_ERR_MEM, "out of memory reading %s", jpath);
-    PetscCheck(rc != EIO, PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "-report %s: %s", o->report, hc_io_report_error(col.report));
-    PetscCheck(!rc, PETSC_COMM_SELF, PETSC_ERR_FILE_OPEN, "-resume: %s", err);
-    hc_io_journal_set_sync_interval(col.journal, HC_JOURNAL_SYNC_S); /* group commit: see io.h */
-    col.n_resumed = col.n;
-    if (col.n) PetscCall(PetscPrintf(PETSC_COMM_SELF, "hpcast: resuming from %s: %d of %d tickers already done\n", jpath, col.n, n_groups));
+    if (hc_io_report_begin(o->report, &col->report, err, sizeof err)) start_rc = 1, snprintf(msg, sizeof msg, "-report %s: %s", o->report, err);
+    else if ((rc = hc_io_journal_open(jpath, o->fingerprint, o->resume, &col->journal, resumed, col, err, sizeof err)) == ENOMEM) start_rc = 2;
+    else if (rc == EIO) start_rc = 1, snprintf(msg, sizeof msg, "-report %s: %s", o->report, hc_io_report_error(col->report));
+    else if (rc) start_rc = 1, snprintf(msg, sizeof msg, "-resume: %s", err);
+  }
+  PetscCallMPI(MPI_Bcast(&start_rc, 1, MPI_INT, 0, comm));
+  PetscCallMPI(MPI_Bcast(msg, (int)sizeof msg, MPI_CHAR, 0, comm));
+  PetscCheck(start_rc != 2, comm, PETSC_ERR_MEM, "out of memory reading %s", jpath);
+  PetscCheck(!start_rc, comm, PETSC_ERR_USER_INPUT, "%s", msg);
+  if (rank == 0) {
+    hc_io_journal_set_sync_interval(col->journal, HC_JOURNAL_SYNC_S); /* group commit: see io.h */
+    col->n_resumed = col->n;
+    int n_changed = 0; /* tickers whose journalled result is of an older input and that run again */
+    for (int g = 0; g < n_groups; g++) n_changed += stale[g] && !done_flag[g];
+    if (col->n || n_changed)
+      PetscCall(PetscPrintf(PETSC_COMM_SELF, "hpcast: resuming from %s: %d of %d tickers already done; %d with a changed input file run again\n",
+                            jpath, col->n, n_groups, n_changed));
   }
   PetscCallMPI(MPI_Bcast(done_flag, n_groups, MPI_INT, 0, comm));
   int n_todo = 0;
@@ -439,7 +483,7 @@ PetscErrorCode hc_app_run(const hc_app_options *o, int *checkpointed)
   PetscCallMPI(hc_parallel_sched_create(comm, o->dynamic, n_todo * B, B, owner, &sched));
 
   worker w = {.o = o, .u = &u, .rank = rank, .B = B, .order = order, .cost = cost, .ev_gather = ev_gather};
-  PetscCallMPI(hc_parallel_stream_create(comm, collect, &col, &w.stream));
+  PetscCallMPI(hc_parallel_stream_create(comm, collect, col, &w.stream));
   PetscCallMPI(hc_parallel_blocks_create(comm, take_block, &w, &xb));
   PetscCall(hc_pipeline_create(o, ev_load, ev_fit, &w.pl));
   /* with many ranks (dynamic schedule), rank 0 takes no units: it journals the records and
@@ -456,7 +500,7 @@ PetscErrorCode hc_app_run(const hc_app_options *o, int *checkpointed)
       PetscCallMPI(hc_parallel_stream_poll(w.stream));
       PetscCallMPI(hc_parallel_sched_exhausted(sched, &exhausted));
       if (exhausted) break;
-      progress(&col, 0);
+      progress(col, 0);
       nanosleep(&(struct timespec){.tv_nsec = 100000}, NULL);
     } else {
       int unit;
@@ -464,7 +508,7 @@ PetscErrorCode hc_app_run(const hc_app_options *o, int *checkpointed)
       if (unit < 0) break;
       PetscCall(run_unit(&w, sched, xb, unit));
     }
-    if (rank == 0) progress(&col, 0);
+    if (rank == 0) progress(col, 0);
   }
   /* the blocks still in flight; the owned groups they complete (none after a stop) */
   for (int done = 0, stopped; !done;) {
@@ -485,7 +529,7 @@ PetscErrorCode hc_app_run(const hc_app_options *o, int *checkpointed)
 
   hc_perf mine = {.rank = rank, .fit_s = fit_s, .io_s = io_s, .n_tickers = w.n_tickers, .n_fits = w.n_fits, .busy_s = w.busy, .n_units = w.n_units},
           *perf = NULL;
-  if (rank == 0) mine.io_s += hc_io_report_seconds(col.report); /* the /fits groups written so far */
+  if (rank == 0) mine.io_s += hc_io_report_seconds(col->report); /* the /fits groups written so far */
   mine.wall_s      = hc_time_wall() - t_start;
   mine.peak_rss_mb = hc_peak_rss_mb();
   if (rank == 0) PetscCall(PetscMalloc1(size, &perf));
@@ -499,23 +543,35 @@ PetscErrorCode hc_app_run(const hc_app_options *o, int *checkpointed)
 
   if (rank == 0) {
     if (stopped) {
-      hc_io_report_abort(&col.report);
-      PetscCheck(!hc_io_journal_close(&col.journal, 0), PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "cannot close %s", jpath);
+      hc_io_report_abort(&col->report);
+      PetscCheck(!hc_io_journal_close(&col->journal, 0), PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "cannot close %s", jpath);
       PetscCall(PetscPrintf(PETSC_COMM_SELF,
                             "hpcast: stopped by a signal: %d of %d tickers done and journalled in %s (%.1f s); run the same "
                             "command again to resume (exit code %d)\n",
-                            col.n, n_groups, jpath, hc_time_wall() - t_start, HC_EXIT_CHECKPOINTED));
+                            col->n, n_groups, jpath, hc_time_wall() - t_start, HC_EXIT_CHECKPOINTED));
     } else {
-      progress(&col, 1);
-      PetscCall(write_report(&col, size, perf, ev_write, t_start));
+      progress(col, 1);
+      PetscCall(write_report(col, size, perf, ev_write, t_start));
       /* a shard keeps its journal: it is the input of hpcast merge */
-      PetscCheck(!hc_io_journal_close(&col.journal, o->n_shards == 1), PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "cannot remove %s", jpath);
+      PetscCheck(!hc_io_journal_close(&col->journal, o->n_shards == 1), PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "cannot remove %s", jpath);
     }
     PetscCall(PetscFree(perf));
   }
   *checkpointed = stopped;
-  PetscCall(PetscFree5(order, gcost, done_flag, unit_of, joff));
+  PetscCall(PetscFree6(order, gcost, done_flag, unit_of, joff, stale));
   PetscCall(PetscFree2(cost, owner));
   hc_io_universe_free(&u);
   PetscFunctionReturn(0);
+}
+
+PetscErrorCode hc_app_run(const hc_app_options *o, int *checkpointed)
+{
+  const double t_start = hc_time_wall();
+  collector    col     = {.o = o, .t_start = t_start, .t_last_progress = t_start};
+  PetscErrorCode ierr  = run_job(o, &col, checkpointed);
+  if (ierr) { /* rank 0: no temporary report is left behind; the journal stays for a resume */
+    hc_io_report_abort(&col.report);
+    if (col.journal) hc_io_journal_close(&col.journal, 0);
+  }
+  return ierr;
 }

@@ -94,9 +94,18 @@ static PetscErrorCode release(prepared *p)
   PetscFunctionReturn(0);
 }
 
+/* Reject r with the reason: no observation entered a model, so n_obs is 0 and the dates are "". */
+static void reject(hc_result *r, const char *reason)
+{
+  hc_result_set_status(r, HC_STATUS_REJECTED, "%s", reason);
+  r->n_obs         = 0;
+  r->first_date[0] = r->last_date[0] = '\0';
+}
+
 /* Load, gate, transform, regressors and seasonal period of one ticker into p, with r's status
- * and data fields (r initialised here); *ok = 0 if the ticker is rejected (r says why). */
-static PetscErrorCode prepare(hc_pipeline *pl, const char *path, const char *ticker, prepared *p, hc_result *r, int *ok)
+ * and data fields (r initialised here, with the identity of the input); *ok = 0 if the ticker is
+ * rejected (r says why). */
+static PetscErrorCode prepare(hc_pipeline *pl, const hc_input *in, prepared *p, hc_result *r, int *ok)
 {
   const hc_app_options *o = pl->o;
   char                  reason[HC_REASON_LEN];
@@ -106,17 +115,25 @@ static PetscErrorCode prepare(hc_pipeline *pl, const char *path, const char *tic
   PetscFunctionBeginUser;
   memset(p, 0, sizeof *p);
   *ok = 0;
-  PetscCheck(!hc_result_init(r, ticker, o->horizon), PETSC_COMM_SELF, PETSC_ERR_MEM, "out of memory for %s", ticker);
-  PetscCall(PetscLogEventBegin(pl->ev_load, 0, 0, 0, 0));
-  int rc = hc_io_read_csv(path, ticker, o->column, &p->s, reason, sizeof reason);
-  PetscCall(PetscLogEventEnd(pl->ev_load, 0, 0, 0, 0));
-  pl->io_s += hc_time_wall() - t0;
-  PetscCheck(rc >= 0, PETSC_COMM_SELF, PETSC_ERR_MEM, "out of memory reading %s", path);
-  if (rc > 0) {
-    hc_result_set_status(r, HC_STATUS_REJECTED, "%s", reason);
+  PetscCheck(!hc_result_init(r, in->ticker, o->horizon), PETSC_COMM_SELF, PETSC_ERR_MEM, "out of memory for %s", in->ticker);
+  r->input_bytes    = in->bytes;
+  r->input_mtime_ns = in->mtime_ns;
+  if (in->reason[0]) { /* the listing found it unreadable (a FIFO is never opened) */
+    reject(r, in->reason);
     r->quality_score = 0.0;
     PetscFunctionReturn(0);
   }
+  PetscCall(PetscLogEventBegin(pl->ev_load, 0, 0, 0, 0));
+  int rc = hc_io_read_csv(in->path, in->ticker, o->column, &p->s, reason, sizeof reason);
+  PetscCall(PetscLogEventEnd(pl->ev_load, 0, 0, 0, 0));
+  pl->io_s += hc_time_wall() - t0;
+  PetscCheck(rc >= 0, PETSC_COMM_SELF, PETSC_ERR_MEM, "out of memory reading %s", in->path);
+  if (rc > 0) {
+    reject(r, reason);
+    r->quality_score = 0.0;
+    PetscFunctionReturn(0);
+  }
+  r->input_hash          = hc_series_hash(&p->s);
   const hc_series *s     = &p->s;
   const int        shift = o->gate.transform == HC_TRANSFORM_LOGRET100 ? 1 : 0;
   r->n_obs               = s->n > shift ? s->n - shift : 0;
@@ -125,17 +142,18 @@ static PetscErrorCode prepare(hc_pipeline *pl, const char *path, const char *tic
     hc_strlcpy(r->last_date, s->label[s->n - 1], sizeof r->last_date);
   }
   if (hc_data_gate(&p->s, &o->gate, &r->quality_score, reason, sizeof reason)) {
-    hc_result_set_status(r, HC_STATUS_REJECTED, "%s", reason);
+    reject(r, reason);
     PetscFunctionReturn(0);
   }
+  hc_strlcpy(r->reason, s->note, sizeof r->reason); /* e.g. "reversed: newest first" on an ok row */
   PetscCall(PetscMalloc1(s->n, &p->y));
   p->ny = hc_data_transform(&p->s, o->gate.transform, p->y);
   if (o->n_ind) {
     rc = hc_exog_build(o->ind, o->n_ind, &p->s, p->ny, shift, &p->X, &ldx, &p->j0, p->xnames, reason, sizeof reason);
     if (rc > 0) hc_strlcpy(reason + strlen(reason), " (-exog)", sizeof reason - strlen(reason));
-    PetscCheck(rc >= 0, PETSC_COMM_SELF, PETSC_ERR_MEM, "out of memory building the regressors of %s", ticker);
+    PetscCheck(rc >= 0, PETSC_COMM_SELF, PETSC_ERR_MEM, "out of memory building the regressors of %s", in->ticker);
     if (rc > 0) {
-      hc_result_set_status(r, HC_STATUS_REJECTED, "%s", reason);
+      reject(r, reason);
       PetscFunctionReturn(0);
     }
     p->ny -= p->j0;
@@ -146,7 +164,7 @@ static PetscErrorCode prepare(hc_pipeline *pl, const char *path, const char *tic
   PetscCall(PetscArraycpy(p->mean, o->mean, o->n_mean));
   const int n_mean = hc_spec_resolve_season(p->mean, o->n_mean, seasonal_period(pl, p->y + p->j0, p->ny));
   int       n_warm = 0;
-  if (o->warm_start[0] && hc_io_report_read_fits(o->warm_start, ticker, &n_warm, &p->warm, reason, sizeof reason)) n_warm = 0;
+  if (o->warm_start[0] && hc_io_report_read_fits(o->warm_start, in->ticker, &n_warm, &p->warm, reason, sizeof reason)) n_warm = 0;
   p->sel = (hc_select_options){.n_mean = n_mean, .mean = p->mean, .n_vol = o->n_vol, .vol = o->vol, .horizon = o->horizon,
                                .fit = o->fit, .ic = o->ic, .search = o->search,
                                .n_exog = p->X ? hc_indicators_ncols(o->ind, o->n_ind) : 0, .X = p->X, .ldx = ldx,
@@ -170,15 +188,14 @@ static PetscErrorCode concat_fits(int n, const hc_result *blocks, int *n_fits, h
   PetscFunctionReturn(0);
 }
 
-PetscErrorCode hc_pipeline_run(hc_pipeline *pl, const char *path, const char *ticker, int n_blocks, const hc_result *blocks,
-                               hc_result *r)
+PetscErrorCode hc_pipeline_run(hc_pipeline *pl, const hc_input *in, int n_blocks, const hc_result *blocks, hc_result *r)
 {
   prepared       p;
   int            ok;
   hc_fit_record *whole = NULL, *first = NULL;
 
   PetscFunctionBeginUser;
-  PetscCall(prepare(pl, path, ticker, &p, r, &ok));
+  PetscCall(prepare(pl, in, &p, r, &ok));
   if (ok) {
     if (blocks) {
       PetscCall(concat_fits(n_blocks, blocks, &p.sel.n_grid_fits, &whole));
@@ -198,15 +215,14 @@ PetscErrorCode hc_pipeline_run(hc_pipeline *pl, const char *path, const char *ti
   PetscFunctionReturn(0);
 }
 
-PetscErrorCode hc_pipeline_block(hc_pipeline *pl, const char *path, const char *ticker, int block, hc_result *whole,
-                                 hc_result *first)
+PetscErrorCode hc_pipeline_block(hc_pipeline *pl, const hc_input *in, int block, hc_result *whole, hc_result *first)
 {
   prepared p;
   int      ok;
 
   PetscFunctionBeginUser;
-  PetscCall(prepare(pl, path, ticker, &p, whole, &ok));
-  PetscCheck(!hc_result_init(first, ticker, 0), PETSC_COMM_SELF, PETSC_ERR_MEM, "out of memory for %s", ticker);
+  PetscCall(prepare(pl, in, &p, whole, &ok));
+  PetscCheck(!hc_result_init(first, in->ticker, 0), PETSC_COMM_SELF, PETSC_ERR_MEM, "out of memory for %s", in->ticker);
   if (ok) {
     p.sel.block      = block;
     p.sel.block_size = pl->o->spec_block;

@@ -56,16 +56,44 @@ typedef struct {
   hid_t       str[STR_CACHE];     /**< str[w - 1]: fixed-length string type of width w */
 } wctx;
 
+/* The system error under the last failed HDF5 call of the writer (full disk, quota, I/O error):
+ * HDF5's file driver writes it into its message ("..., errno = 28, error message = 'No space left
+ * on device', ..."), and the error stack is cleared by the next API call, so the automatic error
+ * function that quiet() installs (h5_failed) keeps it here until fail() reports it. */
+static int h5_sys_errno;
+
+/* H5Ewalk2 visitor: the innermost "errno = N" of the stack into *data. */
+static herr_t driver_errno(unsigned n, const H5E_error2_t *e, void *data)
+{
+  const char *p = e->desc ? strstr(e->desc, "errno = ") : NULL;
+  (void)n;
+  if (p && !*(int *)data) *(int *)data = atoi(p + 8);
+  return 0;
+}
+
+/* HDF5's automatic error function while the writer runs: print nothing, keep the system error. */
+static herr_t h5_failed(hid_t stack, void *data)
+{
+  int sys = 0;
+  (void)data;
+  H5Ewalk2(stack, H5E_WALK_UPWARD, driver_errno, &sys);
+  if (sys > 0) h5_sys_errno = sys;
+  return 0;
+}
+
 static int fail(wctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static int fail(wctx *c, const char *fmt, ...)
 {
   if (!c->failed && c->err && c->errlen > 0) {
     char msg[HC_PATH_LEN];
+    int  sys = 0; /* a system error under the failed HDF5 call (full disk, quota, I/O error) */
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    snprintf(c->err, c->errlen, "report '%s': %s", c->path, msg);
+    sys          = h5_sys_errno;
+    h5_sys_errno = 0;
+    snprintf(c->err, c->errlen, "report '%s': %s%s%s", c->path, msg, sys > 0 ? ": " : "", sys > 0 ? strerror(sys) : "");
   }
   c->failed = 1;
   return -1;
@@ -880,11 +908,18 @@ static h5_quiet quiet(void)
 {
   h5_quiet q;
   H5Eget_auto2(H5E_DEFAULT, &q.func, &q.data);
-  H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+  H5Eset_auto2(H5E_DEFAULT, h5_failed, NULL);
+  h5_sys_errno = 0;
   return q;
 }
 
 static void loud(h5_quiet q) { H5Eset_auto2(H5E_DEFAULT, q.func, q.data); }
+
+void hc_io_init(void)
+{
+  H5dont_atexit();
+  H5open();
+}
 
 /**
  * File-access properties of the report. File format: HDF5 1.8's (H5F_LIBVER_V18 both bounds,
@@ -936,6 +971,11 @@ int hc_io_report_begin(const char *path, hc_report_writer **out, char *err, size
     free(w);
     return fail(&e, "%s", path && *path ? "path too long" : "no path given");
   }
+  struct stat st;
+  if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+    free(w);
+    return fail(&e, "is a directory; give the path of a file, e.g. %s/report.h5", path);
+  }
   hc_strlcpy(w->path, path, sizeof w->path);
   snprintf(w->tmp, sizeof w->tmp, "%s.tmp.%ld", path, (long)getpid());
   parent_dir(path, w->dir, sizeof w->dir);
@@ -985,6 +1025,19 @@ const char *hc_io_report_error(const hc_report_writer *w) { return w->err; }
 
 double hc_io_report_seconds(const hc_report_writer *w) { return w->seconds; }
 
+/* Close the writer's file. A failed report is given up: its temporary is truncated first, so
+ * that the metadata HDF5 flushes at close may find room on a full disk. A close that fails leaves
+ * the file open inside HDF5 (see hc_io_init for why that is harmless).
+ * @return H5Fclose's status. */
+static herr_t close_file(hc_report_writer *w)
+{
+  if (w->c.failed && w->c.fd >= 0) {
+    int rc = ftruncate(w->c.fd, 0); /* if it fails, the close below is tried all the same */
+    (void)rc;
+  }
+  return H5Fclose(w->file);
+}
+
 void hc_io_report_abort(hc_report_writer **pw)
 {
   hc_report_writer *w = *pw;
@@ -994,7 +1047,7 @@ void hc_io_report_abort(hc_report_writer **pw)
   free(w->T.fc_row);
   wctx_release(&w->c);
   if (w->fits >= 0) H5Gclose(w->fits);
-  if (w->file >= 0) H5Fclose(w->file);
+  if (w->file >= 0) close_file(w);
   loud(q);
   unlink(w->tmp);
   free(w);
@@ -1049,7 +1102,7 @@ int hc_io_report_finish(hc_report_writer **pw, const hc_report_meta *meta, int n
   w->fits = -1;
   if (!c->failed && H5Fflush(w->file, H5F_SCOPE_GLOBAL) < 0) fail(c, "cannot flush '%s'", w->tmp);
   /* every object is closed above, so H5Fclose really closes the file */
-  if (H5Fclose(w->file) < 0) fail(c, "cannot close '%s'", w->tmp);
+  if (close_file(w) < 0) fail(c, "cannot close '%s'", w->tmp);
   w->file = -1;
   loud(q);
   if (!c->failed && fsync_path(w->tmp, O_RDONLY) != 0) fail(c, "cannot fsync '%s': %s", w->tmp, strerror(errno));
