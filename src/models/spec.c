@@ -37,32 +37,40 @@ static int split_list(const char *text, char tok[][64], int max_tok)
   return depth == 0 ? n : -1;
 }
 
-/* Parse "a" or "a..b" with lo <= a <= b <= max starting at *s; advances *s. Returns 0 on success. */
-static int parse_range(const char **s, int *lo, int *hi, int max)
+/* Parse "a" or "a..b" with 0 <= a <= b <= max starting at *s; advances *s. Returns 0 on success,
+ * else 1 with what is wrong in why[len]. */
+static int parse_range(const char **s, int *lo, int *hi, int max, char *why, size_t len)
 {
   char *end;
   long  a = strtol(*s, &end, 10);
-  if (end == *s) return 1;
+  if (end == *s) return snprintf(why, len, "expected an order (an integer) at '%.20s'", *s), 1;
   long b = a;
   if (end[0] == '.' && end[1] == '.') {
     const char *t = end + 2;
     b             = strtol(t, &end, 10);
-    if (end == t) return 1;
+    if (end == t) return snprintf(why, len, "expected the end of the range %ld.. at '%.20s'", a, t), 1;
   }
-  if (a < 0 || b < a || b > max) return 1;
+  if (a < 0) return snprintf(why, len, "order %ld is negative", a), 1;
+  if (b < a) return snprintf(why, len, "range %ld..%ld is reversed (write %ld..%ld)", a, b, b, a), 1;
+  if (b > max) return snprintf(why, len, "order %ld is above its maximum %d", b, max), 1;
   *lo = (int)a;
   *hi = (int)b;
   *s  = end;
   return 0;
 }
 
-/* "(r1,r2,...,rk)" with the given maxima; lo/hi receive the k ranges. Returns 0 on success. */
-static int parse_tuple(const char **s, int k, const int *max, int *lo, int *hi)
+/* "(r1,r2,...,rk)" with the given maxima; lo/hi receive the k ranges. Returns 0 on success, else
+ * 1 with what is wrong in why[len]. */
+static int parse_tuple(const char **s, int k, const int *max, int *lo, int *hi, char *why, size_t len)
 {
-  if (*(*s)++ != '(') return 1;
+  if (**s != '(') return snprintf(why, len, "expected '(' at '%.20s'", *s), 1;
+  (*s)++;
   for (int i = 0; i < k; i++) {
-    if (parse_range(s, &lo[i], &hi[i], max[i])) return 1;
-    if (*(*s)++ != (i + 1 < k ? ',' : ')')) return 1;
+    if (parse_range(s, &lo[i], &hi[i], max[i], why, len)) return 1;
+    const char sep = i + 1 < k ? ',' : ')';
+    if (**s != sep)
+      return snprintf(why, len, "expected '%c' at '%.20s' (%d orders in this parenthesis)", sep, **s ? *s : "the end", k), 1;
+    (*s)++;
   }
   return 0;
 }
@@ -111,19 +119,20 @@ int hc_spec_parse_mean(const char *text, int max_out, hc_spec *out, char *err, s
   for (int k = 0; k < ntok; k++) {
     const char *c = tok[k];
     int         lo[6] = {0}, hi[6] = {0}, s = 0, drift = 0, bad = 0;
+    char        why[128] = "";
     const int   mx3[] = {HC_ORDER_MAX, 2, HC_ORDER_MAX}, mxs[] = {3, 2, 3};
     if (!strncmp(c, "arma", 4)) {
       const int mx2[] = {HC_ORDER_MAX, HC_ORDER_MAX};
       int       l2[2], h2[2];
       c += 4;
-      bad = parse_tuple(&c, 2, mx2, l2, h2);
+      bad = parse_tuple(&c, 2, mx2, l2, h2, why, sizeof why);
       lo[0] = l2[0], hi[0] = h2[0], lo[2] = l2[1], hi[2] = h2[1];
     } else if (!strncmp(c, "arima", 5)) {
       c += 5;
-      bad = parse_tuple(&c, 3, mx3, lo, hi);
+      bad = parse_tuple(&c, 3, mx3, lo, hi, why, sizeof why);
     } else if (!strncmp(c, "sarima", 6)) {
       c += 6;
-      bad = parse_tuple(&c, 3, mx3, lo, hi) || parse_tuple(&c, 3, mxs, lo + 3, hi + 3);
+      bad = parse_tuple(&c, 3, mx3, lo, hi, why, sizeof why) || parse_tuple(&c, 3, mxs, lo + 3, hi + 3, why, sizeof why);
       if (!bad && *c == 's' && (c[1] == '\0' || c[1] == '+')) {
         s = HC_SEASON_AUTO;
         c++;
@@ -131,18 +140,21 @@ int hc_spec_parse_mean(const char *text, int max_out, hc_spec *out, char *err, s
         char *end;
         long  v = strtol(c, &end, 10);
         bad     = end == c || v < 2 || v > 400;
-        s       = (int)v;
-        c       = end;
+        if (bad) snprintf(why, sizeof why, "expected a seasonal period 2..400 or the letter s at '%.20s'", *c ? c : "the end");
+        s = (int)v;
+        c = end;
       }
     } else {
       bad = 1;
+      snprintf(why, sizeof why, "unknown model name (allowed: arma, arima, sarima)");
     }
     if (!bad && !strcmp(c, "+drift")) {
       drift = 1;
       c += 6;
     }
+    if (!bad && *c) snprintf(why, sizeof why, "unexpected '%.20s' after the orders", c);
     if (bad || *c) {
-      snprintf(err, errlen, "'%s' is not a mean model; allowed: %s", tok[k], allowed);
+      snprintf(err, errlen, "'%s' is not a mean model: %s; allowed: %s", tok[k], why, allowed);
       return -1;
     }
     for (int p = lo[0]; p <= hi[0]; p++)
@@ -197,16 +209,19 @@ int hc_spec_parse_vol(const char *text, int max_out, hc_spec *vol, char *err, si
     hc_spec s = {0};
     int     P = 0, O = 0, Q = 0, used = 0, ok = 0;
     char    dist[16] = "";
+    const char *why = "expected none, garch(P,Q):DIST, gjr(P,O,Q):DIST or egarch(P,O,Q):DIST";
     if (!strcmp(tok[k], "none")) {
       ok = 1;
     } else if (sscanf(tok[k], "garch(%d,%d):%15s%n", &P, &Q, dist, &used) == 3 && tok[k][used] == '\0') {
       s.vol = HC_VOL_GARCH;
       ok    = P >= 0 && Q >= 0 && P <= 3 && Q <= 3 && P + Q >= 1;
+      why   = "GARCH orders P, Q must be 0..3 with P + Q >= 1";
     } else if ((sscanf(tok[k], "gjr(%d,%d,%d):%15s%n", &P, &O, &Q, dist, &used) == 4 && tok[k][used] == '\0' &&
                 (s.vol = HC_VOL_GJR)) ||
                (sscanf(tok[k], "egarch(%d,%d,%d):%15s%n", &P, &O, &Q, dist, &used) == 4 && tok[k][used] == '\0' &&
                 (s.vol = HC_VOL_EGARCH))) {
-      ok = P >= 0 && Q >= 0 && P <= 3 && Q <= 3 && O >= 1 && O <= 3;
+      ok  = P >= 0 && Q >= 0 && P <= 3 && Q <= 3 && O >= 1 && O <= 3;
+      why = "orders P, Q must be 0..3 and O 1..3";
     }
     if (ok && s.vol != HC_VOL_NONE) {
       ok = 0;
@@ -215,9 +230,10 @@ int hc_spec_parse_vol(const char *text, int max_out, hc_spec *vol, char *err, si
           s.dist = (hc_dist)d;
           ok     = 1;
         }
+      why = "unknown distribution after ':' (allowed: normal, t, skewt, ged)";
     }
     if (!ok) {
-      snprintf(err, errlen, "'%s' is not a volatility model; allowed: %s", tok[k], allowed);
+      snprintf(err, errlen, "'%s' is not a volatility model: %s; allowed: %s", tok[k], why, allowed);
       return -1;
     }
     s.vol_p = P;
