@@ -14,6 +14,15 @@
 #   merge       two -shard runs merged by `hpcast merge` equal the plain run; a ticker in two
 #               inputs and inputs of different options are refused, naming the cause, and leave
 #               no report and no temporary file.
+#   user_errors every user error (typo, bad value, overflow, bad grammar, -report DIR, unwritable
+#               report, unreadable universe or options file) on 2 ranks: exit 2 at start and one
+#               line that names the option (mpirun --quiet: Open MPI's own notice left out).
+#   inputs      a dangling link, a directory, a FIFO, UPPER.CSV, a non-ASCII name and a
+#               newest-first file with times each get a row with the right status and reason.
+#   stale_resume SIGUSR1 to mpirun (exit 75), every file shortened by 100 rows, rerun: no row
+#               keeps the old data, the run says how many were recomputed, = a fresh run.
+#   full_disk   a report on a full tmpfs: exit 2, one line naming ENOSPC, no temporary, journal
+#               kept; with room again the rerun resumes and publishes (root only, else skipped).
 set -euo pipefail
 case=$1 exe=$2 root=$3
 data="$root/../shared/data"
@@ -61,8 +70,8 @@ ranks)
       check "$grp identical on 1 rank and $np ranks ($sch), grid in blocks" h5diff -q "$work/b1.h5" "$work/b$np$sch.h5" $grp $grp
     done
   done
-  check "/units: blocks 0, 1, 2 and the owner's step (-1) of every ticker (10 tickers, 40 rows)" \
-    test "$(col "$work/b4dynamic.h5" /units/block | sort | uniq -c | awk '{printf "%s:%s ", $2, $1}')" = "-1:10 0:10 1:10 2:10 "
+  check "/units: blocks 0, 1, 2 and the owner's step (-1) of every ticker (12 tickers, 48 rows)" \
+    test "$(col "$work/b4dynamic.h5" /units/block | sort | uniq -c | awk '{printf "%s:%s ", $2, $1}')" = "-1:12 0:12 1:12 2:12 "
   cp "$work/r2dynamic.h5" "$work/r2.h5"
   check "hpcast report perf prints one row per rank" bash -c "mpirun -n 1 '$exe' report perf -report '$work/r4static.h5' | grep -q 'ranks 4'"
   check "hpcast report perf takes the report without -report" bash -c "mpirun -n 1 '$exe' report perf '$work/r4static.h5' | grep -q 'ranks 4'"
@@ -71,11 +80,11 @@ ranks)
   mapfile -t tick < <(col "$work/r2.h5" /summary/ticker)
   mapfile -t stat < <(col "$work/r2.h5" /summary/status)
   mapfile -t why < <(h5dump -y -w 0 -d /summary/reason "$work/r2.h5" | sed -n '/DATA {/,/}/p' | sed '1d;$d' | sed 's/\\000//g' | grep -o '"[^"]*"' | tr -d '"')
-  check "every input file has a row (10)" test "${#tick[@]}" -eq 10
+  check "every input file has a row (12)" test "${#tick[@]}" -eq 12
   declare -A want=([AAPL]=ok [KO]=ok [CARR]=ok [AMCR]=ok [ERRMSG]=rejected [EMPTY]=rejected
-    [NANPRICE]=rejected [NEGPRICE]=rejected [DUPDATE]=rejected [SHORT]=rejected)
+    [NANPRICE]=rejected [NEGPRICE]=rejected [DUPDATE]=rejected [SHORT]=rejected [CONSTANT]=rejected [STALE]=rejected)
   declare -A because=([ERRMSG]="not a CSV" [EMPTY]="empty" [NANPRICE]="non-numeric" [NEGPRICE]="non-positive"
-    [DUPDATE]="duplicate date" [SHORT]="too few observations")
+    [DUPDATE]="duplicate date" [SHORT]="too few observations" [CONSTANT]="near-zero variance" [STALE]="stale price")
   for i in "${!tick[@]}"; do
     t=${tick[$i]}
     check "$t status ${stat[$i]} (want ${want[$t]:-?})" test "${stat[$i]}" = "${want[$t]:-?}"
@@ -203,6 +212,118 @@ merge)
   check "inputs of other options: exit code 2, got $rc" test "$rc" -eq 2
   check "the refusal names the input of other options" grep -q "o.h5: written with other result-affecting options" "$work/out.m"
   check "no report and no temporary left by the second refusal" test -z "$(ls "$work" | grep '^other.h5')"
+  ;;
+user_errors)
+  # a user error on 2 ranks: exit 2, hpcast prints exactly one line (rank 0) that names the
+  # option; mpirun --quiet drops Open MPI's own notice of a non-zero exit
+  mkdir "$work/u"
+  ln -s "$data/sp500/AAPL.csv" "$work/u/AAPL.csv"
+  ue() { # ue DESCRIPTION PATTERN ARGS...: exit 2, one line matching PATTERN, no report
+    local what=$1 pat=$2 rc=0 t0 t1; shift 2
+    t0=$(date +%s.%N)
+    mpirun --quiet --oversubscribe -n 2 "$exe" -data_dir "$work/u" -report "$work/ue.h5" "$@" > "$work/ue.out" 2>&1 || rc=$?
+    t1=$(date +%s.%N)
+    check "$what: exit code 2 (got $rc)" test "$rc" -eq 2
+    check "$what: one line (got $(wc -l < "$work/ue.out"))" test "$(wc -l < "$work/ue.out")" -eq 1
+    check "$what: the line matches '$pat': $(head -c 300 "$work/ue.out")" grep -q -- "$pat" "$work/ue.out"
+    check "$what: stops at start ($(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }') s)" awk -v a="$t0" -v b="$t1" 'BEGIN { exit !(b - a < 10) }'
+    check "$what: no report, no temporary" test -z "$(ls "$work" | grep '^ue.h5')"
+  }
+  ue "-horizn 5 (typo)" "unknown option -horizn (did you mean -horizon?)" -horizn 5
+  ue "-vol_model none (typo)" "unknown option -vol_model (did you mean -vol_models?)" -vol_model none
+  printf 'horizn: 5\n' > "$work/typo.yaml"
+  ue "a typo in an options file" "unknown option -horizn" -options_file "$work/typo.yaml"
+  ue "-horizon abc" "^hpcast: error: -horizon abc: allowed values are integers 1..1000$" -horizon abc
+  ue "-horizon 99999999999 (no int wrap)" "-horizon 99999999999: allowed values are integers 1..1000" -horizon 99999999999
+  ue "-fit_gatol 0" "-fit_gatol 0: allowed values are reals > 0" -fit_gatol 0
+  ue "-variance_targeting maybe" "-variance_targeting maybe: allowed values are true or false" -variance_targeting maybe
+  ue "-shard 1/99999999999" "-shard 1/99999999999: allowed values are I/N" -shard 1/99999999999
+  ue "a reversed range" "'arma(5..1,0)' is not a mean model: range 5..1 is reversed" -mean_models "arma(5..1,0)"
+  ue "an unknown distribution" "'garch(1,1):cauchy' is not a volatility model: unknown distribution" -vol_models "garch(1,1):cauchy"
+  ue "-report DIR" "-report $work: .*is a directory" -report "$work"
+  ue "an unwritable report" "-report /proc/hpcast/r.h5: .*cannot create directory" -report /proc/hpcast/r.h5
+  ue "an unreadable universe" "-data_dir $work/none: cannot open universe directory" -data_dir "$work/none"
+  ue "a missing options file" "-options_file $work/none.yaml: cannot read it" -options_file "$work/none.yaml"
+  # the same on one rank, without mpirun
+  rc=0; "$exe" -data_dir "$work/u" -report "$work/ue.h5" -horizn 5 > "$work/ue.out" 2>&1 || rc=$?
+  check "-horizn without mpirun: exit 2 (got $rc), one line" test "$rc" -eq 2 -a "$(wc -l < "$work/ue.out")" -eq 1
+  # PETSc's own options are not unknown
+  run 2 "$work/ok.h5" -data_dir "$work/u" -mean_models "arma(0,0)" -vol_models none -backtest_origins 0 -log_view :/dev/null -fit_tao_max_it 200 -options_left no
+  check "PETSc's options (-log_view, -fit_tao_*, -options_left) are accepted" test -s "$work/ok.h5"
+  ;;
+inputs)
+  # every entry that looks like a ticker file has a row: dangling link, directory, FIFO,
+  # UPPER.CSV, a non-ASCII name (escaped), a newest-first file with times (reversed, ok)
+  mkdir "$work/u"
+  ln -s "$data/sp500/AAPL.csv" "$work/u/AAPL.csv"
+  ln -s "$work/nowhere.csv" "$work/u/DANGLE.csv"
+  mkdir "$work/u/ADIR.csv"
+  mkfifo "$work/u/AFIFO.csv"
+  head -n 400 "$data/sp500/KO.csv" > "$work/u/UPPER.CSV"
+  head -n 400 "$data/sp500/KO.csv" > "$work/u/ÜNICÖDE.csv"
+  cp "$root/tests/data/dates/newest_first_midnight.csv" "$work/u/NEWEST.csv"
+  opts=(-options_file "$root/config/default.yaml" -data_dir "$work/u" -mean_models "arma(0..1,0..1)" -backtest_origins 20)
+  run 2 "$work/in.h5" "${opts[@]}"
+  mapfile -t tick < <(col "$work/in.h5" /summary/ticker)
+  mapfile -t stat < <(col "$work/in.h5" /summary/status)
+  mapfile -t nobs < <(col "$work/in.h5" /summary/n_obs)
+  mapfile -t why < <(h5dump -y -w 0 -d /summary/reason "$work/in.h5" | sed -n '/DATA {/,/}/p' | sed '1d;$d' | sed 's/\\000//g' | grep -o '"[^"]*"' | tr -d '"')
+  check "every entry has a row (7): ${tick[*]}" test "${#tick[@]}" -eq 7
+  declare -A want=([AAPL]=ok [DANGLE]=rejected [ADIR]=rejected [AFIFO]=rejected [UPPER]=ok [%C3%9CNIC%C3%96DE]=rejected [NEWEST]=ok)
+  declare -A because=([DANGLE]="dangling symbolic link" [ADIR]="a directory" [AFIFO]="a FIFO" [%C3%9CNIC%C3%96DE]="not a valid ticker"
+    [NEWEST]="reversed: newest first")
+  for i in "${!tick[@]}"; do
+    t=${tick[$i]}
+    check "$t status ${stat[$i]} (want ${want[$t]:-?})" test "${stat[$i]}" = "${want[$t]:-?}"
+    [ -n "${because[$t]:-}" ] && check "$t reason '${why[$i]:-}' mentions '${because[$t]}'" grep -q "${because[$t]}" <<< "${why[$i]:-}"
+    [ "${stat[$i]}" = rejected ] && check "$t rejected: n_obs 0 (got ${nobs[$i]})" test "${nobs[$i]}" -eq 0
+  done
+  check "the report's ticker column is ASCII" bash -c "! col '$work/in.h5' /summary/ticker | LC_ALL=C grep -q '[^ -~]'"
+  newest=$(sed -n 2p "$work/u/NEWEST.csv" | cut -d, -f1)
+  last=$(h5dump -y -w 0 -d /summary/last_date "$work/in.h5" | sed -n '/DATA {/,/}/p' | sed 's/\\000//g' | grep -o '"[^"]*"' | tr -d '"' | sed -n 6p)
+  check "NEWEST: last_date '$last' is the newest label ($newest)" test "$last" = "$newest"
+  ;;
+stale_resume)
+  # stop a run with SIGUSR1, shorten every file by 100 rows, run again: no row keeps the old data
+  mkdir "$work/u"
+  for t in AAPL KO JPM MSFT CARR PG; do cp "$data/sp500/$t.csv" "$work/u/"; done
+  opts=(-options_file "$root/config/default.yaml" -data_dir "$work/u" -mean_models "arma(0..1,0..1)" -backtest_origins 40)
+  mpirun --oversubscribe -n 2 "$exe" -report "$work/st.h5" "${opts[@]}" > "$work/out.st" 2>&1 &
+  mp=$!
+  for _ in $(seq 600); do [ "$(stat -c %s "$work/st.h5.journal" 2>/dev/null || echo 0)" -gt 24 ] && break; sleep 0.1; done
+  kill -USR1 "$mp"
+  rc=0; wait "$mp" || rc=$?
+  check "SIGUSR1 to mpirun: exit 75 (got $rc)" test "$rc" -eq 75
+  done_before=$(grep -o 'stopped by a signal: [0-9]*' "$work/out.st" | grep -o '[0-9]*$')
+  for f in "$work"/u/*.csv; do head -n -100 "$f" > "$f.new" && mv "$f.new" "$f"; done
+  run 2 "$work/st.h5" "${opts[@]}"
+  check "the rerun says how many changed inputs ran again ($done_before were journalled)" \
+    grep -q "$done_before with a changed input file run again" "$work/out.2"
+  check "no row keeps the old last date 2021-04-21" bash -c "! col '$work/st.h5' /summary/last_date | grep -q 2021-04-21"
+  check "no row keeps the old n_obs 5401" bash -c "! col '$work/st.h5' /summary/n_obs | grep -qx 5401"
+  run 2 "$work/fresh.h5" "${opts[@]}"
+  for grp in /summary /forecast; do
+    check "$grp of the resumed run equals a fresh run on the new files" h5diff -q "$work/fresh.h5" "$work/st.h5" $grp $grp
+  done
+  ;;
+full_disk)
+  # a report on a full file system: one line with the errno, exit 2, no temporary, the journal
+  # kept; with room again, the same command resumes and writes it (needs root for the mount)
+  mkdir "$work/fs" "$work/u"
+  if ! mount -t tmpfs -o size=60k tmpfs "$work/fs" 2>/dev/null; then echo "SKIP: cannot mount a tmpfs (not root)"; exit 77; fi
+  trap 'umount "$work/fs" 2>/dev/null; rm -rf "$work"' EXIT
+  for t in AAPL KO JPM MSFT; do ln -s "$data/sp500/$t.csv" "$work/u/$t.csv"; done
+  opts=(-options_file "$root/config/default.yaml" -data_dir "$work/u" -mean_models "arma(0..1,0..1)" -backtest_origins 0)
+  rc=0; mpirun --quiet --oversubscribe -n 2 "$exe" -report "$work/fs/r.h5" "${opts[@]}" > "$work/out.fs" 2>&1 || rc=$?
+  check "full disk: exit 2 (got $rc)" test "$rc" -eq 2
+  check "full disk: the error names the errno" grep -q "No space left on device" "$work/out.fs"
+  check "full disk: no PETSc trace" bash -c "! grep -q 'PETSC ERROR' '$work/out.fs'"
+  check "full disk: no temporary report left" test -z "$(ls "$work/fs" | grep 'tmp')"
+  check "full disk: the journal is kept" test -s "$work/fs/r.h5.journal"
+  mount -o remount,size=50m "$work/fs"
+  run 2 "$work/fs/r.h5" "${opts[@]}"
+  check "with room again the rerun resumes" grep -q "resuming from" "$work/out.2"
+  check "and publishes the report" test -s "$work/fs/r.h5"
   ;;
 *) echo "unknown case $case"; exit 2 ;;
 esac
