@@ -80,7 +80,9 @@ fi
 
 echo "hpcast: running on $NP rank(s), universe $DATA"
 set +e
-mpirun "${mpi_flags[@]}" -n "$NP" build/src/app/hpcast \
+# --quiet: hpcast reports its own errors (one line) and run.sh the exit status; Open MPI's
+# notice of a non-zero exit would only repeat them
+mpirun --quiet "${mpi_flags[@]}" -n "$NP" build/src/app/hpcast \
   -options_file config/default.yaml \
   "${data_opt[@]}" \
   -report "$REPORT" \
