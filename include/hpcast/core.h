@@ -86,8 +86,8 @@ typedef struct {
   double uncond_var;                          /**< unconditional innovation variance; NaN if undefined */
   double loglik, aic, bic;
   int    n_obs_used;                          /**< observations in the likelihood */
-  int    converged;                           /**< 1 if the optimiser met its tolerance */
-  int    tao_reason;                          /**< TaoConvergedReason of the best start */
+  int    converged;                           /**< 1 exactly when tao_reason > 0 (TAO met a tolerance) */
+  int    tao_reason;                          /**< TaoConvergedReason of the best start's solve */
   int    iterations;                          /**< iterations of the best start */
   int    status;                              /**< 0 = fitted, else hc_status of the failure */
   char   reason[HC_REASON_LEN];               /**< why a fit failed, "" otherwise */

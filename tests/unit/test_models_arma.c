@@ -251,6 +251,44 @@ Test(arma, family_start_reaches_the_high_aapl_arma22_optimum)
   free(y);
 }
 
+/* converged is TAO's verdict, never contradicted by tao_reason (issue 25): fits whose best
+ * solve ends in a TAO divergence are not converged, even where the Newton polish after it
+ * reaches a small (or, at an indefinite Hessian, negative) decrement. A constant price (zero
+ * returns: the line search fails, -6) and fits of AAPL cut short by -fit_max_it
+ * (TAO_DIVERGED_MAXITS, -2): the old rule (converged if the polish's decrement is below 1e-6)
+ * called all four converged, the EGARCH one 185 log-likelihood points below its optimum. */
+Test(arma, a_fit_ending_in_a_tao_divergence_is_not_converged)
+{
+  enum { N = 500 };
+  static const double zero[N];
+  double             *y;
+  const int           n = load_returns("AAPL", &y);
+  const struct {
+    const double *y;
+    int           n, max_it;
+    hc_spec       s;
+  } cases[] = {{zero, N, 500, {.p = 0, .q = 0}},
+               {zero, N, 500, {.p = 1, .q = 1}},
+               {y, n, 2, {.p = 1, .q = 1}},
+               {y, n, 1, {.vol = HC_VOL_EGARCH, .vol_p = 1, .vol_o = 1, .vol_q = 1}}};
+  for (size_t c = 0; c < sizeof cases / sizeof *cases; c++) {
+    hc_model      *m;
+    hc_fit_options fo;
+    hc_fit_record  rec;
+    hc_fit_options_default(&fo);
+    fo.max_it = cases[c].max_it;
+    cr_assert(hc_model_create(&cases[c].s, cases[c].n, &m) == 0);
+    cr_assert(hc_fit(m, cases[c].y, cases[c].n, &fo, 0, NULL, &rec) == 0);
+    cr_log_info("%s on %s, max_it %d: status %d, converged %d, tao_reason %d, loglik %.6f", rec.name,
+                cases[c].y == zero ? "zeros" : "AAPL", cases[c].max_it, rec.status, rec.converged, rec.tao_reason, rec.loglik);
+    cr_expect(rec.tao_reason <= 0, "%s case %zu: TAO converged (%d), the case is meant to diverge", rec.name, c, rec.tao_reason);
+    cr_expect_eq(rec.converged, rec.tao_reason > 0, "%s case %zu: converged %d with tao_reason %d", rec.name, c, rec.converged,
+                 rec.tao_reason);
+    hc_model_destroy(&m);
+  }
+  free(y);
+}
+
 Test(arma, ar1_forecast_closed_form)
 {
   enum { N = 400 };
