@@ -217,7 +217,8 @@ void hc_fit_options_default(hc_fit_options *o);
  * Fills rec: name, params, stderr (opt->stderr_type: inverse observed information
  * (-H)^{-1}, inverse outer product of scores B^{-1}, or the sandwich H^{-1} B H^{-1};
  * OPG and robust need ops->loglik_terms_grad, else NaN), loglik, aic = -2 ll + 2k,
- * bic = -2 ll + k log n, converged, tao_reason, iterations, the volatility summary
+ * bic = -2 ll + k log n, tao_reason and iterations of the best start's solve, converged (1
+ * exactly when tao_reason > 0: TAO's verdict, which the Newton polish never overrules), the volatility summary
  * (persistence, half_life = log(0.5)/log(persistence), uncond_var) when the family has one,
  * status (0 or HC_STATUS_FAILED with reason).
  * Not collective. Errors: only fatal PETSc/allocation errors.
@@ -275,12 +276,14 @@ typedef struct {
  * and D by the seasonal strength of Wang, Smith & Hyndman (2006) >= 0.64; then every
  * spec of the grid with those differences (grid) or the stepwise path of Hyndman &
  * Khandakar (2008, J. Stat. Softw. 27(3), sec. 3.2) within its bounds is fitted; each fit
- * also starts from its already-fitted neighbours. Every fit is appended to r->fits.
- * Grid search by blocks (opt->block_size > 0): only that block of the restricted grid is fitted
- * (neighbour starts from the same block only); with opt->grid_fits the restricted grid's fits
- * are taken from there (their number must equal the restricted grid's size) and only the
- * selection is done: the blocks' fits concatenated in block order give the same selection
- * whatever ranks computed them.
+ * also starts from its lower neighbours (one of p, q, P, Q lower by one, the new coefficient at
+ * zero): in the grid from their own unfitted starts, so that a grid fit depends only on its
+ * spec, y and opt (the grid is decomposition-free); in the stepwise search from their fits,
+ * where the path has made them. Every fit is appended to r->fits.
+ * Grid search by blocks (opt->block_size > 0): only that block of the restricted grid is fitted;
+ * with opt->grid_fits the restricted grid's fits are taken from there (their number must equal
+ * the restricted grid's size) and only the selection is done: the blocks' fits concatenated in
+ * block order are those of the whole grid, whatever the block size and the ranks that computed them.
  * @param[out] best       index in r->fits of the fit of lowest opt->ic, or -1 if none fitted.
  * @param[out] best_spec  its spec (n_exog set), when best >= 0.
  * Not collective.

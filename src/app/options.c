@@ -140,15 +140,14 @@ PetscErrorCode hc_app_options_load(hc_app_options *o)
     o->n_shards = (int)n;
   }
   o->n_blocks = o->search == HC_SEARCH_GRID ? (o->n_mean + o->spec_block - 1) / o->spec_block : 1;
-  /* the result-affecting options, hashed for the journal (FNV-1a 64; Fowler, Noll & Vo); the
-   * block size changes the fits' starts only when the grid is cut */
+  /* the result-affecting options, hashed for the journal (FNV-1a 64; Fowler, Noll & Vo);
+   * -spec_block, -schedule and the rank count are decomposition choices: not in it */
   char key[16384];
-  snprintf(key, sizeof key, "%s|%s|%s|%s|%d|%.17g|%s|%s|%d|%d|%d|%d|%d|%g|%d|%s|%s|%s|%s|%d|%d|%d|%s|%g|%d|%d", HPCAST_VERSION,
+  snprintf(key, sizeof key, "%s|%s|%s|%s|%d|%.17g|%s|%s|%d|%d|%d|%d|%d|%g|%d|%s|%s|%s|%s|%d|%d|%d|%s|%g|%d", HPCAST_VERSION,
            o->data_dir[0] ? o->data_dir : o->data_file, o->column, transform, (int)o->gate.min_obs, o->gate.max_zero_share, o->mean_models, o->vol_models,
            o->seasonal_period, (int)o->ic, (int)o->search, (int)o->horizon, (int)o->fit.max_it, (double)o->fit.gatol,
            (int)o->fit.n_random, stderr_type, o->exog, o->warm_start, vt ? "vt" : "", (int)o->backtest.origins,
-           (int)o->backtest.refit_every, o->backtest.window, ensemble_list, (double)o->backtest.trading.cost_bps, o->n_shards,
-           o->n_blocks > 1 ? (int)o->spec_block : 0);
+           (int)o->backtest.refit_every, o->backtest.window, ensemble_list, (double)o->backtest.trading.cost_bps, o->n_shards);
   o->fingerprint = 1469598103934665603ULL;
   for (const char *c = key; *c; c++) o->fingerprint = (o->fingerprint ^ (unsigned char)*c) * 1099511628211ULL;
   PetscFunctionReturn(0);

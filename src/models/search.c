@@ -201,9 +201,52 @@ static PetscErrorCode add_fit(search *S, const hc_spec *s, const hc_fit_record *
   PetscFunctionReturn(0);
 }
 
-/* Fit one mean spec with starts from its fitted neighbours (parameters matched by name,
- * new ones at zero) and, for a plain ARMA, the near-cancelling root starts. */
-static PetscErrorCode fit_mean(search *S, const hc_spec *spec, int *fit_index)
+/* st[0..k-1]: the parameters named names[0..k-1] taken from the k_from values theta_from named
+ * names_from (matched by name), those without a match at zero. */
+static void match_by_name(int k, const char (*names)[HC_PNAME_LEN], int k_from, const char (*names_from)[HC_PNAME_LEN],
+                          const double *theta_from, double *st)
+{
+  for (int a = 0; a < k; a++) {
+    st[a] = 0.0;
+    for (int b = 0; b < k_from; b++)
+      if (!strcmp(names[a], names_from[b])) st[a] = theta_from[b];
+  }
+}
+
+/* Starts of spec s (k parameters named names) from its lower neighbours (one of p, q, P, Q lower
+ * by one) without fitting them: each neighbour's own start (ops->start: Hannan-Rissanen, the
+ * Whittle root-pair search, seasonal moments) with the new coefficient at zero, up to max of them
+ * into out (rows of k); *ns receives their number. They depend on the spec, the data and the
+ * options only, not on what else was fitted. */
+static PetscErrorCode lower_order_starts(const search *S, const hc_spec *s, int k, const char (*names)[HC_PNAME_LEN],
+                                         double *out, int max, int *ns)
+{
+  PetscFunctionBeginUser;
+  *ns = 0;
+  for (int j = 0; j < 4 && *ns < max; j++) {
+    hc_spec   t     = *s;
+    int      *ord[] = {&t.p, &t.q, &t.P, &t.Q};
+    hc_model *mt;
+    char      tnames[HC_MAX_PARAMS][HC_PNAME_LEN];
+    double    th[HC_MAX_PARAMS];
+    if (*ord[j] == 0) continue;
+    (*ord[j])--;
+    PetscCall(hc_model_create(&t, S->n, &mt));
+    if (t.n_exog) hc_model_set_exog(mt, S->o->X, S->o->ldx, S->o->xnames);
+    mt->ops->param_names(mt, tnames);
+    if (!mt->ops->start(mt, S->y, S->n, th))
+      match_by_name(k, names, mt->n_params, (const char (*)[HC_PNAME_LEN])tnames, th, out + (size_t)(*ns)++ * k);
+    PetscCall(hc_model_destroy(&mt));
+  }
+  PetscFunctionReturn(0);
+}
+
+/* Fit one mean spec. Starts: with from_fits (the stepwise search), the fits of its lower
+ * neighbours that the path has already fitted (parameters matched by name, the new one at zero),
+ * so that a fit depends on the path; without (the grid, whose result must not depend on how it
+ * is cut into blocks), the unfitted starts of those neighbours (lower_order_starts); then
+ * -warm_start fits of the same name and, for a plain ARMA, the near-cancelling root starts. */
+static PetscErrorCode fit_mean(search *S, const hc_spec *spec, int from_fits, int *fit_index)
 {
   const hc_select_options *o = S->o;
   hc_spec                  s = *spec;
@@ -220,16 +263,14 @@ static PetscErrorCode fit_mean(search *S, const hc_spec *spec, int *fit_index)
   if (s.n_exog) hc_model_set_exog(m, o->X, o->ldx, o->xnames);
   const int k = m->n_params;
   m->ops->param_names(m, names);
-  for (int i = 0; i < S->n_done && ns < 8; i++) {
-    const hc_fit_record *f = &S->r->fits[S->done_fit[i]];
-    if (!is_neighbour(&S->done[i], &s) || !usable(f)) continue;
-    double *st = starts + (size_t)ns++ * k;
-    for (int a = 0; a < k; a++) {
-      st[a] = 0.0;
-      for (int b = 0; b < f->n_params; b++)
-        if (!strcmp(names[a], f->param_names[b])) st[a] = f->params[b];
+  if (from_fits) {
+    for (int i = 0; i < S->n_done && ns < 8; i++) {
+      const hc_fit_record *f = &S->r->fits[S->done_fit[i]];
+      if (is_neighbour(&S->done[i], &s) && usable(f))
+        match_by_name(k, (const char (*)[HC_PNAME_LEN])names, f->n_params, (const char (*)[HC_PNAME_LEN])f->param_names, f->params,
+                      starts + (size_t)ns++ * k);
     }
-  }
+  } else PetscCall(lower_order_starts(S, &s, k, (const char (*)[HC_PNAME_LEN])names, starts, 8, &ns));
   ns += hc_warm_starts(o, m, names, starts + (size_t)ns * k, 16 - ns);
   if (hc_spec_is_arma(&s) && !m->ops->start(m, S->y, S->n, own))
     ns += hc_arma_cycle_starts(s.p, s.q, own[0], own[k - 1], starts + (size_t)ns * k);
@@ -288,7 +329,7 @@ PetscErrorCode hc_search_mean(const double *y, int n, const hc_select_options *o
   } else if (o->search == HC_SEARCH_GRID) {
     const int lo = o->block_size > 0 ? o->block * o->block_size : 0;
     const int hi = o->block_size > 0 && lo + o->block_size < S.n_grid ? lo + o->block_size : S.n_grid;
-    for (int i = lo; i < hi; i++) PetscCall(fit_mean(&S, &S.grid[i], &idx));
+    for (int i = lo; i < hi; i++) PetscCall(fit_mean(&S, &S.grid[i], 0, &idx));
   } else {
     /* Hyndman & Khandakar (2008) sec. 3.2: four initial models, then moves of one or two
      * orders by +-1 and the drift toggle while the criterion improves. */
@@ -310,7 +351,7 @@ PetscErrorCode hc_search_mean(const double *y, int n, const hc_select_options *o
       init[k].Q = seasonal ? (iQ[k] < Qmax ? iQ[k] : Qmax) : 0;
       for (int v = 0; v < 2; v++) { /* with and without drift where the grid has both */
         init[k].drift = v;
-        if (in_grid(&S, &init[k]) && fitted(&S, &init[k]) < 0) PetscCall(fit_mean(&S, &init[k], &idx));
+        if (in_grid(&S, &init[k]) && fitted(&S, &init[k]) < 0) PetscCall(fit_mean(&S, &init[k], 1, &idx));
       }
     }
     while (S.best >= 0 && S.best != cur && S.n_done < HC_STEPWISE_MAX) {
@@ -324,7 +365,7 @@ PetscErrorCode hc_search_mean(const double *y, int n, const hc_select_options *o
         else {
           t.p += moves[mv][0], t.q += moves[mv][1], t.P += moves[mv][2], t.Q += moves[mv][3];
         }
-        if (in_grid(&S, &t) && fitted(&S, &t) < 0) PetscCall(fit_mean(&S, &t, &idx));
+        if (in_grid(&S, &t) && fitted(&S, &t) < 0) PetscCall(fit_mean(&S, &t, 1, &idx));
       }
     }
   }

@@ -4,7 +4,8 @@
  *
  * Step 1: the mean-model order search of search.c (differences by KPSS and seasonal
  *         strength, then a grid or the Hyndman-Khandakar stepwise path), each fit
- *         starting also from its fitted neighbours and, for ARMA, near-cancelling roots.
+ *         starting also from its lower neighbours (the grid: their unfitted starts; the
+ *         stepwise path: their fits) and, for ARMA, near-cancelling roots.
  * Step 2: every volatility spec fitted jointly with the selected mean when it is a plain
  *         ARMA(p,q), GARCH starting from the ARMA estimates and Student-t from the
  *         Gaussian GARCH estimates.
