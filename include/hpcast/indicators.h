@@ -15,8 +15,8 @@
  *
  * **Warm-up.** The first rows of a column whose window is not yet full are NaN
  * (hc_indicators_warmup() gives how many); the caller drops them. After the warm-up a
- * value is NaN only where the documented input guards say so (zero volume, a label that
- * is not an ISO date) or where an input is non-finite (the quality gate rejects those
+ * value is NaN only where the documented input guards say so (zero volume) or where an input
+ * is non-finite (the quality gate rejects those
  * series; a non-finite price propagates through the Wilder recursions from that row on).
  *
  * **Price basis.** high, low and close must be on the same basis. If close is the adjusted
@@ -89,7 +89,8 @@ int hc_indicators_warmup(const hc_indicator *ids, int n_ids, const hc_indicator_
  * @param p       windows and constants, or NULL for the defaults
  * @param high, low, close  [n] prices on one basis (needed by ATR; close also by RSI, StochRSI)
  * @param volume  [n] traded volume (needed by volz; may be NULL otherwise)
- * @param label   [n] ISO dates "YYYY-MM-DD" (needed by dow; may be NULL otherwise)
+ * @param time    [n] seconds since 1970-01-01 UTC of each bar, e.g. hc_series.time (needed by
+ *                dow; may be NULL otherwise)
  * @param out     [n * hc_indicators_ncols()] column-major: column j is out[j*n .. j*n+n-1]
  * @param names   [hc_indicators_ncols()] column names ("atr14", "rsi14", "stochrsi14",
  *                "stochrsi14_sig", "volz20", "dow_tue", "dow_wed", "dow_thu", "dow_fri"),
@@ -101,8 +102,8 @@ int hc_indicators_warmup(const hc_indicator *ids, int n_ids, const hc_indicator_
  */
 int hc_indicators_compute(const hc_indicator *ids, int n_ids, const hc_indicator_params *p, int n,
                           const double *high, const double *low, const double *close,
-                          const double *volume, const char (*label)[HC_LABEL_LEN],
-                          double *out, char (*names)[HC_IND_NAME_LEN]);
+                          const double *volume, const long long *time, double *out,
+                          char (*names)[HC_IND_NAME_LEN]);
 
 /**
  * Average true range with Wilder's smoothing (J. W. Wilder, "New Concepts in Technical
@@ -156,15 +157,19 @@ int hc_indicator_stochrsi(int n, const double *close, int rsi_window, int stoch_
 void hc_indicator_volz(int n, const double *volume, int w, double *out);
 
 /**
- * Day-of-week dummies from ISO dates. The weekday comes from days since 1970-01-01 by
- * H. Hinnant's days_from_civil ("chrono-Compatible Low-Level Date Algorithms",
- * http://howardhinnant.github.io/date_algorithms.html), 1970-01-01 being a Thursday.
- * dow[j*n + t] = 1 if label[t] is weekday j+1 (0 Tuesday, 1 Wednesday, 2 Thursday,
- * 3 Friday), else 0: Monday is the base (all zero); Saturday and Sunday are all zero too.
- * NaN in all four columns where the label is not a valid "YYYY-MM-DD" date.
- * @param dow [4 * n] column-major
+ * Day-of-week dummies from the times of the bars (seconds since 1970-01-01 UTC, as in
+ * hc_series.time, whatever the date format of the labels was). The day of bar t is
+ * z = floor(time[t] / 86400) (floor division, so a negative time before midnight falls on
+ * the day before 1970-01-01; a time of day within the UTC day does not change it), and its
+ * weekday comes from z by H. Hinnant's weekday_from_days ("chrono-Compatible Low-Level Date
+ * Algorithms", http://howardhinnant.github.io/date_algorithms.html), 1970-01-01 (z = 0)
+ * being a Thursday. dow[j*n + t] = 1 if bar t falls on weekday j+1 (0 Tuesday,
+ * 1 Wednesday, 2 Thursday, 3 Friday), else 0: Monday is the base (all zero); Saturday and
+ * Sunday are all zero too. Every value is 0 or 1 (no NaN).
+ * @param time [n] seconds since 1970-01-01 UTC
+ * @param dow  [4 * n] column-major
  */
-void hc_indicator_dow(int n, const char (*label)[HC_LABEL_LEN], double *dow);
+void hc_indicator_dow(int n, const long long *time, double *dow);
 
 
 /**
@@ -178,7 +183,9 @@ void hc_indicator_dow(int n, const char (*label)[HC_LABEL_LEN], double *dow);
  * (volume z-score on a zero-volume day) takes its neutral value 0. High and low are put on
  * the basis of s->value (e.g. the adjusted close) by the factor value/close.
  * @param ids, n_ids  indicators (hc_indicator_parse)
- * @param s           the loaded bars (needs high, low, close for ATR; volume for volz; ISO dates for dow)
+ * @param s           the loaded bars (needs high, low, close for ATR; volume for volz; dates,
+ *                    i.e. labels_are_dates and s->time, for dow: any format the CSV reader
+ *                    recognises)
  * @param ny, shift   length of the modelled series and bar offset of its observations
  * @param X           receives a malloc'd column-major [ldx x k] matrix, k = hc_indicators_ncols
  * @param ldx         receives ny - j0 + 1

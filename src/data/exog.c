@@ -21,7 +21,8 @@ int hc_exog_build(const hc_indicator *ids, int n_ids, const hc_series *s, int ny
   }
   if (need_ohlc && (!s->high || !s->low || !s->close)) return snprintf(reason, len, "no high, low, close columns for atr"), 1;
   if (need_vol && !s->volume) return snprintf(reason, len, "no volume column for volz"), 1;
-  if (need_dates && !s->labels_are_dates) return snprintf(reason, len, "labels are not ISO dates for dow"), 1;
+  if (need_dates && (!s->labels_are_dates || !s->time))
+    return snprintf(reason, len, "labels are not dates (dow needs dates)"), 1;
   double *ind = malloc(sizeof(double) * ((size_t)nb * k + 2 * (size_t)nb));
   if (!ind) return -1;
   double *hi = ind + (size_t)nb * k, *lo = hi + nb;
@@ -30,7 +31,7 @@ int hc_exog_build(const hc_indicator *ids, int n_ids, const hc_series *s, int ny
     hi[t]    = s->high ? s->high[t] * f : s->value[t];
     lo[t]    = s->low ? s->low[t] * f : s->value[t];
   }
-  if (hc_indicators_compute(ids, n_ids, NULL, nb, hi, lo, s->value, s->volume, (const char (*)[HC_LABEL_LEN])s->label, ind,
+  if (hc_indicators_compute(ids, n_ids, NULL, nb, hi, lo, s->value, s->volume, s->time, ind,
                             names) != k) {
     free(ind);
     return snprintf(reason, len, "indicators could not be computed"), 1;

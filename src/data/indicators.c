@@ -326,21 +326,20 @@ int hc_indicator_stochrsi(int n, const double *close, int rsi_window, int stoch_
 /* ------------------------------------------------------------------------------------ */
 /* Day of week                                                                           */
 
-/** Weekday of a valid ISO date "YYYY-MM-DD", 0 = Sunday .. 6 = Saturday; -1 if not a date. */
-static int iso_weekday(const char *label)
+/** Weekday of an instant (seconds since 1970-01-01 UTC), 0 = Sunday .. 6 = Saturday. */
+static int time_weekday(long long time)
 {
-  long z;
-  if (hc_iso_days(label, &z)) return -1;
+  /* days since 1970-01-01 by floor division (C's / truncates toward zero) */
+  const long long z = time / 86400 - (time % 86400 < 0);
   /* Hinnant's weekday_from_days: 1970-01-01 (z = 0) was a Thursday (4). */
   return (int)(z >= -4 ? (z + 4) % 7 : (z + 5) % 7 + 6);
 }
 
-void hc_indicator_dow(int n, const char (*label)[HC_LABEL_LEN], double *dow)
+void hc_indicator_dow(int n, const long long *time, double *dow)
 {
   for (int t = 0; t < n; t++) {
-    const int wd = iso_weekday(label[t]);
-    for (int j = 0; j < 4; j++)
-      dow[(size_t)j * n + t] = wd < 0 ? NAN : (wd == j + 2 ? 1.0 : 0.0);
+    const int wd = time_weekday(time[t]);
+    for (int j = 0; j < 4; j++) dow[(size_t)j * n + t] = wd == j + 2 ? 1.0 : 0.0;
   }
 }
 
@@ -352,7 +351,7 @@ static int window_ok(int w, int min) { return w >= min && w <= HC_IND_MAX_WINDOW
 /** 1 if the parameters and the arrays needed by ids are valid. */
 static int inputs_ok(const hc_indicator *ids, int n_ids, const hc_indicator_params *p,
                      const double *high, const double *low, const double *close,
-                     const double *volume, const char (*label)[HC_LABEL_LEN])
+                     const double *volume, const long long *time)
 {
   for (int i = 0; i < n_ids; i++) {
     switch (ids[i]) {
@@ -371,7 +370,7 @@ static int inputs_ok(const hc_indicator *ids, int n_ids, const hc_indicator_para
       if (!volume || !window_ok(p->volz_window, 2)) return 0;
       break;
     case HC_IND_DOW:
-      if (!label) return 0;
+      if (!time) return 0;
       break;
     default: return 0;
     }
@@ -381,8 +380,8 @@ static int inputs_ok(const hc_indicator *ids, int n_ids, const hc_indicator_para
 
 int hc_indicators_compute(const hc_indicator *ids, int n_ids, const hc_indicator_params *p, int n,
                           const double *high, const double *low, const double *close,
-                          const double *volume, const char (*label)[HC_LABEL_LEN],
-                          double *out, char (*names)[HC_IND_NAME_LEN])
+                          const double *volume, const long long *time, double *out,
+                          char (*names)[HC_IND_NAME_LEN])
 {
   static const char *const dow_names[4] = {"dow_tue", "dow_wed", "dow_thu", "dow_fri"};
   hc_indicator_params d;
@@ -390,7 +389,7 @@ int hc_indicators_compute(const hc_indicator *ids, int n_ids, const hc_indicator
     hc_indicator_params_default(&d);
     p = &d;
   }
-  if (n < 0 || n_ids < 0 || !inputs_ok(ids, n_ids, p, high, low, close, volume, label))
+  if (n < 0 || n_ids < 0 || !inputs_ok(ids, n_ids, p, high, low, close, volume, time))
     return -EINVAL;
   int k = 0;
   for (int i = 0; i < n_ids; i++) {
@@ -418,7 +417,7 @@ int hc_indicators_compute(const hc_indicator *ids, int n_ids, const hc_indicator
       if (names) snprintf(names[k], HC_IND_NAME_LEN, "volz%d", p->volz_window);
       break;
     default: /* HC_IND_DOW (ids validated above) */
-      hc_indicator_dow(n, label, col);
+      hc_indicator_dow(n, time, col);
       if (names)
         for (int j = 0; j < 4; j++) hc_strlcpy(names[k + j], dow_names[j], HC_IND_NAME_LEN);
       break;

@@ -1,12 +1,14 @@
 /**
  * No look-ahead of the exogenous regressors (hc_exog_build): a SARIMAX forecast made at an
- * origin does not move when every bar after the origin is changed.
+ * origin does not move when every bar after the origin is changed. Day-of-week regressors
+ * from labels in any date format the CSV reader recognises.
  */
 #include <criterion/criterion.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "hpcast/data.h"
 #include "hpcast/indicators.h"
@@ -99,4 +101,77 @@ Test(exog, forecast_does_not_see_bars_after_its_origin, .timeout = 120)
   hc_series_free(&cut);
   hc_series_free(&full);
   free(ya), free(yb), free(Xa), free(Xb);
+}
+
+/** Read a CSV "date,price" of the n labels made by label(t, buf) through hc_io_read_csv. */
+static void read_labels(hc_series *s, int n, void (*label)(int t, char *buf))
+{
+  char path[64] = "/tmp/hpcast_exog_XXXXXX", reason[256], buf[HC_LABEL_LEN];
+  int  fd       = mkstemp(path);
+  cr_assert_geq(fd, 0, "mkstemp");
+  FILE *f = fdopen(fd, "w");
+  cr_assert_not_null(f);
+  fprintf(f, "date,price\n");
+  for (int t = 0; t < n; t++) {
+    label(t, buf);
+    fprintf(f, "%s,%.2f\n", buf, 100.0 + 0.5 * t + (t % 3));
+  }
+  cr_assert_eq(fclose(f), 0);
+  const int rc = hc_io_read_csv(path, "X", "price", s, reason, sizeof reason);
+  unlink(path);
+  cr_assert_eq(rc, 0, "%s", reason);
+  cr_assert_eq(s->n, n);
+}
+
+/* March 2021, every calendar day (2021-03-01 a Monday), in three formats, and a non-date */
+static void iso_label(int t, char *buf) { snprintf(buf, HC_LABEL_LEN, "2021-03-%02d", t + 1); }
+static void mdy_label(int t, char *buf) { snprintf(buf, HC_LABEL_LEN, "03/%02d/2021", t + 1); }
+static void dmy_label(int t, char *buf) { snprintf(buf, HC_LABEL_LEN, "%d.3.2021 16:00", t + 1); }
+static void int_label(int t, char *buf) { snprintf(buf, HC_LABEL_LEN, "%d", t + 1); }
+
+Test(exog, dow_from_dates_in_any_format)
+{
+  enum { N = 31 };
+  hc_indicator ids[HC_IND_COUNT];
+  int          n_ids;
+  char         err[256], names[4][HC_IND_NAME_LEN];
+  cr_assert(hc_indicator_parse("dow", ids, &n_ids, err, sizeof err) == 0, "%s", err);
+  void (*const fmt[3])(int, char *) = {iso_label, mdy_label, dmy_label};
+  double *X[3];
+  for (int k = 0; k < 3; k++) {
+    hc_series s;
+    int       ldx, j0;
+    read_labels(&s, N, fmt[k]);
+    cr_assert_eq(s.labels_are_dates, 1, "format %d", k);
+    cr_assert(hc_exog_build(ids, n_ids, &s, N - 1, 1, &X[k], &ldx, &j0, names, err, sizeof err) == 0,
+              "format %d: %s", k, err);
+    cr_assert_eq(j0, 0);
+    cr_assert_eq(ldx, N);
+    cr_assert_str_eq(names[3], "dow_fri");
+    hc_series_free(&s);
+  }
+  /* row i holds bar i (shift 1): 2021-03-(i+1), weekday i % 7 with 0 Monday .. 6 Sunday */
+  for (int c = 0; c < 4; c++)
+    for (int i = 0; i < N; i++) {
+      cr_assert_eq(X[0][c * N + i], i % 7 == c + 1 ? 1.0 : 0.0, "ISO 2021-03-%02d column %s", i + 1, names[c]);
+      cr_assert_eq(X[1][c * N + i], X[0][c * N + i], "M/D/YYYY row %d column %s", i, names[c]);
+      cr_assert_eq(X[2][c * N + i], X[0][c * N + i], "D.M.YYYY HH:MM row %d column %s", i, names[c]);
+    }
+  for (int k = 0; k < 3; k++) free(X[k]);
+}
+
+Test(exog, dow_needs_dates)
+{
+  hc_indicator ids[HC_IND_COUNT];
+  int          n_ids, ldx, j0;
+  char         err[256], names[4][HC_IND_NAME_LEN];
+  double       sentinel, *X = &sentinel; /* hc_exog_build must reset it to NULL */
+  hc_series    s;
+  cr_assert(hc_indicator_parse("dow", ids, &n_ids, err, sizeof err) == 0, "%s", err);
+  read_labels(&s, 31, int_label);
+  cr_assert_eq(s.labels_are_dates, 0);
+  cr_assert_eq(hc_exog_build(ids, n_ids, &s, 30, 1, &X, &ldx, &j0, names, err, sizeof err), 1);
+  cr_assert_str_eq(err, "labels are not dates (dow needs dates)");
+  cr_assert_null(X);
+  hc_series_free(&s);
 }

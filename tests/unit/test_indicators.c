@@ -12,9 +12,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "hpcast/core.h"
 #include "hpcast/indicators.h"
+#include "hpcast/io.h"
 
 /* ------------------------------------------------------------------------------------ */
 /* Helpers                                                                               */
@@ -121,6 +123,16 @@ static void synthetic_bars(int n, unsigned seed, double *high, double *low, doub
     cr_assert_neq(mktime(&tm), (time_t)-1);
     strftime(label[t], HC_LABEL_LEN, "%Y-%m-%d", &tm);
     day++;
+  }
+}
+
+/** time[t] = seconds since 1970-01-01 UTC of the ISO date label[t] (its midnight), from hc_iso_days. */
+static void label_times(int n, const char (*label)[HC_LABEL_LEN], long long *time)
+{
+  for (int t = 0; t < n; t++) {
+    long days;
+    cr_assert_eq(hc_iso_days(label[t], &days), 0, "'%s' is not an ISO date", label[t]);
+    time[t] = (long long)days * 86400;
   }
 }
 
@@ -331,33 +343,43 @@ Test(indicators, fixed_bands_when_c_is_zero)
 Test(indicators, causality_prefix_bit_identical)
 {
   enum { N = 300 };
-  double h[N], l[N], c[N], v[N], h2[N], l2[N], c2[N], v2[N];
-  char   lab[N][HC_LABEL_LEN], lab2[N][HC_LABEL_LEN];
+  double    h[N], l[N], c[N], v[N], h2[N], l2[N], c2[N], v2[N];
+  char      lab[N][HC_LABEL_LEN], lab2[N][HC_LABEL_LEN];
+  long long tm[N], tm2[N];
   synthetic_bars(N, 3u, h, l, c, v, lab);
+  label_times(N, (const char (*)[HC_LABEL_LEN])lab, tm);
   double *o1 = malloc(sizeof(double) * N * K_ALL), *o2 = malloc(sizeof(double) * N * K_ALL);
   cr_assert(o1 && o2);
-  cr_assert_eq(hc_indicators_compute(all_ids, N_ALL, NULL, N, h, l, c, v, lab, o1, NULL), K_ALL);
+  cr_assert_eq(hc_indicators_compute(all_ids, N_ALL, NULL, N, h, l, c, v, tm, o1, NULL), K_ALL);
   const int t0s[] = {0, 1, 13, 14, 19, 27, 33, 100, 299};
   for (size_t k = 0; k < sizeof t0s / sizeof t0s[0]; k++) {
     const int t0 = t0s[k];
-    /* same prefix, a different future from t0 on (including a zero volume and a bad date) */
+    /* same prefix, a different future from t0 on (including a zero volume and a bar one
+     * calendar day later, so on another weekday) */
     synthetic_bars(N, 99u, h2, l2, c2, v2, lab2);
+    label_times(N, (const char (*)[HC_LABEL_LEN])lab2, tm2);
     memcpy(h2, h, t0 * sizeof(double));
     memcpy(l2, l, t0 * sizeof(double));
     memcpy(c2, c, t0 * sizeof(double));
     memcpy(v2, v, t0 * sizeof(double));
-    memcpy(lab2, lab, t0 * sizeof lab[0]);
+    memcpy(tm2, tm, t0 * sizeof tm[0]);
     c2[t0] *= 3.0;
     h2[t0] = c2[t0] * 1.5;
     v2[t0] = 0.0;
-    hc_strlcpy(lab2[t0], "not-a-date", HC_LABEL_LEN);
-    cr_assert_eq(hc_indicators_compute(all_ids, N_ALL, NULL, N, h2, l2, c2, v2, lab2, o2, NULL), K_ALL);
-    for (int j = 0; j < K_ALL; j++) {
+    tm2[t0] += 86400;
+    cr_assert_eq(hc_indicators_compute(all_ids, N_ALL, NULL, N, h2, l2, c2, v2, tm2, o2, NULL), K_ALL);
+    for (int j = 0; j < K_ALL; j++)
       cr_assert_eq(memcmp(o1 + (size_t)j * N, o2 + (size_t)j * N, t0 * sizeof(double)), 0,
                    "column %d changed before t0 = %d", j, t0);
+    /* every column but the day-of-week dummies reacts; those are 0/1, so a changed weekday
+     * moves one or two of the four columns: the block must react as a whole */
+    for (int j = 0; j < K_ALL - 4; j++)
       cr_assert_neq(memcmp(o1 + (size_t)j * N + t0, o2 + (size_t)j * N + t0, (N - t0) * sizeof(double)), 0,
                     "column %d ignores the data from t0 = %d on", j, t0);
-    }
+    int dow_moved = 0;
+    for (int j = K_ALL - 4; j < K_ALL; j++)
+      dow_moved += o1[(size_t)j * N + t0] != o2[(size_t)j * N + t0];
+    cr_assert_gt(dow_moved, 0, "day of week ignores the time at t0 = %d", t0);
   }
   free(o1);
   free(o2);
@@ -366,15 +388,17 @@ Test(indicators, causality_prefix_bit_identical)
 Test(indicators, nan_warmup_per_column)
 {
   enum { N = 200 };
-  double h[N], l[N], c[N], v[N];
-  char   lab[N][HC_LABEL_LEN], names[K_ALL][HC_IND_NAME_LEN];
+  double    h[N], l[N], c[N], v[N];
+  char      lab[N][HC_LABEL_LEN], names[K_ALL][HC_IND_NAME_LEN];
+  long long tm[N];
   synthetic_bars(N, 5u, h, l, c, v, lab);
+  label_times(N, (const char (*)[HC_LABEL_LEN])lab, tm);
   hc_indicator_params p;
   hc_indicator_params_default(&p);
   p.band_z_window = 25; /* the signal column then warms up later than the StochRSI */
   double *o = malloc(sizeof(double) * N * K_ALL);
   cr_assert_not_null(o);
-  cr_assert_eq(hc_indicators_compute(all_ids, N_ALL, &p, N, h, l, c, v, lab, o, names), K_ALL);
+  cr_assert_eq(hc_indicators_compute(all_ids, N_ALL, &p, N, h, l, c, v, tm, o, names), K_ALL);
   const char *want_names[K_ALL] = {"atr14", "rsi14", "stochrsi14", "stochrsi14_sig", "volz20",
                                    "dow_tue", "dow_wed", "dow_thu", "dow_fri"};
   const int   warm[K_ALL]       = {13, 14, 27, 14 + 25 - 1, 19, 0, 0, 0, 0};
@@ -392,10 +416,10 @@ Test(indicators, nan_warmup_per_column)
   cr_assert_eq(hc_indicators_warmup(atr_only, 1, NULL), 13);
   cr_assert_eq(hc_indicators_warmup(dow_only, 1, NULL), 0);
   /* a series shorter than the warm-up is all NaN, and n = 0 is fine */
-  cr_assert_eq(hc_indicators_compute(all_ids, N_ALL, NULL, 10, h, l, c, v, lab, o, NULL), K_ALL);
+  cr_assert_eq(hc_indicators_compute(all_ids, N_ALL, NULL, 10, h, l, c, v, tm, o, NULL), K_ALL);
   for (int j = 0; j < 5; j++)
     for (int t = 0; t < 10; t++) cr_assert(isnan(o[(size_t)j * 10 + t]));
-  cr_assert_eq(hc_indicators_compute(all_ids, N_ALL, NULL, 0, h, l, c, v, lab, o, NULL), K_ALL);
+  cr_assert_eq(hc_indicators_compute(all_ids, N_ALL, NULL, 0, h, l, c, v, tm, o, NULL), K_ALL);
   free(o);
 }
 
@@ -439,33 +463,155 @@ Test(indicators, day_of_week_known_dates)
 {
   static const struct {
     const char *date;
-    int         col; /* 0 Tue .. 3 Fri, -1 Monday/weekend (all zero), -2 invalid (NaN) */
+    long long   sec; /* seconds after the date's midnight UTC (a time of day), may be < 0 */
+    int         col; /* 0 Tue .. 3 Fri, -1 Monday/weekend (all zero) */
   } cases[] = {
-    {"2021-04-21", 1},  /* Wednesday (brief) */
-    {"2021-04-19", -1}, /* Monday: the base */
-    {"2021-04-20", 0},  {"2021-04-22", 2}, {"2021-04-23", 3},
-    {"2021-04-24", -1}, /* Saturday */
-    {"2021-04-25", -1}, /* Sunday */
-    {"2000-02-29", 0},  /* Tuesday, leap day of a century leap year */
-    {"1999-11-01", -1}, /* Monday, first AAPL row */
-    {"1970-01-01", 2},  /* Thursday, the epoch */
-    {"1969-12-31", 1},  /* Wednesday, negative day count */
-    {"1900-03-01", 2},  /* Thursday; 1900 is not a leap year */
-    {"2024-12-31", 0},  /* Tuesday */
-    {"2021-02-29", -2}, {"2021-13-01", -2}, {"2021-04-31", -2}, {"21-04-2021", -2},
-    {"2021-04-21x", -2}, {"", -2},
+    {"2021-04-21", 0, 1},  /* Wednesday (brief) */
+    {"2021-04-19", 0, -1}, /* Monday: the base */
+    {"2021-04-20", 0, 0},  {"2021-04-22", 0, 2}, {"2021-04-23", 0, 3},
+    {"2021-04-24", 0, -1}, /* Saturday */
+    {"2021-04-25", 0, -1}, /* Sunday */
+    {"2000-02-29", 0, 0},  /* Tuesday, leap day of a century leap year */
+    {"1999-11-01", 0, -1}, /* Monday, first AAPL row */
+    {"1970-01-01", 0, 2},  /* Thursday, the epoch */
+    {"1969-12-31", 0, 1},  /* Wednesday, negative day count */
+    {"1900-03-01", 0, 2},  /* Thursday; 1900 is not a leap year */
+    {"2024-12-31", 0, 0},  /* Tuesday */
+    /* a time of day keeps the UTC day, also before the epoch (floor division) */
+    {"2021-04-23", 86399, 3},  /* Friday 23:59:59 */
+    {"2021-04-23", 86400, -1}, /* = Saturday 00:00 */
+    {"1970-01-01", -1, 1},     /* time -1: Wednesday 1969-12-31 23:59:59 */
+    {"1969-12-31", 43200, 1},  /* time -43200: Wednesday noon */
+    {"1969-12-31", -1, 0},     /* time -86401: Tuesday 1969-12-30 23:59:59 */
+    {"1969-12-29", 1, -1},     /* Monday 00:00:01, time -259199 */
+    {"1969-12-26", 86399, 3},  /* Friday 23:59:59 */
   };
   enum { N = sizeof cases / sizeof cases[0] };
-  char   lab[N][HC_LABEL_LEN];
-  double d[4 * N];
+  char      lab[N][HC_LABEL_LEN];
+  long long tm[N];
+  double    d[4 * N];
   for (int t = 0; t < N; t++) hc_strlcpy(lab[t], cases[t].date, HC_LABEL_LEN);
-  hc_indicator_dow(N, (const char (*)[HC_LABEL_LEN])lab, d);
+  label_times(N, (const char (*)[HC_LABEL_LEN])lab, tm);
+  for (int t = 0; t < N; t++) tm[t] += cases[t].sec;
+  cr_assert_eq(tm[15], -1);
+  cr_assert_eq(tm[17], -86401);
+  hc_indicator_dow(N, tm, d);
   for (int t = 0; t < N; t++)
-    for (int j = 0; j < 4; j++) {
-      const double x = d[j * N + t];
-      if (cases[t].col == -2) cr_assert(isnan(x), "%s", cases[t].date);
-      else cr_assert_eq(x, cases[t].col == j ? 1.0 : 0.0, "%s column %d", cases[t].date, j);
+    for (int j = 0; j < 4; j++)
+      cr_assert_eq(d[j * N + t], cases[t].col == j ? 1.0 : 0.0, "%s %+llds column %d", cases[t].date,
+                   cases[t].sec, j);
+}
+
+Test(indicators, day_of_week_every_day_and_time)
+{
+  /* every day from 1700-01-01 to 2300-01-01 at 00:00:00, 23:59:59 and a time of day that
+   * moves through the day: the weekday cycles Thu, Fri, Sat, Sun, Mon, Tue, Wed from the
+   * epoch, by an independent count (no floor division) */
+  enum { N = 3 * 1024 };
+  long long tm[N];
+  int       want[N];
+  double    d[4 * N];
+  long      first, last;
+  cr_assert_eq(hc_iso_days("1700-01-01", &first), 0);
+  cr_assert_eq(hc_iso_days("2300-01-01", &last), 0);
+  int n = 0;
+  for (long z = first; z <= last; z++) {
+    const long long secs[3] = {0, 86399, (long long)((z * 7919) % 86400 + 86400) % 86400};
+    for (int k = 0; k < 3; k++) {
+      tm[n] = (long long)z * 86400 + secs[k];
+      /* days from a Sunday far before `first`, so the remainder is taken of a positive count */
+      want[n] = (int)((z + 4 + 7L * 100000) % 7); /* 0 Sunday .. 6 Saturday */
+      if (++n == N || (z == last && k == 2)) {
+        hc_indicator_dow(n, tm, d);
+        for (int t = 0; t < n; t++)
+          for (int j = 0; j < 4; j++)
+            cr_assert_eq(d[(size_t)j * n + t], want[t] == j + 2 ? 1.0 : 0.0, "time %lld column %d", tm[t], j);
+        n = 0;
+      }
     }
+  }
+}
+
+/** Write a CSV "date,price" with the given labels to a new temporary file; path receives its name. */
+static void write_labels_csv(char path[64], int n, const char (*label)[HC_LABEL_LEN])
+{
+  snprintf(path, 64, "/tmp/hpcast_dow_XXXXXX");
+  const int fd = mkstemp(path);
+  cr_assert_geq(fd, 0, "mkstemp");
+  FILE *f = fdopen(fd, "w");
+  cr_assert_not_null(f);
+  fprintf(f, "date,price\n");
+  for (int t = 0; t < n; t++) fprintf(f, "%s,%d\n", label[t], 100 + t);
+  cr_assert_eq(fclose(f), 0);
+}
+
+/** Day-of-week columns of the series read by hc_io_read_csv from a CSV of the given labels. */
+static void dow_of_csv(int n, const char (*label)[HC_LABEL_LEN], double *d)
+{
+  char      path[64], reason[256];
+  hc_series s;
+  write_labels_csv(path, n, label);
+  const int rc = hc_io_read_csv(path, "X", "price", &s, reason, sizeof reason);
+  unlink(path);
+  cr_assert_eq(rc, 0, "%s: %s", label[0], reason);
+  cr_assert_eq(s.n, n);
+  cr_assert_eq(s.labels_are_dates, 1, "labels like '%s' not read as dates", label[0]);
+  cr_assert_not_null(s.time);
+  const hc_indicator dow[1] = {HC_IND_DOW};
+  char               names[4][HC_IND_NAME_LEN];
+  cr_assert_eq(hc_indicators_compute(dow, 1, NULL, n, NULL, NULL, NULL, NULL, s.time, d, names), 4);
+  cr_assert_str_eq(names[0], "dow_tue");
+  hc_series_free(&s);
+}
+
+Test(indicators, day_of_week_same_in_every_date_format)
+{
+  /* the same days (ascending; days > 12 settle M/D vs D/M; 1969 gives negative times) written
+   * in each date format hc_io_read_csv recognises give the columns of their ISO labels */
+  static const int ymd[][3] = {
+    {1969, 12, 26}, {1969, 12, 29}, {1969, 12, 30}, {1969, 12, 31}, {1970, 1, 1},  {1970, 1, 2},
+    {1970, 1, 3},   {2000, 2, 28},  {2000, 2, 29},  {2000, 3, 1},   {2000, 3, 2},  {2000, 3, 3},
+    {2021, 4, 16},  {2021, 4, 17},  {2021, 4, 18},  {2021, 4, 19},  {2021, 4, 20}, {2021, 4, 21},
+    {2021, 4, 22},  {2021, 4, 23},  {2024, 12, 31},
+  };
+  enum { N = sizeof ymd / sizeof ymd[0], FIRST_EPOCH = 7 /* epoch labels start at 1973 */ };
+  static const char *const fmts[] = {
+    "%04d-%02d-%02d 23:59:59", "%04d-%02d-%02dT00:00Z", "%04d/%d/%d", "M/D/YYYY", "D/M/YYYY",
+    "D.M.YYYY", "M/D/YYYY 12:30", "epoch",
+  };
+  char      iso[N][HC_LABEL_LEN], lab[N][HC_LABEL_LEN];
+  long long tm[N];
+  double    want[4 * N], got[4 * N];
+  for (int t = 0; t < N; t++)
+    snprintf(iso[t], HC_LABEL_LEN, "%04d-%02d-%02d", ymd[t][0], ymd[t][1], ymd[t][2]);
+  label_times(N, (const char (*)[HC_LABEL_LEN])iso, tm);
+  for (size_t k = 0; k < sizeof fmts / sizeof fmts[0]; k++) {
+    const int t0 = strcmp(fmts[k], "epoch") == 0 ? FIRST_EPOCH : 0, n = N - t0;
+    for (int t = t0; t < N; t++) {
+      const int y = ymd[t][0], m = ymd[t][1], dd = ymd[t][2];
+      char     *o = lab[t - t0];
+      if (strcmp(fmts[k], "M/D/YYYY") == 0) snprintf(o, HC_LABEL_LEN, "%02d/%02d/%04d", m, dd, y);
+      else if (strcmp(fmts[k], "D/M/YYYY") == 0) snprintf(o, HC_LABEL_LEN, "%d/%d/%04d", dd, m, y);
+      else if (strcmp(fmts[k], "D.M.YYYY") == 0) snprintf(o, HC_LABEL_LEN, "%02d.%02d.%04d", dd, m, y);
+      else if (strcmp(fmts[k], "M/D/YYYY 12:30") == 0) snprintf(o, HC_LABEL_LEN, "%d/%d/%04d 12:30", m, dd, y);
+      else if (strcmp(fmts[k], "epoch") == 0) snprintf(o, HC_LABEL_LEN, "%lld", tm[t] + 3600 * 15);
+      else snprintf(o, HC_LABEL_LEN, fmts[k], y, m, dd);
+    }
+    /* reference: the ISO labels of the same rows, read the same way, and their midnights */
+    dow_of_csv(n, (const char (*)[HC_LABEL_LEN])(iso + t0), want);
+    double direct[4 * N];
+    hc_indicator_dow(n, tm + t0, direct);
+    cr_assert_eq(memcmp(want, direct, sizeof(double) * 4 * n), 0, "ISO CSV vs hc_iso_days");
+    dow_of_csv(n, (const char (*)[HC_LABEL_LEN])lab, got);
+    for (int j = 0; j < 4; j++)
+      for (int t = 0; t < n; t++)
+        cr_assert_eq(got[(size_t)j * n + t], want[(size_t)j * n + t], "format %s: '%s' column %d", fmts[k],
+                     lab[t], j);
+  }
+  /* and the ISO columns themselves are right: 2021-04-21 is a Wednesday, 1969-12-26 a Friday */
+  dow_of_csv(N, (const char (*)[HC_LABEL_LEN])iso, want);
+  cr_assert_eq(want[1 * N + 17], 1.0);
+  cr_assert_eq(want[3 * N + 0], 1.0);
 }
 
 Test(indicators, parse_and_names)
@@ -498,31 +644,33 @@ Test(indicators, parse_and_names)
 
 Test(indicators, invalid_arguments)
 {
-  double h[30], l[30], c[30], v[30], o[30 * K_ALL];
-  char   lab[30][HC_LABEL_LEN];
+  double    h[30], l[30], c[30], v[30], o[30 * K_ALL];
+  char      lab[30][HC_LABEL_LEN];
+  long long tm[30];
   synthetic_bars(30, 1u, h, l, c, v, lab);
+  label_times(30, (const char (*)[HC_LABEL_LEN])lab, tm);
   const hc_indicator volz[1] = {HC_IND_VOLZ}, dow[1] = {HC_IND_DOW}, atr[1] = {HC_IND_ATR};
-  cr_assert_eq(hc_indicators_compute(volz, 1, NULL, 30, h, l, c, NULL, lab, o, NULL), -EINVAL);
+  cr_assert_eq(hc_indicators_compute(volz, 1, NULL, 30, h, l, c, NULL, tm, o, NULL), -EINVAL);
   cr_assert_eq(hc_indicators_compute(dow, 1, NULL, 30, h, l, c, v, NULL, o, NULL), -EINVAL);
-  cr_assert_eq(hc_indicators_compute(atr, 1, NULL, 30, NULL, l, c, v, lab, o, NULL), -EINVAL);
-  cr_assert_eq(hc_indicators_compute(atr, 1, NULL, -1, h, l, c, v, lab, o, NULL), -EINVAL);
-  /* volume and labels are not needed by ATR */
+  cr_assert_eq(hc_indicators_compute(atr, 1, NULL, 30, NULL, l, c, v, tm, o, NULL), -EINVAL);
+  cr_assert_eq(hc_indicators_compute(atr, 1, NULL, -1, h, l, c, v, tm, o, NULL), -EINVAL);
+  /* volume and times are not needed by ATR */
   cr_assert_eq(hc_indicators_compute(atr, 1, NULL, 30, h, l, c, NULL, NULL, o, NULL), 1);
   hc_indicator_params p;
   hc_indicator_params_default(&p);
   p.atr_window = 0;
-  cr_assert_eq(hc_indicators_compute(atr, 1, &p, 30, h, l, c, v, lab, o, NULL), -EINVAL);
+  cr_assert_eq(hc_indicators_compute(atr, 1, &p, 30, h, l, c, v, tm, o, NULL), -EINVAL);
   hc_indicator_params_default(&p);
   p.volz_window = 1;
-  cr_assert_eq(hc_indicators_compute(volz, 1, &p, 30, h, l, c, v, lab, o, NULL), -EINVAL);
+  cr_assert_eq(hc_indicators_compute(volz, 1, &p, 30, h, l, c, v, tm, o, NULL), -EINVAL);
   hc_indicator_params_default(&p);
   p.band_c = NAN;
-  cr_assert_eq(hc_indicators_compute(all_ids, N_ALL, &p, 30, h, l, c, v, lab, o, NULL), -EINVAL);
+  cr_assert_eq(hc_indicators_compute(all_ids, N_ALL, &p, 30, h, l, c, v, tm, o, NULL), -EINVAL);
   hc_indicator_params_default(&p);
   p.rsi_window = HC_IND_MAX_WINDOW + 1;
-  cr_assert_eq(hc_indicators_compute(all_ids, N_ALL, &p, 30, h, l, c, v, lab, o, NULL), -EINVAL);
+  cr_assert_eq(hc_indicators_compute(all_ids, N_ALL, &p, 30, h, l, c, v, tm, o, NULL), -EINVAL);
   const hc_indicator bad[1] = {HC_IND_COUNT};
-  cr_assert_eq(hc_indicators_compute(bad, 1, NULL, 30, h, l, c, v, lab, o, NULL), -EINVAL);
+  cr_assert_eq(hc_indicators_compute(bad, 1, NULL, 30, h, l, c, v, tm, o, NULL), -EINVAL);
 }
 
 /* ------------------------------------------------------------------------------------ */
@@ -585,8 +733,12 @@ Test(indicators, aapl_finite_and_in_range)
   const int n = b.n;
   double   *o = malloc(sizeof(double) * n * K_ALL);
   cr_assert_not_null(o);
-  cr_assert_eq(hc_indicators_compute(all_ids, N_ALL, NULL, n, b.high, b.low, b.adj, b.volume,
-                                     (const char (*)[HC_LABEL_LEN])b.label, o, NULL), K_ALL);
+  long long *times = malloc(sizeof *times * n);
+  cr_assert_not_null(times);
+  label_times(n, (const char (*)[HC_LABEL_LEN])b.label, times);
+  cr_assert_eq(hc_indicators_compute(all_ids, N_ALL, NULL, n, b.high, b.low, b.adj, b.volume, times, o, NULL),
+               K_ALL);
+  free(times);
   const int w = hc_indicators_warmup(all_ids, N_ALL, NULL);
   const double *atr = o, *rsi = o + n, *srsi = o + 2 * (size_t)n, *sig = o + 3 * (size_t)n,
                *volz = o + 4 * (size_t)n, *dow = o + 5 * (size_t)n;
