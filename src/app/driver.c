@@ -76,13 +76,26 @@ static int note_record(collector *c, const hc_result *r, long offset)
   return hc_io_report_add(c->report, r);
 }
 
+/* Rank 0: 1 if the rows of universe entry i hash to `hash` (the file is read again). */
+static int same_rows(const collector *c, int i, unsigned long long hash)
+{
+  hc_series s;
+  char      reason[HC_REASON_LEN];
+  if (!hash || c->u->reason[i][0] || hc_io_read_csv(c->u->path[i], c->u->ticker[i], c->o->column, &s, reason, sizeof reason)) return 0;
+  const int same = hc_series_hash(&s) == hash;
+  hc_series_free(&s);
+  return same;
+}
+
 /* Journal visitor on resume: a record whose input file has changed since (size or modification
- * time other than the listing's) is stale, and its ticker runs again. */
+ * time other than the listing's, and rows that hash otherwise: a file merely touched or copied
+ * again keeps its record) is stale, and its ticker runs again. */
 static int resumed(void *ctx, const hc_result *r, long offset)
 {
   collector *c = ctx;
   const int  i = entry_of(c, r->ticker);
-  if (i >= 0 && c->unit_of[i] >= 0 && (r->input_bytes != c->u->bytes[i] || r->input_mtime_ns != c->u->mtime_ns[i])) {
+  if (i >= 0 && c->unit_of[i] >= 0 && (r->input_bytes != c->u->bytes[i] || r->input_mtime_ns != c->u->mtime_ns[i]) &&
+      !same_rows(c, i, r->input_hash)) {
     c->stale[c->unit_of[i]] = 1;
     return 0;
   }

@@ -305,6 +305,15 @@ stale_resume)
   for grp in /summary /forecast; do
     check "$grp of the resumed run equals a fresh run on the new files" h5diff -q "$work/fresh.h5" "$work/st.h5" $grp $grp
   done
+  # a file only touched (new mtime, same rows) keeps its journalled record
+  mpirun --oversubscribe -n 2 "$exe" -report "$work/t.h5" "${opts[@]}" > "$work/out.t" 2>&1 &
+  mp=$!
+  for _ in $(seq 600); do [ "$(stat -c %s "$work/t.h5.journal" 2>/dev/null || echo 0)" -gt 24 ] && break; sleep 0.1; done
+  kill -USR1 "$mp"
+  wait "$mp" || true
+  touch "$work"/u/*.csv
+  run 2 "$work/t.h5" "${opts[@]}"
+  check "touched files with the same rows are not run again" grep -q "; 0 with a changed input file run again" "$work/out.2"
   ;;
 full_disk)
   # a report on a full file system: one line with the errno, exit 2, no temporary, the journal
