@@ -21,6 +21,11 @@
 #               newest-first file with times each get a row with the right status and reason.
 #   stale_resume SIGUSR1 to mpirun (exit 75), every file shortened by 100 rows, rerun: no row
 #               keeps the old data, the run says how many were recomputed, = a fresh run.
+#   spec_block  AAPL, KO, MAR, WM with the 9 specs of arma(0..2,0..2) and a 40-origin backtest,
+#               run with -spec_block 16 (the whole grid in one unit), 4 (3 blocks) and 1 (9 blocks)
+#               on 2 ranks, and with -spec_block 4 on 1 rank: /summary, /forecast, /backtest and
+#               /fits identical (h5diff, exact): -spec_block and the rank count only decide how
+#               the work is cut and where it runs (docs/models.md, "Multimodality and starts").
 #   full_disk   a report on a full tmpfs: exit 2, one line naming ENOSPC, no temporary, journal
 #               kept; with room again the rerun resumes and publishes (root only, else skipped).
 set -euo pipefail
@@ -333,6 +338,18 @@ full_disk)
   run 2 "$work/fs/r.h5" "${opts[@]}"
   check "with room again the rerun resumes" grep -q "resuming from" "$work/out.2"
   check "and publishes the report" test -s "$work/fs/r.h5"
+  ;;
+spec_block)
+  mkdir "$work/u"
+  for t in AAPL KO MAR WM; do ln -s "$data/sp500/$t.csv" "$work/u/$t.csv"; done
+  opts=(-options_file "$root/config/default.yaml" -data_dir "$work/u" -mean_models "arma(0..2,0..2)" -backtest_origins 40)
+  for b in 16 4 1; do run 2 "$work/b$b.h5" "${opts[@]}" -spec_block "$b"; done
+  run 1 "$work/b4n1.h5" "${opts[@]}" -spec_block 4
+  for rep in b4 b1 b4n1; do
+    for grp in /summary /forecast /backtest /fits; do
+      check "$grp of $rep.h5 identical to -spec_block 16 on 2 ranks" h5diff -q "$work/b16.h5" "$work/$rep.h5" $grp $grp
+    done
+  done
   ;;
 *) echo "unknown case $case"; exit 2 ;;
 esac
