@@ -233,6 +233,10 @@ static PetscErrorCode write_report(collector *c, int size, const hc_perf *perf, 
   else rc = hc_io_report_finish(&c->report, &meta, size, perf, err, sizeof err);
   PetscCall(PetscLogEventEnd(ev_write, 0, 0, 0, 0));
   PetscCall(PetscFree(opts));
+  if (rc) { /* the report is given up: nothing of this pass outlives the error */
+    PetscCall(PetscFree(js.sum));
+    PetscCall(PetscFree(offset));
+  }
   PetscCheck(rc != ENOMEM, PETSC_COMM_SELF, PETSC_ERR_MEM, "out of memory");
   /* an unwritable report (a full disk) is the user's to fix; the journal keeps the work */
   PetscCheck(!rc, PETSC_COMM_SELF, PETSC_ERR_USER_INPUT, "-report %s: %s; every finished ticker is kept in %s.journal: run the same command again to write the report",
@@ -396,15 +400,25 @@ static void unit_costs(const hc_app_options *o, double bytes, double *cost)
   }
 }
 
-/* The job (hc_app_run) with rank 0's report writer and journal in *colp, so that the caller can
- * give them up when the job stops on an error. */
-static PetscErrorCode run_job(const hc_app_options *o, collector *col, int *checkpointed)
+/* What the job allocates for all its units: given up by hc_app_run on every path, an error
+ * included (a user error must not leak, under the sanitizers too). */
+typedef struct {
+  hc_universe u;
+  int        *order, *owner, *done_flag, *stale, *unit_of;
+  double     *gcost, *cost;
+  long       *joff;
+  hc_perf    *perf; /* rank 0: every rank's row */
+} job_mem;
+
+/* The job (hc_app_run), with rank 0's report writer and journal in *col and its arrays in *m, so
+ * that the caller can give them up whatever happens. */
+static PetscErrorCode run_job(const hc_app_options *o, collector *col, job_mem *m, int *checkpointed)
 {
   MPI_Comm      comm = PETSC_COMM_WORLD;
   PetscMPIInt   rank, size;
   PetscClassId  cls;
   PetscLogEvent ev_load, ev_fit, ev_gather, ev_write;
-  hc_universe   u;
+  hc_universe  *u = &m->u;
   char          err[HC_PATH_LEN + 256], jpath[HC_PATH_LEN + 16];
   double        t_start = hc_time_wall(), io_s, fit_s;
   int          *order, *owner, *done_flag, *stale, *unit_of, n_groups = 0;
@@ -424,8 +438,8 @@ static PetscErrorCode run_job(const hc_app_options *o, collector *col, int *chec
   PetscCall(PetscLogEventRegister("hcGather", cls, &ev_gather));
   PetscCall(PetscLogEventRegister("hcWrite", cls, &ev_write));
 
-  int rc = o->data_dir[0] ? hc_io_universe_dir(o->data_dir, &u, err, sizeof err)
-                          : hc_io_universe_file(o->data_file, &u, err, sizeof err);
+  int rc = o->data_dir[0] ? hc_io_universe_dir(o->data_dir, u, err, sizeof err)
+                          : hc_io_universe_file(o->data_file, u, err, sizeof err);
   PetscCheck(!rc, comm, PETSC_ERR_USER_INPUT, "%s %s: %s", o->data_dir[0] ? "-data_dir" : "-data_file",
              o->data_dir[0] ? o->data_dir : o->data_file, err);
 
@@ -434,13 +448,15 @@ static PetscErrorCode run_job(const hc_app_options *o, collector *col, int *chec
    * block largest first: hc_parallel_dispatch_order); every rank computes the same list. */
   int   *name, *pos; /* [n_groups] universe index of each group in name order; dispatch order */
   double umax = 0.0;
-  PetscCall(PetscMalloc6(u.n, &order, u.n, &gcost, u.n, &done_flag, u.n, &unit_of, u.n, &joff, u.n, &stale));
-  PetscCall(PetscMalloc2((size_t)u.n * B, &cost, (size_t)u.n * B, &owner));
-  PetscCall(PetscMalloc2(u.n, &name, u.n, &pos));
-  for (int i = 0; i < u.n; i++) unit_of[i] = -1; /* position of universe entry i in the group list */
-  for (int i = 0; i < u.n; i++) {
+  PetscCall(PetscMalloc6(u->n, &m->order, u->n, &m->gcost, u->n, &m->done_flag, u->n, &m->unit_of, u->n, &m->joff, u->n, &m->stale));
+  PetscCall(PetscMalloc2((size_t)u->n * B, &m->cost, (size_t)u->n * B, &m->owner));
+  order = m->order, gcost = m->gcost, done_flag = m->done_flag, unit_of = m->unit_of, joff = m->joff, stale = m->stale;
+  cost = m->cost, owner = m->owner;
+  PetscCall(PetscMalloc2(u->n, &name, u->n, &pos));
+  for (int i = 0; i < u->n; i++) unit_of[i] = -1; /* position of universe entry i in the group list */
+  for (int i = 0; i < u->n; i++) {
     if (i % o->n_shards != o->shard) continue;
-    unit_costs(o, (double)u.bytes[i], cost);
+    unit_costs(o, (double)u->bytes[i], cost);
     gcost[n_groups] = 0.0;
     for (int b = 0; b < B; b++) {
       gcost[n_groups] += cost[b];
@@ -454,11 +470,11 @@ static PetscErrorCode run_job(const hc_app_options *o, collector *col, int *chec
   PetscCall(PetscFree2(name, pos));
 
   /* Rank 0: stale temporaries, the journal (resume), which tickers are done; broadcast. */
-  PetscCall(PetscArrayzero(done_flag, u.n));
-  PetscCall(PetscArrayzero(stale, u.n));
+  PetscCall(PetscArrayzero(done_flag, u->n));
+  PetscCall(PetscArrayzero(stale, u->n));
   snprintf(jpath, sizeof jpath, "%s.journal", o->report);
   col->n_total = n_groups;
-  col->u       = &u;
+  col->u       = u;
   col->unit_of = unit_of;
   col->done    = done_flag;
   col->stale   = stale;
@@ -491,11 +507,11 @@ static PetscErrorCode run_job(const hc_app_options *o, collector *col, int *chec
   int n_todo = 0;
   for (int g = 0; g < n_groups; g++)
     if (!done_flag[g]) order[n_todo++] = order[g];
-  for (int g = 0; g < n_todo; g++) unit_costs(o, (double)u.bytes[order[g]], cost + (size_t)g * B);
+  for (int g = 0; g < n_todo; g++) unit_costs(o, (double)u->bytes[order[g]], cost + (size_t)g * B);
   if (!o->dynamic) PetscCheck(!hc_parallel_partition(n_todo * B, cost, size, owner), PETSC_COMM_SELF, PETSC_ERR_MEM, "out of memory");
   PetscCallMPI(hc_parallel_sched_create(comm, o->dynamic, n_todo * B, B, owner, &sched));
 
-  worker w = {.o = o, .u = &u, .rank = rank, .B = B, .order = order, .cost = cost, .ev_gather = ev_gather};
+  worker w = {.o = o, .u = u, .rank = rank, .B = B, .order = order, .cost = cost, .ev_gather = ev_gather};
   PetscCallMPI(hc_parallel_stream_create(comm, collect, col, &w.stream));
   PetscCallMPI(hc_parallel_blocks_create(comm, take_block, &w, &xb));
   PetscCall(hc_pipeline_create(o, ev_load, ev_fit, &w.pl));
@@ -540,14 +556,13 @@ static PetscErrorCode run_job(const hc_app_options *o, collector *col, int *chec
   hc_pipeline_times(w.pl, &io_s, &fit_s);
   PetscCall(hc_pipeline_destroy(&w.pl));
 
-  hc_perf mine = {.rank = rank, .fit_s = fit_s, .io_s = io_s, .n_tickers = w.n_tickers, .n_fits = w.n_fits, .busy_s = w.busy, .n_units = w.n_units},
-          *perf = NULL;
+  hc_perf mine = {.rank = rank, .fit_s = fit_s, .io_s = io_s, .n_tickers = w.n_tickers, .n_fits = w.n_fits, .busy_s = w.busy, .n_units = w.n_units};
   if (rank == 0) mine.io_s += hc_io_report_seconds(col->report); /* the /fits groups written so far */
   mine.wall_s      = hc_time_wall() - t_start;
   mine.peak_rss_mb = hc_peak_rss_mb();
-  if (rank == 0) PetscCall(PetscMalloc1(size, &perf));
+  if (rank == 0) PetscCall(PetscMalloc1(size, &m->perf));
   PetscCall(PetscLogEventBegin(ev_gather, 0, 0, 0, 0));
-  PetscCallMPI(hc_parallel_stream_finish(&w.stream, &mine, perf));
+  PetscCallMPI(hc_parallel_stream_finish(&w.stream, &mine, m->perf));
   PetscCall(PetscLogEventEnd(ev_gather, 0, 0, 0, 0));
   int stopped;
   PetscCallMPI(hc_parallel_sched_stopped(sched, &stopped));
@@ -564,16 +579,12 @@ static PetscErrorCode run_job(const hc_app_options *o, collector *col, int *chec
                             col->n, n_groups, jpath, hc_time_wall() - t_start, HC_EXIT_CHECKPOINTED));
     } else {
       progress(col, 1);
-      PetscCall(write_report(col, size, perf, ev_write, t_start));
+      PetscCall(write_report(col, size, m->perf, ev_write, t_start));
       /* a shard keeps its journal: it is the input of hpcast merge */
       PetscCheck(!hc_io_journal_close(&col->journal, o->n_shards == 1), PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "cannot remove %s", jpath);
     }
-    PetscCall(PetscFree(perf));
   }
   *checkpointed = stopped;
-  PetscCall(PetscFree6(order, gcost, done_flag, unit_of, joff, stale));
-  PetscCall(PetscFree2(cost, owner));
-  hc_io_universe_free(&u);
   PetscFunctionReturn(0);
 }
 
@@ -581,10 +592,15 @@ PetscErrorCode hc_app_run(const hc_app_options *o, int *checkpointed)
 {
   const double t_start = hc_time_wall();
   collector    col     = {.o = o, .t_start = t_start, .t_last_progress = t_start};
-  PetscErrorCode ierr  = run_job(o, &col, checkpointed);
+  job_mem      m       = {0};
+  PetscErrorCode ierr  = run_job(o, &col, &m, checkpointed);
   if (ierr) { /* rank 0: no temporary report is left behind; the journal stays for a resume */
     hc_io_report_abort(&col.report);
     if (col.journal) hc_io_journal_close(&col.journal, 0);
   }
+  PetscCall(PetscFree(m.perf));
+  PetscCall(PetscFree6(m.order, m.gcost, m.done_flag, m.unit_of, m.joff, m.stale));
+  PetscCall(PetscFree2(m.cost, m.owner));
+  hc_io_universe_free(&m.u);
   return ierr;
 }

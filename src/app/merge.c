@@ -24,8 +24,23 @@ typedef struct {
   hc_journal      **journal;
   hc_report_writer *w;
   hc_portfolio     *pf;
+  hc_perf          *perf;                   /* the inputs' /perf rows */
+  int               n_journal;              /* inputs whose journal slot exists */
   char              err[HC_PATH_LEN + 128]; /* why reading a record failed */
 } merge_index;
+
+/* Give up everything the merge holds: the report (its temporary file is removed unless it was
+ * published), the journals, the index. Safe on a partly built index. */
+static void merge_release(merge_index *x)
+{
+  hc_io_report_abort(&x->w);
+  for (int i = 0; x->journal && i < x->n_journal; i++) hc_io_journal_close(&x->journal[i], 0);
+  free(x->journal);
+  free(x->e);
+  free(x->perf);
+  hc_trading_portfolio_destroy(&x->pf);
+  memset(x, 0, sizeof *x);
+}
 
 /* Why the scan of an input stopped in index_record: the report writer failed on a record
  * (ENOMEM and the journal's own errors are the other nonzero returns). */
@@ -67,13 +82,15 @@ static int read_record(void *ctx, int i, hc_result *r)
   return rc;
 }
 
-/* PetscCheck for the merge once its report is begun: give the report up (its temporary file is
- * removed) before the error. */
+/* PetscCheck for the merge once its report is begun: give everything up (the report's temporary
+ * file is removed) before the error. */
 #define MergeCheck(x, cond, code, ...) \
   do { \
     if (PetscUnlikely(!(cond))) { \
-      hc_io_report_abort(&(x)->w); \
-      SETERRQ(PETSC_COMM_SELF, code, __VA_ARGS__); \
+      char merge_msg_[2 * HC_PATH_LEN]; /* formatted first: the message may name what is released */ \
+      snprintf(merge_msg_, sizeof merge_msg_, __VA_ARGS__); \
+      merge_release(x); \
+      SETERRQ(PETSC_COMM_SELF, code, "%s", merge_msg_); \
     } \
   } while (0)
 
@@ -99,7 +116,6 @@ PetscErrorCode hc_app_merge(void)
 {
   char               report[HC_PATH_LEN] = "", inputs[8192] = "", err[HC_PATH_LEN + 256], *opts, *name[4096];
   int                n_perf = 0, k = 0, rc;
-  hc_perf           *perf   = NULL;
   uint64_t           fp0    = 0;
   PetscMPIInt        size;
   hc_trading_options trading;
@@ -120,8 +136,9 @@ PetscErrorCode hc_app_merge(void)
   PetscCheck(inputs[0], PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-merge_inputs: give the shard reports, e.g. out/shard_0.h5,out/shard_1.h5");
   for (char *in = strtok(inputs, ","); in; in = strtok(NULL, ",")) name[k++] = in; /* at most 4096 names fit in inputs */
   PetscCheck((x.journal = calloc((size_t)(k ? k : 1), sizeof *x.journal)), PETSC_COMM_SELF, PETSC_ERR_MEM, "out of memory");
-  PetscCheck(!hc_trading_portfolio_create(&x.pf), PETSC_COMM_SELF, PETSC_ERR_MEM, "out of memory");
-  PetscCheck(!hc_io_report_begin(report, &x.w, err, sizeof err), PETSC_COMM_SELF, PETSC_ERR_FILE_OPEN, "-report %s: %s", report, err);
+  x.n_journal = k;
+  MergeCheck(&x, !hc_trading_portfolio_create(&x.pf), PETSC_ERR_MEM, "out of memory");
+  MergeCheck(&x, !hc_io_report_begin(report, &x.w, err, sizeof err), PETSC_ERR_USER_INPUT, "-report %s: %s", report, err);
   /* pass 1: index every input's journal (ticker, input, offset) and add its records */
   for (x.input = 0; x.input < k; x.input++) {
     char     jpath[HC_PATH_LEN + 16];
@@ -140,10 +157,10 @@ PetscErrorCode hc_app_merge(void)
                "-merge_inputs %s: written with other result-affecting options than the first input", name[x.input]);
     fp0 = fp;
     if (!hc_io_report_read_perf(name[x.input], &np, &p, err, sizeof err)) { /* the shards' ranks, as rows */
-      hc_perf *grown = realloc(perf, sizeof *perf * (size_t)(n_perf + np + 1));
+      hc_perf *grown = realloc(x.perf, sizeof *x.perf * (size_t)(n_perf + np + 1));
       MergeCheck(&x, grown, PETSC_ERR_MEM, "out of memory");
-      perf = grown;
-      memcpy(perf + n_perf, p, sizeof *p * (size_t)np);
+      x.perf = grown;
+      memcpy(x.perf + n_perf, p, sizeof *p * (size_t)np);
       n_perf += np;
       free(p);
     }
@@ -157,14 +174,11 @@ PetscErrorCode hc_app_merge(void)
   hc_trading_portfolio_destroy(&x.pf);
   PetscCall(PetscOptionsGetAll(NULL, &opts));
   hc_report_meta meta = {.hpcast_version = HPCAST_VERSION, .options = opts, .n_ranks = n_perf, .portfolio = &portfolio, .schedule = "merged"};
-  rc                  = hc_io_report_finish(&x.w, &meta, n_perf, perf, err, sizeof err);
+  rc                  = hc_io_report_finish(&x.w, &meta, n_perf, x.perf, err, sizeof err);
   PetscCall(PetscFree(opts));
-  PetscCheck(!rc, PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "-report %s: %s", report, err);
+  MergeCheck(&x, !rc, PETSC_ERR_USER_INPUT, "-report %s: %s", report, err);
   PetscCall(PetscPrintf(PETSC_COMM_SELF, "hpcast merge: %d tickers from %d shard reports written to %s\n", x.n, k, report));
-  for (int i = 0; i < k; i++) hc_io_journal_close(&x.journal[i], 0);
-  free(x.journal);
-  free(x.e);
-  free(perf);
+  merge_release(&x);
   PetscFunctionReturn(0);
 }
 
