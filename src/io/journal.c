@@ -128,13 +128,22 @@ static int load(int fd, off_t off, off_t limit, hc_result *r, size_t *size)
   if (rc <= 0) return rc < 0 ? -1 : 1;
   memcpy(&len, frame, 8);
   memcpy(&crc, frame + 8, 4);
-  if (len > (uint64_t)(limit - off - FRAME) || len > UINT32_MAX) return 1;
-  char *data = malloc(len ? (size_t)len : 1);
+  /* no record is empty: a zero frame is a file extended by a crash (its CRC of nothing is 0) */
+  if (len == 0 || len > (uint64_t)(limit - off - FRAME) || len > UINT32_MAX) return 1;
+  char *data = malloc((size_t)len);
   if (!data) return ENOMEM;
   rc = pread_all(fd, data, (size_t)len, off + FRAME);
   if (rc == 1 && crc32(0L, (const Bytef *)data, (uInt)len) != crc) rc = 0;
-  /* the bytes are the ones written (CRC): failing to unpack them is a failed allocation */
-  else if (rc == 1 && hc_result_unpack(r, data, (size_t)len) != len) rc = 2;
+  else if (rc == 1) {
+    /* the bytes are the ones written (CRC): failing to unpack them is a failed allocation; a
+     * record that ends before its frame does is not one this build wrote */
+    const size_t got = hc_result_unpack(r, data, (size_t)len);
+    if (got == 0) rc = 2;
+    else if (got != len) {
+      hc_result_free(r);
+      rc = 0;
+    }
+  }
   free(data);
   if (rc != 1) return rc < 0 ? -1 : rc == 2 ? ENOMEM : 1;
   *size = FRAME + (size_t)len;
