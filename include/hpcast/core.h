@@ -14,7 +14,7 @@
 #define HC_NAME_LEN   64  /**< ticker / series name, NUL-terminated */
 #define HC_LABEL_LEN  32  /**< observation label (ISO date or free text) */
 #define HC_REASON_LEN 160 /**< human-readable reason of a rejection/failure */
-#define HC_MODEL_LEN  48  /**< model name, e.g. "ARMA(1,1)+GARCH(1,1)-t" */
+#define HC_MODEL_LEN  64  /**< model name, e.g. "ARMA(1,1)+GARCH(1,1)-t"; the longest the grammar allows, "SARIMAX(10,2,10)(3,2,3)400+drift+EGARCH(3,3,3)-normal", has 53 bytes */
 #define HC_PNAME_LEN  32  /**< parameter name, e.g. "alpha1", "beta_rsi14" */
 #define HC_MAX_PARAMS 32  /**< largest parameter vector of any model */
 #define HC_N_LEVELS   2   /**< interval levels reported: 0.80 and 0.95 */
