@@ -429,4 +429,124 @@ double hc_dist_draw(const hc_dist_eval *e, unsigned long long *state);
  */
 int hc_model_law(const hc_model *m, const double *theta, hc_dist_eval *law);
 
+/* ---- singular spectrum analysis (ssa.c) ---- */
+/*
+ * Basic SSA of a series y[0..n-1] with window length L (Golyandina & Zhigljavsky 2013,
+ * "Singular Spectrum Analysis for Time Series", Springer, sec. 2.1): the L x K trajectory
+ * (Hankel) matrix X[i][j] = y[i+j], K = n - L + 1 >= L, its SVD X = sum_k sv_k U_k V_k', the
+ * rank-r reconstruction by projection on U_1..U_r and diagonal averaging, and recurrent
+ * forecasting by the linear recurrence of the signal subspace (op. cit., sec. 3.2.1). Every
+ * function here is pure numerics over arrays, not collective, and holds no state.
+ */
+
+/** Largest window length hc_ssa_window picks for a seasonal series (cost bound, see there). */
+#define HC_SSA_L_MAX 24
+/** Window length hc_ssa_window picks for a non-seasonal series (before the cap at n/2). */
+#define HC_SSA_L_DEFAULT 20
+
+/**
+ * Window length L of "L = auto": for period >= 2 the largest multiple of period not above
+ * HC_SSA_L_MAX, but at least period itself (so L = 20 for period 5, 21 for 7, 24 for 12, 52 for
+ * 52), so that seasonal components of integer period separate (Golyandina 2010, "On the choice
+ * of parameters in singular spectrum analysis and related subspace-based methods", Stat.
+ * Interface 3(3) 259-279: L a multiple of the period); otherwise HC_SSA_L_DEFAULT. The result is
+ * then capped at n/2 (K = n - L + 1 >= L needs L <= (n+1)/2) and raised to at least 2. Callers
+ * still need n >= 2L - 1 >= 3 for hc_ssa_decompose.
+ * The constants bound the cost, not the statistics (separability improves as L approaches n/2,
+ * op. cit.): hc_ssa_decompose costs O(K L^2), the Householder QR of the K x L matrix X'
+ * dominating. Measured with Debian's reference BLAS/LAPACK (the ones PETSc links here), one core
+ * of a loaded 2-core machine, best of 30 runs of decompose + reconstruct (r = 10) + LRR:
+ * n = 5400: L = 20 3.7-5.0 ms, L = 24 5.0-6.1 ms, L = 30 7.4-15 ms, L = 60 32-43 ms,
+ * L = 120 145-186 ms; n = 960: L = 20 0.7-1.0 ms, L = 24 0.9-1.4 ms, L = 52 3.6-3.9 ms,
+ * L = 120 25-36 ms. HC_SSA_L_MAX = 24 and HC_SSA_L_DEFAULT = 20 keep a daily series of
+ * 5,400 observations at a few ms; with an optimised BLAS they could be raised.
+ * @param n      series length (observations)
+ * @param period seasonal period in observations (< 2: none)
+ * @return L in [2, max(2, n/2)]. Not collective.
+ */
+int hc_ssa_window(int n, int period);
+
+/**
+ * Singular values and left singular vectors of the L x K trajectory matrix X[i][j] = y[i+j],
+ * K = n - L + 1 (Golyandina & Zhigljavsky 2013, sec. 2.1, steps 1-2: embedding and SVD). The
+ * SVD is LAPACK dgesvd of the tall K x L matrix X' with only its right singular vectors
+ * (jobu = 'N', jobvt = 'S'): LAPACK reduces X' = QR first, so the cost is O(K L^2) and the
+ * right singular vectors of X (length K) are never formed.
+ * Sign convention: each column of U has its component of largest modulus positive (the first
+ * one on ties), which makes it comparable with other SVD codes after the same normalisation.
+ * @param y  series y[0..n-1], finite, in its own units
+ * @param n  length, n >= 2L - 1 (so that K >= L)
+ * @param L  window length, 2 <= L
+ * @param sv [out] sv[0..L-1], the singular values of X, descending (units of y)
+ * @param U  [out] L x L, column-major (leading dimension L), column k the left singular vector
+ *           of sv[k] (unit norm, dimensionless)
+ * @return 0; 1 on bad input (NULL pointer, L < 2, K < L, K L above INT_MAX, a non-finite y);
+ *         ENOMEM if the K x L workspace cannot be allocated; 2 if LAPACK reports a failure
+ *         (info != 0: the bidiagonal QR iteration did not converge). Not collective.
+ */
+int hc_ssa_decompose(const double *y, int n, int L, double *sv, double *U);
+
+/**
+ * Rank of the signal by the optimal hard threshold for singular values with unknown noise
+ * level of Gavish & Donoho (2014), "The optimal hard threshold for singular values is
+ * 4/sqrt(3)", IEEE Trans. Inf. Theory 60(8) 5040-5053: tau = omega(beta) median(sv),
+ * beta = min(L,K)/max(L,K), omega(beta) = lambda*(beta) / sqrt(mu_beta) with the optimal
+ * known-noise coefficient lambda*(beta) = sqrt(2(beta+1) + 8 beta / (beta+1 + sqrt(beta^2 +
+ * 14 beta + 1))) and mu_beta the median of the Marchenko-Pastur law of ratio beta, computed
+ * numerically, not by the polynomial approximation of eq. (5): Newton steps in a bisection
+ * bracket on the law's CDF, which after the substitution x = (1 + beta) - 2 sqrt(beta) cos phi
+ * integrates in closed form (derivation in ssa.c; it agrees with R integrate/uniroot to 9 digits
+ * of omega). omega(1) = 2.8584 (the paper's 2.858); omega(1/2) = 2.1712. The threshold assumes
+ * i.i.d. noise entries; in a trajectory matrix the noise is Hankel-structured, so this is the
+ * usual heuristic use of the rule. Cost O(min(L,K) log min(L,K)).
+ * @param sv singular values, min(L,K) of them, descending
+ * @param L, K dimensions of the matrix (rows, columns)
+ * @return the number of sv[k] > tau, at least 1; 0 only on bad input (NULL, L < 1, K < 1,
+ *         allocation failure). Not collective.
+ */
+int hc_ssa_rank_gd(const double *sv, int L, int K);
+
+/**
+ * Rank-r reconstruction of y: X_r = U_r U_r' X (projection of the trajectory matrix on the
+ * first r left singular vectors; grouping I = {1..r}), then diagonal averaging (Hankelisation):
+ * s[t] is the mean of the entries of X_r on the anti-diagonal i + j = t, of which there are
+ * min(t + 1, L, n - t). Golyandina & Zhigljavsky (2013), sec. 2.1, steps 3-4.
+ * X is never formed: w = X' u_k by sliding dot products, then the anti-diagonal sums of u_k w';
+ * cost 2 r L K flops, memory K doubles.
+ * @param y series y[0..n-1], the one given to hc_ssa_decompose
+ * @param n, L as for hc_ssa_decompose (n >= 2L - 1, L >= 2)
+ * @param r rank, 1 <= r <= L
+ * @param U L x L column-major left singular vectors from hc_ssa_decompose (first r columns used)
+ * @param s [out] s[0..n-1], the reconstructed series (units of y)
+ * @return 0; 1 on bad input; ENOMEM on allocation failure. Not collective.
+ */
+int hc_ssa_reconstruct(const double *y, int n, int L, int r, const double *U, double *s);
+
+/**
+ * Coefficients of the linear recurrence of recurrent SSA forecasting (R-forecasting,
+ * Golyandina & Zhigljavsky 2013, sec. 3.2.1; Golyandina, Nekrutkin & Zhigljavsky 2001,
+ * "Analysis of Time Series Structure", Chapman & Hall, ch. 2): with pi_k the last component of U_k, U_k^nabla its first L - 1 components and
+ * nu^2 = sum_{k<r} pi_k^2, R = (R_1, ..., R_{L-1})' = (1/(1 - nu^2)) sum_{k<r} pi_k U_k^nabla.
+ * The recurrence is s_t = sum_{j=1}^{L-1} a_j s_{t-j} with a_j = R_{L-j}; this function
+ * stores the lag-j coefficient in a[j-1] (as AR coefficients phi_j), i.e. a[j-1] = R_{L-j}.
+ * @param L window length (>= 2), r rank (1 <= r <= L)
+ * @param U L x L column-major left singular vectors (first r columns used, orthonormal)
+ * @param a [out] a[0..L-2], dimensionless
+ * @return 0; 1 if nu^2 >= 1 - 1e-12 (the vertical vector e_L lies in span(U_1..U_r): no
+ *         recurrence exists, a is untouched); 2 on bad input (NULL, L < 2, r < 1, r > L).
+ *         Not collective.
+ */
+int hc_ssa_lrr(int L, int r, const double *U, double *a);
+
+/**
+ * Recurrent forecast of the reconstructed series s by the recurrence of hc_ssa_lrr:
+ * f[h] = sum_{j=1}^{L-1} a[j-1] z_{n+h-j}, h = 0..H-1, with z = (s[0..n-1], f[0..H-1]), so
+ * forecasts feed back into the recurrence (Golyandina & Zhigljavsky 2013, sec. 3.2.1).
+ * Cost H (L-1) flops, no allocation.
+ * @param s reconstructed series s[0..n-1] (hc_ssa_reconstruct), n >= L - 1
+ * @param L window length, a coefficients a[0..L-2] from hc_ssa_lrr
+ * @param H horizon (observations), f [out] f[0..H-1] in the units of s. Not collective.
+ */
+void hc_ssa_forecast(const double *s, int n, int L, const double *a, int H, double *f);
+
 #endif

@@ -1,0 +1,223 @@
+/**
+ * @file ssa.c
+ * @brief Singular spectrum analysis kernels: window length, SVD of the trajectory matrix,
+ *        Gavish-Donoho rank, rank-r reconstruction by diagonal averaging, and the linear
+ *        recurrence of recurrent (R-)forecasting.
+ *
+ * Pure numerics over arrays (no MPI, no file I/O, no global state); the SVD is LAPACK dgesvd
+ * through PETSc's prototypes. Golyandina & Zhigljavsky (2013), "Singular Spectrum Analysis for
+ * Time Series", SpringerBriefs in Statistics, Springer: sec. 2.1 (Basic SSA) and sec. 3.2.1
+ * (recurrent forecasting).
+ */
+#include "hpcast/models.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <petscblaslapack.h>
+#include <stdlib.h>
+#include <string.h>
+
+int hc_ssa_window(int n, int period)
+{
+  int L;
+  if (period >= 2) {
+    L = (HC_SSA_L_MAX / period) * period;
+    if (L < period) L = period;
+  } else L = HC_SSA_L_DEFAULT;
+  if (L > n / 2) L = n / 2;
+  if (L < 2) L = 2;
+  return L;
+}
+
+/* Make the component of largest modulus of x[0..m-1] positive (the first one on ties). */
+static void sign_largest_positive(double *x, int m)
+{
+  int imax = 0;
+  for (int i = 1; i < m; i++)
+    if (fabs(x[i]) > fabs(x[imax])) imax = i;
+  if (x[imax] < 0)
+    for (int i = 0; i < m; i++) x[i] = -x[i];
+}
+
+int hc_ssa_decompose(const double *y, int n, int L, double *sv, double *U)
+{
+  if (!y || !sv || !U || L < 2 || n < 2 * L - 1) return 1; /* K = n - L + 1 >= L */
+  const int K = n - L + 1;
+  if ((size_t)K * (size_t)L > (size_t)INT_MAX) return 1; /* PetscBLASInt is 32-bit here */
+  for (int t = 0; t < n; t++)
+    if (!isfinite(y[t])) return 1;
+
+  /* A = X' (K x L, column-major, lda K): column i of A is row i of X, y[i .. i+K-1]. */
+  double *A = malloc(((size_t)K * L + (size_t)L * L) * sizeof *A);
+  if (!A) return ENOMEM;
+  double *VT = A + (size_t)K * L;
+  for (int i = 0; i < L; i++) memcpy(A + (size_t)i * K, y + i, (size_t)K * sizeof *A);
+
+  /* X' = P S Q' with Q the L x L right singular vectors of X', i.e. the left singular vectors
+   * of X. jobu = 'N', jobvt = 'S': for K >> L dgesvd factors X' = QR first and works on the
+   * L x L triangle only, so the cost is O(K L^2) and the K x L vectors P are never formed. */
+  PetscBLASInt m = K, nn = L, lda = K, ldu = 1, ldvt = L, lwork = -1, info = 0;
+  double       wq = 0.0, udummy = 0.0;
+  LAPACKgesvd_("N", "S", &m, &nn, A, &lda, sv, &udummy, &ldu, VT, &ldvt, &wq, &lwork, &info);
+  if (info != 0) {
+    free(A);
+    return 2;
+  }
+  lwork        = (PetscBLASInt)wq;
+  double *work = malloc((size_t)(lwork > 1 ? lwork : 1) * sizeof *work);
+  if (!work) {
+    free(A);
+    return ENOMEM;
+  }
+  LAPACKgesvd_("N", "S", &m, &nn, A, &lda, sv, &udummy, &ldu, VT, &ldvt, work, &lwork, &info);
+  free(work);
+  if (info != 0) {
+    free(A);
+    return 2;
+  }
+  /* U[:, k] = row k of VT */
+  for (int k = 0; k < L; k++) {
+    for (int i = 0; i < L; i++) U[i + (size_t)k * L] = VT[k + (size_t)i * L];
+    sign_largest_positive(U + (size_t)k * L, L);
+  }
+  free(A);
+  return 0;
+}
+
+/* Marchenko-Pastur law of aspect ratio beta in (0, 1] and variance 1: support [a, b],
+ * a = (1 - sqrt beta)^2, b = (1 + sqrt beta)^2, density f(x) = sqrt((b - x)(x - a)) / (2 pi beta x)
+ * (Gavish & Donoho 2014, sec. III). The substitution x = m - h cos phi, m = (a + b)/2 = 1 + beta,
+ * h = (b - a)/2 = 2 sqrt(beta), phi in [0, pi], removes the square-root endpoints:
+ * f(x) dx = g(phi) dphi with g = (m + h cos phi - ab / x) / (2 pi beta) (ab = (1 - beta)^2 = m^2 - h^2),
+ * and integrates in closed form (int_0^phi dt / (m - h cos t) = (2 / sqrt(ab)) atan(sqrt(b/a) tan(phi/2))):
+ * F(phi) = (m phi + h sin phi - 2 sqrt(ab) atan(sqrt(b/a) tan(phi/2))) / (2 pi beta), F(pi) = 1. */
+typedef struct {
+  double beta, m, h, sa, sb; /* sa = sqrt(a) = 1 - sqrt(beta), sb = sqrt(b) = 1 + sqrt(beta) */
+} mp_law;
+
+static double mp_density_phi(const mp_law *w, double phi)
+{
+  const double x  = w->m - w->h * cos(phi), ab = w->sa * w->sa * w->sb * w->sb;
+  const double ra = ab > 0.0 ? ab / x : 0.0; /* beta = 1: a = 0, the term vanishes */
+  return (w->m + w->h * cos(phi) - ra) / (2.0 * M_PI * w->beta);
+}
+
+static double mp_cdf_phi(const mp_law *w, double phi)
+{
+  /* atan(sqrt(b/a) tan(phi/2)) as atan2, valid on [0, pi] and for a = 0 */
+  const double at = atan2(w->sb * sin(0.5 * phi), w->sa * cos(0.5 * phi));
+  return (w->m * phi + w->h * sin(phi) - 2.0 * w->sa * w->sb * at) / (2.0 * M_PI * w->beta);
+}
+
+/* omega(beta) = lambda*(beta) / sqrt(mu_beta), Gavish & Donoho (2014), with their optimal
+ * known-noise coefficient lambda*(beta) and mu_beta the median of the Marchenko-Pastur law: the root of F(phi) = 1/2 by
+ * Newton steps (F' = g), kept inside a bisection bracket. */
+static double gd_omega(double beta)
+{
+  const double sq = sqrt(beta);
+  const mp_law w  = {.beta = beta, .m = 1.0 + beta, .h = 2.0 * sq, .sa = 1.0 - sq, .sb = 1.0 + sq};
+  double       lo = 0.0, hi = M_PI, phi = 0.5 * M_PI;
+  for (int it = 0; it < 200; it++) {
+    const double F = mp_cdf_phi(&w, phi) - 0.5, g = mp_density_phi(&w, phi);
+    if (F < 0) lo = phi;
+    else hi = phi;
+    double next = g > 0 ? phi - F / g : 0.5 * (lo + hi);
+    if (!(next > lo && next < hi)) next = 0.5 * (lo + hi);
+    const double step = fabs(next - phi);
+    phi               = next;
+    if (step < 1e-15 || hi - lo < 1e-15) break;
+  }
+  const double mu   = w.m - w.h * cos(phi);
+  const double lam2 = 2.0 * (beta + 1.0) + 8.0 * beta / ((beta + 1.0) + sqrt(beta * beta + 14.0 * beta + 1.0));
+  return sqrt(lam2 / mu);
+}
+
+static int cmp_double(const void *x, const void *y)
+{
+  const double a = *(const double *)x, b = *(const double *)y;
+  return (a > b) - (a < b);
+}
+
+int hc_ssa_rank_gd(const double *sv, int L, int K)
+{
+  if (!sv || L < 1 || K < 1) return 0;
+  const int m = L < K ? L : K, M = L < K ? K : L;
+  double   *s = malloc((size_t)m * sizeof *s);
+  if (!s) return 0;
+  memcpy(s, sv, (size_t)m * sizeof *s);
+  qsort(s, (size_t)m, sizeof *s, cmp_double);
+  const double med = m & 1 ? s[m / 2] : 0.5 * (s[m / 2 - 1] + s[m / 2]);
+  free(s);
+  const double tau = gd_omega((double)m / M) * med;
+  int          r   = 0;
+  for (int i = 0; i < m; i++)
+    if (sv[i] > tau) r++;
+  return r < 1 ? 1 : r;
+}
+
+int hc_ssa_reconstruct(const double *y, int n, int L, int r, const double *U, double *s)
+{
+  if (!y || !U || !s || L < 2 || n < 2 * L - 1 || r < 1 || r > L) return 1;
+  const int K = n - L + 1;
+  double   *w = malloc((size_t)K * sizeof *w);
+  if (!w) return ENOMEM;
+  for (int t = 0; t < n; t++) s[t] = 0.0;
+  for (int k = 0; k < r; k++) {
+    const double *u = U + (size_t)k * L;
+    /* w = X' u_k: w[j] = sum_i u[i] y[i + j] */
+    for (int j = 0; j < K; j++) w[j] = 0.0;
+    for (int i = 0; i < L; i++) {
+      const double  ui = u[i];
+      const double *yi = y + i;
+      for (int j = 0; j < K; j++) w[j] += ui * yi[j];
+    }
+    /* anti-diagonal sums of u_k w': s[i + j] += u[i] w[j] */
+    for (int i = 0; i < L; i++) {
+      const double ui = u[i];
+      double      *si = s + i;
+      for (int j = 0; j < K; j++) si[j] += ui * w[j];
+    }
+  }
+  free(w);
+  /* number of elements on anti-diagonal t of an L x K matrix, L <= K: min(t + 1, L, n - t) */
+  for (int t = 0; t < n; t++) {
+    int c = t + 1;
+    if (c > L) c = L;
+    if (c > n - t) c = n - t;
+    s[t] /= c;
+  }
+  return 0;
+}
+
+int hc_ssa_lrr(int L, int r, const double *U, double *a)
+{
+  if (!U || !a || L < 2 || r < 1 || r > L) return 2;
+  double nu2 = 0.0;
+  for (int k = 0; k < r; k++) {
+    const double pi = U[(L - 1) + (size_t)k * L];
+    nu2 += pi * pi;
+  }
+  if (nu2 >= 1.0 - 1e-12) return 1;
+  /* R[m] = sum_k pi_k U[m, k] / (1 - nu2), m = 0..L-2, multiplies s_{t-(L-1)+m}; a_j = R[L-1-j]. */
+  for (int j = 1; j <= L - 1; j++) {
+    const int m   = L - 1 - j;
+    double    acc = 0.0;
+    for (int k = 0; k < r; k++) acc += U[(L - 1) + (size_t)k * L] * U[m + (size_t)k * L];
+    a[j - 1] = acc / (1.0 - nu2);
+  }
+  return 0;
+}
+
+void hc_ssa_forecast(const double *s, int n, int L, const double *a, int H, double *f)
+{
+  /* f[h] = sum_{j=1}^{L-1} a_j z_{n+h-j}, z = (s[0..n-1], f[0..h-1]) */
+  for (int h = 0; h < H; h++) {
+    double acc = 0.0;
+    for (int j = 1; j <= L - 1; j++) {
+      const int t = n + h - j;
+      acc += a[j - 1] * (t >= n ? f[t - n] : s[t]);
+    }
+    f[h] = acc;
+  }
+}
