@@ -56,4 +56,7 @@ Rscript "$HERE/hannan_rissanen.R" "$DATA/sp500" "$HERE/hannan_rissanen.csv"
 if [ $HAVE_GRETL = 1 ]; then
   "$HERE/airline_gretl.sh" "$DATA/reference/airline.csv" "$HERE/airline_gretl.csv"
 fi
+
+# 6. Singular spectrum analysis of M4 Weekly W57 (base R), and the AR(2) fit of its residual
+Rscript "$HERE/ssa_r.R" "$DATA/m4/Weekly-train.csv" "$HERE/ssa_r.csv" "$HERE/ssa_ar_r.csv"
 echo "reference CSVs written to $HERE"
