@@ -440,26 +440,25 @@ int hc_model_law(const hc_model *m, const double *theta, hc_dist_eval *law);
  */
 
 /** Largest window length hc_ssa_window picks for a seasonal series (cost bound, see there). */
-#define HC_SSA_L_MAX 24
+#define HC_SSA_L_MAX 120
 /** Window length hc_ssa_window picks for a non-seasonal series (before the cap at n/2). */
-#define HC_SSA_L_DEFAULT 20
+#define HC_SSA_L_DEFAULT 60
 
 /**
  * Window length L of "L = auto": for period >= 2 the largest multiple of period not above
- * HC_SSA_L_MAX, but at least period itself (so L = 20 for period 5, 21 for 7, 24 for 12, 52 for
- * 52), so that seasonal components of integer period separate (Golyandina 2010, "On the choice
- * of parameters in singular spectrum analysis and related subspace-based methods", Stat.
- * Interface 3(3) 259-279: L a multiple of the period); otherwise HC_SSA_L_DEFAULT. The result is
- * then capped at n/2 (K = n - L + 1 >= L needs L <= (n+1)/2) and raised to at least 2. Callers
- * still need n >= 2L - 1 >= 3 for hc_ssa_decompose.
- * The constants bound the cost, not the statistics (separability improves as L approaches n/2,
- * op. cit.): hc_ssa_decompose costs O(K L^2), the Householder QR of the K x L matrix X'
- * dominating. Measured with Debian's reference BLAS/LAPACK (the ones PETSc links here), one core
- * of a loaded 2-core machine, best of 30 runs of decompose + reconstruct (r = 10) + LRR:
- * n = 5400: L = 20 3.7-5.0 ms, L = 24 5.0-6.1 ms, L = 30 7.4-15 ms, L = 60 32-43 ms,
- * L = 120 145-186 ms; n = 960: L = 20 0.7-1.0 ms, L = 24 0.9-1.4 ms, L = 52 3.6-3.9 ms,
- * L = 120 25-36 ms. HC_SSA_L_MAX = 24 and HC_SSA_L_DEFAULT = 20 keep a daily series of
- * 5,400 observations at a few ms; with an optimised BLAS they could be raised.
+ * min(HC_SSA_L_MAX, n/20), but at least period itself (so at n = 5400 L = 120 for period 5, 119
+ * for 7, 120 for 12, 104 for 52; at n = 960, L = 48 for period 24 and 52 for 52), so that
+ * seasonal components of integer period separate (Golyandina 2010, "On the choice of parameters
+ * in singular spectrum analysis and related subspace-based methods", Stat. Interface 3(3)
+ * 259-279: L a multiple of the period); otherwise HC_SSA_L_DEFAULT. The result is then capped at
+ * n/2 (K = n - L + 1 >= L needs L <= (n+1)/2) and raised to at least 2. Callers still need
+ * n >= 2L - 1 >= 3 for hc_ssa_decompose.
+ * The caps bound the cost, not the statistics (separability improves as L approaches n/2,
+ * op. cit.): hc_ssa_decompose costs O(n L + L^3), the reconstruction O(r L n). Measured with
+ * Debian's reference BLAS/LAPACK (the ones PETSc links here), one core of a loaded 2-core
+ * machine, best of 15 runs of decompose + reconstruct (r = 10) + LRR: n = 960: L = 24 0.24 ms,
+ * L = 60 1.2 ms, L = 120 5.4 ms; n = 5400: L = 24 1.2 ms, L = 60 3.6 ms, L = 120 18 ms. Whole
+ * fits against an ARMA(2,2) fit: docs/models.md, SSA.
  * @param n      series length (observations)
  * @param period seasonal period in observations (< 2: none)
  * @return L in [2, max(2, n/2)]. Not collective.
@@ -468,10 +467,16 @@ int hc_ssa_window(int n, int period);
 
 /**
  * Singular values and left singular vectors of the L x K trajectory matrix X[i][j] = y[i+j],
- * K = n - L + 1 (Golyandina & Zhigljavsky 2013, sec. 2.1, steps 1-2: embedding and SVD). The
- * SVD is LAPACK dgesvd of the tall K x L matrix X' with only its right singular vectors
- * (jobu = 'N', jobvt = 'S'): LAPACK reduces X' = QR first, so the cost is O(K L^2) and the
- * right singular vectors of X (length K) are never formed.
+ * K = n - L + 1 (Golyandina & Zhigljavsky 2013, sec. 2.1, steps 1-2: embedding and SVD), by the
+ * cross product: the eigendecomposition S = X X' = U diag(sv^2) U' by LAPACK dsyev through
+ * PETSc (the SVD method SLEPc calls SVDCROSS; Basic SSA is defined by the eigenvectors of the
+ * lag-covariance matrix S, op. cit.). S is formed from the Hankel structure in O(n L + L^2)
+ * (first row by dot products, then S[i+1][j+1] = S[i][j] - y[i] y[j] + y[i+K] y[j+K]), so the
+ * cost is O(n L + L^3) against O(K L^2) for a QR-based SVD of X (5-10x less here at L = 60).
+ * Accuracy: the singular values to about eps sv[0]^2 / sv[k] (the leading ones to machine
+ * precision: R's svd() agrees to 13 digits on M4 Weekly W57), so a zero singular value comes
+ * out near sqrt(eps) sv[0]; the leading singular vectors, the reconstruction and the forecast
+ * are unaffected (tests: exact to 1e-10 on noise-free finite-rank series).
  * Sign convention: each column of U has its component of largest modulus positive (the first
  * one on ties), which makes it comparable with other SVD codes after the same normalisation.
  * @param y  series y[0..n-1], finite, in its own units
@@ -480,9 +485,9 @@ int hc_ssa_window(int n, int period);
  * @param sv [out] sv[0..L-1], the singular values of X, descending (units of y)
  * @param U  [out] L x L, column-major (leading dimension L), column k the left singular vector
  *           of sv[k] (unit norm, dimensionless)
- * @return 0; 1 on bad input (NULL pointer, L < 2, K < L, K L above INT_MAX, a non-finite y);
- *         ENOMEM if the K x L workspace cannot be allocated; 2 if LAPACK reports a failure
- *         (info != 0: the bidiagonal QR iteration did not converge). Not collective.
+ * @return 0; 1 on bad input (NULL pointer, L < 2, K < L, a non-finite y); ENOMEM if the L x L
+ *         workspace cannot be allocated; 2 if LAPACK reports a failure (info != 0: the QL/QR
+ *         iteration did not converge). Not collective.
  */
 int hc_ssa_decompose(const double *y, int n, int L, double *sv, double *U);
 

@@ -1,20 +1,24 @@
 /**
  * @file ssa.c
- * @brief Singular spectrum analysis kernels: window length, SVD of the trajectory matrix,
- *        Gavish-Donoho rank, rank-r reconstruction by diagonal averaging, and the linear
- *        recurrence of recurrent (R-)forecasting.
+ * @brief The SSA model family (SAMoSSA): singular spectrum analysis kernels (window length, SVD
+ *        of the trajectory matrix, Gavish-Donoho rank, rank-r reconstruction by diagonal
+ *        averaging, the linear recurrence of recurrent (R-)forecasting) and the family's ops
+ *        table, whose residual AR(p) is fitted by exact ML through the SARIMAX family.
  *
- * Pure numerics over arrays (no MPI, no file I/O, no global state); the SVD is LAPACK dgesvd
- * through PETSc's prototypes. Golyandina & Zhigljavsky (2013), "Singular Spectrum Analysis for
+ * Pure numerics over arrays (no MPI, no file I/O); the SVD is the eigendecomposition of the
+ * lag-covariance matrix by LAPACK dsyev through PETSc's prototypes; the one piece of state is
+ * the PETSc log event hcSSA, registered once. Alomar, Dahleh, Mann & Shah (2023), "SAMoSSA:
+ * Multivariate singular spectrum analysis with stochastic autoregressive noise", NeurIPS;
+ * Golyandina & Zhigljavsky (2013), "Singular Spectrum Analysis for
  * Time Series", SpringerBriefs in Statistics, Springer: sec. 2.1 (Basic SSA) and sec. 3.2.1
  * (recurrent forecasting).
  */
 #include "hpcast/models.h"
 
 #include <errno.h>
-#include <limits.h>
 #include <math.h>
 #include <petscblaslapack.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -22,7 +26,8 @@ int hc_ssa_window(int n, int period)
 {
   int L;
   if (period >= 2) {
-    L = (HC_SSA_L_MAX / period) * period;
+    const int cap = HC_SSA_L_MAX < n / 20 ? HC_SSA_L_MAX : n / 20; /* the cost of a fit at short n */
+    L             = (cap / period) * period;
     if (L < period) L = period;
   } else L = HC_SSA_L_DEFAULT;
   if (L > n / 2) L = n / 2;
@@ -44,44 +49,54 @@ int hc_ssa_decompose(const double *y, int n, int L, double *sv, double *U)
 {
   if (!y || !sv || !U || L < 2 || n < 2 * L - 1) return 1; /* K = n - L + 1 >= L */
   const int K = n - L + 1;
-  if ((size_t)K * (size_t)L > (size_t)INT_MAX) return 1; /* PetscBLASInt is 32-bit here */
   for (int t = 0; t < n; t++)
     if (!isfinite(y[t])) return 1;
 
-  /* A = X' (K x L, column-major, lda K): column i of A is row i of X, y[i .. i+K-1]. */
-  double *A = malloc(((size_t)K * L + (size_t)L * L) * sizeof *A);
-  if (!A) return ENOMEM;
-  double *VT = A + (size_t)K * L;
-  for (int i = 0; i < L; i++) memcpy(A + (size_t)i * K, y + i, (size_t)K * sizeof *A);
-
-  /* X' = P S Q' with Q the L x L right singular vectors of X', i.e. the left singular vectors
-   * of X. jobu = 'N', jobvt = 'S': for K >> L dgesvd factors X' = QR first and works on the
-   * L x L triangle only, so the cost is O(K L^2) and the K x L vectors P are never formed. */
-  PetscBLASInt m = K, nn = L, lda = K, ldu = 1, ldvt = L, lwork = -1, info = 0;
-  double       wq = 0.0, udummy = 0.0;
-  LAPACKgesvd_("N", "S", &m, &nn, A, &lda, sv, &udummy, &ldu, VT, &ldvt, &wq, &lwork, &info);
-  if (info != 0) {
-    free(A);
-    return 2;
+  /* The lag-covariance matrix S = X X' (L x L, symmetric): S[0][j] = sum_k y[k] y[j+k] by
+   * dot products, then down the diagonals S[i+1][j+1] = S[i][j] - y[i] y[j] + y[i+K] y[j+K]
+   * (the windows slide by one): O(n L + L^2), the Hankel structure of X. */
+  double *S = malloc((size_t)L * L * sizeof *S);
+  if (!S) return ENOMEM;
+  for (int j = 0; j < L; j++) {
+    double acc = 0.0;
+    for (int k = 0; k < K; k++) acc += y[k] * y[j + k];
+    S[(size_t)j * L] = acc; /* column-major: S[i + j L], here i = 0 in column j; symmetric */
   }
-  lwork        = (PetscBLASInt)wq;
-  double *work = malloc((size_t)(lwork > 1 ? lwork : 1) * sizeof *work);
-  if (!work) {
-    free(A);
+  for (int d = 0; d < L; d++) /* diagonal d: entries (i, i + d), i = 0..L-1-d */
+    for (int i = 0; i + 1 + d < L; i++) {
+      const double v = S[(size_t)(i + d) * L + i] - y[i] * y[i + d] + y[i + K] * y[i + d + K];
+      S[(size_t)(i + 1 + d) * L + i + 1] = v;
+    }
+  for (int j = 0; j < L; j++) /* lower triangle by symmetry */
+    for (int i = j + 1; i < L; i++) S[(size_t)j * L + i] = S[(size_t)i * L + j];
+  /* S = U diag(sv^2) U' by LAPACK dsyev (eigenvalues ascending): the singular values of X are
+   * the square roots of the eigenvalues of S and its left singular vectors their eigenvectors
+   * (the cross-product form of the SVD; Golyandina & Zhigljavsky 2013, sec. 2.1.1, define Basic
+   * SSA by it). */
+  PetscBLASInt nn = L, lda = L, lwork = -1, info = 0;
+  double       wq = 0.0, *ev = malloc((size_t)L * sizeof *ev);
+  if (!ev) {
+    free(S);
     return ENOMEM;
   }
-  LAPACKgesvd_("N", "S", &m, &nn, A, &lda, sv, &udummy, &ldu, VT, &ldvt, work, &lwork, &info);
+  LAPACKsyev_("V", "U", &nn, S, &lda, ev, &wq, &lwork, &info);
+  lwork        = info == 0 ? (PetscBLASInt)wq : 1;
+  double *work = info == 0 ? malloc((size_t)(lwork > 1 ? lwork : 1) * sizeof *work) : NULL;
+  if (work) LAPACKsyev_("V", "U", &nn, S, &lda, ev, work, &lwork, &info);
   free(work);
-  if (info != 0) {
-    free(A);
-    return 2;
+  if (!work || info != 0) {
+    free(S);
+    free(ev);
+    return work ? 2 : ENOMEM;
   }
-  /* U[:, k] = row k of VT */
-  for (int k = 0; k < L; k++) {
-    for (int i = 0; i < L; i++) U[i + (size_t)k * L] = VT[k + (size_t)i * L];
+  for (int k = 0; k < L; k++) { /* descending */
+    const int src = L - 1 - k;
+    sv[k]         = ev[src] > 0.0 ? sqrt(ev[src]) : 0.0;
+    memcpy(U + (size_t)k * L, S + (size_t)src * L, (size_t)L * sizeof *U);
     sign_largest_positive(U + (size_t)k * L, L);
   }
-  free(A);
+  free(S);
+  free(ev);
   return 0;
 }
 
