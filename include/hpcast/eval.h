@@ -340,54 +340,83 @@ typedef struct {
   int                returns;     /**< 1: y are percent log returns (directions from 0; trading evaluated) */
   hc_trading_options trading;
   const char       (*labels)[HC_LABEL_LEN]; /**< [n] labels (dates) of y, or NULL */
-  int                  n_first_fits; /**< a grid cut into blocks: the first window's restricted-grid */
-  const hc_fit_record *first_fits;   /**< fits (blocks concatenated), or NULL (see hc_select_options) */
 } hc_backtest_options;
 
 /** Defaults: 250 origins, refit every 20, expanding window, all four schemes, returns, default trading. */
 void hc_backtest_options_default(hc_backtest_options *o);
 
-/**
- * Fit, backtest and forecast one series; the ensemble forecast of hpcast.
- *  1. Candidates on the whole sample (hc_select_candidates: order search, each volatility
- *     spec on the selected mean), the selected model's forecast and diagnostics
- *     (hc_select_finish).
- *  2. Rolling-origin backtest over origins t = n-K .. n-1 (a forecast at origin t uses
- *     y[w0..t-1] only): the candidates are selected again on the first window (so the
- *     model structure, too, is chosen without the future); every refit_every origins each
- *     member is re-estimated on its window starting from its previous estimate; between refits
- *     the forecasts filter the new observations with the parameters fixed. Each member's
- *     predictive law at horizon h is mean_h + sd_h Z (hc_model_law). Ensembles: the linear
- *     pool of the members with weights of each scheme estimated from the origins before t only
- *     (equal until the first re-estimation; Akaike weights from the members' current fits;
- *     inverse MSE and CRPS stacking from the 1-step forecasts already scored), re-estimated at
- *     every refit. Scores of every member and ensemble at h = 1..H go to r->scores.
- *  3. The scheme of lowest mean 1-step CRPS is the reported ensemble (r->ensemble); its
- *     weights re-estimated on the whole backtest (Akaike from the whole-sample fits) combine the
- *     whole-sample candidates (matched by volatility spec) into r's forecast tables (mixture
- *     mean, sd and quantiles); member forecasts in r->member_mean/sd.
- *  4. The trading signal over the backtest (hc_trading_position on the 1-step forecast of, at
- *     each origin, the scheme of lowest mean 1-step CRPS over the origins before it), its
- *     metrics and strategy periods, the regime label and the uncertainty decomposition.
- * K is reduced to n/2 on short series; with fewer than 20 origins (or -backtest_origins 0) the
- * forecast tables keep the selected model's forecast and r->bt_reason says why. Every failure
- * is a status or reason in r, never an error. Not collective.
- * Errors: fatal PETSc and allocation errors only.
+/*
+ * The per-ticker flow after the selection (app/pipeline.c calls these steps in this order):
+ *  1. hc_backtest_plan: the origins t = n-K .. n-1 and the first window [w_first, T0);
+ *  2. the candidates selected again on the first window only (hc_select_candidates on
+ *     y[w_first..T0-1]: the model structure, too, is chosen without the future);
+ *  3. hc_backtest_create and hc_backtest_run: the rolling-origin backtest and its scores;
+ *  4. hc_ensemble_weights: each scheme's weights on the whole backtest, mapped onto the
+ *     whole-sample candidates;
+ *  5. hc_ensemble_forecast: the live forecast of the reported ensemble;
+ *  6. hc_backtest_trading: the trading signal over the backtest and the regime label.
+ * Evaluation design: Tashman (2000), Int. J. Forecasting 16(4) 437-450 (rolling origin,
+ * recalibrated parameters); linear pool: Stone (1961), Gneiting & Ranjan (2013) Electron. J.
+ * Stat. 7 1747-1782. Every failure is a status or reason in r, never an error; the errors are
+ * fatal PETSc and allocation errors only. None of these is collective.
  */
-PetscErrorCode hc_forecast_ensemble(const double *y, int n, const hc_select_options *sel, const hc_backtest_options *bo,
-                                    hc_result *r);
+
+/** The state of one backtest (members, scores, weights, 1-step ensemble history). */
+typedef struct hc_backtest hc_backtest;
 
 /**
- * One block of the mean-model grid of hc_forecast_ensemble, for a grid cut into blocks over
- * ranks (sel->block, sel->block_size > 0; grid search): the fits of that block of the
- * restricted grid on the whole sample y[0..n-1] (appended to whole->fits) and, when the
- * backtest runs (same rule as hc_forecast_ensemble), on its first window (appended to
- * first->fits). The owner of the series passes the blocks' fits, concatenated in block order,
- * as sel->grid_fits and bo->first_fits to hc_forecast_ensemble, which then only selects among
- * them. Not collective. Errors: fatal PETSc and allocation errors only.
+ * The backtest's plan for n observations: K = min(bo->origins, n/2) origins t = T0..n-1 with
+ * T0 = n - K, and the first estimation window [w_first, T0) (w_first > 0 for a rolling window).
+ * @return 1 if a backtest runs; 0 if not (fewer than 20 origins, or -backtest_origins 0), with
+ *         the reason in reason[len] when reason is not NULL.
  */
-PetscErrorCode hc_forecast_ensemble_block(const double *y, int n, const hc_select_options *sel, const hc_backtest_options *bo,
-                                          hc_result *whole, hc_result *first);
+int hc_backtest_plan(int n, const hc_backtest_options *bo, int *T0, int *w_first, char *reason, size_t len);
+
+/**
+ * Set up the backtest of a series of n observations from the candidates c0 selected on its first
+ * window (their fits in first->fits; nothing if first failed): a member for each candidate that
+ * fitted, with its model (hc_model_law gives its predictive law mean_h + sd_h Z), H horizons and
+ * the scores' accumulators. bo must outlive *b.
+ */
+PetscErrorCode hc_backtest_create(const hc_candidates *c0, const hc_result *first, int n, int T0, int w_first,
+                                  const hc_backtest_options *bo, int H, hc_backtest **b);
+/** Number of members of the backtest (0: hc_backtest_run records why in r->bt_reason). */
+int hc_backtest_members(const hc_backtest *b);
+/**
+ * The rolling-origin backtest over origins t = T0..n-1 (a forecast at origin t uses y[w0..t-1]
+ * only): every refit_every origins each member is re-estimated on its window starting from its
+ * previous estimate; between refits the forecasts filter the new observations with the
+ * parameters fixed. Ensembles: the linear pool of the members with the weights of each scheme
+ * estimated from the origins before t only (equal until the first re-estimation; Akaike weights
+ * from the members' current fits, among the members whose likelihood is that of y; inverse MSE
+ * and CRPS stacking from the 1-step forecasts already scored), re-estimated at every refit.
+ * Scores of every member and ensemble at h = 1..H go to r->scores; the scheme of lowest mean
+ * 1-step CRPS is the reported one (its 1-step scores in r's summary fields).
+ */
+PetscErrorCode hc_backtest_run(hc_backtest *b, const double *y, int n, const hc_select_options *sel, hc_result *r);
+/**
+ * After hc_backtest_run: each scheme's weights re-estimated on the whole backtest (Akaike from
+ * the whole-sample fits) mapped onto the whole-sample candidates c that fitted (by candidate
+ * index) into r->weights and r->member, and the parameter stability of the selected
+ * candidate's member. Nothing if no ensemble could be scored.
+ */
+PetscErrorCode hc_ensemble_weights(hc_backtest *b, const hc_candidates *c, hc_result *r);
+/**
+ * After hc_ensemble_weights: the member forecasts of the whole-sample candidates c on y[0..n-1]
+ * (r->member_mean, member_sd) and the reported ensemble's mixture (mean, sd and quantiles) in
+ * r's forecast tables, r->ensemble and r->model_uncertainty. Nothing if no ensemble was scored.
+ */
+PetscErrorCode hc_ensemble_forecast(const hc_backtest *b, const double *y, int n, const hc_select_options *sel,
+                                    const hc_candidates *c, hc_result *r);
+/**
+ * After hc_ensemble_forecast: the trading signal over the backtest (hc_trading_position on the
+ * 1-step forecast of, at each origin, the scheme of lowest mean 1-step CRPS over the origins
+ * before it), its metrics and strategy periods (returns only), and the regime label (the last
+ * forecast sd among the reported ensemble's 1-step sds; trend from the selected model's mean).
+ */
+PetscErrorCode hc_backtest_trading(const hc_backtest *b, const double *y, hc_result *r);
+/** Free the backtest and set *b = NULL (safe on NULL). */
+void hc_backtest_destroy(hc_backtest **b);
 
 /**
  * Accumulator of the equal-weight universe portfolio, fed one ticker at a time: per date

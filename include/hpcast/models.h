@@ -54,6 +54,7 @@ typedef struct {
   int           variance_targeting;  /**< 1: omega implied by the sample variance (Engle & Mezrich 1996) */
 } hc_spec;
 
+
 #define HC_SEASON_AUTO (-1) /**< seasonal period left to -seasonal_period */
 #define HC_KPSS_CRIT_5 0.463 /**< KPSS level test, 5% critical value (Kwiatkowski et al. 1992, Table 1) */
 
@@ -94,6 +95,8 @@ void hc_spec_vol_name(const hc_spec *s, char *buf, size_t len);
 void hc_spec_name(const hc_spec *s, char *buf, size_t len);
 
 typedef struct hc_model hc_model;
+struct hc_dist_eval;
+struct hc_fft_cache;
 
 /**
  * Ops table of one model family. Parameters come in two coordinates:
@@ -126,8 +129,6 @@ typedef struct {
    * forecast-error variance var[h-1] (units of y and y^2). @return 0 or nonzero.
    */
   int  (*forecast)(hc_model *m, const double *theta, const double *y, int n, int H, double *mean, double *var);
-  /** Quantile at probability p of the standardized innovation distribution. */
-  double (*quantile)(const hc_model *m, const double *theta, double p);
   /**
    * Optional per-observation scores for OPG and robust standard errors: G[t*k + i] =
    * d l_t / d theta_i for each term t of the log-likelihood (k = n_params; G has room for
@@ -149,7 +150,82 @@ typedef struct {
    * (NaN if not covariance stationary). NULL for homoskedastic families.
    */
   void (*vol_summary)(const hc_model *m, const double *theta, double *persistence, double *uncond_var);
+  /**
+   * 1 if this family serves spec s (hc_model_create picks the first family of its table that
+   * does). Every family has it.
+   */
+  int  (*serves)(const hc_spec *s);
+  /**
+   * 1 if the family's log-likelihood is that of y itself (so that information criteria compare
+   * it with the other such families'), 0 if it is the likelihood of a derived series (the SSA
+   * residual): such models are compared by backtest CRPS in the ensemble, never by AIC.
+   */
+  int  likelihood_of_y;
+  /**
+   * Optional: why the family cannot fit spec s although it serves it (e.g. a volatility model on
+   * a differenced mean), into why[len]. @return 0 if it can, 1 if not. NULL: it can.
+   */
+  int  (*check)(const hc_spec *s, char *why, size_t len);
+  /**
+   * Optional: the standardized innovation law at theta (hc_model_law). NULL: standard normal.
+   * @return 0, or 1 if the shape in theta is inadmissible.
+   */
+  int  (*law)(const hc_model *m, const double *theta, struct hc_dist_eval *e);
+  /**
+   * Optional: data-dependent estimation that the likelihood takes as given, done once per fit
+   * before the optimisation (hc_fit calls it on the fit's y): e.g. the SSA decomposition, whose
+   * signal the likelihood of the residual then conditions on. Forecasts use the last prepared
+   * state (a model never prepared prepares on the series it forecasts). NULL: none.
+   * @return 0, or nonzero if it fails (the fit is then failed).
+   */
+  int  (*prepare)(hc_model *m, const double *y, int n);
+  /**
+   * Optional: the second-order capabilities that serve model m, a mask of HC_CAP_HESSIAN (the
+   * hessian op is exact for m) and HC_CAP_NEWTON_HESSIAN (newton_hessian is available for m).
+   * NULL: none (the fitter then uses limited-memory BFGS).
+   */
+  unsigned (*capabilities)(const hc_model *m);
+  /**
+   * Optional: exact analytic Hessian: *ll, grad[k] and H[k*k] (row-major, symmetric,
+   * d^2 loglik / d theta d theta') at theta, k = m->n_params, in one pass.
+   * @return 0; 1 if theta is inadmissible; -1 if not available for m.
+   */
+  int  (*hessian)(hc_model *m, const double *theta, const double *y, int n, double *ll, double *grad, double *H);
+  /**
+   * Optional: a Hessian H[k*k] close to the exact one (e.g. of the conditional likelihood), which
+   * the fitter uses as the Hessian of Newton's method with the exact gradient.
+   * @return 0; 1 if theta is inadmissible; -1 if not available for m.
+   */
+  int  (*newton_hessian)(hc_model *m, const double *theta, const double *y, int n, double *H);
+  /**
+   * Optional: a parameter whose second derivative is a closed form in the gradient (e.g. an
+   * innovation variance that the likelihood profiles): its index, with d^2 loglik / d theta_i^2 in
+   * *h; -1 if none. The fitter's finite-difference Hessian skips its row.
+   */
+  int  (*curvature)(const hc_model *m, const double *theta, const double *grad, int n, double *h);
+  /**
+   * Optional: start values of model m from fits already made on the same series: mean_fit, the
+   * selected mean model's fit (its params and names), and the n_prev candidates fitted before
+   * it (prev[0..n_prev-1]; e.g. the normal-law fit of the same volatility orders). At most max
+   * vectors of m->n_params natural parameters into out. @return the number written.
+   */
+  int  (*starts)(const hc_model *m, const hc_fit_record *mean_fit, int n_prev, const hc_fit_record *prev, double *out, int max);
+  /**
+   * Optional: the family's own mean-model grammar (hc_spec_parse_mean asks every family before
+   * its arma/arima/sarima forms): parse one lower-case token without blanks into *s.
+   * @return 0 if the token is not of this family, 1 if parsed, -1 if it is of this family but
+   *         malformed (why[len] says what is wrong).
+   */
+  int  (*parse_mean)(const char *token, hc_spec *s, char *why, size_t len);
+  /** With parse_mean: the grammar in words, for the error text of -mean_models. */
+  const char *grammar;
+  /** Optional: the name of the mean part of spec s (hc_spec_mean_name), e.g. "SSA(auto,auto)+AR(1)". */
+  void (*mean_name)(const hc_spec *s, char *buf, size_t len);
 } hc_model_ops;
+
+/** Capability bits of hc_model_ops.capabilities. */
+#define HC_CAP_HESSIAN        1u
+#define HC_CAP_NEWTON_HESSIAN 2u
 
 /** A model instance: ops, spec, parameter count and the family's workspace. */
 struct hc_model {
@@ -173,6 +249,24 @@ extern const hc_model_ops hc_sarimax_ops;
 extern const hc_model_ops hc_garch_ops;
 /** ARMA(p,q) + constant with EGARCH(p,o,q) errors, conditional ML (egarch.c). */
 extern const hc_model_ops hc_egarch_ops;
+
+/**
+ * Parse the mean-model token by the grammar of the family that recognises it (ops->parse_mean).
+ * @return 0 if no family recognises it, 1 if parsed into *s, -1 if malformed (why says why).
+ */
+int hc_model_parse_mean(const char *token, hc_spec *s, char *why, size_t len);
+/**
+ * The mean-model grammars of the families that have one (ops->grammar), "; "-separated, into
+ * buf[len] (truncated), for the help and error texts of -mean_models. Not collective.
+ */
+void hc_model_grammars(char *buf, size_t len);
+/** The family that serves spec s (the first of the table in model.c whose serves() says so), or NULL. */
+const hc_model_ops *hc_model_family(const hc_spec *s);
+/**
+ * Whether a model of spec s can be fitted: 0 if so; else 1 with the reason in why[len] (no family
+ * serves the spec, or the family's check refuses it). Not collective.
+ */
+int hc_model_check(const hc_spec *s, char *why, size_t len);
 
 /** Create the model of `spec` with workspace for n_max observations. Not collective. */
 PetscErrorCode hc_model_create(const hc_spec *spec, int n_max, hc_model **m);
@@ -257,21 +351,27 @@ typedef struct {
   const double  *X;         /**< [ldx x n_exog] column-major, ldx >= n + 1 */
   int            ldx;
   const char   (*xnames)[HC_PNAME_LEN];
-  struct hc_fft_cache *fft; /**< plan cache for the residual diagnostics; NULL skips them */
   int                  n_warm; /**< fits of a previous run (-warm_start): extra starts of the fit of the same name */
   const hc_fit_record *warm;
-  /* A grid cut into blocks (distributed over ranks, reduced by selection on the owner):
-   * block_size > 0 makes hc_search_mean fit only the entries [block * block_size,
-   * (block + 1) * block_size) of the restricted grid (grid search only); grid_fits, when not
-   * NULL, are the fits of the whole restricted grid, in grid order (the blocks concatenated),
-   * and hc_search_mean selects among them instead of fitting. */
-  int                  block, block_size;
-  int                  n_grid_fits;
-  const hc_fit_record *grid_fits;
 } hc_select_options;
 
 /**
- * Mean-model order search on y[0..n-1] (search.c). If the grid holds several d (or D),
+ * A part of the order-search grid, for a grid cut into blocks that any rank may fit and the
+ * ticker's owner reduces by selection (grid search only). With block_size > 0, only the entries
+ * [block * block_size, (block + 1) * block_size) of the restricted grid are fitted; with fits
+ * (not NULL), they are the fits of the whole restricted grid in grid order (the blocks'
+ * records concatenated), and the search only selects among them. NULL: the whole grid.
+ */
+typedef struct {
+  int                  block, block_size;
+  int                  n_fits;
+  const hc_fit_record *fits;
+} hc_grid_part;
+
+/**
+ * Mean-model order search on y[0..n-1] (search.c) among the specs of opt->mean whose family's
+ * likelihood is that of y (ops->likelihood_of_y; the others are fitted by hc_select_mean).
+ * If the grid holds several d (or D),
  * d is chosen by repeated KPSS tests (Kwiatkowski et al. 1992, level stationarity at 5%)
  * and D by the seasonal strength of Wang, Smith & Hyndman (2006) >= 0.64; then every
  * spec of the grid with those differences (grid) or the stepwise path of Hyndman &
@@ -280,16 +380,16 @@ typedef struct {
  * zero): in the grid from their own unfitted starts, so that a grid fit depends only on its
  * spec, y and opt (the grid is decomposition-free); in the stepwise search from their fits,
  * where the path has made them. Every fit is appended to r->fits.
- * Grid search by blocks (opt->block_size > 0): only that block of the restricted grid is fitted;
- * with opt->grid_fits the restricted grid's fits are taken from there (their number must equal
- * the restricted grid's size) and only the selection is done: the blocks' fits concatenated in
+ * With part (grid search): only that block of the restricted grid is fitted, or, with
+ * part->fits, the restricted grid's fits are taken from there (their number must equal the
+ * restricted grid's size) and only the selection is done: the blocks' fits concatenated in
  * block order are those of the whole grid, whatever the block size and the ranks that computed them.
  * @param[out] best       index in r->fits of the fit of lowest opt->ic, or -1 if none fitted.
  * @param[out] best_spec  its spec (n_exog set), when best >= 0.
  * Not collective.
  */
-PetscErrorCode hc_search_mean(const double *y, int n, const hc_select_options *opt, hc_result *r, int *best,
-                              hc_spec *best_spec);
+PetscErrorCode hc_search_mean(const double *y, int n, const hc_select_options *opt, const hc_grid_part *part, hc_result *r,
+                              int *best, hc_spec *best_spec);
 
 /**
  * KPSS statistic for level stationarity of x[0..n-1] (Kwiatkowski, Phillips, Schmidt &
@@ -306,40 +406,68 @@ double hc_kpss_level(const double *x, int n);
  */
 double hc_seasonal_strength(const double *x, int n, int s);
 
-/** The candidates of one selection: the selected mean order with each volatility spec. */
+/** Most candidates of one selection: each volatility spec on the selected mean, and the mean
+ * model compared by backtest (SSA). */
+#define HC_MAX_CANDIDATES (HC_MAX_VOL_SPECS + 1)
+
+/**
+ * The candidates of one selection: the selected mean order with each volatility spec
+ * (candidates 0..n_vol-1), then, when the grid has specs whose likelihood is not that of y
+ * (SSA), the best of those (candidate n_vol). The layout depends only on the options, so the
+ * candidates of two samples (the whole sample and the first backtest window) correspond by index.
+ */
 typedef struct {
-  int     n;                       /**< candidates (= volatility specs; 0 if no mean model fitted) */
-  hc_spec spec[HC_MAX_VOL_SPECS];  /**< mean x volatility spec of each candidate */
-  int     fit[HC_MAX_VOL_SPECS];   /**< its record in r->fits (status says whether it fitted) */
-  int     selected;                /**< candidate of lowest IC among the fitted ones, -1 if none */
+  int     n;                         /**< candidates (0 if no mean model fitted) */
+  hc_spec spec[HC_MAX_CANDIDATES];   /**< mean x volatility spec of each candidate */
+  int     fit[HC_MAX_CANDIDATES];    /**< its record in r->fits (status says whether it fitted) */
+  int     selected;                  /**< candidate of lowest IC among the fitted ones whose likelihood
+                                          is that of y (else the fitted SSA candidate), -1 if none */
+  int     mean_fit;                  /**< the selected mean model's record in r->fits (-1: none) */
+  hc_spec mean_spec;                 /**< its spec */
 } hc_candidates;
 
 /**
- * Steps 1 and 2 of hc_select_and_forecast: the mean-order search and every volatility spec
- * fitted jointly with the selected mean, each fit appended to r->fits; c lists the candidates
- * and the one of lowest opt->ic. If none fits, r->status becomes HC_STATUS_FAILED with the
- * reason and c->selected = -1. Not collective.
+ * Step 1 of the selection: the mean-order search (hc_search_mean, by information criterion)
+ * among the specs whose likelihood is that of y, and the specs whose likelihood is not
+ * (SSA: each fitted, the one of lowest IC among them kept; compared with the others only by
+ * the backtest's CRPS). Fills c->mean_fit, c->mean_spec and c->n; every fit is appended to
+ * r->fits. If no mean model fits, r->status becomes HC_STATUS_FAILED with the reason. Not collective.
  */
-PetscErrorCode hc_select_candidates(const double *y, int n, const hc_select_options *opt, hc_result *r, hc_candidates *c);
+PetscErrorCode hc_select_mean(const double *y, int n, const hc_select_options *opt, const hc_grid_part *part, hc_result *r,
+                              hc_candidates *c);
 /**
- * Step 3 of hc_select_and_forecast: forecasts h = 1..H of the selected candidate of c (mean,
- * sd, 80/95% intervals from its innovation law) into r, its name and criteria in r's summary
- * fields, and the residual diagnostics when opt->fft is set. Nothing if c->selected < 0.
- * A non-finite forecast marks r failed. Not collective.
+ * Step 2 of the selection: every volatility spec fitted jointly with the selected mean (starts
+ * from the family's ops->starts on the mean fit; a family that cannot take the mean, ops->check,
+ * records a failed fit with the reason), each fit appended to r->fits; c->selected the
+ * candidate of lowest opt->ic among those whose likelihood is that of y. If none fits,
+ * r->status becomes HC_STATUS_FAILED and c->selected = -1. Not collective.
  */
-PetscErrorCode hc_select_finish(const double *y, int n, const hc_select_options *opt, const hc_candidates *c, hc_result *r);
+PetscErrorCode hc_select_volatility(const double *y, int n, const hc_select_options *opt, hc_result *r, hc_candidates *c);
+/** hc_select_mean then hc_select_volatility (part: see hc_search_mean). Not collective. */
+PetscErrorCode hc_select_candidates(const double *y, int n, const hc_select_options *opt, const hc_grid_part *part, hc_result *r,
+                                    hc_candidates *c);
+/**
+ * Forecasts h = 1..H of the selected candidate of c (mean, sd, 80/95% intervals from its
+ * innovation law) into r, its name and criteria in r's summary fields. Nothing if
+ * c->selected < 0. A non-finite forecast marks r failed. Not collective.
+ */
+PetscErrorCode hc_select_forecast(const double *y, int n, const hc_select_options *opt, const hc_candidates *c, hc_result *r);
+/**
+ * Residual diagnostics of the selected model of r (after hc_select_forecast): the Ljung-Box,
+ * McLeod-Li and Jarque-Bera p-values of its standardized residuals (m = min(10, T/5) lags;
+ * Ljung & Box 1978, McLeod & Li 1983, Jarque & Bera 1987) by the FFTW plan cache fft. Nothing
+ * if r has no selected model or its family has no residuals. Not collective.
+ */
+PetscErrorCode hc_select_diagnostics(const double *y, int n, const hc_select_options *opt, const hc_candidates *c,
+                                     struct hc_fft_cache *fft, hc_result *r);
 
 /**
- * Search the mean order (hc_search_mean), fit every volatility spec jointly with the
- * selected mean when it is a plain ARMA(p,q) (otherwise the volatility fits are recorded
- * as failed with the reason), select the candidate of lowest opt->ic, and write its
- * forecasts h = 1..H (mean, sd, 80/95% intervals) into r, and, when opt->fft is set,
- * the Ljung-Box, McLeod-Li and Jarque-Bera p-values of its standardized residuals
- * (m = min(10, T/5) lags; Ljung & Box 1978, McLeod & Li 1983, Jarque & Bera 1987).
- * r must be initialised with horizon opt->horizon. If no model converges to a finite
- * likelihood, r->status becomes HC_STATUS_FAILED. Not collective.
+ * hc_select_candidates, hc_select_forecast and, when fft is not NULL, hc_select_diagnostics:
+ * the selected model's forecasts h = 1..H (mean, sd, 80/95% intervals) into r. r must be
+ * initialised with horizon opt->horizon. If no model converges to a finite likelihood,
+ * r->status becomes HC_STATUS_FAILED. Not collective.
  */
-PetscErrorCode hc_select_and_forecast(const double *y, int n, const hc_select_options *opt, hc_result *r);
+PetscErrorCode hc_select_and_forecast(const double *y, int n, const hc_select_options *opt, struct hc_fft_cache *fft, hc_result *r);
 
 /* ---- distributions (dist.c) ---- */
 /** Standard normal quantile (Acklam's rational approximation refined by one Halley step; |err| < 1e-15). */
@@ -358,7 +486,7 @@ double hc_std_t_logpdf(double z, double nu);
  * the volatility recursions need, computed once per likelihood evaluation by hc_dist_prepare.
  * All laws are standardized: E z = 0, E z^2 = 1.
  */
-typedef struct {
+typedef struct hc_dist_eval {
   hc_dist d;
   double  shape[HC_DIST_MAX_SHAPE];      /**< nu (t, skewt: dof > 2; GED: shape > 0), lambda (skewt, |lambda| < 1) */
   double  abs_mean;                      /**< E|z| (EGARCH) */
@@ -421,8 +549,9 @@ double hc_dist_draw(const hc_dist_eval *e, unsigned long long *state);
 
 /**
  * The standardized innovation law of model m at natural parameters theta, prepared for
- * hc_dist_cdf/logpdf/quantile (standard normal for SARIMAX; the spec's distribution with the
- * shape parameters of theta for the volatility families). Forecast distributions are
+ * hc_dist_cdf/logpdf/quantile: the family's ops->law (the volatility families: the spec's
+ * distribution with the shape parameters of theta), or the standard normal for a family without
+ * one (SARIMAX, SSA). Forecast distributions are
  * mean + sd Z with the mean and variance of ops->forecast (for h > 1 under a volatility model
  * this is the usual approximation: the h-step error is not exactly of the law of Z).
  * @return 0, or 1 if the shape in theta is inadmissible. Not collective.

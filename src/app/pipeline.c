@@ -12,21 +12,29 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The steps of a ticker's flow, one log event each (-log_view), nested in hcFit. */
+typedef enum { ST_SELECT_MEAN, ST_SELECT_VOL, ST_FORECAST, ST_DIAGNOSE, ST_RESELECT, ST_BACKTEST, ST_WEIGHTS, ST_ENSEMBLE, ST_TRADING, ST_COUNT } step;
+static const char *const step_names[ST_COUNT] = {"hcSelectMean", "hcSelectVol", "hcForecast", "hcDiagnose", "hcReselect",
+                                                  "hcBacktest",   "hcWeights",   "hcEnsemble", "hcTrading"};
+
 struct hc_pipeline {
   const hc_app_options *o;
   hc_fft_cache         *fft;
   hc_fit_workspace     *ws;
-  PetscLogEvent         ev_load, ev_fit;
+  PetscLogEvent         ev_load, ev_fit, ev[ST_COUNT];
   double                io_s, fit_s;
 };
 
 PetscErrorCode hc_pipeline_create(const hc_app_options *o, PetscLogEvent ev_load, PetscLogEvent ev_fit, hc_pipeline **pl)
 {
+  PetscClassId cls;
   PetscFunctionBeginUser;
   PetscCall(PetscNew(pl));
   (*pl)->o       = o;
   (*pl)->ev_load = ev_load;
   (*pl)->ev_fit  = ev_fit;
+  PetscCall(PetscClassIdRegister("hpcast ticker", &cls));
+  for (int i = 0; i < ST_COUNT; i++) PetscCall(PetscLogEventRegister(step_names[i], cls, &(*pl)->ev[i]));
   PetscCheck(!hc_spectral_cache_create(HC_FFT_ESTIMATE, &(*pl)->fft), PETSC_COMM_SELF, PETSC_ERR_MEM, "cannot create the FFTW plan cache");
   PetscCall(hc_fit_workspace_create(&(*pl)->ws));
   PetscFunctionReturn(0);
@@ -168,7 +176,7 @@ static PetscErrorCode prepare(hc_pipeline *pl, const hc_input *in, prepared *p, 
   p->sel = (hc_select_options){.n_mean = n_mean, .mean = p->mean, .n_vol = o->n_vol, .vol = o->vol, .horizon = o->horizon,
                                .fit = o->fit, .ic = o->ic, .search = o->search,
                                .n_exog = p->X ? hc_indicators_ncols(o->ind, o->n_ind) : 0, .X = p->X, .ldx = ldx,
-                               .xnames = (const char (*)[HC_PNAME_LEN])p->xnames, .fft = pl->fft, .n_warm = n_warm,
+                               .xnames = (const char (*)[HC_PNAME_LEN])p->xnames, .n_warm = n_warm,
                                .warm = p->warm};
   p->sel.fit.ws = pl->ws;
   p->bo        = o->backtest;
@@ -188,29 +196,74 @@ static PetscErrorCode concat_fits(int n, const hc_result *blocks, int *n_fits, h
   PetscFunctionReturn(0);
 }
 
+#define STEP(pl, st, call) \
+  do { \
+    PetscCall(PetscLogEventBegin((pl)->ev[st], 0, 0, 0, 0)); \
+    PetscCall(call); \
+    PetscCall(PetscLogEventEnd((pl)->ev[st], 0, 0, 0, 0)); \
+  } while (0)
+
+/* The modelling of a prepared ticker, step by step: the selection on the whole sample, its
+ * forecast and diagnostics, then the backtest (the selection again on its first window, the
+ * rolling origin, the scores), the ensemble's weights and forecast, and the trading evaluation.
+ * whole and first: the blocks' fits of a grid cut into blocks (NULL: the whole grid here). */
+static PetscErrorCode model(hc_pipeline *pl, const prepared *p, const hc_grid_part *whole, const hc_grid_part *first, hc_result *r)
+{
+  const double             *y = p->y + p->j0;
+  const int                 n = p->ny;
+  const hc_select_options  *sel = &p->sel;
+  hc_candidates             c, c0;
+  hc_backtest              *bt = NULL;
+  hc_result                 tmp;
+  int                       T0, w0;
+
+  PetscFunctionBeginUser;
+  STEP(pl, ST_SELECT_MEAN, hc_select_mean(y, n, sel, whole, r, &c));
+  STEP(pl, ST_SELECT_VOL, hc_select_volatility(y, n, sel, r, &c));
+  STEP(pl, ST_FORECAST, hc_select_forecast(y, n, sel, &c, r));
+  r->data_uncertainty = isfinite(r->quality_score) ? 1.0 - r->quality_score : NAN;
+  if (r->status != HC_STATUS_OK) PetscFunctionReturn(0);
+  STEP(pl, ST_DIAGNOSE, hc_select_diagnostics(y, n, sel, &c, pl->fft, r));
+  if (!hc_backtest_plan(n, &p->bo, &T0, &w0, r->bt_reason, sizeof r->bt_reason)) PetscFunctionReturn(0);
+  hc_select_options s0 = *sel;
+  s0.n_warm            = 0;
+  if (sel->X) s0.X = sel->X + w0;
+  PetscCheck(!hc_result_init(&tmp, r->ticker, sel->horizon), PETSC_COMM_SELF, PETSC_ERR_MEM, "out of memory");
+  STEP(pl, ST_RESELECT, hc_select_candidates(y + w0, T0 - w0, &s0, first, &tmp, &c0));
+  PetscCall(hc_backtest_create(&c0, &tmp, n, T0, w0, &p->bo, sel->horizon, &bt));
+  hc_result_free(&tmp);
+  STEP(pl, ST_BACKTEST, hc_backtest_run(bt, y, n, sel, r));
+  STEP(pl, ST_WEIGHTS, hc_ensemble_weights(bt, &c, r));
+  STEP(pl, ST_ENSEMBLE, hc_ensemble_forecast(bt, y, n, sel, &c, r));
+  STEP(pl, ST_TRADING, hc_backtest_trading(bt, y, r));
+  hc_backtest_destroy(&bt);
+  PetscFunctionReturn(0);
+}
+
 PetscErrorCode hc_pipeline_run(hc_pipeline *pl, const hc_input *in, int n_blocks, const hc_result *blocks, hc_result *r)
 {
   prepared       p;
   int            ok;
-  hc_fit_record *whole = NULL, *first = NULL;
+  hc_grid_part   whole = {0}, first = {0};
+  hc_fit_record *fw = NULL, *ff = NULL;
 
   PetscFunctionBeginUser;
   PetscCall(prepare(pl, in, &p, r, &ok));
   if (ok) {
     if (blocks) {
-      PetscCall(concat_fits(n_blocks, blocks, &p.sel.n_grid_fits, &whole));
-      PetscCall(concat_fits(n_blocks, blocks + n_blocks, &p.bo.n_first_fits, &first));
-      p.sel.grid_fits = whole;
-      p.bo.first_fits = first;
+      PetscCall(concat_fits(n_blocks, blocks, &whole.n_fits, &fw));
+      PetscCall(concat_fits(n_blocks, blocks + n_blocks, &first.n_fits, &ff));
+      whole.fits = fw;
+      first.fits = ff;
     }
     double t1 = hc_time_wall();
     PetscCall(PetscLogEventBegin(pl->ev_fit, 0, 0, 0, 0));
-    PetscCall(hc_forecast_ensemble(p.y + p.j0, p.ny, &p.sel, &p.bo, r));
+    PetscCall(model(pl, &p, blocks ? &whole : NULL, blocks ? &first : NULL, r));
     PetscCall(PetscLogEventEnd(pl->ev_fit, 0, 0, 0, 0));
     pl->fit_s += hc_time_wall() - t1;
   }
-  PetscCall(PetscFree(whole));
-  PetscCall(PetscFree(first));
+  PetscCall(PetscFree(fw));
+  PetscCall(PetscFree(ff));
   PetscCall(release(&p));
   PetscFunctionReturn(0);
 }
@@ -218,17 +271,24 @@ PetscErrorCode hc_pipeline_run(hc_pipeline *pl, const hc_input *in, int n_blocks
 PetscErrorCode hc_pipeline_block(hc_pipeline *pl, const hc_input *in, int block, hc_result *whole, hc_result *first)
 {
   prepared p;
-  int      ok;
+  int      ok, best, T0, w0;
+  hc_spec  spec;
 
   PetscFunctionBeginUser;
   PetscCall(prepare(pl, in, &p, whole, &ok));
   PetscCheck(!hc_result_init(first, in->ticker, 0), PETSC_COMM_SELF, PETSC_ERR_MEM, "out of memory for %s", in->ticker);
   if (ok) {
-    p.sel.block      = block;
-    p.sel.block_size = pl->o->spec_block;
-    double t1        = hc_time_wall();
+    const hc_grid_part part = {.block = block, .block_size = pl->o->spec_block};
+    const double      *y    = p.y + p.j0;
+    double             t1   = hc_time_wall();
     PetscCall(PetscLogEventBegin(pl->ev_fit, 0, 0, 0, 0));
-    PetscCall(hc_forecast_ensemble_block(p.y + p.j0, p.ny, &p.sel, &p.bo, whole, first));
+    STEP(pl, ST_SELECT_MEAN, hc_search_mean(y, p.ny, &p.sel, &part, whole, &best, &spec));
+    if (hc_backtest_plan(p.ny, &p.bo, &T0, &w0, NULL, 0)) {
+      hc_select_options s0 = p.sel;
+      s0.n_warm            = 0;
+      if (p.sel.X) s0.X = p.sel.X + w0;
+      STEP(pl, ST_RESELECT, hc_search_mean(y + w0, T0 - w0, &s0, &part, first, &best, &spec));
+    }
     PetscCall(PetscLogEventEnd(pl->ev_fit, 0, 0, 0, 0));
     pl->fit_s += hc_time_wall() - t1;
   }

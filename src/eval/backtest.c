@@ -41,8 +41,10 @@ typedef struct {
 } member;
 
 /* State of one backtest: K origins, k members, S schemes, H horizons. */
-typedef struct {
-  int      K, k, S, H, T0;
+struct hc_backtest {
+  int      K, k, S, H, T0, w_first;
+  int      s_win;             /* the reported scheme (lowest mean 1-step CRPS), -1 before hc_backtest_run */
+  const hc_backtest_options *bo;
   member  *mem;
   double  *fmean, *fsd;     /* [k * H] forecasts of the current origin */
   int     *fok;             /* [k] forecast of member i finite at this origin */
@@ -55,14 +57,21 @@ typedef struct {
   int     *s_run;             /* [K] scheme of the trading signal at each origin: lowest mean
                                  1-step CRPS over the origins before it (the first scheme at first) */
   hc_score_acc *acc;        /* [(k + S) * H] */
-} backtest;
+};
+typedef struct hc_backtest backtest;
 
-static double ensemble_ic(const hc_fit_record *f) { return f->status == 0 && isfinite(f->aic) ? f->aic : NAN; }
+/* The AIC of a member for the Akaike weights: only models whose likelihood is that of y compare
+ * (SSA's is that of a residual: it takes part through the other schemes). */
+static double ensemble_ic(const hc_spec *s, const hc_fit_record *f)
+{
+  const hc_model_ops *ops = hc_model_family(s);
+  return ops && ops->likelihood_of_y && f->status == 0 && isfinite(f->aic) ? f->aic : NAN;
+}
 
 /* Weights of scheme s from the history before the current origin (equal without one). */
 static PetscErrorCode update_weights(backtest *b, int s, hc_ensemble_scheme scheme)
 {
-  double *w = b->w + (size_t)s * b->k, x[HC_MAX_VOL_SPECS];
+  double *w = b->w + (size_t)s * b->k, x[HC_MAX_CANDIDATES];
   PetscFunctionBeginUser;
   switch (scheme) {
   case HC_ENS_EQUAL: hc_ensemble_equal(b->k, w); break;
@@ -71,7 +80,7 @@ static PetscErrorCode update_weights(backtest *b, int s, hc_ensemble_scheme sche
     hc_ensemble_invmse(b->k, x, w);
     break;
   case HC_ENS_AKAIKE:
-    for (int i = 0; i < b->k; i++) x[i] = ensemble_ic(&b->mem[i].fit);
+    for (int i = 0; i < b->k; i++) x[i] = ensemble_ic(&b->mem[i].m->spec, &b->mem[i].fit);
     hc_ensemble_akaike(b->k, x, w);
     break;
   case HC_ENS_STACKING:
@@ -188,8 +197,8 @@ static void row_name(const backtest *b, const hc_backtest_options *bo, int f, ch
 /* Score every forecaster of origin t against y[t..], accumulate the 1-step history. */
 static PetscErrorCode score_origin(backtest *b, const hc_backtest_options *bo, const double *y, int n, int t, int i_origin)
 {
-  hc_pred comp[HC_MAX_VOL_SPECS];
-  double  wk[HC_MAX_VOL_SPECS], one = 1.0;
+  hc_pred comp[HC_MAX_CANDIDATES];
+  double  wk[HC_MAX_CANDIDATES], one = 1.0;
   PetscFunctionBeginUser;
   const double ref = bo->returns ? 0.0 : y[t - 1];
   b->s_run[i_origin] = 0;
@@ -234,20 +243,52 @@ static PetscErrorCode score_origin(backtest *b, const hc_backtest_options *bo, c
   PetscFunctionReturn(0);
 }
 
-/* Set up the members from the candidates c selected on y[w0..T0-1] (fits in tmp). */
-static PetscErrorCode setup(backtest *b, const hc_candidates *c, const hc_result *tmp, int n, const hc_backtest_options *bo,
-                            int H, int K)
+void hc_backtest_destroy(hc_backtest **b)
 {
+  if (!*b) return;
+  free_backtest(*b);
+  free(*b);
+  *b = NULL;
+}
+
+int hc_backtest_plan(int n, const hc_backtest_options *bo, int *T0, int *w_first, char *reason, size_t len)
+{
+  const int K = bo->origins < n / 2 ? bo->origins : n / 2;
+  if (bo->origins <= 0) {
+    if (reason) hc_strlcpy(reason, "backtest off (-backtest_origins 0)", len);
+    return 0;
+  }
+  if (K < MIN_ORIGINS) {
+    if (reason) snprintf(reason, len, "series too short for a backtest (%d observations: at least %d needed)", n, 2 * MIN_ORIGINS);
+    return 0;
+  }
+  *T0      = n - K;
+  *w_first = bo->window > 0 && *T0 > bo->window ? *T0 - bo->window : 0;
+  return 1;
+}
+
+PetscErrorCode hc_backtest_create(const hc_candidates *c0, const hc_result *first, int n, int T0, int w_first,
+                                  const hc_backtest_options *bo, int H, hc_backtest **bt)
+{
+  backtest *b;
   PetscFunctionBeginUser;
-  b->H = H;
-  b->K = K;
-  b->S = bo->n_schemes;
-  PetscCheck((b->mem = calloc((size_t)c->n + 1, sizeof *b->mem)), PETSC_COMM_SELF, PETSC_ERR_MEM, "out of memory");
-  for (int v = 0; v < c->n; v++) {
-    const hc_fit_record *f = &tmp->fits[c->fit[v]];
+  PetscCheck((b = calloc(1, sizeof *b)), PETSC_COMM_SELF, PETSC_ERR_MEM, "out of memory");
+  *bt        = b;
+  b->T0      = T0;
+  b->w_first = w_first;
+  b->H       = H;
+  b->K       = n - T0;
+  b->S       = bo->n_schemes;
+  b->bo      = bo;
+  b->s_win   = -1;
+  const int K = b->K;
+  PetscCheck((b->mem = calloc((size_t)c0->n + 1, sizeof *b->mem)), PETSC_COMM_SELF, PETSC_ERR_MEM, "out of memory");
+  for (int v = 0; v < c0->n && first->status == HC_STATUS_OK; v++) {
+    if (c0->fit[v] < 0) continue;
+    const hc_fit_record *f  = &first->fits[c0->fit[v]];
     member              *mb = &b->mem[b->k];
     if (f->status != 0 || !isfinite(f->loglik)) continue;
-    PetscCall(hc_model_create(&c->spec[v], n, &mb->m));
+    PetscCall(hc_model_create(&c0->spec[v], n, &mb->m));
     if (hc_model_law(mb->m, f->params, &mb->law)) {
       PetscCall(hc_model_destroy(&mb->m));
       continue;
@@ -278,47 +319,120 @@ static PetscErrorCode setup(backtest *b, const hc_candidates *c, const hc_result
   PetscFunctionReturn(0);
 }
 
-/* The whole-sample ensemble of scheme index s_win: weights by candidate, forecast tables of r. */
-static PetscErrorCode live_forecast(const backtest *b, int s_win, const hc_backtest_options *bo, const double *y, int n,
-                                    const hc_select_options *sel, const hc_candidates *c, hc_result *r)
+int hc_backtest_members(const hc_backtest *b) { return b->k; }
+
+PetscErrorCode hc_backtest_run(hc_backtest *b, const double *y, int n, const hc_select_options *sel, hc_result *r)
 {
-  const int H = sel->horizon;
-  hc_pred  *comp;
-  double   *var, wk[HC_MAX_VOL_SPECS], wc[HC_N_SCHEMES][HC_MAX_VOL_SPECS];
-  int       idx[HC_MAX_VOL_SPECS], M = 0;
+  const hc_backtest_options *bo = b->bo;
+  const int                  H = b->H, K = b->K, T0 = b->T0;
+  double                    *var;
   PetscFunctionBeginUser;
+  if (b->k == 0) {
+    hc_strlcpy(r->bt_reason, "no candidate model could be fitted on the first backtest window", sizeof r->bt_reason);
+    PetscFunctionReturn(0);
+  }
+  PetscCall(PetscMalloc1(H, &var));
+  for (int i = 0; i < K; i++) {
+    const int t = T0 + i, w0 = bo->window > 0 && t > bo->window ? t - bo->window : 0;
+    if (i > 0 && i % bo->refit_every == 0) {
+      for (int j = 0; j < b->k; j++) {
+        if (b->mem[j].m->spec.n_exog) hc_model_set_exog(b->mem[j].m, sel->X + w0, sel->ldx, sel->xnames);
+        PetscCall(refit(&b->mem[j], y + w0, t - w0, &sel->fit));
+        stability_add(&b->mem[j]);
+      }
+    }
+    if (i % bo->refit_every == 0)
+      for (int s = 0; s < b->S; s++) PetscCall(update_weights(b, s, bo->scheme[s]));
+    forecast_members(b, y, w0, t, sel, var);
+    PetscCall(score_origin(b, bo, y, n, t, i));
+  }
+  PetscCall(PetscFree(var));
+  r->bt_origins = K;
+
+  /* scores of every forecaster and horizon; the reported scheme: lowest mean 1-step CRPS */
+  const double scale = hc_eval_mase_scale(y + b->w_first, T0 - b->w_first, 1);
+  const int    nf    = b->k + b->S;
+  PetscCheck((r->scores = calloc((size_t)nf * H + 1, sizeof *r->scores)), PETSC_COMM_SELF, PETSC_ERR_MEM, "out of memory");
+  r->n_scores = nf * H;
+  for (int f = 0; f < nf; f++)
+    for (int h = 0; h < H; h++) {
+      hc_score_row *row = &r->scores[f * H + h];
+      hc_score_acc_finish(&b->acc[f * H + h], scale, row);
+      row_name(b, bo, f, row->model);
+      row->horizon = h + 1;
+      if (h == 0 && f >= b->k && isfinite(row->crps) && (b->s_win < 0 || row->crps < r->scores[(b->k + b->s_win) * H].crps))
+        b->s_win = f - b->k;
+    }
+  if (b->s_win < 0) {
+    hc_strlcpy(r->bt_reason, "no ensemble forecast could be scored", sizeof r->bt_reason);
+    PetscFunctionReturn(0);
+  }
+  const hc_score_row *win = &r->scores[(b->k + b->s_win) * H];
+  r->calibration_score    = win->calibration_score;
+  r->crps_1               = win->crps;
+  r->coverage95_1         = win->coverage[HC_N_COVER - 1];
+  r->pit_ks_1             = win->pit_ks;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode hc_ensemble_weights(hc_backtest *b, const hc_candidates *c, hc_result *r)
+{
+  const hc_backtest_options *bo = b->bo;
+  int                        idx[HC_MAX_CANDIDATES], M = 0;
+  PetscFunctionBeginUser;
+  if (b->s_win < 0) PetscFunctionReturn(0);
+  for (int s = 0; s < b->S; s++) PetscCall(update_weights(b, s, bo->scheme[s]));
   for (int v = 0; v < c->n; v++)
-    if (r->fits[c->fit[v]].status == 0 && isfinite(r->fits[c->fit[v]].loglik)) idx[M++] = v;
+    if (c->fit[v] >= 0 && r->fits[c->fit[v]].status == 0 && isfinite(r->fits[c->fit[v]].loglik)) idx[M++] = v;
   PetscCheck(!hc_result_set_members(r, M), PETSC_COMM_SELF, PETSC_ERR_MEM, "out of memory");
-  PetscCall(PetscMalloc2((size_t)M * H + 1, &comp, H, &var));
-  /* weights of each scheme over the whole backtest, mapped onto the candidates by volatility spec */
+  /* weights of each scheme over the whole backtest, mapped onto the candidates by index */
   for (int s = 0; s < b->S; s++) {
-    double x[HC_MAX_VOL_SPECS];
+    double x[HC_MAX_CANDIDATES], wc[HC_MAX_CANDIDATES];
     if (bo->scheme[s] == HC_ENS_AKAIKE) {
-      for (int j = 0; j < M; j++) x[j] = ensemble_ic(&r->fits[c->fit[idx[j]]]);
-      hc_ensemble_akaike(M, x, wc[s]);
-    } else if (bo->scheme[s] == HC_ENS_EQUAL) hc_ensemble_equal(M, wc[s]);
+      for (int j = 0; j < M; j++) x[j] = ensemble_ic(&c->spec[idx[j]], &r->fits[c->fit[idx[j]]]);
+      hc_ensemble_akaike(M, x, wc);
+    } else if (bo->scheme[s] == HC_ENS_EQUAL) hc_ensemble_equal(M, wc);
     else {
       double tot = 0.0;
       for (int j = 0; j < M; j++) {
-        wc[s][j] = 0.0;
+        wc[j] = 0.0;
         for (int i = 0; i < b->k; i++)
-          if (b->mem[i].v == idx[j]) wc[s][j] = b->w[(size_t)s * b->k + i];
-        tot += wc[s][j];
+          if (b->mem[i].v == idx[j]) wc[j] = b->w[(size_t)s * b->k + i];
+        tot += wc[j];
       }
-      if (!(tot > 0)) hc_ensemble_equal(M, wc[s]);
+      if (!(tot > 0)) hc_ensemble_equal(M, wc);
       else
-        for (int j = 0; j < M; j++) wc[s][j] /= tot;
+        for (int j = 0; j < M; j++) wc[j] /= tot;
     }
-    for (int j = 0; j < M; j++) r->weights[(size_t)bo->scheme[s] * M + j] = wc[s][j];
+    for (int j = 0; j < M; j++) r->weights[(size_t)bo->scheme[s] * M + j] = wc[j];
   }
+  for (int j = 0; j < M; j++) hc_strlcpy(r->member[j], r->fits[c->fit[idx[j]]].name, HC_MODEL_LEN);
+  /* parameter stability of the member with the selected model's candidate */
+  for (int j = 0; j < b->k; j++)
+    if (b->mem[j].v == c->selected) r->parameter_stability = stability(&b->mem[j]);
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode hc_ensemble_forecast(const hc_backtest *b, const double *y, int n, const hc_select_options *sel,
+                                    const hc_candidates *c, hc_result *r)
+{
+  const int H = sel->horizon, M = r->n_members;
+  hc_pred  *comp;
+  double   *var, wk[HC_MAX_CANDIDATES];
+  int       idx[HC_MAX_CANDIDATES], m_ = 0;
+  PetscFunctionBeginUser;
+  if (b->s_win < 0) PetscFunctionReturn(0);
+  const double *wc = r->weights + (size_t)b->bo->scheme[b->s_win] * M;
+  for (int v = 0; v < c->n; v++)
+    if (c->fit[v] >= 0 && r->fits[c->fit[v]].status == 0 && isfinite(r->fits[c->fit[v]].loglik)) idx[m_++] = v;
+  PetscCheck(m_ == M, PETSC_COMM_SELF, PETSC_ERR_PLIB, "%d members weighted, %d candidates fitted", M, m_);
+  PetscCall(PetscMalloc2((size_t)M * H + 1, &comp, H, &var));
   /* member forecasts */
   int ok = 1;
   for (int j = 0; j < M; j++) {
     const hc_fit_record *f = &r->fits[c->fit[idx[j]]];
     hc_model            *m;
     hc_dist_eval         law;
-    hc_strlcpy(r->member[j], f->name, HC_MODEL_LEN);
     PetscCall(hc_model_create(&c->spec[idx[j]], n, &m));
     if (m->spec.n_exog) hc_model_set_exog(m, sel->X, sel->ldx, sel->xnames);
     int bad = m->ops->forecast(m, f->params, y, n, H, r->member_mean + (size_t)j * H, var) || hc_model_law(m, f->params, &law);
@@ -328,18 +442,18 @@ static PetscErrorCode live_forecast(const backtest *b, int s_win, const hc_backt
       r->member_sd[(size_t)j * H + h] = bad ? NAN : sqrt(var[h]);
       comp[(size_t)h * M + j] = (hc_pred){.mean = r->member_mean[(size_t)j * H + h], .sd = r->member_sd[(size_t)j * H + h], .law = law};
     }
-    if (bad && wc[s_win][j] > 0) ok = 0;
+    if (bad && wc[j] > 0) ok = 0;
   }
   if (ok && M > 0) {
     int c_used = 0;
-    for (int j = 0; j < M; j++) c_used += wc[s_win][j] > 0;
+    for (int j = 0; j < M; j++) c_used += wc[j] > 0;
     for (int h = 0; h < H; h++) {
-      hc_pred pc[HC_MAX_VOL_SPECS];
+      hc_pred pc[HC_MAX_CANDIDATES];
       int     q = 0;
       for (int j = 0; j < M; j++)
-        if (wc[s_win][j] > 0) {
+        if (wc[j] > 0) {
           pc[q]   = comp[(size_t)h * M + j];
-          wk[q++] = wc[s_win][j];
+          wk[q++] = wc[j];
         }
       hc_mixture f = {.k = c_used, .w = wk, .comp = pc};
       hc_mixture_moments(&f, &r->mean[h], &r->sd[h]);
@@ -354,21 +468,20 @@ static PetscErrorCode live_forecast(const backtest *b, int s_win, const hc_backt
         r->model_uncertainty = r->sd[0] > 0 ? between / (r->sd[0] * r->sd[0]) : NAN;
       }
     }
-    hc_strlcpy(r->ensemble, hc_ensemble_name(bo->scheme[s_win]), sizeof r->ensemble);
+    hc_strlcpy(r->ensemble, hc_ensemble_name(b->bo->scheme[b->s_win]), sizeof r->ensemble);
   }
   PetscCall(PetscFree2(comp, var));
   PetscFunctionReturn(0);
 }
 
-/* Trading signal over the backtest origins (at each origin the ensemble scheme with the best
- * 1-step CRPS so far: no look-ahead), its metrics, and the regime label (the last forecast sd
- * among the reported ensemble's 1-step sds; trend from the selected model's mean parameter). */
-static PetscErrorCode trade(const backtest *b, int s_win, const hc_backtest_options *bo, const double *y, hc_result *r)
+PetscErrorCode hc_backtest_trading(const hc_backtest *b, const double *y, hc_result *r)
 {
-  const double *sd_win = b->ens1_sd + (size_t)s_win * b->K;
+  const hc_backtest_options *bo = b->bo;
+  PetscFunctionBeginUser;
+  if (b->s_win < 0) PetscFunctionReturn(0);
+  const double *sd_win = b->ens1_sd + (size_t)b->s_win * b->K;
   double       *pos, *ret, *hist, drift = NAN, drift_se = NAN;
   int           nh = 0;
-  PetscFunctionBeginUser;
   if (r->selected >= 0) {
     const hc_fit_record *f = &r->fits[r->selected];
     for (int j = 0; j < f->n_params; j++)
@@ -400,130 +513,5 @@ static PetscErrorCode trade(const backtest *b, int s_win, const hc_backtest_opti
     }
   }
   PetscCall(PetscFree3(hist, pos, ret));
-  PetscFunctionReturn(0);
-}
-
-/* The first backtest window [wfirst, T0) and its selection options; 0 if no backtest runs
- * (why in reason, when not NULL). */
-static int first_window(int n, const hc_select_options *sel, const hc_backtest_options *bo, int *T0, int *wfirst,
-                        hc_select_options *s0, char *reason, size_t len)
-{
-  const int K = bo->origins < n / 2 ? bo->origins : n / 2;
-  if (bo->origins <= 0) {
-    if (reason) hc_strlcpy(reason, "backtest off (-backtest_origins 0)", len);
-    return 0;
-  }
-  if (K < MIN_ORIGINS) {
-    if (reason)
-      snprintf(reason, len, "series too short for a backtest (%d observations: at least %d needed)", n, 2 * MIN_ORIGINS);
-    return 0;
-  }
-  *T0       = n - K;
-  *wfirst   = bo->window > 0 && *T0 > bo->window ? *T0 - bo->window : 0;
-  *s0       = *sel;
-  s0->fft   = NULL;
-  s0->n_warm = 0;
-  s0->grid_fits   = bo->first_fits;
-  s0->n_grid_fits = bo->n_first_fits;
-  if (sel->X) s0->X = sel->X + *wfirst;
-  return 1;
-}
-
-PetscErrorCode hc_forecast_ensemble_block(const double *y, int n, const hc_select_options *sel, const hc_backtest_options *bo,
-                                          hc_result *whole, hc_result *first)
-{
-  hc_select_options s0;
-  int               best, T0, wfirst;
-  hc_spec           spec;
-  PetscFunctionBeginUser;
-  PetscCall(hc_search_mean(y, n, sel, whole, &best, &spec));
-  if (first_window(n, sel, bo, &T0, &wfirst, &s0, NULL, 0)) PetscCall(hc_search_mean(y + wfirst, T0 - wfirst, &s0, first, &best, &spec));
-  PetscFunctionReturn(0);
-}
-
-PetscErrorCode hc_forecast_ensemble(const double *y, int n, const hc_select_options *sel, const hc_backtest_options *bo,
-                                    hc_result *r)
-{
-  hc_candidates c, c0;
-  backtest      b;
-  hc_result     tmp;
-  PetscFunctionBeginUser;
-  /* 1. the whole sample: candidates, selected model's forecast and diagnostics */
-  PetscCall(hc_select_candidates(y, n, sel, r, &c));
-  PetscCall(hc_select_finish(y, n, sel, &c, r));
-  r->data_uncertainty = isfinite(r->quality_score) ? 1.0 - r->quality_score : NAN;
-  if (r->status != HC_STATUS_OK) PetscFunctionReturn(0);
-  /* 2. the candidates selected again on the first window only */
-  const int         H = sel->horizon;
-  int               T0, wfirst;
-  hc_select_options s0;
-  if (!first_window(n, sel, bo, &T0, &wfirst, &s0, r->bt_reason, sizeof r->bt_reason)) PetscFunctionReturn(0);
-  const int K = n - T0;
-  PetscCheck(!hc_result_init(&tmp, r->ticker, H), PETSC_COMM_SELF, PETSC_ERR_MEM, "out of memory");
-  PetscCall(hc_select_candidates(y + wfirst, T0 - wfirst, &s0, &tmp, &c0));
-  memset(&b, 0, sizeof b);
-  b.T0 = T0;
-  if (tmp.status == HC_STATUS_OK) PetscCall(setup(&b, &c0, &tmp, n, bo, H, K));
-  hc_result_free(&tmp);
-  if (b.k == 0) {
-    hc_strlcpy(r->bt_reason, "no candidate model could be fitted on the first backtest window", sizeof r->bt_reason);
-    free_backtest(&b);
-    PetscFunctionReturn(0);
-  }
-  double *var;
-  PetscCall(PetscMalloc1(H, &var));
-  for (int i = 0; i < K; i++) {
-    const int t = T0 + i, w0 = bo->window > 0 && t > bo->window ? t - bo->window : 0;
-    if (i > 0 && i % bo->refit_every == 0) {
-      for (int j = 0; j < b.k; j++) {
-        if (b.mem[j].m->spec.n_exog) hc_model_set_exog(b.mem[j].m, sel->X + w0, sel->ldx, sel->xnames);
-        PetscCall(refit(&b.mem[j], y + w0, t - w0, &sel->fit));
-        stability_add(&b.mem[j]);
-      }
-    }
-    if (i % bo->refit_every == 0)
-      for (int s = 0; s < b.S; s++) PetscCall(update_weights(&b, s, bo->scheme[s]));
-    forecast_members(&b, y, w0, t, sel, var);
-    PetscCall(score_origin(&b, bo, y, n, t, i));
-  }
-  PetscCall(PetscFree(var));
-  r->bt_origins = K;
-
-  /* scores of every forecaster and horizon; the reported scheme: lowest mean 1-step CRPS */
-  const double scale = hc_eval_mase_scale(y + wfirst, T0 - wfirst, 1);
-  const int    nf    = b.k + b.S;
-  PetscCheck((r->scores = calloc((size_t)nf * H + 1, sizeof *r->scores)), PETSC_COMM_SELF, PETSC_ERR_MEM, "out of memory");
-  r->n_scores = nf * H;
-  int s_win   = -1;
-  for (int f = 0; f < nf; f++)
-    for (int h = 0; h < H; h++) {
-      hc_score_row *row = &r->scores[f * H + h];
-      hc_score_acc_finish(&b.acc[f * H + h], scale, row);
-      row_name(&b, bo, f, row->model);
-      row->horizon = h + 1;
-      if (h == 0 && f >= b.k && isfinite(row->crps) && (s_win < 0 || row->crps < r->scores[(b.k + s_win) * H].crps))
-        s_win = f - b.k;
-    }
-  if (s_win < 0) {
-    hc_strlcpy(r->bt_reason, "no ensemble forecast could be scored", sizeof r->bt_reason);
-    free_backtest(&b);
-    PetscFunctionReturn(0);
-  }
-  const hc_score_row *win = &r->scores[(b.k + s_win) * H];
-  r->calibration_score    = win->calibration_score;
-  r->crps_1               = win->crps;
-  r->coverage95_1         = win->coverage[HC_N_COVER - 1];
-  r->pit_ks_1             = win->pit_ks;
-
-  /* 3. final weights on the whole backtest and the live ensemble forecast */
-  for (int s = 0; s < b.S; s++) PetscCall(update_weights(&b, s, bo->scheme[s]));
-  PetscCall(live_forecast(&b, s_win, bo, y, n, sel, &c, r));
-  /* parameter stability of the member with the selected model's volatility spec */
-  for (int j = 0; j < b.k; j++)
-    if (b.mem[j].v == c.selected) r->parameter_stability = stability(&b.mem[j]);
-
-  /* 4. trading evaluation and regime */
-  PetscCall(trade(&b, s_win, bo, y, r));
-  free_backtest(&b);
   PetscFunctionReturn(0);
 }

@@ -279,6 +279,8 @@ void hc_egarch_start_vol(const hc_spec *s, const hc_vol_layout *L, double sigma2
   (void)s;
 }
 
+static int egarch_serves(const hc_spec *s) { return s->vol == HC_VOL_EGARCH; }
+
 /* Ops table of the family; see hpcast/models.h and the file comment above. */
 const hc_model_ops hc_egarch_ops = {
   .family            = "ARMA-EGARCH",
@@ -292,7 +294,11 @@ const hc_model_ops hc_egarch_ops = {
   .transform         = egarch_transform,
   .untransform       = egarch_untransform,
   .forecast          = egarch_forecast,
-  .quantile          = hc_vol_quantile,
   .loglik_terms_grad = egarch_terms_grad,
   .vol_summary       = egarch_vol_summary,
+  .serves            = egarch_serves,
+  .likelihood_of_y   = 1,
+  .check             = hc_vol_check,
+  .law               = hc_vol_law,
+  .starts            = hc_vol_starts,
 };

@@ -3,12 +3,12 @@
  * @brief The shared maximum-likelihood fitter of every model family.
  *
  * 1. TAO minimises f(u) = -loglik(untransform(u)) / n over unconstrained u, from several
- *    starts. Families with an analytic Hessian (hc_vol_loglik_hessian: ARMA-GARCH/GJR with
- *    normal or t innovations) use Newton's method with a line search (TAONLS) on the exact
- *    Hessian in u (chain rule through untransform); pure ARMA models of the SARIMAX family
- *    (hc_sarimax_css_hessian) the same method on the exact gradient and the Hessian of the
- *    conditional (CSS) likelihood, which differs from the exact one by the effect of the first
- *    observations only (Newton's method with an approximate Hessian: fast linear convergence to
+ *    starts. Models whose family has an exact analytic Hessian (ops->hessian, capability
+ *    HC_CAP_HESSIAN) use Newton's method with a line search (TAONLS) on the exact Hessian in u
+ *    (chain rule through untransform); models with a Newton Hessian (ops->newton_hessian,
+ *    HC_CAP_NEWTON_HESSIAN, e.g. that of the conditional likelihood, which differs from the exact
+ *    one by the effect of the first observations only) the same method on the exact gradient
+ *    and that Hessian (Newton's method with an approximate Hessian: fast linear convergence to
  *    the exact optimum, Nocedal & Wright 2006 sec. 3.3); the others the limited-memory BFGS
  *    method (TAOLMVM, Nocedal & Wright 2006 ch. 7). -fit_tao_* options override the solver. A Newton solution that is
  *    not a maximum (a saddle, or a coefficient stuck where its transform saturates) is
@@ -24,11 +24,12 @@
  *    finite-difference Hessian of the polish, recomputed only if the polish moved the
  *    estimate by more than a small fraction of a standard error.
  */
-#include "models_impl.h" /* hc_vol_loglik_hessian */
+#include "hpcast/models.h"
 
 #include <math.h>
 #include <petscblaslapack.h>
 #include <petsctao.h>
+#include <stdio.h>
 #include <string.h>
 
 #define HC_F_BAD 1e10 /* objective returned where the likelihood cannot be evaluated */
@@ -49,8 +50,8 @@ typedef struct {
   const double *y;
   int           n;
   int           k;                       /* parameters (optimised coordinates) */
-  int           analytic_hessian;        /* hc_vol_loglik_hessian is available */
-  int           css_hessian;             /* hc_sarimax_css_hessian serves as the Newton Hessian */
+  int           analytic_hessian;        /* ops->hessian serves m */
+  int           css_hessian;             /* ops->newton_hessian serves as the Newton Hessian */
   double        theta[HC_MAX_PARAMS];    /* natural parameters of the last evaluation */
   /* last second-order evaluation (analytic Hessian path): at u_c, theta_c, loglik ll_c,
    * gradient g_c and Hessian H_c in theta, and the Hessian Hf_c of f(u) = -ll/n in u */
@@ -158,7 +159,7 @@ static int chain_u(hc_model *m, int n, double *uf, const double *theta, const do
 }
 
 /* Loglik, gradient and Hessian at u (length k = n_params, no profiling) into the cache of c:
- * in theta by hc_vol_loglik_hessian, then in u by chain_u. Returns 0 if the point is
+ * in theta by ops->hessian, then in u by chain_u. Returns 0 if the point is
  * admissible. */
 static int second_order_u(fit_ctx *c, const double *u)
 {
@@ -170,7 +171,7 @@ static int second_order_u(fit_ctx *c, const double *u)
   c->have_c = 1;
   m->ops->untransform(m, uf, c->theta_c);
   memcpy(c->theta, c->theta_c, sizeof c->theta);
-  c->bad_c = hc_vol_loglik_hessian(m, c->theta_c, c->y, c->n, &c->ll_c, c->g_c, c->H_c) != 0 || !isfinite(c->ll_c);
+  c->bad_c = m->ops->hessian(m, c->theta_c, c->y, c->n, &c->ll_c, c->g_c, c->H_c) != 0 || !isfinite(c->ll_c);
   if (c->bad_c) return 1;
   return c->bad_c = chain_u(m, c->n, uf, c->theta_c, c->g_c, c->H_c, c->Hf_c, c->gf_c);
 }
@@ -279,7 +280,7 @@ static PetscErrorCode hessian_u(Tao tao, Vec X, Mat Hm, Mat Hp, void *ptr)
   if (c->css_hessian) {
     double H[HC_MAX_PARAMS * HC_MAX_PARAMS];
     bad = cached_first_at(c, u) ? c->bad_e : first_order_u(c, u);
-    bad = bad || hc_sarimax_css_hessian(c->m, c->theta_e, c->y, c->n, H) || chain_u(c->m, c->n, u, c->theta_e, c->g_e, H, c->Hf_c, NULL);
+    bad = bad || c->m->ops->newton_hessian(c->m, c->theta_e, c->y, c->n, H) || chain_u(c->m, c->n, u, c->theta_e, c->g_e, H, c->Hf_c, NULL);
   } else {
     if (!cached_at(c, u)) second_order_u(c, u);
     bad = c->bad_c;
@@ -313,9 +314,9 @@ static int grad_theta(hc_model *m, const double *y, int n, const double *th, dou
 
 /* Hessian of the log-likelihood in natural coordinates (row-major k x k) at th, whose
  * log-likelihood is ll0 and gradient g: by central differences of the gradient when it is
- * analytic, else by second differences of loglik. The row of the SARIMAX innovation variance
- * needs no differences of its own: its curvature is a closed form in g
- * (hc_sarimax_sigma2_curvature) and its other entries are those of its column, by symmetry. */
+ * analytic, else by second differences of loglik. The row of a parameter whose curvature is a
+ * closed form in g (ops->curvature, e.g. a profiled innovation variance) needs no differences of
+ * its own: its other entries are those of its column, by symmetry. */
 static int hessian_theta(hc_model *m, const double *y, int n, const double *th, double ll0, const double *g, double *H)
 {
   const int k = m->n_params;
@@ -324,7 +325,7 @@ static int hessian_theta(hc_model *m, const double *y, int n, const double *th, 
   for (int i = 0; i < k; i++) h[i] = (m->ops->has_gradient ? 1e-5 : 1e-4) * (fabs(th[i]) + 0.1);
   if (m->ops->has_gradient) {
     double    gp[HC_MAX_PARAMS], gm[HC_MAX_PARAMS], hvv = 0.0;
-    const int iv = hc_sarimax_sigma2_curvature(m, th, g, n, &hvv);
+    const int iv = m->ops->curvature ? m->ops->curvature(m, th, g, n, &hvv) : -1;
     for (int i = 0; i < k; i++) {
       if (i == iv) continue;
       t[i] = th[i] + h[i];
@@ -380,7 +381,7 @@ static int invert(int k, double *A)
 static int second_order_theta(hc_model *m, int analytic, const double *y, int n, const double *th, double *ll, double *g,
                               double *H)
 {
-  if (analytic) return hc_vol_loglik_hessian(m, th, y, n, ll, g, H) != 0 || !isfinite(*ll);
+  if (analytic) return m->ops->hessian(m, th, y, n, ll, g, H) != 0 || !isfinite(*ll);
   return m->ops->loglik(m, th, y, n, ll, NULL) || grad_theta(m, y, n, th, g) || hessian_theta(m, y, n, th, *ll, g, H);
 }
 
@@ -703,7 +704,9 @@ PetscErrorCode hc_fit(hc_model *m, const double *y, int n, const hc_fit_options 
   const int k = m->n_params;
   double    st[16][HC_MAX_PARAMS], best_theta[HC_MAX_PARAMS], ll_best = -INFINITY;
   int       ns = 0, best_reason = 0, best_its = 0;
-  fit_ctx   ctx = {.m = m, .y = y, .n = n, .k = k, .analytic_hessian = hc_vol_has_hessian(m), .css_hessian = hc_sarimax_has_css_hessian(m)};
+  const unsigned caps = m->ops->capabilities ? m->ops->capabilities(m) : 0u;
+  fit_ctx   ctx = {.m = m, .y = y, .n = n, .k = k, .analytic_hessian = m->ops->hessian && (caps & HC_CAP_HESSIAN),
+                   .css_hessian = !(m->ops->hessian && (caps & HC_CAP_HESSIAN)) && m->ops->newton_hessian && (caps & HC_CAP_NEWTON_HESSIAN)};
   Tao       tao;
   Vec       x;
 
@@ -720,6 +723,11 @@ PetscErrorCode hc_fit(hc_model *m, const double *y, int n, const hc_fit_options 
   m->ops->param_names(m, rec->param_names);
   for (int i = 0; i < k; i++) rec->params[i] = rec->stderr_[i] = NAN;
 
+  if (m->ops->prepare && m->ops->prepare(m, y, n)) {
+    rec->status = HC_STATUS_FAILED;
+    snprintf(rec->reason, sizeof rec->reason, "the %s decomposition of %d observations failed", m->ops->family, n);
+    PetscFunctionReturn(0);
+  }
   /* start list: caller's starts, the family's own start, then random perturbations */
   for (int s = 0; s < n_starts && ns < 16; s++) memcpy(st[ns++], starts + (size_t)s * k, (size_t)k * sizeof(double));
   if (ns < 16 && !m->ops->start(m, y, n, st[ns])) ns++;

@@ -679,15 +679,6 @@ static int garch_forecast(hc_model *m, const double *theta, const double *y, int
   return hc_vol_forecast_mean(m, theta, y, n, H, mean, var);
 }
 
-double hc_vol_quantile(const hc_model *m, const double *theta, double pr)
-{
-  hc_vol_layout L;
-  hc_dist_eval  D;
-  hc_vol_layout_of(&m->spec, &L);
-  if (hc_dist_prepare(m->spec.dist, theta + L.is, 0, &D)) return NAN;
-  return hc_dist_quantile(&D, pr);
-}
-
 /* Persistence S and unconditional variance omega / (1 - S) (NaN if S >= 1); under variance
  * targeting the residual mean square remembered for the mean part of theta. */
 static void garch_vol_summary(const hc_model *m, const double *theta, double *persistence, double *uncond_var)
@@ -748,6 +739,46 @@ int hc_vol_start_model(hc_model *m, const double *y, int n, double *theta)
   return hc_vol_start(&m->spec, hr, v, NULL, theta);
 }
 
+int hc_vol_check(const hc_spec *s, char *why, size_t len)
+{
+  if (hc_spec_is_arma(s)) return 0;
+  hc_strlcpy(why, "volatility models need a plain ARMA mean (no differencing, seasonality or regressors)", len);
+  return 1;
+}
+
+int hc_vol_law(const hc_model *m, const double *theta, hc_dist_eval *law)
+{
+  hc_vol_layout L;
+  hc_vol_layout_of(&m->spec, &L);
+  return hc_dist_prepare(m->spec.dist, theta + L.is, 0, law);
+}
+
+int hc_vol_starts(const hc_model *m, const hc_fit_record *mean_fit, int n_prev, const hc_fit_record *prev, double *out, int max)
+{
+  const hc_spec *s  = &m->spec;
+  const int      nm = 1 + s->p + s->q;
+  int            ns = 0;
+  if (mean_fit->n_params != nm + 1 || max < 1) return 0; /* mu, ar, ma, sigma2 of the ARMA fit */
+  /* from the ARMA fit, and for t/skewt/GED also from the normal-law fit of the same family and
+   * orders on this mean, when there is one */
+  const hc_fit_record *normal = NULL;
+  if (s->dist != HC_DIST_NORMAL) {
+    hc_spec sn = *s;
+    char    name[HC_MODEL_LEN];
+    sn.dist = HC_DIST_NORMAL;
+    hc_spec_name(&sn, name, sizeof name);
+    for (int i = 0; i < n_prev; i++)
+      if (!strcmp(prev[i].name, name) && prev[i].status == 0 && isfinite(prev[i].loglik)) normal = &prev[i];
+  }
+  if (!hc_vol_start(s, mean_fit->params, mean_fit->params[nm], NULL, out)) ns++;
+  if (normal && ns < max && !hc_vol_start(s, mean_fit->params, mean_fit->params[nm], normal, out + (size_t)ns * m->n_params)) ns++;
+  return ns;
+}
+
+static int garch_serves(const hc_spec *s) { return s->vol == HC_VOL_GARCH || s->vol == HC_VOL_GJR; }
+
+static unsigned garch_capabilities(const hc_model *m) { return hc_vol_has_hessian(m) ? HC_CAP_HESSIAN : 0u; }
+
 /* Ops table of the family; see hpcast/models.h and the file comment above. */
 const hc_model_ops hc_garch_ops = {
   .family            = "ARMA-GARCH",
@@ -761,7 +792,13 @@ const hc_model_ops hc_garch_ops = {
   .transform         = garch_transform,
   .untransform       = garch_untransform,
   .forecast          = garch_forecast,
-  .quantile          = hc_vol_quantile,
   .loglik_terms_grad = garch_terms_grad,
   .vol_summary       = garch_vol_summary,
+  .serves            = garch_serves,
+  .likelihood_of_y   = 1,
+  .check             = hc_vol_check,
+  .law               = hc_vol_law,
+  .capabilities      = garch_capabilities,
+  .hessian           = hc_vol_loglik_hessian,
+  .starts            = hc_vol_starts,
 };

@@ -190,8 +190,8 @@ typedef struct {
 } hc_vol_work;
 
 /**
- * Analytic Hessian of the log-likelihood of a volatility family (internal extension of the
- * ops table, used by the fitter): *ll, grad[k] and H[k*k] (row-major, symmetric, d^2 loglik /
+ * Analytic Hessian of the log-likelihood of a volatility family (ops->hessian of the
+ * ARMA-GARCH/GJR family): *ll, grad[k] and H[k*k] (row-major, symmetric, d^2 loglik /
  * d theta d theta') at theta, k = m->n_params, in one pass (see hc_vol_has_hessian; garch.c):
  * the second derivatives of l_t in (e_t, h_t, nu), those of the ARMA residuals by their
  * forward recursion, and sum_t (d loglik / d h_t) d^2 h_t through the adjoint (backward)
@@ -260,10 +260,6 @@ double hc_vol_cached_s2(const hc_model *m, const double *theta);
  */
 int  hc_vol_forecast_mean(hc_model *m, const double *theta, const double *y, int n, int H, double *mean, double *var);
 /**
- * Quantile of the fitted innovation law (ops->quantile of the volatility families).
- */
-double hc_vol_quantile(const hc_model *m, const double *theta, double p);
-/**
  * Start value of a volatility spec (garch.c; EGARCH part in egarch.c):
  * mean parameters from mean_theta (mu, ar, ma of an ARMA fit or Hannan-Rissanen), and
  * GARCH/GJR: alpha = 0.10, gamma = 0.05, beta = 0.85 (each split over its lags) and omega =
@@ -274,6 +270,16 @@ double hc_vol_quantile(const hc_model *m, const double *theta, double p);
  * @param[out] theta n_params natural parameters. @return 0, or 1 if sigma2 <= 0.
  */
 int  hc_vol_start(const hc_spec *s, const double *mean_theta, double sigma2, const hc_fit_record *prev, double *theta);
+/** ops->check of the volatility families: a plain ARMA(p,q) mean only. */
+int  hc_vol_check(const hc_spec *s, char *why, size_t len);
+/** ops->law of the volatility families: the spec's law with the shape parameters of theta. */
+int  hc_vol_law(const hc_model *m, const double *theta, hc_dist_eval *law);
+/**
+ * ops->starts of the volatility families: hc_vol_start from the ARMA fit mean_fit (mu, ar, ma,
+ * sigma2), and for a non-normal law also from the normal-law fit of the same family and orders
+ * among prev[0..n_prev-1] (found by name). @return starts written (at most max).
+ */
+int  hc_vol_starts(const hc_model *m, const hc_fit_record *mean_fit, int n_prev, const hc_fit_record *prev, double *out, int max);
 /** EGARCH part of hc_vol_start: fill the variance parameters of theta (egarch.c). */
 void hc_egarch_start_vol(const hc_spec *s, const hc_vol_layout *L, double sigma2, double *theta);
 

@@ -672,12 +672,9 @@ static int sarimax_residuals(hc_model *m, const double *theta, const double *y, 
 
 static int sarimax_n_obs(const hc_model *m, int n) { return n - ((const sarimax_work *)m->work)->m; }
 
-static double sarimax_quantile(const hc_model *m, const double *theta, double p)
-{
-  (void)m;
-  (void)theta;
-  return hc_norm_quantile(p);
-}
+static int sarimax_serves(const hc_spec *s) { return s->vol == HC_VOL_NONE; }
+
+static unsigned sarimax_capabilities(const hc_model *m) { return hc_sarimax_has_css_hessian(m) ? HC_CAP_NEWTON_HESSIAN : 0u; }
 
 const hc_model_ops hc_sarimax_ops = {
   .family         = "SARIMAX",
@@ -691,7 +688,11 @@ const hc_model_ops hc_sarimax_ops = {
   .transform      = sarimax_transform,
   .untransform    = sarimax_untransform,
   .forecast       = sarimax_forecast,
-  .quantile       = sarimax_quantile,
   .n_obs          = sarimax_n_obs,
   .residuals      = sarimax_residuals,
+  .serves          = sarimax_serves,
+  .likelihood_of_y = 1,
+  .capabilities    = sarimax_capabilities,
+  .newton_hessian  = hc_sarimax_css_hessian,
+  .curvature       = hc_sarimax_sigma2_curvature,
 };

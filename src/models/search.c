@@ -307,28 +307,36 @@ static void choose_differences(const double *y, int n, const hc_spec *grid, int 
   free(x);
 }
 
-PetscErrorCode hc_search_mean(const double *y, int n, const hc_select_options *o, hc_result *r, int *best, hc_spec *best_spec)
+PetscErrorCode hc_search_mean(const double *y, int n, const hc_select_options *o, const hc_grid_part *part, hc_result *r, int *best,
+                              hc_spec *best_spec)
 {
-  search S = {.o = o, .y = y, .n = n, .r = r, .best = -1};
-  int    d, D, idx;
+  search   S = {.o = o, .y = y, .n = n, .r = r, .best = -1};
+  int      d, D, idx, n_y = 0;
+  hc_spec *of_y;
 
   PetscFunctionBeginUser;
-  PetscCall(PetscMalloc3(o->n_mean, &S.grid, o->n_mean + HC_STEPWISE_MAX, &S.done, o->n_mean + HC_STEPWISE_MAX, &S.done_fit));
-  choose_differences(y, n, o->mean, o->n_mean, &d, &D);
-  for (int i = 0; i < o->n_mean; i++)
-    if (o->mean[i].d == d && o->mean[i].D == D) S.grid[S.n_grid++] = o->mean[i];
+  *best = -1;
+  PetscCall(PetscMalloc4(o->n_mean, &S.grid, o->n_mean + HC_STEPWISE_MAX, &S.done, o->n_mean + HC_STEPWISE_MAX, &S.done_fit, o->n_mean, &of_y));
+  for (int i = 0; i < o->n_mean; i++) { /* the specs whose likelihood is that of y: IC compares them */
+    const hc_model_ops *ops = hc_model_family(&o->mean[i]);
+    if (ops && ops->likelihood_of_y) of_y[n_y++] = o->mean[i];
+  }
+  choose_differences(y, n, of_y, n_y, &d, &D);
+  for (int i = 0; i < n_y; i++)
+    if (of_y[i].d == d && of_y[i].D == D) S.grid[S.n_grid++] = of_y[i];
 
-  if (o->grid_fits) {
-    PetscCheck(o->n_grid_fits == S.n_grid, PETSC_COMM_SELF, PETSC_ERR_PLIB, "%d block fits for a restricted grid of %d specs",
-               o->n_grid_fits, S.n_grid);
+  if (part && part->fits) {
+    PetscCheck(part->n_fits == S.n_grid, PETSC_COMM_SELF, PETSC_ERR_PLIB, "%d block fits for a restricted grid of %d specs",
+               part->n_fits, S.n_grid);
     for (int i = 0; i < S.n_grid; i++) {
       hc_spec s = S.grid[i];
       s.n_exog  = o->n_exog;
-      PetscCall(add_fit(&S, &s, &o->grid_fits[i], &idx));
+      PetscCall(add_fit(&S, &s, &part->fits[i], &idx));
     }
   } else if (o->search == HC_SEARCH_GRID) {
-    const int lo = o->block_size > 0 ? o->block * o->block_size : 0;
-    const int hi = o->block_size > 0 && lo + o->block_size < S.n_grid ? lo + o->block_size : S.n_grid;
+    const int bs = part ? part->block_size : 0;
+    const int lo = bs > 0 ? part->block * bs : 0;
+    const int hi = bs > 0 && lo + bs < S.n_grid ? lo + bs : S.n_grid;
     for (int i = lo; i < hi; i++) PetscCall(fit_mean(&S, &S.grid[i], 0, &idx));
   } else {
     /* Hyndman & Khandakar (2008) sec. 3.2: four initial models, then moves of one or two
@@ -371,6 +379,6 @@ PetscErrorCode hc_search_mean(const double *y, int n, const hc_select_options *o
   }
   *best = S.best;
   if (S.best >= 0) *best_spec = spec_of_fit(&S, S.best);
-  PetscCall(PetscFree3(S.grid, S.done, S.done_fit));
+  PetscCall(PetscFree4(S.grid, S.done, S.done_fit, of_y));
   PetscFunctionReturn(0);
 }

@@ -75,14 +75,23 @@ static int parse_tuple(const char **s, int k, const int *max, int *lo, int *hi, 
   return 0;
 }
 
+/* 1 if s is of a family with its own grammar (ops->parse_mean): such specs sort after the others. */
+static int own_grammar(const hc_spec *s)
+{
+  const hc_model_ops *ops = hc_model_family(s);
+  return ops && ops->parse_mean;
+}
+
+/* Order d, D, p, q, P, Q, drift, s, then (specs of a family with its own grammar, after the
+ * others) the remaining fields as bytes: equal specs compare 0, different ones never do. */
 static int cmp_spec(const void *a, const void *b)
 {
   const hc_spec *x = a, *y = b;
-  const int      kx[] = {x->d, x->D, x->p, x->q, x->P, x->Q, x->drift, x->s};
-  const int      ky[] = {y->d, y->D, y->p, y->q, y->P, y->Q, y->drift, y->s};
-  for (int i = 0; i < 8; i++)
+  const int      kx[] = {own_grammar(x), x->d, x->D, x->p, x->q, x->P, x->Q, x->drift, x->s};
+  const int      ky[] = {own_grammar(y), y->d, y->D, y->p, y->q, y->P, y->Q, y->drift, y->s};
+  for (int i = 0; i < 9; i++)
     if (kx[i] != ky[i]) return kx[i] - ky[i];
-  return 0;
+  return memcmp(x, y, sizeof *x); /* hc_spec holds ints only: no padding bytes */
 }
 
 int hc_spec_resolve_season(hc_spec *specs, int n, int period)
@@ -102,14 +111,17 @@ int hc_spec_resolve_season(hc_spec *specs, int n, int period)
   return k;
 }
 
-int hc_spec_is_arma(const hc_spec *s) { return !s->d && !s->D && !s->P && !s->Q && !s->n_exog; }
+int hc_spec_is_arma(const hc_spec *s) { return !s->d && !s->D && !s->P && !s->Q && !s->n_exog && !own_grammar(s); }
 
 int hc_spec_parse_mean(const char *text, int max_out, hc_spec *out, char *err, size_t errlen)
 {
-  static const char *allowed = "arma(p,q), arima(p,d,q) or sarima(p,d,q)(P,D,Q)S with each order an integer or a "
-                               "range lo..hi (p, q in 0..10; d, D in 0..2; P, Q in 0..3), S a period >= 2 or the "
-                               "letter s (-seasonal_period), optional suffix +drift; comma-separated, "
-                               "e.g. arma(0..2,0..2) or sarima(0..2,1,0..2)(0..1,1,0..1)12";
+  char own[512], allowed[1024];
+  hc_model_grammars(own, sizeof own);
+  snprintf(allowed, sizeof allowed,
+           "arma(p,q), arima(p,d,q) or sarima(p,d,q)(P,D,Q)S with each order an integer or a range lo..hi (p, q in 0..10; "
+           "d, D in 0..2; P, Q in 0..3), S a period >= 2 or the letter s (-seasonal_period), optional suffix +drift%s%s; "
+           "comma-separated, e.g. arma(0..2,0..2) or sarima(0..2,1,0..2)(0..1,1,0..1)12",
+           own[0] ? "; or " : "", own);
   char tok[64][64];
   int  ntok = split_list(text ? text : "", tok, 64), n = 0;
   if (ntok <= 0) {
@@ -121,6 +133,23 @@ int hc_spec_parse_mean(const char *text, int max_out, hc_spec *out, char *err, s
     int         lo[6] = {0}, hi[6] = {0}, s = 0, drift = 0, bad = 0;
     char        why[128] = "";
     const int   mx3[] = {HC_ORDER_MAX, 2, HC_ORDER_MAX}, mxs[] = {3, 2, 3};
+    hc_spec     own;
+    const int   fam = hc_model_parse_mean(c, &own, why, sizeof why); /* a family's own grammar (ssa) */
+    if (fam) {
+      if (fam < 0) {
+        snprintf(err, errlen, "'%s' is not a mean model: %s; allowed: %s", tok[k], why, allowed);
+        return -1;
+      }
+      int dup = 0;
+      for (int i = 0; i < n && !dup; i++) dup = !cmp_spec(&out[i], &own);
+      if (dup) continue;
+      if (n == max_out) {
+        snprintf(err, errlen, "more than %d mean models in '%s'", max_out, text);
+        return -1;
+      }
+      out[n++] = own;
+      continue;
+    }
     if (!strncmp(c, "arma", 4)) {
       const int mx2[] = {HC_ORDER_MAX, HC_ORDER_MAX};
       int       l2[2], h2[2];
@@ -146,7 +175,7 @@ int hc_spec_parse_mean(const char *text, int max_out, hc_spec *out, char *err, s
       }
     } else {
       bad = 1;
-      snprintf(why, sizeof why, "unknown model name (allowed: arma, arima, sarima)");
+      snprintf(why, sizeof why, "unknown model name");
     }
     if (!bad && !strcmp(c, "+drift")) {
       drift = 1;
@@ -254,8 +283,10 @@ int hc_spec_parse_vol(const char *text, int max_out, hc_spec *vol, char *err, si
 
 void hc_spec_mean_name(const hc_spec *s, char *buf, size_t len)
 {
-  const char *x = s->n_exog ? "X" : "", *dr = s->drift ? "+drift" : "";
-  if (hc_spec_is_arma(s)) snprintf(buf, len, "ARMA(%d,%d)", s->p, s->q);
+  const char         *x = s->n_exog ? "X" : "", *dr = s->drift ? "+drift" : "";
+  const hc_model_ops *ops = hc_model_family(s);
+  if (ops && ops->mean_name) ops->mean_name(s, buf, len);
+  else if (hc_spec_is_arma(s)) snprintf(buf, len, "ARMA(%d,%d)", s->p, s->q);
   else if (!s->P && !s->D && !s->Q) snprintf(buf, len, "ARIMA%s(%d,%d,%d)%s", x, s->p, s->d, s->q, dr);
   else snprintf(buf, len, "SARIMA%s(%d,%d,%d)(%d,%d,%d)%d%s", x, s->p, s->d, s->q, s->P, s->D, s->Q, s->s, dr);
 }

@@ -28,20 +28,36 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static hc_spec mean[MAX_MEAN], again[MAX_MEAN], vol[HC_MAX_VOL_SPECS], vagain[HC_MAX_VOL_SPECS];
 
+/* 1 if a is of a family with its own grammar (ops->parse_mean): those specs sort last. */
+static int own_grammar(const hc_spec *a)
+{
+  const hc_model_ops *ops = hc_model_family(a);
+  return ops && ops->parse_mean;
+}
+
+/* The same model: for the ARIMA forms every order, the period and the drift; for a family with
+ * its own grammar, the same name (which holds what the family's name shows). */
 static int same_mean(const hc_spec *a, const hc_spec *b)
 {
+  char na[256], nb[256];
+  if (own_grammar(a) || own_grammar(b)) {
+    hc_spec_mean_name(a, na, sizeof na);
+    hc_spec_mean_name(b, nb, sizeof nb);
+    return own_grammar(a) == own_grammar(b) && !strcmp(na, nb);
+  }
   return a->p == b->p && a->d == b->d && a->q == b->q && a->P == b->P && a->D == b->D && a->Q == b->Q && a->s == b->s &&
          a->drift == b->drift;
 }
 
-/* 1 if a sorts strictly before b in the documented order (d, D, p, q, P, Q, drift, then s). */
+/* 1 if a sorts strictly before b in the documented order (d, D, p, q, P, Q, drift, then s; the
+ * specs of a family with its own grammar after the others, then by their bytes). */
 static int before(const hc_spec *a, const hc_spec *b)
 {
-  const int ka[] = {a->d, a->D, a->p, a->q, a->P, a->Q, a->drift, a->s};
-  const int kb[] = {b->d, b->D, b->p, b->q, b->P, b->Q, b->drift, b->s};
-  for (int i = 0; i < 8; i++)
+  const int ka[] = {own_grammar(a), a->d, a->D, a->p, a->q, a->P, a->Q, a->drift, a->s};
+  const int kb[] = {own_grammar(b), b->d, b->D, b->p, b->q, b->P, b->Q, b->drift, b->s};
+  for (int i = 0; i < 9; i++)
     if (ka[i] != kb[i]) return ka[i] < kb[i];
-  return 0;
+  return memcmp(a, b, sizeof *a) < 0;
 }
 
 /* name(s) into buf[256]; checks it fits in HC_MODEL_LEN. */

@@ -1,5 +1,6 @@
 /**
- * Rolling-origin backtest and ensemble forecast (hc_forecast_ensemble, backtest.c):
+ * Rolling-origin backtest and ensemble forecast (the steps of backtest.c in the order of the
+ * per-ticker flow of app/pipeline.c):
  *  - no look-ahead: the trading positions (made from the 1-step ensemble forecasts) at the
  *    origins before a date do not move when every observation from that date on is changed;
  *  - the scores of a Gaussian ARMA(0,0) member equal an independent computation from the
@@ -45,10 +46,26 @@ static void run(const double *y, int n, const char *mean_models, const char *vol
   o.n_mean = hc_spec_parse_mean(mean_models, 64, mean, err, sizeof err);
   o.n_vol  = hc_spec_parse_vol(vol_models, HC_MAX_VOL_SPECS, vol, err, sizeof err);
   cr_assert(o.n_mean > 0 && o.n_vol > 0, "%s", err);
+  o.n_mean = hc_spec_resolve_season(mean, o.n_mean, 7); /* sarima(...)s and ssa(auto,...): period 7 */
   o.mean = mean, o.vol = vol, o.horizon = H;
   hc_fit_options_default(&o.fit);
   cr_assert(hc_result_init(r, "T", H) == 0);
-  cr_assert(hc_forecast_ensemble(y, n, &o, bo, r) == 0);
+  hc_candidates c, c0;
+  hc_result     first;
+  hc_backtest  *b;
+  int           T0, w0;
+  cr_assert(hc_select_candidates(y, n, &o, NULL, r, &c) == 0);
+  cr_assert(hc_select_forecast(y, n, &o, &c, r) == 0);
+  if (r->status != HC_STATUS_OK || !hc_backtest_plan(n, bo, &T0, &w0, r->bt_reason, sizeof r->bt_reason)) return;
+  cr_assert(hc_result_init(&first, "T", H) == 0);
+  cr_assert(hc_select_candidates(y + w0, T0 - w0, &o, NULL, &first, &c0) == 0);
+  cr_assert(hc_backtest_create(&c0, &first, n, T0, w0, bo, H, &b) == 0);
+  hc_result_free(&first);
+  cr_assert(hc_backtest_run(b, y, n, &o, r) == 0);
+  cr_assert(hc_ensemble_weights(b, &c, r) == 0);
+  cr_assert(hc_ensemble_forecast(b, y, n, &o, &c, r) == 0);
+  cr_assert(hc_backtest_trading(b, y, r) == 0);
+  hc_backtest_destroy(&b);
 }
 
 Test(backtest, no_look_ahead, .timeout = 600)
@@ -182,3 +199,4 @@ Test(backtest, portfolio_averages_by_date)
   cr_assert_float_eq(m.cum_return, cum, 1e-15, "%.17g", m.cum_return);
   cr_assert_float_eq(m.max_drawdown, 0.0, 1e-15);
 }
+

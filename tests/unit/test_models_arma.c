@@ -178,7 +178,7 @@ Test(arma, grid_fit_at_least_as_high_as_R_and_gretl, .timeout = 300)
     hc_result r;
     int       n = load_returns(rows[i].ticker, &y);
     hc_result_init(&r, rows[i].ticker, o.horizon);
-    cr_assert(hc_select_and_forecast(y, n, &o, &r) == 0);
+    cr_assert(hc_select_and_forecast(y, n, &o, NULL, &r) == 0);
     cr_assert_eq(r.status, HC_STATUS_OK, "%s: %s", r.ticker, r.reason);
     for (; i < nr && !strcmp(rows[i].ticker, r.ticker); i++) {
       char name[64];

@@ -383,7 +383,7 @@ Test(sarimax, stepwise_search_chooses_differences_and_a_good_model, .timeout = 3
   hc_fit_options_default(&o.fit);
   hc_result r;
   hc_result_init(&r, "airline", 12);
-  cr_assert(hc_select_and_forecast(y, n, &o, &r) == 0);
+  cr_assert(hc_select_and_forecast(y, n, &o, NULL, &r) == 0);
   cr_assert_eq(r.status, HC_STATUS_OK, "%s", r.reason);
   /* KPSS and the seasonal strength give d = 1, D = 1 (as auto.arima); the stepwise path fits
    * far fewer models than the grid and ends at least as good as the airline model */
