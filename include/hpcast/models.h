@@ -52,8 +52,12 @@ typedef struct {
   int           vol_p, vol_o, vol_q; /**< ARCH, asymmetry and GARCH orders (vol_o = 0 for GARCH) */
   hc_dist       dist;                /**< innovation distribution */
   int           variance_targeting;  /**< 1: omega implied by the sample variance (Engle & Mezrich 1996) */
+  int           ssa_L;               /**< SSA mean (ssa.c): window length L >= 2, HC_SSA_AUTO, or 0 (not SSA) */
+  int           ssa_r_lo, ssa_r_hi;  /**< SSA rank: fixed (lo == hi > 0), a range clamping the Gavish-Donoho
+                                          rank (lo < hi), or 0, 0 (auto: the Gavish-Donoho rank) */
 } hc_spec;
 
+#define HC_SSA_AUTO (-1) /**< SSA window length left to the rule of hc_ssa_window */
 
 #define HC_SEASON_AUTO (-1) /**< seasonal period left to -seasonal_period */
 #define HC_KPSS_CRIT_5 0.463 /**< KPSS level test, 5% critical value (Kwiatkowski et al. 1992, Table 1) */
@@ -249,6 +253,8 @@ extern const hc_model_ops hc_sarimax_ops;
 extern const hc_model_ops hc_garch_ops;
 /** ARMA(p,q) + constant with EGARCH(p,o,q) errors, conditional ML (egarch.c). */
 extern const hc_model_ops hc_egarch_ops;
+/** SSA signal plus an AR(p) residual (SAMoSSA), the residual by exact ML (ssa.c). */
+extern const hc_model_ops hc_ssa_ops;
 
 /**
  * Parse the mean-model token by the grammar of the family that recognises it (ops->parse_mean).

@@ -10,7 +10,7 @@
  * are also those of a later one, such as SSA's mean specs without a volatility model, comes
  * first). Adding a family is one entry here and its file (docs/models.md, "Adding a model
  * family"). */
-static const hc_model_ops *const families[] = {&hc_sarimax_ops, &hc_garch_ops, &hc_egarch_ops};
+static const hc_model_ops *const families[] = {&hc_ssa_ops, &hc_sarimax_ops, &hc_garch_ops, &hc_egarch_ops};
 
 const hc_model_ops *hc_model_family(const hc_spec *s)
 {

@@ -236,3 +236,295 @@ void hc_ssa_forecast(const double *s, int n, int L, const double *a, int H, doub
     f[h] = acc;
   }
 }
+
+/* ---- the SSA model family: signal by recurrent SSA, residual AR(p) by exact ML (SAMoSSA) ---- */
+
+/* Workspace of an SSA model: the decomposition of the last prepare (the family's "parameters"
+ * besides the AR ones), the signal and residual of the series last seen, and the AR(p) model
+ * of the residual (the SARIMAX family, to which the likelihood is delegated). */
+typedef struct {
+  hc_model     *ar;            /* ARMA(p,0) + mean of the residual */
+  int           L, r, lrr_ok;  /* window, rank, recurrence available */
+  double       *sv, *U, *a;    /* [L_max], [L_max * L_max], [L_max] of the last prepare */
+  double       *s, *e;         /* [n_max] signal and residual of (key_y, key_n) */
+  const double *key_y;         /* the series s and e belong to */
+  int           key_n;
+  double        key_first, key_last;
+  int           L_max;
+} ssa_work;
+
+static PetscLogEvent ssa_event = 0; /* -log_view: "hcSSA" (decompositions and reconstructions) */
+
+static int ssa_serves(const hc_spec *s) { return s->ssa_L != 0 && s->vol == HC_VOL_NONE; }
+
+static hc_spec ar_spec(const hc_spec *s)
+{
+  hc_spec a = {0};
+  a.p       = s->p;
+  return a;
+}
+
+static int ssa_n_params(const hc_spec *s)
+{
+  hc_spec a = ar_spec(s);
+  return hc_sarimax_ops.n_params(&a);
+}
+
+static void ssa_destroy(hc_model *m)
+{
+  ssa_work *w = m->work;
+  if (!w) return;
+  hc_model_destroy(&w->ar);
+  free(w->sv);
+  free(w->U);
+  free(w->a);
+  free(w->s);
+  free(w->e);
+  free(w);
+  m->work = NULL;
+}
+
+static int ssa_setup(hc_model *m, int n_max)
+{
+  ssa_work *w = calloc(1, sizeof *w);
+  hc_spec   a = ar_spec(&m->spec);
+  if (!w) return ENOMEM;
+  m->work  = w;
+  w->L_max = m->spec.ssa_L > 0 ? m->spec.ssa_L : hc_ssa_window(n_max, m->spec.s);
+  if (w->L_max < 2) w->L_max = 2;
+  w->sv = malloc(sizeof(double) * (size_t)w->L_max);
+  w->U  = malloc(sizeof(double) * (size_t)w->L_max * (size_t)w->L_max);
+  w->a  = malloc(sizeof(double) * (size_t)w->L_max);
+  w->s  = malloc(sizeof(double) * (size_t)(n_max > 0 ? n_max : 1));
+  w->e  = malloc(sizeof(double) * (size_t)(n_max > 0 ? n_max : 1));
+  if (!w->sv || !w->U || !w->a || !w->s || !w->e || hc_model_create(&a, n_max, &w->ar)) {
+    ssa_destroy(m);
+    return ENOMEM;
+  }
+  if (!ssa_event && PetscLogEventRegister("hcSSA", PETSC_OBJECT_CLASSID, &ssa_event)) ssa_event = 0;
+  return 0;
+}
+
+/* The window length for n observations: the spec's (at most n/2), or the rule of hc_ssa_window. */
+static int window_of(const hc_model *m, int n)
+{
+  const ssa_work *w = m->work;
+  int             L = m->spec.ssa_L > 0 ? m->spec.ssa_L : hc_ssa_window(n, m->spec.s);
+  if (L > n / 2) L = n / 2;
+  return L > w->L_max ? w->L_max : L;
+}
+
+/* Signal and residual of y[0..n-1] by the current decomposition (cached by series). 0 on success. */
+static int signal_of(hc_model *m, const double *y, int n)
+{
+  ssa_work *w = m->work;
+  if (w->key_y == y && w->key_n == n && n > 0 && w->key_first == y[0] && w->key_last == y[n - 1]) return 0;
+  if (w->r < 1 || n > m->n_max || n < 2 * w->L) return 1;
+  PetscErrorCode ierr = PetscLogEventBegin(ssa_event, 0, 0, 0, 0);
+  int bad = hc_ssa_reconstruct(y, n, w->L, w->r, w->U, w->s);
+  ierr = PetscLogEventEnd(ssa_event, 0, 0, 0, 0);
+  (void)ierr;
+  if (bad) return 1;
+  for (int t = 0; t < n; t++) w->e[t] = y[t] - w->s[t];
+  w->key_y = y, w->key_n = n, w->key_first = y[0], w->key_last = y[n - 1];
+  return 0;
+}
+
+/* ops->prepare: the SVD of the trajectory matrix of y, the rank (fixed, or Gavish-Donoho,
+ * clamped to the spec's range), the recurrence, the signal and the residual. */
+static int ssa_prepare(hc_model *m, const double *y, int n)
+{
+  ssa_work *w = m->work;
+  const int L = window_of(m, n);
+  w->r = 0;
+  w->key_y = NULL;
+  if (L < 2 || n > m->n_max) return 1;
+  PetscErrorCode ierr = PetscLogEventBegin(ssa_event, 0, 0, 0, 0);
+  int bad = hc_ssa_decompose(y, n, L, w->sv, w->U);
+  ierr = PetscLogEventEnd(ssa_event, 0, 0, 0, 0);
+  (void)ierr;
+  if (bad) return 1;
+  int r = m->spec.ssa_r_lo == m->spec.ssa_r_hi && m->spec.ssa_r_lo > 0 ? m->spec.ssa_r_lo : hc_ssa_rank_gd(w->sv, L, n - L + 1);
+  if (m->spec.ssa_r_lo > 0 && r < m->spec.ssa_r_lo) r = m->spec.ssa_r_lo;
+  if (m->spec.ssa_r_hi > 0 && r > m->spec.ssa_r_hi) r = m->spec.ssa_r_hi;
+  if (r > L - 1) r = L - 1;
+  if (r < 1) r = 1;
+  w->L      = L;
+  w->r      = r;
+  w->lrr_ok = !hc_ssa_lrr(L, r, w->U, w->a);
+  return signal_of(m, y, n);
+}
+
+static void ssa_param_names(const hc_model *m, char names[][HC_PNAME_LEN])
+{
+  const ssa_work *w = m->work;
+  w->ar->ops->param_names(w->ar, names);
+}
+
+static int ssa_start(hc_model *m, const double *y, int n, double *theta)
+{
+  ssa_work *w = m->work;
+  if ((w->r < 1 && ssa_prepare(m, y, n)) || signal_of(m, y, n)) return 1;
+  return w->ar->ops->start(w->ar, w->e, n, theta);
+}
+
+static int ssa_loglik(hc_model *m, const double *theta, const double *y, int n, double *ll, double *grad)
+{
+  ssa_work *w = m->work;
+  if (signal_of(m, y, n)) return 1;
+  return w->ar->ops->loglik(w->ar, theta, w->e, n, ll, grad);
+}
+
+static void ssa_transform(const hc_model *m, const double *theta, double *u)
+{
+  const ssa_work *w = m->work;
+  w->ar->ops->transform(w->ar, theta, u);
+}
+
+static void ssa_untransform(const hc_model *m, const double *u, double *theta)
+{
+  const ssa_work *w = m->work;
+  w->ar->ops->untransform(w->ar, u, theta);
+}
+
+/* Forecast: the recurrent SSA forecast of the signal plus the AR forecast of the residual, whose
+ * error variance is the forecast's (the signal is taken as known; Alomar et al. 2023, sec. 3).
+ * By the decomposition of the last prepare (the fit); a model never prepared decomposes y. */
+static int ssa_forecast(hc_model *m, const double *theta, const double *y, int n, int H, double *mean, double *var)
+{
+  ssa_work *w = m->work;
+  double   *f;
+  if ((w->r < 1 && ssa_prepare(m, y, n)) || signal_of(m, y, n) || !w->lrr_ok) return 1;
+  if (w->ar->ops->forecast(w->ar, theta, w->e, n, H, mean, var)) return 1;
+  if (!(f = malloc(sizeof(double) * (size_t)H))) return 1;
+  hc_ssa_forecast(w->s, n, w->L, w->a, H, f);
+  for (int h = 0; h < H; h++) mean[h] += f[h];
+  free(f);
+  return 0;
+}
+
+static int ssa_n_obs(const hc_model *m, int n)
+{
+  const ssa_work *w = m->work;
+  return w->ar->ops->n_obs ? w->ar->ops->n_obs(w->ar, n) : n;
+}
+
+static int ssa_residuals(hc_model *m, const double *theta, const double *y, int n, double *z)
+{
+  ssa_work *w = m->work;
+  if (signal_of(m, y, n) || !w->ar->ops->residuals) return -1;
+  return w->ar->ops->residuals(w->ar, theta, w->e, n, z);
+}
+
+static unsigned ssa_capabilities(const hc_model *m)
+{
+  const ssa_work *w = m->work;
+  return w->ar->ops->capabilities ? w->ar->ops->capabilities(w->ar) : 0u;
+}
+
+static int ssa_newton_hessian(hc_model *m, const double *theta, const double *y, int n, double *H)
+{
+  ssa_work *w = m->work;
+  if (signal_of(m, y, n) || !w->ar->ops->newton_hessian) return -1;
+  return w->ar->ops->newton_hessian(w->ar, theta, w->e, n, H);
+}
+
+static int ssa_curvature(const hc_model *m, const double *theta, const double *grad, int n, double *h)
+{
+  const ssa_work *w = m->work;
+  return w->ar->ops->curvature ? w->ar->ops->curvature(w->ar, theta, grad, n, h) : -1;
+}
+
+/* "auto" or an integer lo..hi (range allowed when range != 0) at *c; advances *c. 0 on success. */
+static int parse_arg(const char **c, int lo, int hi, int range, int *a, int *b, char *why, size_t len)
+{
+  char *end;
+  if (!strncmp(*c, "auto", 4)) {
+    *c += 4;
+    *a = *b = 0;
+    return 0;
+  }
+  long x = strtol(*c, &end, 10), y = x;
+  if (end == *c) return snprintf(why, len, "expected an integer or auto at '%.20s'", *c), 1;
+  if (range && end[0] == '.' && end[1] == '.') {
+    const char *t = end + 2;
+    y             = strtol(t, &end, 10);
+    if (end == t) return snprintf(why, len, "expected the end of the range %ld.. at '%.20s'", x, t), 1;
+  }
+  if (x < lo || y > hi || y < x) return snprintf(why, len, "%ld%s out of %d..%d", x, y != x ? " (range)" : "", lo, hi), 1;
+  *a = (int)x;
+  *b = (int)y;
+  *c = end;
+  return 0;
+}
+
+static const char ssa_grammar[] = "ssa(L,r) or ssa(L,r,p) (also written ssa(L,r)+ar(p), as its name) with L a window length "
+                                  "2..1000 or auto, r a rank 1..100, a range lo..hi or auto, p the residual AR order 0..5 "
+                                  "(default 1)";
+
+/* ssa(L,r) or ssa(L,r,p): ssa_grammar. */
+static int ssa_parse_mean(const char *token, hc_spec *s, char *why, size_t len)
+{
+  const char *c = token;
+  int         L, L2, p = 1, p2;
+  if (strncmp(c, "ssa", 3)) return 0;
+  c += 3;
+  memset(s, 0, sizeof *s);
+  if (*c++ != '(') return snprintf(why, len, "expected '(' after ssa"), -1;
+  if (parse_arg(&c, 2, 1000, 0, &L, &L2, why, len)) return -1;
+  if (*c++ != ',') return snprintf(why, len, "expected ',' after the window length (%s)", ssa_grammar), -1;
+  if (parse_arg(&c, 1, 100, 1, &s->ssa_r_lo, &s->ssa_r_hi, why, len)) return -1;
+  if (*c == ',') {
+    c++;
+    if (!strncmp(c, "auto", 4)) return snprintf(why, len, "the residual AR order p is an integer 0..5"), -1;
+    if (parse_arg(&c, 0, 5, 0, &p, &p2, why, len)) return -1;
+    if (*c++ != ')') return snprintf(why, len, "expected ')' after the AR order (%s)", ssa_grammar), -1;
+  } else {
+    if (*c++ != ')') return snprintf(why, len, "expected ',' or ')' after the rank (%s)", ssa_grammar), -1;
+    if (!strncmp(c, "+ar(", 4)) { /* the form of its name, SSA(L,r)+AR(p) */
+      c += 4;
+      if (parse_arg(&c, 0, 5, 0, &p, &p2, why, len) || *c++ != ')') return snprintf(why, len, "expected +ar(p) with p 0..5"), -1;
+    }
+  }
+  if (*c) return snprintf(why, len, "unexpected '%.20s' (%s)", c, ssa_grammar), -1;
+  s->ssa_L = L ? L : HC_SSA_AUTO;
+  s->s     = L ? 0 : HC_SEASON_AUTO; /* auto: the window follows the detected seasonal period */
+  s->p     = p;
+  return 1;
+}
+
+static void ssa_mean_name(const hc_spec *s, char *buf, size_t len)
+{
+  char L[16], r[24];
+  if (s->ssa_L > 0) snprintf(L, sizeof L, "%d", s->ssa_L);
+  else snprintf(L, sizeof L, "auto");
+  if (!s->ssa_r_lo) snprintf(r, sizeof r, "auto");
+  else if (s->ssa_r_lo == s->ssa_r_hi) snprintf(r, sizeof r, "%d", s->ssa_r_lo);
+  else snprintf(r, sizeof r, "%d..%d", s->ssa_r_lo, s->ssa_r_hi);
+  snprintf(buf, len, "SSA(%s,%s)+AR(%d)", L, r, s->p);
+}
+
+const hc_model_ops hc_ssa_ops = {
+  .family          = "SSA",
+  .n_params        = ssa_n_params,
+  .setup           = ssa_setup,
+  .destroy         = ssa_destroy,
+  .param_names     = ssa_param_names,
+  .start           = ssa_start,
+  .loglik          = ssa_loglik,
+  .has_gradient    = 1,
+  .transform       = ssa_transform,
+  .untransform     = ssa_untransform,
+  .forecast        = ssa_forecast,
+  .n_obs           = ssa_n_obs,
+  .residuals       = ssa_residuals,
+  .serves          = ssa_serves,
+  .likelihood_of_y = 0,
+  .prepare         = ssa_prepare,
+  .capabilities    = ssa_capabilities,
+  .newton_hessian  = ssa_newton_hessian,
+  .curvature       = ssa_curvature,
+  .parse_mean      = ssa_parse_mean,
+  .grammar         = ssa_grammar,
+  .mean_name       = ssa_mean_name,
+};

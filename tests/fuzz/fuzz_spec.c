@@ -87,7 +87,12 @@ static int check_mean(const char *text)
     FUZZ_CHECK(s->P >= 0 && s->P <= 3 && s->Q >= 0 && s->Q <= 3 && s->D >= 0 && s->D <= 2, "spec %d: P %d D %d Q %d", i, s->P,
                s->D, s->Q);
     const int seasonal = s->P || s->D || s->Q;
-    FUZZ_CHECK(seasonal ? (s->s == HC_SEASON_AUTO || (s->s >= 2 && s->s <= 400)) : s->s == 0, "spec %d: period %d", i, s->s);
+    if (s->ssa_L) /* SSA: window 2..1000 or auto (then the period is left to -seasonal_period), rank auto or 1..100 */
+      FUZZ_CHECK((s->ssa_L == HC_SSA_AUTO ? s->s == HC_SEASON_AUTO : s->ssa_L >= 2 && s->ssa_L <= 1000 && s->s == 0) && !seasonal &&
+                     s->p <= 5 && !s->q && !s->d && !s->drift && s->ssa_r_lo >= 0 && s->ssa_r_lo <= s->ssa_r_hi && s->ssa_r_hi <= 100 &&
+                     (s->ssa_r_lo > 0) == (s->ssa_r_hi > 0),
+                 "ssa spec %d: L %d s %d r %d..%d p %d", i, s->ssa_L, s->s, s->ssa_r_lo, s->ssa_r_hi, s->p);
+    else FUZZ_CHECK(seasonal ? (s->s == HC_SEASON_AUTO || (s->s >= 2 && s->s <= 400)) : s->s == 0, "spec %d: period %d", i, s->s);
     FUZZ_CHECK(!s->drift || (s->drift == 1 && s->d + s->D == 1), "spec %d: drift %d with d + D = %d", i, s->drift, s->d + s->D);
     FUZZ_CHECK(s->vol == HC_VOL_NONE && s->n_exog == 0, "spec %d: vol %d n_exog %d", i, (int)s->vol, s->n_exog);
     if (i) FUZZ_CHECK(before(&mean[i - 1], s), "specs %d and %d out of order or duplicated", i - 1, i);
