@@ -141,8 +141,9 @@ typedef struct {
  * and the hash of the rows read): an entry the listing found unreadable is rejected with its
  * reason without being opened; else read the CSV, quality gate, transform,
  * technical-indicator regressors (-exog, lagged one bar), seasonal period (-seasonal_period
- * or detection), order search, selection, backtest, ensemble forecast and residual
- * diagnostics (hc_forecast_ensemble). With blocks != NULL the mean-model grid was fitted by
+ * or detection), then the steps of the per-ticker flow (pipeline.c: selection of the mean and
+ * the volatility models, forecast, residual diagnostics, selection again on the first backtest
+ * window, backtest, ensemble weights and forecast, trading). With blocks != NULL the mean-model grid was fitted by
  * hc_pipeline_block units: blocks[0..n_blocks-1] are their records (whole-sample fits) and
  * blocks[n_blocks..2 n_blocks-1] the first backtest window's, in block order; only the
  * selection among them is done here. Every outcome of the ticker (ok, rejected, failed) is a
@@ -152,7 +153,8 @@ typedef struct {
 PetscErrorCode hc_pipeline_run(hc_pipeline *pl, const hc_input *in, int n_blocks, const hc_result *blocks, hc_result *r);
 /**
  * One block (-spec_block specs) of a ticker's mean-model grid: the same preparation as
- * hc_pipeline_run, then hc_forecast_ensemble_block into whole and first (initialised here;
+ * hc_pipeline_run, then the order search of that block (hc_search_mean with an hc_grid_part) on
+ * the whole sample into whole and, when the backtest runs, on its first window into first (initialised here;
  * no fits if the ticker is rejected: hc_pipeline_run on the owner records why). Not collective.
  */
 PetscErrorCode hc_pipeline_block(hc_pipeline *pl, const hc_input *in, int block, hc_result *whole, hc_result *first);

@@ -1,7 +1,10 @@
 /**
  * @file pipeline.c
- * @brief What one rank does for one ticker: load -> quality gate -> transform ->
- *        regressors -> seasonal period -> model search, selection, forecast, diagnostics.
+ * @brief What one rank does for one ticker, step by step: prepare (load -> quality gate ->
+ *        transform -> regressors -> seasonal period), then model (select the mean -> volatility
+ *        fits -> forecast -> diagnostics -> selection again on the first backtest window ->
+ *        backtest -> ensemble weights -> ensemble forecast -> trading). Each step is a named call
+ *        with plain arrays in and the ticker's record out, and one PETSc log event.
  */
 #include "app.h"
 #include "hpcast/indicators.h"

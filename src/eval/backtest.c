@@ -1,7 +1,8 @@
 /**
  * @file backtest.c
  * @brief Rolling-origin (walk-forward) backtest of the candidate models of one series, the
- *        ensembles built from them, and the live ensemble forecast (hc_forecast_ensemble).
+ *        ensembles built from them, and the live ensemble forecast: the steps hc_backtest_run,
+ *        hc_ensemble_weights, hc_ensemble_forecast and hc_backtest_trading of app/pipeline.c.
  *
  * Evaluation design: Tashman (2000), "Out-of-sample tests of forecasting accuracy: an
  * analysis and review", Int. J. Forecasting 16(4) 437-450 (rolling origin, fixed or
