@@ -143,4 +143,94 @@ int hc_parallel_blocks_end(hc_blocks *b, int *done);
 /** Free the exchange (completes any send still in flight). Not collective. */
 int hc_parallel_blocks_destroy(hc_blocks **b);
 
+/* ---- the runtime of a job: units over the ranks, blocks to their owner, records to rank 0 (runtime.c) ---- */
+
+/**
+ * Above this many ranks (dynamic schedule) rank 0 runs no unit and only collects: a collector
+ * that spends ~1 ms of its own work per record (hpcast's /fits group and journal append;
+ * scaling/bench_report) beside ~1 s units would spend a tenth of its time on records at 64
+ * ranks, and the records would queue behind its units (docs/scaling.md). The default of
+ * hc_run_plan.collector_only_ranks.
+ */
+#define HC_COLLECTOR_ONLY_RANKS 64
+
+/**
+ * The work of a job as hc_parallel_run sees it: n_groups groups (e.g. tickers) of group_size
+ * consecutive units each (unit u = group * group_size + block), in the order they are handed
+ * out (hc_parallel_dispatch_order for the dynamic schedule).
+ */
+typedef struct {
+  int           dynamic;              /**< 1: shared counter (hc_parallel_sched_create); 0: static LPT partition of cost */
+  int           n_groups;             /**< groups to run (>= 0) */
+  int           group_size;           /**< units per group (>= 1); > 1: the blocks of a group are reduced on its owner */
+  const double *cost;                 /**< [n_groups * group_size] a-priori cost of each unit (read by the static schedule) */
+  int           collector_only_ranks; /**< dynamic on more ranks than this: rank 0 only collects (HC_COLLECTOR_ONLY_RANKS) */
+} hc_run_plan;
+
+/**
+ * What a unit computes and what becomes of its record: the caller's side of hc_parallel_run,
+ * which knows units, groups and records only. Every callback gets the ctx given to
+ * hc_parallel_run and is called on the calling rank only (none is collective). A callback
+ * that returns nonzero ends hc_parallel_run at once with that value, before its collective
+ * end: the caller is expected to give up the job (abort).
+ */
+typedef struct {
+  /** group_size 1: run group `group` (its one unit) into *r, initialised by the callee; the
+   * runtime streams it to the collector and frees it. On error *r is not touched. */
+  int (*run_unit)(void *ctx, int group, hc_result *r);
+  /** group_size B > 1: run block `block` of group `group` into *whole and *first (two records,
+   * initialised by the callee); the runtime sends them to the group's owner and frees them. */
+  int (*run_block)(void *ctx, int group, int block, hc_result *whole, hc_result *first);
+  /** group_size B > 1, on the group's owner once every block of it has arrived: reduce
+   * blocks[2 B] (the whole records of blocks 0..B-1, then their first records, in block order;
+   * the runtime frees them afterwards) into *r, initialised by the callee; the runtime streams
+   * it to the collector and frees it. Not called for the groups of a stopped run. */
+  int (*finish_group)(void *ctx, int group, int n_blocks, const hc_result *blocks, hc_result *r);
+  /** The collector (rank 0): a batch of records has arrived (hc_stream_sink; it owns and frees
+   * them; a nonzero return is an MPI error code). */
+  hc_stream_sink collect;
+  /** Nonzero: ask every rank to stop at its next unit boundary (e.g. a signal was caught).
+   * Asked at every unit boundary; may be NULL (never). */
+  int (*should_stop)(void *ctx);
+  /** Rank 0, at every unit boundary (and about every 0.1 ms while it only collects): a chance
+   * to report progress (the callee limits its own rate). May be NULL. */
+  void (*progress)(void *ctx);
+  /** Called with begin = 1 and then 0 around each send of a record to the collector and
+   * around the final gather (for profiling, e.g. a PETSc log event). May be NULL. */
+  void (*gather)(void *ctx, int begin);
+  /** This rank's /perf row: *mine comes zeroed with its rank set, the callee fills the rest.
+   * Asked once on every rank, after its last unit and before the final gather. */
+  void (*perf)(void *ctx, hc_perf *mine);
+} hc_run_ops;
+
+/**
+ * Run the units of `plan` over the ranks of comm, the records of finished groups streamed to
+ * rank 0 (the collector), until every unit has run or a stop was requested.
+ *
+ * Units are handed out by the scheduler (hc_parallel_sched_create: plan->dynamic, or the LPT
+ * partition of plan->cost; hc_parallel_partition). A rank runs its next unit with ops->run_unit
+ * (group_size 1), whose record goes to rank 0 (hc_parallel_stream_send), or ops->run_block,
+ * whose two records go to the group's owner, the rank that took the group's first unit
+ * (hc_parallel_blocks_send); between units a rank first finishes the groups it owns whose
+ * blocks are all in (ops->finish_group; the group's record goes to rank 0). Rank 0 hands each
+ * batch of records to ops->collect, between its own units; on the dynamic schedule with more
+ * than plan->collector_only_ranks ranks it runs no unit and only collects. After the last unit
+ * the blocks still in flight are received and their groups finished (hc_parallel_blocks_end),
+ * then every rank's ops->perf row is gathered into perf[] on rank 0 with the last records
+ * (hc_parallel_stream_finish).
+ *
+ * Stop protocol: a rank whose ops->should_stop returns nonzero at a unit boundary asks every
+ * rank to stop (hc_parallel_sched_request_stop); every rank then takes no further unit and
+ * finishes no further group (the blocks of unfinished groups are dropped: the caller runs those
+ * groups again), and *stopped = 1 on every rank. Each finished group's record has reached
+ * ops->collect before hc_parallel_run returns, stopped or not.
+ *
+ * Collective on comm. perf: [size of comm] on rank 0, may be NULL elsewhere. *stopped: 1 if
+ * some rank asked to stop, else 0 (the same on every rank).
+ * @return MPI_SUCCESS; an MPI error code (MPI_ERR_NO_MEM: out of memory; a nonzero return of
+ *         ops->collect on rank 0); or the nonzero return of another callback, unchanged. After
+ *         an error the job cannot continue (the collective end has not run).
+ */
+int hc_parallel_run(MPI_Comm comm, const hc_run_plan *plan, const hc_run_ops *ops, void *ctx, hc_perf *perf, int *stopped);
+
 #endif

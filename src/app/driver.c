@@ -1,7 +1,8 @@
 /**
  * @file driver.c
- * @brief The main job: universe -> work units in the cost model's dispatch order -> scheduled over the ranks
- *        (pipeline per unit) -> records streamed to rank 0 -> journal -> report.
+ * @brief The main job, wired: universe -> work units in the cost model's dispatch order -> run
+ *        over the ranks by the parallel runtime (hc_parallel_run), a unit being the pipeline of a
+ *        ticker or of a block of its grid -> records to rank 0 -> journal -> report.
  */
 #include "app.h"
 #include "hpcast/parallel.h"
@@ -11,13 +12,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-
-/* Above this many ranks (dynamic schedule) rank 0 only collects and writes: at ~1 ms of its
- * own work per record (the /fits group; the journal's thread writes the record; scaling/bench_report) and ~1 s per unit it would
- * spend a tenth of its time on records at 64 ranks, and the records would queue behind its
- * units. */
-#define HC_COLLECTOR_ONLY_RANKS 64
 
 /* Set by SIGTERM/SIGUSR1/SIGINT; read at unit boundaries (the only state a signal handler may touch). */
 static volatile sig_atomic_t stop_signal = 0;
@@ -247,63 +241,21 @@ static PetscErrorCode write_report(collector *c, int size, const hc_perf *perf, 
   PetscFunctionReturn(0);
 }
 
-/* A ticker whose grid is cut into blocks, owned by this rank: the blocks received so far. */
-typedef struct {
-  int        group, got;
-  hc_result *rec; /* [2 B]: whole-sample records of blocks 0..B-1, then the first-window ones */
-} owned;
-
-/* Everything a rank needs while it runs units. */
+/* What the callbacks of the runtime (hc_parallel_run) need: the units to run, the pipeline,
+ * this rank's counts for its /perf row, and rank 0's collector. */
 typedef struct {
   const hc_app_options *o;
-  hc_universe          *u;
-  int                   rank, B;
-  const int            *order;   /* [groups] universe index of each group (ticker), dispatch order */
-  const double         *cost;    /* [groups * B] a-priori cost of each unit */
+  const hc_universe    *u;
+  int                   rank;
+  const int            *order; /* [groups] universe index of each group (ticker) to run, dispatch order */
+  const double         *cost;  /* [groups * n_blocks] a-priori cost of each unit */
   hc_pipeline          *pl;
-  hc_stream            *stream;
+  collector            *col;   /* rank 0 */
   PetscLogEvent         ev_gather;
-  owned                *own;     /* groups this rank owns whose blocks are not all in */
-  int                   n_own, cap_own;
-  double                busy;
+  double                t_start, busy;
   int                   n_fits, n_units, n_tickers;
-} worker;
-
-static owned *find_owned(worker *w, int group)
-{
-  for (int i = 0; i < w->n_own; i++)
-    if (w->own[i].group == group) return &w->own[i];
-  return NULL;
-}
-
-/* Sink of the block exchange: a block of a group this rank owns. */
-static int take_block(void *ctx, int group, int block, hc_result *whole, hc_result *first)
-{
-  worker *w = ctx;
-  owned  *g = find_owned(w, group);
-  if (!g) { /* the owner registers a group when it takes its first unit; blocks may come first */
-    if (w->n_own == w->cap_own) {
-      owned *n = realloc(w->own, sizeof *n * (size_t)(w->cap_own = 2 * w->cap_own + 4));
-      if (!n) return MPI_ERR_NO_MEM;
-      w->own = n;
-    }
-    g = &w->own[w->n_own++];
-    g->group = group;
-    g->got   = 0;
-    if (!(g->rec = calloc(2 * (size_t)w->B, sizeof *g->rec))) return MPI_ERR_NO_MEM;
-  }
-  g->rec[block]        = *whole;
-  g->rec[w->B + block] = *first;
-  g->got++;
-  return MPI_SUCCESS;
-}
-
-static void drop_owned(worker *w, owned *g)
-{
-  for (int b = 0; b < 2 * w->B; b++) hc_result_free(&g->rec[b]);
-  free(g->rec);
-  *g = w->own[--w->n_own];
-}
+  PetscErrorCode        ierr;  /* the PETSc error of a callback, which ends the runtime */
+} job;
 
 /* Universe entry i as the pipeline takes it. */
 static hc_input input_of(const hc_universe *u, int i)
@@ -311,82 +263,98 @@ static hc_input input_of(const hc_universe *u, int i)
   return (hc_input){.ticker = u->ticker[i], .path = u->path[i], .reason = u->reason[i], .bytes = u->bytes[i], .mtime_ns = u->mtime_ns[i]};
 }
 
-/* Send a finished ticker's record to rank 0 and count it. */
-static PetscErrorCode publish(worker *w, hc_result *r)
+/* Add the /units row of a unit of this rank that started at t0 to r; count it for /perf. */
+static PetscErrorCode add_unit_row(job *j, hc_result *r, int block, int n_specs, int n_fits, double t0, double cost)
 {
+  hc_unit_row ur = {.block = block, .n_specs = n_specs, .n_fits = n_fits, .rank = j->rank, .seconds = hc_time_wall() - t0, .cost = cost};
   PetscFunctionBeginUser;
-  w->n_tickers++;
-  PetscCall(PetscLogEventBegin(w->ev_gather, 0, 0, 0, 0));
-  PetscCallMPI(hc_parallel_stream_send(w->stream, 1, r));
-  PetscCallMPI(hc_parallel_stream_poll(w->stream));
-  PetscCall(PetscLogEventEnd(w->ev_gather, 0, 0, 0, 0));
-  hc_result_free(r);
+  PetscCheck(!hc_result_add_unit(r, &ur), PETSC_COMM_SELF, PETSC_ERR_MEM, "out of memory");
+  j->busy += ur.seconds;
+  j->n_fits += ur.n_fits;
+  j->n_units++;
   PetscFunctionReturn(0);
 }
 
-/* The owner's step of a group whose blocks are all in: selection over the blocks, volatility
+/* A whole ticker (its grid in one unit): the pipeline. */
+static PetscErrorCode run_ticker(job *j, int group, hc_result *r)
+{
+  const hc_input in = input_of(j->u, j->order[group]);
+  const double   t0 = hc_time_wall();
+  PetscFunctionBeginUser;
+  PetscCall(hc_pipeline_run(j->pl, &in, 1, NULL, r));
+  PetscCall(add_unit_row(j, r, 0, j->o->n_mean * j->o->n_vol, r->n_fits, t0, j->cost[group]));
+  j->n_tickers++;
+  PetscFunctionReturn(0);
+}
+
+/* One block of a ticker's grid: its specs on the whole sample and on the first backtest window. */
+static PetscErrorCode run_block(job *j, int group, int block, hc_result *whole, hc_result *first)
+{
+  const hc_input in = input_of(j->u, j->order[group]);
+  const double   t0 = hc_time_wall();
+  PetscFunctionBeginUser;
+  PetscCall(hc_pipeline_block(j->pl, &in, block, whole, first));
+  PetscCall(add_unit_row(j, whole, block, PetscMin(j->o->spec_block, j->o->n_mean - block * j->o->spec_block), whole->n_fits + first->n_fits,
+                         t0, j->cost[(size_t)group * j->o->n_blocks + block]));
+  PetscFunctionReturn(0);
+}
+
+/* The owner's step of a ticker whose blocks are all in: selection over the blocks, volatility
  * fits, backtest and forecast (hc_pipeline_run); the blocks' /units rows, then its own. */
-static PetscErrorCode finish_group(worker *w, owned *g)
+static PetscErrorCode run_owner_step(job *j, int group, int n_blocks, const hc_result *blocks, hc_result *r)
 {
-  const int i = w->order[g->group];
-  hc_result r;
-  int       grid_fits = 0;
-  double    t0 = hc_time_wall();
+  const hc_input in = input_of(j->u, j->order[group]);
+  const double   t0 = hc_time_wall();
+  int            grid_fits = 0;
   PetscFunctionBeginUser;
-  const hc_input in = input_of(w->u, i);
-  PetscCall(hc_pipeline_run(w->pl, &in, w->B, g->rec, &r));
-  for (int b = 0; b < w->B; b++) {
-    grid_fits += g->rec[b].n_fits;
-    for (int k = 0; k < g->rec[b].n_units; k++)
-      PetscCheck(!hc_result_add_unit(&r, &g->rec[b].units[k]), PETSC_COMM_SELF, PETSC_ERR_MEM, "out of memory");
+  PetscCall(hc_pipeline_run(j->pl, &in, n_blocks, blocks, r));
+  for (int b = 0; b < n_blocks; b++) {
+    grid_fits += blocks[b].n_fits;
+    for (int k = 0; k < blocks[b].n_units; k++)
+      PetscCheck(!hc_result_add_unit(r, &blocks[b].units[k]), PETSC_COMM_SELF, PETSC_ERR_MEM, "out of memory");
   }
-  hc_unit_row ur = {.block = -1, .n_specs = w->o->n_vol, .n_fits = r.n_fits > grid_fits ? r.n_fits - grid_fits : 0,
-                    .rank = w->rank, .seconds = hc_time_wall() - t0, .cost = 0.0};
-  PetscCheck(!hc_result_add_unit(&r, &ur), PETSC_COMM_SELF, PETSC_ERR_MEM, "out of memory");
-  w->busy += ur.seconds;
-  w->n_fits += ur.n_fits;
-  w->n_units++;
-  drop_owned(w, g);
-  PetscCall(publish(w, &r));
+  PetscCall(add_unit_row(j, r, -1, j->o->n_vol, r->n_fits > grid_fits ? r->n_fits - grid_fits : 0, t0, 0.0));
+  j->n_tickers++;
   PetscFunctionReturn(0);
 }
 
-/* Run unit `unit`: a whole ticker (B = 1), or one block of its grid, sent to the owner. */
-static PetscErrorCode run_unit(worker *w, hc_sched *sched, hc_blocks *xb, int unit)
+/* The callbacks of hc_parallel_run (ctx: the job); a PETSc error is kept for run_job. */
+static int on_unit(void *ctx, int group, hc_result *r) { return ((job *)ctx)->ierr = run_ticker(ctx, group, r); }
+static int on_block(void *ctx, int group, int block, hc_result *whole, hc_result *first)
 {
-  const int group = unit / w->B, block = unit % w->B, i = w->order[group];
-  hc_result r, first;
-  double    t0 = hc_time_wall();
-  PetscFunctionBeginUser;
-  const hc_input in = input_of(w->u, i);
-  if (w->B == 1) PetscCall(hc_pipeline_run(w->pl, &in, 1, NULL, &r));
-  else PetscCall(hc_pipeline_block(w->pl, &in, block, &r, &first));
-  const int   specs = w->B == 1 ? w->o->n_mean * w->o->n_vol
-                                : PetscMin(w->o->spec_block, w->o->n_mean - block * w->o->spec_block);
-  hc_unit_row ur    = {.block = block, .n_specs = specs, .n_fits = r.n_fits + (w->B > 1 ? first.n_fits : 0), .rank = w->rank,
-                       .seconds = hc_time_wall() - t0, .cost = w->cost[unit]};
-  PetscCheck(!hc_result_add_unit(&r, &ur), PETSC_COMM_SELF, PETSC_ERR_MEM, "out of memory");
-  w->busy += ur.seconds;
-  w->n_fits += ur.n_fits;
-  w->n_units++;
-  if (w->B == 1) PetscCall(publish(w, &r));
-  else {
-    int owner;
-    PetscCallMPI(hc_parallel_sched_owner(sched, unit, &owner));
-    PetscCallMPI(hc_parallel_blocks_send(xb, owner, group, block, &r, &first));
-    hc_result_free(&r);
-    hc_result_free(&first);
-  }
-  PetscFunctionReturn(0);
+  return ((job *)ctx)->ierr = run_block(ctx, group, block, whole, first);
 }
-
-/* An owned group whose blocks are all in, or NULL. */
-static owned *ready_group(worker *w)
+static int on_owner_step(void *ctx, int group, int n_blocks, const hc_result *blocks, hc_result *r)
 {
-  for (int i = 0; i < w->n_own; i++)
-    if (w->own[i].got == w->B) return &w->own[i];
-  return NULL;
+  return ((job *)ctx)->ierr = run_owner_step(ctx, group, n_blocks, blocks, r);
 }
+static int  on_collect(void *ctx, int rank, int n, hc_result *r) { return collect(((job *)ctx)->col, rank, n, r); }
+static int  on_should_stop(void *ctx)
+{
+  (void)ctx;
+  return stop_signal != 0;
+}
+static void on_progress(void *ctx) { progress(((job *)ctx)->col, 0); }
+static void on_gather(void *ctx, int begin)
+{
+  job *j = ctx;
+  if (begin) PetscCallVoid(PetscLogEventBegin(j->ev_gather, 0, 0, 0, 0));
+  else PetscCallVoid(PetscLogEventEnd(j->ev_gather, 0, 0, 0, 0));
+}
+static void on_perf(void *ctx, hc_perf *mine)
+{
+  job *j = ctx;
+  hc_pipeline_times(j->pl, &mine->io_s, &mine->fit_s);
+  if (j->rank == 0) mine->io_s += hc_io_report_seconds(j->col->report); /* the /fits groups written so far */
+  mine->n_tickers   = j->n_tickers;
+  mine->n_fits      = j->n_fits;
+  mine->busy_s      = j->busy;
+  mine->n_units     = j->n_units;
+  mine->wall_s      = hc_time_wall() - j->t_start;
+  mine->peak_rss_mb = hc_peak_rss_mb();
+}
+static const hc_run_ops run_ops = {.run_unit = on_unit, .run_block = on_block, .finish_group = on_owner_step, .collect = on_collect,
+                                   .should_stop = on_should_stop, .progress = on_progress, .gather = on_gather, .perf = on_perf};
 
 /* A-priori cost of the units, in observations x fits (file bytes stand for observations): a
  * block fits its specs on the whole sample and on the first backtest window; the owner's step
@@ -403,11 +371,12 @@ static void unit_costs(const hc_app_options *o, double bytes, double *cost)
 /* What the job allocates for all its units: given up by hc_app_run on every path, an error
  * included (a user error must not leak, under the sanitizers too). */
 typedef struct {
-  hc_universe u;
-  int        *order, *owner, *done_flag, *stale, *unit_of;
-  double     *gcost, *cost;
-  long       *joff;
-  hc_perf    *perf; /* rank 0: every rank's row */
+  hc_universe  u;
+  int         *order, *done_flag, *stale, *unit_of;
+  double      *gcost, *cost;
+  long        *joff;
+  hc_pipeline *pl;
+  hc_perf     *perf; /* rank 0: every rank's row */
 } job_mem;
 
 /* The job (hc_app_run), with rank 0's report writer and journal in *col and its arrays in *m, so
@@ -420,12 +389,10 @@ static PetscErrorCode run_job(const hc_app_options *o, collector *col, job_mem *
   PetscLogEvent ev_load, ev_fit, ev_gather, ev_write;
   hc_universe  *u = &m->u;
   char          err[HC_PATH_LEN + 256], jpath[HC_PATH_LEN + 16];
-  double        t_start = hc_time_wall(), io_s, fit_s;
-  int          *order, *owner, *done_flag, *stale, *unit_of, n_groups = 0;
+  double        t_start = hc_time_wall();
+  int          *order, *done_flag, *stale, *unit_of, n_groups = 0, stopped;
   double       *gcost, *cost;
   long         *joff;
-  hc_sched     *sched;
-  hc_blocks    *xb;
   const int     B = o->n_blocks;
 
   PetscFunctionBeginUser;
@@ -449,9 +416,9 @@ static PetscErrorCode run_job(const hc_app_options *o, collector *col, job_mem *
   int   *name, *pos; /* [n_groups] universe index of each group in name order; dispatch order */
   double umax = 0.0;
   PetscCall(PetscMalloc6(u->n, &m->order, u->n, &m->gcost, u->n, &m->done_flag, u->n, &m->unit_of, u->n, &m->joff, u->n, &m->stale));
-  PetscCall(PetscMalloc2((size_t)u->n * B, &m->cost, (size_t)u->n * B, &m->owner));
+  PetscCall(PetscMalloc1((size_t)u->n * B, &m->cost));
   order = m->order, gcost = m->gcost, done_flag = m->done_flag, unit_of = m->unit_of, joff = m->joff, stale = m->stale;
-  cost = m->cost, owner = m->owner;
+  cost = m->cost;
   PetscCall(PetscMalloc2(u->n, &name, u->n, &pos));
   for (int i = 0; i < u->n; i++) unit_of[i] = -1; /* position of universe entry i in the group list */
   for (int i = 0; i < u->n; i++) {
@@ -508,66 +475,19 @@ static PetscErrorCode run_job(const hc_app_options *o, collector *col, job_mem *
   for (int g = 0; g < n_groups; g++)
     if (!done_flag[g]) order[n_todo++] = order[g];
   for (int g = 0; g < n_todo; g++) unit_costs(o, (double)u->bytes[order[g]], cost + (size_t)g * B);
-  if (!o->dynamic) PetscCheck(!hc_parallel_partition(n_todo * B, cost, size, owner), PETSC_COMM_SELF, PETSC_ERR_MEM, "out of memory");
-  PetscCallMPI(hc_parallel_sched_create(comm, o->dynamic, n_todo * B, B, owner, &sched));
 
-  worker w = {.o = o, .u = u, .rank = rank, .B = B, .order = order, .cost = cost, .ev_gather = ev_gather};
-  PetscCallMPI(hc_parallel_stream_create(comm, collect, col, &w.stream));
-  PetscCallMPI(hc_parallel_blocks_create(comm, take_block, &w, &xb));
-  PetscCall(hc_pipeline_create(o, ev_load, ev_fit, &w.pl));
-  /* with many ranks (dynamic schedule), rank 0 takes no units: it journals the records and
-   * writes their /fits groups as they arrive, which would otherwise pile up behind its own units */
-  const int collect_only = rank == 0 && o->dynamic && size > HC_COLLECTOR_ONLY_RANKS;
-  for (int stopped = 0;;) { /* owned groups whose blocks are in first, then the next unit */
-    owned *g;
-    PetscCallMPI(hc_parallel_blocks_poll(xb));
-    if (stop_signal) PetscCallMPI(hc_parallel_sched_request_stop(sched));
-    if (B > 1) PetscCallMPI(hc_parallel_sched_stopped(sched, &stopped));
-    if (!stopped && (g = ready_group(&w))) PetscCall(finish_group(&w, g));
-    else if (collect_only) {
-      int exhausted;
-      PetscCallMPI(hc_parallel_stream_poll(w.stream));
-      PetscCallMPI(hc_parallel_sched_exhausted(sched, &exhausted));
-      if (exhausted) break;
-      progress(col, 0);
-      nanosleep(&(struct timespec){.tv_nsec = 100000}, NULL);
-    } else {
-      int unit;
-      PetscCallMPI(hc_parallel_sched_next(sched, &unit));
-      if (unit < 0) break;
-      PetscCall(run_unit(&w, sched, xb, unit));
-    }
-    if (rank == 0) progress(col, 0);
-  }
-  /* the blocks still in flight; the owned groups they complete (none after a stop) */
-  for (int done = 0, stopped; !done;) {
-    owned *g;
-    PetscCallMPI(hc_parallel_blocks_end(xb, &done));
-    PetscCallMPI(hc_parallel_stream_poll(w.stream));
-    PetscCallMPI(hc_parallel_sched_stopped(sched, &stopped));
-    if (!stopped && (g = ready_group(&w))) {
-      PetscCall(finish_group(&w, g));
-      done = 0;
-    }
-  }
-  while (w.n_own) drop_owned(&w, &w.own[0]); /* incomplete after a stop: their units run again on resume */
-  free(w.own);
-  PetscCallMPI(hc_parallel_blocks_destroy(&xb));
-  hc_pipeline_times(w.pl, &io_s, &fit_s);
-  PetscCall(hc_pipeline_destroy(&w.pl));
-
-  hc_perf mine = {.rank = rank, .fit_s = fit_s, .io_s = io_s, .n_tickers = w.n_tickers, .n_fits = w.n_fits, .busy_s = w.busy, .n_units = w.n_units};
-  if (rank == 0) mine.io_s += hc_io_report_seconds(col->report); /* the /fits groups written so far */
-  mine.wall_s      = hc_time_wall() - t_start;
-  mine.peak_rss_mb = hc_peak_rss_mb();
+  /* The tickers to do over the ranks (parallel/runtime.c): units through the callbacks above,
+   * records to rank 0's journal and report, a stop at unit boundaries on a signal. */
+  const hc_run_plan plan = {.dynamic = o->dynamic, .n_groups = n_todo, .group_size = B, .cost = cost,
+                            .collector_only_ranks = HC_COLLECTOR_ONLY_RANKS};
+  job               j    = {.o = o, .u = u, .rank = rank, .order = order, .cost = cost, .col = col, .ev_gather = ev_gather, .t_start = t_start};
+  PetscCall(hc_pipeline_create(o, ev_load, ev_fit, &m->pl));
+  j.pl = m->pl;
   if (rank == 0) PetscCall(PetscMalloc1(size, &m->perf));
-  PetscCall(PetscLogEventBegin(ev_gather, 0, 0, 0, 0));
-  PetscCallMPI(hc_parallel_stream_finish(&w.stream, &mine, m->perf));
-  PetscCall(PetscLogEventEnd(ev_gather, 0, 0, 0, 0));
-  int stopped;
-  PetscCallMPI(hc_parallel_sched_stopped(sched, &stopped));
-  PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, &stopped, 1, MPI_INT, MPI_MAX, comm));
-  PetscCallMPI(hc_parallel_sched_destroy(&sched));
+  rc = hc_parallel_run(comm, &plan, &run_ops, &j, m->perf, &stopped);
+  PetscCall(j.ierr);
+  PetscCallMPI(rc);
+  PetscCall(hc_pipeline_destroy(&m->pl));
 
   if (rank == 0) {
     if (stopped) {
@@ -598,9 +518,10 @@ PetscErrorCode hc_app_run(const hc_app_options *o, int *checkpointed)
     hc_io_report_abort(&col.report);
     if (col.journal) hc_io_journal_close(&col.journal, 0);
   }
+  PetscCall(hc_pipeline_destroy(&m.pl));
   PetscCall(PetscFree(m.perf));
   PetscCall(PetscFree6(m.order, m.gcost, m.done_flag, m.unit_of, m.joff, m.stale));
-  PetscCall(PetscFree2(m.cost, m.owner));
+  PetscCall(PetscFree(m.cost));
   hc_io_universe_free(&m.u);
   return ierr;
 }
