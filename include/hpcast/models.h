@@ -474,7 +474,8 @@ void hc_minimize_options_default(hc_minimize_options *opt);
  * @param lb,ub bounds, arrays of k (entries -INFINITY / INFINITY: no bound), or NULL: no
  *              bound on any variable; lb <= ub, the start need not be inside (TAO projects it)
  * @param opt   tolerances, iteration cap and options prefix; NULL: hc_minimize_options_default
- * @param x     [in] start, [out] the last iterate (the minimiser when info->reason > 0), k values
+ * @param x     [in] start, [out] the last iterate (the minimiser when info->reason > 0), k values;
+ *              unchanged if the objective fails
  * @param info  if not NULL: objective, projected-gradient norm, iterations and TAO's reason
  * Not collective (no MPI communication); reentrant. Errors: PETSC_ERR_ARG_WRONG for k < 1 or a
  * NULL fg or x; the objective's errors; other PETSc errors (allocation). A run that stops

@@ -94,24 +94,27 @@ PetscErrorCode hc_minimize_bounded(int k, hc_objective fg, void *ctx, const doub
     PetscCall(TaoSetOptionsPrefix(tao, opt->prefix));
     PetscCall(TaoSetFromOptions(tao));
   }
-  PetscCall(TaoSolve(tao));
-
-  PetscCall(VecGetArrayRead(v, &va));
-  for (int i = 0; i < k; i++) x[i] = va[i];
-  PetscCall(VecRestoreArrayRead(v, &va));
-  if (info) {
-    TaoConvergedReason reason;
-    PetscInt           its;
-    PetscReal          f, gnorm, cnorm, xdiff;
-    PetscCall(TaoGetSolutionStatus(tao, &its, &f, &gnorm, &cnorm, &xdiff, &reason));
-    info->f      = f;
-    info->gnorm  = gnorm;
-    info->its    = (int)its;
-    info->reason = (int)reason;
+  /* an error of the objective comes out of TaoSolve: the solver is destroyed before it is passed on */
+  const PetscErrorCode solve_err = TaoSolve(tao);
+  if (!solve_err) {
+    PetscCall(VecGetArrayRead(v, &va));
+    for (int i = 0; i < k; i++) x[i] = va[i];
+    PetscCall(VecRestoreArrayRead(v, &va));
+    if (info) {
+      TaoConvergedReason reason;
+      PetscInt           its;
+      PetscReal          f, gnorm, cnorm, xdiff;
+      PetscCall(TaoGetSolutionStatus(tao, &its, &f, &gnorm, &cnorm, &xdiff, &reason));
+      info->f      = f;
+      info->gnorm  = gnorm;
+      info->its    = (int)its;
+      info->reason = (int)reason;
+    }
   }
   PetscCall(TaoDestroy(&tao));
   PetscCall(VecDestroy(&v));
   PetscCall(VecDestroy(&vl));
   PetscCall(VecDestroy(&vu));
+  PetscCall(solve_err);
   PetscFunctionReturn(0);
 }
