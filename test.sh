@@ -60,7 +60,8 @@ fi
 asan_dir="${HPCAST_ASAN_DIR:-build-asan}"
 # -O2 -g (debugoptimized, asserts on): the end-to-end tests fit real models on every rank, about
 # twice as fast as at -O0 (measured), and ASan finds the same errors.
-asan_opts=(-Db_sanitize=address,undefined -Dbuildtype=debugoptimized -Dmpi_tests=true -Dslurm_tests=false -Dfuzz=false)
+# -Dwerror=true: the project default, set again for a build-asan/ configured before it was.
+asan_opts=(-Db_sanitize=address,undefined -Dbuildtype=debugoptimized -Dmpi_tests=true -Dslurm_tests=false -Dfuzz=false -Dwerror=true)
 if has_step asan; then
   asan_ok=1
   if [ ! -f "$asan_dir/build.ninja" ]; then
@@ -140,11 +141,14 @@ if has_step fuzz; then
     reconf=()
     [ -f "$fuzz_dir/meson-private/coredata.dat" ] && reconf=(--reconfigure)
     if ! CC=clang meson setup "${reconf[@]}" "$fuzz_dir" -Dfuzz=true -Db_sanitize=address,undefined -Db_lundef=false \
-        -Dbuildtype=debugoptimized -Dmpi_tests=false -Dslurm_tests=false >"$logdir/meson-setup-fuzz.log" 2>&1; then
+        -Dbuildtype=debugoptimized -Dmpi_tests=false -Dslurm_tests=false -Dwerror=true >"$logdir/meson-setup-fuzz.log" 2>&1; then
       tail -n 40 "$logdir/meson-setup-fuzz.log" >&2
       echo "hpcast: FAILED: meson setup $fuzz_dir (see $logdir/meson-setup-fuzz.log)" >&2
       fuzz_ok=0
     fi
+  else
+    # a build-fuzz/ configured before -Werror became the project default
+    meson configure "$fuzz_dir" -Dwerror=true >"$logdir/meson-configure-fuzz.log" 2>&1 || true
   fi
   if [ "$fuzz_ok" -eq 1 ]; then
     echo "hpcast: building the fuzz targets in $fuzz_dir/ (log: build-logs/compile-fuzz.log)"

@@ -93,7 +93,12 @@ hpcast_setup() (
   # ---- 2. configure --------------------------------------------------------
   setuplog="$logdir/meson-setup.log"
   if [ -f build/build.ninja ]; then
-    : # configured; ninja re-runs meson by itself when a meson.build changes
+    # configured; ninja re-runs meson by itself when a meson.build changes. -Werror is the
+    # project default (meson.build), which a build/ configured before it does not pick up.
+    if ! meson configure build -Dwerror=true >"$setuplog" 2>&1; then
+      show_tail "$setuplog" 40
+      fail "meson configure build -Dwerror=true failed (see $setuplog)"
+    fi
   elif [ -f build/meson-private/coredata.dat ]; then
     say "reconfiguring build/ (an earlier set-up did not finish)"
     if ! meson setup --reconfigure build >"$setuplog" 2>&1; then

@@ -233,8 +233,9 @@ int  hc_ensemble_akaike(int k, const double *ic, double *w);
 /**
  * CRPS-optimal stacking weights: minimise (1/T) sum_t w' A_t w over the simplex (Hall & Mitchell
  * 2007; Yao et al. 2018 with the CRPS), A = mean of the hc_crps_matrix of each past forecast,
- * given as the k x k matrix A (row-major), solved with TAO on PETSC_COMM_SELF (TAOBLMVM on the
- * scale-free parametrisation w = v / sum(v), v >= 0; options prefix -ensemble_); weights >= 0
+ * given as the k x k matrix A (row-major), solved by hc_minimize_bounded of models (TAO BLMVM on
+ * PETSC_COMM_SELF) on the scale-free parametrisation w = v / sum(v), v >= 0, from v = 1/k
+ * (grtol 1e-14, gatol = gttol = 0, at most 1000 iterations, options prefix -ensemble_); weights >= 0
  * summing to one, w_i < 1e-10 set to 0 and the rest renormalised.
  * Not collective. Errors: fatal PETSc errors only; a non-finite A or a diagonal entry not > 0
  * gives equal weights; a singular A (e.g. two identical members) has several minimisers and

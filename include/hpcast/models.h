@@ -689,4 +689,59 @@ int hc_ssa_lrr(int L, int r, const double *U, double *a);
  */
 void hc_ssa_forecast(const double *s, int n, int L, const double *a, int H, double *f);
 
+/* ======================================================================================
+ * Bound-constrained minimisation (solve.c): the TAO solver as a service to the other
+ * numerical modules, over plain arrays (eval's CRPS stacking weights use it).
+ * ====================================================================================== */
+
+/**
+ * Objective of hc_minimize_bounded: store f(x) in *f and its gradient df/dx_i in grad[i],
+ * i = 0..k-1, at the point x[0..k-1] (which the minimiser keeps within its bounds).
+ * @return 0, or a PETSc error code (PetscCall inside works), which stops the minimisation and
+ *         is returned by hc_minimize_bounded.
+ */
+typedef PetscErrorCode (*hc_objective)(int k, const double *x, double *f, double *grad, void *ctx);
+
+/** Settings of hc_minimize_bounded (hc_minimize_options_default: TAO's defaults throughout). */
+typedef struct {
+  double      gatol, grtol, gttol; /**< TaoSetTolerances: stop when ||g|| <= gatol, ||g||/|f| <= grtol
+                                        or ||g||/||g0|| <= gttol (projected gradient); < 0: TAO's default */
+  int         max_it;              /**< iteration cap; < 0: TAO's default */
+  const char *prefix;              /**< options prefix (e.g. "ensemble_": -ensemble_tao_monitor, ...); NULL: the
+                                        solver reads no options */
+} hc_minimize_options;
+
+/** Outcome of hc_minimize_bounded. */
+typedef struct {
+  double f;      /**< objective at the solution */
+  double gnorm;  /**< norm of the projected gradient there */
+  int    its;    /**< iterations */
+  int    reason; /**< TaoConvergedReason: > 0 converged, < 0 diverged or stopped (e.g. the cap) */
+} hc_minimize_info;
+
+/** Fill opt with TAO's defaults (tolerances and cap < 0) and no options prefix. */
+void hc_minimize_options_default(hc_minimize_options *opt);
+
+/**
+ * Minimise a smooth f over the box lb <= x <= ub of R^k, from the start x, with TAO's BLMVM
+ * on PETSC_COMM_SELF: a limited-memory BFGS model (Nocedal & Wright 2006, Numerical
+ * Optimization, 2nd ed., sec. 7.2) on the variables off their bounds, with a projected line
+ * search (Benson & More 2001, "A limited memory variable metric method in subspaces and bound
+ * constrained optimization problems", Argonne preprint ANL/MCS-P909-0901).
+ *
+ * @param k     number of variables, >= 1
+ * @param fg    objective and gradient (hc_objective), called with ctx
+ * @param lb,ub bounds, arrays of k (entries -INFINITY / INFINITY: no bound), or NULL: no
+ *              bound on any variable; lb <= ub, the start need not be inside (TAO projects it)
+ * @param opt   tolerances, iteration cap and options prefix; NULL: hc_minimize_options_default
+ * @param x     [in] start, [out] the last iterate (the minimiser when info->reason > 0), k values;
+ *              unchanged if the objective fails
+ * @param info  if not NULL: objective, projected-gradient norm, iterations and TAO's reason
+ * Not collective (no MPI communication); reentrant. Errors: PETSC_ERR_ARG_WRONG for k < 1 or a
+ * NULL fg or x; the objective's errors; other PETSc errors (allocation). A run that stops
+ * without converging (iteration cap, line-search failure) is no error: info->reason < 0.
+ */
+PetscErrorCode hc_minimize_bounded(int k, hc_objective fg, void *ctx, const double *lb, const double *ub, const hc_minimize_options *opt,
+                                   double *x, hc_minimize_info *info);
+
 #endif

@@ -40,14 +40,51 @@ typedef struct {
   double          progress_interval;     /**< -progress_interval, seconds */
   int             spec_block;            /**< -spec_block: mean specs per work unit (grid search) */
   int             n_blocks;              /**< blocks per ticker: ceil(n_mean / spec_block), 1 for stepwise */
-  unsigned long long fingerprint;        /**< hash of the result-affecting options (journal) */
+  unsigned long long fingerprint;        /**< hash of the result-affecting options (journal): hc_app_fingerprint */
 } hc_app_options;
 
 /**
  * Record that the running command reads option `name` (with its dash, e.g. "-horizon"), for the
- * unknown-option check and its "did you mean" hint. @return name. Not collective.
+ * unknown-option check and its "did you mean" hint, and for the journal fingerprint. Every
+ * option a command reads goes through it (the typed readers below call it). @return name.
+ * Not collective.
  */
 const char *hc_app_opt(const char *name);
+/**
+ * Set the value of option `name` that the journal fingerprint hashes: its validated value, the
+ * default when it is not given (printf format). The typed readers below set it; a command sets
+ * it again when the fingerprint should see less than the text (-shard: only N). Not collective.
+ */
+PetscErrorCode hc_app_opt_value(const char *name, const char *fmt, ...) PETSC_ATTRIBUTE_FORMAT(2, 3);
+/** Read the string option `name` into v[len] (its default on entry) inside a PetscOptionsBegin/End
+ * block, as PetscOptionsString, and record it (hc_app_opt, hc_app_opt_value). Collective. */
+PetscErrorCode hc_app_opt_string(PetscOptionItems *PetscOptionsObject, const char *name, const char *help, char *v, size_t len, PetscBool *set);
+
+/** What an option is to the journal fingerprint (the two lists of usage.c). */
+typedef enum {
+  HC_OPT_UNLISTED = 0, /**< in neither list (or in both): a mistake of the tables; hashed, to be safe */
+  HC_OPT_RESULT,       /**< changes what a run computes: hashed */
+  HC_OPT_RUN           /**< changes where, how or how visibly it computes: not hashed */
+} hc_app_opt_class;
+/**
+ * The class of option `name` (with its dash): by the lists of the commands' options in usage.c,
+ * else by the lists of PETSc option prefixes there (-fit_tao_* is a result option, -log_view
+ * a run option). Not collective.
+ */
+hc_app_opt_class hc_app_opt_classify(const char *name);
+/** The i-th option the running command has read so far (i from 0), with the value the
+ * fingerprint hashes (NULL if none was set). @return 1, or 0 past the last one. */
+int hc_app_opt_read(int i, const char **name, const char **value);
+/**
+ * The journal fingerprint of the running command: FNV-1a 64 (Fowler, Noll & Vo) of
+ * "hpcast HPCAST_VERSION", then, in name order, "name=value" of every option the command read
+ * that is not a run option (by its validated value: two runs of the same effective options
+ * match, whether an option was given or left at its default), then "name=value" of every
+ * option of the PETSc options database under a result prefix (-fit_tao_*, -fit_ksp_*,
+ * -fit_pc_*, -ensemble_tao_*) as given. Call after the command has read and validated all its
+ * options. Not collective (every rank sees the same options and gets the same value).
+ */
+PetscErrorCode hc_app_fingerprint(unsigned long long *fp);
 /**
  * Read the integer option `name` inside a PetscOptionsBegin/End block (listed by -help with its
  * current value *v): a value that is not an integer in lo..hi (hi = INT_MAX: no upper bound),
@@ -68,7 +105,8 @@ PetscErrorCode hc_app_opt_bool(PetscOptionItems *PetscOptionsObject, const char 
 /**
  * Stop with PETSC_ERR_USER_INPUT if the options database holds an option that the command has
  * not read and that is not one of PETSc's own (by prefix: -log_, -malloc, -options_, -fit_tao_,
- * -fit_ksp_, -fit_pc_, -info, -help, -on_error_, debugger and trap options; usage.c lists them):
+ * -fit_ksp_, -fit_pc_, -ensemble_tao_, -info, -help, -on_error_, debugger and trap options;
+ * usage.c lists them):
  * "unknown option -horizn (did you mean -horizon?)", the hint being the closest option the
  * command reads (Levenshtein distance). Call after the command has read all its options.
  * Collective on PETSC_COMM_WORLD (every rank sees the same options).

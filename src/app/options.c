@@ -32,19 +32,19 @@ PetscErrorCode hc_app_options_load(hc_app_options *o)
   hc_backtest_options_default(&o->backtest);
 
   PetscOptionsBegin(PETSC_COMM_WORLD, NULL, "hpcast: SARIMAX/GARCH fits and forecasts of a ticker universe", NULL);
-  PetscCall(PetscOptionsString(hc_app_opt("-data_dir"), "Directory with one CSV per ticker (file stem = ticker)", NULL, o->data_dir, o->data_dir, sizeof o->data_dir, &set_dir));
-  PetscCall(PetscOptionsString(hc_app_opt("-data_file"), "One CSV series; its ticker is the file stem", NULL, o->data_file, o->data_file, sizeof o->data_file, &set_file));
-  PetscCall(PetscOptionsString(hc_app_opt("-column"), "Value column of the CSV files", NULL, o->column, o->column, sizeof o->column, NULL));
-  PetscCall(PetscOptionsString(hc_app_opt("-transform"), "Series transform: logret100 (100 x log return) or none", NULL, transform, transform, sizeof transform, NULL));
-  PetscCall(PetscOptionsString(hc_app_opt("-report"), "Path of the HDF5 report", NULL, o->report, o->report, sizeof o->report, NULL));
-  PetscCall(PetscOptionsString(hc_app_opt("-mean_models"), "ARMA orders of the grid, e.g. arma(0..2,0..2)", NULL, o->mean_models, o->mean_models, sizeof o->mean_models, NULL));
-  PetscCall(PetscOptionsString(hc_app_opt("-seasonal_period"), "Period s of sarima(...)(...)s specs: an integer >= 2 or auto (periodogram)", NULL, season, season, sizeof season, NULL));
-  PetscCall(PetscOptionsString(hc_app_opt("-ic"), "Information criterion of the order search and selection: aic, aicc or bic", NULL, ic, ic, sizeof ic, NULL));
-  PetscCall(PetscOptionsString(hc_app_opt("-order_search"), "Order search: grid (every spec) or stepwise (Hyndman-Khandakar 2008)", NULL, search, search, sizeof search, NULL));
-  PetscCall(PetscOptionsString(hc_app_opt("-exog"), "Technical indicators as regressors of the mean, lagged one bar: none or a list of atr, rsi, stochrsi, volz, dow", NULL, o->exog, o->exog, sizeof o->exog, NULL));
-  PetscCall(PetscOptionsString(hc_app_opt("-warm_start"), "A previous report whose fits are extra starting values (daily refits)", NULL, o->warm_start, o->warm_start, sizeof o->warm_start, NULL));
-  PetscCall(PetscOptionsString(hc_app_opt("-vol_models"), "Volatility models: none, garch(1,1):normal, garch(1,1):t", NULL, o->vol_models, o->vol_models, sizeof o->vol_models, NULL));
-  PetscCall(PetscOptionsString(hc_app_opt("-stderr"), "Standard errors: hessian, opg or robust (Bollerslev-Wooldridge)", NULL, stderr_type, stderr_type, sizeof stderr_type, NULL));
+  PetscCall(hc_app_opt_string(PetscOptionsObject, "-data_dir", "Directory with one CSV per ticker (file stem = ticker)", o->data_dir, sizeof o->data_dir, &set_dir));
+  PetscCall(hc_app_opt_string(PetscOptionsObject, "-data_file", "One CSV series; its ticker is the file stem", o->data_file, sizeof o->data_file, &set_file));
+  PetscCall(hc_app_opt_string(PetscOptionsObject, "-column", "Value column of the CSV files", o->column, sizeof o->column, NULL));
+  PetscCall(hc_app_opt_string(PetscOptionsObject, "-transform", "Series transform: logret100 (100 x log return) or none", transform, sizeof transform, NULL));
+  PetscCall(hc_app_opt_string(PetscOptionsObject, "-report", "Path of the HDF5 report", o->report, sizeof o->report, NULL));
+  PetscCall(hc_app_opt_string(PetscOptionsObject, "-mean_models", "ARMA orders of the grid, e.g. arma(0..2,0..2)", o->mean_models, sizeof o->mean_models, NULL));
+  PetscCall(hc_app_opt_string(PetscOptionsObject, "-seasonal_period", "Period s of sarima(...)(...)s specs: an integer >= 2 or auto (periodogram)", season, sizeof season, NULL));
+  PetscCall(hc_app_opt_string(PetscOptionsObject, "-ic", "Information criterion of the order search and selection: aic, aicc or bic", ic, sizeof ic, NULL));
+  PetscCall(hc_app_opt_string(PetscOptionsObject, "-order_search", "Order search: grid (every spec) or stepwise (Hyndman-Khandakar 2008)", search, sizeof search, NULL));
+  PetscCall(hc_app_opt_string(PetscOptionsObject, "-exog", "Technical indicators as regressors of the mean, lagged one bar: none or a list of atr, rsi, stochrsi, volz, dow", o->exog, sizeof o->exog, NULL));
+  PetscCall(hc_app_opt_string(PetscOptionsObject, "-warm_start", "A previous report whose fits are extra starting values (daily refits)", o->warm_start, sizeof o->warm_start, NULL));
+  PetscCall(hc_app_opt_string(PetscOptionsObject, "-vol_models", "Volatility models: none, garch(1,1):normal, garch(1,1):t", o->vol_models, sizeof o->vol_models, NULL));
+  PetscCall(hc_app_opt_string(PetscOptionsObject, "-stderr", "Standard errors: hessian, opg or robust (Bollerslev-Wooldridge)", stderr_type, sizeof stderr_type, NULL));
   PetscCall(hc_app_opt_bool(PetscOptionsObject, "-variance_targeting", "Volatility models: omega implied by the sample variance", &vt));
   PetscCall(hc_app_opt_int(PetscOptionsObject, "-horizon", "Forecast horizon H (observations)", 1, 1000, &o->horizon));
   PetscCall(hc_app_opt_real(PetscOptionsObject, "-max_zero_share", "Quality gate: largest share of zero returns (a stale or halted price) a logret100 series may have (1: off)", 0.0, 1.0, 0, 0, &o->gate.max_zero_share));
@@ -54,12 +54,12 @@ PetscErrorCode hc_app_options_load(hc_app_options *o)
   PetscCall(hc_app_opt_real(PetscOptionsObject, "-fit_gatol", "Gradient tolerance on the mean log-likelihood per observation", 0.0, INFINITY, 1, 0, &o->fit.gatol));
   PetscCall(hc_app_opt_int(PetscOptionsObject, "-backtest_origins", "Rolling-origin backtest over the last K observations (0: off)", 0, INT_MAX, &o->backtest.origins));
   PetscCall(hc_app_opt_int(PetscOptionsObject, "-refit_every", "Backtest: re-estimate the parameters every m origins", 1, INT_MAX, &o->backtest.refit_every));
-  PetscCall(PetscOptionsString(hc_app_opt("-window"), "Backtest estimation window: expanding or rolling:N", NULL, window, window, sizeof window, NULL));
-  PetscCall(PetscOptionsString(hc_app_opt("-ensemble"), "Ensemble weighting schemes: a list of equal, invmse, akaike, stacking", NULL, ensemble, ensemble, sizeof ensemble, NULL));
+  PetscCall(hc_app_opt_string(PetscOptionsObject, "-window", "Backtest estimation window: expanding or rolling:N", window, sizeof window, NULL));
+  PetscCall(hc_app_opt_string(PetscOptionsObject, "-ensemble", "Ensemble weighting schemes: a list of equal, invmse, akaike, stacking", ensemble, sizeof ensemble, NULL));
   PetscCall(hc_app_opt_real(PetscOptionsObject, "-cost_bps", "Trading evaluation: cost per unit of turnover, basis points", 0.0, 10000.0, 0, 1, &o->backtest.trading.cost_bps));
-  PetscCall(PetscOptionsString(hc_app_opt("-schedule"), "Work distribution: dynamic (shared counter; name order, then a last block largest first) or static (LPT partition)", NULL, schedule, schedule, sizeof schedule, NULL));
-  PetscCall(PetscOptionsString(hc_app_opt("-resume"), "Resume from the journal beside the report: auto, yes or no", NULL, resume, resume, sizeof resume, NULL));
-  PetscCall(PetscOptionsString(hc_app_opt("-shard"), "Process shard I of N of the universe (I/N, 0-based; job arrays)", NULL, shard, shard, sizeof shard, NULL));
+  PetscCall(hc_app_opt_string(PetscOptionsObject, "-schedule", "Work distribution: dynamic (shared counter; name order, then a last block largest first) or static (LPT partition)", schedule, sizeof schedule, NULL));
+  PetscCall(hc_app_opt_string(PetscOptionsObject, "-resume", "Resume from the journal beside the report: auto, yes or no", resume, sizeof resume, NULL));
+  PetscCall(hc_app_opt_string(PetscOptionsObject, "-shard", "Process shard I of N of the universe (I/N, 0-based; job arrays)", shard, sizeof shard, NULL));
   o->progress_interval = 10.0;
   PetscCall(hc_app_opt_real(PetscOptionsObject, "-progress_interval", "Seconds between progress lines of rank 0", 0.0, INFINITY, 1, 0, &o->progress_interval));
   o->spec_block = 16;
@@ -107,8 +107,6 @@ PetscErrorCode hc_app_options_load(hc_app_options *o)
                "-window %s: allowed values are expanding or rolling:N with an integer N >= 20", window);
     o->backtest.window = (int)v;
   }
-  char ensemble_list[128];
-  PetscCall(PetscStrncpy(ensemble_list, ensemble, sizeof ensemble_list));
   o->backtest.n_schemes = 0;
   for (char *tok = strtok(ensemble, ","); tok; tok = strtok(NULL, ",")) {
     hc_ensemble_scheme sc;
@@ -140,15 +138,18 @@ PetscErrorCode hc_app_options_load(hc_app_options *o)
     o->n_shards = (int)n;
   }
   o->n_blocks = o->search == HC_SEARCH_GRID ? (o->n_mean + o->spec_block - 1) / o->spec_block : 1;
-  /* the result-affecting options, hashed for the journal (FNV-1a 64; Fowler, Noll & Vo);
-   * -spec_block, -schedule and the rank count are decomposition choices: not in it */
-  char key[16384];
-  snprintf(key, sizeof key, "%s|%s|%s|%s|%d|%.17g|%s|%s|%d|%d|%d|%d|%d|%g|%d|%s|%s|%s|%s|%d|%d|%d|%s|%g|%d", HPCAST_VERSION,
-           o->data_dir[0] ? o->data_dir : o->data_file, o->column, transform, (int)o->gate.min_obs, o->gate.max_zero_share, o->mean_models, o->vol_models,
-           o->seasonal_period, (int)o->ic, (int)o->search, (int)o->horizon, (int)o->fit.max_it, (double)o->fit.gatol,
-           (int)o->fit.n_random, stderr_type, o->exog, o->warm_start, vt ? "vt" : "", (int)o->backtest.origins,
-           (int)o->backtest.refit_every, o->backtest.window, ensemble_list, (double)o->backtest.trading.cost_bps, o->n_shards);
-  o->fingerprint = 1469598103934665603ULL;
-  for (const char *c = key; *c; c++) o->fingerprint = (o->fingerprint ^ (unsigned char)*c) * 1099511628211ULL;
+  /* The journal fingerprint hashes the validated values: where the text may differ for the same
+   * run, the parsed value (hc_app_opt_string recorded the text of the others). -shard: only N
+   * (usage.c says why). */
+  PetscCall(hc_app_opt_value("-seasonal_period", "%d", o->seasonal_period));
+  PetscCall(hc_app_opt_value("-window", "%d", o->backtest.window));
+  char schemes[128] = "";
+  for (int s = 0; s < o->backtest.n_schemes; s++) {
+    PetscCall(PetscStrlcat(schemes, s ? "," : "", sizeof schemes));
+    PetscCall(PetscStrlcat(schemes, hc_ensemble_name(o->backtest.scheme[s]), sizeof schemes));
+  }
+  PetscCall(hc_app_opt_value("-ensemble", "%s", schemes));
+  PetscCall(hc_app_opt_value("-shard", "%d", o->n_shards));
+  PetscCall(hc_app_fingerprint(&o->fingerprint));
   PetscFunctionReturn(0);
 }

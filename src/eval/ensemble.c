@@ -2,13 +2,13 @@
  * @file ensemble.c
  * @brief Ensemble weights: equal, inverse MSE (Bates & Granger 1969), Akaike (Burnham &
  *        Anderson 2002) and CRPS stacking (Hall & Mitchell 2007; Yao et al. 2018) solved with
- *        PETSc TAO on PETSC_COMM_SELF. Definitions in docs/scores.md.
+ *        the bounded minimiser of models (hc_minimize_bounded: TAO BLMVM on PETSC_COMM_SELF).
+ *        Definitions in docs/scores.md.
  *
- * Pure numerics: no MPI communication (TAO runs on PETSC_COMM_SELF), no I/O, no global state.
+ * Pure numerics: no MPI communication, no I/O, no global state.
  */
 #include "hpcast/eval.h"
-
-#include <petsctao.h>
+#include "hpcast/models.h" /* hc_minimize_bounded */
 
 #include <math.h>
 #include <string.h>
@@ -68,39 +68,31 @@ int hc_ensemble_akaike(int k, const double *ic, double *w)
  * f(v) = v'Av / S^2, grad f = 2 A v / S^2 - 2 (v'Av) / S^3 1. f is homogeneous of degree 0,
  * so the bounded quasi-Newton method (only the bounds v >= 0) solves the simplex problem. */
 typedef struct {
-  int           k;
-  const double *A;
+  const double *A; /* k x k, row-major */
 } stack_ctx;
 
-static PetscErrorCode stack_objective(Tao tao, Vec V, PetscReal *f, Vec G, void *ptr)
+static PetscErrorCode stack_objective(int k, const double *v, double *f, double *g, void *ptr)
 {
-  const stack_ctx   *c = (const stack_ctx *)ptr;
-  const PetscScalar *v;
-  PetscScalar       *g;
-  (void)tao;
+  const stack_ctx *c = (const stack_ctx *)ptr;
   PetscFunctionBeginUser;
-  PetscCall(VecGetArrayRead(V, &v));
-  PetscCall(VecGetArray(G, &g));
   double S = 0.0, q = 0.0;
-  for (int i = 0; i < c->k; i++) {
+  for (int i = 0; i < k; i++) {
     double Av = 0.0;
-    for (int j = 0; j < c->k; j++) Av += c->A[i * c->k + j] * v[j];
+    for (int j = 0; j < k; j++) Av += c->A[i * k + j] * v[j];
     g[i] = Av;
     q += v[i] * Av;
     S += v[i];
   }
-  for (int i = 0; i < c->k; i++) g[i] = 2.0 * g[i] / (S * S) - 2.0 * q / (S * S * S);
+  for (int i = 0; i < k; i++) g[i] = 2.0 * g[i] / (S * S) - 2.0 * q / (S * S * S);
   *f = q / (S * S);
-  PetscCall(VecRestoreArray(G, &g));
-  PetscCall(VecRestoreArrayRead(V, &v));
   PetscFunctionReturn(0);
 }
 
 PetscErrorCode hc_ensemble_stacking(int k, const double *A, double *w)
 {
-  Tao       tao;
-  Vec       v, lb, ub;
-  stack_ctx ctx = {k, A};
+  stack_ctx           ctx = {A};
+  hc_minimize_options opt;
+  double             *v, *lb;
   PetscFunctionBeginUser;
   hc_ensemble_equal(k, w);
   if (k < 2) PetscFunctionReturn(0);
@@ -109,40 +101,30 @@ PetscErrorCode hc_ensemble_stacking(int k, const double *A, double *w)
     for (int j = 0; j < k; j++)
       if (!isfinite(A[i * k + j])) PetscFunctionReturn(0);
   }
-  PetscCall(VecCreateSeq(PETSC_COMM_SELF, k, &v));
-  PetscCall(VecDuplicate(v, &lb));
-  PetscCall(VecDuplicate(v, &ub));
-  PetscCall(VecSet(v, 1.0 / k));
-  PetscCall(VecSet(lb, 0.0));
-  PetscCall(VecSet(ub, PETSC_INFINITY));
-  PetscCall(TaoCreate(PETSC_COMM_SELF, &tao));
-  PetscCall(TaoSetType(tao, TAOBLMVM));
-  PetscCall(TaoSetSolution(tao, v));
-  PetscCall(TaoSetVariableBounds(tao, lb, ub));
-  PetscCall(TaoSetObjectiveAndGradient(tao, NULL, stack_objective, &ctx));
-  PetscCall(TaoSetTolerances(tao, 0.0, 1e-14, 0.0));
-  PetscCall(TaoSetMaximumIterations(tao, 1000));
-  PetscCall(TaoSetOptionsPrefix(tao, "ensemble_"));
-  PetscCall(TaoSetFromOptions(tao));
-  PetscCall(TaoSolve(tao));
+  PetscCall(PetscMalloc2(k, &v, k, &lb));
+  for (int i = 0; i < k; i++) {
+    v[i]  = 1.0 / k;
+    lb[i] = 0.0;
+  }
+  hc_minimize_options_default(&opt);
+  opt.gatol  = 0.0;
+  opt.grtol  = 1e-14;
+  opt.gttol  = 0.0;
+  opt.max_it = 1000;
+  opt.prefix = "ensemble_";
+  PetscCall(hc_minimize_bounded(k, stack_objective, &ctx, lb, NULL, &opt, v, NULL));
 
-  const PetscScalar *va;
-  double             S = 0.0;
-  PetscCall(VecGetArrayRead(v, &va));
-  for (int i = 0; i < k; i++) S += va[i];
+  double S = 0.0;
+  for (int i = 0; i < k; i++) S += v[i];
   if (S > 0.0 && isfinite(S)) {
     double T = 0.0;
     for (int i = 0; i < k; i++) {
-      w[i] = va[i] / S;
+      w[i] = v[i] / S;
       if (w[i] < 1e-10) w[i] = 0.0;
       T += w[i];
     }
     for (int i = 0; i < k; i++) w[i] /= T;
   }
-  PetscCall(VecRestoreArrayRead(v, &va));
-  PetscCall(TaoDestroy(&tao));
-  PetscCall(VecDestroy(&v));
-  PetscCall(VecDestroy(&lb));
-  PetscCall(VecDestroy(&ub));
+  PetscCall(PetscFree2(v, lb));
   PetscFunctionReturn(0);
 }

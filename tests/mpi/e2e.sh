@@ -8,7 +8,9 @@
 #   fcp         GARCH(1,1)-normal on DEM/GBP reproduces Fiorentini, Calzolari & Panattoni
 #               (1996): mu, omega, alpha1, beta1 to LRE >= 4, loglik -1106.608 within 1e-3.
 #   bad_option  a bad option value stops the job at start, naming the option and the allowed values.
-#   resume      kill -9 during a run; the rerun resumes from the journal to the same report.
+#   resume      kill -9 during a run; a rerun with another -fit_tao_gatol is refused under
+#               -resume yes (the journal's fingerprint); one with another -progress_interval
+#               resumes from the journal to the same report.
 #   signal      SIGUSR1 to one rank: every rank checkpoints, exit 75; the rerun completes the same report.
 #   reader      a concurrent reader never sees a broken report; stale temporaries are cleaned.
 #   merge       two -shard runs merged by `hpcast merge` equal the plain run; a ticker in two
@@ -140,8 +142,12 @@ resume)
   wait "$mp" || true
   check "the killed job left a journal" test -s "$work/cut.h5.journal"
   check "the killed job published no report" test ! -e "$work/cut.h5"
-  run 1 "$work/cut.h5" "${opts[@]}"
-  check "the rerun resumed from the journal" grep -q "resuming from" "$work/out.1"
+  # the journal fingerprint: a result option of PETSc's fitter counts, a run option does not
+  rc=0; mpirun -n 1 "$exe" -report "$work/cut.h5" "${opts[@]}" -resume yes -fit_tao_gatol 1e-9 > "$work/out.other" 2>&1 || rc=$?
+  check "-resume yes with another -fit_tao_gatol: exit code 2, got $rc" test "$rc" -eq 2
+  check "the refusal says the journal is of other options" grep -q "written by a run with other options" "$work/out.other"
+  run 1 "$work/cut.h5" "${opts[@]}" -resume yes -progress_interval 2.5
+  check "the rerun with another -progress_interval resumed from the journal" grep -q "resuming from" "$work/out.1"
   for grp in /summary /forecast /fits /backtest; do
     check "$grp of the resumed run equals the uninterrupted run" h5diff -q "$work/full.h5" "$work/cut.h5" $grp $grp
   done
