@@ -37,7 +37,7 @@ PetscErrorCode hc_app_options_load(hc_app_options *o)
   PetscCall(hc_app_opt_string(PetscOptionsObject, "-column", "Value column of the CSV files", o->column, sizeof o->column, NULL));
   PetscCall(hc_app_opt_string(PetscOptionsObject, "-transform", "Series transform: logret100 (100 x log return) or none", transform, sizeof transform, NULL));
   PetscCall(hc_app_opt_string(PetscOptionsObject, "-report", "Path of the HDF5 report", o->report, sizeof o->report, NULL));
-  PetscCall(hc_app_opt_string(PetscOptionsObject, "-mean_models", "ARMA orders of the grid, e.g. arma(0..2,0..2)", o->mean_models, sizeof o->mean_models, NULL));
+  PetscCall(hc_app_opt_string(PetscOptionsObject, "-mean_models", "Mean models of the grid: arma(p,q), arima(p,d,q), sarima(p,d,q)(P,D,Q)S, ssa(L,r[,p]); ranges lo..hi; e.g. arma(0..2,0..2),ssa(auto,auto)", o->mean_models, sizeof o->mean_models, NULL));
   PetscCall(hc_app_opt_string(PetscOptionsObject, "-seasonal_period", "Period s of sarima(...)(...)s specs: an integer >= 2 or auto (periodogram)", season, sizeof season, NULL));
   PetscCall(hc_app_opt_string(PetscOptionsObject, "-ic", "Information criterion of the order search and selection: aic, aicc or bic", ic, sizeof ic, NULL));
   PetscCall(hc_app_opt_string(PetscOptionsObject, "-order_search", "Order search: grid (every spec) or stepwise (Hyndman-Khandakar 2008)", search, sizeof search, NULL));
