@@ -296,6 +296,7 @@ const hc_model_ops hc_egarch_ops = {
   .forecast          = egarch_forecast,
   .loglik_terms_grad = egarch_terms_grad,
   .vol_summary       = egarch_vol_summary,
+  .residuals         = hc_vol_std_residuals,
   .serves            = egarch_serves,
   .likelihood_of_y   = 1,
   .check             = hc_vol_check,

@@ -739,6 +739,16 @@ int hc_vol_start_model(hc_model *m, const double *y, int n, double *theta)
   return hc_vol_start(&m->spec, hr, v, NULL, theta);
 }
 
+int hc_vol_std_residuals(hc_model *m, const double *theta, const double *y, int n, double *z)
+{
+  const hc_vol_work *w = m->work;
+  const int          p = m->spec.p;
+  double             ll;
+  if (m->ops->loglik(m, theta, y, n, &ll, NULL) || !isfinite(ll)) return -1;
+  for (int t = p; t < n; t++) z[t - p] = w->e[t] / sqrt(w->h[t]);
+  return n - p;
+}
+
 int hc_vol_check(const hc_spec *s, char *why, size_t len)
 {
   if (hc_spec_is_arma(s)) return 0;
@@ -794,6 +804,7 @@ const hc_model_ops hc_garch_ops = {
   .forecast          = garch_forecast,
   .loglik_terms_grad = garch_terms_grad,
   .vol_summary       = garch_vol_summary,
+  .residuals         = hc_vol_std_residuals,
   .serves            = garch_serves,
   .likelihood_of_y   = 1,
   .check             = hc_vol_check,

@@ -270,6 +270,12 @@ int  hc_vol_forecast_mean(hc_model *m, const double *theta, const double *y, int
  * @param[out] theta n_params natural parameters. @return 0, or 1 if sigma2 <= 0.
  */
 int  hc_vol_start(const hc_spec *s, const double *mean_theta, double sigma2, const hc_fit_record *prev, double *theta);
+/**
+ * ops->residuals of the volatility families: z_t = e_t / sqrt(h_t), t = p..n-1, the CSS
+ * residuals over their conditional standard deviations at theta (one likelihood evaluation).
+ * @return T = n - p, or -1 if theta is inadmissible.
+ */
+int  hc_vol_std_residuals(hc_model *m, const double *theta, const double *y, int n, double *z);
 /** ops->check of the volatility families: a plain ARMA(p,q) mean only. */
 int  hc_vol_check(const hc_spec *s, char *why, size_t len);
 /** ops->law of the volatility families: the spec's law with the shape parameters of theta. */
