@@ -17,17 +17,10 @@
 
 #include "hpcast/core.h"
 #include "hpcast/parallel.h"
+#include "mpi_check.h"
 
 #define MAX_UNITS 6000
 
-static int fails;
-#define CHECK(c, ...)                                                                                   \
-  do {                                                                                                  \
-    if (!(c)) {                                                                                         \
-      fprintf(stderr, "FAIL line %d: ", __LINE__), fprintf(stderr, __VA_ARGS__), fputc('\n', stderr);   \
-      fails++;                                                                                          \
-    }                                                                                                   \
-  } while (0)
 
 typedef struct {
   int rank, B, asks_stop; /* asks_stop: this rank asks every rank to stop at its first unit boundary */
@@ -189,8 +182,7 @@ int main(int argc, char **argv)
       if (dynamic && size > 1) run(rank, size, dynamic, 23, B, 1, -1);
       run(rank, size, dynamic, MAX_UNITS / B, B, HC_COLLECTOR_ONLY_RANKS, size - 1);
     }
-  MPI_Allreduce(MPI_IN_PLACE, &fails, 1, MPI_INT, MPI_SUM, MPI_COMM_WORLD);
-  if (rank == 0) printf("test_runtime on %d ranks: %s\n", size, fails ? "FAILED" : "ok");
+  const int rc = mpi_check_result("test_runtime");
   MPI_Finalize();
-  return fails ? 1 : 0;
+  return rc;
 }

@@ -14,17 +14,10 @@
 
 #include "hpcast/core.h"
 #include "hpcast/parallel.h"
+#include "mpi_check.h"
 
 #define N_UNITS 37
 
-static int fails;
-#define CHECK(c, ...)                                                                  \
-  do {                                                                                 \
-    if (!(c)) {                                                                        \
-      fprintf(stderr, "FAIL line %d: ", __LINE__), fprintf(stderr, __VA_ARGS__), fputc('\n', stderr); \
-      fails++;                                                                         \
-    }                                                                                  \
-  } while (0)
 
 typedef struct {
   int seen[N_UNITS];
@@ -114,8 +107,7 @@ int main(int argc, char **argv)
   CHECK(stopped, "every rank sees the stop");
   hc_parallel_sched_destroy(&s);
 
-  MPI_Allreduce(MPI_IN_PLACE, &fails, 1, MPI_INT, MPI_SUM, MPI_COMM_WORLD);
-  if (rank == 0) printf("test_schedule on %d ranks: %s\n", size, fails ? "FAILED" : "ok");
+  const int rc = mpi_check_result("test_schedule");
   MPI_Finalize();
-  return fails ? 1 : 0;
+  return rc;
 }
