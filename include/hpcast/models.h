@@ -79,6 +79,8 @@ int hc_spec_parse_mean(const char *text, int max_out, hc_spec *out, char *err, s
  * place, order kept. @return the new number of specs.
  */
 int hc_spec_resolve_season(hc_spec *specs, int n, int period);
+/** 1 if s has a volatility model (vol is not HC_VOL_NONE). */
+int hc_spec_has_vol(const hc_spec *s);
 /** 1 if the mean of s is a plain ARMA(p,q) + constant (no differencing, seasonality or regressors). */
 int hc_spec_is_arma(const hc_spec *s);
 /**

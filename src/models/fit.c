@@ -17,7 +17,7 @@
  * 2. The best start is polished by Newton steps on the full log-likelihood in natural
  *    coordinates (accepted only if the likelihood increases), which brings the optimum
  *    to near machine precision, as the published benchmarks (e.g. McCullough & Renfro
- *    1999 for GARCH) require. The Hessian is the analytic one (a new one per step) or one
+ *    1999) require. The Hessian is the analytic one (a new one per step) or one
  *    by central differences of the gradient (a chord method).
  * 3. Standard errors: square roots of the diagonal of the inverse observed information
  *    -H^{-1} at the final point (Hamilton 1994 eq. 5.8.2): the analytic Hessian, or the
@@ -845,8 +845,8 @@ PetscErrorCode hc_fit(hc_model *m, const double *y, int n, const hc_fit_options 
   rec->tao_reason = best_reason;
   rec->iterations = best_its;
   /* TAO's word alone, so that converged and tao_reason never disagree: the polish's Newton
-   * decrement is no certificate (negative where -H is indefinite, tiny at stalled points; EGARCH
-   * fits whose LMVM line search failed keep gradients far above gatol; docs/models.md, Fitter) */
+   * decrement is no certificate (negative where -H is indefinite, tiny at stalled points; fits
+   * whose LMVM line search failed keep gradients far above gatol; docs/models.md, Fitter) */
   rec->converged  = best_reason > 0;
   for (int i = 0; i < k; i++) rec->stderr_[i] = have_cov && cov[i * k + i] > 0 ? sqrt(cov[i * k + i]) : NAN;
   PetscFunctionReturn(0);

@@ -4,8 +4,8 @@
  *
  * Step 1 (hc_select_mean): the mean-model order search of search.c among the specs whose
  *         likelihood is that of y (differences by KPSS and seasonal strength, then a grid or
- *         the Hyndman-Khandakar stepwise path), and the specs whose likelihood is not (SSA),
- *         fitted one by one.
+ *         the Hyndman-Khandakar stepwise path), and the specs whose likelihood is not (the
+ *         family's likelihood_of_y is 0), fitted one by one.
  * Step 2 (hc_select_volatility): every volatility spec fitted jointly with the selected mean,
  *         from the starts its family derives from the mean fit and the candidates before it.
  * Step 3: the candidate of lowest information criterion (Akaike 1974; -ic) among those whose
@@ -107,7 +107,7 @@ PetscErrorCode hc_select_volatility(const double *y, int n, const hc_select_opti
       PetscCall(add_failed(&s, "no mean model of the order search could be fitted", r, &c->fit[v]));
       continue;
     }
-    if (s.vol == HC_VOL_NONE) { /* the Gaussian mean model of step 1 is this candidate */
+    if (!hc_spec_has_vol(&s)) { /* the Gaussian mean model of step 1 is this candidate */
       c->spec[v] = c->mean_spec;
       c->fit[v]  = c->mean_fit;
     } else {
@@ -142,7 +142,7 @@ PetscErrorCode hc_select_volatility(const double *y, int n, const hc_select_opti
     if (i < 0 || !usable(&r->fits[i]) || !likelihood_of_y(&c->spec[v])) continue;
     if (c->selected < 0 || hc_ic_value(o->ic, &r->fits[i]) < hc_ic_value(o->ic, &r->fits[c->fit[c->selected]])) c->selected = v;
   }
-  if (c->selected < 0 && c->n > o->n_vol && c->fit[o->n_vol] >= 0) c->selected = o->n_vol; /* SSA alone */
+  if (c->selected < 0 && c->n > o->n_vol && c->fit[o->n_vol] >= 0) c->selected = o->n_vol; /* only other likelihoods fitted */
   if (c->selected < 0) {
     char name[HC_MODEL_LEN];
     hc_spec_mean_name(&c->mean_spec, name, sizeof name);
@@ -198,8 +198,8 @@ PetscErrorCode hc_select_forecast(const double *y, int n, const hc_select_option
   PetscFunctionReturn(0);
 }
 
-/* Ljung-Box on z_t (df = m - ARMA coefficients), McLeod-Li on z_t^2 (df = m, or m - GARCH orders
- * for a volatility model; Li & Mak 1994), Jarque-Bera on z_t. Tests that cannot be computed
+/* Ljung-Box on z_t (df = m - ARMA coefficients), McLeod-Li on z_t^2 (df = m, or m - the
+ * variance-equation orders vol_p + vol_q of a volatility model; Li & Mak 1994), Jarque-Bera on z_t. Tests that cannot be computed
  * leave NaN. */
 PetscErrorCode hc_select_diagnostics(const double *y, int n, const hc_select_options *o, const hc_candidates *c,
                                      struct hc_fft_cache *fft, hc_result *r)

@@ -111,6 +111,8 @@ int hc_spec_resolve_season(hc_spec *specs, int n, int period)
   return k;
 }
 
+int hc_spec_has_vol(const hc_spec *s) { return s->vol != HC_VOL_NONE; }
+
 int hc_spec_is_arma(const hc_spec *s) { return !s->d && !s->D && !s->P && !s->Q && !s->n_exog && !own_grammar(s); }
 
 int hc_spec_parse_mean(const char *text, int max_out, hc_spec *out, char *err, size_t errlen)
