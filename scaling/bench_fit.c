@@ -57,6 +57,7 @@ int main(int argc, char **argv)
   hc_transform   tr;
   hc_spec        mean[64], vol[64];
   hc_fit_options fo;
+  hc_fit_workspace *ws;
 
   PetscCall(PetscInitialize(&argc, &argv, NULL, "bench_fit: time hc_fit on one series\n"));
   PetscCall(PetscOptionsGetString(NULL, NULL, "-data_file", file, sizeof file, &has_file));
@@ -87,7 +88,7 @@ int main(int argc, char **argv)
   PetscInt  nr     = fo.n_random;
   PetscCall(PetscOptionsGetInt(NULL, NULL, "-random_starts", &nr, NULL));
   PetscCall(PetscOptionsGetString(NULL, NULL, "-stderr", se, sizeof se, NULL));
-  PetscCall(hc_fit_workspace_create(&fo.ws)); /* solvers kept across the fits, as the job's pipeline does */
+  PetscCall(hc_fit_workspace_create(&ws)); /* solvers kept across the fits, as the job's pipeline does */
   fo.n_random       = (int)nr;
   fo.compute_stderr = strcmp(se, "none") != 0;
   PetscCheck(!fo.compute_stderr || !hc_stderr_parse(se, &fo.stderr_type), PETSC_COMM_SELF, PETSC_ERR_USER,
@@ -102,7 +103,7 @@ int main(int argc, char **argv)
       hc_fit_record rec;
       PetscLogDouble t0, t1;
       PetscCall(hc_model_create(&spec, n, &m));
-      for (PetscInt r = 0; r < warmup; r++) PetscCall(hc_fit(m, y, n, &fo, 0, NULL, &rec));
+      for (PetscInt r = 0; r < warmup; r++) PetscCall(hc_fit(m, y, n, &fo, ws, 0, NULL, &rec));
       if (count) {
         family_ops         = m->ops;
         counted_ops        = *m->ops;
@@ -111,7 +112,7 @@ int main(int argc, char **argv)
         n_plain = n_grad = 0;
       }
       PetscCall(PetscTime(&t0));
-      for (PetscInt r = 0; r < repeat; r++) PetscCall(hc_fit(m, y, n, &fo, 0, NULL, &rec));
+      for (PetscInt r = 0; r < repeat; r++) PetscCall(hc_fit(m, y, n, &fo, ws, 0, NULL, &rec));
       PetscCall(PetscTime(&t1));
       if (count) m->ops = family_ops;
       PetscCall(hc_model_destroy(&m));
@@ -127,7 +128,7 @@ int main(int argc, char **argv)
       }
     }
   PetscCall(PetscFree(y));
-  PetscCall(hc_fit_workspace_destroy(&fo.ws));
+  PetscCall(hc_fit_workspace_destroy(&ws));
   hc_series_free(&s);
   PetscCall(PetscFinalize());
   return 0;

@@ -64,7 +64,7 @@ static PetscErrorCode score_series(const hc_wide_series *train, const double *te
   row->n_train = train->n;
   PetscCheck(!hc_result_init(&r, train->id, H), PETSC_COMM_SELF, PETSC_ERR_MEM, "out of memory");
   double t0 = MPI_Wtime();
-  PetscCall(hc_select_and_forecast(train->value, train->n, sel, NULL, &r));
+  PetscCall(hc_select_and_forecast(train->value, train->n, sel, NULL, NULL, &r));
   row->fit_s  = MPI_Wtime() - t0;
   row->n_fits = r.n_fits;
   hc_eval_naive(train->value, train->n, H, ALPHA, nf, nlo, nhi);

@@ -392,9 +392,11 @@ int hc_backtest_members(const hc_backtest *b);
  * from the members' current fits, among the members whose likelihood is that of y; inverse MSE
  * and CRPS stacking from the 1-step forecasts already scored), re-estimated at every refit.
  * Scores of every member and ensemble at h = 1..H go to r->scores; the scheme of lowest mean
- * 1-step CRPS is the reported one (its 1-step scores in r's summary fields).
+ * 1-step CRPS is the reported one (its 1-step scores in r's summary fields). ws: the refits'
+ * solvers (hc_fit), or NULL.
  */
-PetscErrorCode hc_backtest_run(hc_backtest *b, const double *y, int n, const hc_select_options *sel, hc_result *r);
+PetscErrorCode hc_backtest_run(hc_backtest *b, const double *y, int n, const hc_select_options *sel, hc_fit_workspace *ws,
+                               hc_result *r);
 /**
  * After hc_backtest_run: each scheme's weights re-estimated on the whole backtest (Akaike from
  * the whole-sample fits) mapped onto the whole-sample candidates c that fitted (by candidate

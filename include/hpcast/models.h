@@ -303,17 +303,16 @@ typedef struct {
   int    n_random; /**< extra deterministic pseudo-random perturbations of the family's start (u-space, sd 0.5) */
   int    compute_stderr; /**< 1: standard errors of type stderr_type */
   hc_stderr_type stderr_type; /**< Hessian (default), OPG or robust sandwich */
-  hc_fit_workspace *ws;        /**< solvers reused across fits (results do not depend on it); NULL: one per fit */
 } hc_fit_options;
 
-/** Defaults: max_it 500, gatol 1e-7, n_random 0, compute_stderr 1, stderr_type Hessian, no workspace. */
+/** Defaults: max_it 500, gatol 1e-7, n_random 0, compute_stderr 1, stderr_type Hessian. */
 void hc_fit_options_default(hc_fit_options *o);
 
 /**
  * Maximise the log-likelihood of model m on y[0..n-1] with TAO on PETSC_COMM_SELF in
- * unconstrained coordinates (Newton, TAONLS, on the analytic Hessian for the ARMA-GARCH/GJR
- * families with normal or t errors; LMVM quasi-Newton with the analytic or a finite-difference
- * gradient otherwise), from every start in
+ * unconstrained coordinates (Newton, TAONLS, on the family's exact Hessian (HC_CAP_HESSIAN) or
+ * Newton Hessian (HC_CAP_NEWTON_HESSIAN); LMVM quasi-Newton with the analytic or a
+ * finite-difference gradient otherwise), after the family's prepare step, from every start in
  * starts[n_starts][n_params] (natural coordinates; may be NULL/0) plus the model's
  * own start and opt->n_random perturbations of it; keep the best.
  * Fills rec: name, params, stderr (opt->stderr_type: inverse observed information
@@ -323,11 +322,14 @@ void hc_fit_options_default(hc_fit_options *o);
  * exactly when tao_reason > 0: TAO's verdict, which the Newton polish never overrules), the volatility summary
  * (persistence, half_life = log(0.5)/log(persistence), uncond_var) when the family has one,
  * status (0 or HC_STATUS_FAILED with reason).
+ * ws: the TAO solvers kept from fit to fit (hc_fit_workspace_create; the results do not depend
+ * on it), or NULL for solvers made and destroyed in this call. The selection functions below
+ * take the same argument and hand it to hc_fit.
  * Not collective. Errors: only fatal PETSc/allocation errors.
  * Source: Nocedal & Wright (2006) ch. 7 (L-BFGS); standard errors per Hamilton (1994)
  * eq. 5.8.2 (information) and Bollerslev & Wooldridge (1992) Econometric Rev. 11:143-172 (robust).
  */
-PetscErrorCode hc_fit(hc_model *m, const double *y, int n, const hc_fit_options *opt,
+PetscErrorCode hc_fit(hc_model *m, const double *y, int n, const hc_fit_options *opt, hc_fit_workspace *ws,
                       int n_starts, const double *starts, hc_fit_record *rec);
 
 /** Information criterion of the order search (-ic). */
@@ -396,7 +398,7 @@ typedef struct {
  * @param[out] best_spec  its spec (n_exog set), when best >= 0.
  * Not collective.
  */
-PetscErrorCode hc_search_mean(const double *y, int n, const hc_select_options *opt, const hc_grid_part *part, hc_result *r,
+PetscErrorCode hc_search_mean(const double *y, int n, const hc_select_options *opt, hc_fit_workspace *ws, const hc_grid_part *part, hc_result *r,
                               int *best, hc_spec *best_spec);
 
 /**
@@ -441,7 +443,7 @@ typedef struct {
  * the backtest's CRPS). Fills c->mean_fit, c->mean_spec and c->n; every fit is appended to
  * r->fits. If no mean model fits, r->status becomes HC_STATUS_FAILED with the reason. Not collective.
  */
-PetscErrorCode hc_select_mean(const double *y, int n, const hc_select_options *opt, const hc_grid_part *part, hc_result *r,
+PetscErrorCode hc_select_mean(const double *y, int n, const hc_select_options *opt, hc_fit_workspace *ws, const hc_grid_part *part, hc_result *r,
                               hc_candidates *c);
 /**
  * Step 2 of the selection: every volatility spec fitted jointly with the selected mean (starts
@@ -450,9 +452,9 @@ PetscErrorCode hc_select_mean(const double *y, int n, const hc_select_options *o
  * candidate of lowest opt->ic among those whose likelihood is that of y. If none fits,
  * r->status becomes HC_STATUS_FAILED and c->selected = -1. Not collective.
  */
-PetscErrorCode hc_select_volatility(const double *y, int n, const hc_select_options *opt, hc_result *r, hc_candidates *c);
+PetscErrorCode hc_select_volatility(const double *y, int n, const hc_select_options *opt, hc_fit_workspace *ws, hc_result *r, hc_candidates *c);
 /** hc_select_mean then hc_select_volatility (part: see hc_search_mean). Not collective. */
-PetscErrorCode hc_select_candidates(const double *y, int n, const hc_select_options *opt, const hc_grid_part *part, hc_result *r,
+PetscErrorCode hc_select_candidates(const double *y, int n, const hc_select_options *opt, hc_fit_workspace *ws, const hc_grid_part *part, hc_result *r,
                                     hc_candidates *c);
 /**
  * Forecasts h = 1..H of the selected candidate of c (mean, sd, 80/95% intervals from its
@@ -475,7 +477,8 @@ PetscErrorCode hc_select_diagnostics(const double *y, int n, const hc_select_opt
  * initialised with horizon opt->horizon. If no model converges to a finite likelihood,
  * r->status becomes HC_STATUS_FAILED. Not collective.
  */
-PetscErrorCode hc_select_and_forecast(const double *y, int n, const hc_select_options *opt, struct hc_fft_cache *fft, hc_result *r);
+PetscErrorCode hc_select_and_forecast(const double *y, int n, const hc_select_options *opt, hc_fit_workspace *ws, struct hc_fft_cache *fft,
+                                      hc_result *r);
 
 /* ---- distributions (dist.c) ---- */
 /** Standard normal quantile (Acklam's rational approximation refined by one Halley step; |err| < 1e-15). */

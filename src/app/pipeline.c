@@ -181,7 +181,6 @@ static PetscErrorCode prepare(hc_pipeline *pl, const hc_input *in, prepared *p, 
                                .n_exog = p->X ? hc_indicators_ncols(o->ind, o->n_ind) : 0, .X = p->X, .ldx = ldx,
                                .xnames = (const char (*)[HC_PNAME_LEN])p->xnames, .n_warm = n_warm,
                                .warm = p->warm};
-  p->sel.fit.ws = pl->ws;
   p->bo        = o->backtest;
   p->bo.labels = s->label + shift + p->j0;
   *ok          = 1;
@@ -221,8 +220,8 @@ static PetscErrorCode model(hc_pipeline *pl, const prepared *p, const hc_grid_pa
   int                       T0, w0;
 
   PetscFunctionBeginUser;
-  STEP(pl, ST_SELECT_MEAN, hc_select_mean(y, n, sel, whole, r, &c));
-  STEP(pl, ST_SELECT_VOL, hc_select_volatility(y, n, sel, r, &c));
+  STEP(pl, ST_SELECT_MEAN, hc_select_mean(y, n, sel, pl->ws, whole, r, &c));
+  STEP(pl, ST_SELECT_VOL, hc_select_volatility(y, n, sel, pl->ws, r, &c));
   STEP(pl, ST_FORECAST, hc_select_forecast(y, n, sel, &c, r));
   r->data_uncertainty = isfinite(r->quality_score) ? 1.0 - r->quality_score : NAN;
   if (r->status != HC_STATUS_OK) PetscFunctionReturn(0);
@@ -232,10 +231,10 @@ static PetscErrorCode model(hc_pipeline *pl, const prepared *p, const hc_grid_pa
   s0.n_warm            = 0;
   if (sel->X) s0.X = sel->X + w0;
   PetscCheck(!hc_result_init(&tmp, r->ticker, sel->horizon), PETSC_COMM_SELF, PETSC_ERR_MEM, "out of memory");
-  STEP(pl, ST_RESELECT, hc_select_candidates(y + w0, T0 - w0, &s0, first, &tmp, &c0));
+  STEP(pl, ST_RESELECT, hc_select_candidates(y + w0, T0 - w0, &s0, pl->ws, first, &tmp, &c0));
   PetscCall(hc_backtest_create(&c0, &tmp, n, T0, w0, &p->bo, sel->horizon, &bt));
   hc_result_free(&tmp);
-  STEP(pl, ST_BACKTEST, hc_backtest_run(bt, y, n, sel, r));
+  STEP(pl, ST_BACKTEST, hc_backtest_run(bt, y, n, sel, pl->ws, r));
   STEP(pl, ST_WEIGHTS, hc_ensemble_weights(bt, &c, r));
   STEP(pl, ST_ENSEMBLE, hc_ensemble_forecast(bt, y, n, sel, &c, r));
   STEP(pl, ST_TRADING, hc_backtest_trading(bt, y, r));
@@ -285,12 +284,12 @@ PetscErrorCode hc_pipeline_block(hc_pipeline *pl, const hc_input *in, int block,
     const double      *y    = p.y + p.j0;
     double             t1   = hc_time_wall();
     PetscCall(PetscLogEventBegin(pl->ev_fit, 0, 0, 0, 0));
-    STEP(pl, ST_SELECT_MEAN, hc_search_mean(y, p.ny, &p.sel, &part, whole, &best, &spec));
+    STEP(pl, ST_SELECT_MEAN, hc_search_mean(y, p.ny, &p.sel, pl->ws, &part, whole, &best, &spec));
     if (hc_backtest_plan(p.ny, &p.bo, &T0, &w0, NULL, 0)) {
       hc_select_options s0 = p.sel;
       s0.n_warm            = 0;
       if (p.sel.X) s0.X = p.sel.X + w0;
-      STEP(pl, ST_RESELECT, hc_search_mean(y + w0, T0 - w0, &s0, &part, first, &best, &spec));
+      STEP(pl, ST_RESELECT, hc_search_mean(y + w0, T0 - w0, &s0, pl->ws, &part, first, &best, &spec));
     }
     PetscCall(PetscLogEventEnd(pl->ev_fit, 0, 0, 0, 0));
     pl->fit_s += hc_time_wall() - t1;

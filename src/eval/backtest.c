@@ -116,13 +116,13 @@ static int pool(const backtest *b, const double *w, int h, hc_pred *comp, double
 }
 
 /* (Re)fit member i on y[0..n-1] starting from its current estimate; keep it if the refit fails. */
-static PetscErrorCode refit(member *mb, const double *y, int n, const hc_fit_options *fo0)
+static PetscErrorCode refit(member *mb, const double *y, int n, const hc_fit_options *fo0, hc_fit_workspace *ws)
 {
   hc_fit_options fo = *fo0;
   hc_fit_record  rec;
   PetscFunctionBeginUser;
   fo.compute_stderr = 0;
-  PetscCall(hc_fit(mb->m, y, n, &fo, 1, mb->fit.params, &rec));
+  PetscCall(hc_fit(mb->m, y, n, &fo, ws, 1, mb->fit.params, &rec));
   if (rec.status == 0 && isfinite(rec.loglik)) {
     hc_dist_eval law;
     if (!hc_model_law(mb->m, rec.params, &law)) {
@@ -322,7 +322,7 @@ PetscErrorCode hc_backtest_create(const hc_candidates *c0, const hc_result *firs
 
 int hc_backtest_members(const hc_backtest *b) { return b->k; }
 
-PetscErrorCode hc_backtest_run(hc_backtest *b, const double *y, int n, const hc_select_options *sel, hc_result *r)
+PetscErrorCode hc_backtest_run(hc_backtest *b, const double *y, int n, const hc_select_options *sel, hc_fit_workspace *ws, hc_result *r)
 {
   const hc_backtest_options *bo = b->bo;
   const int                  H = b->H, K = b->K, T0 = b->T0;
@@ -338,7 +338,7 @@ PetscErrorCode hc_backtest_run(hc_backtest *b, const double *y, int n, const hc_
     if (i > 0 && i % bo->refit_every == 0) {
       for (int j = 0; j < b->k; j++) {
         if (b->mem[j].m->spec.n_exog) hc_model_set_exog(b->mem[j].m, sel->X + w0, sel->ldx, sel->xnames);
-        PetscCall(refit(&b->mem[j], y + w0, t - w0, &sel->fit));
+        PetscCall(refit(&b->mem[j], y + w0, t - w0, &sel->fit, ws));
         stability_add(&b->mem[j]);
       }
     }

@@ -42,7 +42,6 @@ void hc_fit_options_default(hc_fit_options *o)
   o->n_random       = 0;
   o->stderr_type    = HC_STDERR_HESSIAN;
   o->compute_stderr = 1;
-  o->ws             = NULL;
 }
 
 typedef struct {
@@ -698,7 +697,7 @@ static PetscErrorCode solver_get(hc_fit_workspace *ws, int newton, int k, fit_so
   PetscFunctionReturn(0);
 }
 
-PetscErrorCode hc_fit(hc_model *m, const double *y, int n, const hc_fit_options *opt, int n_starts,
+PetscErrorCode hc_fit(hc_model *m, const double *y, int n, const hc_fit_options *opt, hc_fit_workspace *ws, int n_starts,
                       const double *starts, hc_fit_record *rec)
 {
   const int k = m->n_params;
@@ -750,7 +749,7 @@ PetscErrorCode hc_fit(hc_model *m, const double *y, int n, const hc_fit_options 
 
   /* one solver for all starts: Newton with the analytic or CSS Hessian, else limited-memory BFGS */
   fit_solver *sv, own;
-  PetscCall(solver_get(opt->ws, ctx.analytic_hessian || ctx.css_hessian, k, &own, &sv));
+  PetscCall(solver_get(ws, ctx.analytic_hessian || ctx.css_hessian, k, &own, &sv));
   tao = sv->tao;
   PetscCall(TaoGetSolution(tao, &x));
   PetscCall(TaoSetObjectiveAndGradient(tao, NULL, objective, &ctx));
@@ -778,7 +777,7 @@ PetscErrorCode hc_fit(hc_model *m, const double *y, int n, const hc_fit_options 
     if (ctx.css_hessian && reason <= 0) {
       int its_lm;
       if (!tao_lm) {
-        PetscCall(solver_get(opt->ws, 0, k, &own_lm, &sv_lm));
+        PetscCall(solver_get(ws, 0, k, &own_lm, &sv_lm));
         tao_lm = sv_lm->tao;
         PetscCall(TaoGetSolution(tao_lm, &x_lm));
         PetscCall(TaoSetObjectiveAndGradient(tao_lm, NULL, objective, &ctx));
@@ -814,7 +813,7 @@ PetscErrorCode hc_fit(hc_model *m, const double *y, int n, const hc_fit_options 
     best_reason = reason;
     best_its    = its;
   }
-  if (!opt->ws) {
+  if (!ws) {
     PetscCall(TaoDestroy(&own.tao));
     if (tao_lm) PetscCall(TaoDestroy(&own_lm.tao));
   }

@@ -127,6 +127,7 @@ static int same_spec(const hc_spec *a, const hc_spec *b)
 /* Search state: the grid restricted to the chosen differences, and what was fitted. */
 typedef struct {
   const hc_select_options *o;
+  hc_fit_workspace        *ws;
   const double            *y;
   int                      n;
   hc_result               *r;
@@ -274,7 +275,7 @@ static PetscErrorCode fit_mean(search *S, const hc_spec *spec, int from_fits, in
   ns += hc_warm_starts(o, m, names, starts + (size_t)ns * k, 16 - ns);
   if (hc_spec_is_arma(&s) && !m->ops->start(m, S->y, S->n, own))
     ns += hc_arma_cycle_starts(s.p, s.q, own[0], own[k - 1], starts + (size_t)ns * k);
-  PetscCall(hc_fit(m, S->y, S->n, &o->fit, ns, starts, &rec));
+  PetscCall(hc_fit(m, S->y, S->n, &o->fit, S->ws, ns, starts, &rec));
   PetscCall(hc_model_destroy(&m));
   PetscCall(add_fit(S, &s, &rec, fit_index));
   PetscFunctionReturn(0);
@@ -307,10 +308,11 @@ static void choose_differences(const double *y, int n, const hc_spec *grid, int 
   free(x);
 }
 
-PetscErrorCode hc_search_mean(const double *y, int n, const hc_select_options *o, const hc_grid_part *part, hc_result *r, int *best,
+PetscErrorCode hc_search_mean(const double *y, int n, const hc_select_options *o, hc_fit_workspace *ws, const hc_grid_part *part, hc_result *r,
+                              int *best,
                               hc_spec *best_spec)
 {
-  search   S = {.o = o, .y = y, .n = n, .r = r, .best = -1};
+  search   S = {.o = o, .ws = ws, .y = y, .n = n, .r = r, .best = -1};
   int      d, D, idx, n_y = 0;
   hc_spec *of_y;
 

@@ -45,21 +45,22 @@ static PetscErrorCode add_failed(const hc_spec *s, const char *reason, hc_result
 }
 
 /* Fit spec s on y from the family's own start and the given ones; the record appended to r. */
-static PetscErrorCode fit_spec(const hc_spec *s, const double *y, int n, const hc_fit_options *fo, int ns, const double *starts,
+static PetscErrorCode fit_spec(const hc_spec *s, const double *y, int n, const hc_fit_options *fo, hc_fit_workspace *ws, int ns,
+                               const double *starts,
                                hc_result *r, int *idx)
 {
   hc_model     *m;
   hc_fit_record rec;
   PetscFunctionBeginUser;
   PetscCall(hc_model_create(s, n, &m));
-  PetscCall(hc_fit(m, y, n, fo, ns, starts, &rec));
+  PetscCall(hc_fit(m, y, n, fo, ws, ns, starts, &rec));
   PetscCall(hc_model_destroy(&m));
   PetscCheck(!hc_result_add_fit(r, &rec), PETSC_COMM_SELF, PETSC_ERR_MEM, "out of memory");
   *idx = r->n_fits - 1;
   PetscFunctionReturn(0);
 }
 
-PetscErrorCode hc_select_mean(const double *y, int n, const hc_select_options *o, const hc_grid_part *part, hc_result *r,
+PetscErrorCode hc_select_mean(const double *y, int n, const hc_select_options *o, hc_fit_workspace *ws, const hc_grid_part *part, hc_result *r,
                               hc_candidates *c)
 {
   int     n_other = 0, best_other = -1;
@@ -69,14 +70,14 @@ PetscErrorCode hc_select_mean(const double *y, int n, const hc_select_options *o
              "%d volatility specs: 1 to %d supported", o->n_vol, HC_MAX_VOL_SPECS);
   memset(c, 0, sizeof *c);
   c->selected = c->mean_fit = -1;
-  PetscCall(hc_search_mean(y, n, o, part, r, &c->mean_fit, &c->mean_spec));
+  PetscCall(hc_search_mean(y, n, o, ws, part, r, &c->mean_fit, &c->mean_spec));
   /* the specs of other likelihoods: each fitted, the lowest IC among them kept (on the ticker's
    * owner: the grid's blocks, hc_search_mean with part, hold only the order search's specs) */
   for (int i = 0; i < o->n_mean; i++) {
     if (likelihood_of_y(&o->mean[i])) continue;
     n_other++;
     int idx;
-    PetscCall(fit_spec(&o->mean[i], y, n, &o->fit, 0, NULL, r, &idx));
+    PetscCall(fit_spec(&o->mean[i], y, n, &o->fit, ws, 0, NULL, r, &idx));
     if (usable(&r->fits[idx]) && (best_other < 0 || hc_ic_value(o->ic, &r->fits[idx]) < hc_ic_value(o->ic, &r->fits[best_other]))) {
       best_other = idx;
       other_spec = o->mean[i];
@@ -95,7 +96,8 @@ PetscErrorCode hc_select_mean(const double *y, int n, const hc_select_options *o
   PetscFunctionReturn(0);
 }
 
-PetscErrorCode hc_select_volatility(const double *y, int n, const hc_select_options *o, hc_result *r, hc_candidates *c)
+PetscErrorCode hc_select_volatility(const double *y, int n, const hc_select_options *o, hc_fit_workspace *ws, hc_result *r,
+                                    hc_candidates *c)
 {
   char why[HC_REASON_LEN];
   PetscFunctionBeginUser;
@@ -130,7 +132,7 @@ PetscErrorCode hc_select_volatility(const double *y, int n, const hc_select_opti
         if (m->ops->starts) ns = m->ops->starts(m, &r->fits[c->mean_fit], n_prev, prev, start, 2);
         PetscCall(PetscFree(prev));
         hc_fit_record rec;
-        PetscCall(hc_fit(m, y, n, &o->fit, ns, start, &rec));
+        PetscCall(hc_fit(m, y, n, &o->fit, ws, ns, start, &rec));
         PetscCall(hc_model_destroy(&m));
         PetscCheck(!hc_result_add_fit(r, &rec), PETSC_COMM_SELF, PETSC_ERR_MEM, "out of memory");
         c->fit[v] = r->n_fits - 1;
@@ -151,12 +153,13 @@ PetscErrorCode hc_select_volatility(const double *y, int n, const hc_select_opti
   PetscFunctionReturn(0);
 }
 
-PetscErrorCode hc_select_candidates(const double *y, int n, const hc_select_options *o, const hc_grid_part *part, hc_result *r,
+PetscErrorCode hc_select_candidates(const double *y, int n, const hc_select_options *o, hc_fit_workspace *ws, const hc_grid_part *part,
+                                    hc_result *r,
                                     hc_candidates *c)
 {
   PetscFunctionBeginUser;
-  PetscCall(hc_select_mean(y, n, o, part, r, c));
-  PetscCall(hc_select_volatility(y, n, o, r, c));
+  PetscCall(hc_select_mean(y, n, o, ws, part, r, c));
+  PetscCall(hc_select_volatility(y, n, o, ws, r, c));
   PetscFunctionReturn(0);
 }
 
@@ -228,11 +231,12 @@ PetscErrorCode hc_select_diagnostics(const double *y, int n, const hc_select_opt
   PetscFunctionReturn(0);
 }
 
-PetscErrorCode hc_select_and_forecast(const double *y, int n, const hc_select_options *o, struct hc_fft_cache *fft, hc_result *r)
+PetscErrorCode hc_select_and_forecast(const double *y, int n, const hc_select_options *o, hc_fit_workspace *ws, struct hc_fft_cache *fft,
+                                      hc_result *r)
 {
   hc_candidates c;
   PetscFunctionBeginUser;
-  PetscCall(hc_select_candidates(y, n, o, NULL, r, &c));
+  PetscCall(hc_select_candidates(y, n, o, ws, NULL, r, &c));
   PetscCall(hc_select_forecast(y, n, o, &c, r));
   if (r->status == HC_STATUS_OK) PetscCall(hc_select_diagnostics(y, n, o, &c, fft, r));
   PetscFunctionReturn(0);

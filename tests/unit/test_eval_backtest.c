@@ -54,14 +54,14 @@ static void run(const double *y, int n, const char *mean_models, const char *vol
   hc_result     first;
   hc_backtest  *b;
   int           T0, w0;
-  cr_assert(hc_select_candidates(y, n, &o, NULL, r, &c) == 0);
+  cr_assert(hc_select_candidates(y, n, &o, NULL, NULL, r, &c) == 0);
   cr_assert(hc_select_forecast(y, n, &o, &c, r) == 0);
   if (r->status != HC_STATUS_OK || !hc_backtest_plan(n, bo, &T0, &w0, r->bt_reason, sizeof r->bt_reason)) return;
   cr_assert(hc_result_init(&first, "T", H) == 0);
-  cr_assert(hc_select_candidates(y + w0, T0 - w0, &o, NULL, &first, &c0) == 0);
+  cr_assert(hc_select_candidates(y + w0, T0 - w0, &o, NULL, NULL, &first, &c0) == 0);
   cr_assert(hc_backtest_create(&c0, &first, n, T0, w0, bo, H, &b) == 0);
   hc_result_free(&first);
-  cr_assert(hc_backtest_run(b, y, n, &o, r) == 0);
+  cr_assert(hc_backtest_run(b, y, n, &o, NULL, r) == 0);
   cr_assert(hc_ensemble_weights(b, &c, r) == 0);
   cr_assert(hc_ensemble_forecast(b, y, n, &o, &c, r) == 0);
   cr_assert(hc_backtest_trading(b, y, r) == 0);

@@ -39,7 +39,7 @@ static void fit_forecast(const double *y, int n, const double *X, int ldx, int k
   hc_fit_options_default(&o.fit);
   hc_result r;
   hc_result_init(&r, "AAPL", 5);
-  cr_assert(hc_select_and_forecast(y, n, &o, NULL, &r) == 0);
+  cr_assert(hc_select_and_forecast(y, n, &o, NULL, NULL, &r) == 0);
   cr_assert_eq(r.status, HC_STATUS_OK, "%s", r.reason);
   memcpy(mean, r.mean, 5 * sizeof *mean);
   memcpy(sd, r.sd, 5 * sizeof *sd);

@@ -178,7 +178,7 @@ Test(arma, grid_fit_at_least_as_high_as_R_and_gretl, .timeout = 300)
     hc_result r;
     int       n = load_returns(rows[i].ticker, &y);
     hc_result_init(&r, rows[i].ticker, o.horizon);
-    cr_assert(hc_select_and_forecast(y, n, &o, NULL, &r) == 0);
+    cr_assert(hc_select_and_forecast(y, n, &o, NULL, NULL, &r) == 0);
     cr_assert_eq(r.status, HC_STATUS_OK, "%s: %s", r.ticker, r.reason);
     for (; i < nr && !strcmp(rows[i].ticker, r.ticker); i++) {
       char name[64];
@@ -243,7 +243,7 @@ Test(arma, family_start_reaches_the_high_aapl_arma22_optimum)
   hc_fit_record  rec;
   hc_fit_options_default(&fo);
   cr_assert(hc_model_create(&s, n, &m) == 0);
-  cr_assert(hc_fit(m, y, n, &fo, 0, NULL, &rec) == 0);
+  cr_assert(hc_fit(m, y, n, &fo, NULL, 0, NULL, &rec) == 0);
   cr_expect(rec.loglik >= rows[i].exact_at_gretl - 1e-4 && rec.loglik > rows[i].r_ll + 5.0,
             "loglik %.6f; exact at gretl's estimates %.6f, R %.6f", rec.loglik, rows[i].exact_at_gretl, rows[i].r_ll);
   cr_expect(rec.converged);
@@ -278,7 +278,7 @@ Test(arma, a_fit_ending_in_a_tao_divergence_is_not_converged)
     hc_fit_options_default(&fo);
     fo.max_it = cases[c].max_it;
     cr_assert(hc_model_create(&cases[c].s, cases[c].n, &m) == 0);
-    cr_assert(hc_fit(m, cases[c].y, cases[c].n, &fo, 0, NULL, &rec) == 0);
+    cr_assert(hc_fit(m, cases[c].y, cases[c].n, &fo, NULL, 0, NULL, &rec) == 0);
     cr_log_info("%s on %s, max_it %d: status %d, converged %d, tao_reason %d, loglik %.6f", rec.name,
                 cases[c].y == zero ? "zeros" : "AAPL", cases[c].max_it, rec.status, rec.converged, rec.tao_reason, rec.loglik);
     cr_expect(rec.tao_reason <= 0, "%s case %zu: TAO converged (%d), the case is meant to diverge", rec.name, c, rec.tao_reason);

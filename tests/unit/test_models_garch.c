@@ -329,7 +329,7 @@ Test(garch_fit, fcp_benchmark, .init = fit_init, .fini = fit_fini)
   cr_assert_eq(hc_model_create(&spec, n_dem, &m), 0);
   cr_assert_eq(m->n_params, 4);
   hc_fit_options_default(&opt);
-  cr_assert_eq(hc_fit(m, dem, n_dem, &opt, 0, NULL, &rec), 0);
+  cr_assert_eq(hc_fit(m, dem, n_dem, &opt, NULL, 0, NULL, &rec), 0);
   cr_assert_eq(rec.status, 0, "fit failed: %s", rec.reason);
   cr_expect(fabs(rec.loglik - fcp_loglik) <= 1e-3, "loglik %.6f, FCP %.3f", rec.loglik, fcp_loglik);
   for (int k = 0; k < 4; k++) {
@@ -517,7 +517,7 @@ static double dem_se(hc_stderr_type type, hc_fit_record *rec)
   cr_assert_eq(hc_model_create(&spec, n_dem, &m), 0);
   hc_fit_options_default(&opt);
   opt.stderr_type = type;
-  cr_assert_eq(hc_fit(m, dem, n_dem, &opt, 0, NULL, rec), 0);
+  cr_assert_eq(hc_fit(m, dem, n_dem, &opt, NULL, 0, NULL, rec), 0);
   cr_assert_eq(rec->status, 0, "fit failed: %s", rec->reason);
   cr_assert_eq(hc_model_destroy(&m), 0);
   return rec->loglik;
@@ -578,7 +578,7 @@ static void compare_with_r(hc_spec spec, const char *model)
   cr_assert(reference_row(model, "r_hpcast_conv", ref), "no reference row for %s", model);
   cr_assert_eq(hc_model_create(&spec, n_dem, &m), 0);
   hc_fit_options_default(&opt);
-  cr_assert_eq(hc_fit(m, dem, n_dem, &opt, 0, NULL, &rec), 0);
+  cr_assert_eq(hc_fit(m, dem, n_dem, &opt, NULL, 0, NULL, &rec), 0);
   cr_assert_eq(rec.status, 0, "%s: %s", model, rec.reason);
   int has_fg = reference_row(model, "fgarch", fg);
   cr_expect(fabs(rec.loglik - ref[0]) <= 1e-3, "%s loglik %.6f, R %.6f", model, rec.loglik, ref[0]);
@@ -635,7 +635,7 @@ Test(garch_fit, egarch_published_benchmark, .init = fit_init, .fini = fit_fini)
   hc_fit_record  rec;
   cr_assert_eq(hc_model_create(&spec, n_dem, &m), 0);
   hc_fit_options_default(&opt);
-  cr_assert_eq(hc_fit(m, dem, n_dem, &opt, 0, NULL, &rec), 0);
+  cr_assert_eq(hc_fit(m, dem, n_dem, &opt, NULL, 0, NULL, &rec), 0);
   cr_assert_eq(rec.status, 0, "%s", rec.reason);
   cr_expect(fabs(rec.loglik - pub_ll) <= 1e-3, "loglik %.7f, TSP %.7f", rec.loglik, pub_ll);
   for (int k = 0; k < 5; k++) {
@@ -676,7 +676,7 @@ Test(garch_fit, newton_ends_at_a_maximum, .init = fit_init, .fini = fit_fini)
     double         g[HC_MAX_PARAMS], ll;
     cr_assert_eq(hc_model_create(&cases[c].spec, n, &m), 0);
     hc_fit_options_default(&opt);
-    cr_assert_eq(hc_fit(m, y, n, &opt, 0, NULL, &rec), 0);
+    cr_assert_eq(hc_fit(m, y, n, &opt, NULL, 0, NULL, &rec), 0);
     cr_assert_eq(rec.status, 0, "%s: %s", cases[c].ticker, rec.reason);
     cr_assert_eq(m->ops->loglik(m, rec.params, y, n, &ll, g), 0);
     hc_vol_layout L;
@@ -720,7 +720,7 @@ Test(garch_fit, converged_agrees_with_tao_reason_on_real_fits, .init = fit_init,
     hc_select_options o = {.n_mean = 9, .mean = mean, .n_vol = 4, .vol = vol, .horizon = 5};
     hc_fit_options_default(&o.fit);
     cr_assert_eq(hc_result_init(&r, cases[c].ticker, o.horizon), 0);
-    cr_assert_eq(hc_select_candidates(y + n - len, len, &o, NULL, &r, &cand), 0);
+    cr_assert_eq(hc_select_candidates(y + n - len, len, &o, NULL, NULL, &r, &cand), 0);
     cr_expect_eq(r.n_fits, 12, "%s: %d fits", cases[c].ticker, r.n_fits); /* the Gaussian mean fit is the "none" candidate */
     for (int k = 0; k < r.n_fits; k++) {
       const hc_fit_record *f = &r.fits[k];
@@ -758,7 +758,7 @@ Test(garch_fit, gjr_t_simulation_recovers_parameters, .init = fit_init, .fini = 
   hc_fit_record  rec;
   cr_assert_eq(hc_model_create(&spec, N, &m), 0);
   hc_fit_options_default(&opt);
-  cr_assert_eq(hc_fit(m, y, N, &opt, 0, NULL, &rec), 0);
+  cr_assert_eq(hc_fit(m, y, N, &opt, NULL, 0, NULL, &rec), 0);
   cr_assert_eq(rec.status, 0, "%s", rec.reason);
   for (int k = 0; k < 6; k++) {
     double zk = (rec.params[k] - truth[k]) / rec.stderr_[k];

@@ -79,7 +79,7 @@ static hc_fit_record fit(hc_spec s, const double *y, int n, const double *X, int
   hc_fit_options_default(&fo);
   cr_assert(hc_model_create(&s, n, &m) == 0);
   if (X) hc_model_set_exog(m, X, ldx, NULL);
-  cr_assert(hc_fit(m, y, n, &fo, 0, NULL, &rec) == 0);
+  cr_assert(hc_fit(m, y, n, &fo, NULL, 0, NULL, &rec) == 0);
   hc_model_destroy(&m);
   cr_assert_eq(rec.status, 0, "%s: %s", rec.name, rec.reason);
   return rec;
@@ -383,7 +383,7 @@ Test(sarimax, stepwise_search_chooses_differences_and_a_good_model, .timeout = 3
   hc_fit_options_default(&o.fit);
   hc_result r;
   hc_result_init(&r, "airline", 12);
-  cr_assert(hc_select_and_forecast(y, n, &o, NULL, &r) == 0);
+  cr_assert(hc_select_and_forecast(y, n, &o, NULL, NULL, &r) == 0);
   cr_assert_eq(r.status, HC_STATUS_OK, "%s", r.reason);
   /* KPSS and the seasonal strength give d = 1, D = 1 (as auto.arima); the stepwise path fits
    * far fewer models than the grid and ends at least as good as the airline model */

@@ -335,7 +335,7 @@ Test(ssa, residual_ar2_matches_r_arima)
   hc_fit_record  rec;
   hc_fit_options_default(&fo);
   cr_assert(hc_model_create(&spec, n, &m) == 0);
-  cr_assert(hc_fit(m, e, n, &fo, 0, NULL, &rec) == 0);
+  cr_assert(hc_fit(m, e, n, &fo, NULL, 0, NULL, &rec) == 0);
   cr_assert_eq(rec.status, HC_STATUS_OK, "%s", rec.reason);
   cr_expect(rec.converged, "AR(2) fit not converged (tao_reason %d)", rec.tao_reason);
   double tight[5], dflt[5];
