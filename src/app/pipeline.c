@@ -198,6 +198,16 @@ static PetscErrorCode concat_fits(int n, const hc_result *blocks, int *n_fits, h
   PetscFunctionReturn(0);
 }
 
+/* The selection options of the first backtest window [w0, ...): no -warm_start fits (they saw
+ * the whole sample) and the regressors from row w0. */
+static hc_select_options first_window_options(const hc_select_options *sel, int w0)
+{
+  hc_select_options s0 = *sel;
+  s0.n_warm            = 0;
+  if (sel->X) s0.X = sel->X + w0;
+  return s0;
+}
+
 #define STEP(pl, st, call) \
   do { \
     PetscCall(PetscLogEventBegin((pl)->ev[st], 0, 0, 0, 0)); \
@@ -227,9 +237,7 @@ static PetscErrorCode model(hc_pipeline *pl, const prepared *p, const hc_grid_pa
   if (r->status != HC_STATUS_OK) PetscFunctionReturn(0);
   STEP(pl, ST_DIAGNOSE, hc_select_diagnostics(y, n, sel, &c, pl->fft, r));
   if (!hc_backtest_plan(n, &p->bo, &T0, &w0, r->bt_reason, sizeof r->bt_reason)) PetscFunctionReturn(0);
-  hc_select_options s0 = *sel;
-  s0.n_warm            = 0;
-  if (sel->X) s0.X = sel->X + w0;
+  const hc_select_options s0 = first_window_options(sel, w0);
   PetscCheck(!hc_result_init(&tmp, r->ticker, sel->horizon), PETSC_COMM_SELF, PETSC_ERR_MEM, "out of memory");
   STEP(pl, ST_RESELECT, hc_select_candidates(y + w0, T0 - w0, &s0, pl->ws, first, &tmp, &c0));
   PetscCall(hc_backtest_create(&c0, &tmp, n, T0, w0, &p->bo, sel->horizon, &bt));
@@ -286,9 +294,7 @@ PetscErrorCode hc_pipeline_block(hc_pipeline *pl, const hc_input *in, int block,
     PetscCall(PetscLogEventBegin(pl->ev_fit, 0, 0, 0, 0));
     STEP(pl, ST_SELECT_MEAN, hc_search_mean(y, p.ny, &p.sel, pl->ws, &part, whole, &best, &spec));
     if (hc_backtest_plan(p.ny, &p.bo, &T0, &w0, NULL, 0)) {
-      hc_select_options s0 = p.sel;
-      s0.n_warm            = 0;
-      if (p.sel.X) s0.X = p.sel.X + w0;
+      const hc_select_options s0 = first_window_options(&p.sel, w0);
       STEP(pl, ST_RESELECT, hc_search_mean(y + w0, T0 - w0, &s0, pl->ws, &part, first, &best, &spec));
     }
     PetscCall(PetscLogEventEnd(pl->ev_fit, 0, 0, 0, 0));

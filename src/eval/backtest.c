@@ -376,15 +376,24 @@ PetscErrorCode hc_backtest_run(hc_backtest *b, const double *y, int n, const hc_
   PetscFunctionReturn(0);
 }
 
+/* The candidates of c that fitted (status 0, finite likelihood), in candidate order: the live
+ * ensemble's members. @return their number. */
+static int fitted_candidates(const hc_candidates *c, const hc_result *r, int *idx)
+{
+  int M = 0;
+  for (int v = 0; v < c->n; v++)
+    if (c->fit[v] >= 0 && r->fits[c->fit[v]].status == 0 && isfinite(r->fits[c->fit[v]].loglik)) idx[M++] = v;
+  return M;
+}
+
 PetscErrorCode hc_ensemble_weights(hc_backtest *b, const hc_candidates *c, hc_result *r)
 {
   const hc_backtest_options *bo = b->bo;
-  int                        idx[HC_MAX_CANDIDATES], M = 0;
+  int                        idx[HC_MAX_CANDIDATES];
   PetscFunctionBeginUser;
   if (b->s_win < 0) PetscFunctionReturn(0);
   for (int s = 0; s < b->S; s++) PetscCall(update_weights(b, s, bo->scheme[s]));
-  for (int v = 0; v < c->n; v++)
-    if (c->fit[v] >= 0 && r->fits[c->fit[v]].status == 0 && isfinite(r->fits[c->fit[v]].loglik)) idx[M++] = v;
+  const int M = fitted_candidates(c, r, idx);
   PetscCheck(!hc_result_set_members(r, M), PETSC_COMM_SELF, PETSC_ERR_MEM, "out of memory");
   /* weights of each scheme over the whole backtest, mapped onto the candidates by index */
   for (int s = 0; s < b->S; s++) {
@@ -420,12 +429,11 @@ PetscErrorCode hc_ensemble_forecast(const hc_backtest *b, const double *y, int n
   const int H = sel->horizon, M = r->n_members;
   hc_pred  *comp;
   double   *var, wk[HC_MAX_CANDIDATES];
-  int       idx[HC_MAX_CANDIDATES], m_ = 0;
+  int       idx[HC_MAX_CANDIDATES];
   PetscFunctionBeginUser;
   if (b->s_win < 0) PetscFunctionReturn(0);
   const double *wc = r->weights + (size_t)b->bo->scheme[b->s_win] * M;
-  for (int v = 0; v < c->n; v++)
-    if (c->fit[v] >= 0 && r->fits[c->fit[v]].status == 0 && isfinite(r->fits[c->fit[v]].loglik)) idx[m_++] = v;
+  const int     m_ = fitted_candidates(c, r, idx);
   PetscCheck(m_ == M, PETSC_COMM_SELF, PETSC_ERR_PLIB, "%d members weighted, %d candidates fitted", M, m_);
   PetscCall(PetscMalloc2((size_t)M * H + 1, &comp, H, &var));
   /* member forecasts */

@@ -56,8 +56,10 @@ PetscErrorCode hc_model_create(const hc_spec *spec, int n_max, hc_model **m)
   const hc_model_ops *ops = hc_model_family(spec);
   char                name[HC_MODEL_LEN];
   PetscFunctionBeginUser;
-  hc_spec_name(spec, name, sizeof name);
-  PetscCheck(ops, PETSC_COMM_SELF, PETSC_ERR_ARG_WRONG, "no model family serves the spec %s", name);
+  if (!ops) { /* the name only for the message: a model is created for every fit and forecast */
+    hc_spec_name(spec, name, sizeof name);
+    SETERRQ(PETSC_COMM_SELF, PETSC_ERR_ARG_WRONG, "no model family serves the spec %s", name);
+  }
   PetscCall(PetscNew(m));
   (*m)->spec     = *spec;
   (*m)->n_max    = n_max;
