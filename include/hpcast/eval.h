@@ -209,6 +209,28 @@ void hc_score_acc_free(hc_score_acc *a);
  * outcomes or forecasts equal to ref are not counted in the hit rate. Non-finite y is ignored.
  */
 void hc_score_acc_add(hc_score_acc *a, const hc_mixture *f, double y, double ref);
+/** Room for the quantile levels of hc_score_levels. */
+#define HC_SCORE_MAX_LEVELS (2 * HC_N_COVER + 2 + HC_N_PINBALL)
+/**
+ * The quantile levels that hc_score_acc_add evaluates, sorted and distinct, into
+ * lv[HC_SCORE_MAX_LEVELS]: both ends of the central intervals of hc_cover_levels and of the 95%
+ * interval score, and hc_pinball_levels. @return their number.
+ */
+int hc_score_levels(double *lv);
+/** What a caller of hc_score_acc_add_known may already know about a forecast. */
+typedef struct {
+  double        crps; /**< CRPS of f at y, e.g. w' A w from one hc_crps_matrix shared by several mixtures of
+                           the same components; NaN: computed by hc_crps */
+  const double *zq;   /**< [f->k * HC_SCORE_MAX_LEVELS] row i: the standardized quantiles of component i's law
+                           (hc_dist_quantile) at the levels of hc_score_levels; NULL: not known */
+} hc_score_known;
+/**
+ * hc_score_acc_add with known parts of the work (kn may be NULL). With zq, a component's
+ * quantile is mean + sd z (no root finding), and a mixture's quantile is found by the safeguarded
+ * Newton iteration of hc_mixture_quantile inside the bracket [min_i q_i, max_i q_i] of its
+ * components' quantiles, from their weighted mean. Same tolerances as hc_mixture_quantile.
+ */
+void hc_score_acc_add_known(hc_score_acc *a, const hc_mixture *f, double y, double ref, const hc_score_known *kn);
 /** Finish: fill every score field of row (not model/horizon) from a; mase_scale scales MASE and MSIS. */
 void hc_score_acc_finish(const hc_score_acc *a, double mase_scale, hc_score_row *row);
 

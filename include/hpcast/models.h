@@ -136,6 +136,16 @@ typedef struct {
    */
   int  (*forecast)(hc_model *m, const double *theta, const double *y, int n, int H, double *mean, double *var);
   /**
+   * Optional: forecast after observations were appended: y[0..n0-1] is what the model's last
+   * forecast or forecast_update filtered, with the same theta (and regressors), and only
+   * y[n0..n-1] is filtered now, in O(n - n0) (the filter state is kept in the model: the
+   * Kalman state of SARIMAX, the residuals and variances of the GARCH families). The
+   * residual mean square of the last full forecast is kept (GARCH presample variances and, under
+   * variance targeting, omega: parameters between refits). Use hc_model_forecast_update.
+   * @return 0; nonzero if the model cannot continue (e.g. a Kalman filter not yet steady).
+   */
+  int  (*forecast_update)(hc_model *m, const double *theta, const double *y, int n0, int n, int H, double *mean, double *var);
+  /**
    * Optional per-observation scores for OPG and robust standard errors: G[t*k + i] =
    * d l_t / d theta_i for each term t of the log-likelihood (k = n_params; G has room for
    * n rows). @return the number of terms T written, or -1 if theta is inadmissible.
@@ -303,9 +313,16 @@ typedef struct {
   int    n_random; /**< extra deterministic pseudo-random perturbations of the family's start (u-space, sd 0.5) */
   int    compute_stderr; /**< 1: standard errors of type stderr_type */
   hc_stderr_type stderr_type; /**< Hessian (default), OPG or robust sandwich */
+  int    warm;        /**< 1: the caller's starts are warm (e.g. the previous refit of the same model): the family's
+                           own start and the perturbations run only if that fit fails, stops unconverged, or ends
+                           below the log-likelihood at the family's own start */
+  int    screen_its;  /**< > 0: screen the starts (more than screen_keep of them) by at most screen_its iterations
+                           each; only the screen_keep best unconverged ones continue to convergence */
+  int    screen_keep; /**< starts kept by the screen */
 } hc_fit_options;
 
-/** Defaults: max_it 500, gatol 1e-7, n_random 0, compute_stderr 1, stderr_type Hessian. */
+/** Defaults: max_it 500, gatol 1e-7, n_random 0, compute_stderr 1, stderr_type Hessian, warm 0, screen_its 0
+ *  (every start to convergence), screen_keep 2. */
 void hc_fit_options_default(hc_fit_options *o);
 
 /**
@@ -505,6 +522,7 @@ typedef struct hc_dist_eval {
   double  d_abs_mean[HC_DIST_MAX_SHAPE]; /**< d E|z| / d shape (only if prepared with derivatives) */
   double  d_m2neg[HC_DIST_MAX_SHAPE];    /**< d E[z^2 1(z<0)] / d shape (idem) */
   double  k[8];                          /**< private constants of the log-density */
+  double  cdf[2];                        /**< private constants of the CDF (t, skewt: log B(nu/2, 1/2), sqrt(nu/(nu-2))) */
 } hc_dist_eval;
 
 /** Number of shape parameters: 0 normal, 1 t, 2 skewed t (nu, lambda), 1 GED (nu). */
@@ -568,6 +586,14 @@ double hc_dist_draw(const hc_dist_eval *e, unsigned long long *state);
  * @return 0, or 1 if the shape in theta is inadmissible. Not collective.
  */
 int hc_model_law(const hc_model *m, const double *theta, hc_dist_eval *law);
+
+/**
+ * h-step forecasts h = 1..H from the end of y[0..n-1] (ops->forecast's mean and var), given that
+ * the model's last forecast with the same theta was from the end of y[0..n0-1] (n0 = 0: none):
+ * by ops->forecast_update when the family has it and it can continue (O(n - n0)), else by
+ * ops->forecast (O(n)). Not collective. @return 0 or nonzero as ops->forecast.
+ */
+int hc_model_forecast_update(hc_model *m, const double *theta, const double *y, int n0, int n, int H, double *mean, double *var);
 
 /* ---- singular spectrum analysis (ssa.c) ---- */
 /*

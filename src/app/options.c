@@ -51,6 +51,8 @@ PetscErrorCode hc_app_options_load(hc_app_options *o)
   PetscCall(hc_app_opt_int(PetscOptionsObject, "-min_obs", "Fewest modelled observations a ticker needs", 20, INT_MAX, &o->gate.min_obs));
   PetscCall(hc_app_opt_int(PetscOptionsObject, "-fit_max_it", "TAO iteration cap per start", 1, INT_MAX, &o->fit.max_it));
   PetscCall(hc_app_opt_int(PetscOptionsObject, "-fit_random_starts", "Extra random perturbed starts per fit", 0, 8, &o->fit.n_random));
+  PetscCall(hc_app_opt_int(PetscOptionsObject, "-fit_screen_its", "Iterations of each start before only the best -fit_screen_keep continue (0: every start to convergence)", 0, 1000, &o->fit.screen_its));
+  PetscCall(hc_app_opt_int(PetscOptionsObject, "-fit_screen_keep", "Starts that continue after the screen", 1, 16, &o->fit.screen_keep));
   PetscCall(hc_app_opt_real(PetscOptionsObject, "-fit_gatol", "Gradient tolerance on the mean log-likelihood per observation", 0.0, INFINITY, 1, 0, &o->fit.gatol));
   PetscCall(hc_app_opt_int(PetscOptionsObject, "-backtest_origins", "Rolling-origin backtest over the last K observations (0: off)", 0, INT_MAX, &o->backtest.origins));
   PetscCall(hc_app_opt_int(PetscOptionsObject, "-refit_every", "Backtest: re-estimate the parameters every m origins", 1, INT_MAX, &o->backtest.refit_every));

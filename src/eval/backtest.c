@@ -18,6 +18,9 @@
 
 #define MIN_ORIGINS 20 /* fewer origins than this: no backtest */
 
+/* -log_view events of the backtest's phases, registered by the first hc_backtest_create */
+static PetscLogEvent ev_refit, ev_filter, ev_score, ev_weights;
+
 void hc_backtest_options_default(hc_backtest_options *o)
 {
   memset(o, 0, sizeof *o);
@@ -36,9 +39,11 @@ typedef struct {
   hc_model     *m;
   hc_fit_record fit;      /* current estimate */
   hc_dist_eval  law;
+  double        zq[HC_SCORE_MAX_LEVELS]; /* standardized quantiles of law at the levels of hc_score_levels */
   double        se[HC_MAX_PARAMS]; /* standard errors of the first fit (parameter stability) */
   double        sum[HC_MAX_PARAMS], sum2[HC_MAX_PARAMS]; /* parameters over refits */
   int           n_refits;
+  int           f_w0, f_n; /* the last forecast was from the end of y[f_w0 .. f_w0 + f_n - 1] with fit (f_n = 0: none) */
 } member;
 
 /* State of one backtest: K origins, k members, S schemes, H horizons. */
@@ -100,19 +105,30 @@ static PetscErrorCode update_weights(backtest *b, int s, hc_ensemble_scheme sche
 }
 
 /* The mixture of the members with weights w over the members whose forecast is finite
- * (renormalised); comp/wk have room for k. @return components used. */
-static int pool(const backtest *b, const double *w, int h, hc_pred *comp, double *wk)
+ * (renormalised); comp/wk/idx (the members used) have room for k. @return components used. */
+static int pool(const backtest *b, const double *w, int h, hc_pred *comp, double *wk, int *idx, double *zq)
 {
   int    c   = 0;
   double tot = 0.0;
   for (int i = 0; i < b->k; i++) {
     if (!b->fok[i] || !(w[i] > 0)) continue;
     comp[c] = (hc_pred){.mean = b->fmean[i * b->H + h], .sd = b->fsd[i * b->H + h], .law = b->mem[i].law};
+    idx[c] = i;
+    memcpy(zq + (size_t)c * HC_SCORE_MAX_LEVELS, b->mem[i].zq, sizeof b->mem[i].zq);
     wk[c++] = w[i];
     tot += w[i];
   }
   for (int j = 0; j < c; j++) wk[j] /= tot;
   return c;
+}
+
+/* The member's innovation law and its standardized quantiles at the score levels. */
+static void set_law(member *mb, const hc_dist_eval *law)
+{
+  double    lv[HC_SCORE_MAX_LEVELS];
+  const int m = hc_score_levels(lv);
+  mb->law     = *law;
+  for (int l = 0; l < m; l++) mb->zq[l] = hc_dist_quantile(law, lv[l]);
 }
 
 /* (Re)fit member i on y[0..n-1] starting from its current estimate; keep it if the refit fails. */
@@ -122,12 +138,14 @@ static PetscErrorCode refit(member *mb, const double *y, int n, const hc_fit_opt
   hc_fit_record  rec;
   PetscFunctionBeginUser;
   fo.compute_stderr = 0;
+  fo.warm           = 1;
   PetscCall(hc_fit(mb->m, y, n, &fo, ws, 1, mb->fit.params, &rec));
   if (rec.status == 0 && isfinite(rec.loglik)) {
     hc_dist_eval law;
     if (!hc_model_law(mb->m, rec.params, &law)) {
       mb->fit = rec;
-      mb->law = law;
+      mb->f_n = 0; /* new parameters: the next forecast filters from the start */
+      set_law(mb, &law);
     }
   }
   PetscFunctionReturn(0);
@@ -173,13 +191,17 @@ static void free_backtest(backtest *b)
   free(b->s_run);
 }
 
-/* Forecasts of every member at origin t (window y[w0..t-1]). */
+/* Forecasts of every member at origin t (window y[w0..t-1]): between refits, the observations
+ * since the member's last forecast continue its filter (hc_model_forecast_update). */
 static void forecast_members(backtest *b, const double *y, int w0, int t, const hc_select_options *sel, double *var)
 {
   for (int i = 0; i < b->k; i++) {
     member *mb = &b->mem[i];
     if (mb->m->spec.n_exog) hc_model_set_exog(mb->m, sel->X + w0, sel->ldx, sel->xnames);
-    int bad = mb->m->ops->forecast(mb->m, mb->fit.params, y + w0, t - w0, b->H, b->fmean + i * b->H, var);
+    const int n0  = mb->f_w0 == w0 ? mb->f_n : 0;
+    int       bad = hc_model_forecast_update(mb->m, mb->fit.params, y + w0, n0, t - w0, b->H, b->fmean + i * b->H, var);
+    mb->f_w0      = w0;
+    mb->f_n       = bad ? 0 : t - w0;
     for (int h = 0; h < b->H; h++) {
       bad |= !(var[h] > 0) || !isfinite(var[h]) || !isfinite(b->fmean[i * b->H + h]);
       b->fsd[i * b->H + h] = bad ? NAN : sqrt(var[h]);
@@ -200,7 +222,10 @@ static PetscErrorCode score_origin(backtest *b, const hc_backtest_options *bo, c
 {
   hc_pred comp[HC_MAX_CANDIDATES];
   double  wk[HC_MAX_CANDIDATES], one = 1.0;
+  double  zq[HC_MAX_CANDIDATES * HC_SCORE_MAX_LEVELS];
+  int     idx[HC_MAX_CANDIDATES], all = 1;
   PetscFunctionBeginUser;
+  for (int i = 0; i < b->k; i++) all &= b->fok[i];
   const double ref = bo->returns ? 0.0 : y[t - 1];
   b->s_run[i_origin] = 0;
   for (int s = 1; s < b->S; s++) {
@@ -211,35 +236,38 @@ static PetscErrorCode score_origin(backtest *b, const hc_backtest_options *bo, c
     const double yo = y[t + h];
     for (int i = 0; i < b->k; i++) {
       if (!b->fok[i]) continue;
-      hc_pred    p = {.mean = b->fmean[i * b->H + h], .sd = b->fsd[i * b->H + h], .law = b->mem[i].law};
-      hc_mixture f = {.k = 1, .w = &one, .comp = &p};
-      hc_score_acc_add(&b->acc[i * b->H + h], &f, yo, ref);
+      hc_pred              p  = {.mean = b->fmean[i * b->H + h], .sd = b->fsd[i * b->H + h], .law = b->mem[i].law};
+      hc_mixture           f  = {.k = 1, .w = &one, .comp = &p};
+      const hc_score_known kn = {.crps = NAN, .zq = b->mem[i].zq};
+      hc_score_acc_add_known(&b->acc[i * b->H + h], &f, yo, ref, &kn);
+    }
+    /* one quadrature for every scheme: the CRPS of a mixture with weights w is w' A w */
+    int have_A = 0;
+    if (all) {
+      for (int i = 0; i < b->k; i++) comp[i] = (hc_pred){.mean = b->fmean[i * b->H + h], .sd = b->fsd[i * b->H + h], .law = b->mem[i].law};
+      have_A = !hc_crps_matrix(b->k, comp, yo, b->A);
+      if (have_A && h == 0) { /* the stacking history (known from origin t + 1 on) */
+        for (int i = 0; i < b->k * b->k; i++) b->Asum[i] += b->A[i];
+        b->nA++;
+      }
     }
     for (int s = 0; s < b->S; s++) {
-      int c = pool(b, b->w + (size_t)s * b->k, h, comp, wk);
+      int c = pool(b, b->w + (size_t)s * b->k, h, comp, wk, idx, zq);
       if (!c) continue;
-      hc_mixture f = {.k = c, .w = wk, .comp = comp};
-      hc_score_acc_add(&b->acc[(b->k + s) * b->H + h], &f, yo, ref);
+      hc_mixture     f  = {.k = c, .w = wk, .comp = comp};
+      hc_score_known kn = {.crps = have_A ? 0.0 : NAN, .zq = zq};
+      for (int u = 0; u < c && have_A; u++)
+        for (int v = 0; v < c; v++) kn.crps += wk[u] * wk[v] * b->A[idx[u] * b->k + idx[v]];
+      hc_score_acc_add_known(&b->acc[(b->k + s) * b->H + h], &f, yo, ref, &kn);
       if (h == 0) hc_mixture_moments(&f, &b->ens1_mean[(size_t)s * b->K + i_origin], &b->ens1_sd[(size_t)s * b->K + i_origin]);
     }
   }
   /* 1-step history of the weights (known from origin t + 1 on) */
-  int all = 1;
   for (int i = 0; i < b->k; i++) {
-    if (!b->fok[i]) {
-      all = 0;
-      continue;
-    }
+    if (!b->fok[i]) continue;
     double e = y[t] - b->fmean[i * b->H];
     b->sse1[i] += e * e;
     b->n1[i]++;
-  }
-  if (all) {
-    for (int i = 0; i < b->k; i++) comp[i] = (hc_pred){.mean = b->fmean[i * b->H], .sd = b->fsd[i * b->H], .law = b->mem[i].law};
-    if (!hc_crps_matrix(b->k, comp, y[t], b->A)) {
-      for (int i = 0; i < b->k * b->k; i++) b->Asum[i] += b->A[i];
-      b->nA++;
-    }
   }
   PetscFunctionReturn(0);
 }
@@ -273,6 +301,12 @@ PetscErrorCode hc_backtest_create(const hc_candidates *c0, const hc_result *firs
 {
   backtest *b;
   PetscFunctionBeginUser;
+  if (!ev_refit) {
+    PetscCall(PetscLogEventRegister("hcRefit", PETSC_OBJECT_CLASSID, &ev_refit));
+    PetscCall(PetscLogEventRegister("hcFilter", PETSC_OBJECT_CLASSID, &ev_filter));
+    PetscCall(PetscLogEventRegister("hcScore", PETSC_OBJECT_CLASSID, &ev_score));
+    PetscCall(PetscLogEventRegister("hcBtWeights", PETSC_OBJECT_CLASSID, &ev_weights));
+  }
   PetscCheck((b = calloc(1, sizeof *b)), PETSC_COMM_SELF, PETSC_ERR_MEM, "out of memory");
   *bt        = b;
   b->T0      = T0;
@@ -289,11 +323,13 @@ PetscErrorCode hc_backtest_create(const hc_candidates *c0, const hc_result *firs
     const hc_fit_record *f  = &first->fits[c0->fit[v]];
     member              *mb = &b->mem[b->k];
     if (f->status != 0 || !isfinite(f->loglik)) continue;
+    hc_dist_eval law;
     PetscCall(hc_model_create(&c0->spec[v], n, &mb->m));
-    if (hc_model_law(mb->m, f->params, &mb->law)) {
+    if (hc_model_law(mb->m, f->params, &law)) {
       PetscCall(hc_model_destroy(&mb->m));
       continue;
     }
+    set_law(mb, &law);
     mb->v   = v;
     mb->fit = *f;
     memcpy(mb->se, f->stderr_, sizeof mb->se);
@@ -336,16 +372,24 @@ PetscErrorCode hc_backtest_run(hc_backtest *b, const double *y, int n, const hc_
   for (int i = 0; i < K; i++) {
     const int t = T0 + i, w0 = bo->window > 0 && t > bo->window ? t - bo->window : 0;
     if (i > 0 && i % bo->refit_every == 0) {
+      PetscCall(PetscLogEventBegin(ev_refit, 0, 0, 0, 0));
       for (int j = 0; j < b->k; j++) {
         if (b->mem[j].m->spec.n_exog) hc_model_set_exog(b->mem[j].m, sel->X + w0, sel->ldx, sel->xnames);
         PetscCall(refit(&b->mem[j], y + w0, t - w0, &sel->fit, ws));
         stability_add(&b->mem[j]);
       }
+      PetscCall(PetscLogEventEnd(ev_refit, 0, 0, 0, 0));
     }
+    PetscCall(PetscLogEventBegin(ev_weights, 0, 0, 0, 0));
     if (i % bo->refit_every == 0)
       for (int s = 0; s < b->S; s++) PetscCall(update_weights(b, s, bo->scheme[s]));
+    PetscCall(PetscLogEventEnd(ev_weights, 0, 0, 0, 0));
+    PetscCall(PetscLogEventBegin(ev_filter, 0, 0, 0, 0));
     forecast_members(b, y, w0, t, sel, var);
+    PetscCall(PetscLogEventEnd(ev_filter, 0, 0, 0, 0));
+    PetscCall(PetscLogEventBegin(ev_score, 0, 0, 0, 0));
     PetscCall(score_origin(b, bo, y, n, t, i));
+    PetscCall(PetscLogEventEnd(ev_score, 0, 0, 0, 0));
   }
   PetscCall(PetscFree(var));
   r->bt_origins = K;

@@ -416,7 +416,6 @@ double hc_calibration_score(double pit_ks, const double coverage[HC_N_COVER])
  * ====================================================================== */
 
 #define IS_LEVEL 0.95 /* nominal level of the interval score (alpha = 0.05; M4's MSIS) */
-#define N_LEVELS (2 * HC_N_COVER + 2 + HC_N_PINBALL)
 
 int hc_score_acc_init(hc_score_acc *a, int n_max)
 {
@@ -441,12 +440,9 @@ static int level_index(const double *lv, int n, double p)
   return -1;
 }
 
-void hc_score_acc_add(hc_score_acc *a, const hc_mixture *f, double y, double ref)
+int hc_score_levels(double *lv)
 {
-  if (!isfinite(y) || a->n >= a->n_max) return;
-  /* the quantile levels: central intervals of hc_cover_levels and IS_LEVEL, pinball levels */
-  double lv[N_LEVELS], q[N_LEVELS];
-  int    n = 0, m;
+  int n = 0, m = 0;
   for (int l = 0; l < HC_N_COVER; l++) {
     lv[n++] = 0.5 * (1.0 - hc_cover_levels[l]);
     lv[n++] = 0.5 * (1.0 + hc_cover_levels[l]);
@@ -455,10 +451,43 @@ void hc_score_acc_add(hc_score_acc *a, const hc_mixture *f, double y, double ref
   lv[n++] = 0.5 * (1.0 + IS_LEVEL);
   for (int j = 0; j < HC_N_PINBALL; j++) lv[n++] = hc_pinball_levels[j];
   qsort(lv, (size_t)n, sizeof *lv, cmp_double);
-  m = 0;
   for (int i = 0; i < n; i++)
     if (m == 0 || lv[i] != lv[m - 1]) lv[m++] = lv[i];
-  for (int i = 0; i < m; i++) q[i] = mixture_quantile_from(f, lv[i], i > 0 ? q[i - 1] : -INFINITY);
+  return m;
+}
+
+/* Quantile at level lv[l] of mixture f whose components' standardized quantiles at that level
+ * are zq[i * HC_SCORE_MAX_LEVELS + l]: the component quantiles q_i bracket the mixture's
+ * (F(min q_i) <= p <= F(max q_i), since F_j(min q_i) <= p for every j), and their weighted
+ * mean is the start of mixture_solve. */
+static double mixture_quantile_zq(const hc_mixture *f, double p, const double *zq, int l)
+{
+  double lo = INFINITY, hi = -INFINITY, x = 0.0, tot = 0.0, scale = 0.0;
+  for (int i = 0; i < f->k; i++) {
+    if (f->w[i] == 0.0) continue;
+    const hc_pred *c  = &f->comp[i];
+    const double   qi = c->mean + c->sd * zq[i * HC_SCORE_MAX_LEVELS + l];
+    lo = fmin(lo, qi);
+    hi = fmax(hi, qi);
+    x += f->w[i] * qi;
+    tot += f->w[i];
+    scale = fmax(scale, c->sd);
+  }
+  if (!(lo <= hi) || !(tot > 0.0)) return NAN;
+  if (lo == hi) return lo;
+  return mixture_solve(f, p, lo, hi, fmin(fmax(x / tot, lo), hi), scale);
+}
+
+void hc_score_acc_add(hc_score_acc *a, const hc_mixture *f, double y, double ref) { hc_score_acc_add_known(a, f, y, ref, NULL); }
+
+void hc_score_acc_add_known(hc_score_acc *a, const hc_mixture *f, double y, double ref, const hc_score_known *kn)
+{
+  if (!isfinite(y) || a->n >= a->n_max) return;
+  /* the quantile levels: central intervals of hc_cover_levels and IS_LEVEL, pinball levels */
+  double lv[HC_SCORE_MAX_LEVELS], q[HC_SCORE_MAX_LEVELS];
+  const int m = hc_score_levels(lv);
+  for (int i = 0; i < m; i++)
+    q[i] = kn && kn->zq ? mixture_quantile_zq(f, lv[i], kn->zq, i) : mixture_quantile_from(f, lv[i], i > 0 ? q[i - 1] : -INFINITY);
 
   double mean, sd;
   hc_mixture_moments(f, &mean, &sd);
@@ -478,7 +507,7 @@ void hc_score_acc_add(hc_score_acc *a, const hc_mixture *f, double y, double ref
                                y, 1.0 - IS_LEVEL);
   for (int j = 0; j < HC_N_PINBALL; j++)
     a->pinball[j] += hc_pinball(q[level_index(lv, m, hc_pinball_levels[j])], y, hc_pinball_levels[j]);
-  a->crps += hc_crps(f, y);
+  a->crps += kn && !isnan(kn->crps) ? kn->crps : hc_crps(f, y);
   a->logs -= hc_mixture_logpdf(f, y);
   a->pit[a->n] = hc_mixture_cdf(f, y);
   a->n++;

@@ -75,7 +75,13 @@ void hc_arma_css_residuals(int p, int q, double mu, const double *phi, const dou
                            const double *y, int n, double *e)
 {
   for (int t = 0; t < n && t < p; t++) e[t] = 0.0;
-  for (int t = p; t < n; t++) {
+  hc_arma_css_extend(p, q, mu, phi, theta, y, p, n, e);
+}
+
+void hc_arma_css_extend(int p, int q, double mu, const double *phi, const double *theta, const double *y, int t0, int n,
+                        double *e)
+{
+  for (int t = t0 > p ? t0 : p; t < n; t++) {
     double v = y[t] - mu;
     for (int i = 1; i <= p; i++) v -= phi[i - 1] * (y[t - i] - mu);
     for (int j = 1; j <= q && j <= t; j++) v -= theta[j - 1] * e[t - j];

@@ -115,13 +115,13 @@ static double log_beta(double a, double b)
 }
 
 /* Regularized incomplete beta I_x(a, b); y = 1 - x, lx = log x and ly = log y are
- * supplied by the caller so that none of them loses digits to cancellation
- * (NR3 sec. 6.4, Beta::betai). */
-static double incbeta(double a, double b, double x, double y, double lx, double ly)
+ * supplied by the caller so that none of them loses digits to cancellation, and so is
+ * lb = log B(a, b) (NR3 sec. 6.4, Beta::betai). */
+static double incbeta(double a, double b, double x, double y, double lx, double ly, double lb)
 {
   if (x <= 0.0) return 0.0;
   if (y <= 0.0) return 1.0;
-  double bt = exp(a * lx + b * ly - log_beta(a, b));
+  double bt = exp(a * lx + b * ly - lb);
   if (x < (a + 1.0) / (a + b + 2.0)) return bt * betacf(a, b, x) / a;
   return 1.0 - bt * betacf(b, a, y) / b;
 }
@@ -134,15 +134,18 @@ static double incbeta(double a, double b, double x, double y, double lx, double 
  * (modified Lentz). Lower-tail values keep full relative accuracy.
  * Source: Numerical Recipes 3rd ed. (Press et al. 2007) sec. 6.4, eq. 6.14.10.
  */
-double hc_t_cdf(double x, double nu)
+/* hc_t_cdf with lb = log B(nu/2, 1/2) given (a prepared law keeps it: hc_dist_cdf). */
+static double t_cdf_lb(double x, double nu, double lb)
 {
   if (isnan(x) || !(nu > 0.0) || isinf(nu)) return NAN;
   if (isinf(x)) return x > 0 ? 1.0 : 0.0;
   double x2 = x * x, l1 = log1p(x2 / nu);
   /* P(T > |x|) = I_w(nu/2, 1/2) / 2, w = nu / (nu + x^2), log w = -log1p(x^2/nu) */
-  double tail = 0.5 * incbeta(0.5 * nu, 0.5, nu / (nu + x2), x2 / (nu + x2), -l1, log(x2 / nu) - l1);
+  double tail = 0.5 * incbeta(0.5 * nu, 0.5, nu / (nu + x2), x2 / (nu + x2), -l1, log(x2 / nu) - l1, lb);
   return x > 0 ? 1.0 - tail : tail;
 }
+
+double hc_t_cdf(double x, double nu) { return t_cdf_lb(x, nu, nu > 0.0 ? log_beta(0.5 * nu, 0.5) : NAN); }
 
 /* Student-t density with nu degrees of freedom. */
 static double t_pdf(double x, double nu)
@@ -351,7 +354,9 @@ int hc_dist_prepare(hc_dist d, const double *shape, int derivatives, hc_dist_eva
   case HC_DIST_T: {
     double nu = shape[0];
     if (!(nu > 2.0) || !isfinite(nu)) return 1;
-    e->k[0] = -log_beta(0.5 * nu, 0.5) - 0.5 * log(nu - 2.0);
+    e->cdf[0] = log_beta(0.5 * nu, 0.5);
+    e->cdf[1] = sqrt(nu / (nu - 2.0));
+    e->k[0]   = -e->cdf[0] - 0.5 * log(nu - 2.0);
     e->abs_mean = 2.0 * exp(e->k[0]) * (nu - 2.0) / (nu - 1.0);
     if (derivatives) {
       double dpsi = 0.5 * (digamma(0.5 * (nu + 1.0)) - digamma(0.5 * nu));
@@ -364,6 +369,8 @@ int hc_dist_prepare(hc_dist d, const double *shape, int derivatives, hc_dist_eva
     double nu = shape[0], lam = shape[1], a, b, c;
     if (!(nu > 2.0) || !isfinite(nu) || !(fabs(lam) < 1.0)) return 1;
     skewt_abc(nu, lam, &a, &b, &c);
+    e->cdf[0] = log_beta(0.5 * nu, 0.5);
+    e->cdf[1] = sqrt(nu / (nu - 2.0));
     e->k[0] = a;
     e->k[1] = b;
     e->k[2] = log(b) + log(c);
@@ -491,14 +498,11 @@ double hc_dist_cdf(const hc_dist_eval *e, double z)
 {
   switch (e->d) {
   case HC_DIST_NORMAL: return 0.5 * erfc(-z / M_SQRT2);
-  case HC_DIST_T: {
-    double nu = e->shape[0];
-    return hc_t_cdf(z * sqrt(nu / (nu - 2.0)), nu);
-  }
+  case HC_DIST_T: return t_cdf_lb(z * e->cdf[1], e->shape[0], e->cdf[0]);
   case HC_DIST_SKEWT: {
-    double nu = e->shape[0], lam = e->shape[1], x = e->k[1] * z + e->k[0], s = sqrt(nu / (nu - 2.0));
-    if (x < 0.0) return (1.0 - lam) * hc_t_cdf(x / (1.0 - lam) * s, nu);
-    return 0.5 * (1.0 - lam) + (1.0 + lam) * (hc_t_cdf(x / (1.0 + lam) * s, nu) - 0.5);
+    double nu = e->shape[0], lam = e->shape[1], x = e->k[1] * z + e->k[0], s = e->cdf[1];
+    if (x < 0.0) return (1.0 - lam) * t_cdf_lb(x / (1.0 - lam) * s, nu, e->cdf[0]);
+    return 0.5 * (1.0 - lam) + (1.0 + lam) * (t_cdf_lb(x / (1.0 + lam) * s, nu, e->cdf[0]) - 0.5);
   }
   case HC_DIST_GED: {
     double nu = e->shape[0], g = hc_spectral_gamma_p(1.0 / nu, 0.5 * pow(fabs(z) / e->k[1], nu));

@@ -42,6 +42,9 @@ void hc_fit_options_default(hc_fit_options *o)
   o->n_random       = 0;
   o->stderr_type    = HC_STDERR_HESSIAN;
   o->compute_stderr = 1;
+  o->warm           = 0;
+  o->screen_its     = 0;
+  o->screen_keep    = 2;
 }
 
 typedef struct {
@@ -697,17 +700,105 @@ static PetscErrorCode solver_get(hc_fit_workspace *ws, int newton, int k, fit_so
   PetscFunctionReturn(0);
 }
 
+/* The solvers of one fit: the main one (Newton or LMVM), and LMVM to continue a Newton solve on
+ * the CSS Hessian that has not converged (made when first needed). */
+typedef struct {
+  hc_fit_workspace     *ws;
+  const hc_fit_options *opt;
+  fit_ctx              *ctx;
+  fit_solver           *sv, own, *sv_lm, own_lm;
+  Tao                   tao, tao_lm;
+  Vec                   x, x_lm;
+  int                   max_it; /* the main solver's iteration cap of a full solve */
+} fit_solvers;
+
+/* Solve from u (in: start, out: end point) with the main solver capped at max_it iterations;
+ * a Newton solve on the CSS Hessian that ends unconverged is continued by LMVM when allow_lm. */
+static PetscErrorCode run_start(fit_solvers *F, double *u, int max_it, int allow_lm, double *ll, int *reason, int *its)
+{
+  fit_ctx *ctx = F->ctx;
+  double   u0[HC_MAX_PARAMS];
+  PetscFunctionBeginUser;
+  memcpy(u0, u, sizeof u0);
+  if (!F->sv->user_max_it) PetscCall(TaoSetMaximumIterations(F->tao, max_it));
+  PetscCall(solve_from(F->tao, F->x, ctx, u, ll, reason, its));
+  if (ctx->css_hessian && *reason <= 0 && allow_lm) {
+    int its_lm;
+    if (!F->tao_lm) {
+      PetscCall(solver_get(F->ws, 0, ctx->k, &F->own_lm, &F->sv_lm));
+      F->tao_lm = F->sv_lm->tao;
+      PetscCall(TaoGetSolution(F->tao_lm, &F->x_lm));
+      PetscCall(TaoSetObjectiveAndGradient(F->tao_lm, NULL, objective, ctx));
+      if (!F->sv_lm->user_gatol) PetscCall(TaoSetTolerances(F->tao_lm, F->opt->gatol, PETSC_DEFAULT, PETSC_DEFAULT));
+      if (!F->sv_lm->user_max_it) PetscCall(TaoSetMaximumIterations(F->tao_lm, F->opt->max_it));
+    }
+    if (!isfinite(*ll)) memcpy(u, u0, sizeof u0);
+    PetscCall(solve_from(F->tao_lm, F->x_lm, ctx, u, ll, reason, &its_lm));
+    *its += its_lm;
+  }
+  PetscFunctionReturn(0);
+}
+
+/* The best of one solve per start st[0..ns-1] into *best (ll, u, theta, reason, iterations).
+ * With opt->screen_its > 0 and more than opt->screen_keep starts, each start first runs at most
+ * screen_its iterations; the screen_keep best by the log-likelihood where they stopped are kept,
+ * and those of them not converged by then continue to convergence from where they stopped. */
+typedef struct {
+  double ll, u[HC_MAX_PARAMS], theta[HC_MAX_PARAMS];
+  int    reason, its;
+} fit_best;
+
+static void best_update(const fit_ctx *ctx, fit_best *b, double ll, const double *u, int reason, int its)
+{
+  if (!(ll > b->ll + 1e-9 * fabs(ll))) return;
+  b->ll = ll;
+  memcpy(b->theta, ctx->theta, sizeof b->theta);
+  memcpy(b->u, u, sizeof b->u);
+  b->reason = reason;
+  b->its    = its;
+}
+
+static PetscErrorCode run_starts(fit_solvers *F, int ns, double (*st)[HC_MAX_PARAMS], fit_best *best)
+{
+  const hc_model       *m   = F->ctx->m;
+  const hc_fit_options *opt = F->opt;
+  double                u[16][HC_MAX_PARAMS], ll[16];
+  int                   reason[16], its[16];
+  const int             screen = opt->screen_its > 0 && ns > opt->screen_keep && !F->sv->user_max_it;
+  PetscFunctionBeginUser;
+  for (int s = 0; s < ns; s++) {
+    m->ops->transform(m, st[s], u[s]);
+    PetscCall(run_start(F, u[s], screen ? opt->screen_its : F->max_it, !screen, &ll[s], &reason[s], &its[s]));
+    if (!screen || reason[s] > 0) best_update(F->ctx, best, ll[s], u[s], reason[s], its[s]);
+  }
+  if (!screen) PetscFunctionReturn(0);
+  /* the screen_keep best starts by the log-likelihood where they stopped (converged or not):
+   * those not converged continue to convergence */
+  int done[16] = {0};
+  for (int kept = 0; kept < opt->screen_keep; kept++) {
+    int top = -1;
+    for (int s = 0; s < ns; s++)
+      if (!done[s] && isfinite(ll[s]) && (top < 0 || ll[s] > ll[top])) top = s;
+    if (top < 0) break;
+    done[top] = 1;
+    if (reason[top] > 0) continue;
+    int its2;
+    PetscCall(run_start(F, u[top], F->max_it, 1, &ll[top], &reason[top], &its2));
+    best_update(F->ctx, best, ll[top], u[top], reason[top], its[top] + its2);
+  }
+  PetscFunctionReturn(0);
+}
+
 PetscErrorCode hc_fit(hc_model *m, const double *y, int n, const hc_fit_options *opt, hc_fit_workspace *ws, int n_starts,
                       const double *starts, hc_fit_record *rec)
 {
   const int k = m->n_params;
-  double    st[16][HC_MAX_PARAMS], best_theta[HC_MAX_PARAMS], ll_best = -INFINITY;
-  int       ns = 0, best_reason = 0, best_its = 0;
+  double    st[16][HC_MAX_PARAMS];
+  int       ns = 0;
   const unsigned caps = m->ops->capabilities ? m->ops->capabilities(m) : 0u;
   fit_ctx   ctx = {.m = m, .y = y, .n = n, .k = k, .analytic_hessian = m->ops->hessian && (caps & HC_CAP_HESSIAN),
                    .css_hessian = !(m->ops->hessian && (caps & HC_CAP_HESSIAN)) && m->ops->newton_hessian && (caps & HC_CAP_NEWTON_HESSIAN)};
-  Tao       tao;
-  Vec       x;
+  fit_best  best = {.ll = -INFINITY};
 
   PetscFunctionBeginUser;
   memset(rec, 0, sizeof *rec);
@@ -729,6 +820,7 @@ PetscErrorCode hc_fit(hc_model *m, const double *y, int n, const hc_fit_options 
   }
   /* start list: caller's starts, the family's own start, then random perturbations */
   for (int s = 0; s < n_starts && ns < 16; s++) memcpy(st[ns++], starts + (size_t)s * k, (size_t)k * sizeof(double));
+  const int n_caller = ns;
   if (ns < 16 && !m->ops->start(m, y, n, st[ns])) ns++;
   int n_base = ns;
   if (k > 1) {
@@ -748,75 +840,52 @@ PetscErrorCode hc_fit(hc_model *m, const double *y, int n, const hc_fit_options 
   }
 
   /* one solver for all starts: Newton with the analytic or CSS Hessian, else limited-memory BFGS */
-  fit_solver *sv, own;
-  PetscCall(solver_get(ws, ctx.analytic_hessian || ctx.css_hessian, k, &own, &sv));
-  tao = sv->tao;
-  PetscCall(TaoGetSolution(tao, &x));
-  PetscCall(TaoSetObjectiveAndGradient(tao, NULL, objective, &ctx));
+  fit_solvers F = {.ws = ws, .opt = opt, .ctx = &ctx};
+  PetscCall(solver_get(ws, ctx.analytic_hessian || ctx.css_hessian, k, &F.own, &F.sv));
+  F.tao = F.sv->tao;
+  PetscCall(TaoGetSolution(F.tao, &F.x));
+  PetscCall(TaoSetObjectiveAndGradient(F.tao, NULL, objective, &ctx));
   if (ctx.analytic_hessian || ctx.css_hessian) {
     Mat H;
-    PetscCall(TaoGetHessian(tao, &H, NULL, NULL, NULL));
-    PetscCall(TaoSetHessian(tao, H, H, hessian_u, &ctx));
+    PetscCall(TaoGetHessian(F.tao, &H, NULL, NULL, NULL));
+    PetscCall(TaoSetHessian(F.tao, H, H, hessian_u, &ctx));
   }
-  if (!sv->user_gatol) PetscCall(TaoSetTolerances(tao, opt->gatol, PETSC_DEFAULT, PETSC_DEFAULT));
-  if (!sv->user_max_it)
-    PetscCall(TaoSetMaximumIterations(tao, ctx.css_hessian && opt->max_it > HC_CSS_NEWTON_MAX_IT ? HC_CSS_NEWTON_MAX_IT : opt->max_it));
+  if (!F.sv->user_gatol) PetscCall(TaoSetTolerances(F.tao, opt->gatol, PETSC_DEFAULT, PETSC_DEFAULT));
   /* the CSS Hessian is a poor model of the exact likelihood where an MA root approaches the unit
    * circle (the CSS residuals then never forget their zero presample values): a Newton solve on it
    * that has not converged within HC_CSS_NEWTON_MAX_IT iterations is continued by limited-memory
-   * BFGS from where it stopped (the solver of the other families, tao_lm) */
-  fit_solver *sv_lm = NULL, own_lm;
-  Tao         tao_lm = NULL;
-  Vec         x_lm   = NULL;
-  double      best_u[HC_MAX_PARAMS];
-  for (int s = 0; s < ns; s++) {
-    double u[HC_MAX_PARAMS], ll;
-    int    reason, its;
-    m->ops->transform(m, st[s], u);
-    PetscCall(solve_from(tao, x, &ctx, u, &ll, &reason, &its));
-    if (ctx.css_hessian && reason <= 0) {
-      int its_lm;
-      if (!tao_lm) {
-        PetscCall(solver_get(ws, 0, k, &own_lm, &sv_lm));
-        tao_lm = sv_lm->tao;
-        PetscCall(TaoGetSolution(tao_lm, &x_lm));
-        PetscCall(TaoSetObjectiveAndGradient(tao_lm, NULL, objective, &ctx));
-        if (!sv_lm->user_gatol) PetscCall(TaoSetTolerances(tao_lm, opt->gatol, PETSC_DEFAULT, PETSC_DEFAULT));
-        if (!sv_lm->user_max_it) PetscCall(TaoSetMaximumIterations(tao_lm, opt->max_it));
-      }
-      if (!isfinite(ll)) m->ops->transform(m, st[s], u);
-      PetscCall(solve_from(tao_lm, x_lm, &ctx, u, &ll, &reason, &its_lm));
-      its += its_lm;
-    }
-    if (ll > ll_best + 1e-9 * fabs(ll)) {
-      ll_best = ll;
-      memcpy(best_theta, ctx.theta, sizeof best_theta);
-      memcpy(best_u, u, sizeof best_u);
-      best_reason = reason;
-      best_its    = its;
-    }
-  }
+   * BFGS from where it stopped (the solver of the other families) */
+  F.max_it = ctx.css_hessian && opt->max_it > HC_CSS_NEWTON_MAX_IT ? HC_CSS_NEWTON_MAX_IT : opt->max_it;
+  if (opt->warm && n_caller > 0 && n_caller < ns) {
+    /* a warm start alone, checked against the family's own start: the rest of the start list
+     * only when the warm fit fails, stops unconverged, or ends below the log-likelihood of the
+     * family's own start before any optimisation (then it has left the maximum's basin) */
+    double ll_own;
+    PetscCall(run_starts(&F, n_caller, st, &best));
+    if (m->ops->loglik(m, st[n_caller], y, n, &ll_own, NULL) || !isfinite(ll_own)) ll_own = -INFINITY;
+    if (!isfinite(best.ll) || best.reason <= 0 || best.ll < ll_own) PetscCall(run_starts(&F, ns - n_caller, st + n_caller, &best));
+  } else PetscCall(run_starts(&F, ns, st, &best));
   /* Newton's method converges to saddle points as readily as to maxima, and its long early
    * steps can push a coefficient where its transform saturates: restart from escape_point
    * (at most twice), relative to the family's own start */
   double u0[HC_MAX_PARAMS];
   if (n_base > 0) m->ops->transform(m, st[n_base - 1], u0);
-  for (int esc = 0; esc < 2 && ctx.analytic_hessian && isfinite(ll_best); esc++) {
+  if (!F.sv->user_max_it) PetscCall(TaoSetMaximumIterations(F.tao, F.max_it));
+  for (int esc = 0; esc < 2 && ctx.analytic_hessian && isfinite(best.ll); esc++) {
     double u[HC_MAX_PARAMS], ll;
     int    reason, its;
-    if (!escape_point(&ctx, best_u, n_base > 0 ? u0 : NULL, u)) break;
-    PetscCall(solve_from(tao, x, &ctx, u, &ll, &reason, &its));
-    if (!(ll > ll_best + 1e-9 * fabs(ll))) break;
-    ll_best = ll;
-    memcpy(best_theta, ctx.theta, sizeof best_theta);
-    memcpy(best_u, u, sizeof best_u);
-    best_reason = reason;
-    best_its    = its;
+    if (!escape_point(&ctx, best.u, n_base > 0 ? u0 : NULL, u)) break;
+    PetscCall(solve_from(F.tao, F.x, &ctx, u, &ll, &reason, &its));
+    if (!(ll > best.ll + 1e-9 * fabs(ll))) break;
+    best_update(&ctx, &best, ll, u, reason, its);
   }
   if (!ws) {
-    PetscCall(TaoDestroy(&own.tao));
-    if (tao_lm) PetscCall(TaoDestroy(&own_lm.tao));
+    PetscCall(TaoDestroy(&F.own.tao));
+    if (F.tao_lm) PetscCall(TaoDestroy(&F.own_lm.tao));
   }
+  const double ll_best = best.ll;
+  double      *best_theta = best.theta;
+  const int    best_reason = best.reason, best_its = best.its;
 
   if (!isfinite(ll_best)) {
     rec->status = HC_STATUS_FAILED;

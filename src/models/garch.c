@@ -647,17 +647,15 @@ int hc_vol_forecast_mean(hc_model *m, const double *theta, const double *y, int 
 /* h-step forecasts: variances by the recursion with E[e^2] = hf and E[e^2 1(e<0)] = kappa hf
  * for future innovations (Baillie & Bollerslev 1992, J. Econometrics 52:91-113, sec. 3;
  * GJR: Glosten et al. 1993), observed values for past ones; then hc_vol_forecast_mean. */
-static int garch_forecast(hc_model *m, const double *theta, const double *y, int n, int H, double *mean, double *var)
+static int forecast_from_state(hc_model *m, const double *theta, const double *y, int n, int H, double *mean, double *var)
 {
   hc_vol_work  *w = m->work;
   hc_vol_layout L;
   hc_dist_eval  D;
   int           p = m->spec.p;
-  double        ll;
   hc_vol_layout_of(&m->spec, &L);
   const int P = L.ig - L.ia, O = L.ib - L.ig, Q = L.is - L.ib;
-  if (H < 1 || garch_eval(m, theta, y, n, &ll, NULL, NULL, NULL)) return 1;
-  if (hc_dist_prepare(m->spec.dist, theta + L.is, 0, &D)) return 1;
+  if (H < 1 || hc_dist_prepare(m->spec.dist, theta + L.is, 0, &D)) return 1;
   const double *e = w->e, *h = w->h, s2 = w->s2;
   double omega = L.iw >= 0 ? theta[L.iw] : s2 * (1.0 - garch_persistence(&L, theta, D.m2neg));
   for (int k = 0; k < H; k++) {
@@ -677,6 +675,43 @@ static int garch_forecast(hc_model *m, const double *theta, const double *y, int
     var[k] = v;
   }
   return hc_vol_forecast_mean(m, theta, y, n, H, mean, var);
+}
+
+static int garch_forecast(hc_model *m, const double *theta, const double *y, int n, int H, double *mean, double *var)
+{
+  double ll;
+  return garch_eval(m, theta, y, n, &ll, NULL, NULL, NULL) || forecast_from_state(m, theta, y, n, H, mean, var);
+}
+
+/* The new observations y[n0..n-1] through the recursions of the last forecast (same theta): the
+ * CSS residuals, then h_t = omega + sum_i c_i X_i(t - lag_i) + sum_j beta_j h_{t-j} in the order
+ * of garch_eval's sums, omega from the residual mean square of that forecast. */
+static int garch_forecast_update(hc_model *m, const double *theta, const double *y, int n0, int n, int H, double *mean, double *var)
+{
+  hc_vol_work  *w = m->work;
+  hc_vol_layout L;
+  hc_dist_eval  D;
+  const int     p = m->spec.p, q = m->spec.q;
+  hc_vol_layout_of(&m->spec, &L);
+  const int P = L.ig - L.ia, O = L.ib - L.ig, Q = L.is - L.ib, lag_max = (P > O ? P : O) > Q ? (P > O ? P : O) : Q;
+  if (n0 > n || n > m->n_max || n0 - p <= lag_max || hc_dist_prepare(m->spec.dist, theta + L.is, 0, &D)) return 1;
+  hc_arma_css_extend(p, q, theta[0], theta + 1, theta + 1 + p, y, n0, n, w->e);
+  const double omega = L.iw >= 0 ? theta[L.iw] : w->s2 * (1.0 - garch_persistence(&L, theta, D.m2neg));
+  const double *e = w->e, *be = theta + L.ib;
+  double       *h = w->h;
+  for (int t = n0; t < n; t++) {
+    double v = omega;
+    for (int i = 1; i <= P + O; i++) {
+      int lag, col, neg;
+      arch_term(&L, i, &lag, &col, &neg);
+      const double c = theta[col], el = e[t - lag];
+      v += neg ? (el < 0.0 ? c * el * el : 0.0) : c * el * el;
+    }
+    for (int j = 1; j <= Q; j++) v += be[j - 1] * h[t - j];
+    if (!(v > 0.0) || !isfinite(v)) return 1;
+    h[t] = v;
+  }
+  return forecast_from_state(m, theta, y, n, H, mean, var);
 }
 
 /* Persistence S and unconditional variance omega / (1 - S) (NaN if S >= 1); under variance
@@ -802,6 +837,7 @@ const hc_model_ops hc_garch_ops = {
   .transform         = garch_transform,
   .untransform       = garch_untransform,
   .forecast          = garch_forecast,
+  .forecast_update   = garch_forecast_update,
   .loglik_terms_grad = garch_terms_grad,
   .vol_summary       = garch_vol_summary,
   .residuals         = hc_vol_std_residuals,

@@ -50,7 +50,7 @@ int hc_kalman_create(int r_max, hc_kalman *kf)
   if (r_max < 1) r_max = 1;
   size_t r = (size_t)r_max, r2 = r * r, lu = (r + 1) * (r + 1) + r + 1, nb = 7 * (r + 1) + 2 * record_len(r_max);
   kf->r_max = r_max;
-  kf->buf   = malloc((4 * r + 3 * r2 + lu + nb) * sizeof *kf->buf);
+  kf->buf   = malloc((6 * r + 4 * r2 + lu + nb) * sizeof *kf->buf);
   if (!kf->buf) return ENOMEM;
   kf->T1 = kf->buf;
   kf->R  = kf->T1 + r;
@@ -61,6 +61,9 @@ int hc_kalman_create(int r_max, hc_kalman *kf)
   kf->C  = kf->TP + r2;
   kf->A  = kf->C + r2;
   kf->B  = kf->A + lu;
+  kf->Ks = kf->B + nb;
+  kf->af = kf->Ks + r;
+  kf->Pf = kf->af + r;
   return 0;
 }
 
@@ -333,6 +336,7 @@ static int filter(hc_kalman *kf, int p, int q, const double *phi, const double *
                   double *ssq, double *sumlogF, double *resid, int keep_P, double *vt, double *a0, double *rec, int *ts)
 {
   const int r = p > q + 1 ? p : q + 1;
+  kf->steady  = 0;
   if (r > kf->r_max) return 1;
   kf->r = r;
   double *T1 = kf->T1, *R = kf->R, *a = kf->a, *an = vec_B(kf, 0), *P = kf->P; /* a_t, a_{t+1} alternate */
@@ -360,7 +364,8 @@ static int filter(hc_kalman *kf, int p, int q, const double *phi, const double *
   double s = 0.0, slf = 0.0, prodF = 1.0, iF = 1.0 / F; /* sum log F_t = slf + log prodF */
   int    t = 0;
   double at0 = 0.0; /* a_t[0], in a register (observe) */
-  for (int steady = 0; t < n && !steady; t++) {
+  int    steady = 0;
+  for (; t < n && !steady; t++) {
     if (a0) a0[t] = at0;
     const double v = observe(r, x[t], T1, K, &at0, a, an);
     double      *ta = a;
@@ -407,8 +412,27 @@ static int filter(hc_kalman *kf, int p, int q, const double *phi, const double *
     if (resid) resid[t] = v * sqrt(iF);
   }
   if (a != kf->a) memcpy(kf->a, a, sizeof(double) * (size_t)r);
+  if (keep_P && steady) { /* P_{t+1|t} is constant from here: hc_kalman_arma_extend may go on */
+    kf->steady = 1;
+    memcpy(kf->Ks, K, sizeof(double) * (size_t)r);
+  }
   *ssq     = s;
   *sumlogF = slf;
+  return 0;
+}
+
+int hc_kalman_arma_extend(hc_kalman *kf, const double *x, int n)
+{
+  if (!kf->steady) return 1;
+  const int r = kf->r;
+  double   *a = kf->a, *an = kf->af, at0 = kf->a[0];
+  for (int t = 0; t < n; t++) {
+    observe(r, x[t], kf->T1, kf->Ks, &at0, a, an);
+    double *ta = a;
+    a          = an;
+    an         = ta;
+  }
+  if (a != kf->a) memcpy(kf->a, a, sizeof(double) * (size_t)r);
   return 0;
 }
 
@@ -562,8 +586,10 @@ static void companion_TP(int r, const double *T1, const double *P, double *TP)
 void hc_kalman_forecast(hc_kalman *kf, int H, double *mean, double *cov)
 {
   const int r = kf->r;
-  double   *a = kf->a, *P = kf->P, *T1 = kf->T1, *R = kf->R, *TP = kf->TP;
+  double   *a = kf->af, *P = kf->Pf, *T1 = kf->T1, *R = kf->R, *TP = kf->TP;
   double   *u = kf->K, *c = kf->C; /* u_m = T'^m e1, c = P_{n+i|n} e1 */
+  memcpy(a, kf->a, sizeof(double) * (size_t)r);
+  memcpy(P, kf->P, sizeof(double) * (size_t)r * r);
   for (int i = 0; i < H; i++) {
     mean[i] = a[0];
     for (int l = 0; l < r; l++) {

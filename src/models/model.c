@@ -93,3 +93,9 @@ int hc_model_law(const hc_model *m, const double *theta, hc_dist_eval *law)
   if (m->ops->law) return m->ops->law(m, theta, law);
   return hc_dist_prepare(HC_DIST_NORMAL, NULL, 0, law);
 }
+
+int hc_model_forecast_update(hc_model *m, const double *theta, const double *y, int n0, int n, int H, double *mean, double *var)
+{
+  if (m->ops->forecast_update && n0 > 0 && n0 <= n && !m->ops->forecast_update(m, theta, y, n0, n, H, mean, var)) return 0;
+  return m->ops->forecast(m, theta, y, n, H, mean, var);
+}

@@ -37,6 +37,10 @@ int  hc_arma_ma_to_u(int q, const double *theta, double *u);
  */
 void hc_arma_css_residuals(int p, int q, double mu, const double *phi, const double *theta,
                            const double *y, int n, double *e);
+/** The residuals e_t of hc_arma_css_residuals for t = max(t0, p)..n-1 only, given e[0..t0-1]
+ *  (appended observations: O(n - t0)). */
+void hc_arma_css_extend(int p, int q, double mu, const double *phi, const double *theta, const double *y, int t0, int n,
+                        double *e);
 
 /**
  * Hannan-Rissanen (1982) start values for ARMA(p,q) with constant: mu = sample mean,
@@ -97,6 +101,9 @@ typedef struct {
   double *K;  /**< [r] gain */
   double *P;  /**< [r*r] predicted covariance / sigma2, row-major */
   double *TP, *A, *B, *C; /**< [r*r] work */
+  double *Ks;     /**< [r] the steady-state gain, when steady */
+  double *af, *Pf; /**< [r], [r*r] work of hc_kalman_forecast and hc_kalman_arma_extend */
+  int     steady; /**< 1: the last hc_kalman_arma ended in the steady phase (P constant, gain Ks) */
   double *buf;
 } hc_kalman;
 
@@ -119,9 +126,18 @@ int  hc_kalman_arma(hc_kalman *kf, int p, int q, const double *phi, const double
  * After hc_kalman_arma: forecasts x_{n+h|n} = Z a_{n+h|n} (mean[h-1]) and the joint
  * covariance of the forecast errors divided by sigma2, cov[(i-1)*H + (j-1)] =
  * Cov(x_{n+i}, x_{n+j} | x_1..x_n) / sigma2 = e1' T^{j-i} P_{n+i|n} e1 (j >= i), for
- * h, i, j = 1..H. Consumes the filter state. cov is H x H, row-major.
+ * h, i, j = 1..H. The filter state is kept (hc_kalman_arma_extend may continue it). cov is
+ * H x H, row-major.
  */
 void hc_kalman_forecast(hc_kalman *kf, int H, double *mean, double *cov);
+/**
+ * Continue the filter of the last hc_kalman_arma (same p, q, phi, theta) over the next n values
+ * x[0..n-1] of the series, in O(n r): a_{t+1} = T a_t + K (x_t - a_t[0]) with the steady-state
+ * gain, P unchanged; the same arithmetic as hc_kalman_arma's steady phase, so that filtering
+ * x_1..x_m and then extending by x_{m+1}..x_{m+n} gives the state of one filter of all m + n.
+ * @return 0, or 1 if that filter had not reached its steady phase (the caller then re-filters).
+ */
+int  hc_kalman_arma_extend(hc_kalman *kf, const double *x, int n);
 
 /* ---- second derivatives of the innovation laws (dist.c) ---- */
 

@@ -216,18 +216,27 @@ static int expand(hc_model *m, const double *theta)
 
 /* Differenced, regression-adjusted series into w->w[0..n-m-1] and the expanded polynomials.
  * Returns the number of differenced values, or 0 if theta is inadmissible or n unusable. */
+/* w->w[d0..nd-1] of the differenced, regression-adjusted series of y[0..n-1], nd = n - m. */
+static void adjusted(hc_model *m, const double *theta, const double *y, int n, int d0)
+{
+  const hc_spec *s  = &m->spec;
+  sarimax_work  *w  = m->work;
+  const int      nd = n - w->m;
+  const double   c0 = w_const(s, theta);
+  const int      beta = layout_of(s).beta;
+  diff_series(w, y + d0, nd - d0, w->w + d0);
+  for (int t = d0; t < nd; t++) w->w[t] -= c0;
+  if (s->n_exog)
+    for (int t = d0; t < nd; t++) w->w[t] -= w_reg(m, theta, beta, t + w->m, n);
+}
+
 static int differenced(hc_model *m, const double *theta, const double *y, int n)
 {
   const hc_spec *s = &m->spec;
   sarimax_work  *w = m->work;
   const int      nd = n - w->m;
   if (n > m->n_max || nd < 1 || (s->n_exog && !m->X) || expand(m, theta)) return 0;
-  const double c0 = w_const(s, theta);
-  const int    beta = layout_of(s).beta;
-  diff_series(w, y, nd, w->w);
-  for (int t = 0; t < nd; t++) w->w[t] -= c0;
-  if (s->n_exog)
-    for (int t = 0; t < nd; t++) w->w[t] -= w_reg(m, theta, beta, t + w->m, n);
+  adjusted(m, theta, y, n, 0);
   return nd;
 }
 
@@ -627,11 +636,10 @@ static int sarimax_start(hc_model *m, const double *y, int n, double *theta)
  * joint error covariance), integrated by y_t = w_t - sum_{i>=1} delta_i y_{t-i}; the
  * error of y_{n+h} is sum_k kappa_{h-k} e^w_{n+k} with kappa the coefficients of 1/delta(B)
  * (Box, Jenkins & Reinsel 2008, sec. 5.2). */
-static int sarimax_forecast(hc_model *m, const double *theta, const double *y, int n, int H, double *mean, double *var)
+static int forecast_from_state(hc_model *m, const double *theta, const double *y, int n, int H, double *mean, double *var)
 {
-  sarimax_work *w = m->work;
-  double        ssq, slf, s2 = theta[m->n_params - 1];
-  if (sarimax_filter(m, theta, y, n, &ssq, &slf, NULL)) return 1;
+  sarimax_work *w  = m->work;
+  const double  s2 = theta[m->n_params - 1];
   double *cov = malloc(sizeof(double) * ((size_t)H * H + 2 * (size_t)H + (size_t)w->m));
   if (!cov) return 1;
   double *xw = cov + (size_t)H * H, *kappa = xw + H, *hist = kappa + H;
@@ -661,6 +669,22 @@ static int sarimax_forecast(hc_model *m, const double *theta, const double *y, i
   return 0;
 }
 
+static int sarimax_forecast(hc_model *m, const double *theta, const double *y, int n, int H, double *mean, double *var)
+{
+  double ssq, slf;
+  return sarimax_filter(m, theta, y, n, &ssq, &slf, NULL) || forecast_from_state(m, theta, y, n, H, mean, var);
+}
+
+/* The new observations y[n0..n-1] through the steady filter of the last forecast (same theta). */
+static int sarimax_forecast_update(hc_model *m, const double *theta, const double *y, int n0, int n, int H, double *mean, double *var)
+{
+  sarimax_work *w = m->work;
+  const int     d0 = n0 - w->m;
+  if (d0 < 1 || n0 > n || n > m->n_max || (m->spec.n_exog && !m->X)) return 1;
+  adjusted(m, theta, y, n, d0);
+  return hc_kalman_arma_extend(&w->kf, w->w + d0, n - n0) || forecast_from_state(m, theta, y, n, H, mean, var);
+}
+
 static int sarimax_residuals(hc_model *m, const double *theta, const double *y, int n, double *z)
 {
   double ssq, slf, s = sqrt(theta[m->n_params - 1]);
@@ -688,6 +712,7 @@ const hc_model_ops hc_sarimax_ops = {
   .transform      = sarimax_transform,
   .untransform    = sarimax_untransform,
   .forecast       = sarimax_forecast,
+  .forecast_update = sarimax_forecast_update,
   .n_obs          = sarimax_n_obs,
   .residuals      = sarimax_residuals,
   .serves          = sarimax_serves,
