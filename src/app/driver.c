@@ -39,6 +39,7 @@ typedef struct {
   int                  *stale;   /* [groups] 1 if the journal holds a record of an older input (resume) */
   long                 *offset;  /* [groups] its byte offset in the journal */
   hc_report_writer     *report;  /* the report being written: /fits as records arrive */
+  PetscLogEvent         ev_journal, ev_fits; /* -log_view: journal appends, /fits writes */
 } collector;
 
 static int by_ticker(const void *key, const void *entry) { return strcmp(key, entry); }
@@ -105,15 +106,18 @@ static int collect(void *ctx, int rank, int n, hc_result *r)
   long      *off = malloc(sizeof *off * (size_t)(n > 0 ? n : 1));
   int        rc  = off ? MPI_SUCCESS : MPI_ERR_NO_MEM;
   (void)rank;
+  if (PetscLogEventBegin(c->ev_journal, 0, 0, 0, 0)) return MPI_ERR_OTHER;
   if (off && hc_io_journal_append(c->journal, n, r, off, err, sizeof err)) {
     fprintf(stderr, "hpcast: ERROR: %s\n", err);
     rc = MPI_ERR_FILE;
   }
+  if (PetscLogEventEnd(c->ev_journal, 0, 0, 0, 0) || PetscLogEventBegin(c->ev_fits, 0, 0, 0, 0)) return MPI_ERR_OTHER;
   for (int k = 0; k < n && rc == MPI_SUCCESS; k++)
     if (note_record(c, &r[k], off[k])) {
       fprintf(stderr, "hpcast: ERROR: %s\n", hc_io_report_error(c->report));
       rc = MPI_ERR_FILE;
     }
+  if (PetscLogEventEnd(c->ev_fits, 0, 0, 0, 0)) return MPI_ERR_OTHER;
   for (int k = 0; k < n; k++) hc_result_free(&r[k]);
   free(off);
   return rc;
@@ -404,6 +408,8 @@ static PetscErrorCode run_job(const hc_app_options *o, collector *col, job_mem *
   PetscCall(PetscLogEventRegister("hcFit", cls, &ev_fit));
   PetscCall(PetscLogEventRegister("hcGather", cls, &ev_gather));
   PetscCall(PetscLogEventRegister("hcWrite", cls, &ev_write));
+  PetscCall(PetscLogEventRegister("hcJournal", cls, &col->ev_journal));
+  PetscCall(PetscLogEventRegister("hcFitsWrite", cls, &col->ev_fits));
 
   int rc = o->data_dir[0] ? hc_io_universe_dir(o->data_dir, u, err, sizeof err)
                           : hc_io_universe_file(o->data_file, u, err, sizeof err);

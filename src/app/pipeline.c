@@ -24,7 +24,7 @@ struct hc_pipeline {
   const hc_app_options *o;
   hc_fft_cache         *fft;
   hc_fit_workspace     *ws;
-  PetscLogEvent         ev_load, ev_fit, ev[ST_COUNT];
+  PetscLogEvent         ev_load, ev_fit, ev_gate, ev[ST_COUNT];
   double                io_s, fit_s;
 };
 
@@ -38,6 +38,7 @@ PetscErrorCode hc_pipeline_create(const hc_app_options *o, PetscLogEvent ev_load
   (*pl)->ev_fit  = ev_fit;
   PetscCall(PetscClassIdRegister("hpcast ticker", &cls));
   for (int i = 0; i < ST_COUNT; i++) PetscCall(PetscLogEventRegister(step_names[i], cls, &(*pl)->ev[i]));
+  PetscCall(PetscLogEventRegister("hcGate", cls, &(*pl)->ev_gate));
   PetscCheck(!hc_spectral_cache_create(HC_FFT_ESTIMATE, &(*pl)->fft), PETSC_COMM_SELF, PETSC_ERR_MEM, "cannot create the FFTW plan cache");
   PetscCall(hc_fit_workspace_create(&(*pl)->ws));
   PetscFunctionReturn(0);
@@ -113,37 +114,15 @@ static void reject(hc_result *r, const char *reason)
   r->first_date[0] = r->last_date[0] = '\0';
 }
 
-/* Load, gate, transform, regressors and seasonal period of one ticker into p, with r's status
- * and data fields (r initialised here, with the identity of the input); *ok = 0 if the ticker is
- * rejected (r says why). */
-static PetscErrorCode prepare(hc_pipeline *pl, const hc_input *in, prepared *p, hc_result *r, int *ok)
+/* The loaded series of p through the quality gate, the transform, the regressors and the
+ * seasonal period, into p's modelling inputs; *ok = 0 if the ticker is rejected (r says why). */
+static PetscErrorCode condition(hc_pipeline *pl, const hc_input *in, prepared *p, hc_result *r, int *ok)
 {
   const hc_app_options *o = pl->o;
   char                  reason[HC_REASON_LEN];
-  double                t0 = hc_time_wall();
-  int                   ldx = 0;
+  int                   ldx = 0, rc;
 
   PetscFunctionBeginUser;
-  memset(p, 0, sizeof *p);
-  *ok = 0;
-  PetscCheck(!hc_result_init(r, in->ticker, o->horizon), PETSC_COMM_SELF, PETSC_ERR_MEM, "out of memory for %s", in->ticker);
-  r->input_bytes    = in->bytes;
-  r->input_mtime_ns = in->mtime_ns;
-  if (in->reason[0]) { /* the listing found it unreadable (a FIFO is never opened) */
-    reject(r, in->reason);
-    r->quality_score = 0.0;
-    PetscFunctionReturn(0);
-  }
-  PetscCall(PetscLogEventBegin(pl->ev_load, 0, 0, 0, 0));
-  int rc = hc_io_read_csv(in->path, in->ticker, o->column, &p->s, reason, sizeof reason);
-  PetscCall(PetscLogEventEnd(pl->ev_load, 0, 0, 0, 0));
-  pl->io_s += hc_time_wall() - t0;
-  PetscCheck(rc >= 0, PETSC_COMM_SELF, PETSC_ERR_MEM, "out of memory reading %s", in->path);
-  if (rc > 0) {
-    reject(r, reason);
-    r->quality_score = 0.0;
-    PetscFunctionReturn(0);
-  }
   r->input_hash          = hc_series_hash(&p->s);
   const hc_series *s     = &p->s;
   const int        shift = o->gate.transform == HC_TRANSFORM_LOGRET100 ? 1 : 0;
@@ -184,6 +163,42 @@ static PetscErrorCode prepare(hc_pipeline *pl, const hc_input *in, prepared *p, 
   p->bo        = o->backtest;
   p->bo.labels = s->label + shift + p->j0;
   *ok          = 1;
+  PetscFunctionReturn(0);
+}
+
+/* Load, gate, transform, regressors and seasonal period of one ticker into p, with r's status
+ * and data fields (r initialised here, with the identity of the input); *ok = 0 if the ticker is
+ * rejected (r says why). */
+static PetscErrorCode prepare(hc_pipeline *pl, const hc_input *in, prepared *p, hc_result *r, int *ok)
+{
+  const hc_app_options *o = pl->o;
+  char                  reason[HC_REASON_LEN];
+  double                t0 = hc_time_wall();
+
+  PetscFunctionBeginUser;
+  memset(p, 0, sizeof *p);
+  *ok = 0;
+  PetscCheck(!hc_result_init(r, in->ticker, o->horizon), PETSC_COMM_SELF, PETSC_ERR_MEM, "out of memory for %s", in->ticker);
+  r->input_bytes    = in->bytes;
+  r->input_mtime_ns = in->mtime_ns;
+  if (in->reason[0]) { /* the listing found it unreadable (a FIFO is never opened) */
+    reject(r, in->reason);
+    r->quality_score = 0.0;
+    PetscFunctionReturn(0);
+  }
+  PetscCall(PetscLogEventBegin(pl->ev_load, 0, 0, 0, 0));
+  int rc = hc_io_read_csv(in->path, in->ticker, o->column, &p->s, reason, sizeof reason);
+  PetscCall(PetscLogEventEnd(pl->ev_load, 0, 0, 0, 0));
+  pl->io_s += hc_time_wall() - t0;
+  PetscCheck(rc >= 0, PETSC_COMM_SELF, PETSC_ERR_MEM, "out of memory reading %s", in->path);
+  if (rc > 0) {
+    reject(r, reason);
+    r->quality_score = 0.0;
+    PetscFunctionReturn(0);
+  }
+  PetscCall(PetscLogEventBegin(pl->ev_gate, 0, 0, 0, 0));
+  PetscCall(condition(pl, in, p, r, ok));
+  PetscCall(PetscLogEventEnd(pl->ev_gate, 0, 0, 0, 0));
   PetscFunctionReturn(0);
 }
 
