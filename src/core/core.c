@@ -31,7 +31,9 @@ const char *hc_status_name(hc_status s)
 void hc_strlcpy(char *dst, const char *src, size_t n)
 {
   if (!n) return;
-  snprintf(dst, n, "%s", src ? src : "");
+  const size_t len = src ? strnlen(src, n - 1) : 0;
+  if (len) memmove(dst, src, len);
+  dst[len] = '\0';
 }
 
 int hc_series_alloc(hc_series *s, int n, int with_volume)
