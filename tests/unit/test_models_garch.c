@@ -803,3 +803,54 @@ Test(garch, egarch_forecast_tends_to_unconditional_variance)
   for (int k = 0; k < H; k++) cr_expect_eq(mean[k], th[0]);
   m.ops->destroy(&m);
 }
+
+/* hc_fit_options.warm on DEM/GBP: a warm refit from the cold fit's optimum reaches the same
+ * log-likelihood (1e-6) in at most 5 iterations (GARCH(1,1)-t, ARMA(1,0)+GJR(1,1,1)-normal); a
+ * warm start in the corner alpha = gamma = beta = 0 (where the transform of the persistence
+ * saturates; its log-likelihood is below that at the family's own start, the fallback's trigger,
+ * checked) and a failing one (NaN) end at least as high as the cold fit - 1e-6: hc_fit falls
+ * back to the family's own start. */
+Test(garch_fit, warm_start_stays_at_the_optimum_and_falls_back_from_a_corner, .init = fit_init, .fini = fit_fini)
+{
+  const hc_spec specs[] = {{.vol = HC_VOL_GARCH, .vol_p = 1, .vol_q = 1, .dist = HC_DIST_T},
+                           {.p = 1, .vol = HC_VOL_GJR, .vol_p = 1, .vol_o = 1, .vol_q = 1, .dist = HC_DIST_NORMAL}};
+  for (size_t c = 0; c < sizeof specs / sizeof *specs; c++) {
+    hc_model      *m = NULL;
+    hc_fit_options opt;
+    hc_fit_record  cold, warm;
+    char           names[HC_MAX_PARAMS][HC_PNAME_LEN];
+    double         corner[HC_MAX_PARAMS], nan_start[HC_MAX_PARAMS], own[HC_MAX_PARAMS], ll_corner, ll_own;
+    cr_assert_eq(hc_model_create(&specs[c], n_dem, &m), 0);
+    hc_fit_options_default(&opt);
+    cr_assert_eq(hc_fit(m, dem, n_dem, &opt, NULL, 0, NULL, &cold), 0);
+    cr_assert_eq(cold.status, 0, "%s", cold.reason);
+    opt.warm = 1;
+    cr_assert_eq(hc_fit(m, dem, n_dem, &opt, NULL, 1, cold.params, &warm), 0);
+    cr_log_info("%s: cold loglik %.8f (%d its), warm from it %.8f (%d its)", cold.name, cold.loglik, cold.iterations, warm.loglik,
+                warm.iterations);
+    cr_expect(fabs(warm.loglik - cold.loglik) <= 1e-6, "%s: warm %.10f vs cold %.10f", cold.name, warm.loglik, cold.loglik);
+    cr_expect(warm.iterations <= 5, "%s: %d iterations from the optimum", cold.name, warm.iterations);
+    /* the corner: the mean and shape of the cold fit, omega at the sample variance, no dynamics */
+    m->ops->param_names(m, names);
+    for (int k = 0; k < m->n_params; k++) {
+      const char *s = names[k];
+      corner[k]     = !strcmp(s, "omega") ? 0.22 : !strncmp(s, "alpha", 5) || !strncmp(s, "gamma", 5) || !strncmp(s, "beta", 4) ? 0.0
+                                                                                                                            : cold.params[k];
+      nan_start[k] = NAN;
+    }
+    cr_assert_eq(m->ops->start(m, dem, n_dem, own), 0);
+    cr_assert_eq(m->ops->loglik(m, corner, dem, n_dem, &ll_corner, NULL), 0);
+    cr_assert_eq(m->ops->loglik(m, own, dem, n_dem, &ll_own, NULL), 0);
+    cr_assert(ll_corner < ll_own, "precondition: corner %.6f below the family's start %.6f", ll_corner, ll_own);
+    const double *astray[] = {corner, nan_start};
+    for (int a = 0; a < 2; a++) {
+      cr_assert_eq(hc_fit(m, dem, n_dem, &opt, NULL, 1, astray[a], &warm), 0);
+      cr_log_info("%s: warm from %s (loglik there %.4f, family start %.4f): %.8f (%d its)", cold.name, a ? "NaN" : "the corner",
+                  a ? NAN : ll_corner, ll_own, warm.loglik, warm.iterations);
+      cr_expect_eq(warm.status, 0, "%s", warm.reason);
+      cr_expect(warm.loglik >= cold.loglik - 1e-6, "%s warm from %s: %.10f below the cold fit %.10f", cold.name, a ? "NaN" : "the corner",
+                warm.loglik, cold.loglik);
+    }
+    cr_assert_eq(hc_model_destroy(&m), 0);
+  }
+}
