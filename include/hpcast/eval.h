@@ -166,10 +166,12 @@ double hc_crps(const hc_mixture *f, double y);
  * The k x k matrix A (row-major) of the quadratic form CRPS(sum_i w_i F_i, y) = w' A w for
  * any weights on the simplex: A_ij = int (F_i(x) - 1{x >= y}) (F_j(x) - 1{x >= y}) dx
  * (symmetric, positive semidefinite), by Gauss-Legendre quadrature (16 nodes per panel) after
- * the tail-compressing change of variable x = b + a sinh(v), with panel breaks at y and at the
- * modes of skewed-t and GED components (docs/scores.md). Measured relative accuracy: 2e-12
- * against R integrate(); 3e-8 in the worst random case tried (t with nu near 2, member means
- * 2 sd apart).
+ * the tail-compressing change of variable x = b + a sinh(v), with panel breaks at y, at the
+ * modes of skewed-t and GED components, and around the core (mean +- 6 sd) of a component that
+ * one panel would cross in more than 4 sd (narrow and far from b; docs/scores.md). Measured
+ * relative accuracy: 2e-12 against R integrate(); 3e-8 in the worst random case tried (t with nu
+ * near 2, member means 2 sd apart); a narrow normal 14 sd from a wide one: 1e-9 against its
+ * closed form.
  * @return 0, 1 if y or a component parameter is not finite or an sd is not > 0 (A is then
  *         NaN), or ENOMEM (k > 16 needs a work array of k doubles).
  */

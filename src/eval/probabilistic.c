@@ -167,7 +167,10 @@ static double crps_t(double m, double s, double nu, double y)
 #define QUAD_NODES 16
 #define QUAD_DV    1.5
 #define QUAD_TAIL  1e-12
-#define QUAD_MAXPT 64 /* breakpoints kept (ends, y, and the first 61 component modes) */
+#define QUAD_MAXPT 64 /* breakpoints kept (ends, y, component modes and cores while room is left) */
+#define QUAD_CORE_SPAN 4.0 /* a panel spanning more sds of a component than this: its core gets breakpoints */
+#define QUAD_CORE_STEP 2.0 /* the core's breakpoints, every QUAD_CORE_STEP sd ... */
+#define QUAD_CORE_N    3   /* ... out to QUAD_CORE_N steps on each side of the mean */
 
 /* Gauss-Legendre abscissas and weights on [-1, 1], 16 points, the positive half (Abramowitz &
  * Stegun Table 25.4; recomputed by Newton on P_16 in long double). */
@@ -261,6 +264,18 @@ static int quad_plan_build(int k, const hc_pred *comp, const double *w, double y
     if (isnan(zk)) continue;
     double vk = asinh((comp[i].mean + comp[i].sd * zk - q->b) / a);
     if (vk > vlo && vk < vhi) q->pt[np++] = (quad_point){vk, comp[i].law.d == HC_DIST_GED};
+  }
+  /* a component whose core a panel of the plan would cross in a few nodes (narrow, far from the
+   * centre, where one panel spans QUAD_DV sqrt(a^2 + (m - b)^2) in x) gets breakpoints at
+   * m + j QUAD_CORE_STEP sd, j = -QUAD_CORE_N..QUAD_CORE_N, so that its core has panels of its own */
+  for (int i = 0; i < k && np + 2 * QUAD_CORE_N + 1 <= QUAD_MAXPT; i++) {
+    if (w && w[i] == 0.0) continue;
+    const hc_pred *c = &comp[i];
+    if (!(QUAD_DV * hypot(a, c->mean - q->b) > QUAD_CORE_SPAN * c->sd)) continue;
+    for (int j = -QUAD_CORE_N; j <= QUAD_CORE_N; j++) {
+      double vc = asinh((c->mean + j * QUAD_CORE_STEP * c->sd - q->b) / a);
+      if (vc > vlo && vc < vhi) q->pt[np++] = (quad_point){vc, 0};
+    }
   }
   qsort(q->pt, (size_t)np, sizeof *q->pt, cmp_point);
   q->np = 0;
