@@ -319,10 +319,12 @@ typedef struct {
   int    screen_its;  /**< > 0: screen the starts (more than screen_keep of them) by at most screen_its iterations
                            each; only the screen_keep best unconverged ones continue to convergence */
   int    screen_keep; /**< starts kept by the screen */
+  int    own_given;   /**< 1: the last of the caller's starts is the family's own start (ops->start on the same y),
+                           which hc_fit then does not compute again */
 } hc_fit_options;
 
 /** Defaults: max_it 500, gatol 1e-7, n_random 0, compute_stderr 1, stderr_type Hessian, warm 0, screen_its 0
- *  (every start to convergence), screen_keep 2. */
+ *  (every start to convergence), screen_keep 2, own_given 0. */
 void hc_fit_options_default(hc_fit_options *o);
 
 /**

@@ -45,6 +45,7 @@ void hc_fit_options_default(hc_fit_options *o)
   o->warm           = 0;
   o->screen_its     = 0;
   o->screen_keep    = 2;
+  o->own_given      = 0;
 }
 
 typedef struct {
@@ -821,7 +822,7 @@ PetscErrorCode hc_fit(hc_model *m, const double *y, int n, const hc_fit_options 
   /* start list: caller's starts, the family's own start, then random perturbations */
   for (int s = 0; s < n_starts && ns < 16; s++) memcpy(st[ns++], starts + (size_t)s * k, (size_t)k * sizeof(double));
   const int n_caller = ns;
-  if (ns < 16 && !m->ops->start(m, y, n, st[ns])) ns++;
+  if (!opt->own_given && ns < 16 && !m->ops->start(m, y, n, st[ns])) ns++;
   int n_base = ns;
   if (k > 1) {
     /* perturbations of the last base start in u-space (coordinate 0, the level, is kept) */

@@ -137,7 +137,35 @@ typedef struct {
   int                     *done_fit; /* its index in r->fits */
   int                      n_done;
   int                      best;
+  struct own_start        *own;      /* the family's own start of each spec met so far */
+  int                      n_own, max_own;
 } search;
+
+/* A spec's own start (ops->start on the search's series), computed once per search: the grid
+ * needs it for the spec's fit, for its cycle starts and as the lower-order start of its two
+ * larger neighbours. */
+struct own_start {
+  hc_spec spec;
+  int     bad;
+  double  theta[HC_MAX_PARAMS];
+};
+
+static int own_start(search *S, const hc_spec *s, hc_model *m, double *theta)
+{
+  for (int i = 0; i < S->n_own; i++)
+    if (same_spec(&S->own[i].spec, s)) {
+      if (!S->own[i].bad) memcpy(theta, S->own[i].theta, (size_t)m->n_params * sizeof *theta);
+      return S->own[i].bad;
+    }
+  const int bad = m->ops->start(m, S->y, S->n, theta);
+  if (S->n_own < S->max_own) {
+    struct own_start *e = &S->own[S->n_own++];
+    e->spec             = *s;
+    e->bad              = bad;
+    if (!bad) memcpy(e->theta, theta, (size_t)m->n_params * sizeof *theta);
+  }
+  return bad;
+}
 
 static int in_grid(const search *S, const hc_spec *s)
 {
@@ -219,7 +247,7 @@ static void match_by_name(int k, const char (*names)[HC_PNAME_LEN], int k_from, 
  * Whittle root-pair search, seasonal moments) with the new coefficient at zero, up to max of them
  * into out (rows of k); *ns receives their number. They depend on the spec, the data and the
  * options only, not on what else was fitted. */
-static PetscErrorCode lower_order_starts(const search *S, const hc_spec *s, int k, const char (*names)[HC_PNAME_LEN],
+static PetscErrorCode lower_order_starts(search *S, const hc_spec *s, int k, const char (*names)[HC_PNAME_LEN],
                                          double *out, int max, int *ns)
 {
   PetscFunctionBeginUser;
@@ -235,7 +263,7 @@ static PetscErrorCode lower_order_starts(const search *S, const hc_spec *s, int 
     PetscCall(hc_model_create(&t, S->n, &mt));
     if (t.n_exog) hc_model_set_exog(mt, S->o->X, S->o->ldx, S->o->xnames);
     mt->ops->param_names(mt, tnames);
-    if (!mt->ops->start(mt, S->y, S->n, th))
+    if (!own_start(S, &t, mt, th))
       match_by_name(k, names, mt->n_params, (const char (*)[HC_PNAME_LEN])tnames, th, out + (size_t)(*ns)++ * k);
     PetscCall(hc_model_destroy(&mt));
   }
@@ -253,6 +281,7 @@ static PetscErrorCode fit_mean(search *S, const hc_spec *spec, int from_fits, in
   hc_spec                  s = *spec;
   hc_model                *m;
   hc_fit_record            rec;
+  hc_fit_options           fo = o->fit;
   char                     names[HC_MAX_PARAMS][HC_PNAME_LEN];
   double                   starts[16 * HC_MAX_PARAMS], own[HC_MAX_PARAMS];
   int                      ns = 0;
@@ -273,9 +302,13 @@ static PetscErrorCode fit_mean(search *S, const hc_spec *spec, int from_fits, in
     }
   } else PetscCall(lower_order_starts(S, &s, k, (const char (*)[HC_PNAME_LEN])names, starts, 8, &ns));
   ns += hc_warm_starts(o, m, names, starts + (size_t)ns * k, 16 - ns);
-  if (hc_spec_is_arma(&s) && !m->ops->start(m, S->y, S->n, own))
-    ns += hc_arma_cycle_starts(s.p, s.q, own[0], own[k - 1], starts + (size_t)ns * k);
-  PetscCall(hc_fit(m, S->y, S->n, &o->fit, S->ws, ns, starts, &rec));
+  const int own_bad = own_start(S, &s, m, own);
+  if (hc_spec_is_arma(&s) && !own_bad) ns += hc_arma_cycle_starts(s.p, s.q, own[0], own[k - 1], starts + (size_t)ns * k);
+  if (!own_bad && ns < 16) { /* the own start last, as hc_fit would add it */
+    memcpy(starts + (size_t)ns++ * k, own, (size_t)k * sizeof *own);
+    fo.own_given = 1;
+  }
+  PetscCall(hc_fit(m, S->y, S->n, &fo, S->ws, ns, starts, &rec));
   PetscCall(hc_model_destroy(&m));
   PetscCall(add_fit(S, &s, &rec, fit_index));
   PetscFunctionReturn(0);
@@ -312,13 +345,14 @@ PetscErrorCode hc_search_mean(const double *y, int n, const hc_select_options *o
                               int *best,
                               hc_spec *best_spec)
 {
-  search   S = {.o = o, .ws = ws, .y = y, .n = n, .r = r, .best = -1};
+  search   S = {.o = o, .ws = ws, .y = y, .n = n, .r = r, .best = -1, .max_own = 5 * (o->n_mean + HC_STEPWISE_MAX)};
   int      d, D, idx, n_y = 0;
   hc_spec *of_y;
 
   PetscFunctionBeginUser;
   *best = -1;
   PetscCall(PetscMalloc4(o->n_mean, &S.grid, o->n_mean + HC_STEPWISE_MAX, &S.done, o->n_mean + HC_STEPWISE_MAX, &S.done_fit, o->n_mean, &of_y));
+  PetscCall(PetscMalloc1(S.max_own, &S.own));
   for (int i = 0; i < o->n_mean; i++) { /* the specs whose likelihood is that of y: IC compares them */
     const hc_model_ops *ops = hc_model_family(&o->mean[i]);
     if (ops && ops->likelihood_of_y) of_y[n_y++] = o->mean[i];
@@ -382,5 +416,6 @@ PetscErrorCode hc_search_mean(const double *y, int n, const hc_select_options *o
   *best = S.best;
   if (S.best >= 0) *best_spec = spec_of_fit(&S, S.best);
   PetscCall(PetscFree4(S.grid, S.done, S.done_fit, of_y));
+  PetscCall(PetscFree(S.own));
   PetscFunctionReturn(0);
 }
