@@ -13,6 +13,7 @@
 #include "hpcast/data.h"
 #include "hpcast/io.h"
 #include "hpcast/models.h"
+#include "shared_series.h"
 #include "../../src/models/models_impl.h" /* hc_sarimax_css_hessian */
 
 static void setup(void) { cr_assert(PetscInitializeNoArguments() == 0); }
@@ -56,19 +57,6 @@ static double ref(const char *model, const char *param, double *ll)
   fclose(f);
   cr_assert_fail("no reference %s/%s", model, param);
   return NAN;
-}
-
-static int load(const char *rel, const char *column, hc_transform tr, double **y, hc_series *keep)
-{
-  char      path[4096], reason[256];
-  hc_series s = {0};
-  snprintf(path, sizeof path, "%s/../shared/data/%s", getenv("HPCAST_SOURCE_ROOT"), rel);
-  cr_assert(hc_io_read_csv(path, "x", column, &s, reason, sizeof reason) == 0, "%s", reason);
-  *y    = malloc((size_t)s.n * sizeof **y);
-  int n = hc_data_transform(&s, tr, *y);
-  if (keep) *keep = s;
-  else hc_series_free(&s);
-  return n;
 }
 
 static hc_fit_record fit(hc_spec s, const double *y, int n, const double *X, int ldx)

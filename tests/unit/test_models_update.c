@@ -20,6 +20,7 @@
 #include "hpcast/data.h"
 #include "hpcast/io.h"
 #include "hpcast/models.h"
+#include "shared_series.h"
 #include "../../src/models/models_impl.h" /* hc_kalman_* */
 
 enum { H = 10 }; /* forecast horizon of every comparison */
@@ -27,21 +28,6 @@ enum { H = 10 }; /* forecast horizon of every comparison */
 static void setup(void) { cr_assert(PetscInitializeNoArguments() == 0); }
 static void teardown(void) { PetscFinalize(); }
 TestSuite(update, .init = setup, .fini = teardown);
-
-/* Column `column` of ../shared/data/<rel>, transformed by tr, into *y (malloc'ed); *keep gets
- * the series when not NULL. Returns the number of values. */
-static int load(const char *rel, const char *column, hc_transform tr, double **y, hc_series *keep)
-{
-  char      path[4096], reason[256];
-  hc_series s = {0};
-  snprintf(path, sizeof path, "%s/../shared/data/%s", getenv("HPCAST_SOURCE_ROOT"), rel);
-  cr_assert(hc_io_read_csv(path, "x", column, &s, reason, sizeof reason) == 0, "%s", reason);
-  *y    = malloc((size_t)s.n * sizeof **y);
-  int n = hc_data_transform(&s, tr, *y);
-  if (keep) *keep = s;
-  else hc_series_free(&s);
-  return n;
-}
 
 /* Column Y of ../shared/data/reference/dem2gbp.csv (header obs,Y,dayskip): 1974 returns. */
 static int load_dem2gbp(double **y)
