@@ -305,6 +305,9 @@ typedef struct hc_fit_workspace hc_fit_workspace;
 PetscErrorCode hc_fit_workspace_create(hc_fit_workspace **ws);
 /** Destroy the workspace and its solvers (before PetscFinalize). Not collective. */
 PetscErrorCode hc_fit_workspace_destroy(hc_fit_workspace **ws);
+/** The hc_fit calls made with workspace ws since its creation (every fit: grid, volatility,
+ *  first backtest window, refits; 0 for NULL). Not collective. */
+long hc_fit_workspace_fits(const hc_fit_workspace *ws);
 
 /** Options of the shared fitter. */
 typedef struct {

@@ -198,5 +198,8 @@ PetscErrorCode hc_pipeline_run(hc_pipeline *pl, const hc_input *in, int n_blocks
 PetscErrorCode hc_pipeline_block(hc_pipeline *pl, const hc_input *in, int block, hc_result *whole, hc_result *first);
 /** Seconds spent reading input and fitting so far. */
 void hc_pipeline_times(const hc_pipeline *pl, double *io_s, double *fit_s);
+/** Model fits (hc_fit calls) run by the pipeline so far: the grid and volatility fits on the
+ *  whole sample and the first backtest window, and the backtest's refits. Not collective. */
+long hc_pipeline_fits(const hc_pipeline *pl);
 
 #endif

@@ -284,9 +284,10 @@ static PetscErrorCode run_ticker(job *j, int group, hc_result *r)
 {
   const hc_input in = input_of(j->u, j->order[group]);
   const double   t0 = hc_time_wall();
+  const long     f0 = hc_pipeline_fits(j->pl);
   PetscFunctionBeginUser;
   PetscCall(hc_pipeline_run(j->pl, &in, 1, NULL, r));
-  PetscCall(add_unit_row(j, r, 0, j->o->n_mean * j->o->n_vol, r->n_fits, t0, j->cost[group]));
+  PetscCall(add_unit_row(j, r, 0, j->o->n_mean, (int)(hc_pipeline_fits(j->pl) - f0), t0, j->cost[group]));
   j->n_tickers++;
   PetscFunctionReturn(0);
 }
@@ -296,10 +297,11 @@ static PetscErrorCode run_block(job *j, int group, int block, hc_result *whole, 
 {
   const hc_input in = input_of(j->u, j->order[group]);
   const double   t0 = hc_time_wall();
+  const long     f0 = hc_pipeline_fits(j->pl);
   PetscFunctionBeginUser;
   PetscCall(hc_pipeline_block(j->pl, &in, block, whole, first));
-  PetscCall(add_unit_row(j, whole, block, PetscMin(j->o->spec_block, j->o->n_mean - block * j->o->spec_block), whole->n_fits + first->n_fits,
-                         t0, j->cost[(size_t)group * j->o->n_blocks + block]));
+  PetscCall(add_unit_row(j, whole, block, PetscMin(j->o->spec_block, j->o->n_mean - block * j->o->spec_block),
+                         (int)(hc_pipeline_fits(j->pl) - f0), t0, j->cost[(size_t)group * j->o->n_blocks + block]));
   PetscFunctionReturn(0);
 }
 
@@ -309,15 +311,13 @@ static PetscErrorCode run_owner_step(job *j, int group, int n_blocks, const hc_r
 {
   const hc_input in = input_of(j->u, j->order[group]);
   const double   t0 = hc_time_wall();
-  int            grid_fits = 0;
+  const long     f0 = hc_pipeline_fits(j->pl);
   PetscFunctionBeginUser;
   PetscCall(hc_pipeline_run(j->pl, &in, n_blocks, blocks, r));
-  for (int b = 0; b < n_blocks; b++) {
-    grid_fits += blocks[b].n_fits;
+  for (int b = 0; b < n_blocks; b++)
     for (int k = 0; k < blocks[b].n_units; k++)
       PetscCheck(!hc_result_add_unit(r, &blocks[b].units[k]), PETSC_COMM_SELF, PETSC_ERR_MEM, "out of memory");
-  }
-  PetscCall(add_unit_row(j, r, -1, j->o->n_vol, r->n_fits > grid_fits ? r->n_fits - grid_fits : 0, t0, 0.0));
+  PetscCall(add_unit_row(j, r, -1, j->o->n_vol, (int)(hc_pipeline_fits(j->pl) - f0), t0, 0.0));
   j->n_tickers++;
   PetscFunctionReturn(0);
 }

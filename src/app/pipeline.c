@@ -54,6 +54,8 @@ PetscErrorCode hc_pipeline_destroy(hc_pipeline **pl)
   PetscFunctionReturn(0);
 }
 
+long hc_pipeline_fits(const hc_pipeline *pl) { return hc_fit_workspace_fits(pl->ws); }
+
 void hc_pipeline_times(const hc_pipeline *pl, double *io_s, double *fit_s)
 {
   *io_s  = pl->io_s;

@@ -623,7 +623,10 @@ typedef struct {
 
 struct hc_fit_workspace {
   fit_solver solver[2][HC_MAX_PARAMS + 1]; /* [Newton][k] */
+  long       n_fits;                       /* hc_fit calls made with it */
 };
+
+long hc_fit_workspace_fits(const hc_fit_workspace *ws) { return ws ? ws->n_fits : 0; }
 
 PetscErrorCode hc_fit_workspace_create(hc_fit_workspace **ws)
 {
@@ -802,6 +805,7 @@ PetscErrorCode hc_fit(hc_model *m, const double *y, int n, const hc_fit_options 
   fit_best  best = {.ll = -INFINITY};
 
   PetscFunctionBeginUser;
+  if (ws) ws->n_fits++;
   memset(rec, 0, sizeof *rec);
   hc_strlcpy(rec->stderr_type, hc_stderr_name(opt->stderr_type), sizeof rec->stderr_type);
   rec->persistence = rec->half_life = rec->uncond_var = NAN;
