@@ -160,21 +160,29 @@ Test(update, arma22_matches_full_forecast)
   }
 }
 
+/* Each of the ns specs s fitted on y[0..n-1] (fitted), then its update chain from n0 = 1000
+ * against full forecasts to 1e-10 (expect_chain). */
+static void fit_and_chain(const hc_spec *s, int ns, const double *y, int n)
+{
+  for (int i = 0; i < ns; i++) {
+    char   name[64];
+    double th[HC_MAX_PARAMS];
+    hc_spec_name(&s[i], name, sizeof name);
+    fitted(&s[i], y, n, NULL, 0, th);
+    expect_chain(name, &s[i], th, y, n, NULL, 0, 1000, chain, N_CHAIN, CONTINUES, 1e-10);
+  }
+}
+
 /* The Dow Jones Industrial Average in log levels (100 log close, 2528 days), seasonal ARIMA
  * with d = 1: SARIMA(1,1,1)(1,0,1)5 and ARIMA(0,1,1) + drift (the drift enters the
  * differenced series as a constant that the update subtracts from the new values too). */
 Test(update, seasonal_arima_d1_matches_full_forecast)
 {
-  double   *y, th[6];
+  double   *y;
   const int n = load("reference/djclose.csv", "djclose", HC_TRANSFORM_NONE, &y, NULL);
   for (int t = 0; t < n; t++) y[t] = 100.0 * log(y[t]);
   const hc_spec s[] = {{.p = 1, .q = 1, .d = 1, .P = 1, .Q = 1, .s = 5}, {.q = 1, .d = 1, .drift = 1}};
-  for (int i = 0; i < 2; i++) {
-    char name[64];
-    hc_spec_name(&s[i], name, sizeof name);
-    fitted(&s[i], y, n, NULL, 0, th);
-    expect_chain(name, &s[i], th, y, n, NULL, 0, 1000, chain, N_CHAIN, CONTINUES, 1e-10);
-  }
+  fit_and_chain(s, 2, y, n);
   free(y);
 }
 
@@ -207,17 +215,12 @@ Test(update, arimax_with_a_regressor_matches_full_forecast)
  * from n0 = 80 by 1e-10, from n0 = 160 not at all). */
 Test(update, garch_and_gjr_match_full_forecast)
 {
-  double   *y, th[HC_MAX_PARAMS];
+  double   *y;
   const int n = load_dem2gbp(&y);
   const hc_spec s[] = {{.p = 1, .q = 1, .vol = HC_VOL_GARCH, .vol_p = 1, .vol_q = 1, .dist = HC_DIST_NORMAL},
                        {.p = 1, .q = 1, .vol = HC_VOL_GARCH, .vol_p = 1, .vol_q = 1, .dist = HC_DIST_T},
                        {.p = 1, .vol = HC_VOL_GJR, .vol_p = 1, .vol_o = 1, .vol_q = 1, .dist = HC_DIST_T}};
-  for (int i = 0; i < 3; i++) {
-    char name[64];
-    hc_spec_name(&s[i], name, sizeof name);
-    fitted(&s[i], y, n, NULL, 0, th);
-    expect_chain(name, &s[i], th, y, n, NULL, 0, 1000, chain, N_CHAIN, CONTINUES, 1e-10);
-  }
+  fit_and_chain(s, 3, y, n);
   free(y);
 }
 
