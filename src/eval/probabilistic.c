@@ -459,7 +459,7 @@ static int level_index(const double *lv, int n, double p)
   return -1;
 }
 
-int hc_score_levels(double *lv)
+static int make_levels(double *lv)
 {
   int n = 0, m = 0;
   for (int l = 0; l < HC_N_COVER; l++) {
@@ -473,6 +473,17 @@ int hc_score_levels(double *lv)
   for (int i = 0; i < n; i++)
     if (m == 0 || lv[i] != lv[m - 1]) lv[m++] = lv[i];
   return m;
+}
+
+/* The sorted distinct levels, made once (they are constants of core). */
+static double score_levels[HC_SCORE_MAX_LEVELS];
+static int    n_score_levels;
+
+int hc_score_levels(double *lv)
+{
+  if (!n_score_levels) n_score_levels = make_levels(score_levels);
+  memcpy(lv, score_levels, sizeof score_levels);
+  return n_score_levels;
 }
 
 /* Quantile at level lv[l] of mixture f whose components' standardized quantiles at that level

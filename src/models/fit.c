@@ -888,39 +888,35 @@ PetscErrorCode hc_fit(hc_model *m, const double *y, int n, const hc_fit_options 
     PetscCall(TaoDestroy(&F.own.tao));
     if (F.tao_lm) PetscCall(TaoDestroy(&F.own_lm.tao));
   }
-  const double ll_best = best.ll;
-  double      *best_theta = best.theta;
-  const int    best_reason = best.reason, best_its = best.its;
-
-  if (!isfinite(ll_best)) {
+  if (!isfinite(best.ll)) {
     rec->status = HC_STATUS_FAILED;
     hc_strlcpy(rec->reason, "likelihood not finite at any start", sizeof rec->reason);
     PetscFunctionReturn(0);
   }
-  double ll_full = ll_best, cov[HC_MAX_PARAMS * HC_MAX_PARAMS];
-  /* the last evaluation of the solver is reused when it is at best_theta: the gradient and
+  double ll_full = best.ll, cov[HC_MAX_PARAMS * HC_MAX_PARAMS];
+  /* the last evaluation of the solver is reused when it is at best.theta: the gradient and
    * Hessian of the Newton path, the analytic gradient of the others */
-  int cached   = ctx.analytic_hessian && ctx.have_c && !ctx.bad_c && !memcmp(ctx.theta_c, best_theta, (size_t)k * sizeof(double));
+  int cached   = ctx.analytic_hessian && ctx.have_c && !ctx.bad_c && !memcmp(ctx.theta_c, best.theta, (size_t)k * sizeof(double));
   int cached_g = !ctx.analytic_hessian && m->ops->has_gradient && ctx.have_e && !ctx.bad_e &&
-                 !memcmp(ctx.theta_e, best_theta, (size_t)k * sizeof(double));
+                 !memcmp(ctx.theta_e, best.theta, (size_t)k * sizeof(double));
   int have_cov = opt->compute_stderr && !polish(m, ctx.analytic_hessian, y, n, cached ? ctx.g_c : cached_g ? ctx.g_e : NULL,
-                                                 cached ? ctx.H_c : NULL, best_theta, &ll_full, cov);
-  if (have_cov && opt->stderr_type != HC_STDERR_HESSIAN) PetscCall(score_covariance(m, y, n, best_theta, opt->stderr_type, cov, &have_cov));
+                                                 cached ? ctx.H_c : NULL, best.theta, &ll_full, cov);
+  if (have_cov && opt->stderr_type != HC_STDERR_HESSIAN) PetscCall(score_covariance(m, y, n, best.theta, opt->stderr_type, cov, &have_cov));
   if (m->ops->vol_summary) {
-    m->ops->vol_summary(m, best_theta, &rec->persistence, &rec->uncond_var);
+    m->ops->vol_summary(m, best.theta, &rec->persistence, &rec->uncond_var);
     if (rec->persistence > 0 && rec->persistence < 1) rec->half_life = log(0.5) / log(rec->persistence);
   }
 
-  memcpy(rec->params, best_theta, (size_t)k * sizeof(double));
+  memcpy(rec->params, best.theta, (size_t)k * sizeof(double));
   rec->loglik     = ll_full;
   rec->aic        = -2.0 * ll_full + 2.0 * k;
   rec->bic        = -2.0 * ll_full + k * log((double)rec->n_obs_used);
-  rec->tao_reason = best_reason;
-  rec->iterations = best_its;
+  rec->tao_reason = best.reason;
+  rec->iterations = best.its;
   /* TAO's word alone, so that converged and tao_reason never disagree: the polish's Newton
    * decrement is no certificate (negative where -H is indefinite, tiny at stalled points; fits
    * whose LMVM line search failed keep gradients far above gatol; docs/models.md, Fitter) */
-  rec->converged  = best_reason > 0;
+  rec->converged  = best.reason > 0;
   for (int i = 0; i < k; i++) rec->stderr_[i] = have_cov && cov[i * k + i] > 0 ? sqrt(cov[i * k + i]) : NAN;
   PetscFunctionReturn(0);
 }
