@@ -34,6 +34,7 @@ HEADER_OWNER = {
     "spectral.h": "spectral",
     "models.h": "models",
     "eval.h": "eval",
+    "covariance.h": "covariance",
     "parallel.h": "parallel",
 }
 
@@ -44,6 +45,7 @@ EXTERNAL_HEADERS = {
     "threads": ["pthread.h"],
     "fftw": ["fftw3.h", "fftw3*.h"],
     "petsc": ["petsc*.h", "petsc/*"],
+    "slepc": ["slepc*.h"],
     "lapack": ["lapack.h", "lapacke*.h", "cblas.h", "f2c.h"],
     "mpi": ["mpi.h", "mpio.h", "mpi_*.h", "mpi-ext.h"],
 }

@@ -442,6 +442,13 @@ PetscErrorCode hc_ensemble_forecast(const hc_backtest *b, const double *y, int n
  * forecast sd among the reported ensemble's 1-step sds; trend from the selected model's mean).
  */
 PetscErrorCode hc_backtest_trading(const hc_backtest *b, const double *y, hc_result *r);
+/**
+ * After hc_backtest_run: the out-of-sample one-step forecasts that the trading signal uses, at
+ * origins t = T0..n-1 (the forecast of y[t] from y[..t-1]): mean[i], sd[i] of the scheme of
+ * lowest mean 1-step CRPS over the origins before t (chosen from the past only), NaN where none.
+ * mean and sd have room for K = n - T0 values. @return K. Not collective.
+ */
+int hc_backtest_onestep(const hc_backtest *b, double *mean, double *sd);
 /** Free the backtest and set *b = NULL (safe on NULL). */
 void hc_backtest_destroy(hc_backtest **b);
 

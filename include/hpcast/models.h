@@ -485,6 +485,14 @@ PetscErrorCode hc_select_candidates(const double *y, int n, const hc_select_opti
  */
 PetscErrorCode hc_select_forecast(const double *y, int n, const hc_select_options *opt, const hc_candidates *c, hc_result *r);
 /**
+ * The standardized residuals of the selected model of r (after hc_select_forecast) on y:
+ * z[0..*T-1] are those of observations y[n - *T .. n-1] (the first n - *T observations are
+ * presample or lost to differencing). z has room for n. *T = 0 if r has no selected model, its
+ * family has no residuals op, or its parameters are inadmissible. Not collective.
+ */
+PetscErrorCode hc_select_residuals(const double *y, int n, const hc_select_options *opt, const hc_candidates *c, const hc_result *r,
+                                   double *z, int *T);
+/**
  * Residual diagnostics of the selected model of r (after hc_select_forecast): the Ljung-Box,
  * McLeod-Li and Jarque-Bera p-values of its standardized residuals (m = min(10, T/5) lags;
  * Ljung & Box 1978, McLeod & Li 1983, Jarque & Bera 1987) by the FFTW plan cache fft. Nothing

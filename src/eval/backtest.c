@@ -358,6 +358,16 @@ PetscErrorCode hc_backtest_create(const hc_candidates *c0, const hc_result *firs
 
 int hc_backtest_members(const hc_backtest *b) { return b->k; }
 
+int hc_backtest_onestep(const hc_backtest *b, double *mean, double *sd)
+{
+  for (int i = 0; i < b->K; i++) {
+    const size_t at = (size_t)b->s_run[i] * b->K + i;
+    mean[i]         = b->ens1_mean[at];
+    sd[i]           = b->ens1_sd[at];
+  }
+  return b->K;
+}
+
 PetscErrorCode hc_backtest_run(hc_backtest *b, const double *y, int n, const hc_select_options *sel, hc_fit_workspace *ws, hc_result *r)
 {
   const hc_backtest_options *bo = b->bo;

@@ -204,30 +204,39 @@ PetscErrorCode hc_select_forecast(const double *y, int n, const hc_select_option
 /* Ljung-Box on z_t (df = m - ARMA coefficients), McLeod-Li on z_t^2 (df = m, or m - the
  * variance-equation orders vol_p + vol_q of a volatility model; Li & Mak 1994), Jarque-Bera on z_t. Tests that cannot be computed
  * leave NaN. */
+PetscErrorCode hc_select_residuals(const double *y, int n, const hc_select_options *o, const hc_candidates *c, const hc_result *r,
+                                   double *z, int *T)
+{
+  hc_model *m;
+  PetscFunctionBeginUser;
+  *T = 0;
+  if (c->selected < 0 || r->selected < 0) PetscFunctionReturn(0);
+  const hc_spec s = c->spec[c->selected];
+  PetscCall(hc_model_create(&s, n, &m));
+  if (s.n_exog) hc_model_set_exog(m, o->X, o->ldx, o->xnames);
+  if (m->ops->residuals) *T = PetscMax(0, m->ops->residuals(m, r->fits[r->selected].params, y, n, z));
+  PetscCall(hc_model_destroy(&m));
+  PetscFunctionReturn(0);
+}
+
 PetscErrorCode hc_select_diagnostics(const double *y, int n, const hc_select_options *o, const hc_candidates *c,
                                      struct hc_fft_cache *fft, hc_result *r)
 {
-  hc_model *m;
-  double   *z, q;
+  double *z, q;
+  int     T;
   PetscFunctionBeginUser;
   if (c->selected < 0 || r->selected < 0 || !fft) PetscFunctionReturn(0);
-  const hc_spec        s = c->spec[c->selected];
-  const hc_fit_record *f = &r->fits[r->selected];
-  PetscCall(hc_model_create(&s, n, &m));
-  if (s.n_exog) hc_model_set_exog(m, o->X, o->ldx, o->xnames);
-  if (m->ops->residuals) {
-    PetscCall(PetscMalloc1(n, &z));
-    int T = m->ops->residuals(m, f->params, y, n, z);
-    int k = T / 5 < 10 ? T / 5 : 10, arma = s.p + s.q + s.P + s.Q, vol = s.vol_p + s.vol_q;
-    if (T > 10 && k > arma && k > vol) {
-      r->lb_lags = k;
-      if (hc_spectral_ljung_box(fft, z, T, k, arma, &q, &r->lb_p)) r->lb_p = NAN;
-      if (hc_spectral_mcleod_li(fft, z, T, k, vol, &q, &r->ml_p)) r->ml_p = NAN;
-      if (hc_spectral_jarque_bera(z, T, &q, &r->jb_p)) r->jb_p = NAN;
-    }
-    PetscCall(PetscFree(z));
+  const hc_spec s = c->spec[c->selected];
+  PetscCall(PetscMalloc1(n, &z));
+  PetscCall(hc_select_residuals(y, n, o, c, r, z, &T));
+  const int k = T / 5 < 10 ? T / 5 : 10, arma = s.p + s.q + s.P + s.Q, vol = s.vol_p + s.vol_q;
+  if (T > 10 && k > arma && k > vol) {
+    r->lb_lags = k;
+    if (hc_spectral_ljung_box(fft, z, T, k, arma, &q, &r->lb_p)) r->lb_p = NAN;
+    if (hc_spectral_mcleod_li(fft, z, T, k, vol, &q, &r->ml_p)) r->ml_p = NAN;
+    if (hc_spectral_jarque_bera(z, T, &q, &r->jb_p)) r->jb_p = NAN;
   }
-  PetscCall(hc_model_destroy(&m));
+  PetscCall(PetscFree(z));
   PetscFunctionReturn(0);
 }
 
