@@ -121,6 +121,33 @@ int  hc_io_read_csv(const char *path, const char *ticker, const char *column, hc
  */
 void hc_io_init(void);
 
+/**
+ * The cross-sectional stage's output for the report's /covariance and /backtest/covariance
+ * groups (docs/report-schema.md), gathered on rank 0: plain arrays, N = the /summary rows in
+ * their order. Pointers may be NULL where the model has no such array.
+ */
+typedef struct {
+  const char *requested;      /**< -covariance as given ("none", "shrink", "dcc", "factor:K") */
+  const char *model;          /**< the model that produced the forecast: "shrink", "dcc", "factor" or "none" */
+  const char *reason;         /**< why not the requested model, or why none ("" otherwise) */
+  int         N, n_members, window, min_overlap, K, n_pairs, iterations, tao_reason;
+  long        n_low_pairs;    /**< member pairs below the overlap floor (their correlation is 0) */
+  double      shrinkage, shrinkage_lw, lambda_min, a, b, se_a, se_b, loglik, explained;
+  const char *first_date, *last_date;       /**< the estimation window */
+  const double *correlation;  /**< [N * N] row-major 1-step correlation (full forms), or NULL */
+  const double *loadings;     /**< [N * K] row-major (factor), or NULL */
+  const double *specific;     /**< [N] specific variances (factor), or NULL */
+  const int  *in_matrix;      /**< [N] 1 if the ticker is in the model */
+  const int  *n_obs;          /**< [N] its observations in the window */
+  const char (*why)[HC_REASON_LEN]; /**< [N] why a ticker is not in the model ("" if it is) */
+  /* the rolling minimum-variance backtest */
+  int          bt_days, bt_refits, bt_fallbacks;
+  const char (*bt_date)[HC_LABEL_LEN]; /**< [bt_days] ISO dates */
+  const int   *bt_assets;               /**< [bt_days] */
+  const double *r_gmv, *s_gmv, *r_ew, *s_ew; /**< [bt_days] percent */
+  double       vol_gmv, vol_ew, pred_gmv, pred_ew, bias_gmv, bias_ew;
+} hc_report_covariance;
+
 /** Provenance written as root attributes of the report. */
 typedef struct {
   const char *hpcast_version;
@@ -128,6 +155,7 @@ typedef struct {
   int         n_ranks;
   const hc_trading_metrics *portfolio; /**< the equal-weight universe portfolio, or NULL */
   const char *schedule;       /**< "dynamic" or "static" (root attribute), or NULL */
+  const hc_report_covariance *covariance; /**< /covariance and /backtest/covariance, or NULL (none written) */
 } hc_report_meta;
 
 /**

@@ -6,6 +6,7 @@
 #define HPCAST_APP_H
 
 #include <petscsys.h>
+#include "hpcast/covariance.h"
 #include "hpcast/data.h"
 #include "hpcast/eval.h"
 #include "hpcast/indicators.h"
@@ -41,6 +42,9 @@ typedef struct {
   int             spec_block;            /**< -spec_block: mean specs per work unit (grid search) */
   int             n_blocks;              /**< blocks per ticker: ceil(n_mean / spec_block), 1 for stepwise */
   unsigned long long fingerprint;        /**< hash of the result-affecting options (journal): hc_app_fingerprint */
+  char            covariance[32];        /**< -covariance as given */
+  hc_cov_options  cov;                   /**< -covariance, -covariance_min_overlap, _window, _full_max; origins and
+                                              refit_every from -backtest_origins and -refit_every */
 } hc_app_options;
 
 /**
@@ -172,7 +176,22 @@ typedef struct {
   const char *reason;   /**< why the listing found the entry unreadable ("" if it is readable) */
   long long   bytes;    /**< file size when listed, bytes */
   long long   mtime_ns; /**< modification time when listed, ns since 1970-01-01 UTC */
+  int         entry;    /**< its index in the universe (the panel rows of the cross-sectional stage) */
 } hc_input;
+
+/** Why an ok ticker has no observations in the cross-sectional panel (HC_PANEL_ROW: it has). */
+typedef enum { HC_PANEL_NONE = 0, HC_PANEL_ROW, HC_PANEL_NOT_DAILY, HC_PANEL_NO_RESIDUALS } hc_panel_code;
+
+/** A ticker's row of the cross-sectional panel, kept on the rank that modelled it: its last
+ *  observations (at most -covariance_window + -backtest_origins) by date. */
+typedef struct {
+  int           entry;    /**< universe index */
+  hc_panel_code code;
+  int           n;
+  int          *day;      /**< [n] days since 1970-01-01 */
+  double       *z;        /**< [n] standardized residuals of the selected model */
+  double       *e, *sd;   /**< [n] out-of-sample one-step forecast error and sd (NaN outside the backtest) */
+} hc_panel_row;
 
 /**
  * Process one ticker into r (initialised here, with the identity of its input: bytes, mtime_ns
@@ -196,6 +215,31 @@ PetscErrorCode hc_pipeline_run(hc_pipeline *pl, const hc_input *in, int n_blocks
  * no fits if the ticker is rejected: hc_pipeline_run on the owner records why). Not collective.
  */
 PetscErrorCode hc_pipeline_block(hc_pipeline *pl, const hc_input *in, int block, hc_result *whole, hc_result *first);
+/**
+ * The panel rows this rank's pipeline kept (one per ok ticker it ran, when -covariance is not
+ * none), in the order the tickers ran. Not collective.
+ */
+void hc_pipeline_panel(const hc_pipeline *pl, int *n, const hc_panel_row **rows);
+/** The cross-sectional stage's result on rank 0: the report's view and the arrays it points to. */
+typedef struct {
+  hc_report_covariance report;
+  hc_cov_backtest      bt;
+  double              *R, *B, *psi;
+  int                 *member, *n_obs;
+  char               (*why)[HC_REASON_LEN];
+  char               (*dates)[HC_LABEL_LEN];
+  char                 model[32], reason[256], first[HC_LABEL_LEN], last[HC_LABEL_LEN];
+} hc_app_stage;
+
+/**
+ * The cross-sectional stage (stage.c): the panel of the run's tickers from every rank's
+ * pipeline rows, the correlation forecast and its minimum-variance backtest, gathered into
+ * st->report on rank 0 (zeroed elsewhere). pos[i]: the /summary row of universe entry i, or
+ * -1; N: /summary rows. Collective on PETSC_COMM_WORLD.
+ */
+PetscErrorCode hc_app_covariance(const hc_app_options *o, hc_pipeline *pl, const int *pos, int N, hc_app_stage *st);
+/** Free what hc_app_covariance allocated in st and zero it. Not collective. */
+PetscErrorCode hc_app_covariance_free(hc_app_stage *st);
 /** Seconds spent reading input and fitting so far. */
 void hc_pipeline_times(const hc_pipeline *pl, double *io_s, double *fit_s);
 /** Model fits (hc_fit calls) run by the pipeline so far: the grid and volatility fits on the

@@ -200,14 +200,15 @@ static int read_row(void *ctx, int i, hc_result *r)
  * records arrived): the tables from the journal in ticker order, in one pass that also feeds the
  * universe portfolio and the summary, then the portfolio and /perf (memory: one record at a
  * time). */
-static PetscErrorCode write_report(collector *c, int size, const hc_perf *perf, PetscLogEvent ev_write, double t_start)
+static PetscErrorCode write_report(collector *c, int size, const hc_perf *perf, const hc_report_covariance *cov, PetscLogEvent ev_write, double t_start)
 {
   journal_source     js = {0};
   hc_trading_metrics portfolio;
   char              *opts, err[HC_PATH_LEN + 256];
   long              *offset; /* [n] journal offset of the i-th ticker in name order */
   int                n = 0;
-  hc_report_meta     meta = {.hpcast_version = HPCAST_VERSION, .n_ranks = size, .schedule = c->o->dynamic ? "dynamic" : "static"};
+  hc_report_meta     meta = {.hpcast_version = HPCAST_VERSION, .n_ranks = size, .schedule = c->o->dynamic ? "dynamic" : "static",
+                             .covariance = cov};
 
   PetscFunctionBeginUser;
   PetscCall(PetscMalloc1(c->n_total, &offset));
@@ -264,7 +265,8 @@ typedef struct {
 /* Universe entry i as the pipeline takes it. */
 static hc_input input_of(const hc_universe *u, int i)
 {
-  return (hc_input){.ticker = u->ticker[i], .path = u->path[i], .reason = u->reason[i], .bytes = u->bytes[i], .mtime_ns = u->mtime_ns[i]};
+  return (hc_input){.ticker = u->ticker[i], .path = u->path[i], .reason = u->reason[i], .bytes = u->bytes[i], .mtime_ns = u->mtime_ns[i],
+                    .entry = i};
 }
 
 /* Add the /units row of a unit of this rank that started at t0 to r; count it for /perf. */
@@ -381,7 +383,35 @@ typedef struct {
   long        *joff;
   hc_pipeline *pl;
   hc_perf     *perf; /* rank 0: every rank's row */
+  int         *resumed; /* universe entries whose records the journal had (resume) */
+  int         *pos;     /* [u.n] /summary row of each universe entry, or -1 */
+  hc_app_stage stage;   /* rank 0: the cross-sectional stage's result */
 } job_mem;
+
+/* The cross-sectional stage after the per-ticker one (all ranks): the tickers the journal had
+ * run again through the pipeline for their panel rows alone (their records are the journal's;
+ * the pipeline is deterministic, so the rows are those of the first run), every ticker's
+ * /summary row, then the stage. Not for a shard: the stage needs the whole universe. */
+static PetscErrorCode cross_section(const hc_app_options *o, const hc_universe *u, const int *unit_of, int n_resumed, job_mem *m, int rank,
+                                    int size)
+{
+  int N = 0;
+  PetscFunctionBeginUser;
+  if (o->n_shards > 1) {
+    if (rank == 0) PetscCall(PetscPrintf(PETSC_COMM_SELF, "hpcast: -shard run: no /covariance (the cross-sectional stage needs the whole universe)\n"));
+    PetscFunctionReturn(0);
+  }
+  for (int k = rank; k < n_resumed; k += size) {
+    const hc_input in = input_of(u, m->resumed[k]);
+    hc_result      r;
+    PetscCall(hc_pipeline_run(m->pl, &in, 1, NULL, &r));
+    hc_result_free(&r);
+  }
+  PetscCall(PetscMalloc1(u->n + 1, &m->pos));
+  for (int i = 0; i < u->n; i++) m->pos[i] = unit_of[i] >= 0 ? N++ : -1;
+  PetscCall(hc_app_covariance(o, m->pl, m->pos, N, &m->stage));
+  PetscFunctionReturn(0);
+}
 
 /* The job (hc_app_run), with rank 0's report writer and journal in *col and its arrays in *m, so
  * that the caller can give them up whatever happens. */
@@ -477,6 +507,10 @@ static PetscErrorCode run_job(const hc_app_options *o, collector *col, job_mem *
                             jpath, col->n, n_groups, n_changed));
   }
   PetscCallMPI(MPI_Bcast(done_flag, n_groups, MPI_INT, 0, comm));
+  int n_resumed = 0;
+  PetscCall(PetscMalloc1(n_groups + 1, &m->resumed));
+  for (int g = 0; g < n_groups; g++)
+    if (done_flag[g]) m->resumed[n_resumed++] = order[g];
   int n_todo = 0;
   for (int g = 0; g < n_groups; g++)
     if (!done_flag[g]) order[n_todo++] = order[g];
@@ -493,6 +527,7 @@ static PetscErrorCode run_job(const hc_app_options *o, collector *col, job_mem *
   rc = hc_parallel_run(comm, &plan, &run_ops, &j, m->perf, &stopped);
   PetscCall(j.ierr);
   PetscCallMPI(rc);
+  if (!stopped && o->cov.model != HC_COV_NONE) PetscCall(cross_section(o, u, unit_of, n_resumed, m, rank, size));
   PetscCall(hc_pipeline_destroy(&m->pl));
 
   if (rank == 0) {
@@ -505,7 +540,7 @@ static PetscErrorCode run_job(const hc_app_options *o, collector *col, job_mem *
                             col->n, n_groups, jpath, hc_time_wall() - t_start, HC_EXIT_CHECKPOINTED));
     } else {
       progress(col, 1);
-      PetscCall(write_report(col, size, m->perf, ev_write, t_start));
+      PetscCall(write_report(col, size, m->perf, o->cov.model != HC_COV_NONE && o->n_shards == 1 ? &m->stage.report : NULL, ev_write, t_start));
       /* a shard keeps its journal: it is the input of hpcast merge */
       PetscCheck(!hc_io_journal_close(&col->journal, o->n_shards == 1), PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "cannot remove %s", jpath);
     }
@@ -528,6 +563,9 @@ PetscErrorCode hc_app_run(const hc_app_options *o, int *checkpointed)
   PetscCall(PetscFree(m.perf));
   PetscCall(PetscFree6(m.order, m.gcost, m.done_flag, m.unit_of, m.joff, m.stale));
   PetscCall(PetscFree(m.cost));
+  PetscCall(PetscFree(m.resumed));
+  PetscCall(PetscFree(m.pos));
+  PetscCall(hc_app_covariance_free(&m.stage));
   hc_io_universe_free(&m.u);
   return ierr;
 }

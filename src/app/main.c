@@ -14,6 +14,8 @@
  */
 #include "app.h"
 
+#include <slepcsys.h>
+
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -63,7 +65,7 @@ int main(int argc, char **argv)
     for (int i = 1; i + 1 < argc; i++) argv[i] = argv[i + 1];
     argc--;
   }
-  if (PetscInitialize(&argc, &argv, NULL, help)) {
+  if (SlepcInitialize(&argc, &argv, NULL, help)) { /* PETSc and SLEPc (the covariance stage) */
     MPI_Finalize();
     return 1;
   }
@@ -77,7 +79,7 @@ int main(int argc, char **argv)
   }
   if (ierr && ierr != PETSC_ERR_USER_INPUT) return (int)ierr; /* PETSc printed the trace */
   if (ierr && !rank) fprintf(stderr, "hpcast: error: %s\n", hc_app_user_error());
-  PetscCall(PetscFinalize());
+  PetscCall(SlepcFinalize());
   MPI_Finalize();
   return ierr ? HC_EXIT_USAGE : checkpointed ? HC_EXIT_CHECKPOINTED : 0;
 }

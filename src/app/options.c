@@ -30,6 +30,8 @@ PetscErrorCode hc_app_options_load(hc_app_options *o)
   PetscCall(PetscStrcpy(o->vol_models, "none,garch(1,1):normal,garch(1,1):t"));
   o->horizon = 10;
   hc_backtest_options_default(&o->backtest);
+  hc_cov_options_default(&o->cov);
+  PetscCall(PetscStrcpy(o->covariance, "shrink"));
 
   PetscOptionsBegin(PETSC_COMM_WORLD, NULL, "hpcast: SARIMAX/GARCH fits and forecasts of a ticker universe", NULL);
   PetscCall(hc_app_opt_string(PetscOptionsObject, "-data_dir", "Directory with one CSV per ticker (file stem = ticker)", o->data_dir, sizeof o->data_dir, &set_dir));
@@ -66,6 +68,10 @@ PetscErrorCode hc_app_options_load(hc_app_options *o)
   PetscCall(hc_app_opt_real(PetscOptionsObject, "-progress_interval", "Seconds between progress lines of rank 0", 0.0, INFINITY, 1, 0, &o->progress_interval));
   o->spec_block = 16;
   PetscCall(hc_app_opt_int(PetscOptionsObject, "-spec_block", "Mean-model specs per work unit: a larger grid is cut into blocks run on any rank and reduced by selection on the ticker's owner (grid search)", 1, INT_MAX, &o->spec_block));
+  PetscCall(hc_app_opt_string(PetscOptionsObject, "-covariance", "Cross-sectional correlation forecast: none, shrink (Ledoit-Wolf), dcc (DCC(1,1), composite likelihood) or factor:K (K principal components)", o->covariance, sizeof o->covariance, NULL));
+  PetscCall(hc_app_opt_int(PetscOptionsObject, "-covariance_min_overlap", "Covariance: fewest observations of a ticker in the window, and common observations of a pair", 2, INT_MAX, &o->cov.min_overlap));
+  PetscCall(hc_app_opt_int(PetscOptionsObject, "-covariance_window", "Covariance: estimation window, the last W dates of the universe's calendar", 2, INT_MAX, &o->cov.window));
+  PetscCall(hc_app_opt_int(PetscOptionsObject, "-covariance_full_max", "Covariance: most tickers of an N x N model (shrink, dcc); beyond, the factor form", 2, INT_MAX, &o->cov.full_max));
   PetscOptionsEnd();
 
   PetscCall(PetscOptionsHasHelp(NULL, &flg));
@@ -138,6 +144,21 @@ PetscErrorCode hc_app_options_load(hc_app_options *o)
                PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-shard %s: allowed values are I/N with integers 0 <= I < N", shard);
     o->shard    = (int)i;
     o->n_shards = (int)n;
+  }
+  {
+    char *end = NULL;
+    long  K   = strncmp(o->covariance, "factor:", 7) ? 0 : strtol(o->covariance + 7, &end, 10);
+    if (!strcmp(o->covariance, "none")) o->cov.model = HC_COV_NONE;
+    else if (!strcmp(o->covariance, "shrink")) o->cov.model = HC_COV_SHRINK;
+    else if (!strcmp(o->covariance, "dcc")) o->cov.model = HC_COV_DCC;
+    else {
+      PetscCheck(K >= 1 && K <= 1000 && end && !*end, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT,
+                 "-covariance %s: allowed values are none, shrink, dcc, factor:K with an integer 1 <= K <= 1000", o->covariance);
+      o->cov.model     = HC_COV_FACTOR;
+      o->cov.n_factors = (int)K;
+    }
+    o->cov.origins     = o->backtest.origins;
+    o->cov.refit_every = o->backtest.refit_every;
   }
   o->n_blocks = o->search == HC_SEARCH_GRID ? (o->n_mean + o->spec_block - 1) / o->spec_block : 1;
   /* The journal fingerprint hashes the validated values: where the text may differ for the same

@@ -26,6 +26,8 @@ struct hc_pipeline {
   hc_fit_workspace     *ws;
   PetscLogEvent         ev_load, ev_fit, ev_gate, ev[ST_COUNT];
   double                io_s, fit_s;
+  hc_panel_row         *rows; /* the panel rows kept for the cross-sectional stage */
+  int                   n_rows, cap_rows;
 };
 
 PetscErrorCode hc_pipeline_create(const hc_app_options *o, PetscLogEvent ev_load, PetscLogEvent ev_fit, hc_pipeline **pl)
@@ -50,11 +52,19 @@ PetscErrorCode hc_pipeline_destroy(hc_pipeline **pl)
   if (!*pl) PetscFunctionReturn(0);
   hc_spectral_cache_destroy((*pl)->fft);
   PetscCall(hc_fit_workspace_destroy(&(*pl)->ws));
+  for (int k = 0; k < (*pl)->n_rows; k++) PetscCall(PetscFree4((*pl)->rows[k].day, (*pl)->rows[k].z, (*pl)->rows[k].e, (*pl)->rows[k].sd));
+  PetscCall(PetscFree((*pl)->rows));
   PetscCall(PetscFree(*pl));
   PetscFunctionReturn(0);
 }
 
 long hc_pipeline_fits(const hc_pipeline *pl) { return hc_fit_workspace_fits(pl->ws); }
+
+void hc_pipeline_panel(const hc_pipeline *pl, int *n, const hc_panel_row **rows)
+{
+  *n    = pl->n_rows;
+  *rows = pl->rows;
+}
 
 void hc_pipeline_times(const hc_pipeline *pl, double *io_s, double *fit_s)
 {
@@ -90,7 +100,7 @@ typedef struct {
   hc_series           s;
   double             *y, *X;
   hc_spec            *mean;
-  int                 j0, ny;
+  int                 j0, ny, shift, entry;
   hc_fit_record      *warm;
   char                xnames[HC_IND_COUNT * 4][HC_IND_NAME_LEN];
   hc_select_options   sel;
@@ -164,6 +174,7 @@ static PetscErrorCode condition(hc_pipeline *pl, const hc_input *in, prepared *p
                                .warm = p->warm};
   p->bo        = o->backtest;
   p->bo.labels = s->label + shift + p->j0;
+  p->shift     = shift;
   *ok          = 1;
   PetscFunctionReturn(0);
 }
@@ -179,7 +190,8 @@ static PetscErrorCode prepare(hc_pipeline *pl, const hc_input *in, prepared *p, 
 
   PetscFunctionBeginUser;
   memset(p, 0, sizeof *p);
-  *ok = 0;
+  p->entry = in->entry;
+  *ok      = 0;
   PetscCheck(!hc_result_init(r, in->ticker, o->horizon), PETSC_COMM_SELF, PETSC_ERR_MEM, "out of memory for %s", in->ticker);
   r->input_bytes    = in->bytes;
   r->input_mtime_ns = in->mtime_ns;
@@ -225,6 +237,55 @@ static hc_select_options first_window_options(const hc_select_options *sel, int 
   return s0;
 }
 
+/* The ticker's row of the cross-sectional panel, kept on this rank (-covariance not none): the
+ * last -covariance_window + -backtest_origins observations' days, the selected model's
+ * standardized residuals and, from the backtest bt (NULL: none), the out-of-sample one-step
+ * forecast errors and sds. A ticker whose labels are not daily dates, or whose selected family
+ * has no residuals, gets a row of no observations that says so. */
+static PetscErrorCode keep_row(hc_pipeline *pl, const prepared *p, const hc_candidates *c, const hc_backtest *bt, const hc_result *r)
+{
+  const hc_app_options *o = pl->o;
+  const double         *y = p->y + p->j0;
+  const int             n = p->ny, span = o->cov.window + o->cov.origins;
+  double               *z, *bm = NULL, *bs = NULL;
+  int                   T, K = 0;
+  hc_panel_row          row = {.entry = p->entry, .code = HC_PANEL_ROW};
+
+  PetscFunctionBeginUser;
+  if (o->cov.model == HC_COV_NONE || r->status != HC_STATUS_OK) PetscFunctionReturn(0);
+  if (pl->n_rows == pl->cap_rows) {
+    hc_panel_row *grown;
+    pl->cap_rows = pl->cap_rows ? 2 * pl->cap_rows : 64;
+    PetscCall(PetscMalloc1(pl->cap_rows, &grown));
+    if (pl->n_rows) PetscCall(PetscArraycpy(grown, pl->rows, pl->n_rows));
+    PetscCall(PetscFree(pl->rows));
+    pl->rows = grown;
+  }
+  PetscCall(PetscMalloc1(n, &z));
+  PetscCall(hc_select_residuals(y, n, &p->sel, c, r, z, &T));
+  const long long *tm    = p->s.time ? p->s.time + p->shift + p->j0 : NULL;
+  int              daily = p->s.labels_are_dates && tm;
+  for (int t = 0; daily && t < n; t++) daily = tm[t] % 86400 == 0 && (t == 0 || tm[t] > tm[t - 1]);
+  row.code = !daily ? HC_PANEL_NOT_DAILY : T == 0 ? HC_PANEL_NO_RESIDUALS : HC_PANEL_ROW;
+  row.n    = row.code == HC_PANEL_ROW ? PetscMin(T, span) : 0;
+  PetscCall(PetscMalloc4(row.n, &row.day, row.n, &row.z, row.n, &row.e, row.n, &row.sd));
+  if (bt && row.n) {
+    PetscCall(PetscMalloc2(n, &bm, n, &bs));
+    K = hc_backtest_onestep(bt, bm, bs);
+  }
+  for (int k = 0; k < row.n; k++) {
+    const int t = n - row.n + k, i = t - (n - K); /* observation t of y; origin i of the backtest */
+    row.day[k] = (int)(tm[t] / 86400);
+    row.z[k]   = z[T - row.n + k];
+    row.e[k]   = i >= 0 && i < K ? y[t] - bm[i] : NAN;
+    row.sd[k]  = i >= 0 && i < K ? bs[i] : NAN;
+  }
+  PetscCall(PetscFree(z));
+  if (bm) PetscCall(PetscFree2(bm, bs));
+  pl->rows[pl->n_rows++] = row;
+  PetscFunctionReturn(0);
+}
+
 #define STEP(pl, st, call) \
   do { \
     PetscCall(PetscLogEventBegin((pl)->ev[st], 0, 0, 0, 0)); \
@@ -253,7 +314,10 @@ static PetscErrorCode model(hc_pipeline *pl, const prepared *p, const hc_grid_pa
   r->data_uncertainty = isfinite(r->quality_score) ? 1.0 - r->quality_score : NAN;
   if (r->status != HC_STATUS_OK) PetscFunctionReturn(0);
   STEP(pl, ST_DIAGNOSE, hc_select_diagnostics(y, n, sel, &c, pl->fft, r));
-  if (!hc_backtest_plan(n, &p->bo, &T0, &w0, r->bt_reason, sizeof r->bt_reason)) PetscFunctionReturn(0);
+  if (!hc_backtest_plan(n, &p->bo, &T0, &w0, r->bt_reason, sizeof r->bt_reason)) {
+    PetscCall(keep_row(pl, p, &c, NULL, r));
+    PetscFunctionReturn(0);
+  }
   const hc_select_options s0 = first_window_options(sel, w0);
   PetscCheck(!hc_result_init(&tmp, r->ticker, sel->horizon), PETSC_COMM_SELF, PETSC_ERR_MEM, "out of memory");
   STEP(pl, ST_RESELECT, hc_select_candidates(y + w0, T0 - w0, &s0, pl->ws, first, &tmp, &c0));
@@ -263,6 +327,7 @@ static PetscErrorCode model(hc_pipeline *pl, const prepared *p, const hc_grid_pa
   STEP(pl, ST_WEIGHTS, hc_ensemble_weights(bt, &c, r));
   STEP(pl, ST_ENSEMBLE, hc_ensemble_forecast(bt, y, n, sel, &c, r));
   STEP(pl, ST_TRADING, hc_backtest_trading(bt, y, r));
+  PetscCall(keep_row(pl, p, &c, bt, r));
   hc_backtest_destroy(&bt);
   PetscFunctionReturn(0);
 }

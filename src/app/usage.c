@@ -45,6 +45,9 @@ static const char *const result_options[] = {
  * read the journal; -progress_interval: the progress lines. -merge_inputs is hpcast merge's. */
 static const char *const run_options[] = {
   "-report", "-schedule", "-spec_block", "-resume", "-progress_interval", "-merge_inputs",
+  /* the cross-sectional stage runs after the per-ticker records, which it does not change: a
+   * resume with another model reuses the journal */
+  "-covariance", "-covariance_min_overlap", "-covariance_window", "-covariance_full_max",
 };
 
 /* PETSc's own options, by name prefix (without the dash): they are never "unknown". Those of
@@ -60,6 +63,12 @@ static const char *const result_prefixes[] = {
 /* PETSc's options that read at any time of the run (the log at exit, the allocator, the error
  * handling, the options machinery) and change no result: not hashed. */
 static const char *const run_prefixes[] = {
+  "covariance_tao_", /* the DCC's TAO, the factor model's SLEPc solver and its parts (covariance module) */
+  "covariance_eps_",
+  "covariance_st_",
+  "covariance_bv_",
+  "covariance_ds_",
+  "covariance_rg_",
   "log_",         /* -log_view, -log_trace, ...: the profile at exit */
   "malloc",       /* -malloc_debug, -malloc_dump, -malloc_view, ... */
   "options_",     /* -options_left, -options_file, -options_monitor, ... (the options of a file count by themselves) */

@@ -28,6 +28,10 @@ PetscErrorCode hc_cov_allsum(MPI_Comm comm, int n, double *v)
   PetscScalar *a;
   PetscFunctionBeginUser;
   if (n <= 0) PetscFunctionReturn(0);
+  if (n > 128) { /* VecStrideSumAll takes blocks of at most 128 */
+    for (int k = 0; k < n; k += 128) PetscCall(hc_cov_allsum(comm, PetscMin(128, n - k), v + k));
+    PetscFunctionReturn(0);
+  }
   PetscCall(VecCreate(comm, &w));
   PetscCall(VecSetSizes(w, n, PETSC_DETERMINE));
   PetscCall(VecSetBlockSize(w, n));

@@ -1,6 +1,6 @@
 /**
  * @file report.c
- * @brief HDF5 report writer of hpcast, schema_version 2 (docs/report-schema.md).
+ * @brief HDF5 report writer of hpcast, schema_version 3 (docs/report-schema.md).
  *
  * Serial HDF5 1.10 C API; only rank 0 calls it. The file is in HDF5 1.8's format with a small
  * fixed metadata cache (report_fapl) and groups that keep their links and attributes in their
@@ -33,7 +33,7 @@
 
 #include "hpcast/io.h"
 
-#define SCHEMA_VERSION 2
+#define SCHEMA_VERSION 3
 
 /** String widths whose HDF5 type a writer keeps (every field of a record is narrower). */
 enum { STR_CACHE = HC_REASON_LEN };
@@ -879,6 +879,74 @@ static int write_portfolio(wctx *c, hid_t file, const hc_trading_metrics *p)
   return c->failed ? -1 : 0;
 }
 
+/** A scalar attribute of each type. */
+static void attr_double(wctx *c, hid_t g, const char *name, double v) { write_double(c, g, name, 1, 0, NULL, &v); }
+static void attr_int(wctx *c, hid_t g, const char *name, int v) { write_int(c, g, name, 1, 0, NULL, &v); }
+
+/** /covariance (the model, its parameters, the 1-step correlation or its factor form, the
+ * per-ticker membership) and /backtest/covariance (the minimum-variance backtest). */
+static int write_covariance(wctx *c, hid_t file, const hc_report_covariance *v)
+{
+  if (!v) return 0;
+  hc_strlcpy(c->where, "/covariance", sizeof c->where);
+  hid_t g = make_group(c, file, "covariance");
+  if (g < 0) return -1;
+  const hsize_t n = (hsize_t)v->N, nn[2] = {n, n}, nk[2] = {n, (hsize_t)v->K};
+  write_str_attr(c, g, "requested", v->requested);
+  write_str_attr(c, g, "model", v->model);
+  write_str_attr(c, g, "reason", v->reason);
+  write_str_attr(c, g, "first_date", v->first_date);
+  write_str_attr(c, g, "last_date", v->last_date);
+  attr_int(c, g, "n_tickers", v->N);
+  attr_int(c, g, "n_members", v->n_members);
+  attr_int(c, g, "window", v->window);
+  attr_int(c, g, "min_overlap", v->min_overlap);
+  attr_double(c, g, "n_low_pairs", (double)v->n_low_pairs);
+  attr_double(c, g, "shrinkage", v->shrinkage);
+  attr_double(c, g, "shrinkage_lw", v->shrinkage_lw);
+  attr_double(c, g, "lambda_min", v->lambda_min);
+  attr_double(c, g, "dcc_a", v->a);
+  attr_double(c, g, "dcc_b", v->b);
+  attr_double(c, g, "dcc_se_a", v->se_a);
+  attr_double(c, g, "dcc_se_b", v->se_b);
+  attr_double(c, g, "dcc_loglik", v->loglik);
+  attr_int(c, g, "dcc_pairs", v->n_pairs);
+  attr_int(c, g, "dcc_iterations", v->iterations);
+  attr_int(c, g, "dcc_tao_reason", v->tao_reason);
+  attr_int(c, g, "factors", v->K);
+  attr_double(c, g, "explained", v->explained);
+  if (v->correlation) write_double(c, g, "correlation", 0, 2, nn, v->correlation);
+  if (v->loadings) write_double(c, g, "loadings", 0, 2, nk, v->loadings);
+  if (v->specific) write_double(c, g, "specific_variance", 0, 1, &n, v->specific);
+  if (v->in_matrix) write_int(c, g, "in_matrix", 0, 1, &n, v->in_matrix);
+  if (v->n_obs) write_int(c, g, "n_obs", 0, 1, &n, v->n_obs);
+  if (v->why) write_strings(c, g, "reason", 0, n, v->why[0], HC_REASON_LEN, HC_REASON_LEN);
+  close_group(c, g);
+  hc_strlcpy(c->where, "/backtest/covariance", sizeof c->where);
+  hid_t bt = H5Gopen2(file, "backtest", H5P_DEFAULT), h = bt < 0 ? -1 : make_group(c, bt, "covariance");
+  if (bt < 0) fail(c, "cannot open /backtest");
+  if (h >= 0) {
+    const hsize_t d = (hsize_t)v->bt_days;
+    attr_int(c, h, "refits", v->bt_refits);
+    attr_int(c, h, "fallbacks", v->bt_fallbacks);
+    attr_double(c, h, "vol_gmv", v->vol_gmv);
+    attr_double(c, h, "vol_ew", v->vol_ew);
+    attr_double(c, h, "pred_gmv", v->pred_gmv);
+    attr_double(c, h, "pred_ew", v->pred_ew);
+    attr_double(c, h, "bias_gmv", v->bias_gmv);
+    attr_double(c, h, "bias_ew", v->bias_ew);
+    write_strings(c, h, "date", 0, d, d ? v->bt_date[0] : NULL, HC_LABEL_LEN, HC_LABEL_LEN);
+    write_int(c, h, "n_assets", 0, 1, &d, v->bt_assets);
+    write_double(c, h, "r_gmv", 0, 1, &d, v->r_gmv);
+    write_double(c, h, "s_gmv", 0, 1, &d, v->s_gmv);
+    write_double(c, h, "r_ew", 0, 1, &d, v->r_ew);
+    write_double(c, h, "s_ew", 0, 1, &d, v->s_ew);
+    close_group(c, h);
+  }
+  if (bt >= 0) close_group(c, bt);
+  return c->failed ? -1 : 0;
+}
+
 /** Source over an array of records (sorted by ticker): record i as a shallow copy (not freed). */
 static int array_source(void *ctx, int i, hc_result *r)
 {
@@ -1083,6 +1151,7 @@ int hc_io_report_finish(hc_report_writer **pw, const hc_report_meta *meta, int n
   if (!c->failed && (n_perf < 0 || (n_perf > 0 && !perf))) fail(c, "invalid arguments (n_perf = %d)", n_perf);
   if (!c->failed) write_root_attrs(c, w->file, meta);
   if (!c->failed) write_portfolio(c, w->file, meta ? meta->portfolio : NULL);
+  if (!c->failed) write_covariance(c, w->file, meta ? meta->covariance : NULL);
   hc_perf *p = malloc(sizeof *p * (size_t)(n_perf + 1));
   if (!c->failed && !p) fail(c, "out of memory in /perf");
   else if (!c->failed) { /* rank 0's io_s and wall_s include the tail (tables and this), up to /perf itself */

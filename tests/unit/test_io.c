@@ -974,7 +974,7 @@ static void attr_str(hid_t loc, const char *name, char *out, size_t len)
   H5Aclose(a);
 }
 
-static const hc_report_meta META = {"0.1.0-test", "-universe x -horizon 5", 2, NULL, "static"};
+static const hc_report_meta META = {"0.1.0-test", "-universe x -horizon 5", 2, NULL, "static", NULL};
 
 static void make_perf(hc_perf p[2])
 {
@@ -1001,7 +1001,7 @@ Test(report, write_and_read_back)
   hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
   cr_assert_geq(f, 0);
   char s[256];
-  cr_assert_eq(attr_int(f, "schema_version"), 2);
+  cr_assert_eq(attr_int(f, "schema_version"), 3);
   cr_assert_eq(attr_int(f, "n_ranks"), 2);
   attr_str(f, "hpcast_version", s, sizeof s);
   cr_assert_str_eq(s, "0.1.0-test");
