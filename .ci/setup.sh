@@ -15,9 +15,9 @@
 
 # Packages the build, the tests and the run need. clang and libclang-rt-14-dev (its
 # sanitizer and libFuzzer runtimes, only "recommended" by clang) build test.sh's fuzz targets.
-HPCAST_PACKAGES=(meson ninja-build pkg-config gcc petsc-dev libhdf5-openmpi-dev
+HPCAST_PACKAGES=(meson ninja-build pkg-config gcc petsc-dev slepc-dev libhdf5-openmpi-dev
   libfftw3-dev libopenmpi-dev openmpi-bin libcriterion-dev hdf5-tools
-  clang libclang-rt-14-dev)
+  clang libclang-rt-14-dev python3-h5py)
 
 # Open MPI refuses to run as root unless told it may.
 if [ "$(id -u)" -eq 0 ]; then

@@ -86,7 +86,7 @@ PetscErrorCode hc_cov_factor(const hc_cov_panel *p, const hc_cov_options *o, int
     const double       sc = lr > 0 ? (sum < 0 ? -1.0 : 1.0) * sqrt(lr) : 0.0;
     const PetscScalar *ua;
     PetscCall(VecGetArrayRead(u, &ua));
-    for (int i = 0; i < p->nloc; i++) bb[k * lb + i] = k < nconv ? sc * ua[i] : 0.0;
+    for (int i = 0; i < p->nloc; i++) bb[k * lb + i] = k < nconv && mb[i] > 0.5 ? sc * ua[i] : 0.0; /* exact 0 off the model */
     PetscCall(VecRestoreArrayRead(u, &ua));
     if (lr > 0) est->explained += lr;
   }

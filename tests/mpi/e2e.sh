@@ -28,6 +28,15 @@
 #               on 2 ranks, and with -spec_block 4 on 1 rank: /summary, /forecast, /backtest and
 #               /fits identical (h5diff, exact): -spec_block and the rank count only decide how
 #               the work is cut and where it runs (docs/models.md, "Multimodality and starts").
+#   covariance  the cross-sectional stage on 8 real tickers, a short one (CARR) and bad files:
+#               shrink, dcc and factor:2 give the same /covariance and /backtest/covariance on
+#               1, 2 and 4 ranks to 1e-9 (h5diff -d: the reductions over the ranks and the Krylov
+#               solvers, SLEPc and CG, add in another order, so not bit for bit); the forecast is symmetric, unit-diagonal and
+#               positive definite (tools/check_covariance.py); the short and the bad tickers are
+#               out of the model with their reason; -covariance none writes no /covariance.
+#   main_job    the main job (config/default.yaml on ../shared/data/sp500, 2 ranks, as ./run.sh):
+#               /covariance passes tools/check_covariance.py (every ticker has a membership row;
+#               the correlation matrix is symmetric, unit-diagonal, smallest eigenvalue > 0).
 #   full_disk   a report on a full tmpfs: exit 2, one line naming ENOSPC, no temporary, journal
 #               kept; with room again the rerun resumes and publishes (root only, else skipped).
 set -euo pipefail
@@ -115,6 +124,31 @@ fcp)
   echo "loglik: $ll (FCP -1106.608)"
   check "loglik $ll within 1e-3 of -1106.608" awk -v l="$ll" 'BEGIN { d = l + 1106.608; exit !(d < 1e-3 && d > -1e-3) }'
   ;;
+covariance)
+  mkdir "$work/u"
+  for t in AAPL KO JPM MSFT MAR WM JNJ PG CARR; do ln -s "$data/sp500/$t.csv" "$work/u/$t.csv"; done
+  cp "$root"/tests/data/bad/{EMPTY,SHORT}.csv "$work/u/"
+  opts=(-options_file "$root/config/default.yaml" -data_dir "$work/u" -mean_models "arma(0..1,0..1)" -vol_models "none,garch(1,1):normal"
+    -backtest_origins 60 -covariance_window 500 -covariance_min_overlap 300)
+  for model in shrink dcc factor:2; do
+    run 1 "$work/c1.h5" "${opts[@]}" -covariance "$model"
+    check "$model: the 1-rank report passes check_covariance" /usr/bin/python3 "$root/tools/check_covariance.py" "$work/c1.h5" \
+      --model "${model%%:*}" --members 8 --excluded "CARR:too few observations in the window" --excluded "EMPTY:not ok" --excluded "SHORT:not ok"
+    for np in 2 4; do
+      run "$np" "$work/c$np.h5" "${opts[@]}" -covariance "$model"
+      for grp in /covariance /backtest/covariance; do
+        check "$model: $grp equal to 1e-9 on 1 and $np ranks" h5diff -q -d 1e-9 "$work/c1.h5" "$work/c$np.h5" $grp $grp
+      done
+    done
+  done
+  run 2 "$work/none.h5" "${opts[@]}" -covariance none
+  check "-covariance none: no /covariance group" bash -c "! h5ls '$work/none.h5/covariance' >/dev/null 2>&1"
+  check "-covariance none: the per-ticker tables are those of a run with the stage" h5diff -q "$work/c2.h5" "$work/none.h5" /summary /summary
+  ;;
+main_job)
+  run 2 "$work/main.h5" -options_file "$root/config/default.yaml" -data_dir "$data/sp500"
+  check "the main job's /covariance passes check_covariance" /usr/bin/python3 "$root/tools/check_covariance.py" "$work/main.h5" --model shrink
+  ;;
 bad_option)
   for bad in "-vol_models garch(4,1):normal|-vol_models" "-mean_models arma(1)|-mean_models" \
              "-transform log|-transform" "-horizon 0|-horizon"; do
@@ -176,7 +210,7 @@ signal)
   check "the log says how to resume" grep -q "run the same command again" "$work/out.sig"
   check "no report published" test ! -e "$work/sig.h5"
   run 2 "$work/sig.h5" "${opts[@]}"
-  for grp in /summary /forecast /fits /backtest; do
+  for grp in /summary /forecast /fits /backtest /covariance; do
     check "$grp after resume equals the uninterrupted run" h5diff -q "$work/full.h5" "$work/sig.h5" $grp $grp
   done
   ;;
@@ -205,8 +239,10 @@ merge)
   for t in AAPL KO CARR; do ln -s "$data/sp500/$t.csv" "$work/u/$t.csv"; done
   cp "$root"/tests/data/bad/*.csv "$work/u/"
   opts=(-options_file "$root/config/default.yaml" -data_dir "$work/u" -mean_models "arma(0..1,0..1)" -backtest_origins 40)
-  run 1 "$work/plain.h5" "${opts[@]}"
+  # the cross-sectional stage needs the whole universe: shards and their merge have none
+  run 1 "$work/plain.h5" "${opts[@]}" -covariance none
   for i in 0 1; do run 1 "$work/s$i.h5" "${opts[@]}" -shard "$i/2"; done
+  check "a shard says it writes no /covariance" grep -q "no /covariance" "$work/out.1"
   check "the shards keep their journals" test -s "$work/s0.h5.journal" -a -s "$work/s1.h5.journal"
   merge() { mpirun -n 1 "$exe" merge -report "$work/$1" -merge_inputs "$2" > "$work/out.m" 2>&1; }
   check "hpcast merge of the two shards succeeds" merge m.h5 "$work/s0.h5,$work/s1.h5"
