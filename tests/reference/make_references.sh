@@ -4,7 +4,8 @@
 # Values committed were produced with (see VERSIONS, rewritten by this script):
 #   R 4.2.2 Patched (2022-11-10 r83330), Debian r-base-core 4.2.2.20221110-2
 #   gretl 2022c, Debian gretl 2022c-1
-# Install: apt-get install r-base-core gretl   (Debian bookworm)
+#   python3-sklearn 1.2.1+dfsg-1, python3-numpy 1:1.24.2-1+deb12u1 (run by /usr/bin/python3)
+# Install: apt-get install r-base-core gretl python3-sklearn   (Debian bookworm)
 # usage: tests/reference/make_references.sh    (env HPCAST_DATA overrides
 #        the data root, default <project>/../shared/data)
 set -eu
@@ -13,6 +14,8 @@ ROOT=$(cd "$HERE/../.." && pwd)
 DATA=${HPCAST_DATA:-$ROOT/../shared/data}
 TICKERS="AAPL MSFT XOM JPM KO"   # tickers missing from sp500/ are skipped (XOM is absent)
 command -v Rscript >/dev/null || { echo "Rscript not found (apt-get install r-base-core)" >&2; exit 1; }
+PYTHON=/usr/bin/python3
+$PYTHON -c 'import numpy, sklearn' 2>/dev/null || { echo "$PYTHON cannot import numpy and sklearn (apt-get install python3-sklearn)" >&2; exit 1; }
 HAVE_GRETL=1; command -v gretlcli >/dev/null || HAVE_GRETL=0
 TMP=$(mktemp -d); trap 'rm -rf "$TMP"' EXIT
 
@@ -27,6 +30,9 @@ TMP=$(mktemp -d); trap 'rm -rf "$TMP"' EXIT
   else
     echo "gretl: not available (gretl columns are NA)"
   fi
+  echo "python3: $($PYTHON --version 2>&1)"
+  echo "python3-sklearn (Debian): $(dpkg-query -W -f='${Version}' python3-sklearn 2>/dev/null || echo unknown) (sklearn $($PYTHON -c 'import sklearn; print(sklearn.__version__)'))"
+  echo "python3-numpy (Debian): $(dpkg-query -W -f='${Version}' python3-numpy 2>/dev/null || echo unknown) (numpy $($PYTHON -c 'import numpy; print(numpy.__version__)'))"
 } > "$HERE/VERSIONS"
 
 # 3. ARMA(p,q)+mean on S&P 500 daily log returns
@@ -59,4 +65,8 @@ fi
 
 # 6. Singular spectrum analysis of M4 Weekly W57 (base R), and the AR(2) fit of its residual
 Rscript "$HERE/ssa_r.R" "$DATA/m4/Weekly-train.csv" "$HERE/ssa_r.csv" "$HERE/ssa_ar_r.csv"
+# 7. Covariance module: Ledoit-Wolf shrinkage (scikit-learn) on 20 tickers, and the DCC(1,1)
+#    composite and full correlation likelihoods (base R) on AAPL MSFT JPM JNJ KO
+$PYTHON "$HERE/lw_sklearn.py" "$DATA/sp500" "$HERE"
+Rscript "$HERE/dcc_r.R" "$DATA/sp500" "$HERE"
 echo "reference CSVs written to $HERE"
