@@ -2,7 +2,8 @@
 # End-to-end tests of the hpcast binary under mpirun (registered in tests/mpi/meson.build).
 # usage: e2e.sh CASE HPCAST_BINARY SOURCE_ROOT
 #   ranks       the same universe (real tickers + crafted bad files) on 1, 2 and 4 ranks:
-#               /summary and /forecast identical (h5diff), every ticker has a row, bad
+#               /summary, /forecast, /fits and the per-ticker /backtest tables identical (h5diff;
+#               the cross-sectional stage's groups: case covariance), every ticker has a row, bad
 #               files rejected with the right reason, good ones ok; the same with the model
 #               grid cut into blocks over the ranks (-spec_block).
 #   fcp         GARCH(1,1)-normal on DEM/GBP reproduces Fiorentini, Calzolari & Panattoni
@@ -71,9 +72,10 @@ ranks)
   for np in 2 4; do
     for sch in static dynamic; do
       run "$np" "$work/r$np$sch.h5" "${opts[@]}" -schedule "$sch"
-      for grp in /summary /forecast /fits /backtest; do
+      for grp in /summary /forecast /fits; do
         check "$grp identical on 1 rank and $np ranks ($sch)" h5diff -q "$work/r1.h5" "$work/r$np$sch.h5" $grp $grp
       done
+      check "/backtest identical on 1 rank and $np ranks ($sch)" h5diff -q --exclude-path /covariance "$work/r1.h5" "$work/r$np$sch.h5" /backtest /backtest
     done
   done
   # the grid cut into blocks of 2 specs (3 units per ticker, reduced on the owner): the same
@@ -82,9 +84,10 @@ ranks)
   for run_ in "2 dynamic" "4 static" "4 dynamic"; do
     read -r np sch <<< "$run_"
     run "$np" "$work/b$np$sch.h5" "${opts[@]}" -spec_block 2 -schedule "$sch"
-    for grp in /summary /forecast /fits /backtest; do
+    for grp in /summary /forecast /fits; do
       check "$grp identical on 1 rank and $np ranks ($sch), grid in blocks" h5diff -q "$work/b1.h5" "$work/b$np$sch.h5" $grp $grp
     done
+    check "/backtest identical on 1 rank and $np ranks ($sch), grid in blocks" h5diff -q --exclude-path /covariance "$work/b1.h5" "$work/b$np$sch.h5" /backtest /backtest
   done
   check "/units: blocks 0, 1, 2 and the owner's step (-1) of every ticker (12 tickers, 48 rows)" \
     test "$(col "$work/b4dynamic.h5" /units/block | sort | uniq -c | awk '{printf "%s:%s ", $2, $1}')" = "-1:12 0:12 1:12 2:12 "
@@ -388,8 +391,13 @@ spec_block)
   for b in 16 4 1; do run 2 "$work/b$b.h5" "${opts[@]}" -spec_block "$b"; done
   run 1 "$work/b4n1.h5" "${opts[@]}" -spec_block 4
   for rep in b4 b1 b4n1; do
-    for grp in /summary /forecast /backtest /fits; do
+    for grp in /summary /forecast /fits; do
       check "$grp of $rep.h5 identical to -spec_block 16 on 2 ranks" h5diff -q "$work/b16.h5" "$work/$rep.h5" $grp $grp
+    done
+    # the per-ticker tables exactly; the cross-sectional stage's on 1 rank to 1e-9 (case covariance)
+    check "/backtest of $rep.h5 identical to -spec_block 16 on 2 ranks" h5diff -q --exclude-path /covariance "$work/b16.h5" "$work/$rep.h5" /backtest /backtest
+    for grp in /covariance /backtest/covariance; do
+      check "$grp of $rep.h5 equal to 1e-9 to -spec_block 16 on 2 ranks" h5diff -q -d 1e-9 "$work/b16.h5" "$work/$rep.h5" $grp $grp
     done
   done
   ;;
