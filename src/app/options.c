@@ -157,6 +157,9 @@ PetscErrorCode hc_app_options_load(hc_app_options *o)
       o->cov.model     = HC_COV_FACTOR;
       o->cov.n_factors = (int)K;
     }
+    PetscCheck(o->cov.model == HC_COV_NONE || o->cov.window >= o->cov.min_overlap, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT,
+               "-covariance_window %d: allowed values are at least -covariance_min_overlap (%d), else no ticker can enter the model",
+               o->cov.window, o->cov.min_overlap);
     o->cov.origins     = o->backtest.origins;
     o->cov.refit_every = o->backtest.refit_every;
   }

@@ -154,7 +154,8 @@ main_job)
   ;;
 bad_option)
   for bad in "-vol_models garch(4,1):normal|-vol_models" "-mean_models arma(1)|-mean_models" \
-             "-transform log|-transform" "-horizon 0|-horizon"; do
+             "-transform log|-transform" "-horizon 0|-horizon" "-covariance ledoit|-covariance" \
+             "-covariance factor:0|-covariance" "-covariance_window 100|-covariance_window"; do
     opt=${bad%%|*} name=${bad##*|}
     # shellcheck disable=SC2086
     if mpirun -n 1 "$exe" -data_file "$data/reference/dem2gbp.csv" -column Y $opt -report "$work/x.h5" > "$work/err" 2>&1; then
