@@ -44,25 +44,35 @@ PetscErrorCode hc_cov_allsum(MPI_Comm comm, int n, double *v)
   PetscFunctionReturn(0);
 }
 
-PetscErrorCode hc_cov_all_values(Vec v, double **out)
+/* The values of a distributed Vec on every rank (everywhere) or on rank 0 only (NULL elsewhere):
+ * out [global size], PetscMalloc'd. */
+static PetscErrorCode vec_values(Vec v, PetscBool everywhere, double **out)
 {
   VecScatter         sc;
   Vec                all;
   const PetscScalar *a;
   PetscInt           n;
+  PetscMPIInt        rank;
   PetscFunctionBeginUser;
+  PetscCallMPI(MPI_Comm_rank(PetscObjectComm((PetscObject)v), &rank));
   PetscCall(VecGetSize(v, &n));
-  PetscCall(VecScatterCreateToAll(v, &sc, &all));
+  if (everywhere) PetscCall(VecScatterCreateToAll(v, &sc, &all));
+  else PetscCall(VecScatterCreateToZero(v, &sc, &all));
   PetscCall(VecScatterBegin(sc, v, all, INSERT_VALUES, SCATTER_FORWARD));
   PetscCall(VecScatterEnd(sc, v, all, INSERT_VALUES, SCATTER_FORWARD));
-  PetscCall(PetscMalloc1(n > 0 ? n : 1, out));
-  PetscCall(VecGetArrayRead(all, &a));
-  for (PetscInt i = 0; i < n; i++) (*out)[i] = a[i];
-  PetscCall(VecRestoreArrayRead(all, &a));
+  *out = NULL;
+  if (everywhere || rank == 0) {
+    PetscCall(PetscMalloc1(n > 0 ? n : 1, out));
+    PetscCall(VecGetArrayRead(all, &a));
+    for (PetscInt i = 0; i < n; i++) (*out)[i] = a[i];
+    PetscCall(VecRestoreArrayRead(all, &a));
+  }
   PetscCall(VecScatterDestroy(&sc));
   PetscCall(VecDestroy(&all));
   PetscFunctionReturn(0);
 }
+
+PetscErrorCode hc_cov_all_values(Vec v, double **out) { return vec_values(v, PETSC_TRUE, out); }
 
 /* The owner rank of global row r in ranges[0..size]. */
 static int owner_of(const PetscInt *ranges, int size, int r)
@@ -366,32 +376,6 @@ static PetscErrorCode gather_rows(Mat A, double **out)
   PetscFunctionReturn(0);
 }
 
-/* A Vec [N] gathered on rank 0 (NULL elsewhere). */
-static PetscErrorCode gather_vec(Vec v, double **out)
-{
-  Vec         z;
-  VecScatter  sc;
-  PetscInt    n;
-  PetscMPIInt rank;
-  PetscFunctionBeginUser;
-  PetscCallMPI(MPI_Comm_rank(PetscObjectComm((PetscObject)v), &rank));
-  PetscCall(VecGetSize(v, &n));
-  PetscCall(VecScatterCreateToZero(v, &sc, &z));
-  PetscCall(VecScatterBegin(sc, v, z, INSERT_VALUES, SCATTER_FORWARD));
-  PetscCall(VecScatterEnd(sc, v, z, INSERT_VALUES, SCATTER_FORWARD));
-  *out = NULL;
-  if (rank == 0) {
-    const PetscScalar *a;
-    PetscCall(PetscMalloc1(n > 0 ? n : 1, out));
-    PetscCall(VecGetArrayRead(z, &a));
-    for (PetscInt i = 0; i < n; i++) (*out)[i] = a[i];
-    PetscCall(VecRestoreArrayRead(z, &a));
-  }
-  PetscCall(VecScatterDestroy(&sc));
-  PetscCall(VecDestroy(&z));
-  PetscFunctionReturn(0);
-}
-
 PetscErrorCode hc_cov_estimate_gather(const hc_cov_estimate *est, double **R, double **B, double **psi, int **member, int **n_obs)
 {
   double *m = NULL, *n = NULL;
@@ -400,9 +384,9 @@ PetscErrorCode hc_cov_estimate_gather(const hc_cov_estimate *est, double **R, do
   *member = *n_obs = NULL;
   if (est->R) PetscCall(gather_rows(est->R, R));
   if (est->B) PetscCall(gather_rows(est->B, B));
-  if (est->psi) PetscCall(gather_vec(est->psi, psi));
-  PetscCall(gather_vec(est->member, &m));
-  PetscCall(gather_vec(est->n_obs, &n));
+  if (est->psi) PetscCall(vec_values(est->psi, PETSC_FALSE, psi));
+  PetscCall(vec_values(est->member, PETSC_FALSE, &m));
+  PetscCall(vec_values(est->n_obs, PETSC_FALSE, &n));
   if (m) {
     PetscCall(PetscMalloc1(est->N + 1, member));
     PetscCall(PetscMalloc1(est->N + 1, n_obs));

@@ -36,6 +36,7 @@
 #include <slepcsys.h>
 
 #include "hpcast/covariance.h"
+#include "../wide_csv.h"
 #include "mpi_check.h"
 
 static int         rank, size;
@@ -46,54 +47,14 @@ static const char *root;
 #define DCC_T 1000
 #define DCC_N 5
 
-/* Days since 1970-01-01 (H. Hinnant's days_from_civil). */
-static int civil_days(int y, int m, int d)
-{
-  y -= m <= 2;
-  const int era = (y >= 0 ? y : y - 399) / 400;
-  const int yoe = y - era * 400;
-  const int doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + doe - 719468;
-}
-
-typedef struct {
-  int     T, K;
-  int    *day;
-  double *v; /* column j at v + j T */
-} wide;
-
 /* tests/reference/<name>: "date,c1..cK", T rows. Exits on a missing or malformed file. */
 static wide read_wide(const char *name, int T, int K)
 {
-  char path[4096];
+  char path[4096], err[4352];
+  wide w;
   snprintf(path, sizeof path, "%s/tests/reference/%s", root, name);
-  FILE *f = fopen(path, "r");
-  if (!f) {
-    fprintf(stderr, "cannot open %s\n", path);
-    MPI_Abort(MPI_COMM_WORLD, 2);
-  }
-  static char line[1 << 16];
-  wide        w = {.T = 0, .K = K};
-  w.day         = malloc(sizeof(int) * (size_t)T);
-  w.v           = malloc(sizeof(double) * (size_t)T * (size_t)K);
-  int ok        = fgets(line, sizeof line, f) != NULL && strncmp(line, "date,", 5) == 0;
-  while (ok && fgets(line, sizeof line, f) && w.T < T) {
-    int y, m, d;
-    ok &= sscanf(line, "%d-%d-%d", &y, &m, &d) == 3;
-    w.day[w.T] = civil_days(y, m, d);
-    char *c    = strchr(line, ',');
-    for (int j = 0; j < K && ok; j++) {
-      ok &= c != NULL;
-      if (!ok) break;
-      w.v[(size_t)j * T + w.T] = strtod(c + 1, &c);
-      c                        = strchr(c, ',');
-    }
-    w.T++;
-  }
-  fclose(f);
-  if (!ok || w.T != T) {
-    fprintf(stderr, "%s: malformed (%d rows read, %d expected)\n", path, w.T, T);
+  if (wide_read(path, T, K, &w, err, sizeof err)) {
+    fprintf(stderr, "%s\n", err);
     MPI_Abort(MPI_COMM_WORLD, 2);
   }
   return w;
@@ -343,10 +304,8 @@ int main(int argc, char **argv)
   free(r.row);
   free(r.sd);
 
-  free(lw.day);
-  free(lw.v);
-  free(dz.day);
-  free(dz.v);
+  wide_free(&lw);
+  wide_free(&dz);
   const int rc = mpi_check_result("covariance");
   PetscCall(SlepcFinalize());
   return rc;

@@ -18,6 +18,7 @@
 #include <slepcsys.h>
 
 #include "hpcast/covariance.h"
+#include "../wide_csv.h"
 
 /* LAPACK (the test's independent eigenvalues) */
 extern void dsyev_(const char *jobz, const char *uplo, const int *n, double *a, const int *lda, double *w, double *work, const int *lwork,
@@ -43,65 +44,13 @@ static void ref_path(const char *name, char *path, size_t n)
   snprintf(path, n, "%s/tests/reference/%s", root, name);
 }
 
-/* Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil). */
-static int civil_days(int y, int m, int d)
-{
-  y -= m <= 2;
-  const int era = (y >= 0 ? y : y - 399) / 400;
-  const int yoe = y - era * 400;
-  const int doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + doe - 719468;
-}
-
-/* A wide CSV "date,c1,...,cK": T dates (days since the epoch) and K columns, column-major. */
-typedef struct {
-  int     T, K;
-  int    *day; /* [T] */
-  double *v;   /* [K * T], column j at v + j T */
-} wide;
-
 static wide read_wide(const char *name, int want_T, int want_K)
 {
-  char path[4096];
+  char path[4096], err[4352];
+  wide w;
   ref_path(name, path, sizeof path);
-  FILE *f = fopen(path, "r");
-  cr_assert_not_null(f, "cannot open %s (produced by the wt-covref branch)", path);
-  static char line[1 << 16];
-  cr_assert_not_null(fgets(line, sizeof line, f));
-  cr_assert(strncmp(line, "date,", 5) == 0, "%s: header %s", path, line);
-  int K = 0;
-  for (const char *c = line; *c; c++) K += *c == ',';
-  cr_assert_eq(K, want_K, "%s: %d columns, expected %d", path, K, want_K);
-  wide w = {.T = 0, .K = K};
-  w.day  = malloc(sizeof(int) * (size_t)want_T);
-  w.v    = malloc(sizeof(double) * (size_t)want_T * (size_t)K);
-  while (fgets(line, sizeof line, f)) {
-    if (line[0] == '\n' || line[0] == '\0') continue;
-    cr_assert(w.T < want_T, "%s: more than %d rows", path, want_T);
-    int y, m, d;
-    cr_assert_eq(sscanf(line, "%d-%d-%d", &y, &m, &d), 3, "%s: bad date in %s", path, line);
-    w.day[w.T] = civil_days(y, m, d);
-    char *c    = strchr(line, ',');
-    for (int j = 0; j < K; j++) {
-      cr_assert_not_null(c, "%s: short row %s", path, line);
-      char *end;
-      w.v[(size_t)j * want_T + w.T] = strtod(c + 1, &end);
-      cr_assert(end != c + 1, "%s: bad number in %s", path, line);
-      c = strchr(end, ',');
-    }
-    w.T++;
-  }
-  fclose(f);
-  cr_assert_eq(w.T, want_T, "%s: %d rows, expected %d", path, w.T, want_T);
-  for (int t = 1; t < w.T; t++) cr_assert(w.day[t] > w.day[t - 1], "%s: dates not ascending", path);
+  cr_assert_eq(wide_read(path, want_T, want_K, &w, err, sizeof err), 0, "%s", err);
   return w;
-}
-
-static void wide_free(wide *w)
-{
-  free(w->day);
-  free(w->v);
 }
 
 /* "name,value" rows (dcc_r.csv): the value of `key`. */
