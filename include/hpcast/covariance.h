@@ -115,10 +115,12 @@ typedef struct {
  * Estimate the correlation forecast of model o->model from panel dates [c1 - o->window, c1)
  * (clipped at 0), for the dates from c1 on. Models:
  *  - shrink: x = z standardized per row over its window observations (mean, population sd);
- *    s_ij = (1/n_ij) sum x_it x_jt over the n_ij common dates (0 if n_ij < min_overlap),
+ *    s_ij = sum x_it x_jt over the n_ij common dates / sqrt(n_i n_j) (0 if n_ij < min_overlap;
+ *    positive semi-definite, as the pairwise mean is not; = the sample correlation for complete data),
  *    s_ii = 1; R = (1 - s) S + s I with the Ledoit-Wolf (2004) optimal intensity
  *    s = min(beta, delta) / delta, delta = ||S - I||_F^2 / N,
- *    beta = (1/N) sum_ij (1/n_ij) [(1/n_ij) sum x_it^2 x_jt^2 - s_ij^2]
+ *    beta = (1/N) sum_ij (1/n_ij) [(1/n_ij) sum x_it^2 x_jt^2 - m_ij^2], m_ij = the pair's mean
+ *    product over its common dates
  *    (O. Ledoit and M. Wolf, J. Multivariate Anal. 88 (2004) 365-411, Lemma 3.2-3.4 and
  *    Theorem 3.2, with mu = trace(S)/N = 1; with complete data this is scikit-learn's
  *    LedoitWolf on x); then raised if needed so that lambda_min(R) >= HC_COV_EIG_FLOOR

@@ -96,8 +96,13 @@ PetscErrorCode hc_cov_shrink(const hc_cov_panel *p, const hc_cov_options *o, int
   PetscCall(MatDestroy(&X));
   PetscCall(MatDestroy(&M));
   PetscCall(MatDestroy(&X2));
-  double *mem;
+  double *mem, *c_jj;
+  Vec     dg;
   PetscCall(hc_cov_all_values(est->member, &mem));
+  PetscCall(MatCreateVecs(C, NULL, &dg));
+  PetscCall(MatGetDiagonal(C, dg)); /* n_j: each row's observations in the window */
+  PetscCall(hc_cov_all_values(dg, &c_jj));
+  PetscCall(VecDestroy(&dg));
   PetscCall(MatDenseGetArrayRead(C, &cc));
   PetscCall(MatDenseGetArrayRead(Q, &qc));
   PetscCall(MatDenseGetArray(P, &r)); /* P becomes S, then R, in place */
@@ -119,9 +124,13 @@ PetscErrorCode hc_cov_shrink(const hc_cov_panel *p, const hc_cov_options *o, int
         sums[2] += 1.0;
         continue;
       }
-      const double sij = j == gi ? 1.0 : *s / nij;
+      /* the correlation over the common dates, normalised by both rows' own observations
+       * (sqrt(n_i n_j) >= n_ij): S = D^-1/2 X X' D^-1/2 with missing x as 0, positive
+       * semi-definite, where dividing by n_ij is not; the noise of the pair's mean product
+       * (beta) is over its n_ij common dates */
+      const double mij = *s / nij, sij = j == gi ? 1.0 : *s / sqrt(c_jj[gi] * c_jj[j]);
       const double q   = qc[(size_t)j * lq + i];
-      sums[1] += (q / nij - sij * sij) / nij;
+      sums[1] += (q / nij - mij * mij) / nij;
       if (j != gi) sums[0] += sij * sij;
       *s = sij;
     }
@@ -132,6 +141,7 @@ PetscErrorCode hc_cov_shrink(const hc_cov_panel *p, const hc_cov_options *o, int
   PetscCall(MatDestroy(&C));
   PetscCall(MatDestroy(&Q));
   PetscCall(PetscFree(mem));
+  PetscCall(PetscFree(c_jj));
   PetscCall(hc_cov_allsum(p->comm, 3, sums));
   const double Nm    = PetscMax(1, est->n_members);
   const double delta = sums[0] / Nm, beta = PetscMin(sums[1] / Nm, delta);
