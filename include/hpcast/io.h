@@ -133,6 +133,8 @@ typedef struct {
   int         N, n_members, window, min_overlap, K, n_pairs, iterations, tao_reason;
   long        n_low_pairs;    /**< member pairs below the overlap floor (their correlation is 0) */
   double      shrinkage, shrinkage_lw, lambda_min, a, b, se_a, se_b, loglik, explained;
+  double      seconds;        /**< the stage's wall time, s (the slowest rank) */
+  double      peak_rss_mb;    /**< peak resident set size after the stage, MiB (the largest rank) */
   const char *first_date, *last_date;       /**< the estimation window */
   const double *correlation;  /**< [N * N] row-major 1-step correlation (full forms), or NULL */
   const double *loadings;     /**< [N * K] row-major (factor), or NULL */

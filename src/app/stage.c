@@ -61,6 +61,7 @@ PetscErrorCode hc_app_covariance(const hc_app_options *o, hc_pipeline *pl, const
     PetscCall(PetscLogEventRegister("hcCovBacktest", cls, &ev_bt));
     PetscCall(PetscLogEventRegister("hcCovGather", cls, &ev_gather));
   }
+  const double t0 = hc_time_wall();
   PetscCall(PetscLogEventBegin(ev_stage, 0, 0, 0, 0));
   PetscCallMPI(MPI_Comm_rank(PETSC_COMM_WORLD, &rank));
   hc_pipeline_panel(pl, &n_rows, &rows);
@@ -121,6 +122,10 @@ PetscErrorCode hc_app_covariance(const hc_app_options *o, hc_pipeline *pl, const
   PetscCall(hc_cov_panel_destroy(&panel));
   PetscCall(PetscFree(code));
   PetscCall(PetscLogEventEnd(ev_stage, 0, 0, 0, 0));
+  double cost[2] = {hc_time_wall() - t0, hc_peak_rss_mb()}; /* the slowest rank, the largest one */
+  PetscCallMPI(MPI_Reduce(rank ? cost : MPI_IN_PLACE, cost, 2, MPI_DOUBLE, MPI_MAX, 0, PETSC_COMM_WORLD));
+  st->report.seconds     = cost[0];
+  st->report.peak_rss_mb = cost[1];
   PetscFunctionReturn(0);
 }
 
