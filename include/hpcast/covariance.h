@@ -164,9 +164,9 @@ PetscErrorCode hc_cov_estimate_gather(const hc_cov_estimate *est, double **R, do
 
 /**
  * The DCC composite log-likelihood and its gradient at (a, b) over the panel dates [c0, c1) of
- * the member rows `member` (NULL: rows with at least min_overlap observations there), as
- * hc_cov_estimate_compute maximises it; pairs with fewer than min_overlap common dates are left
- * out. grad [2] may be NULL; n_pairs receives the pairs used. Collective.
+ * the rows with at least o->min_overlap observations there, as hc_cov_estimate_compute
+ * maximises it (pairs with fewer than o->min_overlap common dates are left out). grad [2] and
+ * n_pairs (the pairs used) may be NULL. Collective.
  */
 PetscErrorCode hc_cov_dcc_loglik(const hc_cov_panel *p, const hc_cov_options *o, int c0, int c1, double a, double b, double *loglik,
                                  double *grad, int *n_pairs);

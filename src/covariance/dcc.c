@@ -19,8 +19,8 @@ typedef struct {
   const hc_cov_options  *o;
   int                    c0, c1, L;
   int                    n_rows;   /* local member rows, then maybe the fetched one */
-  const double         **row;      /* [n_rows] window values (L each) */
-  double                *next;     /* [L] the fetched row, or NULL */
+  const double         **row;      /* [n_rows] window values (L each), in buf */
+  double                *buf;      /* the rows' values, contiguous, the fetched one last */
   double                 scale;    /* 1 / (pair-dates) of the objective */
   int                    n_pairs;
   double                *sa, *sb;  /* [L] per-date scores summed over this rank's pairs, or NULL */
@@ -156,7 +156,7 @@ static PetscErrorCode pairs_setup(const hc_cov_panel *p, const hc_cov_options *o
       pr->n_rows++;
     }
   }
-  pr->next = buf;
+  pr->buf = buf;
   PetscCall(PetscFree(mem));
   PetscFunctionReturn(0);
 }
@@ -164,7 +164,7 @@ static PetscErrorCode pairs_setup(const hc_cov_panel *p, const hc_cov_options *o
 static PetscErrorCode pairs_free(pairs *pr)
 {
   PetscFunctionBeginUser;
-  PetscCall(PetscFree(pr->next));
+  PetscCall(PetscFree(pr->buf));
   PetscCall(PetscFree(pr->row));
   PetscCall(PetscFree(pr->sa));
   PetscCall(PetscFree(pr->sb));
