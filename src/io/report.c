@@ -915,8 +915,9 @@ static int write_covariance(wctx *c, hid_t file, const hc_report_covariance *v)
   attr_int(c, g, "dcc_tao_reason", v->tao_reason);
   attr_int(c, g, "factors", v->K);
   attr_double(c, g, "explained", v->explained);
-  attr_double(c, g, "seconds", v->seconds);
-  attr_double(c, g, "peak_rss_mb", v->peak_rss_mb);
+  /* the stage's cost is the run's, not the forecast's: beside the run's other provenance */
+  attr_double(c, file, "covariance_seconds", v->seconds);
+  attr_double(c, file, "covariance_peak_rss_mb", v->peak_rss_mb);
   if (v->correlation) write_double(c, g, "correlation", 0, 2, nn, v->correlation);
   if (v->loadings) write_double(c, g, "loadings", 0, 2, nk, v->loadings);
   if (v->specific) write_double(c, g, "specific_variance", 0, 1, &n, v->specific);
