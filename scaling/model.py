@@ -60,7 +60,37 @@ Validation (--validate): each report (same tickers as CAL) is predicted with its
 schedule, and the prediction compared with its measured T = max_r wall_s + write_s (driver.c
 stops wall_s before the report write; --wall_includes_write if a binary includes it).
 
-Outputs: the tables on stdout, OUT.csv (predictions), OUT.validation.csv, OUT.md.
+The cross-sectional stage (--covariance_logview, optional): after the per-ticker stage every rank
+runs the covariance stage collectively (src/app/driver.c: hc_parallel_run, then cross_section, then
+rank 0 writes the report), so its time adds to the job's wall. It is modelled with factor:K (the
+form the app uses above -covariance_full_max; at 297 tickers the default job's model is shrink,
+not modelled here) from its structure, per rank of P, N tickers, T panel dates (--covariance_T,
+window L = --covariance_window, --covariance_origins backtest dates refitted every
+--covariance_refit):
+  panel     c_cell 3 N T / P (local insert, calibrated by bench_covariance's panel_s on 1 rank)
+            + the rows moved to their owners: (P-1)/P of the rank's N T / P cells, 3 fields plus the
+            calendar's count entry, (8 + 4) bytes each (PETSc's stash: value and 32-bit index), at
+            beta per rank, min(P-1, N/P) messages of alpha
+            + the calendar: two max reductions and the allgather of the D-day count vector
+  estimate  c_set N L / P (moments, the window matrix X)
+            + A applications of v -> X (X' v) / L: 4 N L / P flops at the rate of the dense
+              products, and per application MatMultTranspose's reduction and MatMult's broadcast
+              of the L-vector (an allreduce of 8 L bytes)
+            + orthogonalisation and restarts: c_orth N A / P + r_est small allreduces
+  backtest  ceil(origins / refit) estimates, plus the minimum-variance solves and the daily books:
+            c_bt N / P + r_bt small allreduces
+  gather    B, psi, member, n_obs to rank 0: N (K + 3) 8 bytes / beta
+  allreduce(m bytes) = 2 ceil(log2 P) alpha + 2 m / beta (P > 1), 0 on one rank.
+A, c_orth, the dense rate and r_est come from the -log_view of bench_covariance factor:K
+(scaling/covariance.sh: RESULTS/covariance_logview_N<N>_R<R>.txt; EPSSolve, STApply,
+MatMultTranspose and the reductions of the 2-rank log), c_set = (estimate_s - EPSSolve) / (N L)
+of the 1-rank log, c_bt and r_bt from the backtest log (2 ranks, covariance_logview_backtest_*).
+A is taken from the log of the largest N (held constant in N). Not modelled: rank 0's HDF5 write
+of /covariance (N x K loadings, N reasons), contention for memory bandwidth, the pipeline's rows
+kept during the per-ticker stage.
+
+Outputs: the tables on stdout, OUT.csv (predictions; with the stage: stage_s, wall_with_stage_s,
+efficiency_with_stage), OUT.validation.csv, OUT.md.
 """
 import argparse
 import csv
@@ -343,6 +373,139 @@ def predict(cal, sec, cost, group, N, P, schedule, net, R, B):
 
 
 # ----------------------------------------------------------------------------------------------
+# the cross-sectional stage (module docstring)
+
+def parse_logview(path):
+    """bench_covariance's result line (its key=value fields) and the -log_view event table of one
+    log: {"bench": {...}, "events": {name: {count, time, flop, mess, len, red}}, "reductions": n}."""
+    bench, events, red = {}, {}, None
+    with open(path) as fh:
+        for line in fh:
+            w = line.split()
+            if not w:
+                continue
+            if w[0] == "bench_covariance":
+                bench = dict(kv.split("=", 1) for kv in w[1:] if "=" in kv)
+            elif w[0] == "MPI" and len(w) >= 3 and w[1] == "Reductions:":
+                red = float(w[2])
+            elif len(w) >= 21 and all(_isnum(x) for x in w[1:10]):
+                events[w[0]] = {"count": float(w[1]), "time": float(w[3]), "flop": float(w[5]), "mess": float(w[7]),
+                                "len": float(w[8]), "red": float(w[9])}
+    if not bench:
+        raise ValueError(f"{path}: no bench_covariance line")
+    for k in ("N", "ranks", "T"):
+        bench[k] = int(bench[k])
+    for k in ("panel_s", "estimate_s", "backtest_s", "total_s"):
+        bench[k] = float(bench[k])
+    return {"bench": bench, "events": events, "reductions": red or 0.0, "path": path}
+
+
+def _isnum(x):
+    try:
+        float(x)
+        return True
+    except ValueError:
+        return False
+
+
+def _median_csv(path, model, N, ranks, origins, col):
+    """Median of column col of scaling/covariance.sh's CSV rows of one configuration, or None."""
+    if not path:
+        return None
+    with open(path) as fh:
+        v = [float(r[col]) for r in csv.DictReader(fh)
+             if r["model"] == model and int(r["N"]) == N and int(r["ranks"]) == ranks and int(r["origins"]) == origins]
+    return float(np.median(v)) if v else None
+
+
+def covariance_calibrate(logs, csv_path, K, window):
+    """The constants of the stage's model (module docstring) from the -log_view files of
+    bench_covariance factor:K runs (estimate only on 1 and 2 ranks; the backtest on 2 ranks)."""
+    L = [parse_logview(p) for p in logs]
+    est = [x for x in L if x["bench"]["backtest_s"] == 0]
+    bt = [x for x in L if x["bench"]["backtest_s"] > 0]
+    one = [x for x in est if x["bench"]["ranks"] == 1]
+    if not one:
+        sys.exit("model: --covariance_logview needs the -log_view of an estimate-only run on 1 rank")
+    e1 = max(one, key=lambda x: x["bench"]["N"])
+    b, ev = e1["bench"], e1["events"]
+    N1, T1 = b["N"], b["T"]
+    L1 = min(window, T1)
+    for name in ("EPSSolve", "MatMultTranspose"):
+        if name not in ev:
+            sys.exit(f"model: {e1['path']}: no {name} event in the -log_view table")
+    A = ev["STApply"]["count"] if "STApply" in ev else ev["MatMultTranspose"]["count"]
+    t_app = ev["STApply"]["time"] if "STApply" in ev else 2 * ev["MatMultTranspose"]["time"]
+    t_eps = ev["EPSSolve"]["time"]
+    c = {"N_cal": N1, "T_cal": T1, "applications": A, "K": K,
+         "rate": 4.0 * N1 * L1 * A / t_app,                 # flop/s of the two dense products
+         "c_orth": max(0.0, t_eps - t_app) / (N1 * A),      # s per row per application
+         "c_set": max(0.0, b["estimate_s"] - t_eps) / (N1 * L1),
+         "applications_by_N": {x["bench"]["N"]: x["events"].get("STApply", x["events"]["MatMultTranspose"])["count"]
+                               for x in one}}
+    panel1 = _median_csv(csv_path, "factor:%d" % K, N1, 1, 0, "panel_s")
+    c["c_cell"] = (panel1 if panel1 is not None else b["panel_s"]) / (3.0 * N1 * T1)
+    c["panel_source"] = "covariance.csv median" if panel1 is not None else "the -log_view run"
+    # reductions per estimate (2 ranks): EPSSolve's, and the whole run's less nothing (an upper bound)
+    two = [x for x in est if x["bench"]["ranks"] == 2 and x["bench"]["N"] == N1] or \
+          [x for x in est if x["bench"]["ranks"] >= 2]
+    if two:
+        e2 = two[0]
+        # PETSc counts the operator's SF reduce and broadcast as reductions: 2 per application,
+        # modelled apart (the L-vector allreduce); the rest (orthogonalisation, norms, the panel's
+        # few) are small allreduces. r_run: all of an estimate-only run, for the backtest below.
+        c["r_run"] = e2["reductions"]
+        c["r_est"] = max(0.0, e2["reductions"] - 2 * A)
+        c["r_eps"] = e2["events"].get("EPSSolve", {}).get("red", float("nan"))
+        c["est2"] = e2["path"]
+    else:
+        c["r_est"] = c["r_eps"] = 3.0 * A
+        c["r_run"] = 5.0 * A
+        say("no 2-rank -log_view: 3 small allreduces per application assumed")
+    if bt:
+        x = bt[0]
+        bb = x["bench"]
+        origins = bb["T"] - window
+        refit = 20
+        nref = math.ceil(origins / refit)
+        c["bt_cal"] = {"N": bb["N"], "ranks": bb["ranks"], "T": bb["T"], "backtest_s": bb["backtest_s"],
+                       "estimate_s": bb["estimate_s"], "refits": nref, "path": x["path"]}
+        c["c_bt"] = max(0.0, bb["backtest_s"] - nref * bb["estimate_s"]) / (bb["N"] / bb["ranks"])
+        c["r_bt"] = max(0.0, x["reductions"] - (1 + nref) * c["r_run"])
+    else:
+        c["c_bt"], c["r_bt"] = 0.0, 0.0
+        say("no backtest -log_view: the backtest is modelled as its refits' estimates only")
+    return c
+
+
+def allreduce_s(nbytes, P, net):
+    alpha, beta, _ = net
+    return 0.0 if P <= 1 else 2 * math.ceil(math.log2(P)) * alpha + 2 * nbytes / beta
+
+
+def covariance_stage(c, N, P, net, T, window, origins, refit):
+    """Predicted seconds of the stage's parts on P ranks for N tickers (module docstring)."""
+    alpha, beta, _ = net
+    L = min(window, T)
+    cells = N * T / P
+    moved = cells * (P - 1) / P * 4 * (8 + 4) / beta + min(P - 1, max(1.0, N / P)) * alpha if P > 1 else 0.0
+    D = 1.5 * T  # calendar days of T trading dates
+    cal = 2 * allreduce_s(8, P, net) + (math.ceil(math.log2(P)) * alpha + D * 8 / beta if P > 1 else 0.0)
+    panel = c["c_cell"] * 3 * cells + moved + cal
+    A = c["applications"]
+
+    def estimate():
+        return (c["c_set"] * N * L / P + A * 4.0 * N * L / P / c["rate"] + A * allreduce_s(8 * L, P, net)
+                + c["c_orth"] * N * A / P + c["r_est"] * allreduce_s(8 * c["K"], P, net))
+
+    e = estimate()
+    nref = math.ceil(origins / refit) if origins > 0 else 0
+    bt = nref * e + (c["c_bt"] * N / P + c["r_bt"] * allreduce_s(8, P, net) if nref else 0.0)
+    gather = (math.ceil(math.log2(P)) * alpha + N * (c["K"] + 3) * 8 / beta) if P > 1 else 0.0
+    return {"panel": panel, "estimate": e, "backtest": bt, "gather": gather, "total": panel + e + bt + gather}
+
+
+# ----------------------------------------------------------------------------------------------
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
@@ -371,6 +534,16 @@ def main():
                     help="dynamic schedule's order: the driver's dispatch order, or all units largest first [dispatch]")
     ap.add_argument("--dispatch_order", default=DISPATCH_ORDER,
                     help="the filter scaling/dispatch_order.c (the driver's dispatch order) [build/scaling/dispatch_order]")
+    ap.add_argument("--covariance_logview", nargs="*", default=[],
+                    help="-log_view files of bench_covariance factor:K (scaling/covariance.sh: "
+                         "scaling/results/covariance_logview_*.txt): adds the cross-sectional stage")
+    ap.add_argument("--covariance_csv", help="scaling/covariance.sh's CSV (the panel's local time per cell) [none]")
+    ap.add_argument("--covariance_factors", type=int, default=10, help="K of factor:K [10]")
+    ap.add_argument("--covariance_T", type=int, default=1000,
+                    help="panel dates: -covariance_window + -backtest_origins of the job [1000]")
+    ap.add_argument("--covariance_window", type=int, default=750, help="-covariance_window [750]")
+    ap.add_argument("--covariance_origins", type=int, default=250, help="the stage's backtest dates (0: none) [250]")
+    ap.add_argument("--covariance_refit", type=int, default=20, help="the stage's backtest refits every [20] dates")
     ap.add_argument("--out", help="output prefix (writes OUT.csv, OUT.validation.csv, OUT.md)")
     args = ap.parse_args()
 
@@ -403,6 +576,22 @@ def main():
         f"dynamic order {args.order}",
         f"network: latency {1e6 * net[0]:.3f} us, bandwidth {net[1] / 1e6:.0f} MB/s, take {1e6 * net[2]:.3f} us",
     ]
+    cov = None
+    if args.covariance_logview:
+        cov = covariance_calibrate(args.covariance_logview, args.covariance_csv, args.covariance_factors,
+                                   args.covariance_window)
+        head.append(
+            f"cross-sectional stage, factor:{cov['K']} (calibrated on bench_covariance N = {cov['N_cal']}, T = {cov['T_cal']}, "
+            f"1 rank): {cov['applications']:.0f} operator applications per estimate (by N: "
+            + ", ".join(f"{n}: {a:.0f}" for n, a in sorted(cov["applications_by_N"].items()))
+            + f"), dense products {cov['rate'] / 1e9:.2f} Gflop/s, orthogonalisation {1e9 * cov['c_orth']:.1f} ns per row "
+            f"and application, estimate set-up {1e9 * cov['c_set']:.2f} ns per cell, panel insert {1e9 * cov['c_cell']:.2f} "
+            f"ns per cell ({cov['panel_source']}), {cov['r_est']:.0f} small allreduces per estimate (2-rank log)"
+            + (f"; backtest: {cov['bt_cal']['refits']} refits, rest {1e6 * cov['c_bt']:.2f} us per row, "
+               f"{cov['r_bt']:.0f} small allreduces (N = {cov['bt_cal']['N']}, {cov['bt_cal']['ranks']} ranks)"
+               if "bt_cal" in cov else "")
+            + f"; the job's stage: T = {args.covariance_T} dates, window {args.covariance_window}, "
+            f"{args.covariance_origins} backtest dates refitted every {args.covariance_refit}")
     for h in head:
         print("# " + h)
 
@@ -418,12 +607,39 @@ def main():
                 S = t1 / T if t1 else float("nan")
                 rows.append({"universe": N, "schedule": sch, "ranks": P, "wall_s": T, "speedup": S,
                              "efficiency": S / P, "imbalance": imb})
+    stage = {}
+    if cov:
+        for N in Ns:
+            for P in ranks:
+                stage[N, P] = covariance_stage(cov, N, P, net, args.covariance_T, args.covariance_window,
+                                               args.covariance_origins, args.covariance_refit)
+        t1 = {}
+        for r in rows:
+            S = stage[r["universe"], r["ranks"]]["total"]
+            r["stage_s"] = S
+            r["wall_with_stage_s"] = r["wall_s"] + S
+            if r["ranks"] == 1:
+                t1[r["universe"], r["schedule"]] = r["wall_with_stage_s"]
+        for r in rows:
+            b = t1.get((r["universe"], r["schedule"]))
+            r["efficiency_with_stage"] = b / r["wall_with_stage_s"] / r["ranks"] if b else float("nan")
     if 1 not in ranks:
         say("ranks without 1: no speedup")
     print("%9s %8s %6s %12s %9s %7s %7s" % ("universe", "schedule", "ranks", "wall_s", "speedup", "eff", "imbal"))
     for r in rows:
         print("%9d %8s %6d %12.3f %9.2f %7.3f %7.3f" % (r["universe"], r["schedule"], r["ranks"], r["wall_s"],
                                                       r["speedup"], r["efficiency"], r["imbalance"]))
+    if cov:
+        print("\ncross-sectional stage, factor:%d (s): the parts and the job with it" % cov["K"])
+        print("%9s %6s %10s %10s %10s %10s %10s" % ("universe", "ranks", "panel", "estimate", "backtest", "gather", "stage"))
+        for (N, P), x in stage.items():
+            print("%9d %6d %10.4f %10.4f %10.4f %10.4f %10.4f" % (N, P, x["panel"], x["estimate"], x["backtest"],
+                                                             x["gather"], x["total"]))
+        print("%9s %8s %6s %12s %12s %7s %9s" % ("universe", "schedule", "ranks", "wall_s", "with_stage", "eff", "eff_stage"))
+        for r in rows:
+            print("%9d %8s %6d %12.3f %12.3f %7.3f %9.3f" % (r["universe"], r["schedule"], r["ranks"], r["wall_s"],
+                                                          r["wall_with_stage_s"], r["efficiency"],
+                                                          r["efficiency_with_stage"]))
 
     val = []
     for path in args.validate:
@@ -470,6 +686,27 @@ def main():
             for r in rows:
                 fh.write(f"| {r['universe']} | {r['schedule']} | {r['ranks']} | {r['wall_s']:.3f} | "
                          f"{r['speedup']:.2f} | {r['efficiency']:.3f} | {r['imbalance']:.3f} |\n")
+            if cov:
+                fh.write(f"\n**The cross-sectional stage, factor:{cov['K']}** (module docstring of scaling/model.py; "
+                         "it runs after the per-ticker stage on all ranks, so its time adds to T): the parts in seconds.\n\n")
+                fh.write("| universe | ranks | panel | estimate | backtest | gather | stage |\n")
+                fh.write("|---:|---:|---:|---:|---:|---:|---:|\n")
+                for (N, P), x in stage.items():
+                    fh.write(f"| {N} | {P} | {x['panel']:.4f} | {x['estimate']:.4f} | {x['backtest']:.4f} | "
+                             f"{x['gather']:.4f} | {x['total']:.4f} |\n")
+                fh.write("\n| universe | schedule | ranks | T (s) | T with the stage (s) | efficiency | "
+                         "efficiency with the stage |\n")
+                fh.write("|---:|---|---:|---:|---:|---:|---:|\n")
+                for r in rows:
+                    fh.write(f"| {r['universe']} | {r['schedule']} | {r['ranks']} | {r['wall_s']:.3f} | "
+                             f"{r['wall_with_stage_s']:.3f} | {r['efficiency']:.3f} | {r['efficiency_with_stage']:.3f} |\n")
+                fh.write("\nAssumptions of the stage's model: factor:K at every universe (the app's default shrink "
+                         "becomes factor:K above -covariance_full_max, 2000; at 297 tickers the job would run shrink); "
+                         "operator applications per estimate held at the count of the largest calibrated N; compute "
+                         "divided evenly over the ranks (PETSc's contiguous split of N); every rank sends its rows at the "
+                         "ping-pong bandwidth at once (no network contention); allreduce = 2 log2(P) latencies + "
+                         "2 x bytes / bandwidth; not modelled: rank 0's HDF5 write of /covariance, memory-bandwidth "
+                         "contention between the ranks of a node.\n")
             if val:
                 fh.write("\n| validation report | ranks | schedule | predicted (s) | measured (s) | error | "
                          "imbalance predicted | imbalance measured | work ratio |\n")
