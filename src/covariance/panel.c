@@ -86,19 +86,11 @@ static int owner_of(const PetscInt *ranges, int size, int r)
   return lo;
 }
 
-/* Index in a field's global Vec of (global row r, date c). */
-static PetscInt cell_index(const hc_cov_panel *p, int size, int r, int c)
-{
-  const int q = owner_of(p->ranges, size, r);
-  const int nq = (int)(p->ranges[q + 1] - p->ranges[q]);
-  return p->ranges[q] * p->T + (r - p->ranges[q]) + (PetscInt)c * nq;
-}
-
 /* The union calendar of the rows' last `span` observations, its last `span` dates, on every rank. */
 static PetscErrorCode calendar(MPI_Comm comm, int n_local, const hc_cov_row *rows, int span, int **day, int *T)
 {
   double   ext[2] = {-INFINITY, -INFINITY}; /* max day, -min day */
-  PetscInt D, lo, hi;
+  PetscInt D;
   Vec      cnt;
   double  *all;
   PetscFunctionBeginUser;
@@ -128,16 +120,16 @@ static PetscErrorCode calendar(MPI_Comm comm, int n_local, const hc_cov_row *row
   if (!isfinite(ext[0])) PetscFunctionReturn(0);
   const int d0 = (int)-ext[1];
   D            = (PetscInt)ext[0] - d0 + 1;
+  /* this rank's days counted locally, then one value per day it has into the shared vector */
+  int *mine;
+  PetscCall(PetscCalloc1(D, &mine));
+  for (int k = 0; k < n_local; k++)
+    for (int t = PetscMax(0, rows[k].n - span); t < rows[k].n; t++) mine[rows[k].day[t] - d0] = 1;
   PetscCall(VecCreateMPI(comm, PETSC_DECIDE, D, &cnt));
   PetscCall(VecSet(cnt, 0.0));
-  PetscCall(VecGetOwnershipRange(cnt, &lo, &hi));
-  for (int k = 0; k < n_local; k++)
-    for (int t = PetscMax(0, rows[k].n - span); t < rows[k].n; t++) {
-      const PetscInt    i   = rows[k].day[t] - d0;
-      const PetscScalar one = 1.0;
-      if (i >= lo && i < hi) PetscCall(VecSetValue(cnt, i, one, ADD_VALUES));
-      else PetscCall(VecSetValues(cnt, 1, &i, &one, ADD_VALUES));
-    }
+  for (PetscInt i = 0; i < D; i++)
+    if (mine[i]) PetscCall(VecSetValue(cnt, i, 1.0, ADD_VALUES));
+  PetscCall(PetscFree(mine));
   PetscCall(VecAssemblyBegin(cnt));
   PetscCall(VecAssemblyEnd(cnt));
   PetscCall(hc_cov_all_values(cnt, &all));
@@ -177,20 +169,29 @@ PetscErrorCode hc_cov_panel_create(MPI_Comm comm, int N, int n_local, const hc_c
     PetscCall(VecCreateMPI(comm, (PetscInt)p->nloc * p->T, (PetscInt)N * p->T, field[f]));
     PetscCall(VecSet(*field[f], NAN));
   }
-  /* each observation of the calendar's dates to its cell; off-rank cells by the assembly */
+  /* each row's observations on the calendar's dates to their cells, one call per row and field
+   * (the row's owner found once); off-rank cells move in the assembly */
+  PetscInt    *idx;
+  PetscScalar *val;
+  PetscCall(PetscMalloc2(p->T + 1, &idx, 3 * (p->T + 1), &val));
   for (int k = 0; k < n_local; k++) {
     const hc_cov_row *r = &rows[k];
     PetscCheck(r->index >= 0 && r->index < N, comm, PETSC_ERR_ARG_OUTOFRANGE, "panel row index %d outside 0..%d", r->index, N - 1);
-    int c = 0;
-    for (int t = PetscMax(0, r->n - span); t < r->n; t++) {
+    const int      q  = owner_of(p->ranges, size, r->index);
+    const PetscInt nq = p->ranges[q + 1] - p->ranges[q], base = p->ranges[q] * p->T + (r->index - p->ranges[q]);
+    int            m = 0, c = 0;
+    for (int t = PetscMax(0, r->n - span); t < r->n && c < p->T; t++) {
       while (c < p->T && p->day[c] < r->day[t]) c++;
-      if (c == p->T) break;
-      if (p->day[c] != r->day[t]) continue;
-      const PetscInt    i    = cell_index(p, size, r->index, c);
-      const PetscScalar v[3] = {r->z[t], r->e[t], r->sd[t]};
-      for (int f = 0; f < 3; f++) PetscCall(VecSetValues(*field[f], 1, &i, &v[f], INSERT_VALUES));
+      if (c == p->T || p->day[c] != r->day[t]) continue;
+      idx[m]              = base + (PetscInt)c * nq;
+      val[m]              = r->z[t];
+      val[p->T + 1 + m]   = r->e[t];
+      val[2 * (p->T + 1) + m] = r->sd[t];
+      m++;
     }
+    for (int f = 0; f < 3; f++) PetscCall(VecSetValues(*field[f], m, idx, val + f * (p->T + 1), INSERT_VALUES));
   }
+  PetscCall(PetscFree2(idx, val));
   for (int f = 0; f < 3; f++) PetscCall(VecAssemblyBegin(*field[f]));
   for (int f = 0; f < 3; f++) PetscCall(VecAssemblyEnd(*field[f]));
   PetscCall(VecGetArray(p->vz, &p->z));
