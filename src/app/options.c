@@ -69,8 +69,8 @@ PetscErrorCode hc_app_options_load(hc_app_options *o)
   o->spec_block = 16;
   PetscCall(hc_app_opt_int(PetscOptionsObject, "-spec_block", "Mean-model specs per work unit: a larger grid is cut into blocks run on any rank and reduced by selection on the ticker's owner (grid search)", 1, INT_MAX, &o->spec_block));
   PetscCall(hc_app_opt_string(PetscOptionsObject, "-covariance", "Cross-sectional correlation forecast: none, shrink (Ledoit-Wolf), dcc (DCC(1,1), composite likelihood) or factor:K (K principal components)", o->covariance, sizeof o->covariance, NULL));
-  PetscCall(hc_app_opt_int(PetscOptionsObject, "-covariance_min_overlap", "Covariance: fewest observations of a ticker in the window, and common observations of a pair", 2, INT_MAX, &o->cov.min_overlap));
-  PetscCall(hc_app_opt_int(PetscOptionsObject, "-covariance_window", "Covariance: estimation window, the last W dates of the universe's calendar", 2, INT_MAX, &o->cov.window));
+  PetscCall(hc_app_opt_int(PetscOptionsObject, "-covariance_min_overlap", "Covariance: fewest observations of a ticker in the window, and common observations of a pair", 2, 1000000, &o->cov.min_overlap));
+  PetscCall(hc_app_opt_int(PetscOptionsObject, "-covariance_window", "Covariance: estimation window, the last W dates of the universe's calendar", 2, 1000000, &o->cov.window));
   PetscCall(hc_app_opt_int(PetscOptionsObject, "-covariance_full_max", "Covariance: most tickers of an N x N model (shrink, dcc); beyond, the factor form", 2, INT_MAX, &o->cov.full_max));
   PetscOptionsEnd();
 
@@ -160,7 +160,7 @@ PetscErrorCode hc_app_options_load(hc_app_options *o)
     PetscCheck(o->cov.model == HC_COV_NONE || o->cov.window >= o->cov.min_overlap, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT,
                "-covariance_window %d: allowed values are at least -covariance_min_overlap (%d), else no ticker can enter the model",
                o->cov.window, o->cov.min_overlap);
-    o->cov.origins     = o->backtest.origins;
+    o->cov.origins     = PetscMin(o->backtest.origins, 1000000); /* window + origins dates fit an int */
     o->cov.refit_every = o->backtest.refit_every;
   }
   o->n_blocks = o->search == HC_SEARCH_GRID ? (o->n_mean + o->spec_block - 1) / o->spec_block : 1;
