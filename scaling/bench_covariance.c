@@ -180,14 +180,7 @@ int main(int argc, char **argv)
   t[2] = MPI_Wtime();
   PetscCall(hc_cov_backtest_run(panel, &o, &bt));
   t[3] = MPI_Wtime();
-  double rss = 0, rss_max = 0, dt[3] = {t[1] - t[0], t[2] - t[1], t[3] - t[2]}, dmax[3];
-  {
-    FILE *f = fopen("/proc/self/status", "r");
-    char  line[256];
-    while (f && fgets(line, sizeof line, f))
-      if (!strncmp(line, "VmHWM:", 6)) rss = atof(line + 6) / 1024.0;
-    if (f) fclose(f);
-  }
+  double rss = hc_peak_rss_mb(), rss_max = 0, dt[3] = {t[1] - t[0], t[2] - t[1], t[3] - t[2]}, dmax[3];
   PetscCallMPI(MPI_Reduce(&rss, &rss_max, 1, MPI_DOUBLE, MPI_MAX, 0, PETSC_COMM_WORLD));
   PetscCallMPI(MPI_Reduce(dt, dmax, 3, MPI_DOUBLE, MPI_MAX, 0, PETSC_COMM_WORLD));
   PetscCall(PetscPrintf(PETSC_COMM_WORLD,

@@ -41,7 +41,7 @@
 # Output: RESULTS/covariance.csv, one row per run:
 #   model,N,ranks,origins,T,members,panel_s,estimate_s,backtest_s,total_s,rss_max_mib,rss_rank0_mib,date
 # (bench_covariance's fields: phase times are the maximum over the ranks, total_s = panel + estimate
-# + backtest, the generator of the rows excluded; rss_max_mib = the largest peak RSS (VmHWM) of the
+# + backtest, the generator of the rows excluded; rss_max_mib = the largest peak RSS (getrusage ru_maxrss) of the
 # ranks, rss_rank0_mib rank 0's; date = UTC start of the run), then a table on stdout (min and max
 # of each configuration's runs) and the memory summary of the factor runs.
 set -u -o pipefail

@@ -31,9 +31,8 @@ PetscErrorCode hc_cov_allsum(MPI_Comm comm, int n, double *v);
 PetscErrorCode hc_cov_all_values(Vec v, double **out);
 /* Observations of each local row in dates [c0, c1), their mean and population sd. */
 void hc_cov_row_moments(const hc_cov_panel *p, int c0, int c1, int *n, double *mean, double *sd);
-/* y = R x on the rows with mask m (a 0/1 vector): y = M R M x + (I - M) x (the operator the
- * minimum-variance solve uses; R from est). */
-PetscErrorCode hc_cov_masked_mult(const hc_cov_estimate *est, Vec m, Vec x, Vec y, Vec work);
+/* Where row r's cells are in a field's global Vec: date c at base + c * stride. */
+PetscErrorCode hc_cov_cell_layout(const hc_cov_panel *p, int r, PetscInt *base, PetscInt *stride);
 
 /* The shrink estimate of the member rows over [c0, c1) into est (R, shrinkage, lambda_min). */
 PetscErrorCode hc_cov_shrink(const hc_cov_panel *p, const hc_cov_options *o, int c0, int c1, hc_cov_estimate *est);

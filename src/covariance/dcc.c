@@ -69,11 +69,11 @@ static int pair_loglik(const double *u, const double *v, int L, int min_overlap,
   return n;
 }
 
-/* The composite log-likelihood of all pairs at (a, b), its gradient, and the pairs and pair-dates
- * used (every rank gets the totals). */
-static PetscErrorCode composite(pairs *pr, double a, double b, double *ll, double *g, double *n_dates)
+/* The composite log-likelihood of all pairs at (a, b), its gradient, the pair-dates and the pairs
+ * used (every rank gets the totals; n_dates, n_pairs may be NULL). */
+static PetscErrorCode composite(pairs *pr, double a, double b, double *ll, double *g, double *n_dates, int *n_pairs)
 {
-  double tot[4] = {0, 0, 0, 0};
+  double tot[5] = {0, 0, 0, 0, 0};
   PetscFunctionBeginUser;
   if (pr->sa) {
     PetscCall(PetscArrayzero(pr->sa, pr->L));
@@ -82,23 +82,14 @@ static PetscErrorCode composite(pairs *pr, double a, double b, double *ll, doubl
   for (int k = 0; k + 1 < pr->n_rows; k++) {
     const int n = pair_loglik(pr->row[k], pr->row[k + 1], pr->L, pr->o->min_overlap, a, b, &tot[0], &tot[1], &tot[2], pr->sa, pr->sb);
     tot[3] += n;
+    tot[4] += n > 0;
   }
-  PetscCall(hc_cov_allsum(pr->p->comm, 4, tot));
+  PetscCall(hc_cov_allsum(pr->p->comm, 5, tot));
   *ll = tot[0];
   if (g) g[0] = tot[1], g[1] = tot[2];
   if (n_dates) *n_dates = tot[3];
+  if (n_pairs) *n_pairs = (int)tot[4];
   PetscFunctionReturn(0);
-}
-
-static int count_pairs(const pairs *pr)
-{
-  int n = 0;
-  for (int k = 0; k + 1 < pr->n_rows; k++) {
-    int c = 0;
-    for (int t = 0; t < pr->L; t++) c += isfinite(pr->row[k][t]) && isfinite(pr->row[k + 1][t]);
-    n += c >= pr->o->min_overlap && c >= 2;
-  }
-  return n;
 }
 
 /* The member rows of this rank and the next member row after them (on a later rank). */
@@ -138,10 +129,9 @@ static PetscErrorCode pairs_setup(const hc_cov_panel *p, const hc_cov_options *o
     const int  n = nxt >= 0 ? pr->L : 0;
     PetscCall(PetscMalloc1(n + 1, &idx));
     if (n) {
-      int q = 0;
-      while (p->ranges[q + 1] <= nxt) q++;
-      const PetscInt nq = p->ranges[q + 1] - p->ranges[q];
-      for (int c = 0; c < n; c++) idx[c] = p->ranges[q] * p->T + (nxt - p->ranges[q]) + (PetscInt)(c0 + c) * nq;
+      PetscInt base, stride;
+      PetscCall(hc_cov_cell_layout(p, nxt, &base, &stride));
+      for (int c = 0; c < n; c++) idx[c] = base + (PetscInt)(c0 + c) * stride;
     }
     PetscCall(ISCreateGeneral(PETSC_COMM_SELF, n, idx, PETSC_OWN_POINTER, &is));
     PetscCall(VecCreateSeqWithArray(PETSC_COMM_SELF, 1, n, buf + (size_t)pr->n_rows * pr->L, &loc));
@@ -180,13 +170,8 @@ PetscErrorCode hc_cov_dcc_loglik(const hc_cov_panel *p, const hc_cov_options *o,
   PetscFunctionBeginUser;
   PetscCall(hc_cov_estimate_compute(p, &(hc_cov_options){.model = HC_COV_NONE, .min_overlap = o->min_overlap, .window = c1 - c0}, c1, NULL, &est));
   PetscCall(pairs_setup(p, o, c0, c1, est.member, &pr));
-  PetscCall(composite(&pr, a, b, loglik, g, NULL));
+  PetscCall(composite(&pr, a, b, loglik, g, NULL, n_pairs));
   if (grad) grad[0] = g[0], grad[1] = g[1];
-  if (n_pairs) {
-    double n = count_pairs(&pr);
-    PetscCall(hc_cov_allsum(p->comm, 1, &n));
-    *n_pairs = (int)n;
-  }
   PetscCall(pairs_free(&pr));
   PetscCall(hc_cov_estimate_free(&est));
   PetscFunctionReturn(0);
@@ -218,7 +203,7 @@ static PetscErrorCode objective(Tao tao, Vec x, PetscReal *f, Vec G, void *ctx)
     PetscCall(hc_cov_allsum(pr->p->comm, 2, th)); /* rank 0 holds both: the sum is the value */
   }
   natural(th, &a, &b, &s, &q);
-  PetscCall(composite(pr, a, b, &ll, g, NULL));
+  PetscCall(composite(pr, a, b, &ll, g, NULL, NULL));
   *f = -ll * pr->scale;
   PetscScalar *ga;
   PetscCall(VecGetArray(G, &ga));
@@ -238,13 +223,13 @@ static PetscErrorCode sandwich(pairs *pr, double a, double b, double *se_a, doub
   const double h = 1e-5;
   PetscFunctionBeginUser;
   for (int k = 0; k < 2; k++) {
-    PetscCall(composite(pr, a + (k == 0) * h, b + (k == 1) * h, &ll, gp, NULL));
-    PetscCall(composite(pr, a - (k == 0) * h, b - (k == 1) * h, &ll, gm, NULL));
+    PetscCall(composite(pr, a + (k == 0) * h, b + (k == 1) * h, &ll, gp, NULL, NULL));
+    PetscCall(composite(pr, a - (k == 0) * h, b - (k == 1) * h, &ll, gm, NULL, NULL));
     for (int j = 0; j < 2; j++) H[j][k] = -(gp[j] - gm[j]) / (2 * h);
   }
   PetscCall(PetscCalloc1(pr->L, &pr->sa));
   PetscCall(PetscCalloc1(pr->L, &pr->sb));
-  PetscCall(composite(pr, a, b, &ll, gp, NULL));
+  PetscCall(composite(pr, a, b, &ll, gp, NULL, NULL));
   double *s;
   PetscCall(PetscMalloc1(2 * pr->L, &s));
   for (int t = 0; t < pr->L; t++) s[t] = pr->sa[t], s[pr->L + t] = pr->sb[t];
@@ -338,10 +323,7 @@ PetscErrorCode hc_cov_dcc(const hc_cov_panel *p, const hc_cov_options *o, int c0
   PetscCall(hc_cov_shrink(p, o, c0, c1, est)); /* the target of the forecast, and the fallback */
   PetscCallMPI(MPI_Comm_rank(p->comm, &rank));
   PetscCall(pairs_setup(p, o, c0, c1, est->member, &pr));
-  PetscCall(composite(&pr, a0, b0, &ll, NULL, &n_dates));
-  double np = count_pairs(&pr);
-  PetscCall(hc_cov_allsum(p->comm, 1, &np));
-  est->n_pairs = (int)np;
+  PetscCall(composite(&pr, a0, b0, &ll, NULL, &n_dates, &est->n_pairs));
   if (!(n_dates > 0)) {
     snprintf(est->reason, sizeof est->reason, "dcc: no pair of tickers with %d common dates; shrink used", o->min_overlap);
     est->model = HC_COV_SHRINK;
@@ -394,7 +376,7 @@ PetscErrorCode hc_cov_dcc(const hc_cov_panel *p, const hc_cov_options *o, int c0
   natural(th, &a, &b, &s, &q);
   est->iterations = (int)its;
   est->tao_reason = (int)reason;
-  PetscCall(composite(&pr, a, b, &est->loglik, NULL, NULL));
+  PetscCall(composite(&pr, a, b, &est->loglik, NULL, NULL, NULL));
   if ((reason <= 0 && !ls_at_optimum) || !isfinite(est->loglik) || a + b >= 0.999) {
     snprintf(est->reason, sizeof est->reason, "dcc: %s (a = %.4g, b = %.4g, TAO reason %d); shrink used",
              reason <= 0 && !ls_at_optimum ? "the composite likelihood did not converge" : "a + b >= 0.999, not stationary", a, b, (int)reason);

@@ -74,16 +74,14 @@ static PetscErrorCode vec_values(Vec v, PetscBool everywhere, double **out)
 
 PetscErrorCode hc_cov_all_values(Vec v, double **out) { return vec_values(v, PETSC_TRUE, out); }
 
-/* The owner rank of global row r in ranges[0..size]. */
-static int owner_of(const PetscInt *ranges, int size, int r)
+PetscErrorCode hc_cov_cell_layout(const hc_cov_panel *p, int r, PetscInt *base, PetscInt *stride)
 {
-  int lo = 0, hi = size - 1;
-  while (lo < hi) {
-    const int mid = (lo + hi + 1) / 2;
-    if (ranges[mid] <= r) lo = mid;
-    else hi = mid - 1;
-  }
-  return lo;
+  PetscMPIInt q;
+  PetscFunctionBeginUser;
+  PetscCall(PetscLayoutFindOwner(p->map, r, &q));
+  *stride = p->ranges[q + 1] - p->ranges[q];
+  *base   = p->ranges[q] * p->T + (r - p->ranges[q]);
+  PetscFunctionReturn(0);
 }
 
 /* The union calendar of the rows' last `span` observations, its last `span` dates, on every rank. */
@@ -147,12 +145,10 @@ static PetscErrorCode calendar(MPI_Comm comm, int n_local, const hc_cov_row *row
 PetscErrorCode hc_cov_panel_create(MPI_Comm comm, int N, int n_local, const hc_cov_row *rows, int span, hc_cov_panel **out)
 {
   hc_cov_panel *p;
-  PetscMPIInt   size;
   PetscFunctionBeginUser;
   PetscCall(PetscNew(&p));
   p->comm = comm;
   p->N    = N;
-  PetscCallMPI(MPI_Comm_size(comm, &size));
   PetscCall(calendar(comm, n_local, rows, span, &p->day, &p->T));
   PetscCall(PetscLayoutCreate(comm, &p->map));
   PetscCall(PetscLayoutSetSize(p->map, N));
@@ -177,9 +173,9 @@ PetscErrorCode hc_cov_panel_create(MPI_Comm comm, int N, int n_local, const hc_c
   for (int k = 0; k < n_local; k++) {
     const hc_cov_row *r = &rows[k];
     PetscCheck(r->index >= 0 && r->index < N, comm, PETSC_ERR_ARG_OUTOFRANGE, "panel row index %d outside 0..%d", r->index, N - 1);
-    const int      q  = owner_of(p->ranges, size, r->index);
-    const PetscInt nq = p->ranges[q + 1] - p->ranges[q], base = p->ranges[q] * p->T + (r->index - p->ranges[q]);
-    int            m = 0, c = 0;
+    PetscInt base, nq;
+    int      m = 0, c = 0;
+    PetscCall(hc_cov_cell_layout(p, r->index, &base, &nq));
     for (int t = PetscMax(0, r->n - span); t < r->n && c < p->T; t++) {
       while (c < p->T && p->day[c] < r->day[t]) c++;
       if (c == p->T || p->day[c] != r->day[t]) continue;
@@ -321,19 +317,6 @@ PetscErrorCode hc_cov_estimate_mult(const hc_cov_estimate *est, Vec x, Vec y)
   PetscCall(VecAXPY(y, 1.0, t));
   PetscCall(VecDestroy(&f));
   PetscCall(VecDestroy(&t));
-  PetscFunctionReturn(0);
-}
-
-PetscErrorCode hc_cov_masked_mult(const hc_cov_estimate *est, Vec m, Vec x, Vec y, Vec work)
-{
-  PetscFunctionBeginUser;
-  PetscCall(VecPointwiseMult(work, m, x));
-  PetscCall(hc_cov_estimate_mult(est, work, y));
-  PetscCall(VecPointwiseMult(y, m, y));
-  /* + (I - M) x */
-  PetscCall(VecPointwiseMult(work, m, x));
-  PetscCall(VecAXPY(work, -1.0, x));
-  PetscCall(VecAXPY(y, -1.0, work));
   PetscFunctionReturn(0);
 }
 
