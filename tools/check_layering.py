@@ -35,6 +35,7 @@ HEADER_OWNER = {
     "models.h": "models",
     "eval.h": "eval",
     "covariance.h": "covariance",
+    "portfolio.h": "portfolio",
     "parallel.h": "parallel",
 }
 

@@ -137,6 +137,18 @@ typedef struct {
   double turnover;       /**< mean |position_t - position_{t-1}| per period */
 } hc_trading_metrics;
 
+/** Performance of a book's returns against a benchmark's (a row of /backtest/portfolio). */
+typedef struct {
+  int    n;                 /**< periods with both returns finite */
+  double alpha;             /**< Jensen's alpha: P * intercept of the OLS of r on r_bench */
+  double beta;              /**< its slope */
+  double active_return;     /**< P * mean(r - r_bench) */
+  double tracking_error;    /**< sqrt(P) * sd(r - r_bench), divisor n - 1 */
+  double information_ratio; /**< active_return / tracking_error */
+  double t_nw;              /**< mean(r - r_bench) / its Newey-West standard error */
+  int    nw_lags;           /**< the Newey-West lag L */
+} hc_active_metrics;
+
 #define HC_N_SCHEMES  4  /**< ensemble weighting schemes: equal, invmse, akaike, stacking (eval.h) */
 
 /** One period of the backtested trading strategy of a ticker (for the universe portfolio). */

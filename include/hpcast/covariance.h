@@ -59,7 +59,11 @@ typedef struct {
   const double *z;     /**< [n] standardized residuals */
   const double *e;     /**< [n] one-step forecast errors, NaN if none */
   const double *sd;    /**< [n] one-step forecast sds, NaN if none */
+  const double *mu;    /**< [n] one-step forecast means (e + mu = the return), NaN if none; NULL: all NaN */
 } hc_cov_row;
+
+/** The fields of a panel row (hc_cov_row's arrays). */
+typedef enum { HC_COV_Z, HC_COV_E, HC_COV_SD, HC_COV_MU, HC_COV_N_FIELDS } hc_cov_field;
 
 /** The distributed panel (opaque). */
 typedef struct hc_cov_panel hc_cov_panel;
@@ -76,6 +80,13 @@ PetscErrorCode hc_cov_panel_create(MPI_Comm comm, int N, int n_local, const hc_c
 void hc_cov_panel_size(const hc_cov_panel *p, int *N, int *T);
 /** Day (since 1970-01-01) of panel date c, 0 <= c < T. Not collective. */
 int hc_cov_panel_day(const hc_cov_panel *p, int c);
+/** A new [N] Vec in the panel's row layout (PETSc's split of N). Collective. */
+PetscErrorCode hc_cov_panel_vec(const hc_cov_panel *p, Vec *v);
+/**
+ * The values of field f at panel date c (0 <= c < T) of this rank's rows into v (a Vec of
+ * hc_cov_panel_vec's layout; NaN where a row has no observation). Not collective.
+ */
+PetscErrorCode hc_cov_panel_column(const hc_cov_panel *p, hc_cov_field f, int c, Vec v);
 /** Free the panel and set *p = NULL (safe on NULL). Collective. */
 PetscErrorCode hc_cov_panel_destroy(hc_cov_panel **p);
 

@@ -18,8 +18,9 @@ struct hc_cov_panel {
   const PetscInt *ranges; /* [size + 1] of the layout */
   PetscLayout     map;
   int            *day;    /* [T] */
-  Vec             vz, ve, vs;
-  double         *z, *e, *s; /* the local arrays of vz, ve, vs */
+  Vec             vf[HC_COV_N_FIELDS]; /* the fields, in hc_cov_field order */
+  double         *f[HC_COV_N_FIELDS];  /* their local arrays */
+  double         *z, *e, *s;           /* = f[HC_COV_Z], f[HC_COV_E], f[HC_COV_SD] */
 };
 
 /* Cell (local row i, date c) of a panel field. */

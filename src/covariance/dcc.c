@@ -135,9 +135,9 @@ static PetscErrorCode pairs_setup(const hc_cov_panel *p, const hc_cov_options *o
     }
     PetscCall(ISCreateGeneral(PETSC_COMM_SELF, n, idx, PETSC_OWN_POINTER, &is));
     PetscCall(VecCreateSeqWithArray(PETSC_COMM_SELF, 1, n, buf + (size_t)pr->n_rows * pr->L, &loc));
-    PetscCall(VecScatterCreate(p->vz, is, loc, NULL, &sc));
-    PetscCall(VecScatterBegin(sc, p->vz, loc, INSERT_VALUES, SCATTER_FORWARD));
-    PetscCall(VecScatterEnd(sc, p->vz, loc, INSERT_VALUES, SCATTER_FORWARD));
+    PetscCall(VecScatterCreate(p->vf[HC_COV_Z], is, loc, NULL, &sc));
+    PetscCall(VecScatterBegin(sc, p->vf[HC_COV_Z], loc, INSERT_VALUES, SCATTER_FORWARD));
+    PetscCall(VecScatterEnd(sc, p->vf[HC_COV_Z], loc, INSERT_VALUES, SCATTER_FORWARD));
     PetscCall(VecScatterDestroy(&sc));
     PetscCall(VecDestroy(&loc));
     PetscCall(ISDestroy(&is));

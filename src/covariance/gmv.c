@@ -39,17 +39,6 @@ static PetscErrorCode masked_mult(Mat A, Vec x, Vec y)
   PetscFunctionReturn(0);
 }
 
-/* The local values of a panel field at date c into v (NaN kept). */
-static PetscErrorCode field_at(const hc_cov_panel *p, const double *f, int c, Vec v)
-{
-  PetscScalar *a;
-  PetscFunctionBeginUser;
-  PetscCall(VecGetArray(v, &a));
-  for (int i = 0; i < p->nloc; i++) a[i] = HC_CELL(p, f, i, c);
-  PetscCall(VecRestoreArray(v, &a));
-  PetscFunctionReturn(0);
-}
-
 /* Minimum-variance and equal weights at refit date c: eligible rows are members with a finite
  * positive forecast sd at c; w_gmv = D^-1 x / 1'D^-1 x with (M R M + I - M) x = M D^-1 1 (CG).
  * *n = eligible rows (fewer than 2: no book). */
@@ -69,7 +58,7 @@ static PetscErrorCode weights(const hc_cov_panel *p, const hc_cov_estimate *est,
   PetscCall(VecDuplicate(wg, &rhs));
   PetscCall(VecDuplicate(wg, &x));
   PetscCall(VecDuplicate(wg, &d));
-  PetscCall(field_at(p, p->s, c, d));
+  PetscCall(hc_cov_panel_column(p, HC_COV_SD, c, d));
   PetscCall(VecGetArray(ctx.m, &ma));
   PetscCall(VecGetArray(rhs, &ra));
   PetscCall(VecGetArray(d, &da));

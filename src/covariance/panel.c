@@ -160,16 +160,15 @@ PetscErrorCode hc_cov_panel_create(MPI_Comm comm, int N, int n_local, const hc_c
     p->rstart = (int)rs;
     p->nloc   = (int)(re - rs);
   }
-  Vec *field[3] = {&p->vz, &p->ve, &p->vs};
-  for (int f = 0; f < 3; f++) {
-    PetscCall(VecCreateMPI(comm, (PetscInt)p->nloc * p->T, (PetscInt)N * p->T, field[f]));
-    PetscCall(VecSet(*field[f], NAN));
+  for (int f = 0; f < HC_COV_N_FIELDS; f++) {
+    PetscCall(VecCreateMPI(comm, (PetscInt)p->nloc * p->T, (PetscInt)N * p->T, &p->vf[f]));
+    PetscCall(VecSet(p->vf[f], NAN));
   }
   /* each row's observations on the calendar's dates to their cells, one call per row and field
    * (the row's owner found once); off-rank cells move in the assembly */
   PetscInt    *idx;
   PetscScalar *val;
-  PetscCall(PetscMalloc2(p->T + 1, &idx, 3 * (p->T + 1), &val));
+  PetscCall(PetscMalloc2(p->T + 1, &idx, HC_COV_N_FIELDS * (p->T + 1), &val));
   for (int k = 0; k < n_local; k++) {
     const hc_cov_row *r = &rows[k];
     PetscCheck(r->index >= 0 && r->index < N, comm, PETSC_ERR_ARG_OUTOFRANGE, "panel row index %d outside 0..%d", r->index, N - 1);
@@ -180,19 +179,21 @@ PetscErrorCode hc_cov_panel_create(MPI_Comm comm, int N, int n_local, const hc_c
       while (c < p->T && p->day[c] < r->day[t]) c++;
       if (c == p->T || p->day[c] != r->day[t]) continue;
       idx[m]              = base + (PetscInt)c * nq;
-      val[m]              = r->z[t];
-      val[p->T + 1 + m]   = r->e[t];
-      val[2 * (p->T + 1) + m] = r->sd[t];
+      val[HC_COV_Z * (p->T + 1) + m]  = r->z[t];
+      val[HC_COV_E * (p->T + 1) + m]  = r->e[t];
+      val[HC_COV_SD * (p->T + 1) + m] = r->sd[t];
+      val[HC_COV_MU * (p->T + 1) + m] = r->mu ? r->mu[t] : NAN;
       m++;
     }
-    for (int f = 0; f < 3; f++) PetscCall(VecSetValues(*field[f], m, idx, val + f * (p->T + 1), INSERT_VALUES));
+    for (int f = 0; f < HC_COV_N_FIELDS; f++) PetscCall(VecSetValues(p->vf[f], m, idx, val + f * (p->T + 1), INSERT_VALUES));
   }
   PetscCall(PetscFree2(idx, val));
-  for (int f = 0; f < 3; f++) PetscCall(VecAssemblyBegin(*field[f]));
-  for (int f = 0; f < 3; f++) PetscCall(VecAssemblyEnd(*field[f]));
-  PetscCall(VecGetArray(p->vz, &p->z));
-  PetscCall(VecGetArray(p->ve, &p->e));
-  PetscCall(VecGetArray(p->vs, &p->s));
+  for (int f = 0; f < HC_COV_N_FIELDS; f++) PetscCall(VecAssemblyBegin(p->vf[f]));
+  for (int f = 0; f < HC_COV_N_FIELDS; f++) PetscCall(VecAssemblyEnd(p->vf[f]));
+  for (int f = 0; f < HC_COV_N_FIELDS; f++) PetscCall(VecGetArray(p->vf[f], &p->f[f]));
+  p->z = p->f[HC_COV_Z];
+  p->e = p->f[HC_COV_E];
+  p->s = p->f[HC_COV_SD];
   *out = p;
   PetscFunctionReturn(0);
 }
@@ -205,17 +206,33 @@ void hc_cov_panel_size(const hc_cov_panel *p, int *N, int *T)
 
 int hc_cov_panel_day(const hc_cov_panel *p, int c) { return p->day[c]; }
 
+PetscErrorCode hc_cov_panel_vec(const hc_cov_panel *p, Vec *v)
+{
+  PetscFunctionBeginUser;
+  PetscCall(VecCreateMPI(p->comm, p->nloc, p->N, v));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode hc_cov_panel_column(const hc_cov_panel *p, hc_cov_field f, int c, Vec v)
+{
+  PetscScalar *a;
+  PetscFunctionBeginUser;
+  PetscCheck(f >= 0 && f < HC_COV_N_FIELDS && c >= 0 && c < p->T, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "panel field %d date %d outside 0..%d", (int)f, c, p->T - 1);
+  PetscCall(VecGetArray(v, &a));
+  for (int i = 0; i < p->nloc; i++) a[i] = HC_CELL(p, p->f[f], i, c);
+  PetscCall(VecRestoreArray(v, &a));
+  PetscFunctionReturn(0);
+}
+
 PetscErrorCode hc_cov_panel_destroy(hc_cov_panel **pp)
 {
   hc_cov_panel *p = *pp;
   PetscFunctionBeginUser;
   if (!p) PetscFunctionReturn(0);
-  PetscCall(VecRestoreArray(p->vz, &p->z));
-  PetscCall(VecRestoreArray(p->ve, &p->e));
-  PetscCall(VecRestoreArray(p->vs, &p->s));
-  PetscCall(VecDestroy(&p->vz));
-  PetscCall(VecDestroy(&p->ve));
-  PetscCall(VecDestroy(&p->vs));
+  for (int f = 0; f < HC_COV_N_FIELDS; f++) {
+    PetscCall(VecRestoreArray(p->vf[f], &p->f[f]));
+    PetscCall(VecDestroy(&p->vf[f]));
+  }
   PetscCall(PetscLayoutDestroy(&p->map));
   PetscCall(PetscFree(p->day));
   PetscCall(PetscFree(*pp));
