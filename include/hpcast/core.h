@@ -135,6 +135,10 @@ typedef struct {
   double hit_rate;       /**< fraction of periods with r_t > 0 among periods with r_t != 0 */
   double profit_factor;  /**< sum of gains / sum of losses */
   double turnover;       /**< mean |position_t - position_{t-1}| per period */
+  double bh_sharpe;      /**< Sharpe ratio of buy-and-hold of the same asset over the same periods
+                              (hc_trading_compare); NaN where it does not apply (the universe row) */
+  double excess_sharpe;  /**< sharpe - bh_sharpe */
+  double information_ratio; /**< sqrt(P) mean(r - b) / sd(r - b), b the buy-and-hold returns */
 } hc_trading_metrics;
 
 /** Performance of a book's returns against a benchmark's (a row of /backtest/portfolio). */
@@ -148,6 +152,16 @@ typedef struct {
   double t_nw;              /**< mean(r - r_bench) / its Newey-West standard error */
   int    nw_lags;           /**< the Newey-West lag L */
 } hc_active_metrics;
+
+/**
+ * Diebold-Mariano verdicts over the tickers of a report (root of /backtest, docs/report-schema.md):
+ * tickers with a test (finite dm_p), those whose ensemble's 1-step CRPS is lower than the
+ * constant-mean benchmark's at the 5 % level (dm_p < 0.05, dm_stat < 0), and those whose
+ * benchmark's is lower at 5 % (dm_p < 0.05, dm_stat > 0). Filled by hc_dm_tally (eval.h).
+ */
+typedef struct {
+  int tested, ensemble_better, benchmark_better;
+} hc_dm_counts;
 
 #define HC_N_SCHEMES  4  /**< ensemble weighting schemes: equal, invmse, akaike, stacking (eval.h) */
 
@@ -213,6 +227,10 @@ typedef struct {
   double   *weights;                  /**< [HC_N_SCHEMES * n_members] final weights, [scheme][member];
                                            NaN for schemes not run */
   double    calibration_score, crps_1, coverage95_1, pit_ks_1; /**< of the reported ensemble, h = 1 */
+  double    crps_bench_1;             /**< mean 1-step CRPS of the constant-mean benchmark (eval.h) */
+  double    dm_stat, dm_p;            /**< Diebold-Mariano test (HLN-corrected, hc_dm_test) of the reported
+                                           ensemble's 1-step CRPS against the benchmark's; d_t = ens - bench,
+                                           so dm_stat < 0: the ensemble's CRPS is lower. NaN: no backtest */
   double    model_uncertainty;        /**< between-member variance / ensemble variance, h = 1 */
   double    data_uncertainty;         /**< 1 - quality_score */
   double    parameter_stability;      /**< 1 / (1 + mean sd across refits / stderr), in (0,1] */

@@ -122,6 +122,35 @@ double hc_eval_owa(double smape, double mase, double smape_naive2, double mase_n
  */
 int hc_eval_naive(const double *x, int n, int H, double alpha, double *f, double *lo, double *hi);
 
+/**
+ * Diebold-Mariano test of equal predictive accuracy of two forecasters from their loss
+ * differential d[0..n-1] (d_t = L(forecast 1, y_t) - L(forecast 2, y_t), e.g. two CRPS series),
+ * with the small-sample correction of Harvey, Leybourne & Newbold (1997):
+ *   dbar = (1/n) sum d_t, gamma_k = (1/n) sum_{t=k}^{n-1} (d_t - dbar)(d_{t-k} - dbar),
+ *   V = (gamma_0 + 2 sum_{k=1}^{h-1} gamma_k) / n   (the h-step forecast errors are MA(h-1)),
+ *   DM = dbar / sqrt(V) (Diebold & Mariano 1995, J. Business & Economic Statistics 13(3)
+ *   253-263, eq. 8 with the truncated uniform-kernel long-run variance),
+ *   stat = DM sqrt((n + 1 - 2h + h(h-1)/n) / n) (Harvey, Leybourne & Newbold 1997, Int. J.
+ *   Forecasting 13(2) 281-291, eq. 9), compared with Student's t with n - 1 degrees of freedom:
+ *   p = 2 F_t(-|stat|; n - 1) (two-sided; F_t is hc_t_cdf).
+ * This is R forecast::dm.test(e1, e2, h = h, power = 1) (its default varestimator "acf") when
+ * |e1| - |e2| = d, e.g. e1 and e2 the two loss series when they are >= 0.
+ * stat < 0: forecaster 1 has the lower mean loss.
+ * @param d  loss differential, n finite values
+ * @param h  forecast horizon >= 1
+ * @return 0; or 1, with *stat = *p = NaN, if n < 2, h < 1, h >= n, a d_t is not finite, or
+ *         V <= 0 (d constant; R stops there for h = 1 and retries h = 1 for h > 1). Not collective.
+ */
+int hc_dm_test(const double *d, int n, int h, double *stat, double *p);
+
+/**
+ * Add the Diebold-Mariano verdict of one result to the universe's counts (hc_dm_counts in
+ * core.h): a ticker with a finite r->dm_p is tested; at the 5 % level (dm_p < 0.05) its
+ * ensemble is better if dm_stat < 0 (lower mean CRPS), the benchmark if dm_stat > 0. Callers
+ * add the results in ticker order (the main job and hpcast merge). Not collective.
+ */
+void hc_dm_tally(hc_dm_counts *c, const hc_result *r);
+
 /* ======================================================================================
  * Probabilistic forecasts and their scores (probabilistic.c; definitions in docs/scores.md)
  * ====================================================================================== */
@@ -338,6 +367,20 @@ void hc_trading_returns(const hc_trading_options *o, const double *pos, const do
 void hc_trading_evaluate(const hc_trading_options *o, const double *r, const double *pos, int n, hc_trading_metrics *m);
 
 /**
+ * The comparison of strategy returns r[0..n-1] (m filled by hc_trading_evaluate from r) with the
+ * buy-and-hold returns b[0..n-1] of the same asset over the same periods (docs/trading.md; the
+ * backtest takes b from hc_trading_returns with every position 1: long one unit, the entry cost
+ * paid in the first period, none after): m->bh_sharpe = the Sharpe ratio of b
+ * (as hc_trading_evaluate's), m->excess_sharpe = m->sharpe - m->bh_sharpe, and
+ * m->information_ratio = sqrt(P) mean(r - b) / sd(r - b), sd with divisor n - 1, P =
+ * periods_per_year (the ex-post information ratio: Grinold & Kahn 2000, "Active Portfolio
+ * Management", 2nd ed., ch. 5; the Sharpe ratio of the differential return, Sharpe 1994, J.
+ * Portfolio Management 21(1) 49-58). NaN under the conditions of the Sharpe ratio (n < 2, a value
+ * not finite, sd 0, P not finite and > 0). Not collective. @return 0, or ENOMEM (m unchanged).
+ */
+int hc_trading_compare(const hc_trading_options *o, const double *r, const double *b, int n, hc_trading_metrics *m);
+
+/**
  * Regime label at the last date: volatility regime from the mid-rank percentile
  * p = (#{sigma_i < sigma_{n-1}} + #{sigma_i = sigma_{n-1}} / 2) / n of the last conditional sd
  * among sigma[0..n-1] (the mid-distribution function of Parzen 2004, Statistical Science 19(4)
@@ -386,6 +429,14 @@ void hc_backtest_options_default(hc_backtest_options *o);
  * fatal PETSc and allocation errors only. None of these is collective.
  */
 
+/**
+ * Model name of the no-skill benchmark's rows in r->scores (/backtest/scores): the constant-mean
+ * model ARMA(0,0) (the constant's estimate is the window's mean) with the volatility model of the
+ * candidate selected on the first backtest window (none without one), refitted on the members'
+ * schedule and windows; it is not a member of any ensemble (docs/scores.md).
+ */
+#define HC_BENCHMARK_NAME "benchmark:constant-mean"
+
 /** The state of one backtest (members, scores, weights, 1-step ensemble history). */
 typedef struct hc_backtest hc_backtest;
 
@@ -416,8 +467,12 @@ int hc_backtest_members(const hc_backtest *b);
  * from the members' current fits, among the members whose likelihood is that of y; inverse MSE
  * and CRPS stacking from the 1-step forecasts already scored), re-estimated at every refit.
  * Scores of every member and ensemble at h = 1..H go to r->scores; the scheme of lowest mean
- * 1-step CRPS is the reported one (its 1-step scores in r's summary fields). ws: the refits'
- * solvers (hc_fit), or NULL.
+ * 1-step CRPS is the reported one (its 1-step scores in r's summary fields). The no-skill
+ * benchmark (HC_BENCHMARK_NAME: fitted on the first window before the first origin and refitted
+ * with the members, or a member's forecasts when a member is that model) is scored too, in the
+ * last H rows, outside every ensemble; r->crps_bench_1 is its mean 1-step CRPS and r->dm_stat,
+ * r->dm_p the Diebold-Mariano test (hc_dm_test, h = 1) of d_t = CRPS_ensemble,t - CRPS_bench,t over
+ * the origins where both were scored. ws: the refits' solvers (hc_fit), or NULL.
  */
 PetscErrorCode hc_backtest_run(hc_backtest *b, const double *y, int n, const hc_select_options *sel, hc_fit_workspace *ws,
                                hc_result *r);
@@ -449,6 +504,13 @@ PetscErrorCode hc_backtest_trading(const hc_backtest *b, const double *y, hc_res
  * mean and sd have room for K = n - T0 values. @return K. Not collective.
  */
 int hc_backtest_onestep(const hc_backtest *b, double *mean, double *sd);
+/**
+ * After hc_backtest_run: the 1-step CRPS at each origin t = T0..n-1 of the reported ensemble
+ * (ens[i], NaN where it was not scored, or everywhere if no ensemble was) and of the constant-mean
+ * benchmark (bench[i]), the two loss series of r->dm_stat. ens and bench have room for
+ * K = n - T0 values. @return K. Not collective.
+ */
+int hc_backtest_crps_1(const hc_backtest *b, double *ens, double *bench);
 /** Free the backtest and set *b = NULL (safe on NULL). */
 void hc_backtest_destroy(hc_backtest **b);
 

@@ -158,6 +158,7 @@ typedef struct {
   const hc_trading_metrics *portfolio; /**< the equal-weight universe portfolio, or NULL */
   const char *schedule;       /**< "dynamic" or "static" (root attribute), or NULL */
   const hc_report_covariance *covariance; /**< /covariance and /backtest/covariance, or NULL (none written) */
+  const hc_dm_counts *dm;     /**< the Diebold-Mariano counts (attributes of /backtest), or NULL (none written) */
 } hc_report_meta;
 
 /**

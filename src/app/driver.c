@@ -177,10 +177,12 @@ static PetscErrorCode print_summary(const hc_app_options *o, const run_summary *
 }
 
 /* The report's records in ticker order, read back once from the journal for the tables; each
- * also goes into the universe portfolio and the run's summary (both in ticker order). */
+ * also goes into the universe portfolio, the Diebold-Mariano counts and the run's summary (in
+ * ticker order). */
 typedef struct {
   hc_journal_reader  *rd;  /* reads the records ahead, in ticker order */
   hc_portfolio       *pf;
+  hc_dm_counts        dm;
   run_summary        *sum;
 } journal_source;
 
@@ -192,7 +194,10 @@ static int read_row(void *ctx, int i, hc_result *r)
   (void)i; /* the tables pass asks for i = 0, 1, ..., n - 1: the reader's order */
   if (rc) fprintf(stderr, "hpcast: ERROR: %s\n", err);
   else if ((rc = hc_trading_portfolio_add(js->pf, r->strategy, r->n_strategy))) fprintf(stderr, "hpcast: ERROR: out of memory\n");
-  else summary_add(js->sum, r);
+  else {
+    hc_dm_tally(&js->dm, r);
+    summary_add(js->sum, r);
+  }
   return rc;
 }
 
@@ -226,6 +231,7 @@ static PetscErrorCode write_report(collector *c, int size, const hc_perf *perf, 
   if (!rc) rc = hc_trading_portfolio_finish(js.pf, &c->o->backtest.trading, &portfolio) ? ENOMEM : 0;
   hc_trading_portfolio_destroy(&js.pf);
   meta.portfolio = &portfolio;
+  meta.dm        = &js.dm;
   PetscCall(PetscOptionsGetAll(NULL, &opts));
   meta.options = opts;
   if (rc == ENOMEM) hc_io_report_abort(&c->report);

@@ -24,6 +24,7 @@ typedef struct {
   hc_journal      **journal;
   hc_report_writer *w;
   hc_portfolio     *pf;
+  hc_dm_counts      dm;                     /* the Diebold-Mariano counts, in ticker order */
   hc_perf          *perf;                   /* the inputs' /perf rows */
   int               n_journal;              /* inputs whose journal slot exists */
   char              err[HC_PATH_LEN + 128]; /* why reading a record failed */
@@ -73,12 +74,13 @@ static int by_ticker_input(const void *a, const void *b)
 }
 
 /* hc_report_source: the i-th record in ticker order, read back from its journal, also added to
- * the universe portfolio (in ticker order, as the main job does). */
+ * the universe portfolio and the Diebold-Mariano counts (in ticker order, as the main job does). */
 static int read_record(void *ctx, int i, hc_result *r)
 {
   merge_index *x  = ctx;
   int          rc = hc_io_journal_read_at(x->journal[x->e[i].input], x->e[i].offset, r, x->err, sizeof x->err);
   if (!rc && (rc = hc_trading_portfolio_add(x->pf, r->strategy, r->n_strategy))) hc_strlcpy(x->err, "out of memory", sizeof x->err);
+  if (!rc) hc_dm_tally(&x->dm, r);
   return rc;
 }
 
@@ -173,7 +175,8 @@ PetscErrorCode hc_app_merge(void)
   MergeCheck(&x, !hc_trading_portfolio_finish(x.pf, &trading, &portfolio), PETSC_ERR_MEM, "out of memory");
   hc_trading_portfolio_destroy(&x.pf);
   PetscCall(PetscOptionsGetAll(NULL, &opts));
-  hc_report_meta meta = {.hpcast_version = HPCAST_VERSION, .options = opts, .n_ranks = n_perf, .portfolio = &portfolio, .schedule = "merged"};
+  hc_report_meta meta = {.hpcast_version = HPCAST_VERSION, .options = opts, .n_ranks = n_perf, .portfolio = &portfolio, .dm = &x.dm,
+                         .schedule = "merged"};
   rc                  = hc_io_report_finish(&x.w, &meta, n_perf, x.perf, err, sizeof err);
   PetscCall(PetscFree(opts));
   MergeCheck(&x, !rc, PETSC_ERR_USER_INPUT, "-report %s: %s", report, err);

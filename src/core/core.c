@@ -92,6 +92,7 @@ static void trading_nan(hc_trading_metrics *m)
   m->n          = 0;
   m->cum_return = m->sharpe = m->sortino = m->calmar = m->max_drawdown = NAN;
   m->hit_rate = m->profit_factor = m->turnover = NAN;
+  m->bh_sharpe = m->excess_sharpe = m->information_ratio = NAN;
 }
 
 int hc_result_init(hc_result *r, const char *ticker, int horizon)
@@ -103,6 +104,7 @@ int hc_result_init(hc_result *r, const char *ticker, int horizon)
   r->loglik = r->aic = r->bic = NAN;
   r->lb_p = r->ml_p = r->jb_p = NAN;
   r->calibration_score = r->crps_1 = r->coverage95_1 = r->pit_ks_1 = NAN;
+  r->crps_bench_1 = r->dm_stat = r->dm_p = NAN;
   r->model_uncertainty = r->data_uncertainty = r->parameter_stability = NAN;
   trading_nan(&r->trading);
   hc_strlcpy(r->regime, "unknown", sizeof r->regime);

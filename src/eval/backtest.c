@@ -60,9 +60,16 @@ struct hc_backtest {
   double  *A, *Asum;        /* [k * k] CRPS matrix of one origin, sum over scored origins */
   int      nA;
   double  *ens1_mean, *ens1_sd; /* [S * K] 1-step ensemble forecasts per origin (trading) */
+  hc_spec  bench_spec;        /* the constant-mean benchmark: ARMA(0,0) with the selected volatility model */
+  int      bench_of;          /* the member that is the benchmark's model (its forecasts reused), or -1 */
+  member   bench;             /* the benchmark's own model when no member is (bench.m NULL until fitted) */
+  double  *bmean, *bsd;       /* [H] the benchmark's forecasts of the current origin */
+  int      bok;               /* they are finite */
+  double  *crps1;             /* [(S + 1) * K] 1-step CRPS per origin of each scheme, then of the benchmark
+                                 (NaN where not scored) */
   int     *s_run;             /* [K] scheme of the trading signal at each origin: lowest mean
                                  1-step CRPS over the origins before it (the first scheme at first) */
-  hc_score_acc *acc;        /* [(k + S) * H] */
+  hc_score_acc *acc;        /* [(k + S + 1) * H]: members, schemes, the benchmark */
 };
 typedef struct hc_backtest backtest;
 
@@ -178,7 +185,8 @@ static double stability(const member *mb)
 static void free_backtest(backtest *b)
 {
   for (int i = 0; i < b->k; i++) hc_model_destroy(&b->mem[i].m);
-  for (int i = 0; i < (b->k + b->S) * b->H; i++) hc_score_acc_free(&b->acc[i]);
+  hc_model_destroy(&b->bench.m);
+  for (int i = 0; b->acc && i < (b->k + b->S + 1) * b->H; i++) hc_score_acc_free(&b->acc[i]);
   free(b->mem);
   free(b->acc);
   free(b->fmean);
@@ -189,32 +197,48 @@ static void free_backtest(backtest *b)
   free(b->A);
   free(b->ens1_mean);
   free(b->s_run);
+  free(b->bmean);
+  free(b->crps1);
 }
 
-/* Forecasts of every member at origin t (window y[w0..t-1]): between refits, the observations
- * since the member's last forecast continue its filter (hc_model_forecast_update). */
+/* Forecasts mean[0..H-1], sd[0..H-1] of member mb at origin t (window y[w0..t-1]): between
+ * refits, the observations since its last forecast continue its filter
+ * (hc_model_forecast_update). @return 1 if they are finite (sd > 0). */
+static int forecast_one(member *mb, const double *y, int w0, int t, int H, const hc_select_options *sel, double *mean, double *sd,
+                        double *var)
+{
+  if (mb->m->spec.n_exog) hc_model_set_exog(mb->m, sel->X + w0, sel->ldx, sel->xnames);
+  const int n0  = mb->f_w0 == w0 ? mb->f_n : 0;
+  int       bad = hc_model_forecast_update(mb->m, mb->fit.params, y + w0, n0, t - w0, H, mean, var);
+  mb->f_w0      = w0;
+  mb->f_n       = bad ? 0 : t - w0;
+  for (int h = 0; h < H; h++) {
+    bad |= !(var[h] > 0) || !isfinite(var[h]) || !isfinite(mean[h]);
+    sd[h] = bad ? NAN : sqrt(var[h]);
+  }
+  return !bad;
+}
+
+/* The member whose model, law and forecasts are the benchmark's. */
+static const member *bench_member(const backtest *b) { return b->bench_of >= 0 ? &b->mem[b->bench_of] : &b->bench; }
+
+/* Forecasts of every member and of the benchmark at origin t (window y[w0..t-1]). */
 static void forecast_members(backtest *b, const double *y, int w0, int t, const hc_select_options *sel, double *var)
 {
-  for (int i = 0; i < b->k; i++) {
-    member *mb = &b->mem[i];
-    if (mb->m->spec.n_exog) hc_model_set_exog(mb->m, sel->X + w0, sel->ldx, sel->xnames);
-    const int n0  = mb->f_w0 == w0 ? mb->f_n : 0;
-    int       bad = hc_model_forecast_update(mb->m, mb->fit.params, y + w0, n0, t - w0, b->H, b->fmean + i * b->H, var);
-    mb->f_w0      = w0;
-    mb->f_n       = bad ? 0 : t - w0;
-    for (int h = 0; h < b->H; h++) {
-      bad |= !(var[h] > 0) || !isfinite(var[h]) || !isfinite(b->fmean[i * b->H + h]);
-      b->fsd[i * b->H + h] = bad ? NAN : sqrt(var[h]);
-    }
-    b->fok[i] = !bad;
-  }
+  for (int i = 0; i < b->k; i++) b->fok[i] = forecast_one(&b->mem[i], y, w0, t, b->H, sel, b->fmean + i * b->H, b->fsd + i * b->H, var);
+  if (b->bench_of >= 0) {
+    memcpy(b->bmean, b->fmean + b->bench_of * b->H, sizeof *b->bmean * (size_t)b->H);
+    memcpy(b->bsd, b->fsd + b->bench_of * b->H, sizeof *b->bsd * (size_t)b->H);
+    b->bok = b->fok[b->bench_of];
+  } else b->bok = b->bench.m && forecast_one(&b->bench, y, w0, t, b->H, sel, b->bmean, b->bsd, var);
 }
 
-/* Names of the forecasters: members, then "ensemble:<scheme>". */
+/* Names of the forecasters: members, then "ensemble:<scheme>", then the benchmark. */
 static void row_name(const backtest *b, const hc_backtest_options *bo, int f, char *name)
 {
   if (f < b->k) hc_strlcpy(name, b->mem[f].fit.name, HC_MODEL_LEN);
-  else snprintf(name, HC_MODEL_LEN, "ensemble:%s", hc_ensemble_name(bo->scheme[f - b->k]));
+  else if (f < b->k + b->S) snprintf(name, HC_MODEL_LEN, "ensemble:%s", hc_ensemble_name(bo->scheme[f - b->k]));
+  else hc_strlcpy(name, HC_BENCHMARK_NAME, HC_MODEL_LEN);
 }
 
 /* Score every forecaster of origin t against y[t..], accumulate the 1-step history. */
@@ -241,6 +265,14 @@ static PetscErrorCode score_origin(backtest *b, const hc_backtest_options *bo, c
       const hc_score_known kn = {.crps = NAN, .zq = b->mem[i].zq};
       hc_score_acc_add_known(&b->acc[i * b->H + h], &f, yo, ref, &kn);
     }
+    if (b->bok) {
+      const member        *bm = bench_member(b);
+      hc_pred              p  = {.mean = b->bmean[h], .sd = b->bsd[h], .law = bm->law};
+      hc_mixture           f  = {.k = 1, .w = &one, .comp = &p};
+      const hc_score_known kn = {.crps = hc_crps(&f, yo), .zq = bm->zq};
+      hc_score_acc_add_known(&b->acc[(b->k + b->S) * b->H + h], &f, yo, ref, &kn);
+      if (h == 0) b->crps1[(size_t)b->S * b->K + i_origin] = kn.crps;
+    }
     /* one quadrature for every scheme: the CRPS of a mixture with weights w is w' A w */
     int have_A = 0;
     if (all) {
@@ -258,8 +290,12 @@ static PetscErrorCode score_origin(backtest *b, const hc_backtest_options *bo, c
       hc_score_known kn = {.crps = have_A ? 0.0 : NAN, .zq = zq};
       for (int u = 0; u < c && have_A; u++)
         for (int v = 0; v < c; v++) kn.crps += wk[u] * wk[v] * b->A[idx[u] * b->k + idx[v]];
+      if (!have_A) kn.crps = hc_crps(&f, yo); /* what the accumulator would compute; kept per origin */
       hc_score_acc_add_known(&b->acc[(b->k + s) * b->H + h], &f, yo, ref, &kn);
-      if (h == 0) hc_mixture_moments(&f, &b->ens1_mean[(size_t)s * b->K + i_origin], &b->ens1_sd[(size_t)s * b->K + i_origin]);
+      if (h == 0) {
+        hc_mixture_moments(&f, &b->ens1_mean[(size_t)s * b->K + i_origin], &b->ens1_sd[(size_t)s * b->K + i_origin]);
+        b->crps1[(size_t)s * b->K + i_origin] = kn.crps;
+      }
     }
   }
   /* 1-step history of the weights (known from origin t + 1 on) */
@@ -269,6 +305,44 @@ static PetscErrorCode score_origin(backtest *b, const hc_backtest_options *bo, c
     b->sse1[i] += e * e;
     b->n1[i]++;
   }
+  PetscFunctionReturn(0);
+}
+
+/* 1 if specs a and b are the same model (the same name, which spells every order, the
+ * distribution and the regressors, and the same variance targeting). */
+static int same_model(const hc_spec *a, const hc_spec *b)
+{
+  char na[HC_MODEL_LEN], nb[HC_MODEL_LEN];
+  hc_spec_name(a, na, sizeof na);
+  hc_spec_name(b, nb, sizeof nb);
+  return !strcmp(na, nb) && a->variance_targeting == b->variance_targeting;
+}
+
+/* The benchmark's own model fitted on the first window y[w_first..T0-1] as the selection fits
+ * ARMA(0,0) and then its volatility model (hc_select_candidates on that one-spec grid); left
+ * without a model (never scored) if the fit fails. */
+static PetscErrorCode fit_benchmark(backtest *b, const double *y, int n, const hc_select_options *sel, hc_fit_workspace *ws)
+{
+  const hc_spec     mean = {.vol = HC_VOL_NONE};
+  hc_select_options o    = {.n_mean = 1, .mean = &mean, .n_vol = 1, .vol = &b->bench_spec, .horizon = b->H, .fit = sel->fit,
+                            .ic = sel->ic, .search = HC_SEARCH_GRID};
+  hc_result         tmp;
+  hc_candidates     c;
+  PetscFunctionBeginUser;
+  PetscCheck(!hc_result_init(&tmp, "benchmark", b->H), PETSC_COMM_SELF, PETSC_ERR_MEM, "out of memory");
+  PetscCall(hc_select_candidates(y + b->w_first, b->T0 - b->w_first, &o, ws, NULL, &tmp, &c));
+  if (c.selected == 0) {
+    const hc_fit_record *f = &tmp.fits[c.fit[0]];
+    hc_dist_eval         law;
+    PetscCall(hc_model_create(&c.spec[0], n, &b->bench.m));
+    if (hc_model_law(b->bench.m, f->params, &law)) PetscCall(hc_model_destroy(&b->bench.m));
+    else {
+      set_law(&b->bench, &law);
+      b->bench.v   = -1;
+      b->bench.fit = *f;
+    }
+  }
+  hc_result_free(&tmp);
   PetscFunctionReturn(0);
 }
 
@@ -336,7 +410,21 @@ PetscErrorCode hc_backtest_create(const hc_candidates *c0, const hc_result *firs
     stability_add(mb);
     b->k++;
   }
-  const size_t k = (size_t)b->k, S = (size_t)b->S, nacc = (k + S) * (size_t)H;
+  /* the benchmark: ARMA(0,0) with the volatility model of the candidate selected on the first
+   * window (none without one); a member of that very model is reused */
+  b->bench_of = -1;
+  if (c0->selected >= 0) {
+    const hc_spec *v         = &c0->spec[c0->selected];
+    b->bench_spec.vol        = v->vol;
+    b->bench_spec.vol_p      = v->vol_p;
+    b->bench_spec.vol_o      = v->vol_o;
+    b->bench_spec.vol_q      = v->vol_q;
+    b->bench_spec.dist       = v->dist;
+    b->bench_spec.variance_targeting = v->variance_targeting;
+  }
+  for (int i = 0; i < b->k; i++)
+    if (same_model(&b->mem[i].m->spec, &b->bench_spec)) b->bench_of = i;
+  const size_t k = (size_t)b->k, S = (size_t)b->S, nacc = (k + S + 1) * (size_t)H;
   b->acc       = calloc(nacc + 1, sizeof *b->acc);
   b->fmean     = malloc((2 * k * H + 1) * sizeof(double));
   b->fok       = calloc(k + 1, sizeof(int));
@@ -346,8 +434,12 @@ PetscErrorCode hc_backtest_create(const hc_candidates *c0, const hc_result *firs
   b->A         = calloc(2 * k * k + 1, sizeof(double));
   b->ens1_mean = malloc((2 * S * (size_t)K + 1) * sizeof(double));
   b->s_run     = calloc((size_t)K + 1, sizeof(int));
-  PetscCheck(b->acc && b->fmean && b->fok && b->w && b->sse1 && b->n1 && b->A && b->ens1_mean && b->s_run, PETSC_COMM_SELF, PETSC_ERR_MEM,
-             "out of memory");
+  b->bmean     = malloc(2 * (size_t)H * sizeof(double));
+  b->crps1     = malloc((S + 1) * (size_t)K * sizeof(double));
+  PetscCheck(b->acc && b->fmean && b->fok && b->w && b->sse1 && b->n1 && b->A && b->ens1_mean && b->s_run && b->bmean && b->crps1,
+             PETSC_COMM_SELF, PETSC_ERR_MEM, "out of memory");
+  b->bsd = b->bmean + H;
+  for (size_t i = 0; i < (S + 1) * (size_t)K; i++) b->crps1[i] = NAN;
   b->fsd     = b->fmean + k * H;
   b->Asum    = b->A + k * k;
   b->ens1_sd = b->ens1_mean + S * (size_t)K;
@@ -379,6 +471,9 @@ PetscErrorCode hc_backtest_run(hc_backtest *b, const double *y, int n, const hc_
     PetscFunctionReturn(0);
   }
   PetscCall(PetscMalloc1(H, &var));
+  PetscCall(PetscLogEventBegin(ev_refit, 0, 0, 0, 0));
+  if (b->bench_of < 0) PetscCall(fit_benchmark(b, y, n, sel, ws));
+  PetscCall(PetscLogEventEnd(ev_refit, 0, 0, 0, 0));
   for (int i = 0; i < K; i++) {
     const int t = T0 + i, w0 = bo->window > 0 && t > bo->window ? t - bo->window : 0;
     if (i > 0 && i % bo->refit_every == 0) {
@@ -388,6 +483,7 @@ PetscErrorCode hc_backtest_run(hc_backtest *b, const double *y, int n, const hc_
         PetscCall(refit(&b->mem[j], y + w0, t - w0, &sel->fit, ws));
         stability_add(&b->mem[j]);
       }
+      if (b->bench.m) PetscCall(refit(&b->bench, y + w0, t - w0, &sel->fit, ws));
       PetscCall(PetscLogEventEnd(ev_refit, 0, 0, 0, 0));
     }
     PetscCall(PetscLogEventBegin(ev_weights, 0, 0, 0, 0));
@@ -406,7 +502,7 @@ PetscErrorCode hc_backtest_run(hc_backtest *b, const double *y, int n, const hc_
 
   /* scores of every forecaster and horizon; the reported scheme: lowest mean 1-step CRPS */
   const double scale = hc_eval_mase_scale(y + b->w_first, T0 - b->w_first, 1);
-  const int    nf    = b->k + b->S;
+  const int    nf    = b->k + b->S + 1; /* members, schemes, the benchmark */
   PetscCheck((r->scores = calloc((size_t)nf * H + 1, sizeof *r->scores)), PETSC_COMM_SELF, PETSC_ERR_MEM, "out of memory");
   r->n_scores = nf * H;
   for (int f = 0; f < nf; f++)
@@ -415,7 +511,8 @@ PetscErrorCode hc_backtest_run(hc_backtest *b, const double *y, int n, const hc_
       hc_score_acc_finish(&b->acc[f * H + h], scale, row);
       row_name(b, bo, f, row->model);
       row->horizon = h + 1;
-      if (h == 0 && f >= b->k && isfinite(row->crps) && (b->s_win < 0 || row->crps < r->scores[(b->k + b->s_win) * H].crps))
+      if (h == 0 && f >= b->k && f < b->k + b->S && isfinite(row->crps) &&
+          (b->s_win < 0 || row->crps < r->scores[(b->k + b->s_win) * H].crps))
         b->s_win = f - b->k;
     }
   if (b->s_win < 0) {
@@ -427,7 +524,27 @@ PetscErrorCode hc_backtest_run(hc_backtest *b, const double *y, int n, const hc_
   r->crps_1               = win->crps;
   r->coverage95_1         = win->coverage[HC_N_COVER - 1];
   r->pit_ks_1             = win->pit_ks;
+  /* the Diebold-Mariano test of the reported ensemble's 1-step CRPS against the benchmark's,
+   * over the origins where both were scored */
+  double *e, *c;
+  int     m = 0;
+  PetscCall(PetscMalloc2(K, &e, K, &c));
+  hc_backtest_crps_1(b, e, c);
+  r->crps_bench_1 = r->scores[(b->k + b->S) * H].crps;
+  for (int i = 0; i < K; i++)
+    if (isfinite(e[i]) && isfinite(c[i])) e[m++] = e[i] - c[i];
+  hc_dm_test(e, m, 1, &r->dm_stat, &r->dm_p);
+  PetscCall(PetscFree2(e, c));
   PetscFunctionReturn(0);
+}
+
+int hc_backtest_crps_1(const hc_backtest *b, double *ens, double *bench)
+{
+  for (int i = 0; i < b->K; i++) {
+    ens[i]   = b->s_win >= 0 ? b->crps1[(size_t)b->s_win * b->K + i] : NAN;
+    bench[i] = b->crps1[(size_t)b->S * b->K + i];
+  }
+  return b->K;
 }
 
 /* The candidates of c that fitted (status 0, finite likelihood), in candidate order: the live
@@ -543,7 +660,7 @@ PetscErrorCode hc_backtest_trading(const hc_backtest *b, const double *y, hc_res
   PetscFunctionBeginUser;
   if (b->s_win < 0) PetscFunctionReturn(0);
   const double *sd_win = b->ens1_sd + (size_t)b->s_win * b->K;
-  double       *pos, *ret, *hist, drift = NAN, drift_se = NAN;
+  double       *pos, *ret, *hist, *hold, *bh, drift = NAN, drift_se = NAN;
   int           nh = 0;
   if (r->selected >= 0) {
     const hc_fit_record *f = &r->fits[r->selected];
@@ -553,7 +670,7 @@ PetscErrorCode hc_backtest_trading(const hc_backtest *b, const double *y, hc_res
         drift_se = f->stderr_[j];
       }
   }
-  PetscCall(PetscMalloc3(b->K + 1, &hist, b->K, &pos, b->K, &ret));
+  PetscCall(PetscMalloc5(b->K + 1, &hist, b->K, &pos, b->K, &ret, b->K, &hold, b->K, &bh));
   for (int i = 0; i < b->K; i++)
     if (isfinite(sd_win[i])) hist[nh++] = sd_win[i];
   hist[nh++] = r->sd[0];
@@ -565,6 +682,10 @@ PetscErrorCode hc_backtest_trading(const hc_backtest *b, const double *y, hc_res
     }
     hc_trading_returns(&bo->trading, pos, y + b->T0, b->K, ret);
     hc_trading_evaluate(&bo->trading, ret, pos, b->K, &r->trading);
+    /* buy-and-hold over the same periods: long 1 throughout, the entry cost paid once */
+    for (int i = 0; i < b->K; i++) hold[i] = 1.0;
+    hc_trading_returns(&bo->trading, hold, y + b->T0, b->K, bh);
+    PetscCheck(!hc_trading_compare(&bo->trading, ret, bh, b->K, &r->trading), PETSC_COMM_SELF, PETSC_ERR_MEM, "out of memory");
     free(r->strategy);
     PetscCheck((r->strategy = malloc(sizeof *r->strategy * (size_t)b->K)), PETSC_COMM_SELF, PETSC_ERR_MEM, "out of memory");
     r->n_strategy = b->K;
@@ -575,6 +696,6 @@ PetscErrorCode hc_backtest_trading(const hc_backtest *b, const double *y, hc_res
       r->strategy[i].ret      = ret[i];
     }
   }
-  PetscCall(PetscFree3(hist, pos, ret));
+  PetscCall(PetscFree5(hist, pos, ret, hold, bh));
   PetscFunctionReturn(0);
 }

@@ -1,7 +1,8 @@
 /**
  * @file scores.c
  * @brief M4 forecast accuracy scores (sMAPE, MASE, MSIS, coverage, ACD, OWA) and the Naive
- *        benchmark. Definitions and sources in include/hpcast/eval.h.
+ *        benchmark, and the Diebold-Mariano test of two loss series. Definitions and sources in
+ *        include/hpcast/eval.h.
  */
 #include "hpcast/eval.h"
 #include "hpcast/models.h" /* hc_norm_quantile */
@@ -117,4 +118,35 @@ int hc_eval_naive(const double *x, int n, int H, double alpha, double *f, double
     hi[h] = f[h] + z * sigma * sqrt(h + 1.0);
   }
   return bad;
+}
+
+int hc_dm_test(const double *d, int n, int h, double *stat, double *p)
+{
+  *stat = *p = NAN;
+  if (n < 2 || h < 1 || h >= n) return 1;
+  double sum = 0.0;
+  for (int t = 0; t < n; t++) {
+    if (!isfinite(d[t])) return 1;
+    sum += d[t];
+  }
+  const double mean = sum / n;
+  double       v    = 0.0;
+  for (int k = 0; k < h; k++) { /* gamma_k with divisor n, as R acf(type = "covariance") */
+    double g = 0.0;
+    for (int t = k; t < n; t++) g += (d[t] - mean) * (d[t - k] - mean);
+    v += (k ? 2.0 : 1.0) * g / n;
+  }
+  v /= n;
+  if (!(v > 0)) return 1;
+  *stat = mean / sqrt(v) * sqrt((n + 1 - 2.0 * h + (double)h / n * (h - 1)) / n);
+  *p    = 2.0 * hc_t_cdf(-fabs(*stat), n - 1.0);
+  return 0;
+}
+
+void hc_dm_tally(hc_dm_counts *c, const hc_result *r)
+{
+  if (!isfinite(r->dm_p)) return;
+  c->tested++;
+  if (r->dm_p < 0.05 && r->dm_stat < 0) c->ensemble_better++;
+  if (r->dm_p < 0.05 && r->dm_stat > 0) c->benchmark_better++;
 }

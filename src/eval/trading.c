@@ -3,8 +3,9 @@
  * @brief Trading evaluation: the fractional-Kelly position from a return forecast, strategy
  *        returns net of proportional costs, the performance metrics of a strategy return
  *        series (cumulative return, Sharpe, Sortino, Calmar, maximum drawdown, hit rate,
- *        profit factor, turnover), the equal-weight universe portfolio and the
- *        volatility/trend regime label. Definitions and
+ *        profit factor, turnover), their comparison with buy-and-hold (Sharpe, excess Sharpe,
+ *        information ratio), the equal-weight universe portfolio and the volatility/trend regime
+ *        label. Definitions and
  *        sources in include/hpcast/eval.h and docs/trading.md.
  */
 #include "hpcast/eval.h"
@@ -57,11 +58,38 @@ static double turnover(const double *pos, int n)
   return sum / n;
 }
 
+/** Standard deviation of x[0..n-1] about its mean, divisor n - 1, by two passes; exactly 0 when
+ * not varying (the rounding of mean would not give 0 for a constant series); NaN if n < 2. */
+static double sd_about(const double *x, int n, double mean, int varying)
+{
+  double ss = 0.0;
+  if (varying)
+    for (int t = 0; t < n; t++) ss += (x[t] - mean) * (x[t] - mean);
+  return n > 1 ? sqrt(ss / (n - 1)) : NAN;
+}
+
+/** sqrt(P) mean(x) / sd(x) (the Sharpe ratio of hc_trading_evaluate); NaN if n < 2, a value is not
+ * finite, sd = 0, or P is not finite and > 0. */
+static double sharpe_ratio(const double *x, int n, double P)
+{
+  if (n < 2 || !(P > 0) || !isfinite(P)) return NAN;
+  double sum = 0.0, min = x[0], max = x[0];
+  for (int t = 0; t < n; t++) {
+    if (!isfinite(x[t])) return NAN;
+    sum += x[t];
+    min = fmin(min, x[t]);
+    max = fmax(max, x[t]);
+  }
+  const double mean = sum / n, sd = sd_about(x, n, mean, min < max);
+  return sd > 0 ? sqrt(P) * mean / sd : NAN;
+}
+
 void hc_trading_evaluate(const hc_trading_options *o, const double *r, const double *pos, int n, hc_trading_metrics *m)
 {
   m->n = n > 0 ? n : 0;
   m->cum_return = m->sharpe = m->sortino = m->calmar = m->max_drawdown = NAN;
   m->hit_rate = m->profit_factor = m->turnover = NAN;
+  m->bh_sharpe = m->excess_sharpe = m->information_ratio = NAN;
   if (n < 1) return;
   m->turnover = turnover(pos, n);
 
@@ -85,14 +113,10 @@ void hc_trading_evaluate(const hc_trading_options *o, const double *r, const dou
     if (wealth > peak) peak = wealth;
     mdd = fmax(mdd, (peak - wealth) / peak);
   }
-  /* two-pass variance; a constant series has sd exactly 0 (the rounding of mean would not) */
   const double mean = sum / n;
-  double       ss   = 0.0;
-  if (min < max)
-    for (int t = 0; t < n; t++) ss += (r[t] - mean) * (r[t] - mean);
-  const double sd = n > 1 ? sqrt(ss / (n - 1)) : NAN;
-  const double dd = sqrt(down2 / n);
-  const double P  = o->periods_per_year;
+  const double sd   = sd_about(r, n, mean, min < max);
+  const double dd   = sqrt(down2 / n);
+  const double P    = o->periods_per_year;
 
   m->cum_return    = wealth - 1.0;
   m->max_drawdown  = mdd;
@@ -104,6 +128,19 @@ void hc_trading_evaluate(const hc_trading_options *o, const double *r, const dou
     m->sortino = dd > 0 ? sqrt(P) * mean / dd : NAN;
     m->calmar  = mdd > 0 ? annual / mdd : NAN;
   }
+}
+
+int hc_trading_compare(const hc_trading_options *o, const double *r, const double *b, int n, hc_trading_metrics *m)
+{
+  const double P = o->periods_per_year;
+  double      *a = malloc(sizeof *a * (size_t)(n > 0 ? n : 1));
+  if (!a) return ENOMEM;
+  for (int t = 0; t < n; t++) a[t] = r[t] - b[t];
+  m->bh_sharpe         = sharpe_ratio(b, n, P);
+  m->excess_sharpe     = m->sharpe - m->bh_sharpe;
+  m->information_ratio = sharpe_ratio(a, n, P);
+  free(a);
+  return 0;
 }
 
 void hc_trading_regime(const double *sigma, int n, double drift, double drift_se, char *label, size_t len)

@@ -493,6 +493,9 @@ static const column summary_cols[] = {
   {"crps_1", COL_DBL, SUM(crps_1), 0, 0, NULL},
   {"coverage95_1", COL_DBL, SUM(coverage95_1), 0, 0, NULL},
   {"pit_ks_1", COL_DBL, SUM(pit_ks_1), 0, 0, NULL},
+  {"crps_bench_1", COL_DBL, SUM(crps_bench_1), 0, 0, NULL},
+  {"dm_stat", COL_DBL, SUM(dm_stat), 0, 0, NULL},
+  {"dm_p", COL_DBL, SUM(dm_p), 0, 0, NULL},
   {"model_uncertainty", COL_DBL, SUM(model_uncertainty), 0, 0, NULL},
   {"data_uncertainty", COL_DBL, SUM(data_uncertainty), 0, 0, NULL},
   {"parameter_stability", COL_DBL, SUM(parameter_stability), 0, 0, NULL},
@@ -544,6 +547,9 @@ static const column trading_cols[] = {
   {"hit_rate", COL_DBL, ROW_OFF(hc_trading_metrics, hit_rate), 0, 0, NULL},
   {"profit_factor", COL_DBL, ROW_OFF(hc_trading_metrics, profit_factor), 0, 0, NULL},
   {"turnover", COL_DBL, ROW_OFF(hc_trading_metrics, turnover), 0, 0, NULL},
+  {"bh_sharpe", COL_DBL, ROW_OFF(hc_trading_metrics, bh_sharpe), 0, 0, NULL},
+  {"excess_sharpe", COL_DBL, ROW_OFF(hc_trading_metrics, excess_sharpe), 0, 0, NULL},
+  {"information_ratio", COL_DBL, ROW_OFF(hc_trading_metrics, information_ratio), 0, 0, NULL},
 };
 #undef ROW_OFF
 #define W_OFF(s) (offsetof(ticker_row, u) + (s) * sizeof(double))
@@ -883,6 +889,20 @@ static int write_portfolio(wctx *c, hid_t file, const hc_trading_metrics *p)
 static void attr_double(wctx *c, hid_t g, const char *name, double v) { write_double(c, g, name, 1, 0, NULL, &v); }
 static void attr_int(wctx *c, hid_t g, const char *name, int v) { write_int(c, g, name, 1, 0, NULL, &v); }
 
+/** The Diebold-Mariano counts over the universe as attributes of /backtest (nothing without d). */
+static int write_dm_counts(wctx *c, hid_t file, const hc_dm_counts *d)
+{
+  if (!d) return 0;
+  hc_strlcpy(c->where, "/backtest", sizeof c->where);
+  hid_t bt = H5Gopen2(file, "backtest", H5P_DEFAULT);
+  if (bt < 0) return fail(c, "cannot open /backtest");
+  attr_int(c, bt, "dm_tested", d->tested);
+  attr_int(c, bt, "dm_ensemble_better", d->ensemble_better);
+  attr_int(c, bt, "dm_benchmark_better", d->benchmark_better);
+  close_group(c, bt);
+  return c->failed ? -1 : 0;
+}
+
 /** /covariance (the model, its parameters, the 1-step correlation or its factor form, the
  * per-ticker membership) and /backtest/covariance (the minimum-variance backtest). */
 static int write_covariance(wctx *c, hid_t file, const hc_report_covariance *v)
@@ -1154,6 +1174,7 @@ int hc_io_report_finish(hc_report_writer **pw, const hc_report_meta *meta, int n
   if (!c->failed && (n_perf < 0 || (n_perf > 0 && !perf))) fail(c, "invalid arguments (n_perf = %d)", n_perf);
   if (!c->failed) write_root_attrs(c, w->file, meta);
   if (!c->failed) write_portfolio(c, w->file, meta ? meta->portfolio : NULL);
+  if (!c->failed) write_dm_counts(c, w->file, meta ? meta->dm : NULL);
   if (!c->failed) write_covariance(c, w->file, meta ? meta->covariance : NULL);
   hc_perf *p = malloc(sizeof *p * (size_t)(n_perf + 1));
   if (!c->failed && !p) fail(c, "out of memory in /perf");

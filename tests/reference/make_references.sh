@@ -5,7 +5,8 @@
 #   R 4.2.2 Patched (2022-11-10 r83330), Debian r-base-core 4.2.2.20221110-2
 #   gretl 2022c, Debian gretl 2022c-1
 #   python3-sklearn 1.2.1+dfsg-1, python3-numpy 1:1.24.2-1+deb12u1 (run by /usr/bin/python3)
-# Install: apt-get install r-base-core gretl python3-sklearn   (Debian bookworm)
+#   forecast 8.20 (Debian r-cran-forecast 8.20-1) for dm_forecast.R
+# Install: apt-get install r-base-core r-cran-forecast gretl python3-sklearn   (Debian bookworm)
 # usage: tests/reference/make_references.sh    (env HPCAST_DATA overrides
 #        the data root, default <project>/../shared/data)
 set -eu
@@ -30,6 +31,7 @@ TMP=$(mktemp -d); trap 'rm -rf "$TMP"' EXIT
   else
     echo "gretl: not available (gretl columns are NA)"
   fi
+  echo "r-cran-forecast (Debian): $(dpkg-query -W -f='${Version}' r-cran-forecast 2>/dev/null || echo unknown)"
   echo "python3: $($PYTHON --version 2>&1)"
   echo "python3-sklearn (Debian): $(dpkg-query -W -f='${Version}' python3-sklearn 2>/dev/null || echo unknown) (sklearn $($PYTHON -c 'import sklearn; print(sklearn.__version__)'))"
   echo "python3-numpy (Debian): $(dpkg-query -W -f='${Version}' python3-numpy 2>/dev/null || echo unknown) (numpy $($PYTHON -c 'import numpy; print(numpy.__version__)'))"
@@ -69,4 +71,12 @@ Rscript "$HERE/ssa_r.R" "$DATA/m4/Weekly-train.csv" "$HERE/ssa_r.csv" "$HERE/ssa
 #    composite and full correlation likelihoods (base R) on AAPL MSFT JPM JNJ KO
 $PYTHON "$HERE/lw_sklearn.py" "$DATA/sp500" "$HERE"
 Rscript "$HERE/dcc_r.R" "$DATA/sp500" "$HERE"
+# 8. Diebold-Mariano test (R forecast::dm.test) of the CRPS loss series of the unit test's
+#    backtest of KO and JPM (written by the test when HPCAST_DM_LOSSES is set; the committed
+#    dm_losses.csv is used if the release build has no test binary) and stored synthetic series
+BT="$ROOT/build/tests/unit/test_eval_backtest"
+if [ -x "$BT" ]; then
+  HPCAST_DM_LOSSES="$HERE/dm_losses.csv" HPCAST_SOURCE_ROOT="$ROOT" "$BT" --filter 'backtest/benchmark_and_dm_test' >/dev/null
+fi
+Rscript "$HERE/dm_forecast.R" "$HERE/dm_losses.csv" "$HERE/dm_forecast.csv"
 echo "reference CSVs written to $HERE"

@@ -28,6 +28,11 @@
 #   hit_rate      sum(r > 0) / sum(r != 0)
 #   profit_factor sum(r[r > 0]) / -sum(r[r < 0])
 #   turnover      mean(abs(diff(c(0, pos))))
+# Buy-and-hold comparison (cases sim, aapl_kelly, aapl_sign): series bh = the strategy returns
+#   of pos_t = 1 for every t (long one unit, the entry cost paid at t = 0, none after), and
+#   bh_sharpe          sqrt(P) mean(bh) / sd(bh)
+#   excess_sharpe      sharpe - bh_sharpe
+#   information_ratio  sqrt(P) mean(r - bh) / sd(r - bh)
 # Regime rows (case regime, t = k, the last index used): regime_drift = mean(y[k-59..k]),
 #   regime_se = sd(y[k-59..k]) / sqrt(60), regime_percentile = mid-rank percentile
 #   (sum(s < s_k) + 0.5 sum(s == s_k)) / (k + 1) of s_k among s[0..k], s the Kelly-rule
@@ -84,6 +89,15 @@ add_series <- function(case, what, v) for (t in seq_along(v)) add(case, what, t 
 
 add_metrics <- function(case, m) for (k in names(m)) add(case, k, NA, m[[k]])
 
+add_buy_and_hold <- function(case, r, y, cost, P) {
+  bh <- strategy_returns(rep(1, length(y)), y, cost)
+  sr <- function(x) sqrt(P) * mean(x) / sd(x)
+  add_series(case, "bh", bh)
+  add(case, "bh_sharpe", NA, sr(bh))
+  add(case, "excess_sharpe", NA, sr(r) - sr(bh))
+  add(case, "information_ratio", NA, sr(r - bh))
+}
+
 # hand
 r <- c(0.1, -0.05, 0.02); pos <- c(1, -1, 0.5)
 add_options("hand", 5, 1, 0.5, 252)
@@ -98,6 +112,7 @@ kelly_case <- function(case, y, cost, cap, kf, P) {
   add_series(case, "y", y); add_series(case, "mu", k$mu); add_series(case, "sigma", k$sigma)
   add_series(case, "pos", k$pos); add_series(case, "r", r)
   add_metrics(case, metrics(r, k$pos, P))
+  add_buy_and_hold(case, r, y, cost, P)
 }
 
 set.seed(20240501)
@@ -114,6 +129,7 @@ r <- strategy_returns(pos, y, 5)
 add_options("aapl_sign", 5, 1, 0.5, 252)
 add_series("aapl_sign", "y", y); add_series("aapl_sign", "pos", pos); add_series("aapl_sign", "r", r)
 add_metrics("aapl_sign", metrics(r, pos, 252))
+add_buy_and_hold("aapl_sign", r, y, 5, 252)
 
 # regime
 set.seed(7)

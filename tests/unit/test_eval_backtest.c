@@ -18,6 +18,17 @@
 #include "hpcast/io.h"
 #include "hpcast/models.h"
 
+/* The ensemble of test benchmark_and_dm_test as the code gave it before the benchmark existed
+ * (commit ea8579c): crps_1, mean[0], sd[0] and the first stacking weight, KO then JPM. */
+#define KO_CRPS_1    0.75651300286771517
+#define KO_MEAN_1    0.025152418611176008
+#define KO_SD_1      0.77489163288537999
+#define KO_W_STACK0  0.39638652182175133
+#define JPM_CRPS_1   1.1434216250698352
+#define JPM_MEAN_1   0.1643842663965864
+#define JPM_SD_1     1.5382054434996666
+#define JPM_W_STACK0 0.28739872864710003
+
 static void setup(void) { cr_assert(PetscInitializeNoArguments() == 0); }
 static void teardown(void) { PetscFinalize(); }
 TestSuite(backtest, .init = setup, .fini = teardown);
@@ -36,8 +47,10 @@ static double *load_returns(const char *ticker, int n)
   return y;
 }
 
-static void run(const double *y, int n, const char *mean_models, const char *vol_models, hc_backtest_options *bo, int H,
-                hc_result *r)
+/* The per-ticker flow of app/pipeline.c on y; with ens and bench (room for the origins), the
+ * 1-step CRPS series of the reported ensemble and of the benchmark (hc_backtest_crps_1). */
+static void run_crps(const double *y, int n, const char *mean_models, const char *vol_models, hc_backtest_options *bo, int H,
+                     hc_result *r, double *ens, double *bench)
 {
   static hc_spec    mean[64], vol[HC_MAX_VOL_SPECS];
   hc_select_options o;
@@ -65,7 +78,14 @@ static void run(const double *y, int n, const char *mean_models, const char *vol
   cr_assert(hc_ensemble_weights(b, &c, r) == 0);
   cr_assert(hc_ensemble_forecast(b, y, n, &o, &c, r) == 0);
   cr_assert(hc_backtest_trading(b, y, r) == 0);
+  if (ens) cr_assert_eq(hc_backtest_crps_1(b, ens, bench), n - T0);
   hc_backtest_destroy(&b);
+}
+
+static void run(const double *y, int n, const char *mean_models, const char *vol_models, hc_backtest_options *bo, int H,
+                hc_result *r)
+{
+  run_crps(y, n, mean_models, vol_models, bo, H, r, NULL, NULL);
 }
 
 Test(backtest, no_look_ahead, .timeout = 600)
@@ -93,8 +113,8 @@ Test(backtest, no_look_ahead, .timeout = 600)
     else moved += a.strategy[i].position != b.strategy[i].position;
   }
   cr_assert_gt(moved, 0, "the change after the cut reaches the later forecasts (the test can fail)");
-  /* members x horizons + schemes x horizons score rows, all named */
-  cr_assert_eq(a.n_scores, (3 + HC_ENS_COUNT) * 5);
+  /* members x horizons + schemes x horizons + benchmark x horizons score rows, all named */
+  cr_assert_eq(a.n_scores, (3 + HC_ENS_COUNT + 1) * 5);
   for (int j = 0; j < a.n_scores; j++) cr_assert(a.scores[j].model[0] && a.scores[j].n > 0, "row %d", j);
   cr_assert(a.ensemble[0], "a reported ensemble scheme");
   cr_assert(isfinite(a.crps_1) && isfinite(a.coverage95_1) && isfinite(a.pit_ks_1));
@@ -131,7 +151,7 @@ Test(backtest, gaussian_iid_member_scores, .timeout = 300)
   bo.scheme[0]   = HC_ENS_EQUAL;
   run(y, n, "arma(0,0)", "none", &bo, H, &r);
   cr_assert_eq(r.bt_origins, K, "%s", r.bt_reason);
-  cr_assert_eq(r.n_scores, 2 * H);
+  cr_assert_eq(r.n_scores, 3 * H); /* the member, the ensemble, the benchmark (the member's forecasts) */
   const int T0 = n - K;
   for (int h = 1; h <= H; h++) {
     double sse = 0, sae = 0, crps = 0, logs = 0, cov95 = 0;
@@ -151,7 +171,7 @@ Test(backtest, gaussian_iid_member_scores, .timeout = 300)
       cov95 += fabs(e) <= 1.959963984540054 * sd;
       cnt++;
     }
-    for (int f = 0; f < 2; f++) { /* the member and the equal-weight ensemble of one member */
+    for (int f = 0; f < 3; f++) { /* the member, the equal-weight ensemble of one member, the benchmark */
       const hc_score_row *row = &r.scores[f * H + h - 1];
       cr_assert_eq(row->horizon, h);
       cr_assert_eq(row->n, cnt, "%s h=%d", row->model, h);
@@ -164,6 +184,9 @@ Test(backtest, gaussian_iid_member_scores, .timeout = 300)
   }
   cr_assert_str_eq(r.scores[0].model, "ARMA(0,0)");
   cr_assert_str_eq(r.scores[H].model, "ensemble:equal");
+  cr_assert_str_eq(r.scores[2 * H].model, HC_BENCHMARK_NAME);
+  cr_assert_eq(r.crps_bench_1, r.scores[0].crps, "the member's forecasts, reused");
+  cr_assert_float_eq(r.crps_1, r.crps_bench_1, 1e-9, "the ensemble of one member is the benchmark (CRPS by quadrature vs closed form)");
   cr_assert_str_eq(r.ensemble, "equal");
   hc_result_free(&r);
   free(y);
@@ -235,4 +258,59 @@ Test(backtest, ssa_beats_sarima_on_two_cycles, .timeout = 300)
   cr_assert_lt(crps_ssa, crps_sarima, "1-step CRPS: SSA %.4f, SARIMA %.4f", crps_ssa, crps_sarima);
   hc_result_free(&r);
   free(y);
+}
+
+/* The constant-mean benchmark on a real series with the main job's grid (the selected mean is not
+ * ARMA(0,0): the benchmark has its own model): its rows are there and scored at every origin, its
+ * mean 1-step CRPS is that of its loss series, the record's Diebold-Mariano test is hc_dm_test of
+ * the two loss series, and the ensemble is the one the code gave before the benchmark existed
+ * (the values below were printed by this test built on commit ea8579c, relative agreement 1e-12
+ * asked). With HPCAST_DM_LOSSES=FILE the loss series are written to FILE, the input of
+ * tests/reference/dm_forecast.R (tests/reference/README.md). */
+Test(backtest, benchmark_and_dm_test, .timeout = 600)
+{
+  const char         *tickers[2] = {"KO", "JPM"};
+  const int           n = 1000, K = 250, H = 2;
+  FILE               *out = getenv("HPCAST_DM_LOSSES") ? fopen(getenv("HPCAST_DM_LOSSES"), "w") : NULL;
+  const double        want[2][4] = {{KO_CRPS_1, KO_MEAN_1, KO_SD_1, KO_W_STACK0}, {JPM_CRPS_1, JPM_MEAN_1, JPM_SD_1, JPM_W_STACK0}};
+  if (out) fprintf(out, "ticker,t,crps_ens,crps_bench\n");
+  for (int k = 0; k < 2; k++) {
+    double             *y = load_returns(tickers[k], n), ens[250], bench[250], d[250];
+    hc_backtest_options bo;
+    hc_result           r;
+    hc_backtest_options_default(&bo);
+    bo.origins = K;
+    run_crps(y, n, "arma(0..2,0..2)", "none,garch(1,1):normal,garch(1,1):t", &bo, H, &r, ens, bench);
+    cr_assert_eq(r.bt_origins, K, "%s", r.bt_reason);
+    cr_log_info("%s: %s + %s selected; ensemble %s crps_1 %.17g mean_1 %.17g sd_1 %.17g w_stacking[0] %.17g", tickers[k], r.mean_model,
+                r.vol_model, r.ensemble, r.crps_1, r.mean[0], r.sd[0], r.weights[HC_ENS_STACKING * r.n_members]);
+    const double got[4] = {r.crps_1, r.mean[0], r.sd[0], r.weights[HC_ENS_STACKING * r.n_members]};
+    for (int j = 0; j < 4; j++)
+      cr_assert(fabs(got[j] - want[k][j]) <= 1e-12 * fabs(want[k][j]), "%s value %d: %.17g, before the benchmark %.17g", tickers[k], j,
+                got[j], want[k][j]);
+    cr_assert_str_neq(r.mean_model, "ARMA(0,0)", "the benchmark is not a member here");
+    const hc_score_row *b1 = NULL;
+    for (int i = 0; i < r.n_scores; i++)
+      if (!strcmp(r.scores[i].model, HC_BENCHMARK_NAME) && r.scores[i].horizon == 1) b1 = &r.scores[i];
+    cr_assert_not_null(b1, "a %s row", HC_BENCHMARK_NAME);
+    cr_assert_eq(b1->n, K);
+    double se = 0.0, sb = 0.0;
+    int    m = 0;
+    for (int i = 0; i < K; i++) {
+      cr_assert(isfinite(ens[i]) && isfinite(bench[i]) && bench[i] > 0, "origin %d", i);
+      se += ens[i];
+      sb += bench[i];
+      d[m++] = ens[i] - bench[i];
+      if (out) fprintf(out, "%s,%d,%.17g,%.17g\n", tickers[k], i, ens[i], bench[i]);
+    }
+    cr_assert_float_eq(sb / K, r.crps_bench_1, 1e-14 * sb / K);
+    cr_assert_float_eq(se / K, r.crps_1, 1e-14 * se / K);
+    double stat, p;
+    cr_assert_eq(hc_dm_test(d, m, 1, &stat, &p), 0);
+    cr_assert(stat == r.dm_stat && p == r.dm_p, "%s: DM %.17g p %.17g, record %.17g %.17g", tickers[k], stat, p, r.dm_stat, r.dm_p);
+    cr_log_info("%s: ensemble CRPS %.4f, constant mean %.4f, DM %.3f (p %.3f)", tickers[k], r.crps_1, r.crps_bench_1, r.dm_stat, r.dm_p);
+    hc_result_free(&r);
+    free(y);
+  }
+  if (out) fclose(out);
 }

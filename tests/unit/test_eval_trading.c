@@ -472,6 +472,27 @@ static void check_case(const char *cas, int kelly)
   assert_metrics_match(cas, &m, n, 12.0);
   hc_trading_evaluate(&o, myr, pos, n, &m); /* the chain of our own functions */
   assert_metrics_match(cas, &m, n, 11.0);
+  /* buy-and-hold over the same periods: long 1 throughout, the entry cost paid once */
+  double *bh, *mybh = malloc(n * sizeof(double)), *hold = malloc(n * sizeof(double));
+  cr_assert(mybh && hold);
+  cr_assert_eq(ref_series(cas, "bh", &bh), n);
+  for (int t = 0; t < n; t++) hold[t] = 1.0;
+  hc_trading_returns(&o, hold, y, n, mybh);
+  for (int t = 0; t < n; t++) cr_assert(lae(mybh[t], bh[t]) >= 14, "%s bh[%d] %.15g vs R %.15g", cas, t, mybh[t], bh[t]);
+  hc_trading_evaluate(&o, r, pos, n, &m);
+  cr_assert_eq(hc_trading_compare(&o, r, bh, n, &m), 0);
+  const struct {
+    const char *name;
+    double      v;
+  } c[] = {{"bh_sharpe", m.bh_sharpe}, {"excess_sharpe", m.excess_sharpe}, {"information_ratio", m.information_ratio}};
+  for (size_t i = 0; i < sizeof c / sizeof c[0]; i++) {
+    const double want = ref_scalar(cas, c[i].name);
+    cr_assert(lre(c[i].v, want) >= 12.0, "%s %s: %.15g vs R %.15g (LRE %.1f)", cas, c[i].name, c[i].v, want, lre(c[i].v, want));
+    cr_log_info("%s %s: LRE %.1f against R", cas, c[i].name, lre(c[i].v, want));
+  }
+  free(bh);
+  free(mybh);
+  free(hold);
   free(y);
   free(pos);
   free(r);
@@ -479,6 +500,25 @@ static void check_case(const char *cas, int kelly)
   free(sigma);
   free(mypos);
   free(myr);
+}
+
+Test(eval_trading, compare_edge_cases)
+{
+  hc_trading_options o;
+  hc_trading_metrics m;
+  const double       r[3] = {0.01, -0.02, 0.03}, b[3] = {0.01, -0.02, 0.03}, c[3] = {0.02, 0.02, 0.02};
+  hc_trading_options_default(&o);
+  hc_trading_evaluate(&o, r, NULL, 3, &m);
+  cr_assert(isnan(m.bh_sharpe) && isnan(m.excess_sharpe) && isnan(m.information_ratio), "evaluate leaves them NaN");
+  cr_assert_eq(hc_trading_compare(&o, r, b, 3, &m), 0);
+  cr_assert_float_eq(m.bh_sharpe, m.sharpe, 1e-15, "the asset itself");
+  cr_assert_eq(m.excess_sharpe, 0.0);
+  cr_assert(isnan(m.information_ratio), "no active return: sd 0");
+  cr_assert_eq(hc_trading_compare(&o, r, c, 3, &m), 0);
+  cr_assert(isnan(m.bh_sharpe) && isnan(m.excess_sharpe), "a constant benchmark has no Sharpe ratio");
+  cr_assert(isfinite(m.information_ratio));
+  cr_assert_eq(hc_trading_compare(&o, r, c, 1, &m), 0);
+  cr_assert(isnan(m.bh_sharpe) && isnan(m.information_ratio), "one period");
 }
 
 Test(eval_trading, r_reference_simulated_kelly, .init = load_ref, .fini = free_ref) { check_case("sim", 1); }

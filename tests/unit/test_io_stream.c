@@ -26,7 +26,7 @@
 
 enum { N = 40, H = 4, NS = 150 }; /* 40 tickers, 150 score rows per backtested ticker */
 
-static const hc_report_meta META = {"0.1.0-test", "-stream test", 2, NULL, "static", NULL};
+static const hc_report_meta META = {"0.1.0-test", "-stream test", 2, NULL, "static", NULL, NULL};
 
 static int count_tmp(const char *dir)
 {
