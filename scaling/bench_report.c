@@ -173,7 +173,9 @@ int main(int argc, char **argv)
   hc_io_journal_reader_stop(&s.rd);
   PetscCheck(!hc_trading_portfolio_finish(s.pf, &trading, &portfolio), PETSC_COMM_SELF, PETSC_ERR_MEM, "out of memory");
   hc_trading_portfolio_destroy(&s.pf);
-  meta.portfolio = &portfolio;
+  hc_report_book book = {.book = "strategies", .m = portfolio};
+  meta.n_books       = 1;
+  meta.books         = &book;
   double t1 = hc_time_wall();
   PetscCheck(!hc_io_report_finish(&w, &meta, 0, NULL, err, sizeof err), PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "%s", err);
   double t2 = hc_time_wall();

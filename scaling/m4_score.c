@@ -187,7 +187,7 @@ int main(int argc, char **argv)
     hid_t a       = H5Aopen(f, "schema_version", H5P_DEFAULT);
     PetscCheck(a >= 0 && H5Aread(a, H5T_NATIVE_INT, &version) >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "%s: no schema_version", report);
     H5Aclose(a);
-    PetscCheck(version == 2 || version == 3, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "%s: schema_version %d, this program reads 2 or 3", report, version);
+    PetscCheck(version >= 2 && version <= 4, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "%s: schema_version %d, this program reads 2, 3 or 4", report, version);
   }
   strcol  ticker, status, ensemble, mean_model, fticker, wticker, wmember;
   double *mean, *lo, *hi, *w[N_SCHEME], levels[8];

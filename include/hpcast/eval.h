@@ -538,6 +538,13 @@ int  hc_trading_portfolio_add(hc_portfolio *p, const hc_strategy_point *pts, int
  * @return 0, or ENOMEM (m is then NaN).
  */
 int  hc_trading_portfolio_finish(hc_portfolio *p, const hc_trading_options *o, hc_trading_metrics *m);
+/**
+ * The portfolio series of the accumulator, dates sorted by strcmp: date[t], r_t and pos_t as
+ * hc_trading_portfolio_finish defines them, *n dates (0 if no point was added). The arrays are
+ * malloc'd (free them with free). Not collective.
+ * @return 0, or ENOMEM (*n = 0, the arrays NULL).
+ */
+int hc_trading_portfolio_series(const hc_portfolio *p, int *n, char (**date)[HC_LABEL_LEN], double **ret, double **pos);
 /** Free the accumulator and set *p = NULL (safe on NULL). */
 void hc_trading_portfolio_destroy(hc_portfolio **p);
 

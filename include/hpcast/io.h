@@ -150,12 +150,44 @@ typedef struct {
   double       vol_gmv, vol_ew, pred_gmv, pred_ew, bias_gmv, bias_ew;
 } hc_report_covariance;
 
+/** One row of /backtest/portfolio: a book's trading metrics and its performance against the
+ *  benchmark (equal-weight buy-and-hold); NaN where a figure does not apply. */
+typedef struct {
+  char               book[32];  /**< e.g. "gmv", "strategies", "benchmark" */
+  hc_trading_metrics m;
+  hc_active_metrics  a;
+} hc_report_book;
+
+/** /portfolio (the book to hold next) and /backtest/book (the daily series of the books). */
+typedef struct {
+  const char   *method;        /**< "gmv", "meanvar" or "riskparity" */
+  int           long_only, horizon;
+  double        max_weight, max_gross, max_sector_weight, risk_aversion, cost_bps;
+  const char   *sectors;       /**< the -sectors file, "" if none */
+  const char   *as_of;         /**< the last date of the data the book is built from */
+  int           N;             /**< /summary rows */
+  const double *weight;        /**< [N] in /summary order, 0 where not held */
+  const char  (*why)[HC_REASON_LEN]; /**< [N] why a ticker cannot be held ("" if it can) */
+  int           n_assets, n_held, iterations, converged;
+  const char   *status;        /**< TAO's converged reason, or why no book */
+  double        expected_return, predicted_vol, net, gross, turnover, objective;
+  double        kkt_gradient, kkt_constraint, max_violation;
+  /* the rolling backtest of the book */
+  int           bt_days, bt_rebalances, bt_unconverged;
+  double        bt_max_violation;
+  const char  (*bt_date)[HC_LABEL_LEN]; /**< [bt_days] ISO dates */
+  const double *r_book, *r_strategies, *r_bench, *turnover_t; /**< [bt_days] decimal returns, traded weight */
+} hc_report_portfolio;
+
 /** Provenance written as root attributes of the report. */
 typedef struct {
   const char *hpcast_version;
   const char *options;        /**< the full option string of the run */
   int         n_ranks;
-  const hc_trading_metrics *portfolio; /**< the equal-weight universe portfolio, or NULL */
+  int         n_books;        /**< rows of /backtest/portfolio */
+  const hc_report_book *books; /**< [n_books]: the optimized book, the equal-weight book of the
+                                    per-ticker strategies, the benchmark (or only the strategies) */
+  const hc_report_portfolio *portfolio; /**< /portfolio and /backtest/book, or NULL (none written) */
   const char *schedule;       /**< "dynamic" or "static" (root attribute), or NULL */
   const hc_report_covariance *covariance; /**< /covariance and /backtest/covariance, or NULL (none written) */
   const hc_dm_counts *dm;     /**< the Diebold-Mariano counts (attributes of /backtest), or NULL (none written) */
@@ -286,6 +318,24 @@ typedef struct {
  *         -1 on allocation failure. On error *series is NULL and *n_series 0. Not collective.
  */
 int  hc_io_read_wide(const char *path, hc_wide_series **series, int *n_series, char *err, size_t errlen);
+/** Most sectors of a sector table, and the length of a sector name. */
+#define HC_MAX_SECTORS 64
+#define HC_SECTOR_LEN  64
+
+/**
+ * Read a sector table (-sectors FILE): a CSV whose header has a Symbol (or Ticker) column and a
+ * Sector column (any case, any other columns; e.g. the S&P 500 constituents file "Symbol,Name,
+ * Sector"), fields optionally double-quoted. Each of the n tickers gets the index of its sector
+ * in names (the sectors in order of first appearance), or -1 if the file does not list it or
+ * gives it no sector. n = 0 only checks the file.
+ * @param[out] sector     [n] sector index of each ticker, or -1
+ * @param[out] n_sectors  distinct sectors (at most HC_MAX_SECTORS)
+ * @param[out] names      [HC_MAX_SECTORS] their names
+ * @return 0; 1 if the file cannot be read or has no such columns, or more than HC_MAX_SECTORS
+ *         sectors (the file and line in err); -1 on allocation failure. Not collective.
+ */
+int hc_io_read_sectors(const char *path, int n, const char (*ticker)[HC_NAME_LEN], int *sector, int *n_sectors,
+                       char (*names)[HC_SECTOR_LEN], char *err, size_t errlen);
 /** Free the array returned by hc_io_read_wide (safe on NULL). */
 void hc_io_wide_free(hc_wide_series *series, int n_series);
 

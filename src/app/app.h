@@ -12,6 +12,7 @@
 #include "hpcast/indicators.h"
 #include "hpcast/io.h"
 #include "hpcast/models.h"
+#include "hpcast/portfolio.h"
 
 #define HC_MAX_ORDERS 1024
 
@@ -45,6 +46,10 @@ typedef struct {
   char            covariance[32];        /**< -covariance as given */
   hc_cov_options  cov;                   /**< -covariance, -covariance_min_overlap, _window, _full_max; origins and
                                               refit_every from -backtest_origins and -refit_every */
+  char            portfolio[16];         /**< -portfolio as given */
+  hc_port_options port;                  /**< -portfolio, -long_only, -max_weight, -max_gross, -max_sector_weight,
+                                              -risk_aversion; cost from -cost_bps, horizon from -refit_every */
+  char            sectors[HC_PATH_LEN];  /**< -sectors FILE ("" if none) */
 } hc_app_options;
 
 /**
@@ -191,6 +196,8 @@ typedef struct {
   int          *day;      /**< [n] days since 1970-01-01 */
   double       *z;        /**< [n] standardized residuals of the selected model */
   double       *e, *sd;   /**< [n] out-of-sample one-step forecast error and sd (NaN outside the backtest) */
+  double       *mu;       /**< [n] its one-step forecast mean (e + mu = the return) */
+  double        mu_next, sd_next; /**< the live one-step forecast (/forecast h = 1): the next date's */
 } hc_panel_row;
 
 /**
@@ -229,15 +236,37 @@ typedef struct {
   char               (*why)[HC_REASON_LEN];
   char               (*dates)[HC_LABEL_LEN];
   char                 model[32], reason[256], first[HC_LABEL_LEN], last[HC_LABEL_LEN];
+  /* the portfolio (report.portfolio-related arrays; has_book = 0 with -portfolio none) */
+  int                  has_book;
+  hc_report_portfolio  book;
+  hc_port_backtest     pbt;
+  double              *weight, *r_strategies;
+  char               (*book_why)[HC_REASON_LEN];
+  char               (*book_dates)[HC_LABEL_LEN];
+  char                 status[64];
 } hc_app_stage;
 
 /**
  * The cross-sectional stage (stage.c): the panel of the run's tickers from every rank's
  * pipeline rows, the correlation forecast and its minimum-variance backtest, gathered into
- * st->report on rank 0 (zeroed elsewhere). pos[i]: the /summary row of universe entry i, or
+ * st->report on rank 0 (zeroed elsewhere); then, unless -portfolio none, the book's rolling
+ * backtest and the book to hold (st->book on rank 0; u: the universe, for -sectors). pos[i]: the /summary row of universe entry i, or
  * -1; N: /summary rows. Collective on PETSC_COMM_WORLD.
  */
-PetscErrorCode hc_app_covariance(const hc_app_options *o, hc_pipeline *pl, const int *pos, int N, hc_app_stage *st);
+PetscErrorCode hc_app_covariance(const hc_app_options *o, const hc_universe *u, hc_pipeline *pl, const int *pos, int N, hc_app_stage *st);
+/**
+ * The rows of /backtest/portfolio on rank 0 from the stage st (NULL: none) and the equal-weight
+ * book of the per-ticker strategies pf (its metrics m_strat over its own dates): with a book,
+ * the book, the strategies and the benchmark, all on the book's backtest dates, with their
+ * performance against the benchmark (st->book.r_strategies is set here); else the strategies
+ * alone (m_strat). books has room for 3. Not collective.
+ */
+PetscErrorCode hc_app_books(const hc_app_options *o, hc_app_stage *st, const hc_portfolio *pf, const hc_trading_metrics *m_strat,
+                            hc_report_book *books, int *n_books);
+/** The /backtest/portfolio row of the equal-weight book of the per-ticker strategies alone (its
+ *  metrics m; no benchmark: its active figures NaN), as a run without a book and hpcast merge
+ *  write it. Not collective. */
+void hc_app_strategies_row(const hc_trading_metrics *m, hc_report_book *b);
 /** Free what hc_app_covariance allocated in st and zero it. Not collective. */
 PetscErrorCode hc_app_covariance_free(hc_app_stage *st);
 /** Seconds spent reading input and fitting so far. */

@@ -205,15 +205,16 @@ static int read_row(void *ctx, int i, hc_result *r)
  * records arrived): the tables from the journal in ticker order, in one pass that also feeds the
  * universe portfolio and the summary, then the portfolio and /perf (memory: one record at a
  * time). */
-static PetscErrorCode write_report(collector *c, int size, const hc_perf *perf, const hc_report_covariance *cov, PetscLogEvent ev_write, double t_start)
+static PetscErrorCode write_report(collector *c, int size, const hc_perf *perf, hc_app_stage *st, PetscLogEvent ev_write, double t_start)
 {
   journal_source     js = {0};
   hc_trading_metrics portfolio;
   char              *opts, err[HC_PATH_LEN + 256];
   long              *offset; /* [n] journal offset of the i-th ticker in name order */
   int                n = 0;
+  hc_report_book     books[3];
   hc_report_meta     meta = {.hpcast_version = HPCAST_VERSION, .n_ranks = size, .schedule = c->o->dynamic ? "dynamic" : "static",
-                             .covariance = cov};
+                             .covariance = st ? &st->report : NULL, .portfolio = st && st->has_book ? &st->book : NULL};
 
   PetscFunctionBeginUser;
   PetscCall(PetscMalloc1(c->n_total, &offset));
@@ -229,8 +230,9 @@ static PetscErrorCode write_report(collector *c, int size, const hc_perf *perf, 
   rc = hc_io_report_tables(c->report, n, read_row, &js);
   hc_io_journal_reader_stop(&js.rd);
   if (!rc) rc = hc_trading_portfolio_finish(js.pf, &c->o->backtest.trading, &portfolio) ? ENOMEM : 0;
+  if (!rc) PetscCall(hc_app_books(c->o, st, js.pf, &portfolio, books, &meta.n_books));
   hc_trading_portfolio_destroy(&js.pf);
-  meta.portfolio = &portfolio;
+  meta.books = books;
   meta.dm        = &js.dm;
   PetscCall(PetscOptionsGetAll(NULL, &opts));
   meta.options = opts;
@@ -415,7 +417,7 @@ static PetscErrorCode cross_section(const hc_app_options *o, const hc_universe *
   }
   PetscCall(PetscMalloc1(u->n + 1, &m->pos));
   for (int i = 0; i < u->n; i++) m->pos[i] = unit_of[i] >= 0 ? N++ : -1;
-  PetscCall(hc_app_covariance(o, m->pl, m->pos, N, &m->stage));
+  PetscCall(hc_app_covariance(o, u, m->pl, m->pos, N, &m->stage));
   PetscFunctionReturn(0);
 }
 
@@ -546,7 +548,7 @@ static PetscErrorCode run_job(const hc_app_options *o, collector *col, job_mem *
                             col->n, n_groups, jpath, hc_time_wall() - t_start, HC_EXIT_CHECKPOINTED));
     } else {
       progress(col, 1);
-      PetscCall(write_report(col, size, m->perf, o->cov.model != HC_COV_NONE && o->n_shards == 1 ? &m->stage.report : NULL, ev_write, t_start));
+      PetscCall(write_report(col, size, m->perf, o->cov.model != HC_COV_NONE && o->n_shards == 1 ? &m->stage : NULL, ev_write, t_start));
       /* a shard keeps its journal: it is the input of hpcast merge */
       PetscCheck(!hc_io_journal_close(&col->journal, o->n_shards == 1), PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "cannot remove %s", jpath);
     }

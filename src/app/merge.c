@@ -174,8 +174,10 @@ PetscErrorCode hc_app_merge(void)
   MergeCheck(&x, !rc, PETSC_ERR_FILE_WRITE, "-report %s: %s%s%s", report, hc_io_report_error(x.w), x.err[0] ? ": " : "", x.err);
   MergeCheck(&x, !hc_trading_portfolio_finish(x.pf, &trading, &portfolio), PETSC_ERR_MEM, "out of memory");
   hc_trading_portfolio_destroy(&x.pf);
+  hc_report_book book;
+  hc_app_strategies_row(&portfolio, &book);
   PetscCall(PetscOptionsGetAll(NULL, &opts));
-  hc_report_meta meta = {.hpcast_version = HPCAST_VERSION, .options = opts, .n_ranks = n_perf, .portfolio = &portfolio, .dm = &x.dm,
+  hc_report_meta meta = {.hpcast_version = HPCAST_VERSION, .options = opts, .n_ranks = n_perf, .n_books = 1, .books = &book, .dm = &x.dm,
                          .schedule = "merged"};
   rc                  = hc_io_report_finish(&x.w, &meta, n_perf, x.perf, err, sizeof err);
   PetscCall(PetscFree(opts));

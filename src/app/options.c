@@ -32,6 +32,9 @@ PetscErrorCode hc_app_options_load(hc_app_options *o)
   hc_backtest_options_default(&o->backtest);
   hc_cov_options_default(&o->cov);
   PetscCall(PetscStrcpy(o->covariance, "shrink"));
+  hc_port_options_default(&o->port);
+  PetscCall(PetscStrcpy(o->portfolio, "gmv"));
+  PetscBool long_only = PETSC_TRUE;
 
   PetscOptionsBegin(PETSC_COMM_WORLD, NULL, "hpcast: SARIMAX/GARCH fits and forecasts of a ticker universe", NULL);
   PetscCall(hc_app_opt_string(PetscOptionsObject, "-data_dir", "Directory with one CSV per ticker (file stem = ticker)", o->data_dir, sizeof o->data_dir, &set_dir));
@@ -72,6 +75,13 @@ PetscErrorCode hc_app_options_load(hc_app_options *o)
   PetscCall(hc_app_opt_int(PetscOptionsObject, "-covariance_min_overlap", "Covariance: fewest observations of a ticker in the window, and common observations of a pair", 2, 1000000, &o->cov.min_overlap));
   PetscCall(hc_app_opt_int(PetscOptionsObject, "-covariance_window", "Covariance: estimation window, the last W dates of the universe's calendar", 2, 1000000, &o->cov.window));
   PetscCall(hc_app_opt_int(PetscOptionsObject, "-covariance_full_max", "Covariance: most tickers of an N x N model (shrink, dcc); beyond, the factor form", 2, INT_MAX, &o->cov.full_max));
+  PetscCall(hc_app_opt_string(PetscOptionsObject, "-portfolio", "Portfolio construction: none, gmv (global minimum variance), meanvar (mean-variance with turnover costs) or riskparity (equal risk contributions)", o->portfolio, sizeof o->portfolio, NULL));
+  PetscCall(hc_app_opt_bool(PetscOptionsObject, "-long_only", "Portfolio: long-only (false: long-short, net weight 1)", &long_only));
+  PetscCall(hc_app_opt_real(PetscOptionsObject, "-max_weight", "Portfolio: largest |weight| of one ticker", 0.0, 1.0, 1, 0, &o->port.max_weight));
+  PetscCall(hc_app_opt_real(PetscOptionsObject, "-max_gross", "Portfolio: largest gross exposure sum |w| (long-short)", 1.0, 100.0, 0, 0, &o->port.max_gross));
+  PetscCall(hc_app_opt_real(PetscOptionsObject, "-risk_aversion", "Portfolio meanvar: risk aversion lambda (per unit of decimal variance)", 0.0, 1e6, 1, 0, &o->port.risk_aversion));
+  PetscCall(hc_app_opt_string(PetscOptionsObject, "-sectors", "Portfolio: a CSV with Symbol (or Ticker) and Sector columns, for the sector caps", o->sectors, sizeof o->sectors, NULL));
+  PetscCall(hc_app_opt_real(PetscOptionsObject, "-max_sector_weight", "Portfolio: largest |weight| of a sector (with -sectors)", 0.0, 1.0, 1, 0, &o->port.max_sector_weight));
   PetscOptionsEnd();
 
   PetscCall(PetscOptionsHasHelp(NULL, &flg));
@@ -161,6 +171,23 @@ PetscErrorCode hc_app_options_load(hc_app_options *o)
                "-covariance_window %d: allowed values are at least -covariance_min_overlap (%d), else no ticker can enter the model",
                o->cov.window, o->cov.min_overlap);
     o->cov.origins     = PetscMin(o->backtest.origins, 1000000); /* window + origins dates fit an int */
+    const char *pm[] = {"none", "gmv", "meanvar", "riskparity"};
+    int         k    = 0;
+    while (k < 4 && strcmp(o->portfolio, pm[k])) k++;
+    PetscCheck(k < 4, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-portfolio %s: allowed values are none, gmv, meanvar, riskparity", o->portfolio);
+    o->port.method = (hc_port_method)k;
+    PetscCheck(o->port.method == HC_PORT_NONE || o->cov.model != HC_COV_NONE, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT,
+               "-portfolio %s: a portfolio needs a covariance forecast; with -covariance none the allowed value is none", o->portfolio);
+    o->port.long_only = long_only == PETSC_TRUE;
+    o->port.cost_bps  = o->backtest.trading.cost_bps;
+    o->port.horizon   = o->backtest.refit_every;
+    if (o->sectors[0]) {
+      int  ns;
+      char names[HC_MAX_SECTORS][HC_SECTOR_LEN];
+      int  rc = hc_io_read_sectors(o->sectors, 0, NULL, NULL, &ns, names, err, sizeof err);
+      PetscCheck(rc != -1, PETSC_COMM_WORLD, PETSC_ERR_MEM, "out of memory");
+      PetscCheck(!rc, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-sectors %s: %s", o->sectors, err);
+    }
     o->cov.refit_every = o->backtest.refit_every;
   }
   o->n_blocks = o->search == HC_SEARCH_GRID ? (o->n_mean + o->spec_block - 1) / o->spec_block : 1;

@@ -52,7 +52,7 @@ PetscErrorCode hc_pipeline_destroy(hc_pipeline **pl)
   if (!*pl) PetscFunctionReturn(0);
   hc_spectral_cache_destroy((*pl)->fft);
   PetscCall(hc_fit_workspace_destroy(&(*pl)->ws));
-  for (int k = 0; k < (*pl)->n_rows; k++) PetscCall(PetscFree4((*pl)->rows[k].day, (*pl)->rows[k].z, (*pl)->rows[k].e, (*pl)->rows[k].sd));
+  for (int k = 0; k < (*pl)->n_rows; k++) PetscCall(PetscFree5((*pl)->rows[k].day, (*pl)->rows[k].z, (*pl)->rows[k].e, (*pl)->rows[k].sd, (*pl)->rows[k].mu));
   PetscCall(PetscFree((*pl)->rows));
   PetscCall(PetscFree(*pl));
   PetscFunctionReturn(0);
@@ -268,7 +268,9 @@ static PetscErrorCode keep_row(hc_pipeline *pl, const prepared *p, const hc_cand
   for (int t = 0; daily && t < n; t++) daily = tm[t] % 86400 == 0 && (t == 0 || tm[t] > tm[t - 1]);
   row.code = !daily ? HC_PANEL_NOT_DAILY : T == 0 ? HC_PANEL_NO_RESIDUALS : HC_PANEL_ROW;
   row.n    = row.code == HC_PANEL_ROW ? PetscMin(T, span) : 0;
-  PetscCall(PetscMalloc4(row.n, &row.day, row.n, &row.z, row.n, &row.e, row.n, &row.sd));
+  PetscCall(PetscMalloc5(row.n, &row.day, row.n, &row.z, row.n, &row.e, row.n, &row.sd, row.n, &row.mu));
+  row.mu_next = r->mean[0];
+  row.sd_next = r->sd[0];
   if (bt && row.n) {
     PetscCall(PetscMalloc2(n, &bm, n, &bs));
     K = hc_backtest_onestep(bt, bm, bs);
@@ -279,6 +281,7 @@ static PetscErrorCode keep_row(hc_pipeline *pl, const prepared *p, const hc_cand
     row.z[k]   = z[T - row.n + k];
     row.e[k]   = i >= 0 && i < K ? y[t] - bm[i] : NAN;
     row.sd[k]  = i >= 0 && i < K ? bs[i] : NAN;
+    row.mu[k]  = i >= 0 && i < K ? bm[i] : NAN;
   }
   PetscCall(PetscFree(z));
   if (bm) PetscCall(PetscFree2(bm, bs));

@@ -40,9 +40,126 @@ static void why_not(const hc_app_options *o, int code, int member, int n_obs, ch
   else hc_strlcpy(why, "constant standardized residuals in the window", len);
 }
 
-PetscErrorCode hc_app_covariance(const hc_app_options *o, hc_pipeline *pl, const int *pos, int N, hc_app_stage *st)
+/* v[pos[entry]] = value for each of this rank's panel rows (v in the panel's layout). */
+static PetscErrorCode rows_to_vec(const hc_panel_row *rows, int n_rows, const int *pos, int which, Vec v)
 {
-  static PetscLogEvent ev_stage, ev_panel, ev_est, ev_bt, ev_gather;
+  PetscFunctionBeginUser;
+  PetscCall(VecSet(v, NAN));
+  for (int k = 0; k < n_rows; k++)
+    if (rows[k].code == HC_PANEL_ROW) PetscCall(VecSetValue(v, pos[rows[k].entry], which ? rows[k].sd_next : rows[k].mu_next, INSERT_VALUES));
+  PetscCall(VecAssemblyBegin(v));
+  PetscCall(VecAssemblyEnd(v));
+  PetscFunctionReturn(0);
+}
+
+/* v on rank 0 as an array [N] (PetscMalloc'd; NULL elsewhere). */
+static PetscErrorCode vec_on_zero(Vec v, double **out)
+{
+  VecScatter         sc;
+  Vec                z;
+  const PetscScalar *a;
+  PetscInt           n;
+  PetscFunctionBeginUser;
+  *out = NULL;
+  PetscCall(VecScatterCreateToZero(v, &sc, &z));
+  PetscCall(VecScatterBegin(sc, v, z, INSERT_VALUES, SCATTER_FORWARD));
+  PetscCall(VecScatterEnd(sc, v, z, INSERT_VALUES, SCATTER_FORWARD));
+  PetscCall(VecGetLocalSize(z, &n));
+  if (n) {
+    PetscCall(PetscMalloc1(n, out));
+    PetscCall(VecGetArrayRead(z, &a));
+    PetscCall(PetscArraycpy(*out, a, n));
+    PetscCall(VecRestoreArrayRead(z, &a));
+  }
+  PetscCall(VecScatterDestroy(&sc));
+  PetscCall(VecDestroy(&z));
+  PetscFunctionReturn(0);
+}
+
+/* The portfolio: the sector of each /summary row (-sectors), the rolling backtest of the book,
+ * and the book to hold from the live one-step forecasts and the correlation forecast est,
+ * starting from the backtest's last weights; its weights and figures on rank 0. */
+static PetscErrorCode build_book(const hc_app_options *o, const hc_universe *u, const hc_cov_panel *panel, const hc_cov_estimate *est,
+                                 const hc_panel_row *rows, int n_rows, const int *pos, int N, hc_app_stage *st, PetscLogEvent ev_bt,
+                                 PetscLogEvent ev_solve)
+{
+  Vec              sector = NULL, mu, sd;
+  int              n_sectors = 0;
+  hc_port_solution sol;
+  PetscMPIInt      rank;
+  PetscFunctionBeginUser;
+  PetscCallMPI(MPI_Comm_rank(PETSC_COMM_WORLD, &rank));
+  if (o->sectors[0]) {
+    int  *sec, rc;
+    char  names[HC_MAX_SECTORS][HC_SECTOR_LEN], err[HC_PATH_LEN + 256];
+    PetscInt rs, re;
+    PetscCall(PetscMalloc1(u->n + 1, &sec));
+    rc = hc_io_read_sectors(o->sectors, u->n, (const char(*)[HC_NAME_LEN])u->ticker, sec, &n_sectors, names, err, sizeof err);
+    PetscCheck(rc != -1, PETSC_COMM_SELF, PETSC_ERR_MEM, "out of memory");
+    PetscCheck(!rc, PETSC_COMM_SELF, PETSC_ERR_FILE_READ, "-sectors %s: %s", o->sectors, err);
+    PetscCall(hc_cov_panel_vec(panel, &sector));
+    PetscCall(VecGetOwnershipRange(sector, &rs, &re));
+    for (int i = 0; i < u->n; i++)
+      if (pos[i] >= rs && pos[i] < re) PetscCall(VecSetValue(sector, pos[i], sec[i], INSERT_VALUES));
+    PetscCall(VecAssemblyBegin(sector));
+    PetscCall(VecAssemblyEnd(sector));
+    PetscCall(PetscFree(sec));
+  }
+  PetscCall(PetscLogEventBegin(ev_bt, 0, 0, 0, 0));
+  PetscCall(hc_port_backtest_run(panel, &o->cov, &o->port, sector, n_sectors, &st->pbt));
+  PetscCall(PetscLogEventEnd(ev_bt, 0, 0, 0, 0));
+  PetscCall(PetscLogEventBegin(ev_solve, 0, 0, 0, 0));
+  PetscCall(hc_cov_panel_vec(panel, &mu));
+  PetscCall(hc_cov_panel_vec(panel, &sd));
+  PetscCall(rows_to_vec(rows, n_rows, pos, 0, mu));
+  PetscCall(rows_to_vec(rows, n_rows, pos, 1, sd));
+  hc_port_problem pr = {.cov = est, .mu = mu, .sd = sd, .investable = est->member, .w_prev = st->pbt.w_last, .sector = sector, .n_sectors = n_sectors};
+  PetscCall(hc_port_solve(&o->port, &pr, &sol));
+  PetscCall(PetscLogEventEnd(ev_solve, 0, 0, 0, 0));
+  double *m0, *s0;
+  PetscCall(vec_on_zero(sol.w, &st->weight));
+  PetscCall(vec_on_zero(mu, &m0));
+  PetscCall(vec_on_zero(sd, &s0));
+  if (rank == 0) {
+    PetscCall(PetscMalloc1(N + 1, &st->book_why));
+    for (int i = 0; i < N; i++) {
+      if (!st->member[i]) hc_strlcpy(st->book_why[i], st->why[i][0] ? st->why[i] : "not in the covariance forecast", HC_REASON_LEN);
+      else if (!isfinite(s0[i]) || s0[i] <= 0 || (o->port.method == HC_PORT_MEANVAR && !isfinite(m0[i])))
+        hc_strlcpy(st->book_why[i], "no one-step forecast", HC_REASON_LEN);
+      else st->book_why[i][0] = '\0';
+    }
+    hc_strlcpy(st->status, sol.status, sizeof st->status);
+    PetscCall(PetscMalloc1(st->pbt.n_days + 1, &st->book_dates));
+    for (int k = 0; k < st->pbt.n_days; k++) iso_date(st->pbt.day[k], st->book_dates[k], sizeof st->book_dates[k]);
+  }
+  st->has_book = 1;
+  st->book     = (hc_report_portfolio){.method = hc_port_method_name(o->port.method), .long_only = o->port.long_only, .horizon = o->port.horizon,
+                                       .max_weight = o->port.max_weight, .max_gross = o->port.max_gross,
+                                       .max_sector_weight = o->port.max_sector_weight, .risk_aversion = o->port.risk_aversion,
+                                       .cost_bps = o->port.cost_bps, .sectors = o->sectors, .as_of = st->last, .N = N,
+                                       .weight = st->weight, .why = (const char(*)[HC_REASON_LEN])st->book_why, .n_assets = sol.n_assets,
+                                       .n_held = sol.n_held, .iterations = sol.iterations, .converged = sol.converged, .status = st->status,
+                                       .expected_return = sol.expected_return, .predicted_vol = sol.predicted_vol, .net = sol.net,
+                                       .gross = sol.gross, .turnover = sol.turnover, .objective = sol.objective,
+                                       .kkt_gradient = sol.kkt_gradient, .kkt_constraint = sol.kkt_constraint,
+                                       .max_violation = sol.max_violation, .bt_days = st->pbt.n_days,
+                                       .bt_date = (const char(*)[HC_LABEL_LEN])st->book_dates,
+                                       .bt_rebalances = st->pbt.n_rebalances, .bt_unconverged = st->pbt.n_unconverged,
+                                       .bt_max_violation = st->pbt.max_violation, .r_book = st->pbt.r_book,
+                                       .r_bench = st->pbt.r_bench, .turnover_t = st->pbt.turnover};
+  PetscCall(PetscFree(m0));
+  PetscCall(PetscFree(s0));
+  PetscCall(hc_port_solution_free(&sol));
+  PetscCall(VecDestroy(&st->pbt.w_last)); /* collective: not left for hc_app_covariance_free */
+  PetscCall(VecDestroy(&mu));
+  PetscCall(VecDestroy(&sd));
+  PetscCall(VecDestroy(&sector));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode hc_app_covariance(const hc_app_options *o, const hc_universe *u, hc_pipeline *pl, const int *pos, int N, hc_app_stage *st)
+{
+  static PetscLogEvent ev_stage, ev_panel, ev_est, ev_bt, ev_gather, ev_pbt, ev_psolve;
   const hc_panel_row  *rows;
   hc_cov_row          *in;
   hc_cov_panel        *panel;
@@ -60,6 +177,8 @@ PetscErrorCode hc_app_covariance(const hc_app_options *o, hc_pipeline *pl, const
     PetscCall(PetscLogEventRegister("hcCovEstimate", cls, &ev_est));
     PetscCall(PetscLogEventRegister("hcCovBacktest", cls, &ev_bt));
     PetscCall(PetscLogEventRegister("hcCovGather", cls, &ev_gather));
+    PetscCall(PetscLogEventRegister("hcPortBacktest", cls, &ev_pbt));
+    PetscCall(PetscLogEventRegister("hcPortSolve", cls, &ev_psolve));
   }
   const double t0 = hc_time_wall();
   PetscCall(PetscLogEventBegin(ev_stage, 0, 0, 0, 0));
@@ -72,7 +191,7 @@ PetscErrorCode hc_app_covariance(const hc_app_options *o, hc_pipeline *pl, const
     const int i = pos[rows[k].entry];
     code[i]     = PetscMax(code[i], (int)rows[k].code);
     if (rows[k].code == HC_PANEL_ROW)
-      in[n_in++] = (hc_cov_row){.index = i, .n = rows[k].n, .day = rows[k].day, .z = rows[k].z, .e = rows[k].e, .sd = rows[k].sd};
+      in[n_in++] = (hc_cov_row){.index = i, .n = rows[k].n, .day = rows[k].day, .z = rows[k].z, .e = rows[k].e, .sd = rows[k].sd, .mu = rows[k].mu};
   }
   PetscCallMPI(MPI_Reduce(rank ? code : MPI_IN_PLACE, code, N, MPI_INT, MPI_MAX, 0, PETSC_COMM_WORLD));
 
@@ -118,6 +237,7 @@ PetscErrorCode hc_app_covariance(const hc_app_options *o, hc_pipeline *pl, const
                                         .pred_ew = bt->pred_ew, .bias_gmv = bt->bias_gmv, .bias_ew = bt->bias_ew};
   }
   PetscCall(PetscLogEventEnd(ev_gather, 0, 0, 0, 0));
+  if (o->port.method != HC_PORT_NONE) PetscCall(build_book(o, u, panel, &est, rows, n_rows, pos, N, st, ev_pbt, ev_psolve));
   PetscCall(hc_cov_estimate_free(&est));
   PetscCall(hc_cov_panel_destroy(&panel));
   PetscCall(PetscFree(code));
@@ -129,9 +249,75 @@ PetscErrorCode hc_app_covariance(const hc_app_options *o, hc_pipeline *pl, const
   PetscFunctionReturn(0);
 }
 
+/* The trading metrics of decimal returns r [n] with turnover traded [n] (NULL: none) and the
+ * figures against the benchmark rb (NULL: none). */
+static void book_row(const hc_app_options *o, const char *name, const double *r, const double *traded, const double *rb, int n,
+                     hc_report_book *b)
+{
+  double tot = 0.0;
+  memset(b, 0, sizeof *b);
+  hc_strlcpy(b->book, name, sizeof b->book);
+  hc_trading_evaluate(&o->backtest.trading, r, NULL, n, &b->m);
+  for (int t = 0; traded && t < n; t++) tot += traded[t];
+  b->m.turnover = n > 0 ? tot / n : NAN;
+  hc_port_active_metrics(r, rb ? rb : r, rb ? n : 0, o->backtest.trading.periods_per_year, &b->a);
+  b->m.bh_sharpe         = NAN;
+  b->m.excess_sharpe     = NAN;
+  b->m.information_ratio = b->a.information_ratio;
+}
+
+void hc_app_strategies_row(const hc_trading_metrics *m, hc_report_book *b)
+{
+  memset(b, 0, sizeof *b);
+  hc_strlcpy(b->book, "strategies", sizeof b->book);
+  b->m = *m;
+  hc_port_active_metrics(NULL, NULL, 0, 1.0, &b->a); /* no benchmark: NaN */
+}
+
+PetscErrorCode hc_app_books(const hc_app_options *o, hc_app_stage *st, const hc_portfolio *pf, const hc_trading_metrics *m_strat,
+                            hc_report_book *books, int *n_books)
+{
+  PetscFunctionBeginUser;
+  if (!st || !st->has_book) {
+    hc_app_strategies_row(m_strat, &books[0]);
+    *n_books = 1;
+    PetscFunctionReturn(0);
+  }
+  const hc_port_backtest *bt = &st->pbt;
+  char (*date)[HC_LABEL_LEN];
+  double *ret, *pos;
+  int     T;
+  PetscCheck(!hc_trading_portfolio_series(pf, &T, &date, &ret, &pos), PETSC_COMM_SELF, PETSC_ERR_MEM, "out of memory");
+  /* the strategies' returns on the book's dates (both sorted; labels compared on their date part) */
+  PetscCall(PetscMalloc1(bt->n_days + 1, &st->r_strategies));
+  for (int k = 0, t = 0; k < bt->n_days; k++) {
+    while (t < T && strncmp(date[t], st->book_dates[k], 10) < 0) t++;
+    st->r_strategies[k] = t < T && !strncmp(date[t], st->book_dates[k], 10) ? ret[t] : NAN;
+  }
+  free(date), free(ret), free(pos);
+  /* the strategies' turnover is per ticker: the row keeps the universe book's (m_strat) */
+  book_row(o, hc_port_method_name(o->port.method), bt->r_book, bt->turnover, bt->r_bench, bt->n_days, &books[0]);
+  book_row(o, "strategies", st->r_strategies, NULL, bt->r_bench, bt->n_days, &books[1]);
+  books[1].m.turnover = m_strat->turnover;
+  book_row(o, "benchmark", bt->r_bench, NULL, NULL, bt->n_days, &books[2]);
+  books[2].m.turnover = 0.0;
+  for (int k = 0; k < 3; k++) {
+    books[k].m.bh_sharpe     = books[2].m.sharpe;
+    books[k].m.excess_sharpe = books[k].m.sharpe - books[2].m.sharpe;
+  }
+  st->book.r_strategies = st->r_strategies;
+  *n_books              = 3;
+  PetscFunctionReturn(0);
+}
+
 PetscErrorCode hc_app_covariance_free(hc_app_stage *st)
 {
   PetscFunctionBeginUser;
+  PetscCall(hc_port_backtest_free(&st->pbt)); /* its Vec is gone already (build_book) */
+  PetscCall(PetscFree(st->weight));
+  PetscCall(PetscFree(st->r_strategies));
+  PetscCall(PetscFree(st->book_why));
+  PetscCall(PetscFree(st->book_dates));
   PetscCall(hc_cov_backtest_free(&st->bt));
   PetscCall(PetscFree(st->R));
   PetscCall(PetscFree(st->B));

@@ -48,6 +48,7 @@ static const char *const run_options[] = {
   /* the cross-sectional stage runs after the per-ticker records, which it does not change: a
    * resume with another model reuses the journal */
   "-covariance", "-covariance_min_overlap", "-covariance_window", "-covariance_full_max",
+  "-portfolio", "-long_only", "-max_weight", "-max_gross", "-risk_aversion", "-sectors", "-max_sector_weight",
 };
 
 /* PETSc's own options, by name prefix (without the dash): they are never "unknown". Those of
@@ -69,6 +70,7 @@ static const char *const run_prefixes[] = {
   "covariance_bv_",
   "covariance_ds_",
   "covariance_rg_",
+  "portfolio_tao_", /* the portfolio's TAO (portfolio module) */
   "log_",         /* -log_view, -log_trace, ...: the profile at exit */
   "malloc",       /* -malloc_debug, -malloc_dump, -malloc_view, ... */
   "options_",     /* -options_left, -options_file, -options_monitor, ... (the options of a file count by themselves) */

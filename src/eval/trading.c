@@ -242,27 +242,41 @@ static int by_date_sums(const void *a, const void *b)
   return strncmp((*(const date_sums *const *)a)->date, (*(const date_sums *const *)b)->date, HC_LABEL_LEN);
 }
 
-int hc_trading_portfolio_finish(hc_portfolio *p, const hc_trading_options *o, hc_trading_metrics *m)
+int hc_trading_portfolio_series(const hc_portfolio *p, int *n, char (**date)[HC_LABEL_LEN], double **ret, double **pos)
 {
   const size_t T   = p->used;
   date_sums  **day = malloc(sizeof *day * (T ? T : 1));
-  double      *ret = malloc(sizeof *ret * (T ? T : 1)), *pos = malloc(sizeof *pos * (T ? T : 1));
-  const int    ok  = day && ret && pos;
-  if (ok && T) {
-    size_t t = 0;
-    for (size_t i = 0; i < p->cap; i++)
-      if (p->slot[i].count) day[t++] = &p->slot[i];
-    qsort(day, T, sizeof *day, by_date_sums);
-    for (t = 0; t < T; t++) {
-      ret[t] = day[t]->ret / day[t]->count;
-      pos[t] = day[t]->position / day[t]->count;
-    }
-    hc_trading_evaluate(o, ret, pos, (int)T, m);
-  } else hc_trading_evaluate(o, NULL, NULL, 0, m);
+  *n    = 0;
+  *date = malloc(sizeof **date * (T ? T : 1));
+  *ret  = malloc(sizeof **ret * (T ? T : 1));
+  *pos  = malloc(sizeof **pos * (T ? T : 1));
+  if (!day || !*date || !*ret || !*pos) {
+    free(day), free(*date), free(*ret), free(*pos);
+    *date = NULL, *ret = *pos = NULL;
+    return ENOMEM;
+  }
+  size_t t = 0;
+  for (size_t i = 0; i < p->cap; i++)
+    if (p->slot[i].count) day[t++] = &p->slot[i];
+  qsort(day, T, sizeof *day, by_date_sums);
+  for (t = 0; t < T; t++) {
+    memcpy((*date)[t], day[t]->date, HC_LABEL_LEN);
+    (*ret)[t] = day[t]->ret / day[t]->count;
+    (*pos)[t] = day[t]->position / day[t]->count;
+  }
   free(day);
-  free(ret);
-  free(pos);
-  return ok ? 0 : ENOMEM;
+  *n = (int)T;
+  return 0;
+}
+
+int hc_trading_portfolio_finish(hc_portfolio *p, const hc_trading_options *o, hc_trading_metrics *m)
+{
+  char (*date)[HC_LABEL_LEN];
+  double *ret, *pos;
+  int     T, rc = hc_trading_portfolio_series(p, &T, &date, &ret, &pos);
+  hc_trading_evaluate(o, rc ? NULL : ret, rc ? NULL : pos, rc ? 0 : T, m);
+  if (!rc) free(date), free(ret), free(pos);
+  return rc;
 }
 
 void hc_trading_portfolio_destroy(hc_portfolio **p)

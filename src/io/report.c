@@ -1,6 +1,6 @@
 /**
  * @file report.c
- * @brief HDF5 report writer of hpcast, schema_version 3 (docs/report-schema.md).
+ * @brief HDF5 report writer of hpcast, schema_version 4 (docs/report-schema.md).
  *
  * Serial HDF5 1.10 C API; only rank 0 calls it. The file is in HDF5 1.8's format with a small
  * fixed metadata cache (report_fapl) and groups that keep their links and attributes in their
@@ -33,7 +33,7 @@
 
 #include "hpcast/io.h"
 
-#define SCHEMA_VERSION 3
+#define SCHEMA_VERSION 4
 
 /** String widths whose HDF5 type a writer keeps (every field of a record is narrower). */
 enum { STR_CACHE = HC_REASON_LEN };
@@ -536,21 +536,38 @@ static const column score_cols[] = {
   {"calibration_score", COL_DBL, ROW_OFF(hc_score_row, calibration_score), 0, 0, NULL},
 };
 /** /backtest/trading; without its first column (ticker) also /backtest/portfolio. */
+/* The columns of hc_trading_metrics at offset base (/backtest/trading, /backtest/portfolio). */
+#define TRADING_COLUMNS(base) \
+  {"n", COL_INT, (base) + offsetof(hc_trading_metrics, n), 0, 0, NULL}, \
+  {"cum_return", COL_DBL, (base) + offsetof(hc_trading_metrics, cum_return), 0, 0, NULL}, \
+  {"sharpe", COL_DBL, (base) + offsetof(hc_trading_metrics, sharpe), 0, 0, NULL}, \
+  {"sortino", COL_DBL, (base) + offsetof(hc_trading_metrics, sortino), 0, 0, NULL}, \
+  {"calmar", COL_DBL, (base) + offsetof(hc_trading_metrics, calmar), 0, 0, NULL}, \
+  {"max_drawdown", COL_DBL, (base) + offsetof(hc_trading_metrics, max_drawdown), 0, 0, NULL}, \
+  {"hit_rate", COL_DBL, (base) + offsetof(hc_trading_metrics, hit_rate), 0, 0, NULL}, \
+  {"profit_factor", COL_DBL, (base) + offsetof(hc_trading_metrics, profit_factor), 0, 0, NULL}, \
+  {"turnover", COL_DBL, (base) + offsetof(hc_trading_metrics, turnover), 0, 0, NULL}, \
+  {"bh_sharpe", COL_DBL, (base) + offsetof(hc_trading_metrics, bh_sharpe), 0, 0, NULL}, \
+  {"excess_sharpe", COL_DBL, (base) + offsetof(hc_trading_metrics, excess_sharpe), 0, 0, NULL}, \
+  {"information_ratio", COL_DBL, (base) + offsetof(hc_trading_metrics, information_ratio), 0, 0, NULL}
 static const column trading_cols[] = {
   {"ticker", COL_STR, offsetof(ticker_row, ticker), HC_NAME_LEN, 0, NULL},
-  {"n", COL_INT, ROW_OFF(hc_trading_metrics, n), 0, 0, NULL},
-  {"cum_return", COL_DBL, ROW_OFF(hc_trading_metrics, cum_return), 0, 0, NULL},
-  {"sharpe", COL_DBL, ROW_OFF(hc_trading_metrics, sharpe), 0, 0, NULL},
-  {"sortino", COL_DBL, ROW_OFF(hc_trading_metrics, sortino), 0, 0, NULL},
-  {"calmar", COL_DBL, ROW_OFF(hc_trading_metrics, calmar), 0, 0, NULL},
-  {"max_drawdown", COL_DBL, ROW_OFF(hc_trading_metrics, max_drawdown), 0, 0, NULL},
-  {"hit_rate", COL_DBL, ROW_OFF(hc_trading_metrics, hit_rate), 0, 0, NULL},
-  {"profit_factor", COL_DBL, ROW_OFF(hc_trading_metrics, profit_factor), 0, 0, NULL},
-  {"turnover", COL_DBL, ROW_OFF(hc_trading_metrics, turnover), 0, 0, NULL},
-  {"bh_sharpe", COL_DBL, ROW_OFF(hc_trading_metrics, bh_sharpe), 0, 0, NULL},
-  {"excess_sharpe", COL_DBL, ROW_OFF(hc_trading_metrics, excess_sharpe), 0, 0, NULL},
-  {"information_ratio", COL_DBL, ROW_OFF(hc_trading_metrics, information_ratio), 0, 0, NULL},
+  TRADING_COLUMNS(offsetof(ticker_row, u)),
 };
+#define ACT(f) (offsetof(hc_report_book, a) + offsetof(hc_active_metrics, f))
+static const column book_cols[] = {
+  {"book", COL_STR, offsetof(hc_report_book, book), sizeof ((hc_report_book *)0)->book, 0, NULL},
+  TRADING_COLUMNS(offsetof(hc_report_book, m)),
+  {"alpha", COL_DBL, ACT(alpha), 0, 0, NULL},
+  {"beta", COL_DBL, ACT(beta), 0, 0, NULL},
+  {"active_return", COL_DBL, ACT(active_return), 0, 0, NULL},
+  {"tracking_error", COL_DBL, ACT(tracking_error), 0, 0, NULL},
+  {"t_nw", COL_DBL, ACT(t_nw), 0, 0, NULL},
+  {"nw_lags", COL_INT, ACT(nw_lags), 0, 0, NULL},
+  {"n_active", COL_INT, ACT(n), 0, 0, NULL},
+};
+#undef ACT
+#undef TRADING_COLUMNS
 #undef ROW_OFF
 #define W_OFF(s) (offsetof(ticker_row, u) + (s) * sizeof(double))
 static const column weight_cols[] = {
@@ -869,16 +886,14 @@ static int write_tables(wctx *c, hid_t file, int n, hc_report_source source, voi
 }
 
 /** /backtest/portfolio: the trading columns without the ticker, one row (none without p). */
-static int write_portfolio(wctx *c, hid_t file, const hc_trading_metrics *p)
+/** /backtest/portfolio: one row per book (the trading columns, then against the benchmark). */
+static int write_books(wctx *c, hid_t file, int n, const hc_report_book *books)
 {
-  ticker_row row;
-  memset(&row, 0, sizeof row);
-  if (p) row.u.trading = *p;
   hc_strlcpy(c->where, "/backtest", sizeof c->where);
   hid_t bt = H5Gopen2(file, "backtest", H5P_DEFAULT), g = bt < 0 ? -1 : make_group(c, bt, "portfolio");
   if (bt < 0) fail(c, "cannot open /backtest");
   if (g >= 0) {
-    write_table(c, g, "/backtest/portfolio", p ? 1 : 0, &row, sizeof row, trading_cols + 1, NCOLS(trading_cols) - 1);
+    write_table(c, g, "/backtest/portfolio", (size_t)(books ? n : 0), books, sizeof *books, book_cols, NCOLS(book_cols));
     close_group(c, g);
   }
   if (bt >= 0) close_group(c, bt);
@@ -964,6 +979,61 @@ static int write_covariance(wctx *c, hid_t file, const hc_report_covariance *v)
     write_double(c, h, "s_gmv", 0, 1, &d, v->s_gmv);
     write_double(c, h, "r_ew", 0, 1, &d, v->r_ew);
     write_double(c, h, "s_ew", 0, 1, &d, v->s_ew);
+    close_group(c, h);
+  }
+  if (bt >= 0) close_group(c, bt);
+  return c->failed ? -1 : 0;
+}
+
+/** /portfolio (the weights to hold and how they were found) and /backtest/book (the daily
+ * returns of the books). */
+static int write_portfolio(wctx *c, hid_t file, const hc_report_portfolio *v)
+{
+  if (!v) return 0;
+  hc_strlcpy(c->where, "/portfolio", sizeof c->where);
+  hid_t g = make_group(c, file, "portfolio");
+  if (g < 0) return -1;
+  const hsize_t n = (hsize_t)v->N;
+  write_str_attr(c, g, "method", v->method);
+  write_str_attr(c, g, "status", v->status);
+  write_str_attr(c, g, "as_of", v->as_of);
+  write_str_attr(c, g, "sectors", v->sectors);
+  attr_int(c, g, "long_only", v->long_only);
+  attr_int(c, g, "horizon", v->horizon);
+  attr_double(c, g, "max_weight", v->max_weight);
+  attr_double(c, g, "max_gross", v->max_gross);
+  attr_double(c, g, "max_sector_weight", v->max_sector_weight);
+  attr_double(c, g, "risk_aversion", v->risk_aversion);
+  attr_double(c, g, "cost_bps", v->cost_bps);
+  attr_int(c, g, "converged", v->converged);
+  attr_int(c, g, "iterations", v->iterations);
+  attr_int(c, g, "n_assets", v->n_assets);
+  attr_int(c, g, "n_held", v->n_held);
+  attr_double(c, g, "expected_return", v->expected_return);
+  attr_double(c, g, "predicted_vol", v->predicted_vol);
+  attr_double(c, g, "net", v->net);
+  attr_double(c, g, "gross", v->gross);
+  attr_double(c, g, "turnover", v->turnover);
+  attr_double(c, g, "objective", v->objective);
+  attr_double(c, g, "kkt_gradient", v->kkt_gradient);
+  attr_double(c, g, "kkt_constraint", v->kkt_constraint);
+  attr_double(c, g, "max_violation", v->max_violation);
+  write_double(c, g, "weight", 0, 1, &n, v->weight);
+  write_strings(c, g, "reason", 0, n, n ? v->why[0] : NULL, HC_REASON_LEN, HC_REASON_LEN);
+  close_group(c, g);
+  hc_strlcpy(c->where, "/backtest/book", sizeof c->where);
+  hid_t bt = H5Gopen2(file, "backtest", H5P_DEFAULT), h = bt < 0 ? -1 : make_group(c, bt, "book");
+  if (bt < 0) fail(c, "cannot open /backtest");
+  if (h >= 0) {
+    const hsize_t d = (hsize_t)v->bt_days;
+    attr_int(c, h, "rebalances", v->bt_rebalances);
+    attr_int(c, h, "unconverged", v->bt_unconverged);
+    attr_double(c, h, "max_violation", v->bt_max_violation);
+    write_strings(c, h, "date", 0, d, d ? v->bt_date[0] : NULL, HC_LABEL_LEN, HC_LABEL_LEN);
+    write_double(c, h, "book", 0, 1, &d, v->r_book);
+    write_double(c, h, "strategies", 0, 1, &d, v->r_strategies);
+    write_double(c, h, "benchmark", 0, 1, &d, v->r_bench);
+    write_double(c, h, "turnover", 0, 1, &d, v->turnover_t);
     close_group(c, h);
   }
   if (bt >= 0) close_group(c, bt);
@@ -1173,6 +1243,7 @@ int hc_io_report_finish(hc_report_writer **pw, const hc_report_meta *meta, int n
   if (!c->failed && !w->tables_done) fail(c, "finish before the tables were written");
   if (!c->failed && (n_perf < 0 || (n_perf > 0 && !perf))) fail(c, "invalid arguments (n_perf = %d)", n_perf);
   if (!c->failed) write_root_attrs(c, w->file, meta);
+  if (!c->failed) write_books(c, w->file, meta ? meta->n_books : 0, meta ? meta->books : NULL);
   if (!c->failed) write_portfolio(c, w->file, meta ? meta->portfolio : NULL);
   if (!c->failed) write_dm_counts(c, w->file, meta ? meta->dm : NULL);
   if (!c->failed) write_covariance(c, w->file, meta ? meta->covariance : NULL);

@@ -7,6 +7,7 @@
  * (shorter series end with empty cells); fields may be double-quoted ("" is a quote inside).
  */
 #include "hpcast/io.h"
+#include "fields.h"
 
 #include <errno.h>
 #include <math.h>
@@ -15,54 +16,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-/** Parse state of one line: the text, the cursor, and a buffer for the current field. */
-typedef struct {
-  const char *p;   /* cursor in the line */
-  char       *buf; /* field text (unquoted), NUL-terminated */
-  size_t      cap;
-} field_reader;
-
 __attribute__((format(printf, 3, 4))) static void set_err(char *err, size_t errlen, const char *fmt, ...)
 {
   va_list ap;
   va_start(ap, fmt);
   vsnprintf(err, errlen, fmt, ap);
   va_end(ap);
-}
-
-/* Next field into fr->buf. @return 1 if a field was read, 0 at the end of the line,
- * -1 for a malformed field (unterminated quote or text after the closing quote). */
-static int next_field(field_reader *fr, int *at_end)
-{
-  const char *p   = fr->p;
-  size_t      len = 0;
-  if (*at_end) return 0;
-  if (*p == '"') {
-    for (p++;; p++) {
-      if (!*p) return -1; /* unterminated quote */
-      if (*p == '"') {
-        if (p[1] != '"') break;
-        p++; /* "" is one quote */
-      }
-      fr->buf[len++] = *p;
-    }
-    p++; /* closing quote */
-    if (*p && *p != ',') return -1;
-  } else {
-    while (*p && *p != ',') fr->buf[len++] = *p++;
-  }
-  fr->buf[len] = '\0';
-  if (*p == ',') p++;
-  else *at_end = 1;
-  fr->p = p;
-  return 1;
-}
-
-/* Strip the line end (LF, CRLF) in place. */
-static void chomp(char *s)
-{
-  size_t n = strlen(s);
-  while (n && (s[n - 1] == '\n' || s[n - 1] == '\r')) s[--n] = '\0';
 }
 
 /* Strict number: the whole field (surrounding blanks allowed) must be a finite real. */
@@ -84,17 +43,17 @@ void hc_io_wide_free(hc_wide_series *series, int n_series)
 }
 
 /* Parse one data row (line number lno) into s. @return 0, 1 malformed (err set), -1 ENOMEM. */
-static int parse_row(field_reader *fr, const char *path, long lno, hc_wide_series *s, char *err, size_t errlen)
+static int parse_row(hc_field_reader *fr, const char *path, long lno, hc_wide_series *s, char *err, size_t errlen)
 {
   int at_end = 0, k, cap = 0, n_empty = 0;
   memset(s, 0, sizeof *s);
-  k = next_field(fr, &at_end);
+  k = hc_next_field(fr, &at_end);
   if (k < 0) return set_err(err, errlen, "%s:%ld: field 1: unterminated quote or text after a closing quote", path, lno), 1;
   if (!fr->buf[0]) return set_err(err, errlen, "%s:%ld: the first field (series id) is empty", path, lno), 1;
   if (strlen(fr->buf) >= HC_NAME_LEN)
     return set_err(err, errlen, "%s:%ld: series id longer than %d characters", path, lno, HC_NAME_LEN - 1), 1;
   hc_strlcpy(s->id, fr->buf, sizeof s->id);
-  for (int col = 2; (k = next_field(fr, &at_end)) != 0; col++) {
+  for (int col = 2; (k = hc_next_field(fr, &at_end)) != 0; col++) {
     double v;
     if (k < 0) {
       set_err(err, errlen, "%s:%ld: field %d: unterminated quote or text after a closing quote", path, lno, col);
@@ -144,7 +103,7 @@ int hc_io_read_wide(const char *path, hc_wide_series **series, int *n_series, ch
   long           lno = 0;
   int            rc = 0, n = 0, cap = 0, at_end = 0;
   hc_wide_series *out = NULL;
-  field_reader   fr = {0};
+  hc_field_reader   fr = {0};
 
   *series   = NULL;
   *n_series = 0;
@@ -156,7 +115,7 @@ int hc_io_read_wide(const char *path, hc_wide_series **series, int *n_series, ch
       rc = 1;
       break;
     }
-    chomp(line);
+    hc_chomp(line);
     char *text = line;
     if (lno == 1 && !strncmp(text, "\xEF\xBB\xBF", 3)) text += 3; /* UTF-8 byte order mark */
     if (fr.cap < (size_t)len + 1) {
@@ -171,7 +130,7 @@ int hc_io_read_wide(const char *path, hc_wide_series **series, int *n_series, ch
     fr.p   = text;
     at_end = 0;
     if (lno == 1) { /* header: "V1","V2",... */
-      if (next_field(&fr, &at_end) != 1 || strcmp(fr.buf, "V1")) {
+      if (hc_next_field(&fr, &at_end) != 1 || strcmp(fr.buf, "V1")) {
         set_err(err, errlen, "%s:1: not an M4 wide file: the header must start with \"V1\" (got '%.40s')", path, text);
         rc = 1;
         break;

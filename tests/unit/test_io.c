@@ -974,7 +974,7 @@ static void attr_str(hid_t loc, const char *name, char *out, size_t len)
   H5Aclose(a);
 }
 
-static const hc_report_meta META = {"0.1.0-test", "-universe x -horizon 5", 2, NULL, "static", NULL, NULL};
+static const hc_report_meta META = {.hpcast_version = "0.1.0-test", .options = "-universe x -horizon 5", .n_ranks = 2, .schedule = "static"};
 
 static void make_perf(hc_perf p[2])
 {

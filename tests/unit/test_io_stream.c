@@ -26,7 +26,7 @@
 
 enum { N = 40, H = 4, NS = 150 }; /* 40 tickers, 150 score rows per backtested ticker */
 
-static const hc_report_meta META = {"0.1.0-test", "-stream test", 2, NULL, "static", NULL, NULL};
+static const hc_report_meta META = {.hpcast_version = "0.1.0-test", .options = "-stream test", .n_ranks = 2, .schedule = "static"};
 
 static int count_tmp(const char *dir)
 {
@@ -377,9 +377,10 @@ Test(report_stream, journal_stream_equals_array_writer_across_chunks)
   snprintf(b, sizeof b, "%s/b.h5", dir);
   hc_result rec[N];
   for (int k = 0; k < N; k++) make_record(&rec[(k * 23) % N], k); /* unsorted */
-  hc_trading_metrics port = {.n = 3, .cum_return = 0.5, .sharpe = 1.25};
+  hc_report_book port = {.book = "strategies", .m = {.n = 3, .cum_return = 0.5, .sharpe = 1.25}};
   hc_report_meta     meta = META;
-  meta.portfolio          = &port;
+  meta.n_books            = 1;
+  meta.books              = &port;
   hc_perf perf[2]         = {{.rank = 0, .wall_s = 1, .io_s = 0.5}, {.rank = 1, .wall_s = 2, .io_s = 0.25}};
   cr_assert_eq(hc_io_report_write(a, &meta, N, rec, 2, perf, err, sizeof err), 0, "%s", err);
 
@@ -505,9 +506,10 @@ Test(report_stream, records_added_as_they_arrive_then_one_tables_pass_equal_the_
   snprintf(jpath, sizeof jpath, "%s/b.h5.journal", dir);
   snprintf(a, sizeof a, "%s/a.h5", dir);
   snprintf(b, sizeof b, "%s/b.h5", dir);
-  hc_trading_metrics port = {.n = 3, .cum_return = 0.5, .sharpe = 1.25};
+  hc_report_book port = {.book = "strategies", .m = {.n = 3, .cum_return = 0.5, .sharpe = 1.25}};
   hc_report_meta     meta = META;
-  meta.portfolio          = &port;
+  meta.n_books            = 1;
+  meta.books              = &port;
   hc_perf perf[2]         = {{.rank = 0, .wall_s = 1, .io_s = 0.5}, {.rank = 1, .wall_s = 2, .io_s = 0.25}};
   journal_source s;
   journal_of_records(jpath, &s);
