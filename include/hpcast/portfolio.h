@@ -72,6 +72,7 @@ typedef struct {
   double kkt_constraint;   /**< TAO's norm of the constraint violation (0 for riskparity) */
   double max_violation;    /**< largest violation of a cap, budget or bound, measured on w */
   int    iterations;       /**< TAO iterations (outer, for the augmented Lagrangian) */
+  int    evaluations;      /**< objective and gradient evaluations (one covariance product each) */
   int    converged;        /**< 1 if TAO's reason is a convergence */
   char   status[64];       /**< TAO's converged reason, or why there is no book */
 } hc_port_solution;

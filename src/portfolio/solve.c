@@ -56,6 +56,7 @@ typedef struct {
   double                 scale;      /* the objective is divided by it (curvature of order 1) */
   double                 cost;       /* c / scale per unit traded */
   double                 rp_b;       /* riskparity: the budget 1/n of each asset */
+  int                    evaluations;
 } ctx;
 
 /* u = S w = D R D w (D = diag(sd), 0 off the investable assets); t is work. */
@@ -96,6 +97,7 @@ static PetscErrorCode objective(Tao tao, Vec x, PetscReal *f, Vec g, void *vc)
   double             quad, lin = 0.0, traded;
   (void)tao;
   PetscFunctionBeginUser;
+  c->evaluations++;
   PetscCall(weights_of(c, x, c->w));
   PetscCall(cov_mult(c, c->w, c->u));
   PetscCall(VecDot(c->w, c->u, &quad));
@@ -369,6 +371,7 @@ static PetscErrorCode rp_objective(Tao tao, Vec y, PetscReal *f, Vec g, void *vc
   double             quad, logs;
   (void)tao;
   PetscFunctionBeginUser;
+  c->evaluations++;
   PetscCall(cov_mult(c, y, c->u));
   PetscCall(VecDot(y, c->u, &quad));
   PetscCall(VecGetArrayRead(y, &ya));
@@ -609,6 +612,7 @@ PetscErrorCode hc_port_solve(const hc_port_options *o, const hc_port_problem *pr
     else PetscCall(solve_almm(&c, n_inv, s));
   }
   PetscCall(measure(&c, s));
+  s->evaluations = c.evaluations;
   for (size_t k = 0; k < sizeof work / sizeof *work; k++) PetscCall(VecDestroy(work[k]));
   PetscCall(VecDestroy(&c.X0));
   PetscCall(VecDestroy(&c.xwork));
