@@ -78,6 +78,17 @@ else
   data_opt=(-data_dir "$DATA")
 fi
 
+# the sector table of the portfolio's sector caps: HPCAST_SECTORS, else sp500-constituents.csv
+# beside the universe's directory (../shared/data has one), else none
+sectors_opt=()
+SECTORS="${HPCAST_SECTORS:-$(dirname "$DATA")/sp500-constituents.csv}"
+if [ -f "$SECTORS" ]; then
+  sectors_opt=(-sectors "$SECTORS")
+elif [ -n "${HPCAST_SECTORS:-}" ]; then
+  echo "hpcast: ERROR: HPCAST_SECTORS=$HPCAST_SECTORS is not a file" >&2
+  exit 2
+fi
+
 echo "hpcast: running on $NP rank(s), universe $DATA"
 set +e
 # --quiet: hpcast reports its own errors (one line) and run.sh the exit status; Open MPI's
@@ -85,6 +96,7 @@ set +e
 mpirun --quiet "${mpi_flags[@]}" -n "$NP" build/src/app/hpcast \
   -options_file config/default.yaml \
   "${data_opt[@]}" \
+  "${sectors_opt[@]}" \
   -report "$REPORT" \
   "$@"
 rc=$?

@@ -75,7 +75,7 @@ ranks)
       for grp in /summary /forecast /fits; do
         check "$grp identical on 1 rank and $np ranks ($sch)" h5diff -q "$work/r1.h5" "$work/r$np$sch.h5" $grp $grp
       done
-      check "/backtest identical on 1 rank and $np ranks ($sch)" h5diff -q --exclude-path /covariance "$work/r1.h5" "$work/r$np$sch.h5" /backtest /backtest
+      check "/backtest identical on 1 rank and $np ranks ($sch)" h5diff -q --exclude-path /covariance --exclude-path /portfolio --exclude-path /book "$work/r1.h5" "$work/r$np$sch.h5" /backtest /backtest
     done
   done
   # the grid cut into blocks of 2 specs (3 units per ticker, reduced on the owner): the same
@@ -87,7 +87,7 @@ ranks)
     for grp in /summary /forecast /fits; do
       check "$grp identical on 1 rank and $np ranks ($sch), grid in blocks" h5diff -q "$work/b1.h5" "$work/b$np$sch.h5" $grp $grp
     done
-    check "/backtest identical on 1 rank and $np ranks ($sch), grid in blocks" h5diff -q --exclude-path /covariance "$work/b1.h5" "$work/b$np$sch.h5" /backtest /backtest
+    check "/backtest identical on 1 rank and $np ranks ($sch), grid in blocks" h5diff -q --exclude-path /covariance --exclude-path /portfolio --exclude-path /book "$work/b1.h5" "$work/b$np$sch.h5" /backtest /backtest
   done
   check "/units: blocks 0, 1, 2 and the owner's step (-1) of every ticker (12 tickers, 48 rows)" \
     test "$(col "$work/b4dynamic.h5" /units/block | sort | uniq -c | awk '{printf "%s:%s ", $2, $1}')" = "-1:12 0:12 1:12 2:12 "
@@ -137,25 +137,43 @@ covariance)
     run 1 "$work/c1.h5" "${opts[@]}" -covariance "$model"
     check "$model: the 1-rank report passes check_covariance" /usr/bin/python3 "$root/tools/check_covariance.py" "$work/c1.h5" \
       --model "${model%%:*}" --members 8 --excluded "CARR:too few observations in the window" --excluded "EMPTY:not ok" --excluded "SHORT:not ok"
+    check "$model: the 1-rank book passes check_portfolio" /usr/bin/python3 "$root/tools/check_portfolio.py" "$work/c1.h5" --method gmv
     for np in 2 4; do
       run "$np" "$work/c$np.h5" "${opts[@]}" -covariance "$model"
       for grp in /covariance /backtest/covariance; do
         check "$model: $grp equal to 1e-9 on 1 and $np ranks" h5diff -q -d 1e-9 "$work/c1.h5" "$work/c$np.h5" $grp $grp
       done
+      # TAO's iterates on other reductions' rounding: the same optimum within its tolerance
+      for grp in /portfolio /backtest/book /backtest/portfolio; do
+        check "$model: $grp equal to 1e-7 on 1 and $np ranks" h5diff -q -d 1e-7 "$work/c1.h5" "$work/c$np.h5" $grp $grp
+      done
     done
   done
-  run 2 "$work/none.h5" "${opts[@]}" -covariance none
+  # the other constructions, long-short and with sector caps, on 2 ranks
+  printf 'Symbol,Name,Sector\nAAPL,"Apple, Inc.",Tech\nMSFT,Microsoft,Tech\nKO,Coca-Cola,Staples\nPG,P&G,Staples\n' > "$work/sectors.csv"
+  for p in "meanvar -long_only false -max_weight 0.4 -max_gross 1.5" "meanvar -max_weight 0.3" "riskparity" "gmv -max_weight 0.3 -max_sector_weight 0.3"; do
+    method=${p%% *}
+    # shellcheck disable=SC2086
+    run 2 "$work/p.h5" "${opts[@]}" -portfolio $p -sectors "$work/sectors.csv"
+    check "-portfolio $p: passes check_portfolio" /usr/bin/python3 "$root/tools/check_portfolio.py" "$work/p.h5" --method "$method" --sectors "$work/sectors.csv"
+  done
+  run 2 "$work/none.h5" "${opts[@]}" -covariance none -portfolio none
   check "-covariance none: no /covariance group" bash -c "! h5ls '$work/none.h5/covariance' >/dev/null 2>&1"
+  check "-portfolio none: no /portfolio group" bash -c "! h5ls '$work/none.h5/portfolio' >/dev/null 2>&1"
   check "-covariance none: the per-ticker tables are those of a run with the stage" h5diff -q "$work/c2.h5" "$work/none.h5" /summary /summary
   ;;
 main_job)
-  run 2 "$work/main.h5" -options_file "$root/config/default.yaml" -data_dir "$data/sp500"
+  run 2 "$work/main.h5" -options_file "$root/config/default.yaml" -data_dir "$data/sp500" -sectors "$data/sp500-constituents.csv"
   check "the main job's /covariance passes check_covariance" /usr/bin/python3 "$root/tools/check_covariance.py" "$work/main.h5" --model shrink
+  check "the main job's /portfolio passes check_portfolio" /usr/bin/python3 "$root/tools/check_portfolio.py" "$work/main.h5" --method gmv \
+    --sectors "$data/sp500-constituents.csv"
   ;;
 bad_option)
   for bad in "-vol_models garch(4,1):normal|-vol_models" "-mean_models arma(1)|-mean_models" \
              "-transform log|-transform" "-horizon 0|-horizon" "-covariance ledoit|-covariance" \
-             "-covariance factor:0|-covariance" "-covariance_window 100|-covariance_window"; do
+             "-covariance factor:0|-covariance" "-covariance_window 100|-covariance_window" \
+             "-portfolio kelly|-portfolio" "-max_weight 0|-max_weight" "-max_gross 0.5|-max_gross" \
+             "-covariance none -portfolio gmv|-portfolio" "-long_only maybe|-long_only"; do
     opt=${bad%%|*} name=${bad##*|}
     # shellcheck disable=SC2086
     if mpirun -n 1 "$exe" -data_file "$data/reference/dem2gbp.csv" -column Y $opt -report "$work/x.h5" > "$work/err" 2>&1; then
@@ -244,7 +262,7 @@ merge)
   cp "$root"/tests/data/bad/*.csv "$work/u/"
   opts=(-options_file "$root/config/default.yaml" -data_dir "$work/u" -mean_models "arma(0..1,0..1)" -backtest_origins 40)
   # the cross-sectional stage needs the whole universe: shards and their merge have none
-  run 1 "$work/plain.h5" "${opts[@]}" -covariance none
+  run 1 "$work/plain.h5" "${opts[@]}" -covariance none -portfolio none
   for i in 0 1; do run 1 "$work/s$i.h5" "${opts[@]}" -shard "$i/2"; done
   check "a shard says it writes no /covariance" grep -q "no /covariance" "$work/out.1"
   check "the shards keep their journals" test -s "$work/s0.h5.journal" -a -s "$work/s1.h5.journal"
@@ -396,9 +414,12 @@ spec_block)
       check "$grp of $rep.h5 identical to -spec_block 16 on 2 ranks" h5diff -q "$work/b16.h5" "$work/$rep.h5" $grp $grp
     done
     # the per-ticker tables exactly; the cross-sectional stage's on 1 rank to 1e-9 (case covariance)
-    check "/backtest of $rep.h5 identical to -spec_block 16 on 2 ranks" h5diff -q --exclude-path /covariance "$work/b16.h5" "$work/$rep.h5" /backtest /backtest
+    check "/backtest of $rep.h5 identical to -spec_block 16 on 2 ranks" h5diff -q --exclude-path /covariance --exclude-path /portfolio --exclude-path /book "$work/b16.h5" "$work/$rep.h5" /backtest /backtest
     for grp in /covariance /backtest/covariance; do
       check "$grp of $rep.h5 equal to 1e-9 to -spec_block 16 on 2 ranks" h5diff -q -d 1e-9 "$work/b16.h5" "$work/$rep.h5" $grp $grp
+    done
+    for grp in /portfolio /backtest/book /backtest/portfolio; do
+      check "$grp of $rep.h5 equal to 1e-7 to -spec_block 16 on 2 ranks" h5diff -q -d 1e-7 "$work/b16.h5" "$work/$rep.h5" $grp $grp
     done
   done
   ;;

@@ -1001,7 +1001,7 @@ Test(report, write_and_read_back)
   hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
   cr_assert_geq(f, 0);
   char s[256];
-  cr_assert_eq(attr_int(f, "schema_version"), 3);
+  cr_assert_eq(attr_int(f, "schema_version"), 4);
   cr_assert_eq(attr_int(f, "n_ranks"), 2);
   attr_str(f, "hpcast_version", s, sizeof s);
   cr_assert_str_eq(s, "0.1.0-test");
@@ -1288,4 +1288,46 @@ Test(journal, stale_temporaries_are_cleaned)
   cr_assert_neq(access(a, F_OK), 0);
   cr_assert_eq(access(b, F_OK), 0, "only <report>.tmp.<digits> is removed");
   cr_assert_eq(access(c, F_OK), 0, "another report's temporary is left");
+}
+
+/* The sector table of -sectors: the shared S&P 500 constituents file (Symbol,Name,Sector; names
+ * with commas are quoted), and the errors. */
+Test(sectors, sp500_constituents)
+{
+  const char tick[4][HC_NAME_LEN] = {"AAPL", "MMM", "NOSUCH", "AOS"};
+  int        sec[4], ns;
+  char       names[HC_MAX_SECTORS][HC_SECTOR_LEN], err[512];
+  cr_assert_eq(hc_io_read_sectors(data_path("sp500-constituents.csv"), 4, tick, sec, &ns, names, err, sizeof err), 0, "%s", err);
+  cr_expect_eq(ns, 11, "the S&P 500's 11 GICS sectors, got %d", ns);
+  cr_expect_str_eq(names[sec[0]], "Information Technology");
+  cr_expect_str_eq(names[sec[1]], "Industrials");
+  cr_expect_eq(sec[1], sec[3], "MMM and AOS are both Industrials");
+  cr_expect_eq(sec[2], -1, "a ticker the file does not list has no sector");
+}
+
+Test(sectors, quoted_fields_and_errors)
+{
+  char dir[256], p[HC_PATH_LEN], err[512], names[HC_MAX_SECTORS][HC_SECTOR_LEN];
+  int  sec[2], ns;
+  const char tick[2][HC_NAME_LEN] = {"B", "A"};
+  test_tmpdir(dir, sizeof dir, "io");
+  snprintf(p, sizeof p, "%s/s.csv", dir);
+  const char *ok = "\xEF\xBB\xBFName,TICKER,sector\r\n\"Alpha, Inc.\",A,\"Tech, Hardware\"\r\nBeta,B,\r\n";
+  write_file(p, ok, strlen(ok));
+  cr_assert_eq(hc_io_read_sectors(p, 2, tick, sec, &ns, names, err, sizeof err), 0, "%s", err);
+  cr_expect_eq(ns, 1);
+  cr_expect_eq(sec[1], 0);
+  cr_expect_str_eq(names[0], "Tech, Hardware");
+  cr_expect_eq(sec[0], -1, "an empty sector is none");
+  const char *no_col = "Symbol,Name\nA,Alpha\n";
+  write_file(p, no_col, strlen(no_col));
+  cr_expect_eq(hc_io_read_sectors(p, 2, tick, sec, &ns, names, err, sizeof err), 1);
+  cr_expect(strstr(err, "Sector column"), "%s", err);
+  const char *quote = "Symbol,Sector\nA,\"Tech\n";
+  write_file(p, quote, strlen(quote));
+  cr_expect_eq(hc_io_read_sectors(p, 2, tick, sec, &ns, names, err, sizeof err), 1);
+  cr_expect(strstr(err, ":2:"), "the line is named: %s", err);
+  snprintf(p, sizeof p, "%s/missing.csv", dir);
+  cr_expect_eq(hc_io_read_sectors(p, 0, NULL, NULL, &ns, names, err, sizeof err), 1);
+  cr_expect(strstr(err, "cannot open"), "%s", err);
 }
