@@ -8,9 +8,10 @@ Checks (exit 1 and one line per failure if any fails; exit 2 if the report canno
   * one weight and one reason per /summary row; a ticker with a reason has weight 0, a ticker not
     ok in /summary has a reason;
   * the weights sum to 1 (gmv, riskparity; meanvar long-short) or to at most 1 (meanvar
-    long-only), to 1e-8; every |w| <= max_weight + 1e-8 (not riskparity), w >= -1e-8 long-only,
+    long-only), to 1e-8; every |w| <= max_weight_used + 1e-8 (the option's value unless the
+    attribute note says why it was raised) (not riskparity), w >= -1e-8 long-only,
     sum |w| <= max_gross + 1e-8 long-short; with --sectors (a CSV with Symbol and Sector
-    columns): every sector's net weight within max_sector_weight + 1e-8;
+    columns): every sector's net weight within max_sector_weight_used + 1e-8;
   * the solver converged (attribute converged = 1) and the attribute max_violation <= 1e-8;
   * /backtest/portfolio has the rows <method>, strategies and benchmark, each with n > 0 and a
     finite Sharpe ratio; the first two have a finite alpha, information ratio and Newey-West t;
@@ -77,9 +78,10 @@ def main():
             fails.append(f"weights sum to {net!r} > 1 (long-only meanvar)")
     elif abs(net - 1) > TOL:
         fails.append(f"weights sum to {net!r}, not 1")
+    cap, scap = att["max_weight_used"], att["max_sector_weight_used"]  # = the options' unless the note says why not
     if method != "riskparity":
-        if w.max() > att["max_weight"] + TOL or (not lo and -w.min() > att["max_weight"] + TOL):
-            fails.append(f"a weight beyond max_weight {att['max_weight']}: [{w.min()!r}, {w.max()!r}]")
+        if w.max() > cap + TOL or (not lo and -w.min() > cap + TOL):
+            fails.append(f"a weight beyond max_weight {cap}: [{w.min()!r}, {w.max()!r}]")
         if not lo and gross > att["max_gross"] + TOL:
             fails.append(f"gross {gross!r} > max_gross {att['max_gross']}")
     if lo and w.min() < -TOL:
@@ -91,8 +93,8 @@ def main():
             if t in sec:
                 tot[sec[t]] = tot.get(sec[t], 0.0) + x
         for s, x in tot.items():
-            if abs(x) > att["max_sector_weight"] + TOL:
-                fails.append(f"sector {s}: net weight {x!r} > {att['max_sector_weight']}")
+            if abs(x) > scap + TOL:
+                fails.append(f"sector {s}: net weight {x!r} > {scap}")
     if int(att["converged"]) != 1:
         fails.append(f"solver status {att['status']} (not converged)")
     if att["max_violation"] > TOL:
@@ -118,6 +120,8 @@ def main():
         print(f"{method} ({'long-only' if lo else 'long-short'}, max_weight {att['max_weight']}): {int(att['n_held'])} of "
               f"{int(att['n_assets'])} held, net {net:.10f}, gross {gross:.6f}, predicted vol {att['predicted_vol']:.4f} %/day, "
               f"status {att['status']}, KKT {att['kkt_gradient']:.1e} / {att['kkt_constraint']:.1e}")
+        if att["note"]:
+            print(f"  note: {att['note']}")
         if books == [method, "strategies", "benchmark"]:
             for i, b in enumerate(books):
                 print(f"  {b:>10}: Sharpe {bp['sharpe'][i]:6.3f}  alpha {bp['alpha'][i]:8.4f}  IR {bp['information_ratio'][i]:7.3f}"

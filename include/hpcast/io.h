@@ -170,6 +170,8 @@ typedef struct {
   const char  (*why)[HC_REASON_LEN]; /**< [N] why a ticker cannot be held ("" if it can) */
   int           n_assets, n_held, iterations, converged;
   const char   *status;        /**< TAO's converged reason, or why no book */
+  const char   *note;          /**< why a cap was raised to hold a budget of 1, "" otherwise */
+  double        max_weight_used, max_sector_weight_used; /**< the caps the book respects */
   double        expected_return, predicted_vol, net, gross, turnover, objective;
   double        kkt_gradient, kkt_constraint, max_violation;
   /* the rolling backtest of the book */

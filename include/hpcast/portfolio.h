@@ -75,7 +75,12 @@ typedef struct {
   int    evaluations;      /**< objective and gradient evaluations (one covariance product each) */
   int    converged;        /**< 1 if TAO's reason is a convergence */
   char   status[64];       /**< TAO's converged reason, or why there is no book */
+  double max_weight, max_sector_weight; /**< the caps used: the options', or raised to hold 1 (note) */
+  char   note[160];        /**< why a cap was raised, "" otherwise */
 } hc_port_solution;
+
+/** Most sectors of a construction's sector caps. */
+#define HC_PORT_MAX_SECTORS 64
 
 /**
  * Solve the construction o->method over the investable assets:
@@ -92,7 +97,9 @@ typedef struct {
  *    gross and sector limits do not apply (the ERC portfolio is unique and long-only).
  * Constraints of gmv and meanvar: 0 <= w_i <= max_weight (long-only) or |w_i| <= max_weight,
  * sum |w_i| <= max_gross (long-short), for every sector s: sum_{i in s} w_i <= max_sector_weight
- * (and >= -max_sector_weight long-short). Variables: w = p - n with p = p0 + b_p - s_p,
+ * (and >= -max_sector_weight long-short). Caps that cannot hold a budget of 1 (fewer than
+ * 1 / max_weight assets, or too few sectors) are raised to the smallest that can, and s->note
+ * says so (a book is always built; s->max_weight and s->max_sector_weight are the caps used). Variables: w = p - n with p = p0 + b_p - s_p,
  * n = n0 + b_n - s_n (p0, n0 the positive and negative parts of w_prev; b, s >= 0 the trades),
  * so that turnover, gross and every constraint are linear and the caps are bounds; solved by
  * TAO's augmented Lagrangian (TAOALMM, PHR form, subproblems by bound-constrained L-BFGS, TAOBLMVM;

@@ -243,7 +243,7 @@ typedef struct {
   double              *weight, *r_strategies;
   char               (*book_why)[HC_REASON_LEN];
   char               (*book_dates)[HC_LABEL_LEN];
-  char                 status[64];
+  char                 status[64], note[160];
 } hc_app_stage;
 
 /**

@@ -129,6 +129,7 @@ static PetscErrorCode build_book(const hc_app_options *o, const hc_universe *u, 
       else st->book_why[i][0] = '\0';
     }
     hc_strlcpy(st->status, sol.status, sizeof st->status);
+    hc_strlcpy(st->note, sol.note, sizeof st->note);
     PetscCall(PetscMalloc1(st->pbt.n_days + 1, &st->book_dates));
     for (int k = 0; k < st->pbt.n_days; k++) iso_date(st->pbt.day[k], st->book_dates[k], sizeof st->book_dates[k]);
   }
@@ -139,6 +140,7 @@ static PetscErrorCode build_book(const hc_app_options *o, const hc_universe *u, 
                                        .cost_bps = o->port.cost_bps, .sectors = o->sectors, .as_of = st->last, .N = N,
                                        .weight = st->weight, .why = (const char(*)[HC_REASON_LEN])st->book_why, .n_assets = sol.n_assets,
                                        .n_held = sol.n_held, .iterations = sol.iterations, .converged = sol.converged, .status = st->status,
+                                       .note = st->note, .max_weight_used = sol.max_weight, .max_sector_weight_used = sol.max_sector_weight,
                                        .expected_return = sol.expected_return, .predicted_vol = sol.predicted_vol, .net = sol.net,
                                        .gross = sol.gross, .turnover = sol.turnover, .objective = sol.objective,
                                        .kkt_gradient = sol.kkt_gradient, .kkt_constraint = sol.kkt_constraint,

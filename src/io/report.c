@@ -996,6 +996,9 @@ static int write_portfolio(wctx *c, hid_t file, const hc_report_portfolio *v)
   const hsize_t n = (hsize_t)v->N;
   write_str_attr(c, g, "method", v->method);
   write_str_attr(c, g, "status", v->status);
+  write_str_attr(c, g, "note", v->note);
+  attr_double(c, g, "max_weight_used", v->max_weight_used);
+  attr_double(c, g, "max_sector_weight_used", v->max_sector_weight_used);
   write_str_attr(c, g, "as_of", v->as_of);
   write_str_attr(c, g, "sectors", v->sectors);
   attr_int(c, g, "long_only", v->long_only);

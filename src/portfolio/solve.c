@@ -270,24 +270,41 @@ static PetscErrorCode sector_sum(ctx *c, Vec v, int k, double *sum)
   PetscFunctionReturn(0);
 }
 
-/* Whether caps can add up to the budget: the most a long-only book can hold. */
-static PetscErrorCode capacity(ctx *c, double *most)
+/* The most a long-only book can hold with per-name cap `cap` and sector cap `cs`: n_k assets of
+ * sector k hold min(cs, n_k cap), the n_0 assets of no sector n_0 cap. */
+static double capacity(int n_all, int n_sectors, const double *nk, double cap, double cs)
 {
-  const double cap = c->o->max_weight, cs = c->o->max_sector_weight;
-  double       n_all;
+  double tot = 0.0, in = 0.0;
+  for (int k = 0; k < n_sectors; k++) tot += PetscMin(cs, nk[k] * cap), in += nk[k];
+  return tot + (n_all - in) * cap;
+}
+
+/* Caps that cannot hold a budget of 1 (too few assets, or too few sectors) are raised to the
+ * smallest that can, by bisection: first the per-name cap (up to 1), then the sector cap; the
+ * note says which and why. */
+static PetscErrorCode feasible_caps(ctx *c, hc_port_options *eff, double n_inv, hc_port_solution *s)
+{
+  const int n_all = (int)lround(n_inv), ns = c->pr->sector ? c->pr->n_sectors : 0;
+  double    nk[HC_PORT_MAX_SECTORS];
   PetscFunctionBeginUser;
-  PetscCall(VecSum(c->inv, &n_all));
-  *most = n_all * cap;
-  if (c->pr->sector && c->pr->n_sectors > 0) {
-    double in_sectors = 0.0, tot = 0.0;
-    for (int k = 0; k < c->pr->n_sectors; k++) {
-      double nk;
-      PetscCall(sector_sum(c, c->inv, k, &nk));
-      in_sectors += nk;
-      tot += PetscMin(cs, nk * cap);
-    }
-    *most = tot + (n_all - in_sectors) * cap;
+  PetscCheck(ns <= HC_PORT_MAX_SECTORS, PetscObjectComm((PetscObject)c->w), PETSC_ERR_SUP, "at most %d sectors (%d given)", HC_PORT_MAX_SECTORS, ns);
+  for (int k = 0; k < ns; k++) PetscCall(sector_sum(c, c->inv, k, &nk[k]));
+  if (capacity(n_all, ns, nk, eff->max_weight, eff->max_sector_weight) >= 1.0) PetscFunctionReturn(0);
+  double *x = &eff->max_weight, lo = eff->max_weight, hi = 1.0;
+  const char *what = "-max_weight";
+  if (capacity(n_all, ns, nk, 1.0, eff->max_sector_weight) < 1.0) { /* the sectors alone cannot */
+    eff->max_weight = 1.0;
+    x = &eff->max_sector_weight, lo = eff->max_sector_weight, hi = 1.0, what = "-max_sector_weight";
   }
+  const double was = *x;
+  for (int it = 0; it < 200 && hi - lo > 1e-15 * hi; it++) {
+    *x = 0.5 * (lo + hi);
+    if (capacity(n_all, ns, nk, eff->max_weight, eff->max_sector_weight) >= 1.0) hi = *x;
+    else lo = *x;
+  }
+  *x = hi;
+  PetscCall(PetscSNPrintf(s->note, sizeof s->note, "%s %g raised to %.6g: %d assets%s cannot hold 1 below it", what, was, hi, n_all,
+                          ns ? " in their sectors" : ""));
   PetscFunctionReturn(0);
 }
 
@@ -450,14 +467,14 @@ static PetscErrorCode solve_almm(ctx *c, double n_inv, hc_port_solution *s)
   const hc_port_options *o    = c->o;
   const MPI_Comm         comm = PetscObjectComm((PetscObject)c->w);
   const int              lo_budget = o->method == HC_PORT_MEANVAR && o->long_only; /* 1'w <= 1 */
-  row_def                eq[1], in[2 + 2 * 64];
+  row_def                eq[1], in[2 + 2 * HC_PORT_MAX_SECTORS];
   int                    me = 0, mi = 0;
   Tao                    tao, sub;
   Vec                    x, xl, xu, ce = NULL, ci = NULL;
   const PetscScalar     *pa, *na, *ia;
   PetscScalar           *xa, *la, *ua;
   PetscFunctionBeginUser;
-  PetscCheck(!c->pr->sector || c->pr->n_sectors <= 64, comm, PETSC_ERR_SUP, "at most 64 sectors (%d given)", c->pr->n_sectors);
+  PetscCheck(!c->pr->sector || c->pr->n_sectors <= HC_PORT_MAX_SECTORS, comm, PETSC_ERR_SUP, "at most %d sectors (%d given)", HC_PORT_MAX_SECTORS, c->pr->n_sectors);
   if (lo_budget) in[mi++] = (row_def){'w', -1.0, -1, 1.0};
   else eq[me++] = (row_def){'w', 1.0, -1, -1.0};
   if (!o->long_only) in[mi++] = (row_def){'g', -1.0, -1, o->max_gross};
@@ -552,9 +569,10 @@ static PetscErrorCode solve_almm(ctx *c, double n_inv, hc_port_solution *s)
 
 PetscErrorCode hc_port_solve(const hc_port_options *o, const hc_port_problem *pr, hc_port_solution *s)
 {
-  ctx          c = {.o = o, .pr = pr};
+  hc_port_options eff = *o; /* the caps used (feasible_caps may raise them) */
+  ctx          c = {.o = &eff, .pr = pr};
   PetscInt     nl;
-  double       n_inv, var_sum, most = 0.0;
+  double       n_inv, var_sum;
   PetscScalar *sa, *ia, *pa, *na;
   const PetscScalar *da, *va, *wa = NULL;
   PetscFunctionBeginUser;
@@ -605,14 +623,16 @@ PetscErrorCode hc_port_solve(const hc_port_options *o, const hc_port_problem *pr
     const double vbar = var_sum / n_inv; /* mean variance: the objective's scale */
     c.scale           = o->method == HC_PORT_MEANVAR ? o->risk_aversion * o->horizon * 1e-4 * vbar : vbar;
     c.cost            = o->method == HC_PORT_MEANVAR ? o->cost_bps * 1e-4 / c.scale : 0.0;
-    PetscCall(capacity(&c, &most));
     if (o->method == HC_PORT_RISKPARITY) PetscCall(solve_riskparity(&c, n_inv, s));
-    else if (most < 1.0 - 1e-12 && !(o->method == HC_PORT_MEANVAR && o->long_only))
-      PetscCall(PetscSNPrintf(s->status, sizeof s->status, "infeasible: the caps hold at most %.4g of 1", most));
-    else PetscCall(solve_almm(&c, n_inv, s));
+    else {
+      if (!(o->method == HC_PORT_MEANVAR && o->long_only)) PetscCall(feasible_caps(&c, &eff, n_inv, s));
+      PetscCall(solve_almm(&c, n_inv, s));
+    }
   }
   PetscCall(measure(&c, s));
-  s->evaluations = c.evaluations;
+  s->evaluations       = c.evaluations;
+  s->max_weight        = eff.max_weight;
+  s->max_sector_weight = eff.max_sector_weight;
   for (size_t k = 0; k < sizeof work / sizeof *work; k++) PetscCall(VecDestroy(work[k]));
   PetscCall(VecDestroy(&c.X0));
   PetscCall(VecDestroy(&c.xwork));

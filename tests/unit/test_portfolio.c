@@ -417,3 +417,29 @@ Test(portfolio, backtest_uses_only_the_past)
   hc_port_backtest_free(&a), hc_port_backtest_free(&b), hc_port_backtest_free(&c);
   hc_cov_panel_destroy(&p), hc_cov_panel_destroy(&q), hc_cov_panel_destroy(&r);
 }
+
+/* Caps that cannot hold the budget are raised to the smallest that can, and the note says so:
+ * 4 assets at most 10 % each hold 40 %; at 25 % each the only book is equal weights. */
+Test(portfolio, infeasible_caps_are_raised)
+{
+  double           S[16], computed[4], published[4];
+  hc_cov_estimate  est;
+  hc_port_solution s;
+  Vec              sd;
+  hc_port_options  o = opts(HC_PORT_GMV, 1, 0.1);
+  read_mrt("mrt2010_general", S, computed, published);
+  estimate_of(4, S, &est, &sd);
+  hc_port_problem pr = {.cov = &est, .sd = sd, .investable = est.member};
+  cr_assert_eq(hc_port_solve(&o, &pr, &s), 0);
+  cr_expect(s.converged, "%s", s.status);
+  cr_expect(strstr(s.note, "-max_weight 0.1 raised to 0.25"), "note: %s", s.note);
+  cr_expect_lt(fabs(s.max_weight - 0.25), 1e-12);
+  const PetscScalar *w;
+  VecGetArrayRead(s.w, &w);
+  for (int i = 0; i < 4; i++) cr_expect_lt(fabs(w[i] - 0.25), 1e-8, "w[%d] = %.12f", i, w[i]);
+  VecRestoreArrayRead(s.w, &w);
+  cr_expect_lt(s.max_violation, 1e-8);
+  hc_port_solution_free(&s);
+  VecDestroy(&sd);
+  hc_cov_estimate_free(&est);
+}
