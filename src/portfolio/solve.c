@@ -145,44 +145,26 @@ static PetscErrorCode ineq_constraints(Tao tao, Vec x, Vec ci, void *vc)
   (void)tao;
   return constraints(vc, &((ctx *)vc)->ji, ((ctx *)vc)->ri, x, ci);
 }
-static PetscErrorCode jac_mult(Mat A, Vec x, Vec y)
+/* y = v + scale A x (v NULL: y = scale A x), or with A' (transpose): A = At', so A x is At' x. */
+static PetscErrorCode jac_apply(Mat A, Vec x, Vec v, Vec y, PetscBool transpose)
 {
   jac_ctx *j;
   PetscFunctionBeginUser;
   PetscCall(MatShellGetContext(A, &j));
-  PetscCall(MatMultTranspose(j->At, x, y));
-  PetscCall(VecScale(y, j->scale));
+  Vec t = v ? (transpose ? j->xw : j->cw) : y;
+  if (transpose) PetscCall(MatMult(j->At, x, t));
+  else PetscCall(MatMultTranspose(j->At, x, t));
+  if (!v) PetscCall(VecScale(y, j->scale));
+  else {
+    if (y != v) PetscCall(VecCopy(v, y));
+    PetscCall(VecAXPY(y, j->scale, t));
+  }
   PetscFunctionReturn(0);
 }
-static PetscErrorCode jac_mult_add(Mat A, Vec x, Vec v, Vec y)
-{
-  jac_ctx *j;
-  PetscFunctionBeginUser;
-  PetscCall(MatShellGetContext(A, &j));
-  PetscCall(MatMultTranspose(j->At, x, j->cw));
-  if (y != v) PetscCall(VecCopy(v, y));
-  PetscCall(VecAXPY(y, j->scale, j->cw));
-  PetscFunctionReturn(0);
-}
-static PetscErrorCode jac_mult_transpose(Mat A, Vec c, Vec x)
-{
-  jac_ctx *j;
-  PetscFunctionBeginUser;
-  PetscCall(MatShellGetContext(A, &j));
-  PetscCall(MatMult(j->At, c, x));
-  PetscCall(VecScale(x, j->scale));
-  PetscFunctionReturn(0);
-}
-static PetscErrorCode jac_mult_transpose_add(Mat A, Vec c, Vec v, Vec x)
-{
-  jac_ctx *j;
-  PetscFunctionBeginUser;
-  PetscCall(MatShellGetContext(A, &j));
-  PetscCall(MatMult(j->At, c, j->xw));
-  if (x != v) PetscCall(VecCopy(v, x));
-  PetscCall(VecAXPY(x, j->scale, j->xw));
-  PetscFunctionReturn(0);
-}
+static PetscErrorCode jac_mult(Mat A, Vec x, Vec y) { return jac_apply(A, x, NULL, y, PETSC_FALSE); }
+static PetscErrorCode jac_mult_add(Mat A, Vec x, Vec v, Vec y) { return jac_apply(A, x, v, y, PETSC_FALSE); }
+static PetscErrorCode jac_mult_transpose(Mat A, Vec c, Vec x) { return jac_apply(A, c, NULL, x, PETSC_TRUE); }
+static PetscErrorCode jac_mult_transpose_add(Mat A, Vec c, Vec v, Vec x) { return jac_apply(A, c, v, x, PETSC_TRUE); }
 static PetscErrorCode jac_scale(Mat A, PetscScalar a)
 {
   jac_ctx *j;
