@@ -106,7 +106,7 @@ fi
 # ---- 3. fuzzing ---------------------------------------------------------------
 fuzz_dir="${HPCAST_FUZZ_DIR:-build-fuzz}"
 fuzz_seconds="${HPCAST_FUZZ_SECONDS:-30}"
-fuzz_targets=(csv spec journal)
+fuzz_targets=(csv sectors spec journal)
 
 # Seeds made at run time into $fuzz_dir/seeds/ (../shared/data is not copied into the repository):
 # the first 50 lines of a few real tickers, the reference series with their value column named
@@ -114,7 +114,8 @@ fuzz_targets=(csv spec journal)
 fuzz_seeds() {
   local d="$fuzz_dir/seeds" data="$root/../shared/data" t f
   rm -rf "$d"
-  mkdir -p "$d/csv" "$d/journal"
+  mkdir -p "$d/csv" "$d/journal" "$d/sectors"
+  [ -f "$data/sp500-constituents.csv" ] && head -n 60 "$data/sp500-constituents.csv" >"$d/sectors/sp500-constituents.csv"
   if [ -d "$data/sp500" ]; then
     for t in AAPL KO CARR AMCR BRK.B; do
       [ -f "$data/sp500/$t.csv" ] && head -n 50 "$data/sp500/$t.csv" >"$d/csv/sp500-$t.csv"

@@ -473,6 +473,10 @@ static PetscErrorCode solve_almm(ctx *c, double n_inv, hc_port_solution *s)
   PetscCall(VecDuplicate(x, &c->xwork));
   {
     const double cap_p = o->max_weight, cap_n = o->long_only ? 0.0 : o->max_weight, w_s = PetscMin(1.0 / n_inv, o->max_weight);
+    double       held_p, held_n;
+    PetscCall(VecSum(c->p0, &held_p));
+    PetscCall(VecSum(c->n0, &held_n));
+    const int held = held_p + held_n > 0.5; /* a book is held: the new one is near it */
     PetscScalar *x0;
     PetscCall(VecGetArrayRead(c->p0, &pa));
     PetscCall(VecGetArrayRead(c->n0, &na));
@@ -491,12 +495,15 @@ static PetscErrorCode solve_almm(ctx *c, double n_inv, hc_port_solution *s)
       l[1] = PetscMax(0.0, pa[i] - cp), u[1] = pa[i];
       l[2] = 0.0, u[2] = PetscMax(0.0, cn - na[i]);
       l[3] = PetscMax(0.0, na[i] - cn), u[3] = na[i];
-      /* start at p = w_s, n = 0 (inside the bounds) */
-      const double ps = inv ? w_s : 0.0;
-      v[0] = PetscMin(u[0], PetscMax(0.0, ps - pa[i]));
-      v[1] = PetscMax(l[1], PetscMin(u[1], PetscMax(0.0, pa[i] - ps)));
-      v[2] = 0.0;
-      v[3] = u[3];
+      if (held) { /* start from the book held (no trade), inside the bounds */
+        for (int k = 0; k < 4; k++) v[k] = PetscMax(l[k], PetscMin(u[k], 0.0));
+      } else { /* from cash: p = w_s, n = 0 */
+        const double ps = inv ? w_s : 0.0;
+        v[0] = PetscMin(u[0], PetscMax(0.0, ps - pa[i]));
+        v[1] = PetscMax(l[1], PetscMin(u[1], PetscMax(0.0, pa[i] - ps)));
+        v[2] = 0.0;
+        v[3] = u[3];
+      }
     }
     PetscCall(VecRestoreArray(c->X0, &x0));
     PetscCall(VecRestoreArray(xu, &ua));
@@ -527,8 +534,10 @@ static PetscErrorCode solve_almm(ctx *c, double n_inv, hc_port_solution *s)
   PetscCall(TaoALMMSetType(tao, TAO_ALMM_PHR));
   PetscCall(TaoALMMGetSubsolver(tao, &sub));
   PetscCall(TaoSetType(sub, TAOBLMVM));
-  PetscCall(TaoSetTolerances(tao, 1e-10, 0.0, 0.0));
-  PetscCall(TaoSetConstraintTolerances(tao, 1e-10, 0.0));
+  /* 1e-9 on the scaled gradient and on the constraints (PHR takes the same for both): the
+   * subproblems stall near 1e-10, where the objective's changes reach its rounding */
+  PetscCall(TaoSetTolerances(tao, 1e-9, 0.0, 0.0));
+  PetscCall(TaoSetConstraintTolerances(tao, 1e-9, 0.0));
   PetscCall(TaoSetMaximumIterations(tao, 200));
   PetscCall(TaoSetFromOptions(tao));
   PetscCall(TaoSolve(tao));
