@@ -79,4 +79,7 @@ if [ -x "$BT" ]; then
   HPCAST_DM_LOSSES="$HERE/dm_losses.csv" HPCAST_SOURCE_ROOT="$ROOT" "$BT" --filter 'backtest/benchmark_and_dm_test' >/dev/null
 fi
 Rscript "$HERE/dm_forecast.R" "$HERE/dm_losses.csv" "$HERE/dm_forecast.csv"
+# 9. Portfolio constructions (R quadprog, cross-checked with scipy), risk parity, Newey-West
+#    (R sandwich): portfolio/, with its own VERSIONS
+sh "$HERE/portfolio/make_portfolio_refs.sh" "$DATA"
 echo "reference CSVs written to $HERE"

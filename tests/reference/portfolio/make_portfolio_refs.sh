@@ -6,12 +6,10 @@
 # Needs: Rscript with r-cran-quadprog and r-cran-sandwich; /usr/bin/python3 with numpy and scipy.
 set -eu
 HERE=$(cd "$(dirname "$0")" && pwd)
-ROOT=$(cd "$HERE/../.." 2>/dev/null && pwd)
+ROOT=$(cd "$HERE/../../.." && pwd)
 DATA=${1:-${HPCAST_DATA:-$ROOT/../shared/data}}
 OUT=${2:-$HERE}
-HDR=$HERE/lw_z20.csv
-[ -f "$HDR" ] || HDR=$ROOT/tests/reference/lw_z20.csv
-[ -f "$HDR" ] || HDR=/work/main/tests/reference/lw_z20.csv
+HDR=$HERE/../lw_z20.csv
 PY=/usr/bin/python3
 {
   echo "# tool versions used to produce the portfolio reference CSVs ($(date -u +%Y-%m-%d))"
