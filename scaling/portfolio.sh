@@ -1,0 +1,177 @@
+#!/usr/bin/env bash
+# The portfolio stage's kernel (hc_port_solve, src/portfolio) on the factor:K estimate of a
+# generated universe of N tickers (scaling/bench_covariance.c -portfolio meanvar), on 1 and 2
+# ranks: the solve's wall time, its objective evaluations (one covariance product each), the time
+# per evaluation and the peak RSS per rank. A benchmark, not a test: it measures and prints, it
+# checks nothing (exit 0 unless a run failed). See docs/performance.md, "The portfolio stage at
+# scale".
+#
+#   scaling/portfolio.sh [BUILD_DIR]             # BUILD_DIR default: build of the project root
+#
+# Runs (meanvar, caps -max_weight 0.01, risk aversion 5, 5 bps, horizon 20, -origins 0):
+#   scale    factor:10 at N = NS (2500 5000 10000 20000) on RANKS (1 2), two books:
+#            long-only (1'w <= 1) and long-short (-long_only false -max_gross 2, 1'w = 1)
+#   factors  factor:K for K in KS (5 20) at N = K_N (10000) on RANKS, long-only (with the
+#            factor:10 runs of scale: the time per evaluation against K)
+#   logview  factor:10 at N = K_N on 2 ranks, long-only, -log_view, once (not in the CSV):
+#            RESULTS/portfolio_logview_<N>_2.txt (the solve is the log stage "Portfolio")
+# Every configuration of scale and factors runs REPEAT times, interleaved: round 1 runs each
+# configuration once, then round 2, ... (this machine is shared and noisy, so a configuration's
+# runs are spread over the whole benchmark rather than bunched in one slot).
+#
+# Environment (all optional):
+#   BENCH      the binary                                  [BUILD_DIR/scaling/bench_covariance]
+#   UNIVERSE   directory of TICKER.csv (the base tickers)  [../shared/data/sp500 beside the project]
+#   RANKS      rank counts                                 ["1 2"]
+#   REPEAT     rounds                                      [3]
+#   STEPS      which groups of runs                        ["scale factors logview"]
+#   NS         N of the scale runs                         ["2500 5000 10000 20000"]
+#   KS         K of the factors runs (besides 10)          ["5 20"]
+#   K_N        N of the factors and logview runs           [10000]
+#   RUN_DIR    logs of each run                            [/tmp/hpcast-portfolio]
+#   RESULTS    portfolio.csv, the -log_view file           [scaling/results]
+#   MPIRUN     launcher [mpirun]; MPIRUN_FLAGS extra launcher flags
+#   APPEND=1   append to RESULTS/portfolio.csv instead of starting it afresh
+#
+# Output: RESULTS/portfolio.csv, one row per run:
+#   model,K,N,ranks,book,members,estimate_s,portfolio_s,evals,its,status,kkt,violation,s_per_eval,
+#   held,net,gross,rss_pre_mib,rss_max_mib,rss_rank0_mib,round,date
+# (bench_covariance's fields: portfolio_s = hc_port_solve's wall, the maximum over the ranks;
+# evals = objective-and-gradient evaluations; s_per_eval = portfolio_s / evals; kkt = the larger
+# of TAO's gradient and constraint norms; violation = the largest violation of a cap, budget or
+# limit measured on w; rss_pre_mib / rss_max_mib = the largest peak RSS (getrusage) of the ranks
+# before / after the solve; date = UTC start of the run), then on stdout a table of the medians
+# of each configuration, and the fit of log(s_per_eval) against log(N) and log(K).
+set -u -o pipefail
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+build=${1:-$root/build}
+BENCH=${BENCH:-$build/scaling/bench_covariance}
+UNIVERSE=${UNIVERSE:-$root/../shared/data/sp500}
+RANKS=${RANKS:-1 2}
+REPEAT=${REPEAT:-3}
+STEPS=${STEPS:-scale factors logview}
+NS=${NS:-2500 5000 10000 20000}
+KS=${KS:-5 20}
+K_N=${K_N:-10000}
+RUN_DIR=${RUN_DIR:-/tmp/hpcast-portfolio}
+RESULTS=${RESULTS:-$root/scaling/results}
+MPIRUN=${MPIRUN:-mpirun}
+csv=$RESULTS/portfolio.csv
+if [ "$(id -u)" -eq 0 ]; then export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1; fi
+
+die() { echo "portfolio.sh: $*" >&2; exit 2; }
+[ -x "$BENCH" ] || die "BENCH=$BENCH is not an executable (ninja -C $build scaling/bench_covariance)"
+[ -d "$UNIVERSE" ] || die "UNIVERSE=$UNIVERSE is not a directory of TICKER.csv files"
+command -v "$MPIRUN" >/dev/null || die "MPIRUN=$MPIRUN not found"
+command -v python3 >/dev/null || die "python3 not found (the summary)"
+mkdir -p "$RUN_DIR" "$RESULTS"
+header=model,K,N,ranks,book,members,estimate_s,portfolio_s,evals,its,status,kkt,violation,s_per_eval,held,net,gross,rss_pre_mib,rss_max_mib,rss_rank0_mib,round,date
+if [ "${APPEND:-0}" != 1 ] || [ ! -s "$csv" ]; then echo "$header" > "$csv"; fi
+read -ra extra <<< "${MPIRUN_FLAGS:-}"
+nproc=$(nproc 2>/dev/null || echo 1)
+failed=0
+
+# run ROUND R K N BOOK [more bench options]: one run, its line to the CSV (or a -log_view file)
+run() {
+  local round=$1 r=$2 k=$3 n=$4 book=$5 flags=() bookflags=() date log line
+  shift 5
+  [ "$r" -gt "$nproc" ] && flags+=(--oversubscribe)
+  [ "$book" = long_short ] && bookflags=(-long_only false -max_gross 2)
+  date=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+  log="$RUN_DIR/factor${k}_N${n}_R${r}_${book}_$(date -u +%H%M%S).log"
+  "$MPIRUN" "${extra[@]}" "${flags[@]}" -n "$r" "$BENCH" -data_dir "$UNIVERSE" -covariance "factor:$k" -n "$n" -origins 0 \
+    -refit_every 20 -portfolio meanvar -max_weight 0.01 -risk_aversion 5 -cost_bps 5 "${bookflags[@]}" "$@" > "$log" 2>&1
+  local rc=$?
+  line=$(grep '^bench_covariance ' "$log" | tail -n 1)
+  if [ $rc -ne 0 ] || [ -z "$line" ]; then
+    echo "portfolio.sh: factor:$k N=$n $book on $r rank(s) failed (exit $rc); last lines of $log:" >&2
+    tail -n 5 "$log" >&2
+    failed=$((failed + 1))
+    return 1
+  fi
+  echo "  $line" | sed 's/ generate_s=.* rss_max_mib=/ ... rss_max_mib=/; s/ bias_gmv=.* portfolio_s=/ ... portfolio_s=/'
+  if [ "${LOGVIEW_OUT:-}" ]; then cp "$log" "$LOGVIEW_OUT"; return 0; fi
+  # key=value fields of bench_covariance's line -> the CSV's columns
+  echo "$line" | awk -v date="$date" -v round="$round" -v k="$k" -v book="$book" '{
+      for (i = 2; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
+      printf "%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s\n", v["model"], k, v["N"], v["ranks"], book,
+             v["members"], v["estimate_s"], v["portfolio_s"], v["port_evals"], v["port_its"], v["port_status"], v["port_kkt"],
+             v["port_violation"], v["port_s_per_eval"], v["port_held"], v["port_net"], v["port_gross"], v["rss_pre_port_max_mib"],
+             v["rss_max_mib"], v["rss_rank0_mib"], round, date }' >> "$csv"
+}
+
+# the configurations "K N BOOK" of the steps asked for
+configs=()
+for step in $STEPS; do
+  case $step in
+    scale) for n in $NS; do configs+=("10 $n long_only" "10 $n long_short"); done ;;
+    factors) for k in $KS; do configs+=("$k $K_N long_only"); done ;;
+    logview) ;;
+    *) die "STEPS: unknown step '$step' (scale factors logview)" ;;
+  esac
+done
+for ((round = 1; round <= REPEAT && ${#configs[@]} > 0; round++)); do
+  echo "portfolio.sh: round $round of $REPEAT, ${#configs[@]} configurations x ranks $RANKS (load $(cut -d' ' -f1-3 /proc/loadavg))"
+  for c in "${configs[@]}"; do
+    read -r k n book <<< "$c"
+    for r in $RANKS; do run "$round" "$r" "$k" "$n" "$book"; done
+  done
+done
+if [[ " $STEPS " == *" logview "* ]]; then
+  echo "portfolio.sh: factor:10 N=$K_N long_only on 2 ranks, -log_view"
+  LOGVIEW_OUT="$RESULTS/portfolio_logview_${K_N}_2.txt" run 0 2 10 "$K_N" long_only -log_view
+fi
+
+# The medians of each configuration, and the fits: log(s_per_eval) = a + b log(N) per book and
+# rank count (factor:10), and log(s_per_eval) = a + c log(K) at N = K_N per rank count.
+echo
+python3 - "$csv" "$K_N" <<'EOF'
+import csv, math, statistics, sys
+rows = list(csv.DictReader(open(sys.argv[1])))
+k_n = int(sys.argv[2])
+conf = {}
+for r in rows:
+    conf.setdefault((int(r["K"]), r["book"], int(r["N"]), int(r["ranks"])), []).append(r)
+med = lambda rs, f: statistics.median(float(r[f]) for r in rs)
+print("%-10s %-10s %6s %5s %4s %10s %7s %9s %11s %9s %9s  %s" % ("model", "book", "N", "ranks", "runs", "evals", "its",
+      "solve_s", "s_per_eval", "rss_MiB", "+solve", "status"))
+for key in sorted(conf):
+    k, book, n, ranks = key
+    rs = conf[key]
+    st = sorted(set(r["status"] for r in rs))
+    print("%-10s %-10s %6d %5d %4d %10.0f %7.0f %9.3f %11.3e %9.1f %9.1f  %s" % ("factor:%d" % k, book, n, ranks, len(rs),
+          med(rs, "evals"), med(rs, "its"), med(rs, "portfolio_s"), med(rs, "s_per_eval"), med(rs, "rss_max_mib"),
+          med(rs, "rss_max_mib") - med(rs, "rss_pre_mib"), "/".join(st)))
+
+def fit(pts):  # least squares y = a + b x over (x, y); b and its standard error
+    n = len(pts)
+    if n < 2: return float("nan"), float("nan")
+    mx = sum(x for x, _ in pts) / n; my = sum(y for _, y in pts) / n
+    sxx = sum((x - mx) ** 2 for x, _ in pts)
+    if sxx == 0: return float("nan"), float("nan")
+    b = sum((x - mx) * (y - my) for x, y in pts) / sxx
+    res = sum((y - my - b * (x - mx)) ** 2 for x, y in pts)
+    return b, math.sqrt(res / (n - 2) / sxx) if n > 2 else float("nan")
+
+print("\nexponents of the time per evaluation (least squares on the log of every run; on the medians)")
+for book in ("long_only", "long_short"):
+    for ranks in sorted(set(k[3] for k in conf)):
+        keys = [c for c in conf if c[0] == 10 and c[1] == book and c[3] == ranks]
+        allpts = [(math.log(c[2]), math.log(float(r["s_per_eval"]))) for c in keys for r in conf[c]]
+        medpts = [(math.log(c[2]), math.log(med(conf[c], "s_per_eval"))) for c in keys]
+        evpts = [(math.log(c[2]), math.log(med(conf[c], "evals"))) for c in keys]
+        if len(keys) < 2: continue
+        b, se = fit(allpts); bm, _ = fit(medpts); be, _ = fit(evpts)
+        print("  factor:10 %-10s ranks %d: s/eval ~ N^%.3f (se %.3f; medians N^%.3f) over N = %s; evals ~ N^%.2f" % (
+              book, ranks, b, se, bm, ",".join(str(c[2]) for c in sorted(keys, key=lambda c: c[2])), be))
+for ranks in sorted(set(k[3] for k in conf)):
+    keys = [c for c in conf if c[1] == "long_only" and c[2] == k_n and c[3] == ranks]
+    if len(keys) < 2: continue
+    b, se = fit([(math.log(c[0]), math.log(float(r["s_per_eval"]))) for c in keys for r in conf[c]])
+    per = " ".join("K=%d: %.3e s/eval, %.3e s/(eval N K)" % (c[0], med(conf[c], "s_per_eval"), med(conf[c], "s_per_eval") / (k_n * c[0]))
+                   for c in sorted(keys))
+    print("  N=%d long_only ranks %d: s/eval ~ K^%.3f (se %.3f); %s" % (k_n, ranks, b, se, per))
+EOF
+[ "$failed" -eq 0 ] || { echo "portfolio.sh: $failed run(s) failed" >&2; exit 1; }
+echo "portfolio.sh: $csv"
