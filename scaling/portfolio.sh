@@ -22,6 +22,7 @@
 # Environment (all optional):
 #   BENCH      the binary                                  [BUILD_DIR/scaling/bench_covariance]
 #   UNIVERSE   directory of TICKER.csv (the base tickers)  [../shared/data/sp500 beside the project]
+#              (these two, RESULTS and MPIRUN: scaling/bench_lib.sh)
 #   RANKS      rank counts                                 ["1 2"]
 #   REPEAT     rounds                                      [3]
 #   STEPS      which groups of runs                        ["scale factors logview"]
@@ -44,52 +45,31 @@
 # of each configuration, and the fit of log(s_per_eval) against log(N) and log(K).
 set -u -o pipefail
 
-root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-build=${1:-$root/build}
-BENCH=${BENCH:-$build/scaling/bench_covariance}
-UNIVERSE=${UNIVERSE:-$root/../shared/data/sp500}
+bl_name=portfolio.sh
+# root, build, RUN_DIR, BENCH, UNIVERSE, RESULTS, MPIRUN, die, bl_run
+# shellcheck source=scaling/bench_lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/bench_lib.sh" "$@"
 RANKS=${RANKS:-1 2}
 REPEAT=${REPEAT:-3}
 STEPS=${STEPS:-scale factors logview}
 NS=${NS:-2500 5000 10000 20000}
 KS=${KS:-5 20}
 K_N=${K_N:-10000}
-RUN_DIR=${RUN_DIR:-/tmp/hpcast-portfolio}
-RESULTS=${RESULTS:-$root/scaling/results}
-MPIRUN=${MPIRUN:-mpirun}
-csv=$RESULTS/portfolio.csv
-if [ "$(id -u)" -eq 0 ]; then export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1; fi
-
-die() { echo "portfolio.sh: $*" >&2; exit 2; }
-[ -x "$BENCH" ] || die "BENCH=$BENCH is not an executable (ninja -C $build scaling/bench_covariance)"
-[ -d "$UNIVERSE" ] || die "UNIVERSE=$UNIVERSE is not a directory of TICKER.csv files"
-command -v "$MPIRUN" >/dev/null || die "MPIRUN=$MPIRUN not found"
 command -v python3 >/dev/null || die "python3 not found (the summary)"
-mkdir -p "$RUN_DIR" "$RESULTS"
+csv=$RESULTS/portfolio.csv
 header=model,K,N,ranks,book,members,estimate_s,portfolio_s,evals,its,status,kkt,violation,s_per_eval,held,net,gross,rss_pre_mib,rss_max_mib,rss_rank0_mib,round,date
 if [ "${APPEND:-0}" != 1 ] || [ ! -s "$csv" ]; then echo "$header" > "$csv"; fi
-read -ra extra <<< "${MPIRUN_FLAGS:-}"
-nproc=$(nproc 2>/dev/null || echo 1)
-failed=0
 
 # run ROUND R K N BOOK [more bench options]: one run, its line to the CSV (or a -log_view file)
 run() {
-  local round=$1 r=$2 k=$3 n=$4 book=$5 flags=() bookflags=() date log line
+  local round=$1 r=$2 k=$3 n=$4 book=$5 bookflags=() date log line
   shift 5
-  [ "$r" -gt "$nproc" ] && flags+=(--oversubscribe)
   [ "$book" = long_short ] && bookflags=(-long_only false -max_gross 2)
   date=$(date -u +%Y-%m-%dT%H:%M:%SZ)
   log="$RUN_DIR/factor${k}_N${n}_R${r}_${book}_$(date -u +%H%M%S).log"
-  "$MPIRUN" "${extra[@]}" "${flags[@]}" -n "$r" "$BENCH" -data_dir "$UNIVERSE" -covariance "factor:$k" -n "$n" -origins 0 \
-    -refit_every 20 -portfolio meanvar -max_weight 0.01 -risk_aversion 5 -cost_bps 5 "${bookflags[@]}" "$@" > "$log" 2>&1
-  local rc=$?
-  line=$(grep '^bench_covariance ' "$log" | tail -n 1)
-  if [ $rc -ne 0 ] || [ -z "$line" ]; then
-    echo "portfolio.sh: factor:$k N=$n $book on $r rank(s) failed (exit $rc); last lines of $log:" >&2
-    tail -n 5 "$log" >&2
-    failed=$((failed + 1))
-    return 1
-  fi
+  bl_run "$r" "$log" "factor:$k N=$n $book" -covariance "factor:$k" -n "$n" -origins 0 -refit_every 20 -portfolio meanvar \
+    -max_weight 0.01 -risk_aversion 5 -cost_bps 5 "${bookflags[@]}" "$@" || return 1
+  line=$bl_line
   echo "  $line" | sed 's/ generate_s=.* rss_max_mib=/ ... rss_max_mib=/; s/ bias_gmv=.* portfolio_s=/ ... portfolio_s=/'
   if [ "${LOGVIEW_OUT:-}" ]; then cp "$log" "$LOGVIEW_OUT"; return 0; fi
   # key=value fields of bench_covariance's line -> the CSV's columns
