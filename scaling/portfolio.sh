@@ -9,8 +9,8 @@
 #   scaling/portfolio.sh [BUILD_DIR]             # BUILD_DIR default: build of the project root
 #
 # Runs (meanvar, caps -max_weight 0.01, risk aversion 5, 5 bps, horizon 20, -origins 0):
-#   scale    factor:10 at N = NS (2500 5000 10000 20000) on RANKS (1 2), two books:
-#            long-only (1'w <= 1) and long-short (-long_only false -max_gross 2, 1'w = 1)
+#   scale    factor:10 at N = NS (2500 5000 10000 20000) on RANKS (1 2), long-only (1'w <= 1);
+#            and long-short (-long_only false -max_gross 2, 1'w = 1) at N = LS_NS (10000)
 #   factors  factor:K for K in KS (5 20) at N = K_N (10000) on RANKS, long-only (with the
 #            factor:10 runs of scale: the time per evaluation against K)
 #   logview  factor:10 at N = K_N on 2 ranks, long-only, -log_view, once (not in the CSV):
@@ -25,8 +25,10 @@
 #              (these two, RESULTS and MPIRUN: scaling/bench_lib.sh)
 #   RANKS      rank counts                                 ["1 2"]
 #   REPEAT     rounds                                      [3]
+#   FIRST_ROUND  the first round's number (to continue a run with APPEND=1)  [1]
 #   STEPS      which groups of runs                        ["scale factors logview"]
-#   NS         N of the scale runs                         ["2500 5000 10000 20000"]
+#   NS         N of the long-only scale runs               ["2500 5000 10000 20000"]
+#   LS_NS      N of the long-short scale runs              ["10000"]
 #   KS         K of the factors runs (besides 10)          ["5 20"]
 #   K_N        N of the factors and logview runs           [10000]
 #   RUN_DIR    logs of each run                            [/tmp/hpcast-portfolio]
@@ -53,6 +55,8 @@ RANKS=${RANKS:-1 2}
 REPEAT=${REPEAT:-3}
 STEPS=${STEPS:-scale factors logview}
 NS=${NS:-2500 5000 10000 20000}
+LS_NS=${LS_NS:-10000}
+FIRST_ROUND=${FIRST_ROUND:-1}
 KS=${KS:-5 20}
 K_N=${K_N:-10000}
 command -v python3 >/dev/null || die "python3 not found (the summary)"
@@ -85,13 +89,15 @@ run() {
 configs=()
 for step in $STEPS; do
   case $step in
-    scale) for n in $NS; do configs+=("10 $n long_only" "10 $n long_short"); done ;;
+    scale)
+      for n in $NS; do configs+=("10 $n long_only"); done
+      for n in $LS_NS; do configs+=("10 $n long_short"); done ;;
     factors) for k in $KS; do configs+=("$k $K_N long_only"); done ;;
     logview) ;;
     *) die "STEPS: unknown step '$step' (scale factors logview)" ;;
   esac
 done
-for ((round = 1; round <= REPEAT && ${#configs[@]} > 0; round++)); do
+for ((round = FIRST_ROUND; round <= REPEAT && ${#configs[@]} > 0; round++)); do
   echo "portfolio.sh: round $round of $REPEAT, ${#configs[@]} configurations x ranks $RANKS (load $(cut -d' ' -f1-3 /proc/loadavg))"
   for c in "${configs[@]}"; do
     read -r k n book <<< "$c"
