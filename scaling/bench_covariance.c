@@ -43,9 +43,6 @@
  *   (max of TAO's kkt_gradient, kkt_constraint) port_violation=<x> port_s_per_eval=<t>
  *   port_held=<n> port_net=<x> port_gross=<x> rss_pre_port_max_mib=<m> (the largest peak RSS of
  *   the ranks before the solve; rss_max_mib is after it)
- *   With -malloc_debug (PETSc's traced malloc; times are then not comparable) a line before it:
- *   bench_covariance port_malloc_max_mib=<m>, the most bytes PETSc had allocated during the solve
- *   above those allocated before it, max over the ranks.
  * Collective (mpirun -n R).
  */
 #include <math.h>
@@ -235,8 +232,6 @@ int main(int argc, char **argv)
   /* the book, once, on the estimate (its own log stage for -log_view) */
   hc_port_solution ps  = {0};
   double           rss_pre = hc_peak_rss_mb(), rss_pre_max = 0, t_port = 0;
-  PetscLogDouble   port_mem0 = 0, port_mem1 = 0; /* PETSc's allocated bytes before, and their maximum during the solve */
-  PetscBool        traced = PETSC_FALSE;
   if (po.method != HC_PORT_NONE) {
     Vec            mu, sdv, sector = NULL;
     PetscLogStage  stage;
@@ -267,12 +262,9 @@ int main(int argc, char **argv)
     PetscCall(PetscLogStageRegister("Portfolio", &stage));
     PetscCallMPI(MPI_Barrier(PETSC_COMM_WORLD));
     PetscCall(PetscLogStagePush(stage));
-    PetscCall(PetscMallocGetCurrentUsage(&port_mem0));
-    PetscCall(PetscMallocPushMaximumUsage(0));
     const double t4 = MPI_Wtime();
     PetscCall(hc_port_solve(&po, &pr, &ps));
     t_port = MPI_Wtime() - t4;
-    PetscCall(PetscMallocPopMaximumUsage(0, &port_mem1));
     PetscCall(PetscLogStagePop());
     PetscCall(VecDestroy(&mu));
     PetscCall(VecDestroy(&sdv));
@@ -287,12 +279,6 @@ int main(int argc, char **argv)
                         "backtest_s=%.3f total_s=%.3f rss_max_mib=%.1f rss_rank0_mib=%.1f bias_gmv=%.4f vol_gmv=%.4f vol_ew=%.4f",
                         model, (int)N, size, T, est.n_members, hc_cov_model_name(est.model), t_gen, dmax[0], dmax[1], dmax[2],
                         dmax[0] + dmax[1] + dmax[2], rss_max, rss, bt.bias_gmv, bt.vol_gmv, bt.vol_ew));
-  PetscCall(PetscMallocGetDebug(&traced, NULL, NULL));
-  if (po.method != HC_PORT_NONE && traced) { /* -malloc_debug: the solve's own allocations, max over the ranks */
-    double mem = (port_mem1 - port_mem0) / 1048576.0, mem_max = 0;
-    PetscCallMPI(MPI_Reduce(&mem, &mem_max, 1, MPI_DOUBLE, MPI_MAX, 0, PETSC_COMM_WORLD));
-    PetscCall(PetscPrintf(PETSC_COMM_WORLD, "bench_covariance port_malloc_max_mib=%.2f (PETSc allocations of the solve above those before it, max over the ranks)\n", mem_max));
-  }
   for (char *c = ps.status; *c; c++)
     if (*c == ' ') *c = '_'; /* one key=value field */
   if (po.method != HC_PORT_NONE)
