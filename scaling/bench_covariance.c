@@ -22,9 +22,27 @@
  *   -refit_every M           backtest refits every M dates                        [20]
  *   -noise S                 noise sd s of the replication                        [1.0]
  *   -min_obs M               base tickers with fewer returns are skipped          [1000]
+ * The portfolio stage (src/portfolio) on the estimate, solved once (docs/performance.md):
+ *   -portfolio METHOD        none | gmv | meanvar | riskparity                    [none]
+ *   -max_weight X            |w_i| <= X                                           [0.01]
+ *   -long_only BOOL          long-only (false: long-short, net weight 1)          [true]
+ *   -max_gross G             sum |w_i| <= G (long-short)                          [2]
+ *   -risk_aversion L         lambda of meanvar                                    [5]
+ *   -cost_bps C              cost per unit of turnover, basis points              [5]
+ *   -n_sectors S             asset i in sector i mod S, capped (0: no sectors)    [0]
+ *   -max_sector_weight X     |sum of a sector's w_i| <= X                         [0.25]
+ *   The book's horizon is -refit_every (as the app's). Its data: mu_i and sd_i the mean and sd
+ *   (percent, sd with divisor n - 1) of row i's generated series e_i over its last 250
+ *   observations (a row of fewer: all of them), no previous weights, investable = the
+ *   estimate's members.
  * Output (rank 0), one line:
  *   bench_covariance model=<m> N=<n> ranks=<r> T=<dates> members=<k> panel_s=<t> estimate_s=<t>
  *   backtest_s=<t> total_s=<t> rss_max_mib=<m> rss_rank0_mib=<m>
+ *   and with -portfolio other than none: portfolio=<method> portfolio_s=<t> (hc_port_solve's
+ *   wall, max over the ranks) port_evals=<n> port_its=<n> port_status=<reason> port_kkt=<x>
+ *   (max of TAO's kkt_gradient, kkt_constraint) port_violation=<x> port_s_per_eval=<t>
+ *   port_held=<n> port_net=<x> port_gross=<x> rss_pre_port_max_mib=<m> (the largest peak RSS of
+ *   the ranks before the solve; rss_max_mib is after it)
  * Collective (mpirun -n R).
  */
 #include <math.h>
@@ -37,6 +55,7 @@
 
 #include "hpcast/covariance.h"
 #include "hpcast/io.h"
+#include "hpcast/portfolio.h"
 
 static double lcg_uniform(unsigned long long *s)
 {
@@ -97,6 +116,10 @@ int main(int argc, char **argv)
   hc_cov_panel   *panel;
   hc_cov_estimate est;
   hc_cov_backtest bt;
+  char            port_method[16] = "none";
+  PetscBool       long_only = PETSC_TRUE;
+  PetscInt        n_sectors = 0;
+  hc_port_options po;
 
   PetscCall(SlepcInitialize(&argc, &argv, NULL, NULL));
   PetscCallMPI(MPI_Comm_rank(PETSC_COMM_WORLD, &rank));
@@ -109,6 +132,24 @@ int main(int argc, char **argv)
   PetscCall(PetscOptionsGetInt(NULL, NULL, "-refit_every", &refit, NULL));
   PetscCall(PetscOptionsGetInt(NULL, NULL, "-min_obs", &min_obs, NULL));
   PetscCall(PetscOptionsGetReal(NULL, NULL, "-noise", &noise, NULL));
+  hc_port_options_default(&po);
+  po.max_weight = 0.01;
+  PetscCall(PetscOptionsGetString(NULL, NULL, "-portfolio", port_method, sizeof port_method, NULL));
+  PetscCall(PetscOptionsGetBool(NULL, NULL, "-long_only", &long_only, NULL));
+  PetscCall(PetscOptionsGetReal(NULL, NULL, "-max_weight", &po.max_weight, NULL));
+  PetscCall(PetscOptionsGetReal(NULL, NULL, "-max_gross", &po.max_gross, NULL));
+  PetscCall(PetscOptionsGetReal(NULL, NULL, "-risk_aversion", &po.risk_aversion, NULL));
+  PetscCall(PetscOptionsGetReal(NULL, NULL, "-cost_bps", &po.cost_bps, NULL));
+  PetscCall(PetscOptionsGetInt(NULL, NULL, "-n_sectors", &n_sectors, NULL));
+  PetscCall(PetscOptionsGetReal(NULL, NULL, "-max_sector_weight", &po.max_sector_weight, NULL));
+  {
+    int k = 0;
+    while (k <= HC_PORT_RISKPARITY && strcmp(port_method, hc_port_method_name((hc_port_method)k))) k++;
+    PetscCheck(k <= HC_PORT_RISKPARITY, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-portfolio %s: none, gmv, meanvar or riskparity", port_method);
+    po.method = (hc_port_method)k;
+  }
+  po.long_only = long_only == PETSC_TRUE;
+  po.horizon   = (int)refit; /* the app's: the book is held to the next refit */
   hc_cov_options_default(&o);
   o.window      = (int)window;
   o.origins     = (int)origins;
@@ -145,9 +186,10 @@ int main(int argc, char **argv)
   if (rank == 0) lo = 0;
   base       *bases;
   hc_cov_row *rows;
+  double     *row_mu, *row_sd; /* the book's mu and sd of each row (percent) */
   int         n_rows = 0, span = (int)(window + origins);
   PetscCall(PetscCalloc1(nf, &bases));
-  PetscCall(PetscMalloc1(nloc + 1, &rows));
+  PetscCall(PetscMalloc3(nloc + 1, &rows, nloc + 1, &row_mu, nloc + 1, &row_sd));
   double t0 = MPI_Wtime();
   for (PetscInt i = lo; i < lo + nloc; i++) {
     base *b = &bases[i % nf];
@@ -165,6 +207,12 @@ int main(int argc, char **argv)
       e[t]  = b->sd * z[t];
       sd[t] = b->sd;
     }
+    const int m = PetscMin(n, 250);
+    double    em = 0, ev = 0;
+    for (int t = n - m; t < n; t++) em += e[t] / m;
+    for (int t = n - m; t < n; t++) ev += (e[t] - em) * (e[t] - em) / (m - 1);
+    row_mu[n_rows] = m > 1 ? em : NAN;
+    row_sd[n_rows] = m > 1 ? sqrt(ev) : NAN;
     rows[n_rows++] = (hc_cov_row){.index = (int)i, .n = n, .day = b->day + k0, .z = z, .e = e, .sd = sd};
   }
   const double t_gen = MPI_Wtime() - t0;
@@ -180,14 +228,69 @@ int main(int argc, char **argv)
   t[2] = MPI_Wtime();
   PetscCall(hc_cov_backtest_run(panel, &o, &bt));
   t[3] = MPI_Wtime();
-  double rss = hc_peak_rss_mb(), rss_max = 0, dt[3] = {t[1] - t[0], t[2] - t[1], t[3] - t[2]}, dmax[3];
+
+  /* the book, once, on the estimate (its own log stage for -log_view) */
+  hc_port_solution ps  = {0};
+  double           rss_pre = hc_peak_rss_mb(), rss_pre_max = 0, t_port = 0;
+  if (po.method != HC_PORT_NONE) {
+    Vec            mu, sdv, sector = NULL;
+    PetscLogStage  stage;
+    hc_port_problem pr = {.cov = &est, .n_sectors = (int)n_sectors};
+    PetscCall(hc_cov_panel_vec(panel, &mu));
+    PetscCall(VecDuplicate(mu, &sdv));
+    PetscCall(VecSet(mu, NAN));
+    PetscCall(VecSet(sdv, NAN));
+    for (int k = 0; k < n_rows; k++) {
+      PetscCall(VecSetValue(mu, rows[k].index, row_mu[k], INSERT_VALUES));
+      PetscCall(VecSetValue(sdv, rows[k].index, row_sd[k], INSERT_VALUES));
+    }
+    Vec *fill[] = {&mu, &sdv};
+    for (int k = 0; k < 2; k++) {
+      PetscCall(VecAssemblyBegin(*fill[k]));
+      PetscCall(VecAssemblyEnd(*fill[k]));
+    }
+    if (n_sectors > 0) {
+      PetscInt     rs, re;
+      PetscScalar *sa;
+      PetscCall(VecDuplicate(mu, &sector));
+      PetscCall(VecGetOwnershipRange(sector, &rs, &re));
+      PetscCall(VecGetArray(sector, &sa));
+      for (PetscInt i = rs; i < re; i++) sa[i - rs] = (double)(i % n_sectors);
+      PetscCall(VecRestoreArray(sector, &sa));
+    }
+    pr.mu = mu, pr.sd = sdv, pr.investable = est.member, pr.sector = sector;
+    PetscCall(PetscLogStageRegister("Portfolio", &stage));
+    PetscCallMPI(MPI_Barrier(PETSC_COMM_WORLD));
+    PetscCall(PetscLogStagePush(stage));
+    const double t4 = MPI_Wtime();
+    PetscCall(hc_port_solve(&po, &pr, &ps));
+    t_port = MPI_Wtime() - t4;
+    PetscCall(PetscLogStagePop());
+    PetscCall(VecDestroy(&mu));
+    PetscCall(VecDestroy(&sdv));
+    PetscCall(VecDestroy(&sector));
+  }
+  double rss = hc_peak_rss_mb(), rss_max = 0, dt[4] = {t[1] - t[0], t[2] - t[1], t[3] - t[2], t_port}, dmax[4];
   PetscCallMPI(MPI_Reduce(&rss, &rss_max, 1, MPI_DOUBLE, MPI_MAX, 0, PETSC_COMM_WORLD));
-  PetscCallMPI(MPI_Reduce(dt, dmax, 3, MPI_DOUBLE, MPI_MAX, 0, PETSC_COMM_WORLD));
+  PetscCallMPI(MPI_Reduce(&rss_pre, &rss_pre_max, 1, MPI_DOUBLE, MPI_MAX, 0, PETSC_COMM_WORLD));
+  PetscCallMPI(MPI_Reduce(dt, dmax, 4, MPI_DOUBLE, MPI_MAX, 0, PETSC_COMM_WORLD));
   PetscCall(PetscPrintf(PETSC_COMM_WORLD,
                         "bench_covariance model=%s N=%d ranks=%d T=%d members=%d used=%s generate_s=%.3f panel_s=%.3f estimate_s=%.3f "
-                        "backtest_s=%.3f total_s=%.3f rss_max_mib=%.1f rss_rank0_mib=%.1f bias_gmv=%.4f vol_gmv=%.4f vol_ew=%.4f\n",
+                        "backtest_s=%.3f total_s=%.3f rss_max_mib=%.1f rss_rank0_mib=%.1f bias_gmv=%.4f vol_gmv=%.4f vol_ew=%.4f",
                         model, (int)N, size, T, est.n_members, hc_cov_model_name(est.model), t_gen, dmax[0], dmax[1], dmax[2],
                         dmax[0] + dmax[1] + dmax[2], rss_max, rss, bt.bias_gmv, bt.vol_gmv, bt.vol_ew));
+  for (char *c = ps.status; *c; c++)
+    if (*c == ' ') *c = '_'; /* one key=value field */
+  if (po.method != HC_PORT_NONE)
+    PetscCall(PetscPrintf(PETSC_COMM_WORLD,
+                          " portfolio=%s long_only=%d max_weight=%g max_gross=%g n_sectors=%d portfolio_s=%.4f port_evals=%d port_its=%d "
+                          "port_status=%s port_kkt=%.3e port_violation=%.3e port_s_per_eval=%.3e port_held=%d port_net=%.6f "
+                          "port_gross=%.6f rss_pre_port_max_mib=%.1f",
+                          hc_port_method_name(po.method), po.long_only, po.max_weight, po.max_gross, (int)n_sectors, dmax[3],
+                          ps.evaluations, ps.iterations, ps.status, PetscMax(ps.kkt_gradient, ps.kkt_constraint), ps.max_violation,
+                          ps.evaluations > 0 ? dmax[3] / ps.evaluations : NAN, ps.n_held, ps.net, ps.gross, rss_pre_max));
+  PetscCall(PetscPrintf(PETSC_COMM_WORLD, "\n"));
+  PetscCall(hc_port_solution_free(&ps));
   PetscCall(hc_cov_backtest_free(&bt));
   PetscCall(hc_cov_estimate_free(&est));
   PetscCall(hc_cov_panel_destroy(&panel));
@@ -198,7 +301,7 @@ int main(int argc, char **argv)
   }
   free(files);
   PetscCall(PetscFree(bases));
-  PetscCall(PetscFree(rows));
+  PetscCall(PetscFree3(rows, row_mu, row_sd));
   PetscCall(SlepcFinalize());
   return 0;
 }

@@ -26,6 +26,7 @@
 # Environment (all optional):
 #   BENCH      the binary                                  [BUILD_DIR/scaling/bench_covariance]
 #   UNIVERSE   directory of TICKER.csv (the base tickers)  [../shared/data/sp500 beside the project]
+#              (these two, RESULTS and MPIRUN: scaling/bench_lib.sh)
 #   RANKS      rank counts of the estimate runs            ["1 2"]
 #   BT_RANKS   rank counts of the backtest runs            ["2"]
 #   REPEAT     runs per configuration                      [2]
@@ -46,10 +47,10 @@
 # of each configuration's runs) and the memory summary of the factor runs.
 set -u -o pipefail
 
-root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-build=${1:-$root/build}
-BENCH=${BENCH:-$build/scaling/bench_covariance}
-UNIVERSE=${UNIVERSE:-$root/../shared/data/sp500}
+bl_name=covariance.sh
+# root, build, RUN_DIR, BENCH, UNIVERSE, RESULTS, MPIRUN, die, bl_run
+# shellcheck source=scaling/bench_lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/bench_lib.sh" "$@"
 RANKS=${RANKS:-1 2}
 BT_RANKS=${BT_RANKS:-2}
 REPEAT=${REPEAT:-2}
@@ -57,40 +58,18 @@ STEPS=${STEPS:-baseline estimate backtest logview}
 BASE_N=${BASE_N:-20}
 FACTOR_NS=${FACTOR_NS:-2000 10000}
 FULL_NS=${FULL_NS:-2000}
-RUN_DIR=${RUN_DIR:-/tmp/hpcast-covariance}
-RESULTS=${RESULTS:-$root/scaling/results}
-MPIRUN=${MPIRUN:-mpirun}
 csv=$RESULTS/covariance.csv
-if [ "$(id -u)" -eq 0 ]; then export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1; fi
-
-die() { echo "covariance.sh: $*" >&2; exit 2; }
-[ -x "$BENCH" ] || die "BENCH=$BENCH is not an executable (ninja -C $build scaling/bench_covariance)"
-[ -d "$UNIVERSE" ] || die "UNIVERSE=$UNIVERSE is not a directory of TICKER.csv files"
-command -v "$MPIRUN" >/dev/null || die "MPIRUN=$MPIRUN not found"
-mkdir -p "$RUN_DIR" "$RESULTS"
 header=model,N,ranks,origins,T,members,panel_s,estimate_s,backtest_s,total_s,rss_max_mib,rss_rank0_mib,date
 if [ "${APPEND:-0}" != 1 ] || [ ! -s "$csv" ]; then echo "$header" > "$csv"; fi
-read -ra extra <<< "${MPIRUN_FLAGS:-}"
-nproc=$(nproc 2>/dev/null || echo 1)
-failed=0
 
 # run R MODEL N ORIGINS [more bench options]: one run, its line to the CSV (or a -log_view file)
 run() {
-  local r=$1 model=$2 n=$3 origins=$4 flags=() date log line
+  local r=$1 model=$2 n=$3 origins=$4 date log line
   shift 4
-  [ "$r" -gt "$nproc" ] && flags+=(--oversubscribe)
   date=$(date -u +%Y-%m-%dT%H:%M:%SZ)
   log="$RUN_DIR/${model/:/}_N${n}_R${r}_o${origins}_$(date -u +%H%M%S).log"
-  "$MPIRUN" "${extra[@]}" "${flags[@]}" -n "$r" "$BENCH" -data_dir "$UNIVERSE" -covariance "$model" -n "$n" \
-    -origins "$origins" -refit_every 20 "$@" > "$log" 2>&1
-  local rc=$?
-  line=$(grep '^bench_covariance ' "$log" | tail -n 1)
-  if [ $rc -ne 0 ] || [ -z "$line" ]; then
-    echo "covariance.sh: $model N=$n on $r rank(s) failed (exit $rc); last lines of $log:" >&2
-    tail -n 5 "$log" >&2
-    failed=$((failed + 1))
-    return 1
-  fi
+  bl_run "$r" "$log" "$model N=$n" -covariance "$model" -n "$n" -origins "$origins" -refit_every 20 "$@" || return 1
+  line=$bl_line
   echo "  $line"
   if [ "${LOGVIEW_OUT:-}" ]; then cp "$log" "$LOGVIEW_OUT"; return 0; fi
   # key=value fields of bench_covariance's line -> the CSV's columns
