@@ -92,7 +92,7 @@ static PetscErrorCode weights_of(ctx *c, Vec x, Vec w)
 static PetscErrorCode objective(Tao tao, Vec x, PetscReal *f, Vec g, void *vc)
 {
   ctx               *c = vc;
-  const PetscScalar *ua, *xa;
+  const PetscScalar *ua;
   PetscScalar       *ga;
   double             quad, lin = 0.0, traded;
   (void)tao;
@@ -101,18 +101,17 @@ static PetscErrorCode objective(Tao tao, Vec x, PetscReal *f, Vec g, void *vc)
   PetscCall(weights_of(c, x, c->w));
   PetscCall(cov_mult(c, c->w, c->u));
   PetscCall(VecDot(c->w, c->u, &quad));
-  PetscCall(VecSum(x, &traded));
   if (c->o->method == HC_PORT_GMV) {
     *f = 0.5 * quad / c->scale;
     PetscCall(VecScale(c->u, 1.0 / c->scale));
   } else {
     const double k = c->o->risk_aversion * c->o->horizon * 1e-4; /* lambda h, V = S / 1e4 */
     PetscCall(VecDot(c->m, c->w, &lin));
+    PetscCall(VecSum(x, &traded)); /* the turnover's cost (gmv has none) */
     *f = (-lin + 0.5 * k * quad) / c->scale + c->cost * traded;
     PetscCall(VecAXPBY(c->u, -1.0 / c->scale, k / c->scale, c->m));
   }
   PetscCall(VecGetArrayRead(c->u, &ua));
-  PetscCall(VecGetArrayRead(x, &xa));
   PetscCall(VecGetArray(g, &ga));
   for (int i = 0; i < c->nloc; i++) {
     ga[4 * i]     = ua[i] + c->cost;
@@ -121,7 +120,6 @@ static PetscErrorCode objective(Tao tao, Vec x, PetscReal *f, Vec g, void *vc)
     ga[4 * i + 3] = ua[i] + c->cost;
   }
   PetscCall(VecRestoreArray(g, &ga));
-  PetscCall(VecRestoreArrayRead(x, &xa));
   PetscCall(VecRestoreArrayRead(c->u, &ua));
   PetscFunctionReturn(0);
 }
