@@ -33,6 +33,8 @@ typedef struct {
   long long *mtime_ns;           /**< [n] modification time, ns since 1970-01-01 UTC (0 for an entry
                                       that is not a regular file): with bytes, what identifies the
                                       input of a journalled result on resume */
+  int        is_panel;           /**< 1: the entries are the tickers of the panel file path[i], in its
+                                      order (hc_io_universe_panel; read with hc_io_panel_read) */
 } hc_universe;
 
 /**
@@ -340,6 +342,79 @@ int hc_io_read_sectors(const char *path, int n, const char (*ticker)[HC_NAME_LEN
                        char (*names)[HC_SECTOR_LEN], char *err, size_t errlen);
 /** Free the array returned by hc_io_read_wide (safe on NULL). */
 void hc_io_wide_free(hc_wide_series *series, int n_series);
+
+/* ---- HDF5 panel universe (panel.c; layout in docs/panel.md) ---- */
+
+#define HC_PANEL_FORMAT      "hpcast-panel" /**< root attribute `format` of a panel file */
+#define HC_PANEL_VERSION     1              /**< root attribute `format_version` this hpcast reads and writes */
+#define HC_PANEL_MAX_COLUMNS 16             /**< most value columns of a panel */
+
+/** @return 1 if the file at path starts with the HDF5 signature (a panel, or another HDF5 file),
+ *  else 0 (also when it cannot be opened). Not collective. */
+int hc_io_is_panel(const char *path);
+
+/**
+ * A universe of the panel file `file`: one entry per ticker of its index, in the file's order
+ * (sorted by strcmp, unique), path = file, bytes = the ticker's rows x 8 x its datasets (the
+ * scheduler's cost proxy, like a CSV's size), mtime_ns = the file's, reason = the panel's
+ * `/reason` of the ticker (what the converter could not store, e.g. "empty file"). Reads only
+ * the index (O(N)), never the rows; is_panel = 1. u is overwritten (zeroed on error). Not collective.
+ * @return 0; -1 with err if the file cannot be opened, is not an hpcast panel of
+ *         HC_PANEL_VERSION, its index is malformed or unsorted, or memory runs out.
+ */
+int hc_io_universe_panel(const char *file, hc_universe *u, char *err, size_t errlen);
+
+/** An open panel file (read-only), for the rows of one ticker at a time. */
+typedef struct hc_panel hc_panel;
+/**
+ * Open a panel file for reading and read its offsets (N + 1 int64: 8 bytes per ticker held
+ * while open). Each rank opens the file itself (HDF5's sec2 driver, read-only): a ticker's
+ * read is independent of the other ranks', whichever rank the dynamic schedule gives it to.
+ * @return 0; -1 with err as for hc_io_universe_panel (*p = NULL). Not collective.
+ */
+int hc_io_panel_open(const char *path, hc_panel **p, char *err, size_t errlen);
+/** The panel's value columns (names [HC_NAME_LEN], in name order; valid while p is open).
+ *  @return their number. */
+int hc_io_panel_columns(const hc_panel *p, const char (**names)[HC_NAME_LEN]);
+/**
+ * Read ticker i (its universe index) of the panel into s, as hc_io_read_csv reads a CSV file:
+ * value = column `column`; volume, high, low, close when the panel has those columns; labels
+ * ISO dates (`YYYY-MM-DD`, or `YYYY-MM-DD HH:MM:SS` for an instant that is not a midnight UTC)
+ * with time and labels_are_dates set when the panel's `labels` is "dates", else "1", "2", ...;
+ * note = the panel's `/note`. Reads the ticker's own rows only: one hyperslab per dataset.
+ * Not collective.
+ * @return 0; 1 with reason ("no data rows", "no column 'x' in the panel", a read error naming
+ *         the file); -1 on allocation failure.
+ */
+int hc_io_panel_read(const hc_panel *p, int i, const char *ticker, const char *column, hc_series *s, char *reason, size_t len);
+/** Close a panel and set *p = NULL (safe on NULL). */
+void hc_io_panel_close(hc_panel **p);
+
+/** A panel file being written (hc_io_panel_create, _append, _finish). */
+typedef struct hc_panel_writer hc_panel_writer;
+/**
+ * Begin the panel `path` with the value columns columns[0..n_columns-1] (unique names without
+ * '/' or '.'), with a `/time` dataset when with_time (labels "dates"), else labels "index";
+ * the data datasets chunked by 65,536 rows, deflate-compressed at level (0..9, 0: none) after
+ * a byte shuffle. Written to `<path>.tmp.<pid>`, published by hc_io_panel_finish. Not collective.
+ * @return 0; -1 with err (*w = NULL, nothing left behind).
+ */
+int hc_io_panel_create(const char *path, int n_columns, const char *const *columns, int with_time, int level,
+                       hc_panel_writer **w, char *err, size_t errlen);
+/**
+ * Append ticker `ticker` (after the previous one by strcmp) with n rows oldest first: time[n]
+ * (seconds since 1970-01-01 UTC; may be NULL without `/time`), columns[c][n] for each column
+ * (a NULL array stores NaN), and its reason (non-empty: the data could not be read, n = 0)
+ * and note (NULL or "" for none). Not collective.
+ * @return 0; -1 with err (a ticker out of order, an HDF5 or disk error).
+ */
+int hc_io_panel_append(hc_panel_writer *w, const char *ticker, int n, const long long *time, const double *const *columns,
+                       const char *reason, const char *note, char *err, size_t errlen);
+/** Close the panel, fsync it and rename it to its path; frees *w and sets it NULL. @return 0,
+ *  or -1 with err (the temporary file is removed). Not collective. */
+int hc_io_panel_finish(hc_panel_writer **w, char *err, size_t errlen);
+/** Give up a panel being written: close it and remove its temporary file (safe on NULL). */
+void hc_io_panel_abort(hc_panel_writer **w);
 
 /* ---- journal of finished work units (journal.c) ---- */
 

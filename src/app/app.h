@@ -168,6 +168,10 @@ void hc_app_catch_stop_signals(void);
 PetscErrorCode hc_app_merge(void);
 /** `hpcast report perf -report FILE`: print the /perf table of a report. */
 PetscErrorCode hc_app_report_perf(void);
+/** hpcast convert: -data_dir DIR (or -data_file FILE [-data_format wide]) into the HDF5 panel
+ *  -out FILE (docs/panel.md); one process. Errors: PETSC_ERR_USER_INPUT for a bad option or an
+ *  unreadable input, PETSC_ERR_FILE_WRITE when the panel cannot be written (nothing is left). */
+PetscErrorCode hc_app_convert(void);
 
 /** Per-rank state of the per-ticker pipeline (pipeline.c): options, FFTW plan cache, timers. */
 typedef struct hc_pipeline hc_pipeline;
@@ -182,6 +186,7 @@ typedef struct {
   long long   bytes;    /**< file size when listed, bytes */
   long long   mtime_ns; /**< modification time when listed, ns since 1970-01-01 UTC */
   int         entry;    /**< its index in the universe (the panel rows of the cross-sectional stage) */
+  int         panel;    /**< 1: ticker `entry` of the panel file `path` (hc_io_panel_read), 0: a CSV file */
 } hc_input;
 
 /** Why an ok ticker has no observations in the cross-sectional panel (HC_PANEL_ROW: it has). */

@@ -274,7 +274,7 @@ typedef struct {
 static hc_input input_of(const hc_universe *u, int i)
 {
   return (hc_input){.ticker = u->ticker[i], .path = u->path[i], .reason = u->reason[i], .bytes = u->bytes[i], .mtime_ns = u->mtime_ns[i],
-                    .entry = i};
+                    .entry = i, .panel = u->is_panel};
 }
 
 /* Add the /units row of a unit of this rank that started at t0 to r; count it for /perf. */
@@ -382,6 +382,33 @@ static void unit_costs(const hc_app_options *o, double bytes, double *cost)
   }
 }
 
+/* The universe of -data_dir (CSV files), or of -data_file: a panel file (HDF5) or one CSV file.
+ * A panel without the -column is the user's error at start, with the columns it has. */
+static PetscErrorCode list_universe(const hc_app_options *o, MPI_Comm comm, hc_universe *u)
+{
+  char      err[HC_PATH_LEN + 256], have[HC_PANEL_MAX_COLUMNS * (HC_NAME_LEN + 2)] = "";
+  hc_panel *p;
+  int       rc, found = 0;
+
+  PetscFunctionBeginUser;
+  if (o->data_dir[0]) rc = hc_io_universe_dir(o->data_dir, u, err, sizeof err);
+  else if (hc_io_is_panel(o->data_file)) rc = hc_io_universe_panel(o->data_file, u, err, sizeof err);
+  else rc = hc_io_universe_file(o->data_file, u, err, sizeof err);
+  PetscCheck(!rc, comm, PETSC_ERR_USER_INPUT, "%s %s: %s", o->data_dir[0] ? "-data_dir" : "-data_file", o->data_dir[0] ? o->data_dir : o->data_file, err);
+  if (!u->is_panel) PetscFunctionReturn(0);
+  PetscCheck(!hc_io_panel_open(o->data_file, &p, err, sizeof err), comm, PETSC_ERR_USER_INPUT, "-data_file %s: %s", o->data_file, err);
+  const char(*name)[HC_NAME_LEN];
+  const int n = hc_io_panel_columns(p, &name);
+  for (int c = 0; c < n; c++) {
+    found |= !strcmp(name[c], o->column);
+    PetscCall(PetscStrlcat(have, c ? ", " : "", sizeof have));
+    PetscCall(PetscStrlcat(have, name[c], sizeof have));
+  }
+  hc_io_panel_close(&p);
+  PetscCheck(found, comm, PETSC_ERR_USER_INPUT, "-column %s: the panel %s has no such column; allowed: %s", o->column, o->data_file, have);
+  PetscFunctionReturn(0);
+}
+
 /* What the job allocates for all its units: given up by hc_app_run on every path, an error
  * included (a user error must not leak, under the sanitizers too). */
 typedef struct {
@@ -449,10 +476,8 @@ static PetscErrorCode run_job(const hc_app_options *o, collector *col, job_mem *
   PetscCall(PetscLogEventRegister("hcJournal", cls, &col->ev_journal));
   PetscCall(PetscLogEventRegister("hcFitsWrite", cls, &col->ev_fits));
 
-  int rc = o->data_dir[0] ? hc_io_universe_dir(o->data_dir, u, err, sizeof err)
-                          : hc_io_universe_file(o->data_file, u, err, sizeof err);
-  PetscCheck(!rc, comm, PETSC_ERR_USER_INPUT, "%s %s: %s", o->data_dir[0] ? "-data_dir" : "-data_file",
-             o->data_dir[0] ? o->data_dir : o->data_file, err);
+  PetscCall(list_universe(o, comm, u));
+  int rc;
 
   /* Work units: each ticker of this shard is a group of B units (the blocks of its grid), their
    * units consecutive, groups in the dispatch order of the cost model (name order, then a last

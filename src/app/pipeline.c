@@ -27,6 +27,7 @@ struct hc_pipeline {
   PetscLogEvent         ev_load, ev_fit, ev_gate, ev[ST_COUNT];
   double                io_s, fit_s;
   hc_panel_row         *rows; /* the panel rows kept for the cross-sectional stage */
+  hc_panel             *panel; /* the panel file of the universe, opened at its first ticker (NULL: CSV files) */
   int                   n_rows, cap_rows;
 };
 
@@ -51,6 +52,7 @@ PetscErrorCode hc_pipeline_destroy(hc_pipeline **pl)
   PetscFunctionBeginUser;
   if (!*pl) PetscFunctionReturn(0);
   hc_spectral_cache_destroy((*pl)->fft);
+  hc_io_panel_close(&(*pl)->panel);
   PetscCall(hc_fit_workspace_destroy(&(*pl)->ws));
   for (int k = 0; k < (*pl)->n_rows; k++) PetscCall(PetscFree5((*pl)->rows[k].day, (*pl)->rows[k].z, (*pl)->rows[k].e, (*pl)->rows[k].sd, (*pl)->rows[k].mu));
   PetscCall(PetscFree((*pl)->rows));
@@ -201,7 +203,10 @@ static PetscErrorCode prepare(hc_pipeline *pl, const hc_input *in, prepared *p, 
     PetscFunctionReturn(0);
   }
   PetscCall(PetscLogEventBegin(pl->ev_load, 0, 0, 0, 0));
-  int rc = hc_io_read_csv(in->path, in->ticker, o->column, &p->s, reason, sizeof reason);
+  int rc;
+  if (!in->panel) rc = hc_io_read_csv(in->path, in->ticker, o->column, &p->s, reason, sizeof reason);
+  else if (!pl->panel && hc_io_panel_open(in->path, &pl->panel, reason, sizeof reason)) rc = 1; /* gone since it was listed */
+  else rc = hc_io_panel_read(pl->panel, in->entry, in->ticker, o->column, &p->s, reason, sizeof reason);
   PetscCall(PetscLogEventEnd(pl->ev_load, 0, 0, 0, 0));
   pl->io_s += hc_time_wall() - t0;
   PetscCheck(rc >= 0, PETSC_COMM_SELF, PETSC_ERR_MEM, "out of memory reading %s", in->path);

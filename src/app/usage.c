@@ -42,9 +42,10 @@ static const char *const result_options[] = {
 /* Options that change where, how or how visibly a run computes, not what: not hashed.
  * -report: the journal is <report>.journal, so the report path is its identity already;
  * -schedule, -spec_block: the decomposition (the records are the same); -resume: whether to
- * read the journal; -progress_interval: the progress lines. -merge_inputs is hpcast merge's. */
+ * read the journal; -progress_interval: the progress lines. -merge_inputs is hpcast merge's;
+ * -out, -data_format and -compress are hpcast convert's. */
 static const char *const run_options[] = {
-  "-report", "-schedule", "-spec_block", "-resume", "-progress_interval", "-merge_inputs",
+  "-report", "-schedule", "-spec_block", "-resume", "-progress_interval", "-merge_inputs", "-out", "-data_format", "-compress",
   /* the cross-sectional stage runs after the per-ticker records, which it does not change: a
    * resume with another model reuses the journal */
   "-covariance", "-covariance_min_overlap", "-covariance_window", "-covariance_full_max",
