@@ -24,7 +24,8 @@ typedef struct {
   int    n;
   char (*ticker)[HC_NAME_LEN];   /**< [n] file stem, or its escaped / disambiguated form (see
                                       hc_io_universe_dir): printable ASCII, unique */
-  char (*path)[HC_PATH_LEN];     /**< [n] full path */
+  char **path;                   /**< [n] full path (into path_pool; the entries of a panel share one) */
+  char  *path_pool;              /**< the storage of the paths: a few bytes per entry, never HC_PATH_LEN */
   long  *bytes;                  /**< [n] file size in bytes (cost proxy: ~ observations); 0 for an
                                       entry that is not a regular file */
   char (*reason)[HC_REASON_LEN]; /**< [n] why the entry cannot be read ("" if it can): "dangling
@@ -378,11 +379,11 @@ int hc_io_panel_open(const char *path, hc_panel **p, char *err, size_t errlen);
 int hc_io_panel_columns(const hc_panel *p, const char (**names)[HC_NAME_LEN]);
 /**
  * Read ticker i (its universe index) of the panel into s, as hc_io_read_csv reads a CSV file:
- * value = column `column`; volume, high, low, close when the panel has those columns; labels
- * ISO dates (`YYYY-MM-DD`, or `YYYY-MM-DD HH:MM:SS` for an instant that is not a midnight UTC)
- * with time and labels_are_dates set when the panel's `labels` is "dates", else "1", "2", ...;
- * note = the panel's `/note`. Reads the ticker's own rows only: one hyperslab per dataset.
- * Not collective.
+ * value = column `column`; volume, high, low, close when the panel has those columns; labels as
+ * the source wrote them (the ISO rendering of the times, `YYYY-MM-DD` or `YYYY-MM-DD HH:MM:SS`,
+ * or the labels the panel keeps for the ticker; 1, 2, ... for an undated ticker of a wide
+ * file); time and labels_are_dates for a dated ticker; note = the panel's `/note`. Reads the
+ * ticker's own rows only: one hyperslab per dataset. Not collective.
  * @return 0; 1 with reason ("no data rows", "no column 'x' in the panel", a read error naming
  *         the file); -1 on allocation failure.
  */
@@ -394,22 +395,24 @@ void hc_io_panel_close(hc_panel **p);
 typedef struct hc_panel_writer hc_panel_writer;
 /**
  * Begin the panel `path` with the value columns columns[0..n_columns-1] (unique names without
- * '/' or '.'), with a `/time` dataset when with_time (labels "dates"), else labels "index";
- * the data datasets chunked by 65,536 rows, deflate-compressed at level (0..9, 0: none) after
- * a byte shuffle. Written to `<path>.tmp.<pid>`, published by hc_io_panel_finish. Not collective.
+ * '/' or '.'); the data datasets chunked by 65,536 rows, deflate-compressed at level (0..9, 0:
+ * none) after a byte shuffle. Written to `<path>.tmp.<pid>`, published by hc_io_panel_finish.
+ * Not collective.
  * @return 0; -1 with err (*w = NULL, nothing left behind).
  */
-int hc_io_panel_create(const char *path, int n_columns, const char *const *columns, int with_time, int level,
-                       hc_panel_writer **w, char *err, size_t errlen);
+int hc_io_panel_create(const char *path, int n_columns, const char *const *columns, int level, hc_panel_writer **w, char *err,
+                       size_t errlen);
 /**
  * Append ticker `ticker` (after the previous one by strcmp) with n rows oldest first: time[n]
- * (seconds since 1970-01-01 UTC; may be NULL without `/time`), columns[c][n] for each column
- * (a NULL array stores NaN), and its reason (non-empty: the data could not be read, n = 0)
- * and note (NULL or "" for none). Not collective.
- * @return 0; -1 with err (a ticker out of order, an HDF5 or disk error).
+ * (seconds since 1970-01-01 UTC; NULL: the labels are not dates), label[n] (the labels as the
+ * source wrote them; NULL: their canonical rendering, which the panel then stores nothing for,
+ * as it does for labels equal to it), columns[c][n] for each column (a NULL array stores NaN),
+ * its reason (non-empty: the data could not be read, n = 0) and note (NULL or "" for none).
+ * Not collective.
+ * @return 0; -1 with err (a ticker out of order, memory, an HDF5 or disk error).
  */
-int hc_io_panel_append(hc_panel_writer *w, const char *ticker, int n, const long long *time, const double *const *columns,
-                       const char *reason, const char *note, char *err, size_t errlen);
+int hc_io_panel_append(hc_panel_writer *w, const char *ticker, int n, const long long *time, const char (*label)[HC_LABEL_LEN],
+                       const double *const *columns, const char *reason, const char *note, char *err, size_t errlen);
 /** Close the panel, fsync it and rename it to its path; frees *w and sets it NULL. @return 0,
  *  or -1 with err (the temporary file is removed). Not collective. */
 int hc_io_panel_finish(hc_panel_writer **w, char *err, size_t errlen);

@@ -189,6 +189,14 @@ typedef struct {
   int         panel;    /**< 1: ticker `entry` of the panel file `path` (hc_io_panel_read), 0: a CSV file */
 } hc_input;
 
+/**
+ * Read the series of entry `in`: its CSV file, or ticker in->entry of the panel file in->path,
+ * opened into *panel at the first such read and kept open for the next (hc_io_panel_close).
+ * Not collective. @return as hc_io_read_csv: 0; 1 with reason (an unusable file or entry); -1
+ * when memory runs out.
+ */
+int hc_app_read_series(hc_panel **panel, const hc_input *in, const char *column, hc_series *s, char *reason, size_t len);
+
 /** Why an ok ticker has no observations in the cross-sectional panel (HC_PANEL_ROW: it has). */
 typedef enum { HC_PANEL_NONE = 0, HC_PANEL_ROW, HC_PANEL_NOT_DAILY, HC_PANEL_NO_RESIDUALS } hc_panel_code;
 

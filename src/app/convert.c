@@ -66,8 +66,7 @@ static PetscErrorCode convert_csv(convert_ctx *c, int i, const char *column, int
 
   PetscFunctionBeginUser;
   if (c->u.reason[i][0]) hc_strlcpy(why, c->u.reason[i], sizeof why);
-  else if ((rc = hc_io_read_csv(c->u.path[i], ticker, column, &s, why, sizeof why)) == 0 && !s.labels_are_dates)
-    snprintf(why, sizeof why, "labels are not dates in one format (first '%s'): a panel stores times", s.n ? s.label[0] : "");
+  else rc = hc_io_read_csv(c->u.path[i], ticker, column, &s, why, sizeof why);
   ConvertCheck(c, rc >= 0, PETSC_ERR_MEM, "out of memory reading %s", c->u.path[i]);
   const double *col[MAX_COLS] = {0};
   if (!why[0]) {
@@ -83,7 +82,7 @@ static PetscErrorCode convert_csv(convert_ctx *c, int i, const char *column, int
     }
   } else c->n_reason++;
   const int n = why[0] ? 0 : s.n;
-  rc          = hc_io_panel_append(c->w, ticker, n, s.time, col, why, s.note, c->err, sizeof c->err);
+  rc          = hc_io_panel_append(c->w, ticker, n, s.labels_are_dates ? s.time : NULL, (const char(*)[HC_LABEL_LEN])s.label, col, why, s.note, c->err, sizeof c->err);
   c->rows += n;
   hc_series_free(&s);
   hc_series_free(&so);
@@ -127,11 +126,11 @@ PetscErrorCode hc_app_convert(void)
     PetscCheck(!rc, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-data_file %s: %s", file, c.err);
     qsort(c.wide, (size_t)c.n_wide, sizeof *c.wide, by_id);
     const char *cols[1] = {column};
-    ConvertCheck(&c, !hc_io_panel_create(out, 1, cols, 0, level, &c.w, c.err, sizeof c.err), PETSC_ERR_USER_INPUT, "-out %s: %s", out, c.err);
+    ConvertCheck(&c, !hc_io_panel_create(out, 1, cols, level, &c.w, c.err, sizeof c.err), PETSC_ERR_USER_INPUT, "-out %s: %s", out, c.err);
     for (int i = 0; i < c.n_wide; i++) {
       const double *v[1] = {c.wide[i].value};
       ConvertCheck(&c, i == 0 || strcmp(c.wide[i - 1].id, c.wide[i].id), PETSC_ERR_USER_INPUT, "-data_file %s: series id '%s' appears twice", file, c.wide[i].id);
-      ConvertCheck(&c, !hc_io_panel_append(c.w, c.wide[i].id, c.wide[i].n, NULL, v, c.wide[i].n ? "" : "no data rows", "", c.err, sizeof c.err),
+      ConvertCheck(&c, !hc_io_panel_append(c.w, c.wide[i].id, c.wide[i].n, NULL, NULL, v, c.wide[i].n ? "" : "no data rows", "", c.err, sizeof c.err),
                    PETSC_ERR_FILE_WRITE, "-out: %s", c.err);
       c.rows += c.wide[i].n;
       c.n_reason += c.wide[i].n == 0;
@@ -143,7 +142,7 @@ PetscErrorCode hc_app_convert(void)
       if (strcmp(csv_columns[k], column)) cols[n_cols++] = csv_columns[k];
     rc = set_dir ? hc_io_universe_dir(dir, &c.u, c.err, sizeof c.err) : hc_io_universe_file(file, &c.u, c.err, sizeof c.err);
     PetscCheck(!rc, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "%s %s: %s", set_dir ? "-data_dir" : "-data_file", set_dir ? dir : file, c.err);
-    ConvertCheck(&c, !hc_io_panel_create(out, n_cols, cols, 1, level, &c.w, c.err, sizeof c.err), PETSC_ERR_USER_INPUT, "-out %s: %s", out, c.err);
+    ConvertCheck(&c, !hc_io_panel_create(out, n_cols, cols, level, &c.w, c.err, sizeof c.err), PETSC_ERR_USER_INPUT, "-out %s: %s", out, c.err);
     for (int i = 0; i < c.u.n; i++) PetscCall(convert_csv(&c, i, column, n_cols, cols));
   }
   const int n = wide ? c.n_wide : c.u.n;

@@ -39,6 +39,7 @@ typedef struct {
   int                  *stale;   /* [groups] 1 if the journal holds a record of an older input (resume) */
   long                 *offset;  /* [groups] its byte offset in the journal */
   hc_report_writer     *report;  /* the report being written: /fits as records arrive */
+  hc_panel             *panel;   /* the universe's panel file, when resume reads an entry again */
   PetscLogEvent         ev_journal, ev_fits; /* -log_view: journal appends, /fits writes */
 } collector;
 
@@ -71,12 +72,20 @@ static int note_record(collector *c, const hc_result *r, long offset)
   return hc_io_report_add(c->report, r);
 }
 
-/* Rank 0: 1 if the rows of universe entry i hash to `hash` (the file is read again). */
-static int same_rows(const collector *c, int i, unsigned long long hash)
+/* Universe entry i as the pipeline takes it. */
+static hc_input input_of(const hc_universe *u, int i)
 {
-  hc_series s;
-  char      reason[HC_REASON_LEN];
-  if (!hash || c->u->reason[i][0] || hc_io_read_csv(c->u->path[i], c->u->ticker[i], c->o->column, &s, reason, sizeof reason)) return 0;
+  return (hc_input){.ticker = u->ticker[i], .path = u->path[i], .reason = u->reason[i], .bytes = u->bytes[i], .mtime_ns = u->mtime_ns[i],
+                    .entry = i, .panel = u->is_panel};
+}
+
+/* Rank 0: 1 if the rows of universe entry i hash to `hash` (the file is read again). */
+static int same_rows(collector *c, int i, unsigned long long hash)
+{
+  hc_series      s;
+  char           reason[HC_REASON_LEN];
+  const hc_input in = input_of(c->u, i);
+  if (!hash || c->u->reason[i][0] || hc_app_read_series(&c->panel, &in, c->o->column, &s, reason, sizeof reason)) return 0;
   const int same = hc_series_hash(&s) == hash;
   hc_series_free(&s);
   return same;
@@ -269,13 +278,6 @@ typedef struct {
   int                   n_fits, n_units, n_tickers;
   PetscErrorCode        ierr;  /* the PETSc error of a callback, which ends the runtime */
 } job;
-
-/* Universe entry i as the pipeline takes it. */
-static hc_input input_of(const hc_universe *u, int i)
-{
-  return (hc_input){.ticker = u->ticker[i], .path = u->path[i], .reason = u->reason[i], .bytes = u->bytes[i], .mtime_ns = u->mtime_ns[i],
-                    .entry = i, .panel = u->is_panel};
-}
 
 /* Add the /units row of a unit of this rank that started at t0 to r; count it for /perf. */
 static PetscErrorCode add_unit_row(job *j, hc_result *r, int block, int n_specs, int n_fits, double t0, double cost)
@@ -588,6 +590,7 @@ PetscErrorCode hc_app_run(const hc_app_options *o, int *checkpointed)
   collector    col     = {.o = o, .t_start = t_start, .t_last_progress = t_start};
   job_mem      m       = {0};
   PetscErrorCode ierr  = run_job(o, &col, &m, checkpointed);
+  hc_io_panel_close(&col.panel);
   if (ierr) { /* rank 0: no temporary report is left behind; the journal stays for a resume */
     hc_io_report_abort(&col.report);
     if (col.journal) hc_io_journal_close(&col.journal, 0);

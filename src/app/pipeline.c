@@ -74,6 +74,16 @@ void hc_pipeline_times(const hc_pipeline *pl, double *io_s, double *fit_s)
   *fit_s = pl->fit_s;
 }
 
+int hc_app_read_series(hc_panel **panel, const hc_input *in, const char *column, hc_series *s, char *reason, size_t len)
+{
+  if (!in->panel) return hc_io_read_csv(in->path, in->ticker, column, s, reason, len);
+  if (!*panel && hc_io_panel_open(in->path, panel, reason, len)) { /* changed since it was listed */
+    memset(s, 0, sizeof *s);
+    return 1;
+  }
+  return hc_io_panel_read(*panel, in->entry, in->ticker, column, s, reason, len);
+}
+
 /* Period of the sarima(...)s specs: -seasonal_period, or the X-11 stable-seasonality F test
  * on the series (first differences when KPSS rejects level stationarity); 0 if none. */
 static int seasonal_period(const hc_pipeline *pl, const double *y, int n)
@@ -203,10 +213,7 @@ static PetscErrorCode prepare(hc_pipeline *pl, const hc_input *in, prepared *p, 
     PetscFunctionReturn(0);
   }
   PetscCall(PetscLogEventBegin(pl->ev_load, 0, 0, 0, 0));
-  int rc;
-  if (!in->panel) rc = hc_io_read_csv(in->path, in->ticker, o->column, &p->s, reason, sizeof reason);
-  else if (!pl->panel && hc_io_panel_open(in->path, &pl->panel, reason, sizeof reason)) rc = 1; /* gone since it was listed */
-  else rc = hc_io_panel_read(pl->panel, in->entry, in->ticker, o->column, &p->s, reason, sizeof reason);
+  int rc = hc_app_read_series(&pl->panel, in, o->column, &p->s, reason, sizeof reason);
   PetscCall(PetscLogEventEnd(pl->ev_load, 0, 0, 0, 0));
   pl->io_s += hc_time_wall() - t0;
   PetscCheck(rc >= 0, PETSC_COMM_SELF, PETSC_ERR_MEM, "out of memory reading %s", in->path);

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "hpcast/io.h"
+#include "universe.h"
 
 /** Bytes a too long name keeps before its `~k` suffix. */
 #define LONG_PREFIX 46
@@ -186,16 +187,17 @@ static void unique_names(entry *e, int n)
   qsort(e, (size_t)n, sizeof *e, ticker_cmp);
 }
 
-/** Allocate the arrays of u for n entries. @return 0 or -1. */
-static int universe_alloc(hc_universe *u, int n)
+int hc_universe_alloc(hc_universe *u, int n, size_t path_bytes)
 {
   memset(u, 0, sizeof *u);
-  u->ticker = malloc((size_t)n * sizeof *u->ticker);
-  u->path   = malloc((size_t)n * sizeof *u->path);
-  u->bytes  = malloc((size_t)n * sizeof *u->bytes);
-  u->reason = malloc((size_t)n * sizeof *u->reason);
-  u->mtime_ns = malloc((size_t)n * sizeof *u->mtime_ns);
-  if (!u->ticker || !u->path || !u->bytes || !u->reason || !u->mtime_ns) {
+  const size_t m = n > 0 ? (size_t)n : 1;
+  u->ticker      = calloc(m, sizeof *u->ticker);
+  u->path        = calloc(m, sizeof *u->path);
+  u->path_pool   = calloc(path_bytes ? path_bytes : 1, 1);
+  u->bytes       = calloc(m, sizeof *u->bytes);
+  u->reason      = calloc(m, sizeof *u->reason);
+  u->mtime_ns    = calloc(m, sizeof *u->mtime_ns);
+  if (!u->ticker || !u->path || !u->path_pool || !u->bytes || !u->reason || !u->mtime_ns) {
     hc_io_universe_free(u);
     return -1;
   }
@@ -206,10 +208,15 @@ static int universe_alloc(hc_universe *u, int n)
 /** Copy the n named entries into a fresh universe. @return 0 or -1 on allocation failure. */
 static int universe_from(hc_universe *u, const entry *e, int n)
 {
-  if (universe_alloc(u, n)) return -1;
+  size_t pool = 0;
+  for (int i = 0; i < n; i++) pool += strlen(e[i].path) + 1;
+  if (hc_universe_alloc(u, n, pool)) return -1;
+  char *at = u->path_pool;
   for (int i = 0; i < n; i++) {
+    const size_t l = strlen(e[i].path) + 1;
     memcpy(u->ticker[i], e[i].ticker, sizeof u->ticker[i]);
-    memcpy(u->path[i], e[i].path, sizeof u->path[i]);
+    u->path[i] = memcpy(at, e[i].path, l);
+    at += l;
     memcpy(u->reason[i], e[i].reason, sizeof u->reason[i]);
     u->bytes[i]    = e[i].bytes;
     u->mtime_ns[i] = e[i].mtime_ns;
@@ -333,6 +340,7 @@ void hc_io_universe_free(hc_universe *u)
 {
   free(u->ticker);
   free(u->path);
+  free(u->path_pool);
   free(u->bytes);
   free(u->reason);
   free(u->mtime_ns);

@@ -40,6 +40,12 @@
 #               the correlation matrix is symmetric, unit-diagonal, smallest eigenvalue > 0).
 #   full_disk   a report on a full tmpfs: exit 2, one line naming ENOSPC, no temporary, journal
 #               kept; with room again the rerun resumes and publishes (root only, else skipped).
+#   panel       `hpcast convert` of a directory (8 real tickers, a newest-first file, bad files)
+#               into one HDF5 panel: a job on the panel (-data_file) gives the /summary,
+#               /forecast, /fits, /backtest, /covariance and /portfolio of the job on the
+#               directory, identical (h5diff); every bad file keeps its row and reason; a
+#               wide (M4) file converts and runs; a missing -column, an HDF5 file that is not a
+#               panel and a bad convert option stop at start (exit 2, one line naming the cause).
 set -euo pipefail
 case=$1 exe=$2 root=$3
 data="$root/../shared/data"
@@ -422,6 +428,56 @@ spec_block)
       check "$grp of $rep.h5 equal to 1e-7 to -spec_block 16 on 2 ranks" h5diff -q -d 1e-7 "$work/b16.h5" "$work/$rep.h5" $grp $grp
     done
   done
+  ;;
+panel)
+  mkdir "$work/u"
+  for t in AAPL KO JPM MSFT MAR WM JNJ PG; do ln -s "$data/sp500/$t.csv" "$work/u/$t.csv"; done
+  cp "$root"/tests/data/bad/{EMPTY,ERRMSG,SHORT,STALE,NEGPRICE}.csv "$work/u/"
+  cp "$root/tests/data/dates/newest_first_midnight.csv" "$work/u/NEWEST.csv"
+  "$exe" convert -data_dir "$work/u" -out "$work/u.h5" > "$work/conv.out" 2>&1 || cat "$work/conv.out"
+  check "convert: 14 tickers, 2 with a reason (EMPTY, ERRMSG)" grep -q "converted 14 tickers (2 with a reason" "$work/conv.out"
+  opts=(-options_file "$root/config/default.yaml" -mean_models "arma(0..1,0..1)" -vol_models "none,garch(1,1):t"
+    -backtest_origins 60 -covariance_window 500 -covariance_min_overlap 300 -max_weight 0.3)
+  run 2 "$work/dir.h5" "${opts[@]}" -data_dir "$work/u"
+  run 2 "$work/pan.h5" "${opts[@]}" -data_file "$work/u.h5"
+  for grp in /summary /forecast /fits /covariance /portfolio /backtest; do
+    check "panel and directory: $grp identical" h5diff -q "$work/dir.h5" "$work/pan.h5" $grp $grp
+  done
+  mapfile -t tick < <(col "$work/pan.h5" /summary/ticker)
+  mapfile -t why < <(h5dump -y -w 0 -d /summary/reason "$work/pan.h5" | sed -n '/DATA {/,/}/p' | sed '1d;$d' | sed 's/\\000//g' | grep -o '"[^"]*"' | tr -d '"')
+  check "every ticker of the panel has a row (14)" test "${#tick[@]}" -eq 14
+  for i in "${!tick[@]}"; do
+    case ${tick[$i]} in
+      EMPTY) check "EMPTY: reason 'empty file' (${why[$i]:-})" grep -q "empty file" <<< "${why[$i]:-}" ;;
+      ERRMSG) check "ERRMSG: reason 'not a CSV file' (${why[$i]:-})" grep -q "not a CSV file" <<< "${why[$i]:-}" ;;
+      NEWEST) check "NEWEST: note 'reversed: newest first' kept (${why[$i]:-})" grep -q "reversed: newest first" <<< "${why[$i]:-}" ;;
+    esac
+  done
+  # a wide file (M4 format): two series and an empty one
+  { echo '"V1","V2","V3","V4","V5"'; } > "$work/w.csv"
+  /usr/bin/python3 -c "
+import math
+for k, n in ((1, 120), (2, 90)):
+    print('\"W%d\",' % k + ','.join('%.6f' % (100 + 10 * math.sin(t / 5.0) + 0.1 * ((t * 7919 * k) % 13)) for t in range(n)))
+" >> "$work/w.csv"
+  "$exe" convert -data_file "$work/w.csv" -data_format wide -out "$work/w.h5" > "$work/convw.out" 2>&1 || cat "$work/convw.out"
+  check "convert -data_format wide: 2 series" grep -q "converted 2 tickers" "$work/convw.out"
+  run 1 "$work/wr.h5" -data_file "$work/w.h5" -column value -transform none -mean_models "arima(0..1,1,0..1)" -vol_models none \
+    -min_obs 50 -backtest_origins 20 -horizon 5 -covariance none -portfolio none
+  check "the wide panel's two series are ok" test "$(col "$work/wr.h5" /summary/status | grep -c '^ok$')" -eq 2
+  # user errors at start: a column the panel has not, an HDF5 file that is not a panel, a bad convert option
+  want_error() { # want_error PATTERN ARGS...: exit 2 and PATTERN in the output
+    local pat=$1; shift
+    local rc=0
+    mpirun --quiet -n 2 "$exe" "$@" > "$work/err.out" 2>&1 || rc=$?
+    test "$rc" -eq 2 && grep -q -- "$pat" "$work/err.out" && test "$(grep -c 'hpcast: error' "$work/err.out")" -eq 1
+  }
+  check "-column missing in the panel: exit 2, the columns named" want_error "allowed: adjusted_close, close, high, low, open, volume" \
+    -data_file "$work/u.h5" -column adj -report "$work/x.h5"
+  check "-data_file a report (HDF5, not a panel): exit 2" want_error "not an hpcast panel" -data_file "$work/dir.h5" -report "$work/x.h5"
+  rc=0; "$exe" convert -data_dir "$work/u" -data_format csvx -out "$work/x.h5" > "$work/err.out" 2>&1 || rc=$?
+  check "convert -data_format csvx: exit 2, allowed values named" bash -c "test $rc -eq 2 && grep -q 'allowed values are csv, wide' '$work/err.out'"
+  check "a failed convert leaves no file" bash -c "! ls '$work'/x.h5* >/dev/null 2>&1"
   ;;
 *) echo "unknown case $case"; exit 2 ;;
 esac

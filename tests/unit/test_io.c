@@ -1331,3 +1331,153 @@ Test(sectors, quoted_fields_and_errors)
   cr_expect_eq(hc_io_read_sectors(p, 0, NULL, NULL, &ns, names, err, sizeof err), 1);
   cr_expect(strstr(err, "cannot open"), "%s", err);
 }
+
+/* ---------------------------------------------------------------- HDF5 panel universe */
+
+/* Every array of two series equal, bit for bit (NaN as NaN), the labels byte for byte. */
+static void assert_same_series(const hc_series *a, const hc_series *b)
+{
+  cr_assert_eq(a->n, b->n);
+  cr_assert_eq(a->labels_are_dates, b->labels_are_dates);
+  cr_assert_str_eq(a->note, b->note);
+  const double *x[4] = {a->value, a->volume, a->high, a->close}, *y[4] = {b->value, b->volume, b->high, b->close};
+  for (int k = 0; k < 4; k++) {
+    cr_assert_eq(x[k] == NULL, y[k] == NULL, "array %d present in one series only", k);
+    for (int t = 0; x[k] && t < a->n; t++) cr_assert(!memcmp(&x[k][t], &y[k][t], sizeof(double)), "array %d row %d: %.17g vs %.17g", k, t, x[k][t], y[k][t]);
+  }
+  for (int t = 0; t < a->n; t++) {
+    cr_assert_str_eq(a->label[t], b->label[t], "row %d", t);
+    if (a->time) cr_assert_eq(a->time[t], b->time[t], "row %d", t);
+  }
+  cr_assert_eq(hc_series_hash(a), hc_series_hash(b));
+}
+
+/* Real files, a newest-first file with "00:00:00" labels, non-date labels, a rejected entry and
+ * an empty one: written into a panel and read back, each series is the CSV reader's. */
+Test(panel, round_trip_equals_the_csv_reader)
+{
+  char dir[HC_PATH_LEN], path[HC_PATH_LEN + 16], err[512], why[HC_REASON_LEN];
+  const char *file[] = {data_path("sp500/AAPL.csv"), src_path("tests/data/dates/newest_first_midnight.csv"),
+                        src_path("tests/data/dates/month_labels.csv"), data_path("sp500/KO.csv")};
+  const char *ticker[] = {"AAPL", "BNEWEST", "CMONTH", "KO"}, *value[] = {"adjusted_close", "adjusted_close", "value", "adjusted_close"};
+  const char *cols[]   = {"adjusted_close", "close", "high", "low", "volume"};
+  hc_series   csv[4];
+  hc_panel_writer *w;
+  test_tmpdir(dir, sizeof dir, "panel");
+  snprintf(path, sizeof path, "%s/u.h5", dir);
+  cr_assert_eq(hc_io_panel_create(path, 5, cols, 0, &w, err, sizeof err), 0, "%s", err);
+  for (int k = 0; k < 4; k++) {
+    cr_assert_eq(hc_io_read_csv(file[k], ticker[k], value[k], &csv[k], why, sizeof why), 0, "%s: %s", file[k], why);
+    const double *c[5] = {csv[k].value, csv[k].close, csv[k].high, csv[k].low, csv[k].volume};
+    cr_assert_eq(hc_io_panel_append(w, ticker[k], csv[k].n, csv[k].labels_are_dates ? csv[k].time : NULL, (const char(*)[HC_LABEL_LEN])csv[k].label, c,
+                                    "", csv[k].note, err, sizeof err), 0, "%s", err);
+  }
+  cr_assert_eq(hc_io_panel_append(w, "ZDEAD", 0, NULL, NULL, NULL, "empty file", "", err, sizeof err), 0, "%s", err);
+  cr_assert_eq(hc_io_panel_append(w, "AAA", 0, NULL, NULL, NULL, "", "", err, sizeof err), -1, "a ticker out of order is refused");
+  cr_assert(strstr(err, "sorted"), "%s", err);
+  cr_assert_eq(hc_io_panel_finish(&w, err, sizeof err), 0, "%s", err);
+  cr_assert_null(w);
+  cr_assert(hc_io_is_panel(path));
+  cr_assert(!hc_io_is_panel(file[0]));
+
+  hc_universe u;
+  cr_assert_eq(hc_io_universe_panel(path, &u, err, sizeof err), 0, "%s", err);
+  cr_assert_eq(u.n, 5);
+  cr_assert(u.is_panel);
+  cr_assert_str_eq(u.ticker[1], "BNEWEST");
+  cr_assert_str_eq(u.reason[4], "empty file");
+  cr_assert_str_eq(u.path[3], path);
+  cr_assert_eq(u.bytes[0], (long)csv[0].n * 8 * 6);
+  hc_panel *p;
+  cr_assert_eq(hc_io_panel_open(path, &p, err, sizeof err), 0, "%s", err);
+  const char(*names)[HC_NAME_LEN];
+  cr_assert_eq(hc_io_panel_columns(p, &names), 5);
+  cr_assert_str_eq(names[0], "adjusted_close");
+  for (int k = 0; k < 4; k++) {
+    hc_series s;
+    cr_assert_eq(hc_io_panel_read(p, k, u.ticker[k], "adjusted_close", &s, why, sizeof why), 0, "%s", why);
+    cr_assert_str_eq(s.ticker, ticker[k]);
+    assert_same_series(&csv[k], &s);
+    hc_series_free(&s);
+    hc_series_free(&csv[k]);
+  }
+  hc_series s;
+  cr_assert_eq(hc_io_panel_read(p, 0, "AAPL", "adj", &s, why, sizeof why), 1);
+  cr_assert_str_eq(why, "no column 'adj' in the panel");
+  cr_assert_eq(hc_io_panel_read(p, 0, "AAPL", "close", &s, why, sizeof why), 0, "%s", why);
+  cr_assert_eq(s.value[0], s.close[0], "-column close reads the close column");
+  hc_series_free(&s);
+  hc_io_panel_close(&p);
+  cr_assert_null(p);
+  hc_io_universe_free(&u);
+  test_rm_tree(dir);
+}
+
+/* What is not a panel of this version is refused at the listing, with a reason that says why. */
+Test(panel, not_a_panel)
+{
+  char dir[HC_PATH_LEN], path[HC_PATH_LEN + 16], err[512];
+  hc_universe u;
+  test_tmpdir(dir, sizeof dir, "panel");
+  snprintf(path, sizeof path, "%s/x.h5", dir);
+  cr_assert_eq(hc_io_universe_panel(data_path("sp500/AAPL.csv"), &u, err, sizeof err), -1);
+  cr_assert(strstr(err, "not an HDF5 file"), "%s", err);
+  hid_t f = H5Fcreate(path, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+  cr_assert_geq(f, 0);
+  H5Fclose(f);
+  cr_assert(hc_io_is_panel(path));
+  cr_assert_eq(hc_io_universe_panel(path, &u, err, sizeof err), -1);
+  cr_assert(strstr(err, "not an hpcast panel"), "%s", err);
+  /* a panel of another format_version */
+  hc_panel_writer *w;
+  const char *cols[] = {"value"};
+  cr_assert_eq(hc_io_panel_create(path, 1, cols, 0, &w, err, sizeof err), 0, "%s", err);
+  cr_assert_eq(hc_io_panel_finish(&w, err, sizeof err), 0, "%s", err);
+  f         = H5Fopen(path, H5F_ACC_RDWR, H5P_DEFAULT);
+  hid_t a   = H5Aopen(f, "format_version", H5P_DEFAULT);
+  int   two = 2;
+  H5Awrite(a, H5T_NATIVE_INT, &two);
+  H5Aclose(a);
+  H5Fclose(f);
+  cr_assert_eq(hc_io_universe_panel(path, &u, err, sizeof err), -1);
+  cr_assert(strstr(err, "format_version 2"), "%s", err);
+  /* a column name the layout cannot hold, a directory that does not exist: nothing left behind */
+  const char *bad[] = {"a/b"};
+  cr_assert_eq(hc_io_panel_create(path, 1, bad, 0, &w, err, sizeof err), -1);
+  snprintf(path, sizeof path, "%s/nodir/x.h5", dir);
+  cr_assert_eq(hc_io_panel_create(path, 1, cols, 0, &w, err, sizeof err), -1);
+  cr_assert_null(w);
+  test_rm_tree(dir);
+}
+
+/* An undated series (a wide file's) reads back with the labels 1..n; compression changes
+ * nothing read. */
+Test(panel, undated_and_compressed)
+{
+  char dir[HC_PATH_LEN], path[HC_PATH_LEN + 16], err[512], why[HC_REASON_LEN];
+  double v[300];
+  for (int t = 0; t < 300; t++) v[t] = t % 7 == 3 ? NAN : 100.0 + 0.25 * t;
+  const double *c[1] = {v};
+  const char *cols[] = {"value"};
+  hc_panel_writer *w;
+  test_tmpdir(dir, sizeof dir, "panel");
+  snprintf(path, sizeof path, "%s/w.h5", dir);
+  cr_assert_eq(hc_io_panel_create(path, 1, cols, 9, &w, err, sizeof err), 0, "%s", err);
+  cr_assert_eq(hc_io_panel_append(w, "W1", 300, NULL, NULL, c, "", "", err, sizeof err), 0, "%s", err);
+  cr_assert_eq(hc_io_panel_append(w, "W2", 120, NULL, NULL, c, "", "", err, sizeof err), 0, "%s", err);
+  cr_assert_eq(hc_io_panel_finish(&w, err, sizeof err), 0, "%s", err);
+  hc_panel *p;
+  hc_series s;
+  cr_assert_eq(hc_io_panel_open(path, &p, err, sizeof err), 0, "%s", err);
+  cr_assert_eq(hc_io_panel_read(p, 1, "W2", "value", &s, why, sizeof why), 0, "%s", why);
+  cr_assert_eq(s.n, 120);
+  cr_assert_not(s.labels_are_dates);
+  cr_assert_null(s.time);
+  cr_assert_null(s.volume);
+  cr_assert_str_eq(s.label[0], "1");
+  cr_assert_str_eq(s.label[119], "120");
+  for (int t = 0; t < 120; t++) cr_assert(!memcmp(&s.value[t], &v[t], sizeof v[t]), "row %d", t);
+  hc_series_free(&s);
+  hc_io_panel_close(&p);
+  test_rm_tree(dir);
+}

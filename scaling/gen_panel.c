@@ -1,0 +1,209 @@
+/**
+ * @file gen_panel.c
+ * @brief Generator of large universes (a program, not a test; docs/scaling.md): N simulated
+ *        tickers written straight into one HDF5 panel file (docs/panel.md).
+ *
+ * Ticker k (named S0000000, S0000001, ...) is an ARMA(1,1)-GARCH(1,1) series of percent log
+ * returns with standardized Student-t innovations,
+ *   r_t = mu + phi (r_{t-1} - mu) + e_t + theta e_{t-1},  e_t = sqrt(h_t) z_t,
+ *   h_t = omega + alpha e_{t-1}^2 + beta h_{t-1},          z_t ~ t_nu sqrt((nu - 2) / nu),
+ * (Bollerslev 1986, 1987), its parameters drawn per ticker from ranges typical of daily equity
+ * returns: mu in [0, 0.08] %, phi and theta in [-0.3, 0.3], alpha in [0.03, 0.12], persistence
+ * alpha + beta in [0.90, 0.985], unconditional variance omega / (1 - alpha - beta) in [1, 6] %^2,
+ * nu in [4, 12]. Its length (prices) is drawn from the lengths of the tickers of -lengths_from,
+ * a directory of CSV files (the shared universe: the real length distribution). The price starts
+ * at 100 exp(U(-1, 1)) and follows exp(cumsum(r / 100)); the dates are the business days
+ * (Monday to Friday) that end at -end. Ticker k's draws come from its own stream (xoshiro256**,
+ * Blackman & Vigna 2021, seeded by splitmix64 of -seed and k), so a universe is the same for any
+ * N up to its size, and reproducible.
+ *
+ * Options (PETSc options database):
+ *   -out FILE           the panel to write                                [required]
+ *   -lengths_from DIR   CSV directory whose row counts give the lengths   [required]
+ *   -tickers N          tickers                                           [1000]
+ *   -seed S             seed of the streams                               [1]
+ *   -end YYYY-MM-DD     last date of every ticker                         [2021-04-21]
+ *   -compress L         deflate level of the panel's data (0: none)       [0]
+ * Column: adjusted_close (the job's default -column). Output, one line:
+ *   gen_panel tickers=N rows=R seconds=s bytes=B
+ */
+#include "hpcast/io.h"
+
+#include <math.h>
+#include <petscsys.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+typedef struct {
+  uint64_t s[4];
+} rng;
+
+static uint64_t splitmix64(uint64_t *x)
+{
+  uint64_t z = (*x += 0x9e3779b97f4a7c15ULL);
+  z          = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  z          = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+  return z ^ (z >> 31);
+}
+
+static uint64_t rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
+
+static uint64_t next(rng *g)
+{
+  uint64_t *s = g->s, r = rotl(s[1] * 5, 7) * 9, t = s[1] << 17;
+  s[2] ^= s[0];
+  s[3] ^= s[1];
+  s[1] ^= s[2];
+  s[0] ^= s[3];
+  s[2] ^= t;
+  s[3] = rotl(s[3], 45);
+  return r;
+}
+
+/* Uniform on (0, 1). */
+static double unif(rng *g) { return ((double)(next(g) >> 11) + 0.5) * 0x1.0p-53; }
+static double unif_ab(rng *g, double a, double b) { return a + (b - a) * unif(g); }
+
+/* Standard normal by the polar method (Marsaglia & Bray 1964), one of the pair. */
+static double normal(rng *g)
+{
+  double u, v, q;
+  do {
+    u = 2.0 * unif(g) - 1.0;
+    v = 2.0 * unif(g) - 1.0;
+    q = u * u + v * v;
+  } while (q >= 1.0 || q == 0.0);
+  return u * sqrt(-2.0 * log(q) / q);
+}
+
+/* Gamma(a, 1), a >= 1 (Marsaglia & Tsang 2000). */
+static double gamma_draw(rng *g, double a)
+{
+  const double d = a - 1.0 / 3.0, c = 1.0 / sqrt(9.0 * d);
+  for (;;) {
+    double x = normal(g), v = 1.0 + c * x;
+    if (v <= 0.0) continue;
+    v        = v * v * v;
+    double u = unif(g);
+    if (log(u) < 0.5 * x * x + d - d * v + d * log(v)) return d * v;
+  }
+}
+
+/* Standardized Student t of nu > 2 degrees of freedom (unit variance). */
+static double t_std(rng *g, double nu) { return normal(g) / sqrt(2.0 * gamma_draw(g, 0.5 * nu) / nu) * sqrt((nu - 2.0) / nu); }
+
+/* Days since 1970-01-01 of date "YYYY-MM-DD", or -1. */
+static long long epoch_day(const char *s)
+{
+  struct tm tm = {0};
+  if (sscanf(s, "%d-%d-%d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday) != 3) return -1;
+  tm.tm_year -= 1900;
+  tm.tm_mon -= 1;
+  return (long long)timegm(&tm) / 86400;
+}
+
+/* Rows of every CSV file of dir that reads, into a malloc'd array of *m lengths. */
+static PetscErrorCode source_lengths(const char *dir, int **len, int *m)
+{
+  hc_universe u;
+  char        err[HC_PATH_LEN + 256];
+  PetscFunctionBeginUser;
+  PetscCheck(!hc_io_universe_dir(dir, &u, err, sizeof err), PETSC_COMM_SELF, PETSC_ERR_USER_INPUT, "-lengths_from %s: %s", dir, err);
+  PetscCall(PetscMalloc1(u.n, len));
+  *m = 0;
+  for (int i = 0; i < u.n; i++) {
+    hc_series s;
+    if (!u.reason[i][0] && !hc_io_read_csv(u.path[i], u.ticker[i], "adjusted_close", &s, err, sizeof err)) {
+      if (s.n >= 2) (*len)[(*m)++] = s.n;
+      hc_series_free(&s);
+    }
+  }
+  hc_io_universe_free(&u);
+  PetscCheck(*m > 0, PETSC_COMM_SELF, PETSC_ERR_USER_INPUT, "-lengths_from %s: no CSV file with 2 or more rows", dir);
+  PetscFunctionReturn(0);
+}
+
+/* Ticker k's prices price[n] and times time[n] (n drawn from len[m]), ending on day `end`.
+ * @return n, or -1 when memory runs out. */
+static int simulate(uint64_t seed, long k, const int *len, int m, long long end, double **price, long long **time, int *cap)
+{
+  rng      g;
+  uint64_t x = seed ^ (0xd1b54a32d192ed03ULL * (uint64_t)(k + 1));
+  for (int i = 0; i < 4; i++) g.s[i] = splitmix64(&x);
+  const int n = len[next(&g) % (uint64_t)m];
+  if (n > *cap) {
+    double    *p = realloc(*price, sizeof *p * (size_t)n);
+    long long *t = p ? realloc(*time, sizeof *t * (size_t)n) : NULL;
+    if (p) *price = p;
+    if (t) *time = t;
+    if (!p || !t) return -1;
+    *cap = n;
+  }
+  const double mu = unif_ab(&g, 0.0, 0.08), phi = unif_ab(&g, -0.3, 0.3), theta = unif_ab(&g, -0.3, 0.3), alpha = unif_ab(&g, 0.03, 0.12);
+  const double beta = unif_ab(&g, 0.90, 0.985) - alpha, var = unif_ab(&g, 1.0, 6.0), omega = var * (1.0 - alpha - beta), nu = unif_ab(&g, 4.0, 12.0);
+  double       r = mu, e = 0.0, h = var, logp = log(100.0) + unif_ab(&g, -1.0, 1.0);
+  (*price)[0] = exp(logp);
+  for (int t = 1; t < n; t++) {
+    h            = omega + alpha * e * e + beta * h;
+    const double e_new = sqrt(h) * t_std(&g, nu);
+    r            = mu + phi * (r - mu) + e_new + theta * e;
+    e            = e_new;
+    logp += r / 100.0;
+    (*price)[t] = exp(logp);
+  }
+  long long day = end; /* business days backwards from end (1970-01-01 was a Thursday: weekday = (day + 3) % 7, 0 = Monday) */
+  for (int t = n - 1; t >= 0; t--) {
+    while ((day + 3) % 7 >= 5) day--;
+    (*time)[t] = day-- * 86400LL;
+  }
+  return n;
+}
+
+int main(int argc, char **argv)
+{
+  char             out[HC_PATH_LEN] = "", dir[HC_PATH_LEN] = "", end_s[32] = "2021-04-21", err[HC_PATH_LEN + 256];
+  PetscInt         N = 1000, seed = 1, level = 0;
+  int             *len = NULL, m = 0, cap = 0;
+  double          *price = NULL;
+  long long       *time  = NULL, rows = 0;
+  hc_panel_writer *w;
+
+  hc_io_init();
+  PetscCall(PetscInitialize(&argc, &argv, NULL, NULL));
+  PetscCall(PetscOptionsGetString(NULL, NULL, "-out", out, sizeof out, NULL));
+  PetscCall(PetscOptionsGetString(NULL, NULL, "-lengths_from", dir, sizeof dir, NULL));
+  PetscCall(PetscOptionsGetInt(NULL, NULL, "-tickers", &N, NULL));
+  PetscCall(PetscOptionsGetInt(NULL, NULL, "-seed", &seed, NULL));
+  PetscCall(PetscOptionsGetString(NULL, NULL, "-end", end_s, sizeof end_s, NULL));
+  PetscCall(PetscOptionsGetInt(NULL, NULL, "-compress", &level, NULL));
+  PetscCheck(out[0] && dir[0], PETSC_COMM_SELF, PETSC_ERR_USER_INPUT, "give -out FILE and -lengths_from DIR");
+  PetscCheck(N >= 1 && N <= 10000000, PETSC_COMM_SELF, PETSC_ERR_USER_INPUT, "-tickers %d: allowed 1..10000000", (int)N);
+  const long long end = epoch_day(end_s);
+  PetscCheck(end > 0, PETSC_COMM_SELF, PETSC_ERR_USER_INPUT, "-end %s: give a date YYYY-MM-DD", end_s);
+  PetscCall(source_lengths(dir, &len, &m));
+  const double t0 = MPI_Wtime();
+  const char  *cols[1] = {"adjusted_close"};
+  PetscCheck(!hc_io_panel_create(out, 1, cols, (int)level, &w, err, sizeof err), PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "-out: %s", err);
+  for (long k = 0; k < N; k++) {
+    char name[HC_NAME_LEN];
+    snprintf(name, sizeof name, "S%07ld", k);
+    const int n = simulate((uint64_t)seed, k, len, m, end, &price, &time, &cap);
+    PetscCheck(n > 0, PETSC_COMM_SELF, PETSC_ERR_MEM, "out of memory");
+    const double *v[1] = {price};
+    PetscCheck(!hc_io_panel_append(w, name, n, time, NULL, v, "", "", err, sizeof err), PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "-out: %s", err);
+    rows += n;
+  }
+  PetscCheck(!hc_io_panel_finish(&w, err, sizeof err), PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "-out: %s", err);
+  struct stat st;
+  PetscCall(PetscPrintf(PETSC_COMM_SELF, "gen_panel tickers=%d rows=%lld seconds=%.1f bytes=%lld\n", (int)N, rows, MPI_Wtime() - t0,
+                        stat(out, &st) ? 0LL : (long long)st.st_size));
+  free(price);
+  free(time);
+  PetscCall(PetscFree(len));
+  PetscCall(PetscFinalize());
+  return 0;
+}
