@@ -35,7 +35,7 @@ The pictures (docs/plots.md shows them), each with its source in the report:
                    the distance sqrt((1 - R) / 2), optimal leaf order); with a sector table in
                    the report (`/portfolio` attribute `sectors`) a strip marks each ticker's
                    sector. At most 300 tickers: beyond, the 300 most connected (largest mean
-                   |correlation|).
+                   |correlation|; of the factor form, largest sum of squared loadings).
   forecast.png     Forecasts (-ticker T). The last 250 observations of T, read from the
                    universe's T.csv with the report's -column and -transform, and the ensemble
                    forecast to the horizon (`/forecast`: mean, 80 % and 95 % intervals).
@@ -297,12 +297,14 @@ def plot_book(ctx):
                   ("per-ticker strategies, equal weight", "strategies", rep.array("backtest/book/strategies")),
                   ("buy-and-hold, equal weight", "benchmark", rep.array("backtest/book/benchmark"))]
         rebuilt = rep.attr("backtest/book", "rebalances", "?")
+        heading = "the books over the backtest"
         what = (f"The {method} book (rebuilt {rebuilt} times, every -refit_every dates, from what was known the day before, "
                 "net of -cost_bps on its turnover), the equal-weight book of the per-ticker strategies (net of costs) and "
                 "equal-weight buy-and-hold of the tickers with a forecast on the first date (/backtest/book)")
     elif rep.has("backtest/covariance"):
         dates = rep.strings("backtest/covariance/date")
         series = [("equal weight, forecast errors", "ew", rep.array("backtest/covariance/r_ew") / 100)]
+        heading = "no portfolio: the equal-weight book of the forecast errors"
         what = ("The report has no portfolio (-portfolio none): the equal-weight book of the tickers in the "
                 "covariance model, on their one-step forecast errors (return minus the ensemble's forecast mean; "
                 "/backtest/covariance r_ew), no costs")
@@ -320,7 +322,7 @@ def plot_book(ctx):
         top.plot(x, w, color=COLORS[key], lw=1.2, label=f"{label}: {w[-1]:.3f}")
         bottom.plot(x, 100 * dd, color=COLORS[key], lw=1)
     top.axhline(1, color="black", lw=0.6)
-    top.set(ylabel="wealth (1 at the start)", title=f"the books over the backtest, {dates[0]} .. {dates[-1]} ({len(dates)} days)")
+    top.set(ylabel="wealth (1 at the start)", title=f"{heading}, {dates[0]} .. {dates[-1]} ({len(dates)} days)")
     top.legend(fontsize=8, loc="upper left", title="final wealth", title_fontsize=8)
     bottom.set(ylabel="drawdown, %", xlabel="date" if is_date else "backtest day")
     if is_date:
@@ -353,16 +355,17 @@ def plot_correlation(ctx):
     member = np.flatnonzero(rep.array("covariance/in_matrix") == 1)
     if member.size < 2:
         raise Skip(f"{member.size} ticker in the covariance model: nothing to correlate")
+    # beyond MAX_HEATMAP members, the most connected ones; the factor form's R is built for them only
     if rep.has("covariance/correlation"):
         R = rep.array("covariance/correlation")[np.ix_(member, member)]
+        shown = np.sort(np.argsort(-np.abs(R).sum(axis=1), kind="stable")[:MAX_HEATMAP])
+        R = R[np.ix_(shown, shown)]
+        criterion = "largest mean |correlation|"
     else:
         B = rep.array("covariance/loadings")[member]
-        R = B @ B.T + np.diag(rep.array("covariance/specific_variance")[member])
-    shown = np.arange(member.size)
-    if member.size > MAX_HEATMAP:   # the most connected tickers
-        strength = (np.abs(R).sum(axis=1) - 1) / (member.size - 1)
-        shown = np.sort(np.argsort(-strength, kind="stable")[:MAX_HEATMAP])
-        R = R[np.ix_(shown, shown)]
+        shown = np.sort(np.argsort(-(B ** 2).sum(axis=1), kind="stable")[:MAX_HEATMAP])
+        R = B[shown] @ B[shown].T + np.diag(rep.array("covariance/specific_variance")[member[shown]])
+        criterion = "largest communality (sum of squared loadings)"
     dist = squareform(np.sqrt(np.clip((1 - R) / 2, 0, None)), checks=False)
     order = hierarchy.leaves_list(hierarchy.optimal_leaf_ordering(hierarchy.linkage(dist, "average"), dist))
     R, names = R[np.ix_(order, order)], tick[member[shown[order]]]
@@ -379,7 +382,8 @@ def plot_correlation(ctx):
     fig.colorbar(im, ax=axes[:, 0], shrink=0.8, label="1-step correlation forecast")
     name_ticks(ax, names, "x")
     name_ticks(ax, names, "y")
-    fig.suptitle(f"{model} correlation forecast, {len(names)} tickers ordered by hierarchical clustering")
+    count = f"{len(names)} of {member.size}" if len(names) < member.size else f"{len(names)}"
+    fig.suptitle(f"{model} correlation forecast, {count} tickers ordered by hierarchical clustering")
     if sector:
         missing = "not in the sector table"
         labels = [sector.get(t, missing) for t in names]
@@ -395,8 +399,8 @@ def plot_correlation(ctx):
     window = f"{rep.attr('covariance', 'first_date', '')} .. {rep.attr('covariance', 'last_date', '')}"
     ctx.drawn["correlation"] = {"model": model, "members": int(member.size), "shown": len(names),
                                 "mean_offdiagonal": float(off.mean()), "order": names.tolist()}
-    cap = (f" Of the {member.size} tickers in the model, the {MAX_HEATMAP} with the largest mean |correlation| are "
-           "shown." if member.size > MAX_HEATMAP else "")
+    cap = (f" Of the {member.size} tickers in the model, the {MAX_HEATMAP} of {criterion} are shown."
+           if member.size > MAX_HEATMAP else "")
     labels = ("" if len(names) <= MAX_LABELS else
               f" Tickers are not named ({len(names)} are too many to read); plots.json lists the order.")
     strip = f" The strip above the columns gives each ticker's sector ({os.path.basename(sector_file)})." if sector else ""
