@@ -46,6 +46,14 @@
 #               directory, identical (h5diff); every bad file keeps its row and reason; a
 #               wide (M4) file converts and runs; a missing -column, an HDF5 file that is not a
 #               panel and a bad convert option stop at start (exit 2, one line naming the cause).
+#   plots       tools/plot_report.py on the report of a run like covariance's (shrink, gmv with a
+#               sector table, -log_view): every picture written, each PNG of the size plots.json
+#               declares (header and decoded), index.html shows them all, the PIT counts drawn
+#               equal the report's and each book's final wealth its cum_return
+#               (tests/mpi/check_plots.py); a report without backtest, covariance and portfolio
+#               (and a -data_dir without the ticker) gives the time alone and lists the others as
+#               skipped with their reason; a report of schema_version 3 stops it with exit 2 and
+#               one line.
 set -euo pipefail
 case=$1 exe=$2 root=$3
 data="$root/../shared/data"
@@ -478,6 +486,39 @@ for k, n in ((1, 120), (2, 90)):
   rc=0; "$exe" convert -data_dir "$work/u" -data_format csvx -out "$work/x.h5" > "$work/err.out" 2>&1 || rc=$?
   check "convert -data_format csvx: exit 2, allowed values named" bash -c "test $rc -eq 2 && grep -q 'allowed values are csv, wide' '$work/err.out'"
   check "a failed convert leaves no file" bash -c "! ls '$work'/x.h5* >/dev/null 2>&1"
+  ;;
+plots)
+  mkdir "$work/u"
+  for t in AAPL KO JPM MSFT MAR WM JNJ PG CARR; do ln -s "$data/sp500/$t.csv" "$work/u/$t.csv"; done
+  cp "$root"/tests/data/bad/{EMPTY,SHORT}.csv "$work/u/"
+  printf 'Symbol,Sector\nAAPL,Tech\nMSFT,Tech\nKO,Staples\nPG,Staples\nJPM,Financials\n' > "$work/sectors.csv"
+  opts=(-options_file "$root/config/default.yaml" -data_dir "$work/u" -mean_models "arma(0..1,0..1)" -vol_models "none,garch(1,1):normal"
+    -backtest_origins 60 -covariance_window 500 -covariance_min_overlap 300)
+  plot=(/usr/bin/python3 "$root/tools/plot_report.py")
+  checker=(/usr/bin/python3 "$root/tests/mpi/check_plots.py")
+  run 2 "$work/r.h5" "${opts[@]}" -sectors "$work/sectors.csv" -log_view ":$work/log.txt"
+  check "every picture of the whole report" "${plot[@]}" "$work/r.h5" -ticker AAPL -log_view "$work/log.txt"
+  check "the pictures: sizes, index.html, PIT counts, final wealth" "${checker[@]}" "$work/r.h5" "$work/r" \
+    --expect pit.png coverage.png crps.png book.png correlation.png forecast.png time.png phases.png
+  # a report without backtest, covariance and portfolio; a -data_dir without the ticker
+  run 1 "$work/bare.h5" "${opts[@]}" -backtest_origins 0 -covariance none -portfolio none
+  check "a bare report draws what it can" "${plot[@]}" "$work/bare.h5" -out "$work/bare" -ticker AAPL -data_dir "$work/nowhere" \
+    > "$work/bare.out"
+  cat "$work/bare.out"
+  skipped=(pit.png coverage.png crps.png book.png correlation.png forecast.png phases.png)
+  check "the bare report's pictures and the skipped ones" "${checker[@]}" "$work/bare.h5" "$work/bare" --expect time.png --skipped "${skipped[@]}"
+  for p in "${skipped[@]}"; do
+    check "stdout says why $p is skipped" grep -q "^plot_report: skipped $p (.*): ..*" "$work/bare.out"
+  done
+  # another schema_version
+  cp "$work/r.h5" "$work/v3.h5"
+  /usr/bin/python3 -c 'import sys, h5py, numpy; h5py.File(sys.argv[1], "r+").attrs["schema_version"] = numpy.int32(3)' "$work/v3.h5"
+  rc=0
+  "${plot[@]}" "$work/v3.h5" > "$work/v3.out" 2>&1 || rc=$?
+  cat "$work/v3.out"
+  check "schema_version 3: exit 2" test "$rc" -eq 2
+  check "schema_version 3: one line that says so" bash -c "test \$(wc -l < '$work/v3.out') -eq 1 && grep -q 'schema_version 3; this tool reads schema_version 4' '$work/v3.out'"
+  check "schema_version 3: nothing drawn" test ! -e "$work/v3"
   ;;
 *) echo "unknown case $case"; exit 2 ;;
 esac
