@@ -7,7 +7,7 @@ usage: tools/plot_report.py REPORT [-out DIR] [-ticker T] [-data_dir DIR] [-log_
                  out/report.h5 -> out/report/)
   -ticker T      draw the forecast of ticker T (its observations come from the universe)
   -data_dir DIR  the universe's directory of T.csv files (default: -data_dir of the report's
-                 `options` attribute)
+                 `options` attribute, or its -data_file when that is a panel, docs/panel.md)
   -log_view FILE PETSc's -log_view text output of the run, for the time per log event
 
 The pictures (docs/plots.md shows them), each with its source in the report:
@@ -37,7 +37,7 @@ The pictures (docs/plots.md shows them), each with its source in the report:
                    sector. At most 300 tickers: beyond, the 300 most connected (largest mean
                    |correlation|; of the factor form, largest sum of squared loadings).
   forecast.png     Forecasts (-ticker T). The last 250 observations of T, read from the
-                   universe's T.csv with the report's -column and -transform, and the ensemble
+                   universe's T.csv (or panel file) with the report's -column and -transform, and the ensemble
                    forecast to the horizon (`/forecast`: mean, 80 % and 95 % intervals).
   time.png         Time. Wall, busy (inside work units) and fit time per rank (`/perf`).
   phases.png       Time (-log_view FILE). Time of each hpcast log event (hc*) of PETSc's
@@ -412,22 +412,54 @@ def plot_correlation(ctx):
 
 # ---- forecasts --------------------------------------------------------------------------------
 
+def panel_rows(path, ticker, column):
+    """The labels and values of ticker in an hpcast panel file (docs/panel.md), as hpcast reads them."""
+    with h5py.File(path, "r") as f:
+        if f.attrs.get("format", b"") not in (b"hpcast-panel", "hpcast-panel"):
+            raise Skip(f"{path} is not an hpcast panel")
+        names = np.array([t.decode() if isinstance(t, bytes) else t for t in f["ticker"][:]])
+        hit = np.flatnonzero(names == ticker)
+        if not len(hit):
+            raise Skip(f"the panel {path} has no ticker {ticker}")
+        i = int(hit[0])
+        if f"columns/{column}" not in f or not f[f"present/{column}"][i]:
+            raise Skip(f"the panel {path} has no column '{column}' for {ticker}")
+        a, b = (int(x) for x in f["offset"][i:i + 2])
+        la, lb = (int(x) for x in f["label_offset"][i:i + 2])
+        values = f[f"columns/{column}"][a:b]
+        if lb > la:
+            labels = [x.decode() for x in f["label"][la:lb]]
+        elif f["dated"][i]:
+            t = f["time"][a:b]
+            labels = [str(np.datetime64(int(x), "s")).replace("T", " ") if x % 86400 else str(np.datetime64(int(x) // 86400, "D"))
+                      for x in t]
+        else:
+            labels = [str(k + 1) for k in range(b - a)]
+    return [[lab, v] for lab, v in zip(labels, values)], 1
+
+
 def observations(ctx, ticker, last_date):
     """The ticker's series up to last_date from the universe, as hpcast read it: labels and values."""
     opts = parse_options(ctx.rep.attr("/", "options", ""))
     data_dir = ctx.args.data_dir or opts.get("data_dir")
-    if not data_dir:
-        raise Skip("the report's run read no -data_dir (give -data_dir DIR with the universe's T.csv)")
-    path = os.path.join(data_dir, ticker + ".csv")
+    data_file = opts.get("data_file", "")
     column, transform = opts.get("column", "adjusted_close"), opts.get("transform", "logret100")
-    try:
-        with open(path, newline="") as fh:
-            rows = list(csv.reader(fh))
-        col = [h.strip() for h in rows[0]].index(column)
-    except OSError as e:
-        raise Skip(f"cannot read the observations of {ticker}: {e.strerror}: {path} (give -data_dir DIR)")
-    except (ValueError, IndexError):
-        raise Skip(f"{path} has no column '{column}'")
+    if not data_dir and data_file and h5py.is_hdf5(data_file):
+        path = data_file
+        rows, col = panel_rows(path, ticker, column)
+        rows = [["label", column]] + rows
+    elif not data_dir:
+        raise Skip("the report's run read no -data_dir or panel -data_file (give -data_dir DIR with the universe's T.csv)")
+    else:
+        path = os.path.join(data_dir, ticker + ".csv")
+        try:
+            with open(path, newline="") as fh:
+                rows = list(csv.reader(fh))
+            col = [h.strip() for h in rows[0]].index(column)
+        except OSError as e:
+            raise Skip(f"cannot read the observations of {ticker}: {e.strerror}: {path} (give -data_dir DIR)")
+        except (ValueError, IndexError):
+            raise Skip(f"{path} has no column '{column}'")
     labels, values = [], []
     for r in rows[1:]:
         try:
