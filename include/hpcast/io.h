@@ -350,8 +350,9 @@ void hc_io_wide_free(hc_wide_series *series, int n_series);
 #define HC_PANEL_VERSION     1              /**< root attribute `format_version` this hpcast reads and writes */
 #define HC_PANEL_MAX_COLUMNS 16             /**< most value columns of a panel */
 
-/** @return 1 if the file at path starts with the HDF5 signature (a panel, or another HDF5 file),
- *  else 0 (also when it cannot be opened). Not collective. */
+/** @return 1 if the file at path is a regular file that starts with the HDF5 signature (a panel,
+ *  or another HDF5 file), else 0 (also when it cannot be opened; a FIFO is never opened). Not
+ *  collective. */
 int hc_io_is_panel(const char *path);
 
 /**

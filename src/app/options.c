@@ -38,7 +38,7 @@ PetscErrorCode hc_app_options_load(hc_app_options *o)
 
   PetscOptionsBegin(PETSC_COMM_WORLD, NULL, "hpcast: SARIMAX/GARCH fits and forecasts of a ticker universe", NULL);
   PetscCall(hc_app_opt_string(PetscOptionsObject, "-data_dir", "Directory with one CSV per ticker (file stem = ticker)", o->data_dir, sizeof o->data_dir, &set_dir));
-  PetscCall(hc_app_opt_string(PetscOptionsObject, "-data_file", "One CSV series; its ticker is the file stem", o->data_file, sizeof o->data_file, &set_file));
+  PetscCall(hc_app_opt_string(PetscOptionsObject, "-data_file", "One CSV series (its ticker is the file stem), or an HDF5 panel file of many tickers (hpcast convert)", o->data_file, sizeof o->data_file, &set_file));
   PetscCall(hc_app_opt_string(PetscOptionsObject, "-column", "Value column of the CSV files", o->column, sizeof o->column, NULL));
   PetscCall(hc_app_opt_string(PetscOptionsObject, "-transform", "Series transform: logret100 (100 x log return) or none", transform, sizeof transform, NULL));
   PetscCall(hc_app_opt_string(PetscOptionsObject, "-report", "Path of the HDF5 report", o->report, sizeof o->report, NULL));
@@ -88,7 +88,7 @@ PetscErrorCode hc_app_options_load(hc_app_options *o)
   if (flg) PetscFunctionReturn(0);
   PetscCall(hc_app_options_check_unknown());
   PetscCheck(set_dir != set_file, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT,
-             "give exactly one of -data_dir DIR (one CSV per ticker) or -data_file FILE (one series)");
+             "give exactly one of -data_dir DIR (one CSV per ticker) or -data_file FILE (one CSV series, or an HDF5 panel)");
   PetscCheck(!hc_transform_parse(transform, &o->gate.transform), PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT,
              "-transform %s: allowed values are logret100, none", transform);
   PetscCheck(o->column[0], PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-column: give the name of a CSV column, e.g. adjusted_close");

@@ -62,7 +62,9 @@ int hc_io_is_panel(const char *path)
 {
   static const unsigned char sig[8] = {0x89, 'H', 'D', 'F', '\r', '\n', 0x1a, '\n'};
   unsigned char                  b[8];
-  FILE                          *f = fopen(path, "rb");
+  struct stat                    st;
+  if (stat(path, &st) || !S_ISREG(st.st_mode)) return 0; /* a FIFO is never opened: it would block */
+  FILE *f = fopen(path, "rb");
   if (!f) return 0;
   size_t got = fread(b, 1, sizeof b, f);
   fclose(f);
