@@ -2,7 +2,7 @@
  * @file bench_report.c
  * @brief Benchmark: rank 0's share of a run of N tickers (a program, not a test; see
  *        docs/scaling.md): per record as it arrives, the journal append and the report add
- *        (/fits group, table measure); at the end, the tail after the last unit (the tables in
+ *        (the measure of every table, /fits included); at the end, the tail after the last unit (the tables in
  *        one pass over the journal with the universe portfolio, then the finish).
  *
  * The records are those of a real run, replicated: the journal of a `-shard` run (kept beside

@@ -21,7 +21,7 @@
 # wall_s: mpirun's wall time; tail_s: from rank 0's last progress line (every record
 # received) to "report written" (the tables, the finish); write_s: hcWrite of -log_view;
 # peak RSS per rank from /perf; h5py: open the report and read every /summary column, then
-# read one ticker's /fits groups.
+# one ticker's rows of the /fits table.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
@@ -70,8 +70,16 @@ with h5py.File(report, "r") as f:
     t_sum = time.time() - t
     rss = "/".join("%.1f" % x for x in f["perf/peak_rss_mb"][:])
     t = time.time()
-    g = f["fits"][summary["ticker"][len(summary["ticker"]) // 2].decode()]
-    fits = {k: (g[k]["params"][:], dict(g[k].attrs)) for k in g if isinstance(g.get(k, getlink=True), h5py.HardLink)}
+    g = f["fits"]   # one ticker's rows of the /fits table, found by binary search on its sorted ticker column
+    key, col = summary["ticker"][len(summary["ticker"]) // 2], g["ticker"]
+    lo, hi = 0, col.shape[0]
+    while lo < hi:
+        mid = (lo + hi) // 2
+        lo, hi = (mid + 1, hi) if col[mid] < key else (lo, mid)
+    end = lo
+    while end < col.shape[0] and col[end] == key:
+        end += 1
+    fits = {k: g[k][lo:end] for k in ("name", "params", "stderr", "loglik", "selected")}
     t_fits = time.time() - t
 print(f"large_universe tickers={n} ranks={np_} wall_s={float(t1) - float(t0):.1f} tail_s={written - last_progress:.2f} "
       f"write_s={write:.2f} peak_rss_mb={rss} report_mb={os.path.getsize(report) / 2**20:.0f} "

@@ -18,9 +18,9 @@
  * missing). A row whose status is not `ok`, or whose forecast has a non-finite value in the
  * first 13 horizons, is scored with the Naive forecast and interval instead (as m4_weekly.c
  * does for a failed ARIMA); the summary counts them.
- * Also scored, from `/fits/<ticker>/<member>/forecast_mean` and `forecast_sd` with the
+ * Also scored, from the /fits table's member forecasts `forecast_mean` and `forecast_sd` with the
  * Gaussian 95% interval mean -+ z_0.975 sd: the selected model's own forecast
- * (`/fits/<ticker>/selected`) and the SSA member's (member name starting with "SSA("), when
+ * (its row with `selected` = 1) and the SSA member's (member name starting with "SSA("), when
  * the report has them (Naive where a series has none; counted).
  * SSA weights: from `/backtest/weights`, per scheme the mean weight of the SSA member over the
  * series whose ensemble has one, and in the column of the reported scheme
@@ -103,29 +103,43 @@ static PetscErrorCode read_doubles(hid_t loc, const char *name, double **v, hsiz
   PetscFunctionReturn(0);
 }
 
-/**
- * The Gaussian forecast of member group `path` (forecast_mean, forecast_sd [>= H]) into f, lo, hi.
- * @return 1 if found and finite, else 0 (HDF5 errors silenced by the caller).
- */
-static int read_member(hid_t f, const char *path, double *fc, double *lo, double *hi)
+/** The /fits table's columns m4_score reads: which fit, and the member forecasts [rows x Hf]. */
+typedef struct {
+  strcol  ticker, name;
+  double *selected, *mean, *sd; /* selected read as float64 (0/1) */
+  hsize_t Hf;
+} fits_table;
+
+static PetscErrorCode read_fits_table(hid_t f, fits_table *ft)
 {
-  char   name[512];
-  double m[256], s[256];
-  int    ok = 1;
-  for (int k = 0; k < 2 && ok; k++) {
-    snprintf(name, sizeof name, "%s/%s", path, k ? "forecast_sd" : "forecast_mean");
-    if (H5Lexists(f, path, H5P_DEFAULT) <= 0 || H5Lexists(f, name, H5P_DEFAULT) <= 0) return 0;
-    hid_t d = H5Dopen2(f, name, H5P_DEFAULT);
-    if (d < 0) return 0;
-    hid_t   sp = H5Dget_space(d);
-    hsize_t n  = 0;
-    ok         = H5Sget_simple_extent_ndims(sp) == 1 && H5Sget_simple_extent_dims(sp, &n, NULL) == 1 && n >= H && n <= 256 &&
-         H5Dread(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, k ? s : m) >= 0;
-    H5Sclose(sp);
-    H5Dclose(d);
-  }
+  hsize_t d[3];
+  int     rk;
+  PetscFunctionBeginUser;
+  PetscCall(read_strings(f, "/fits/ticker", &ft->ticker));
+  PetscCall(read_strings(f, "/fits/name", &ft->name));
+  PetscCall(read_doubles(f, "/fits/selected", &ft->selected, d, &rk));
+  PetscCall(read_doubles(f, "/fits/forecast_mean", &ft->mean, d, &rk));
+  ft->Hf = d[1];
+  PetscCall(read_doubles(f, "/fits/forecast_sd", &ft->sd, d, &rk));
+  PetscCheck(ft->name.n == ft->ticker.n && d[0] == ft->ticker.n && d[1] == ft->Hf, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "/fits columns disagree");
+  PetscFunctionReturn(0);
+}
+
+/**
+ * The Gaussian forecast of ticker t's fit `name` (NULL: its selected fit) from the member
+ * forecasts of the /fits table (forecast_mean, forecast_sd [>= H]) into fc, lo, hi.
+ * @return 1 if found and finite (a fit of the live ensemble), else 0.
+ */
+static int read_member(const fits_table *ft, const char *t, const char *name, double *fc, double *lo, double *hi)
+{
+  char    rt[HC_NAME_LEN], rn[HC_MODEL_LEN];
+  hsize_t i = 0;
+  while (i < ft->ticker.n && (strcmp(str_at(&ft->ticker, i, rt, sizeof rt), t) || (name ? strcmp(str_at(&ft->name, i, rn, sizeof rn), name) : ft->selected[i] != 1.0))) i++;
+  if (i == ft->ticker.n || ft->Hf < H) return 0;
+  int ok = 1;
   for (int h = 0; h < H && ok; h++) {
-    fc[h] = m[h], lo[h] = m[h] - Z975 * s[h], hi[h] = m[h] + Z975 * s[h];
+    const double m = ft->mean[i * ft->Hf + (hsize_t)h], s = ft->sd[i * ft->Hf + (hsize_t)h];
+    fc[h] = m, lo[h] = m - Z975 * s, hi[h] = m + Z975 * s;
     ok    = isfinite(lo[h]) && isfinite(hi[h]);
   }
   return ok;
@@ -187,7 +201,7 @@ int main(int argc, char **argv)
     hid_t a       = H5Aopen(f, "schema_version", H5P_DEFAULT);
     PetscCheck(a >= 0 && H5Aread(a, H5T_NATIVE_INT, &version) >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "%s: no schema_version", report);
     H5Aclose(a);
-    PetscCheck(version >= 2 && version <= 4, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "%s: schema_version %d, this program reads 2, 3 or 4", report, version);
+    PetscCheck(version == 5, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "%s: schema_version %d, this program reads 5 (the /fits table)", report, version);
   }
   strcol  ticker, status, ensemble, mean_model, fticker, wticker, wmember;
   double *mean, *lo, *hi, *w[N_SCHEME], levels[8];
@@ -217,6 +231,8 @@ int main(int argc, char **argv)
       if (levels[l] > 0.9499 && levels[l] < 0.9501) level95 = (int)l;
     PetscCheck(level95 >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "%s: no 0.95 level in /forecast/lo", report);
   }
+  fits_table fits;
+  PetscCall(read_fits_table(f, &fits));
   const int have_weights = H5Lexists(f, "/backtest", H5P_DEFAULT) > 0 && H5Lexists(f, "/backtest/weights", H5P_DEFAULT) > 0;
   wticker.n = wmember.n = 0;
   wticker.buf = wmember.buf = NULL;
@@ -289,15 +305,13 @@ int main(int argc, char **argv)
       hc_strlcpy(ssa_name, wm, sizeof ssa_name);
       for (int s = 0; s < N_SCHEME; s++) r->w_ssa[s] += w[s][j]; /* NaN stays NaN */
     }
-    snprintf(path, sizeof path, "/fits/%s/selected", t);
-    r->sel_ok = ok && read_member(f, path, mf, mlo, mhi);
+    r->sel_ok = ok && read_member(&fits, t, NULL, mf, mlo, mhi);
     n_sel_missing += !r->sel_ok;
     hc_eval_series(train[k].value, train[k].n, M, test[k].value, r->sel_ok ? mf : nf, r->sel_ok ? mlo : nlo, r->sel_ok ? mhi : nhi, H, ALPHA,
                    &r->sel);
     if (!ssa_name[0] && !strncmp(r->model, "SSA(", 4)) hc_strlcpy(ssa_name, r->model, sizeof ssa_name); /* SSA alone, no backtest */
     if (ssa_name[0]) {
-      snprintf(path, sizeof path, "/fits/%s/%s", t, ssa_name);
-      r->ssa_ok = ok && read_member(f, path, mf, mlo, mhi);
+      r->ssa_ok = ok && read_member(&fits, t, ssa_name, mf, mlo, mhi);
     }
     n_ssa_missing += !r->ssa_ok;
     hc_eval_series(train[k].value, train[k].n, M, test[k].value, r->ssa_ok ? mf : nf, r->ssa_ok ? mlo : nlo, r->ssa_ok ? mhi : nhi, H, ALPHA,
@@ -381,6 +395,7 @@ int main(int argc, char **argv)
   free(mean), free(lo), free(hi);
   for (int s = 0; s < N_SCHEME; s++) free(w[s]);
   free(ticker.buf), free(status.buf), free(ensemble.buf), free(mean_model.buf), free(fticker.buf), free(wticker.buf), free(wmember.buf);
+  free(fits.ticker.buf), free(fits.name.buf), free(fits.selected), free(fits.mean), free(fits.sd);
   hc_io_wide_free(train, n_train);
   hc_io_wide_free(test, n_test);
   PetscCall(PetscFinalize());

@@ -44,7 +44,7 @@ unit: one one-sided round trip, serialised at the counter (service time take / 2
 Every B (--batch) records a rank != 0 sends one batch of B x R bytes to rank 0 (sender pays
 alpha + B R / beta); rank 0, between its own units, receives the batches that have arrived
 (paying the same, plus --record_ms per record: rank 0 unpacks each record, appends it to the
-journal and writes its /fits group and measures its table rows as it arrives, and its own: the
+journal and measures its table rows as it arrives (and, before schema_version 5, wrote its /fits group), and its own: the
 per_record_ms of scaling/bench_report); above 64 ranks rank 0 takes no units and only does
 that. At the end each rank flushes its partial batch, rank 0 receives what is left, then
 writes the rest of the report (the tables in one pass over the journal and the finish:
@@ -125,12 +125,21 @@ def _read_per_ticker(p):
 
 
 def _fits_per_ticker(f, tickers):
-    """(fits, iterations) per ticker: the fit groups of /fits/<ticker> (the soft link `selected`
-    and any dataset excluded) and the sum of (their `iterations` attribute + 1); (None, None) without /fits."""
+    """(fits, iterations) per ticker: its rows of the /fits table (schema_version 5), or its fit
+    groups of /fits/<ticker> (earlier versions; the soft link `selected` and any dataset
+    excluded), and the sum of (their iterations + 1); (None, None) without /fits."""
     if "fits" not in f:
         return None, None
     g = f["fits"]
     nf, it = np.zeros(len(tickers)), np.zeros(len(tickers))
+    if isinstance(g.get("ticker"), h5py.Dataset):
+        index = {t: i for i, t in enumerate(tickers)}
+        for t, its in zip(g["ticker"][:], g["iterations"][:]):
+            i = index.get(t.decode() if isinstance(t, bytes) else t)
+            if i is not None:
+                nf[i] += 1
+                it[i] += float(its) + 1
+        return nf, it
     for i, t in enumerate(tickers):
         if t not in g:
             continue
@@ -244,7 +253,7 @@ def network(args):
 def simulate_dynamic(sec, order, P, net, R, B, record_s=0.0):
     """Makespan (s, from the start of the work to the last record received on rank 0) and busy
     time per rank of the dynamic schedule (module docstring) handing out units sec[order];
-    rank 0 handles every record it receives (record_s each: journal, /fits group) between its
+    rank 0 handles every record it receives (record_s each: journal, table measure) between its
     own units."""
     alpha, beta, take = net
     service = take / 2
@@ -517,7 +526,7 @@ def main():
     ap.add_argument("--schedules", default="dynamic,static")
     ap.add_argument("--batch", type=int, default=1, help="records per batch sent to rank 0 [1, as driver.c]")
     ap.add_argument("--record_ms", type=float, default=0.0,
-                    help="rank 0's work per record during the run, ms: journal append, /fits group, table measure "
+                    help="rank 0's work per record during the run, ms: journal append, table measure "
                          "(per_record_ms of scaling/bench_report; then --write_s is its tail_s) [0]")
     ap.add_argument("--record_bytes", type=float, help="bytes per result record [report bytes / tickers]")
     ap.add_argument("--latency_us", type=float)

@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Draw an hpcast report (docs/report-schema.md, schema_version 4): PNG files and an index.html.
+"""Draw an hpcast report (docs/report-schema.md, schema_version 5): PNG files and an index.html.
 
 usage: tools/plot_report.py REPORT [-out DIR] [-ticker T] [-data_dir DIR] [-log_view FILE]
 
@@ -49,7 +49,7 @@ skipped with the reason, on stdout and in index.html. plots.json beside the pict
 and the numbers drawn (the PIT counts and band, the final wealth of each book, ...).
 
 Exit status: 0 pictures written (some may be skipped); 2 the report cannot be read or is not
-schema_version 4 (one line on stderr).
+schema_version 5 (one line on stderr).
 """
 import argparse
 import csv
@@ -71,7 +71,7 @@ from scipy.cluster import hierarchy  # noqa: E402
 from scipy.spatial.distance import squareform  # noqa: E402
 from scipy.stats import binom  # noqa: E402
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 DPI = 100
 HISTORY = 250       # observations before the forecast origin in forecast.png
 ZOOM = 20           # of which the last ZOOM are drawn beside the forecast

@@ -71,7 +71,7 @@ unsigned long long hc_series_hash(const hc_series *s);
  * a zeroed series. */
 void hc_series_free(hc_series *s);
 
-/** One fitted model of one ticker, as stored under /fits/<ticker>/<name>. */
+/** One fitted model of one ticker, as stored in a row of the report's /fits table. */
 typedef struct {
   char   name[HC_MODEL_LEN];                  /**< e.g. "ARMA(1,1)" or "ARMA(0,0)+GARCH(1,1)-normal" */
   char   mean_model[HC_MODEL_LEN];            /**< e.g. "ARMA(1,1)" */

@@ -223,7 +223,7 @@ int hc_io_report_read_perf(const char *path, int *n, hc_perf **perf, char *err, 
 typedef int (*hc_report_source)(void *ctx, int i, hc_result *r);
 
 /**
- * Write the report (schema_version 2, docs/report-schema.md) from n records streamed from
+ * Write the report (schema_version 5, docs/report-schema.md) from n records streamed from
  * source, with memory independent of n: hc_io_report_begin, then pass 1 over the source
  * (hc_io_report_add of every record), pass 2 (hc_io_report_tables), hc_io_report_finish.
  * The file is written atomically: to `<path>.tmp.<pid>` in the same directory, flushed,
@@ -239,20 +239,21 @@ typedef int (*hc_report_source)(void *ctx, int i, hc_result *r);
 int  hc_io_report_write_stream(const char *path, const hc_report_meta *meta, int n, hc_report_source source, void *ctx,
                                int n_perf, const hc_perf *perf, char *err, size_t errlen);
 
-/** A report written while the run goes on: each record's /fits group, and the measure of every
- * table, as the records arrive (in any order); the tables in one pass in ticker order at the
- * end; then the portfolio and /perf. */
+/** A report written while the run goes on: the measure of every table as the records arrive
+ * (in any order: rank 0's whole per-record cost, a few microseconds); the tables, /fits
+ * included, in one pass in ticker order at the end; then the portfolio and /perf. */
 typedef struct hc_report_writer hc_report_writer;
 
 /**
- * Begin a report: create `<path>.tmp.<pid>` (and the directory, mkdir -p) with its /fits group.
+ * Begin a report: create `<path>.tmp.<pid>` (and the directory, mkdir -p).
  * Not collective (one rank). @return 0, or -1 with err set (*w = NULL, nothing left behind).
  */
 int  hc_io_report_begin(const char *path, hc_report_writer **w, char *err, size_t errlen);
 /**
- * Add record r, in any order of the records, each ticker once: write its /fits/<ticker> group
- * (its fits, the `selected` link, the member forecasts) and count its rows and string widths in
- * every table (the tables are written by hc_io_report_tables). Not collective.
+ * Add record r, in any order of the records, each ticker once: count its rows, string widths
+ * and parameters in every table, /fits included (the tables are written by
+ * hc_io_report_tables); check its fits (unique names, the selected index, a fit per ensemble
+ * member). Not collective.
  * @return 0, or -1 (the message in hc_io_report_error; the finish then fails).
  */
 int  hc_io_report_add(hc_report_writer *w, const hc_result *r);
@@ -290,9 +291,11 @@ int  hc_io_report_write(const char *path, const hc_report_meta *meta, int n, hc_
                         int n_perf, const hc_perf *perf, char *err, size_t errlen);
 
 /**
- * Read the fitted models of one ticker from a report written by hc_io_report_write
- * (/fits/<ticker>/<name>: name, param_names, params; other fields zero). A ticker that is
- * not in the report gives *n_fits = 0 and success (a new ticker has nothing to warm-start).
+ * Read the fitted models of one ticker from a report written by hc_io_report_write (the rows
+ * of the /fits table whose ticker it is, found by binary search: O(log rows) reads; name,
+ * param_names, params; other fields zero). A ticker that is not in the report, or a report
+ * without a /fits table (schema_version < 5), gives *n_fits = 0 and success (nothing to
+ * warm-start from).
  * @param fits  receives a malloc'd array of *n_fits records (free() it), or NULL
  * @return 0, or non-zero with err set if the file cannot be opened or read.
  * Not collective; several processes may read the same report concurrently.

@@ -147,8 +147,8 @@ int hc_parallel_blocks_destroy(hc_blocks **b);
 
 /**
  * Above this many ranks (dynamic schedule) rank 0 runs no unit and only collects: a collector
- * that spends ~1 ms of its own work per record (hpcast's /fits group and journal append;
- * scaling/bench_report) beside ~1 s units would spend a tenth of its time on records at 64
+ * that spends ~1 ms of its own work per record (hpcast's journal append and, before its /fits
+ * table, the record's /fits groups; scaling/bench_report) beside ~1 s units would spend a tenth of its time on records at 64
  * ranks, and the records would queue behind its units (docs/scaling.md). The default of
  * hc_run_plan.collector_only_ranks.
  */

@@ -40,7 +40,7 @@ typedef struct {
   long                 *offset;  /* [groups] its byte offset in the journal */
   hc_report_writer     *report;  /* the report being written: /fits as records arrive */
   hc_panel             *panel;   /* the universe's panel file, when resume reads an entry again */
-  PetscLogEvent         ev_journal, ev_fits; /* -log_view: journal appends, /fits writes */
+  PetscLogEvent         ev_journal, ev_add; /* -log_view: journal appends, the report's measure of each record */
 } collector;
 
 static int by_ticker(const void *key, const void *entry) { return strcmp(key, entry); }
@@ -60,7 +60,7 @@ static int group_of(const collector *c, const char *ticker)
 }
 
 /* Rank 0: a journalled record at offset counts as its ticker's result (the first of a ticker of
- * this run; others are ignored) and its /fits group goes into the report. @return 0 or -1 (the
+ * this run; others are ignored) and is measured into the report's tables. @return 0 or -1 (the
  * writer's error). */
 static int note_record(collector *c, const hc_result *r, long offset)
 {
@@ -120,13 +120,13 @@ static int collect(void *ctx, int rank, int n, hc_result *r)
     fprintf(stderr, "hpcast: ERROR: %s\n", err);
     rc = MPI_ERR_FILE;
   }
-  if (PetscLogEventEnd(c->ev_journal, 0, 0, 0, 0) || PetscLogEventBegin(c->ev_fits, 0, 0, 0, 0)) return MPI_ERR_OTHER;
+  if (PetscLogEventEnd(c->ev_journal, 0, 0, 0, 0) || PetscLogEventBegin(c->ev_add, 0, 0, 0, 0)) return MPI_ERR_OTHER;
   for (int k = 0; k < n && rc == MPI_SUCCESS; k++)
     if (note_record(c, &r[k], off[k])) {
       fprintf(stderr, "hpcast: ERROR: %s\n", hc_io_report_error(c->report));
       rc = MPI_ERR_FILE;
     }
-  if (PetscLogEventEnd(c->ev_fits, 0, 0, 0, 0)) return MPI_ERR_OTHER;
+  if (PetscLogEventEnd(c->ev_add, 0, 0, 0, 0)) return MPI_ERR_OTHER;
   for (int k = 0; k < n; k++) hc_result_free(&r[k]);
   free(off);
   return rc;
@@ -210,8 +210,8 @@ static int read_row(void *ctx, int i, hc_result *r)
   return rc;
 }
 
-/* Rank 0: the rest of the report (its /fits groups were written and its tables measured as the
- * records arrived): the tables from the journal in ticker order, in one pass that also feeds the
+/* Rank 0: the rest of the report (its tables were measured as the records arrived): the
+ * tables, /fits included, from the journal in ticker order, in one pass that also feeds the
  * universe portfolio and the summary, then the portfolio and /perf (memory: one record at a
  * time). */
 static PetscErrorCode write_report(collector *c, int size, const hc_perf *perf, hc_app_stage *st, PetscLogEvent ev_write, double t_start)
@@ -361,7 +361,7 @@ static void on_perf(void *ctx, hc_perf *mine)
 {
   job *j = ctx;
   hc_pipeline_times(j->pl, &mine->io_s, &mine->fit_s);
-  if (j->rank == 0) mine->io_s += hc_io_report_seconds(j->col->report); /* the /fits groups written so far */
+  if (j->rank == 0) mine->io_s += hc_io_report_seconds(j->col->report); /* the report's work so far */
   mine->n_tickers   = j->n_tickers;
   mine->n_fits      = j->n_fits;
   mine->busy_s      = j->busy;
@@ -476,7 +476,7 @@ static PetscErrorCode run_job(const hc_app_options *o, collector *col, job_mem *
   PetscCall(PetscLogEventRegister("hcGather", cls, &ev_gather));
   PetscCall(PetscLogEventRegister("hcWrite", cls, &ev_write));
   PetscCall(PetscLogEventRegister("hcJournal", cls, &col->ev_journal));
-  PetscCall(PetscLogEventRegister("hcFitsWrite", cls, &col->ev_fits));
+  PetscCall(PetscLogEventRegister("hcReportAdd", cls, &col->ev_add));
 
   PetscCall(list_universe(o, comm, u));
   int rc;

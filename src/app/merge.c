@@ -47,8 +47,8 @@ static void merge_release(merge_index *x)
  * (ENOMEM and the journal's own errors are the other nonzero returns). */
 enum { MERGE_ADD_FAILED = -2 };
 
-/* hc_journal_visit: index a record of the input being opened and add it to the report (its
- * /fits group and the measure of its table rows; records may come in any order), so that the
+/* hc_journal_visit: index a record of the input being opened and add it to the report (the
+ * measure of its table rows; records may come in any order), so that the
  * scan is the merge's first pass over the records. */
 static int index_record(void *ctx, const hc_result *r, long offset)
 {
@@ -111,7 +111,7 @@ static PetscErrorCode sort_unique(merge_index *x, char *const *name)
 /*
  * hpcast merge: the shard reports of a sweep (each with its journal) into one report. Two
  * passes over the records: the scan of every input's journal indexes each record and adds it
- * to the report (its /fits group, the measure of the tables); then the tables in ticker order,
+ * to the report (the measure of the tables); then the tables in ticker order,
  * each record read back once more from its journal, which also feeds the universe portfolio.
  */
 PetscErrorCode hc_app_merge(void)

@@ -1,13 +1,12 @@
 /**
  * @file report.c
- * @brief HDF5 report writer of hpcast, schema_version 4 (docs/report-schema.md).
+ * @brief HDF5 report writer of hpcast, schema_version 5 (docs/report-schema.md).
  *
  * Serial HDF5 1.10 C API; only rank 0 calls it. The file is in HDF5 1.8's format with a small
- * fixed metadata cache (report_fapl) and groups that keep their links and attributes in their
- * object headers (group_props).
+ * fixed metadata cache (report_fapl).
  * A report is written in three steps, so that a run can write most of it while it goes on:
- * hc_io_report_add, per record in any order (as records arrive), writes the record's /fits
- * group and measures every table (rows, string widths, horizon); hc_io_report_tables then takes
+ * hc_io_report_add, per record in any order (as records arrive), measures every table (rows,
+ * string widths, horizon, parameters per fit); hc_io_report_tables then takes
  * the records once more, in ticker order (from the run's journal), and writes the tables in
  * hyperslabs of at most CHUNK rows, so memory does not grow with the number of tickers;
  * hc_io_report_finish writes the universe portfolio and /perf. The file is written under a
@@ -33,7 +32,7 @@
 
 #include "hpcast/io.h"
 
-#define SCHEMA_VERSION 4
+#define SCHEMA_VERSION 5
 
 /** String widths whose HDF5 type a writer keeps (every field of a record is narrower). */
 enum { STR_CACHE = HC_REASON_LEN };
@@ -41,8 +40,7 @@ enum { STR_CACHE = HC_REASON_LEN };
 /**
  * Write context: the first failure is recorded in err, later ones are ignored. It keeps the
  * scalar dataspace and the string types it has used (0: not created yet; closed by
- * wctx_release): a ticker's /fits group has ~200 attributes, and creating a dataspace and a
- * string type for each was a quarter of the HDF5 API calls of hc_io_report_add.
+ * wctx_release), one of each for all the attributes of the report.
  */
 typedef struct {
   const char *path;    /**< final report path, named in every message */
@@ -51,7 +49,6 @@ typedef struct {
   int         failed;
   char        where[HC_PATH_LEN]; /**< HDF5 group being written, for messages */
   hid_t       scalar;             /**< scalar dataspace */
-  hid_t       gcpl;               /**< group-creation properties of every group (group_props) */
   int         fd;                 /**< the file's descriptor (start_writeback), or -1 */
   hid_t       str[STR_CACHE];     /**< str[w - 1]: fixed-length string type of width w */
 } wctx;
@@ -129,34 +126,9 @@ static hid_t scalar_space(wctx *c)
 }
 
 /**
- * Group-creation properties kept in c, or -1. With the file format of HDF5 1.8
- * (report_fapl) a group keeps its links and attributes in its object header up to
- * these counts instead of a B-tree and a local heap: a /fits/<ticker>/<fit> group has 16
- * attributes and up to 4 links, a /fits/<ticker> group one link per fit plus `selected`.
- * HDF5's defaults (8 and 8) would move every fit group's attributes to dense storage
- * (a fractal heap and a B-tree each), which costs more than the earliest format's symbol
- * tables: scaling/bench_report, 10,000 tickers, /fits add 1.27 ms per record with the
- * defaults, 0.78-0.85 ms in the earliest format, 0.71-0.74 ms with these counts.
- */
-enum { GROUP_COMPACT_ATTRS = 32, GROUP_COMPACT_LINKS = 64, GROUP_EST_LINKS = 16, GROUP_EST_NAME = 24 };
-static hid_t group_props(wctx *c)
-{
-  if (c->gcpl > 0) return c->gcpl;
-  hid_t p = H5Pcreate(H5P_GROUP_CREATE);
-  if (p < 0) return -1;
-  if (H5Pset_attr_phase_change(p, GROUP_COMPACT_ATTRS, GROUP_COMPACT_ATTRS - 8) < 0 ||
-      H5Pset_link_phase_change(p, GROUP_COMPACT_LINKS, GROUP_COMPACT_LINKS - 16) < 0 ||
-      H5Pset_est_link_info(p, GROUP_EST_LINKS, GROUP_EST_NAME) < 0) {
-    H5Pclose(p);
-    return -1;
-  }
-  return c->gcpl = p;
-}
-
-/**
  * Every HC_REPORT_WRITEBACK_RECORDS records of the tables pass, start writing the report's
  * dirty pages to storage: sync_file_range(2) with SYNC_FILE_RANGE_WRITE queues the writes and
- * returns. Otherwise the tables (1.85 GB at 100,000 tickers) and the last /fits groups stay
+ * returns. Otherwise the tables (GBs at 100,000 tickers) stay
  * dirty (the kernel writes back after 30 s, or above a tenth of memory) until the fsync that
  * publishes the report, which then writes them all after the tables. scaling/bench_report,
  * 100,000 tickers: finish 0.24-1.19 s -> 0.08 s. (Not in the add phase, where the kernel's own
@@ -174,8 +146,6 @@ static void wctx_release(wctx *c)
 {
   if (c->scalar > 0) H5Sclose(c->scalar);
   c->scalar = 0;
-  if (c->gcpl > 0) H5Pclose(c->gcpl);
-  c->gcpl = 0;
   for (size_t w = 0; w < STR_CACHE; w++) {
     if (c->str[w] > 0) H5Tclose(c->str[w]);
     c->str[w] = 0;
@@ -265,7 +235,7 @@ static int write_str_attr(wctx *c, hid_t loc, const char *name, const char *s)
 
 static hid_t make_group(wctx *c, hid_t loc, const char *name)
 {
-  hid_t p = group_props(c), g = p < 0 ? -1 : H5Gcreate2(loc, name, H5P_DEFAULT, p, H5P_DEFAULT);
+  hid_t g = H5Gcreate2(loc, name, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
   if (g < 0) fail(c, "cannot create group '%s' in %s", name, c->where);
   return g;
 }
@@ -616,13 +586,54 @@ static const column perf_cols[] = {
 
 #define NCOLS(a) (sizeof(a) / sizeof((a)[0]))
 
+/** The fixed part of a /fits row: one fit of one ticker. Its row in the write phase is followed by
+ * params, stderr [P] and forecast_mean, forecast_sd [H] (P, H: the largest of the report). */
+typedef struct {
+  char   ticker[HC_NAME_LEN], name[HC_MODEL_LEN], mean_model[HC_MODEL_LEN], vol_model[HC_MODEL_LEN];
+  char   status[16], stderr_type[16], reason[HC_REASON_LEN];
+  char   param_names[HC_MAX_PARAMS * HC_PNAME_LEN]; /* comma-separated */
+  int    n_params, converged, tao_reason, iterations, n_obs, selected, member;
+  double loglik, aic, bic, persistence, half_life, uncond_var;
+} fit_row;
+
+#define F_OFF(f) offsetof(fit_row, f)
+/** /fits: the columns of the fixed part (the vectors follow, tables_fits). */
+static const column fit_cols[] = {
+  {"ticker", COL_STR, F_OFF(ticker), HC_NAME_LEN, 0, NULL},
+  {"name", COL_STR, F_OFF(name), HC_MODEL_LEN, 0, NULL},
+  {"mean_model", COL_STR, F_OFF(mean_model), HC_MODEL_LEN, 0, NULL},
+  {"vol_model", COL_STR, F_OFF(vol_model), HC_MODEL_LEN, 0, NULL},
+  {"status", COL_STR, F_OFF(status), 16, 0, NULL},
+  {"reason", COL_STR, F_OFF(reason), HC_REASON_LEN, 0, NULL},
+  {"selected", COL_INT, F_OFF(selected), 0, 0, NULL},
+  {"member", COL_INT, F_OFF(member), 0, 0, NULL},
+  {"loglik", COL_DBL, F_OFF(loglik), 0, 0, NULL},
+  {"aic", COL_DBL, F_OFF(aic), 0, 0, NULL},
+  {"bic", COL_DBL, F_OFF(bic), 0, 0, NULL},
+  {"n_obs", COL_INT, F_OFF(n_obs), 0, 0, NULL},
+  {"converged", COL_INT, F_OFF(converged), 0, 0, NULL},
+  {"tao_reason", COL_INT, F_OFF(tao_reason), 0, 0, NULL},
+  {"iterations", COL_INT, F_OFF(iterations), 0, 0, NULL},
+  {"n_params", COL_INT, F_OFF(n_params), 0, 0, NULL},
+  {"param_names", COL_STR, F_OFF(param_names), HC_MAX_PARAMS * HC_PNAME_LEN, 0, NULL},
+  {"stderr_type", COL_STR, F_OFF(stderr_type), 16, 0, NULL},
+  {"persistence", COL_DBL, F_OFF(persistence), 0, 0, NULL},
+  {"half_life", COL_DBL, F_OFF(half_life), 0, 0, NULL},
+  {"uncond_var", COL_DBL, F_OFF(uncond_var), 0, 0, NULL},
+};
+#undef F_OFF
+enum { N_FIT_COLS = (int)NCOLS(fit_cols), N_FIT_VECS = 4 };
+
 /** The per-ticker tables of the report, filled record by record in ticker order. */
-enum { T_SUMMARY, T_FORECAST, T_SCORES, T_WEIGHTS, T_TRADING, T_UNITS, N_TABLES };
+enum { T_SUMMARY, T_FORECAST, T_SCORES, T_WEIGHTS, T_TRADING, T_UNITS, T_FITS, N_TABLES };
 typedef struct {
   table  t[N_TABLES];
   column fc_cols[5]; /**< /forecast: ticker, mean, sd [H], lo, hi [H x HC_N_LEVELS] */
+  column ft_cols[N_FIT_COLS + N_FIT_VECS]; /**< /fits: fit_cols, then params, stderr [P], forecast_mean, forecast_sd [H] */
   int    H;          /**< largest horizon */
+  int    P;          /**< most parameters of a fit */
   char  *fc_row;     /**< one /forecast row: ticker, then mean, sd, lo, hi */
+  char  *ft_row;     /**< one /fits row: fit_row, then params, stderr, forecast_mean, forecast_sd */
 } tables;
 
 /** Measure phase: every table but /forecast, which gets /summary's rows and H once known. */
@@ -635,6 +646,8 @@ static void tables_init(tables *T)
   table_init(&T->t[T_WEIGHTS], "/backtest/weights", weight_cols, NCOLS(weight_cols), sizeof(ticker_row));
   table_init(&T->t[T_TRADING], "/backtest/trading", trading_cols, NCOLS(trading_cols), sizeof(ticker_row));
   table_init(&T->t[T_UNITS], "/units", unit_cols, NCOLS(unit_cols), sizeof(unit_row));
+  memcpy(T->ft_cols, fit_cols, sizeof fit_cols);
+  table_init(&T->t[T_FITS], "/fits", T->ft_cols, N_FIT_COLS, sizeof(fit_row)); /* the vectors: tables_fits */
 }
 
 /** After the measure phase: the /forecast table of horizon T->H. */
@@ -652,6 +665,78 @@ static int tables_forecast(wctx *c, tables *T)
   f->width[0] = T->t[T_SUMMARY].width[0]; /* the same tickers as /summary */
   if (!(T->fc_row = calloc(1, f->stride))) return fail(c, "out of memory in /forecast");
   return 0;
+}
+
+/** After the measure phase: the vector columns of /fits, P parameters and H horizons. */
+static int tables_fits(wctx *c, tables *T)
+{
+  const size_t P = (size_t)T->P, H = (size_t)T->H, d = sizeof(double), head = sizeof(fit_row);
+  T->ft_cols[N_FIT_COLS + 0] = (column){"params", COL_VEC, head, P, 0, NULL};
+  T->ft_cols[N_FIT_COLS + 1] = (column){"stderr", COL_VEC, head + P * d, P, 0, NULL};
+  T->ft_cols[N_FIT_COLS + 2] = (column){"forecast_mean", COL_VEC, head + 2 * P * d, H, 0, NULL};
+  T->ft_cols[N_FIT_COLS + 3] = (column){"forecast_sd", COL_VEC, head + (2 * P + H) * d, H, 0, NULL};
+  T->t[T_FITS].ncols  = N_FIT_COLS + N_FIT_VECS;
+  T->t[T_FITS].stride = head + 2 * (P + H) * d;
+  if (!(T->ft_row = calloc(1, T->t[T_FITS].stride))) return fail(c, "out of memory in /fits");
+  return 0;
+}
+
+/** The /fits rows of record r: one per fit, in the record's order (the write phase fills the
+ * vectors: parameters and standard errors NaN beyond the fit's, the member forecasts NaN for a
+ * fit that is not a member of the live ensemble). */
+static void fits_add(wctx *c, tables *T, const hc_result *r)
+{
+  fit_row  head;
+  char    *row = T->ft_row ? T->ft_row : (char *)&head;
+  fit_row *h   = (fit_row *)row;
+  for (int j = 0; !c->failed && j < r->n_fits; j++) {
+    const hc_fit_record *f  = &r->fits[j];
+    const int            np = f->n_params < 0 ? 0 : f->n_params > HC_MAX_PARAMS ? HC_MAX_PARAMS : f->n_params;
+    int                  m  = -1;
+    for (int k = 0; k < r->n_members && m < 0; k++)
+      if (!strcmp(r->member[k], f->name)) m = k;
+    memset(h, 0, sizeof *h);
+    hc_strlcpy(h->ticker, r->ticker, sizeof h->ticker);
+    hc_strlcpy(h->name, f->name, sizeof h->name);
+    hc_strlcpy(h->mean_model, f->mean_model, sizeof h->mean_model);
+    hc_strlcpy(h->vol_model, f->vol_model, sizeof h->vol_model);
+    hc_strlcpy(h->status, hc_status_name((hc_status)f->status), sizeof h->status);
+    hc_strlcpy(h->stderr_type, f->stderr_type, sizeof h->stderr_type);
+    hc_strlcpy(h->reason, f->reason, sizeof h->reason);
+    for (int k = 0; k < np; k++) {
+      if (k) strcat(h->param_names, ",");
+      strncat(h->param_names, f->param_names[k], HC_PNAME_LEN - 1);
+    }
+    h->n_params = np, h->converged = f->converged, h->tao_reason = f->tao_reason, h->iterations = f->iterations;
+    h->n_obs = f->n_obs_used, h->selected = j == r->selected, h->member = m >= 0;
+    h->loglik = f->loglik, h->aic = f->aic, h->bic = f->bic;
+    h->persistence = f->persistence, h->half_life = f->half_life, h->uncond_var = f->uncond_var;
+    if (!T->ft_row) T->P = np > T->P ? np : T->P; /* measure phase */
+    else {
+      double *v = (double *)(row + sizeof(fit_row));
+      for (int k = 0; k < T->P; k++) {
+        v[k]        = k < np ? f->params[k] : NAN;
+        v[T->P + k] = k < np ? f->stderr_[k] : NAN;
+      }
+      for (int k = 0; k < T->H; k++) {
+        v[2 * T->P + k]        = m >= 0 ? fc_at(r->member_mean + (size_t)m * r->horizon, k, r->horizon) : NAN;
+        v[2 * T->P + T->H + k] = m >= 0 ? fc_at(r->member_sd + (size_t)m * r->horizon, k, r->horizon) : NAN;
+      }
+    }
+    table_add(c, &T->t[T_FITS], row);
+  }
+  for (int j = 0; !c->failed && j < r->n_fits; j++)
+    for (int k = 0; k < j; k++)
+      if (!strcmp(r->fits[k].name, r->fits[j].name)) {
+        fail(c, "ticker '%s': fit name '%s' appears twice", r->ticker, r->fits[j].name);
+        break;
+      }
+  if (!c->failed && r->selected >= r->n_fits) fail(c, "ticker '%s': selected fit %d out of range (%d fits)", r->ticker, r->selected, r->n_fits);
+  for (int k = 0; !c->failed && k < r->n_members; k++) {
+    int found = 0;
+    for (int j = 0; j < r->n_fits && !found; j++) found = !strcmp(r->member[k], r->fits[j].name);
+    if (!found) fail(c, "ensemble member '%s' of '%s' has no fit record", r->member[k], r->ticker);
+  }
 }
 
 /** Add the rows of record r to every table (/forecast only in the write phase). */
@@ -705,70 +790,7 @@ static int tables_add(wctx *c, tables *T, const hc_result *r)
     ur.u = r->units[j];
     table_add(c, &T->t[T_UNITS], &ur);
   }
-  return c->failed ? -1 : 0;
-}
-
-/* ---- /fits ---- */
-
-/** /fits/<ticker>/<fit name>: one group per fit record. */
-static int write_fit(wctx *c, hid_t tg, const char *ticker, const hc_fit_record *f)
-{
-  snprintf(c->where, sizeof c->where, "/fits/%s/%s", ticker, f->name);
-  hid_t g = make_group(c, tg, f->name);
-  if (g < 0) return -1;
-  int np = f->n_params < 0 ? 0 : (f->n_params > HC_MAX_PARAMS ? HC_MAX_PARAMS : f->n_params);
-  hsize_t dims[1] = {(hsize_t)np};
-  write_double(c, g, "params", 0, 1, dims, f->params);
-  write_double(c, g, "stderr", 0, 1, dims, f->stderr_);
-  if (!c->failed) write_strings(c, g, "param_names", 1, (size_t)np, f->param_names[0], HC_PNAME_LEN, HC_PNAME_LEN);
-  if (!c->failed) write_double(c, g, "loglik", 1, 0, NULL, &f->loglik);
-  if (!c->failed) write_double(c, g, "aic", 1, 0, NULL, &f->aic);
-  if (!c->failed) write_double(c, g, "bic", 1, 0, NULL, &f->bic);
-  if (!c->failed) write_int(c, g, "converged", 1, 0, NULL, &f->converged);
-  if (!c->failed) write_int(c, g, "tao_reason", 1, 0, NULL, &f->tao_reason);
-  if (!c->failed) write_int(c, g, "iterations", 1, 0, NULL, &f->iterations);
-  if (!c->failed) write_int(c, g, "n_obs", 1, 0, NULL, &f->n_obs_used);
-  if (!c->failed) write_str_attr(c, g, "mean_model", f->mean_model);
-  if (!c->failed) write_str_attr(c, g, "vol_model", f->vol_model);
-  if (!c->failed) write_str_attr(c, g, "stderr_type", f->stderr_type);
-  if (!c->failed) write_double(c, g, "persistence", 1, 0, NULL, &f->persistence);
-  if (!c->failed) write_double(c, g, "half_life", 1, 0, NULL, &f->half_life);
-  if (!c->failed) write_double(c, g, "uncond_var", 1, 0, NULL, &f->uncond_var);
-  if (!c->failed) write_str_attr(c, g, "status", hc_status_name((hc_status)f->status));
-  if (!c->failed) write_str_attr(c, g, "reason", f->reason);
-  close_group(c, g);
-  return c->failed ? -1 : 0;
-}
-
-/** /fits/<ticker>: the group of record r with its fits, the `selected` soft link and the
- * member forecasts of the live ensemble (forecast_mean, forecast_sd [H] in the member's group). */
-static int write_fits(wctx *c, hid_t fits, const hc_result *r)
-{
-  snprintf(c->where, sizeof c->where, "/fits");
-  hid_t tg = make_group(c, fits, r->ticker);
-  if (tg < 0) return -1;
-  for (int j = 0; !c->failed && j < r->n_fits; j++) write_fit(c, tg, r->ticker, &r->fits[j]);
-  if (!c->failed && r->selected >= r->n_fits)
-    fail(c, "ticker '%s': selected fit %d out of range (%d fits)", r->ticker, r->selected, r->n_fits);
-  if (!c->failed && r->selected >= 0) {
-    char target[HC_PATH_LEN];
-    snprintf(target, sizeof target, "/fits/%s/%s", r->ticker, r->fits[r->selected].name);
-    if (H5Lcreate_soft(target, tg, "selected", H5P_DEFAULT, H5P_DEFAULT) < 0)
-      fail(c, "cannot create soft link /fits/%s/selected", r->ticker);
-  }
-  hsize_t d[1] = {(hsize_t)r->horizon};
-  for (int j = 0; !c->failed && j < r->n_members; j++) {
-    snprintf(c->where, sizeof c->where, "/fits/%s/%s", r->ticker, r->member[j]);
-    hid_t g = H5Gopen2(tg, r->member[j], H5P_DEFAULT);
-    if (g < 0) {
-      fail(c, "ensemble member '%s' of '%s' has no fit record", r->member[j], r->ticker);
-      break;
-    }
-    write_double(c, g, "forecast_mean", 0, 1, d, r->member_mean + (size_t)j * r->horizon);
-    write_double(c, g, "forecast_sd", 0, 1, d, r->member_sd + (size_t)j * r->horizon);
-    close_group(c, g);
-  }
-  close_group(c, tg);
+  if (!c->failed) fits_add(c, T, r);
   return c->failed ? -1 : 0;
 }
 
@@ -861,16 +883,16 @@ static int write_tables(wctx *c, hid_t file, int n, hc_report_source source, voi
 {
   char      prev[HC_NAME_LEN] = "";
   hc_result r;
-  if (tables_forecast(c, T)) return -1;
-  hid_t g[4], bt[3] = {-1, -1, -1};
-  static const char *names[4] = {"summary", "forecast", "backtest", "units"};
-  for (int k = 0; k < 4; k++) {
+  if (tables_forecast(c, T) || tables_fits(c, T)) return -1;
+  hid_t g[5], bt[3] = {-1, -1, -1};
+  static const char *names[5] = {"summary", "forecast", "backtest", "units", "fits"};
+  for (int k = 0; k < 5; k++) {
     hc_strlcpy(c->where, "/", sizeof c->where);
     g[k] = c->failed ? -1 : make_group(c, file, names[k]);
   }
   for (int k = 0; k < 3 && !c->failed; k++) bt[k] = make_group(c, g[2], T->t[T_SCORES + k].name + strlen("/backtest/"));
   if (!c->failed) write_int(c, g[1], "horizon", 1, 0, NULL, &T->H);
-  const hid_t loc[N_TABLES] = {g[0], g[1], bt[0], bt[1], bt[2], g[3]};
+  const hid_t loc[N_TABLES] = {g[0], g[1], bt[0], bt[1], bt[2], g[3], g[4]};
   for (int k = 0; !c->failed && k < N_TABLES; k++) table_create(c, &T->t[k], loc[k]);
   for (int i = 0; !c->failed && i < n; i++) {
     if (!next_record(c, source, ctx, i, &r, prev)) tables_add(c, T, &r);
@@ -880,7 +902,7 @@ static int write_tables(wctx *c, hid_t file, int n, hc_report_source source, voi
   for (int k = 0; k < N_TABLES; k++) table_close(c, &T->t[k]);
   for (int k = 0; k < 3; k++)
     if (bt[k] >= 0) close_group(c, bt[k]);
-  for (int k = 3; k >= 0; k--)
+  for (int k = 4; k >= 0; k--)
     if (g[k] >= 0) close_group(c, g[k]);
   return c->failed ? -1 : 0;
 }
@@ -1050,12 +1072,11 @@ static int array_source(void *ctx, int i, hc_result *r)
   return 0;
 }
 
-/** A report being written: the temporary file, its /fits group, the tables measured so far,
- * the first error. */
+/** A report being written: the temporary file, the tables measured so far, the first error. */
 struct hc_report_writer {
   wctx   c;
   char   path[HC_PATH_LEN], tmp[HC_PATH_LEN + 32], dir[HC_PATH_LEN], err[HC_PATH_LEN + 256];
-  hid_t  file, fits;
+  hid_t  file;
   tables T;
   int    n_added, tables_done;
   double seconds; /* spent writing so far */
@@ -1086,19 +1107,10 @@ void hc_io_init(void)
 }
 
 /**
- * File-access properties of the report. File format: HDF5 1.8's (H5F_LIBVER_V18 both bounds,
- * so any HDF5 1.8 or later library reads it) instead of the library's earliest: groups keep
- * links and attributes in their object headers (group_props) and /fits indexes its tickers'
- * names with a v2 B-tree instead of one local heap that is copied as it grows.
- * scaling/bench_report, 100,000 tickers, interleaved with the earliest format the same day:
- * /fits add 0.91-0.95 -> 0.75-0.78 ms per record, report 5.28 -> 3.98 GB. The schema
- * (objects, names, types) is unchanged.
- *
- * Metadata cache of the report file: fixed at 64 KiB instead of HDF5's adaptive default
- * (2 MiB initial, up to 32 MiB). The writer creates each object once and never revisits a
- * ticker's /fits group, so a large cache only makes eviction scans longer:
- * scaling/bench_report, 10,000 tickers, /fits add 1.23-1.31 ms -> 0.87-0.93 ms per record
- * and rank 0's peak RSS 96 -> 59 MiB (32 KiB and 128 KiB measure the same within noise).
+ * File-access properties of the report. File format: HDF5 1.8's (H5F_LIBVER_V18 both bounds),
+ * which any HDF5 1.8 or later library reads. Metadata cache: fixed at 64 KiB instead of HDF5's
+ * adaptive default (2 MiB, up to 32 MiB): the writer creates each object once and never
+ * revisits it, so a large cache would only hold rank 0's memory.
  * Returns a file-access property list (caller closes) or -1.
  */
 enum { HC_REPORT_MDC_BYTES = 64 << 10 };
@@ -1129,7 +1141,7 @@ int hc_io_report_begin(const char *path, hc_report_writer **out, char *err, size
   if (err && errlen) err[0] = '\0';
   if (!w) return fail(&e, "out of memory");
   w->c    = (wctx){.path = w->path, .err = w->err, .errlen = sizeof w->err, .fd = -1};
-  w->file = w->fits = -1;
+  w->file = -1;
   tables_init(&w->T);
   if (!path || !*path || strlen(path) >= HC_PATH_LEN) {
     free(w);
@@ -1158,7 +1170,6 @@ int hc_io_report_begin(const char *path, hc_report_writer **out, char *err, size
     hc_strlcpy(w->c.where, "/", sizeof w->c.where);
     int *fd = NULL; /* the sec2 driver's handle is its file descriptor */
     if (H5Fget_vfd_handle(w->file, H5P_DEFAULT, (void **)&fd) >= 0 && fd) w->c.fd = *fd;
-    w->fits = make_group(&w->c, w->file, "fits");
   }
   loud(q);
   w->seconds = hc_time_wall() - t0;
@@ -1176,7 +1187,6 @@ int hc_io_report_add(hc_report_writer *w, const hc_result *r)
   const double t0 = hc_time_wall();
   h5_quiet     q  = quiet();
   if (!w->c.failed && w->tables_done) fail(&w->c, "record '%s' added after the tables were written", r->ticker);
-  if (!w->c.failed) write_fits(&w->c, w->fits, r);
   if (!w->c.failed) tables_add(&w->c, &w->T, r); /* measure phase: rows and string widths */
   if (!w->c.failed && r->horizon > w->T.H) w->T.H = r->horizon;
   w->n_added++;
@@ -1209,8 +1219,8 @@ void hc_io_report_abort(hc_report_writer **pw)
   h5_quiet q = quiet();
   for (int k = 0; k < N_TABLES; k++) table_close(&w->c, &w->T.t[k]); /* datasets and buffers left by a failure */
   free(w->T.fc_row);
+  free(w->T.ft_row);
   wctx_release(&w->c);
-  if (w->fits >= 0) H5Gclose(w->fits);
   if (w->file >= 0) close_file(w);
   loud(q);
   unlink(w->tmp);
@@ -1265,8 +1275,6 @@ int hc_io_report_finish(hc_report_writer **pw, const hc_report_meta *meta, int n
     }
   }
   free(p);
-  if (H5Gclose(w->fits) < 0) fail(c, "cannot close /fits");
-  w->fits = -1;
   if (!c->failed && H5Fflush(w->file, H5F_SCOPE_GLOBAL) < 0) fail(c, "cannot flush '%s'", w->tmp);
   /* every object is closed above, so H5Fclose really closes the file */
   if (close_file(w) < 0) fail(c, "cannot close '%s'", w->tmp);
@@ -1283,7 +1291,7 @@ int hc_io_report_finish(hc_report_writer **pw, const hc_report_meta *meta, int n
 }
 
 /** The one-shot writer of both public functions: records from source, twice (owned = 1: free
- * each): pass 1 adds them (the /fits groups, the tables measured), pass 2 writes the tables. */
+ * each): pass 1 adds them (the tables measured), pass 2 writes the tables. */
 static int write_report(const char *path, const hc_report_meta *meta, int n, hc_report_source source, void *ctx, int owned,
                         int n_perf, const hc_perf *perf, char *err, size_t errlen)
 {

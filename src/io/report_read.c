@@ -1,6 +1,7 @@
 /**
  * @file report_read.c
- * @brief Reading the fitted parameters of one ticker back from a report (warm starts).
+ * @brief Reading back from a report: one ticker's fitted parameters (warm starts, from the /fits
+ *        table by binary search on its sorted ticker column) and the /perf table.
  */
 #include "hpcast/io.h"
 
@@ -11,67 +12,111 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Read one fit group into f (name, param_names, params). Returns 0 on success. */
-static int read_fit(hid_t tg, const char *name, hc_fit_record *f)
+/* Read rows [at, at + n) of column `name` of the /fits table g as memory type mt into buf
+ * (a row of a [rows x cols] dataset is cols values). @return 0 or -1. */
+static int read_rows(hid_t g, const char *name, hid_t mt, hsize_t at, hsize_t n, void *buf)
 {
-  int   rc = 1;
-  hid_t g  = H5Gopen2(tg, name, H5P_DEFAULT);
-  if (g < 0) return 1;
-  memset(f, 0, sizeof *f);
-  hc_strlcpy(f->name, name, sizeof f->name);
-  hid_t d = H5Dopen2(g, "params", H5P_DEFAULT), a = H5Aopen(g, "param_names", H5P_DEFAULT);
-  if (d >= 0 && a >= 0) {
-    hid_t   sp = H5Dget_space(d), asp = H5Aget_space(a), at = H5Aget_type(a);
-    hssize_t np = H5Sget_simple_extent_npoints(sp), nn = H5Sget_simple_extent_npoints(asp);
-    size_t   w  = H5Tget_size(at);
-    if (np >= 0 && np == nn && np <= HC_MAX_PARAMS && H5Tget_class(at) == H5T_STRING && w > 0 && !H5Tis_variable_str(at)) {
-      char *buf = calloc((size_t)np * w + 1, 1);
-      hid_t mt  = H5Tcopy(H5T_C_S1);
-      H5Tset_size(mt, w);
-      H5Tset_strpad(mt, H5T_STR_NULLPAD); /* as written: full width, no terminator */
-      if (buf && H5Dread(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, f->params) >= 0 &&
-          H5Aread(a, mt, buf) >= 0) {
-        f->n_params = (int)np;
-        for (int i = 0; i < f->n_params; i++) {
-          size_t l = w < HC_PNAME_LEN - 1 ? w : HC_PNAME_LEN - 1;
-          memcpy(f->param_names[i], buf + (size_t)i * w, l);
-          f->param_names[i][l] = '\0';
-        }
-        rc = 0;
-      }
-      H5Tclose(mt);
-      free(buf);
-    }
-    H5Tclose(at);
-    H5Sclose(asp);
-    H5Sclose(sp);
-  }
-  if (a >= 0) H5Aclose(a);
+  hid_t   d = H5Dopen2(g, name, H5P_DEFAULT), fs = d >= 0 ? H5Dget_space(d) : -1;
+  hsize_t dims[2] = {0, 1}, start[2] = {at, 0}, count[2] = {n, 1};
+  int     rank = fs >= 0 ? H5Sget_simple_extent_dims(fs, dims, NULL) : -1, rc = -1;
+  count[1]     = rank == 2 ? dims[1] : 1;
+  hid_t ms     = rank >= 1 ? H5Screate_simple(rank, count, NULL) : -1;
+  if (ms >= 0 && at + n <= dims[0] && H5Sselect_hyperslab(fs, H5S_SELECT_SET, start, NULL, count, NULL) >= 0 &&
+      H5Dread(d, mt, ms, fs, H5P_DEFAULT, buf) >= 0)
+    rc = 0;
+  if (ms >= 0) H5Sclose(ms);
+  if (fs >= 0) H5Sclose(fs);
   if (d >= 0) H5Dclose(d);
-  H5Gclose(g);
   return rc;
 }
 
-typedef struct {
-  hid_t          tg;
-  int            n, cap;
-  hc_fit_record *fits;
-} collect;
-
-static herr_t visit(hid_t g, const char *name, const H5L_info_t *info, void *data)
+/* A fixed-width string memory type of the width of dataset `name` of g (*w), or -1. */
+static hid_t str_of(hid_t g, const char *name, size_t *w)
 {
-  collect *c = data;
-  (void)g;
-  if (info->type != H5L_TYPE_HARD) return 0; /* skip the `selected` soft link */
-  if (c->n == c->cap) {
-    int   cap = c->cap ? 2 * c->cap : 16;
-    void *p   = realloc(c->fits, (size_t)cap * sizeof *c->fits);
-    if (!p) return -1;
-    c->fits = p;
-    c->cap  = cap;
+  hid_t d = H5Dopen2(g, name, H5P_DEFAULT), ft = d >= 0 ? H5Dget_type(d) : -1, mt = -1;
+  if (ft >= 0 && H5Tget_class(ft) == H5T_STRING && !H5Tis_variable_str(ft)) {
+    *w = H5Tget_size(ft);
+    mt = H5Tcopy(H5T_C_S1);
+    H5Tset_size(mt, *w);
+    H5Tset_strpad(mt, H5T_STR_NULLPAD); /* as written: full width, no terminator */
   }
-  if (!read_fit(c->tg, name, &c->fits[c->n])) c->n++;
-  return 0;
+  if (ft >= 0) H5Tclose(ft);
+  if (d >= 0) H5Dclose(d);
+  return mt;
+}
+
+/* The fits of ticker from the /fits table g (rows sorted by ticker): a binary search on the
+ * ticker column, then the ticker's rows. @return 0 or -1. */
+static int read_ticker_fits(hid_t g, const char *ticker, int *n_fits, hc_fit_record **fits)
+{
+  size_t  wt = 0, wn = 0, wp = 0;
+  hid_t   tt = str_of(g, "ticker", &wt), tn = str_of(g, "name", &wn), tp = str_of(g, "param_names", &wp);
+  hid_t   d  = H5Dopen2(g, "ticker", H5P_DEFAULT), sp = d >= 0 ? H5Dget_space(d) : -1;
+  hsize_t rows = 0, lo = 0, hi, n = 0;
+  int     rc = tt < 0 || tn < 0 || tp < 0 || sp < 0 || H5Sget_simple_extent_dims(sp, &rows, NULL) != 1 ? -1 : 0;
+  char   *key = calloc(wt + 1, 1), *name = NULL, *pnames = NULL;
+  double *params = NULL;
+  int    *np = NULL;
+  if (sp >= 0) H5Sclose(sp);
+  if (d >= 0) H5Dclose(d);
+  rc = rc || !key ? -1 : 0;
+  for (hi = rows; !rc && lo < hi;) { /* the first row whose ticker is not below `ticker` */
+    const hsize_t mid = lo + (hi - lo) / 2;
+    memset(key, 0, wt + 1);
+    rc = read_rows(g, "ticker", tt, mid, 1, key);
+    if (strcmp(key, ticker) < 0) lo = mid + 1;
+    else hi = mid;
+  }
+  while (!rc && lo + n < rows) { /* its rows follow one another */
+    memset(key, 0, wt + 1);
+    rc = read_rows(g, "ticker", tt, lo + n, 1, key);
+    if (rc || strcmp(key, ticker)) break;
+    n++;
+  }
+  hsize_t dims[2] = {0, 0};
+  hid_t   dp = rc || !n ? -1 : H5Dopen2(g, "params", H5P_DEFAULT), sq = dp >= 0 ? H5Dget_space(dp) : -1;
+  const int P = sq >= 0 && H5Sget_simple_extent_dims(sq, dims, NULL) == 2 ? (int)dims[1] : 0;
+  if (sq >= 0) H5Sclose(sq);
+  if (dp >= 0) H5Dclose(dp);
+  if (!rc && n) {
+    *fits  = calloc(n, sizeof **fits);
+    name   = calloc(n, wn + 1);
+    pnames = calloc(n, wp + 1);
+    np     = calloc(n, sizeof *np);
+    params = calloc(n * (size_t)(P ? P : 1), sizeof *params);
+    rc     = !*fits || !name || !pnames || !np || !params || P > HC_MAX_PARAMS || read_rows(g, "name", tn, lo, n, name) ||
+         read_rows(g, "param_names", tp, lo, n, pnames) || read_rows(g, "n_params", H5T_NATIVE_INT, lo, n, np) ||
+         (P && read_rows(g, "params", H5T_NATIVE_DOUBLE, lo, n, params))
+             ? -1
+             : 0;
+  }
+  for (hsize_t i = 0; !rc && i < n; i++) {
+    hc_fit_record *f = &(*fits)[i];
+    char           buf[HC_MAX_PARAMS * HC_PNAME_LEN + 1];
+    memcpy(f->name, name + i * wn, wn < HC_MODEL_LEN - 1 ? wn : HC_MODEL_LEN - 1);
+    f->n_params = np[i] < 0 ? 0 : np[i] > P ? P : np[i];
+    memcpy(buf, pnames + i * wp, wp < sizeof buf - 1 ? wp : sizeof buf - 1);
+    buf[wp < sizeof buf - 1 ? wp : sizeof buf - 1] = '\0';
+    char *save = NULL, *tok = strtok_r(buf, ",", &save);
+    for (int k = 0; k < f->n_params; k++, tok = tok ? strtok_r(NULL, ",", &save) : NULL) {
+      hc_strlcpy(f->param_names[k], tok ? tok : "", HC_PNAME_LEN);
+      f->params[k] = params[i * (size_t)P + (size_t)k];
+    }
+  }
+  if (!rc) *n_fits = (int)n;
+  else {
+    free(*fits);
+    *fits = NULL;
+  }
+  free(key);
+  free(name);
+  free(pnames);
+  free(np);
+  free(params);
+  if (tt >= 0) H5Tclose(tt);
+  if (tn >= 0) H5Tclose(tn);
+  if (tp >= 0) H5Tclose(tp);
+  return rc;
 }
 
 int hc_io_report_read_fits(const char *path, const char *ticker, int *n_fits, hc_fit_record **fits, char *err,
@@ -79,7 +124,6 @@ int hc_io_report_read_fits(const char *path, const char *ticker, int *n_fits, hc
 {
   H5E_auto2_t func;
   void       *data;
-  collect     c = {0};
   int         rc = 0;
   *n_fits        = 0;
   *fits          = NULL;
@@ -90,28 +134,18 @@ int hc_io_report_read_fits(const char *path, const char *ticker, int *n_fits, hc
     snprintf(err, errlen, "cannot open report %s", path);
     rc = 1;
   } else {
-    char where[HC_NAME_LEN + 8];
-    snprintf(where, sizeof where, "/fits/%s", ticker);
-    if (H5Lexists(file, "/fits", H5P_DEFAULT) > 0 && H5Lexists(file, where, H5P_DEFAULT) > 0) {
-      c.tg = H5Gopen2(file, where, H5P_DEFAULT);
-      if (c.tg >= 0) {
-        if (H5Literate(c.tg, H5_INDEX_NAME, H5_ITER_INC, NULL, visit, &c) < 0) {
-          snprintf(err, errlen, "cannot read %s in %s", where, path);
-          rc = 1;
-        }
-        H5Gclose(c.tg);
+    if (H5Lexists(file, "/fits", H5P_DEFAULT) > 0 && H5Lexists(file, "/fits/ticker", H5P_DEFAULT) > 0) {
+      hid_t g = H5Gopen2(file, "/fits", H5P_DEFAULT);
+      if (g < 0 || read_ticker_fits(g, ticker, n_fits, fits)) {
+        snprintf(err, errlen, "cannot read the /fits rows of %s in %s", ticker, path);
+        rc = 1;
       }
+      if (g >= 0) H5Gclose(g);
     }
     H5Fclose(file);
   }
   H5Eset_auto2(H5E_DEFAULT, func, data);
-  if (rc) {
-    free(c.fits);
-    return rc;
-  }
-  *n_fits = c.n;
-  *fits   = c.fits;
-  return 0;
+  return rc;
 }
 
 /* Read the 1-D numeric dataset /perf/<name> (n values) into out (stride bytes apart) as type

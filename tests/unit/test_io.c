@@ -951,16 +951,6 @@ static int attr_int(hid_t loc, const char *name)
   return v;
 }
 
-static double attr_dbl(hid_t loc, const char *name)
-{
-  double v = -999;
-  hid_t a = H5Aopen(loc, name, H5P_DEFAULT);
-  cr_assert_geq(a, 0, "attribute %s", name);
-  cr_assert_geq(H5Aread(a, H5T_NATIVE_DOUBLE, &v), 0);
-  H5Aclose(a);
-  return v;
-}
-
 static void attr_str(hid_t loc, const char *name, char *out, size_t len)
 {
   hid_t a = H5Aopen(loc, name, H5P_DEFAULT);
@@ -1001,7 +991,7 @@ Test(report, write_and_read_back)
   hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
   cr_assert_geq(f, 0);
   char s[256];
-  cr_assert_eq(attr_int(f, "schema_version"), 4);
+  cr_assert_eq(attr_int(f, "schema_version"), 5);
   cr_assert_eq(attr_int(f, "n_ranks"), 2);
   attr_str(f, "hpcast_version", s, sizeof s);
   cr_assert_str_eq(s, "0.1.0-test");
@@ -1089,60 +1079,45 @@ Test(report, write_and_read_back)
   for (int k = H; k < N * H; k++) cr_assert(isnan(mean[k]) && isnan(sd[k]), "no forecast for MMM/ZZZ");
   H5Gclose(g);
 
-  /* /fits */
-  cr_assert(H5Lexists(f, "/fits/ZZZ", H5P_DEFAULT) > 0, "every ticker has a fits group");
-  g = H5Gopen2(f, "/fits/AAA/ARMA(1,1)+GARCH(1,1)-t", H5P_DEFAULT);
+  /* /fits: one row per fit, in ticker order (AAA's two, MMM's failed one; ZZZ has none) */
+  g = H5Gopen2(f, "fits", H5P_DEFAULT);
   cr_assert_geq(g, 0);
-  double params[7], se[7];
-  read_dbl_dset(g, "params", 7, params);
-  read_dbl_dset(g, "stderr", 7, se);
-  cr_assert_float_eq(params[6], 8.0, 0.0);
-  cr_assert_float_eq(se[0], 0.01, 0.0);
-  cr_assert_float_eq(attr_dbl(g, "loglik"), -1002.0, 0.0);
-  cr_assert_float_eq(attr_dbl(g, "aic"), 2002.0, 0.0);
-  cr_assert_float_eq(attr_dbl(g, "bic"), 2012.0, 0.0);
-  cr_assert_eq(attr_int(g, "converged"), 1);
-  cr_assert_eq(attr_int(g, "tao_reason"), 3);
-  cr_assert_eq(attr_int(g, "iterations"), 47);
-  cr_assert_eq(attr_int(g, "n_obs"), 1973);
-  attr_str(g, "mean_model", s, sizeof s);
-  cr_assert_str_eq(s, "ARMA(1,1)");
-  attr_str(g, "vol_model", s, sizeof s);
-  cr_assert_str_eq(s, "GARCH(1,1)-t");
-  attr_str(g, "status", s, sizeof s);
-  cr_assert_str_eq(s, "ok");
-  a = H5Aopen(g, "param_names", H5P_DEFAULT);
-  hid_t t = H5Aget_type(a);
-  size_t w = H5Tget_size(t);
-  cr_assert_eq(w, 2, "width of the longest parameter name");
-  char names[7 * 2];
-  cr_assert_geq(H5Aread(a, t, names), 0);
-  cr_assert_eq(memcmp(names, "mup1p2p3p4p5p6", 14), 0);
-  H5Tclose(t);
-  H5Aclose(a);
-  H5Gclose(g);
-
-  /* the soft link resolves to the selected fit */
-  H5L_info_t li;
-  cr_assert_geq(H5Lget_info(f, "/fits/AAA/selected", &li, H5P_DEFAULT), 0);
-  cr_assert_eq(li.type, H5L_TYPE_SOFT);
-  char target[128];
-  cr_assert_geq(H5Lget_val(f, "/fits/AAA/selected", target, sizeof target, H5P_DEFAULT), 0);
-  cr_assert_str_eq(target, "/fits/AAA/ARMA(1,1)+GARCH(1,1)-t");
-  g = H5Gopen2(f, "/fits/AAA/selected", H5P_DEFAULT);
-  cr_assert_eq(attr_int(g, "iterations"), 47);
-  H5Gclose(g);
-  cr_assert_eq(H5Lexists(f, "/fits/MMM/selected", H5P_DEFAULT), 0, "no link without a selected fit");
-
-  /* a failed fit with no parameters */
-  g = H5Gopen2(f, "/fits/MMM/ARMA(0,0)+EGARCH(1,1)-normal", H5P_DEFAULT);
-  cr_assert_geq(g, 0);
-  attr_str(g, "status", s, sizeof s);
-  cr_assert_str_eq(s, "failed");
-  attr_str(g, "reason", s, sizeof s);
-  cr_assert_str_eq(s, "non-stationary start");
-  cr_assert(isnan(attr_dbl(g, "loglik")));
-  read_dbl_dset(g, "params", 0, params);
+  char   ft[3][64], fn[3][64], pn[3][64];
+  double params[3 * 7], se[3 * 7], fm[3 * H];
+  int    sel[3], mem[3], np[3], its[3];
+  read_str_dset(g, "ticker", 3, ft);
+  read_str_dset(g, "name", 3, fn);
+  cr_assert(!strcmp(ft[0], "AAA") && !strcmp(ft[1], "AAA") && !strcmp(ft[2], "MMM"));
+  cr_assert_str_eq(fn[1], "ARMA(1,1)+GARCH(1,1)-t");
+  read_dbl_dset(g, "params", 3 * 7, params); /* [rows x 7]: the most parameters of a fit */
+  read_dbl_dset(g, "stderr", 3 * 7, se);
+  cr_assert_float_eq(params[7 + 6], 8.0, 0.0);
+  cr_assert_float_eq(se[7 + 0], 0.01, 0.0);
+  cr_assert(isnan(params[3]) && isnan(params[2 * 7]), "NaN beyond a fit's parameters");
+  read_int_dset(g, "selected", 3, sel);
+  read_int_dset(g, "member", 3, mem);
+  read_int_dset(g, "n_params", 3, np);
+  read_int_dset(g, "iterations", 3, its);
+  cr_assert(sel[0] == 0 && sel[1] == 1 && sel[2] == 0, "the selected fit is flagged");
+  cr_assert(mem[0] == 0 && mem[1] == 0 && mem[2] == 0, "no live ensemble in these records");
+  cr_assert(np[0] == 3 && np[1] == 7 && np[2] == 0);
+  cr_assert_eq(its[1], 47);
+  read_str_dset(g, "param_names", 3, pn);
+  cr_assert_str_eq(pn[1], "mu,p1,p2,p3,p4,p5,p6");
+  read_dbl_dset(g, "forecast_mean", 3 * H, fm);
+  for (int k = 0; k < 3 * H; k++) cr_assert(isnan(fm[k]), "no member forecast: NaN");
+  double ll[3];
+  read_dbl_dset(g, "loglik", 3, ll);
+  cr_assert_float_eq(ll[1], -1002.0, 0.0);
+  cr_assert(isnan(ll[2]), "a failed fit has no loglik");
+  char st[3][64], why[3][64];
+  read_str_dset(g, "status", 3, st);
+  read_str_dset(g, "reason", 3, why);
+  cr_assert_str_eq(st[0], "ok");
+  cr_assert_str_eq(st[2], "failed");
+  cr_assert_str_eq(why[2], "non-stationary start");
+  read_str_dset(g, "vol_model", 3, st);
+  cr_assert_str_eq(st[1], "GARCH(1,1)-t");
   H5Gclose(g);
 
   /* /perf */
@@ -1183,7 +1158,7 @@ Test(report, failure_keeps_previous_report_and_removes_temp)
   struct stat before;
   cr_assert_eq(stat(path, &before), 0);
 
-  /* duplicate ticker: /fits/<ticker> cannot be created twice */
+  /* duplicate ticker: refused in the tables pass */
   hc_strlcpy(r[2].ticker, r[1].ticker, HC_NAME_LEN);
   cr_assert_neq(hc_io_report_write(path, &META, 3, r, 0, NULL, err, sizeof err), 0);
   cr_assert_not_null(strstr(err, path), "%s", err);
