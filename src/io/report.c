@@ -586,12 +586,16 @@ static const column perf_cols[] = {
 
 #define NCOLS(a) (sizeof(a) / sizeof((a)[0]))
 
+/** Bytes of a /fits row's comma-separated parameter names: 32 names of 15 characters. The row
+ * is gathered column by column in the tables pass, so its size is the tail's memory traffic. */
+enum { HC_FIT_NAMES_LEN = HC_MAX_PARAMS * 16 };
+
 /** The fixed part of a /fits row: one fit of one ticker. Its row in the write phase is followed by
  * params, stderr [P] and forecast_mean, forecast_sd [H] (P, H: the largest of the report). */
 typedef struct {
   char   ticker[HC_NAME_LEN], name[HC_MODEL_LEN], mean_model[HC_MODEL_LEN], vol_model[HC_MODEL_LEN];
   char   status[16], stderr_type[16], reason[HC_REASON_LEN];
-  char   param_names[HC_MAX_PARAMS * HC_PNAME_LEN]; /* comma-separated */
+  char   param_names[HC_FIT_NAMES_LEN]; /* comma-separated */
   int    n_params, converged, tao_reason, iterations, n_obs, selected, member;
   double loglik, aic, bic, persistence, half_life, uncond_var;
 } fit_row;
@@ -615,7 +619,7 @@ static const column fit_cols[] = {
   {"tao_reason", COL_INT, F_OFF(tao_reason), 0, 0, NULL},
   {"iterations", COL_INT, F_OFF(iterations), 0, 0, NULL},
   {"n_params", COL_INT, F_OFF(n_params), 0, 0, NULL},
-  {"param_names", COL_STR, F_OFF(param_names), HC_MAX_PARAMS * HC_PNAME_LEN, 0, NULL},
+  {"param_names", COL_STR, F_OFF(param_names), HC_FIT_NAMES_LEN, 0, NULL},
   {"stderr_type", COL_STR, F_OFF(stderr_type), 16, 0, NULL},
   {"persistence", COL_DBL, F_OFF(persistence), 0, 0, NULL},
   {"half_life", COL_DBL, F_OFF(half_life), 0, 0, NULL},
@@ -695,17 +699,21 @@ static void fits_add(wctx *c, tables *T, const hc_result *r)
     int                  m  = -1;
     for (int k = 0; k < r->n_members && m < 0; k++)
       if (!strcmp(r->member[k], f->name)) m = k;
-    memset(h, 0, sizeof *h);
-    hc_strlcpy(h->ticker, r->ticker, sizeof h->ticker);
+    hc_strlcpy(h->ticker, r->ticker, sizeof h->ticker); /* every field is set below: no memset of the row */
     hc_strlcpy(h->name, f->name, sizeof h->name);
     hc_strlcpy(h->mean_model, f->mean_model, sizeof h->mean_model);
     hc_strlcpy(h->vol_model, f->vol_model, sizeof h->vol_model);
     hc_strlcpy(h->status, hc_status_name((hc_status)f->status), sizeof h->status);
     hc_strlcpy(h->stderr_type, f->stderr_type, sizeof h->stderr_type);
     hc_strlcpy(h->reason, f->reason, sizeof h->reason);
+    size_t at = 0; /* the names joined, cut at the last one that fits */
+    h->param_names[0] = '\0';
     for (int k = 0; k < np; k++) {
-      if (k) strcat(h->param_names, ",");
-      strncat(h->param_names, f->param_names[k], HC_PNAME_LEN - 1);
+      const size_t l = strnlen(f->param_names[k], HC_PNAME_LEN - 1);
+      if (at + (k > 0) + l >= sizeof h->param_names) break;
+      if (k) h->param_names[at++] = ',';
+      memcpy(h->param_names + at, f->param_names[k], l);
+      h->param_names[at += l] = '\0';
     }
     h->n_params = np, h->converged = f->converged, h->tao_reason = f->tao_reason, h->iterations = f->iterations;
     h->n_obs = f->n_obs_used, h->selected = j == r->selected, h->member = m >= 0;
