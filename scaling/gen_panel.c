@@ -7,15 +7,15 @@
  * returns with standardized Student-t innovations,
  *   r_t = mu + phi (r_{t-1} - mu) + e_t + theta e_{t-1},  e_t = sqrt(h_t) z_t,
  *   h_t = omega + alpha e_{t-1}^2 + beta h_{t-1},          z_t ~ t_nu sqrt((nu - 2) / nu),
- * (Bollerslev 1986, 1987), its parameters drawn per ticker from ranges typical of daily equity
+ * (Bollerslev 1986, 1987; the draws are hc_dist_draw's), its parameters drawn per ticker from ranges typical of daily equity
  * returns: mu in [0, 0.08] %, phi and theta in [-0.3, 0.3], alpha in [0.03, 0.12], persistence
  * alpha + beta in [0.90, 0.985], unconditional variance omega / (1 - alpha - beta) in [1, 6] %^2,
  * nu in [4, 12]. Its length (prices) is drawn from the lengths of the tickers of -lengths_from,
  * a directory of CSV files (the shared universe: the real length distribution). The price starts
  * at 100 exp(U(-1, 1)) and follows exp(cumsum(r / 100)); the dates are the business days
- * (Monday to Friday) that end at -end. Ticker k's draws come from its own stream (xoshiro256**,
- * Blackman & Vigna 2021, seeded by splitmix64 of -seed and k), so a universe is the same for any
- * N up to its size, and reproducible.
+ * (Monday to Friday) that end at -end. Ticker k's length and parameters come from its own
+ * splitmix64 stream (Steele, Lea & Flood 2014) of -seed and k, which also seeds its innovations'
+ * stream, so a universe is the same for any N up to its size, and reproducible.
  *
  * Options (PETSc options database):
  *   -out FILE           the panel to write                                [required]
@@ -28,6 +28,7 @@
  *   gen_panel tickers=N rows=R seconds=s bytes=B
  */
 #include "hpcast/io.h"
+#include "hpcast/models.h"
 
 #include <math.h>
 #include <petscsys.h>
@@ -38,10 +39,6 @@
 #include <sys/stat.h>
 #include <time.h>
 
-typedef struct {
-  uint64_t s[4];
-} rng;
-
 static uint64_t splitmix64(uint64_t *x)
 {
   uint64_t z = (*x += 0x9e3779b97f4a7c15ULL);
@@ -50,51 +47,8 @@ static uint64_t splitmix64(uint64_t *x)
   return z ^ (z >> 31);
 }
 
-static uint64_t rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
-
-static uint64_t next(rng *g)
-{
-  uint64_t *s = g->s, r = rotl(s[1] * 5, 7) * 9, t = s[1] << 17;
-  s[2] ^= s[0];
-  s[3] ^= s[1];
-  s[1] ^= s[2];
-  s[0] ^= s[3];
-  s[2] ^= t;
-  s[3] = rotl(s[3], 45);
-  return r;
-}
-
-/* Uniform on (0, 1). */
-static double unif(rng *g) { return ((double)(next(g) >> 11) + 0.5) * 0x1.0p-53; }
-static double unif_ab(rng *g, double a, double b) { return a + (b - a) * unif(g); }
-
-/* Standard normal by the polar method (Marsaglia & Bray 1964), one of the pair. */
-static double normal(rng *g)
-{
-  double u, v, q;
-  do {
-    u = 2.0 * unif(g) - 1.0;
-    v = 2.0 * unif(g) - 1.0;
-    q = u * u + v * v;
-  } while (q >= 1.0 || q == 0.0);
-  return u * sqrt(-2.0 * log(q) / q);
-}
-
-/* Gamma(a, 1), a >= 1 (Marsaglia & Tsang 2000). */
-static double gamma_draw(rng *g, double a)
-{
-  const double d = a - 1.0 / 3.0, c = 1.0 / sqrt(9.0 * d);
-  for (;;) {
-    double x = normal(g), v = 1.0 + c * x;
-    if (v <= 0.0) continue;
-    v        = v * v * v;
-    double u = unif(g);
-    if (log(u) < 0.5 * x * x + d - d * v + d * log(v)) return d * v;
-  }
-}
-
-/* Standardized Student t of nu > 2 degrees of freedom (unit variance). */
-static double t_std(rng *g, double nu) { return normal(g) / sqrt(2.0 * gamma_draw(g, 0.5 * nu) / nu) * sqrt((nu - 2.0) / nu); }
+/* Uniform on [a, b) from the splitmix64 stream x (the ticker's parameters). */
+static double unif_ab(uint64_t *x, double a, double b) { return a + (b - a) * (double)(splitmix64(x) >> 11) * 0x1.0p-53; }
 
 /* Days since 1970-01-01 of date "YYYY-MM-DD", or -1. */
 static long long epoch_day(const char *s)
@@ -131,10 +85,9 @@ static PetscErrorCode source_lengths(const char *dir, int **len, int *m)
  * @return n, or -1 when memory runs out. */
 static int simulate(uint64_t seed, long k, const int *len, int m, long long end, double **price, long long **time, int *cap)
 {
-  rng      g;
-  uint64_t x = seed ^ (0xd1b54a32d192ed03ULL * (uint64_t)(k + 1));
-  for (int i = 0; i < 4; i++) g.s[i] = splitmix64(&x);
-  const int n = len[next(&g) % (uint64_t)m];
+  uint64_t           x = seed ^ (0xd1b54a32d192ed03ULL * (uint64_t)(k + 1));
+  const int          n = len[splitmix64(&x) % (uint64_t)m];
+  unsigned long long state = splitmix64(&x) | 1; /* the innovations' xorshift64* stream (hc_dist_draw), never 0 */
   if (n > *cap) {
     double    *p = realloc(*price, sizeof *p * (size_t)n);
     long long *t = p ? realloc(*time, sizeof *t * (size_t)n) : NULL;
@@ -143,15 +96,17 @@ static int simulate(uint64_t seed, long k, const int *len, int m, long long end,
     if (!p || !t) return -1;
     *cap = n;
   }
-  const double mu = unif_ab(&g, 0.0, 0.08), phi = unif_ab(&g, -0.3, 0.3), theta = unif_ab(&g, -0.3, 0.3), alpha = unif_ab(&g, 0.03, 0.12);
-  const double beta = unif_ab(&g, 0.90, 0.985) - alpha, var = unif_ab(&g, 1.0, 6.0), omega = var * (1.0 - alpha - beta), nu = unif_ab(&g, 4.0, 12.0);
-  double       r = mu, e = 0.0, h = var, logp = log(100.0) + unif_ab(&g, -1.0, 1.0);
+  const double mu = unif_ab(&x, 0.0, 0.08), phi = unif_ab(&x, -0.3, 0.3), theta = unif_ab(&x, -0.3, 0.3), alpha = unif_ab(&x, 0.03, 0.12);
+  const double beta = unif_ab(&x, 0.90, 0.985) - alpha, var = unif_ab(&x, 1.0, 6.0), omega = var * (1.0 - alpha - beta), nu = unif_ab(&x, 4.0, 12.0);
+  hc_dist_eval law;
+  if (hc_dist_prepare(HC_DIST_T, &nu, 0, &law)) return -1;
+  double r = mu, e = 0.0, h = var, logp = log(100.0) + unif_ab(&x, -1.0, 1.0);
   (*price)[0] = exp(logp);
   for (int t = 1; t < n; t++) {
-    h            = omega + alpha * e * e + beta * h;
-    const double e_new = sqrt(h) * t_std(&g, nu);
-    r            = mu + phi * (r - mu) + e_new + theta * e;
-    e            = e_new;
+    h                  = omega + alpha * e * e + beta * h;
+    const double e_new = sqrt(h) * hc_dist_draw(&law, &state);
+    r                  = mu + phi * (r - mu) + e_new + theta * e;
+    e                  = e_new;
     logp += r / 100.0;
     (*price)[t] = exp(logp);
   }
