@@ -181,7 +181,11 @@ def plot_pit(ctx):
     # bars from the expected count, so that a few per cent off flat stay visible with many values
     ax.bar(edges[:-1], counts - expected, bottom=expected, width=0.1, align="edge", color="tab:blue", alpha=0.75,
            edgecolor="white", label="PIT count")
-    ax.axhspan(lo, hi, color="tab:orange", alpha=0.2, zorder=0, label="binomial 95 % band under U(0,1)")
+    # the band over the bars, see-through and edged, so that the bars below the expected count
+    # do not hide its lower half
+    ax.axhspan(lo, hi, facecolor="tab:orange", alpha=0.25, zorder=3, label="binomial 95 % band under U(0,1)")
+    for y in (lo, hi):
+        ax.axhline(y, color="tab:orange", lw=0.8, zorder=3)
     ax.axhline(expected, color="tab:orange", lw=1, ls="--", label="expected count (flat)")
     ymin, ymax = min(counts.min(), lo), max(counts.max(), hi)
     ax.set(xlim=(0, 1), ylim=(ymin - 0.1 * (ymax - ymin), ymax + 0.35 * (ymax - ymin)), xticks=edges,
