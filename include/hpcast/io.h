@@ -293,9 +293,9 @@ int  hc_io_report_write(const char *path, const hc_report_meta *meta, int n, hc_
 /**
  * Read the fitted models of one ticker from a report written by hc_io_report_write (the rows
  * of the /fits table whose ticker it is, found by binary search: O(log rows) reads; name,
- * param_names, params; other fields zero). A ticker that is not in the report, or a report
- * without a /fits table (schema_version < 5), gives *n_fits = 0 and success (nothing to
- * warm-start from).
+ * param_names, params; other fields zero). A ticker that is not in the report gives
+ * *n_fits = 0 and success (nothing to warm-start from); a report whose /fits is not a table
+ * (schema_version < 5) is an error that says so.
  * @param fits  receives a malloc'd array of *n_fits records (free() it), or NULL
  * @return 0, or non-zero with err set if the file cannot be opened or read.
  * Not collective; several processes may read the same report concurrently.

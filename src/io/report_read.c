@@ -134,7 +134,10 @@ int hc_io_report_read_fits(const char *path, const char *ticker, int *n_fits, hc
     snprintf(err, errlen, "cannot open report %s", path);
     rc = 1;
   } else {
-    if (H5Lexists(file, "/fits", H5P_DEFAULT) > 0 && H5Lexists(file, "/fits/ticker", H5P_DEFAULT) > 0) {
+    if (H5Lexists(file, "/fits", H5P_DEFAULT) > 0 && H5Lexists(file, "/fits/ticker", H5P_DEFAULT) <= 0) {
+      snprintf(err, errlen, "%s: its /fits is not the table of schema_version 5 (a report of an older hpcast: run the job again to write one)", path);
+      rc = 1;
+    } else if (H5Lexists(file, "/fits", H5P_DEFAULT) > 0) {
       hid_t g = H5Gopen2(file, "/fits", H5P_DEFAULT);
       if (g < 0 || read_ticker_fits(g, ticker, n_fits, fits)) {
         snprintf(err, errlen, "cannot read the /fits rows of %s in %s", ticker, path);

@@ -1242,6 +1242,16 @@ Test(report, fits_read_back_for_warm_starts)
   cr_assert_eq(n, 0);
   cr_assert_neq(hc_io_report_read_fits("/nonexistent/r.h5", "AAA", &n, &fits, err, sizeof err), 0);
   cr_assert(strstr(err, "/nonexistent/r.h5"), "the message names the file: %s", err);
+  /* a report of schema_version 4 (/fits/<ticker>/<fit> groups) is refused with the reason */
+  hid_t f = H5Fopen(path, H5F_ACC_RDWR, H5P_DEFAULT);
+  cr_assert_geq(f, 0);
+  cr_assert_geq(H5Ldelete(f, "/fits", H5P_DEFAULT), 0);
+  hid_t g = H5Gcreate2(f, "/fits", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), t = H5Gcreate2(g, "AAA", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+  H5Gclose(t);
+  H5Gclose(g);
+  H5Fclose(f);
+  cr_assert_neq(hc_io_report_read_fits(path, "AAA", &n, &fits, err, sizeof err), 0);
+  cr_assert(strstr(err, "schema_version 5"), "%s", err);
   for (int i = 0; i < N; i++) hc_result_free(&r[i]);
   test_rm_tree(dir);
 }
