@@ -76,7 +76,7 @@ def spec(name):    # fit name of an ARMA mean -> bench_fit syntax
     m = re.fullmatch(r"ARMA\((\d+),(\d+)\)", name)
     return f"arma({m[1]},{m[2]})" if m else "?"
 with h5py.File(rep, "r") as f:
-    if int(f.attrs["schema_version"]) not in (2, 3, 4, 5): sys.exit("schema_version is not 2, 3, 4 or 5")
+    if int(f.attrs["schema_version"]) not in (2, 3, 4, 5, 6): sys.exit("schema_version is not 2 to 6")
     tok = f.attrs["options"].decode().split()
     opt = {tok[i][1:]: tok[i + 1] for i in range(len(tok) - 1) if tok[i].startswith("-") and not tok[i + 1].startswith("-")}
     dflt = {"mean_models": "arma(0..2,0..2)", "vol_models": "none,garch(1,1):normal,garch(1,1):t", "column": "adjusted_close",

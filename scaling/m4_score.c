@@ -201,7 +201,7 @@ int main(int argc, char **argv)
     hid_t a       = H5Aopen(f, "schema_version", H5P_DEFAULT);
     PetscCheck(a >= 0 && H5Aread(a, H5T_NATIVE_INT, &version) >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "%s: no schema_version", report);
     H5Aclose(a);
-    PetscCheck(version == 5, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "%s: schema_version %d, this program reads 5 (the /fits table)", report, version);
+    PetscCheck(version == 5 || version == 6, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "%s: schema_version %d, this program reads 5 or 6 (the /fits table)", report, version);
   }
   strcol  ticker, status, ensemble, mean_model, fticker, wticker, wmember;
   double *mean, *lo, *hi, *w[N_SCHEME], levels[8];

@@ -125,7 +125,7 @@ def _read_per_ticker(p):
 
 
 def _fits_per_ticker(f, tickers):
-    """(fits, iterations) per ticker: its rows of the /fits table (schema_version 5), or its fit
+    """(fits, iterations) per ticker: its rows of the /fits table (schema_version 5 and 6), or its fit
     groups of /fits/<ticker> (earlier versions; the soft link `selected` and any dataset
     excluded), and the sum of (their iterations + 1); (None, None) without /fits."""
     if "fits" not in f:

@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Check the /covariance group of an hpcast report (docs/report-schema.md, schema_version 3, 4 or 5).
+"""Check the /covariance group of an hpcast report (docs/report-schema.md, schema_version 3 to 6).
 
 usage: tools/check_covariance.py REPORT [--model shrink|dcc|factor] [--members N]
                                  [--excluded TICKER:TEXT ...] [--quiet]

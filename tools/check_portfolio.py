@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 """Check the /portfolio group and the books of /backtest/portfolio of an hpcast report
-(docs/report-schema.md, schema_version 4 or 5; docs/portfolio.md).
+(docs/report-schema.md, schema_version 4 to 6; docs/portfolio.md).
 
 usage: tools/check_portfolio.py REPORT [--method gmv|meanvar|riskparity] [--sectors FILE] [--quiet]
 

@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Compare two hpcast reports (BEFORE and AFTER) and check that a change kept the outputs.
 
-BEFORE and AFTER are HDF5 reports (docs/report-schema.md, schema_version 2 to 5) written by two
+BEFORE and AFTER are HDF5 reports (docs/report-schema.md, schema_version 2 to 6) written by two
 builds of hpcast on the same universe, typically before and after a performance change. The
 script prints:
 
@@ -35,7 +35,7 @@ Exit status:
     0  every rule checked passed
     1  a rule failed, or could not be checked because data it needs is missing (the output
        says which)
-    2  usage error, a report cannot be opened or is not schema_version 2 to 5, or the CSV cannot
+    2  usage error, a report cannot be opened or is not schema_version 2 to 6, or the CSV cannot
        be written
 
 Needs only the standard library, numpy and h5py.
@@ -52,7 +52,7 @@ try:
 except ImportError:
     sys.exit("error: this script needs h5py (Debian: apt-get install python3-h5py)")
 
-SCHEMA_VERSION = (2, 3, 4, 5)  # 3 adds /covariance, 4 /portfolio, 5 the /fits table; the rest compared here is the same
+SCHEMA_VERSION = (2, 3, 4, 5, 6)  # 3 adds /covariance, 4 /portfolio, 5 the /fits table, 6 /backtest/origins; the rest compared here is the same
 EQUAL_EPS = 1e-6               # log-likelihood differences within this count as equal
 COVERAGE_RANGE = (0.94, 0.96)  # rule 3: pooled 1-step 95 % coverage of AFTER
 LIST_LIMIT = 20                # names shown when listing tickers
@@ -100,7 +100,7 @@ class Report:
                               "(not an hpcast report?)")
         if int(np.asarray(version).ravel()[0]) not in SCHEMA_VERSION:
             raise ReportError(f"{label} {path}: schema_version {int(version)}, this script reads "
-                              f"schema_version 2, 3, 4 or 5")
+                              f"schema_version 2 to 6")
         self._tables = {}
 
     def attr(self, name, default=""):
@@ -146,7 +146,7 @@ class Report:
         return {t: {name: columns[name][i] for name in names} for i, t in enumerate(tickers)}
 
     def fits(self):
-        """{ticker: {fit name: (status, loglik)}} from /fits: the table of schema_version 5 (one
+        """{ticker: {fit name: (status, loglik)}} from /fits: the table of schema_version 5 and 6 (one
         row per fit), or the groups /fits/<ticker>/<fit name> of earlier versions (the soft link
         'selected', an alias of one of the fits, skipped)."""
         group = self.file.get("fits")

@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Draw an hpcast report (docs/report-schema.md, schema_version 5): PNG files and an index.html.
+"""Draw an hpcast report (docs/report-schema.md, schema_version 5 or 6): PNG files and an index.html.
 
 usage: tools/plot_report.py REPORT [-out DIR] [-ticker T] [-data_dir DIR] [-log_view FILE]
 
@@ -49,7 +49,7 @@ skipped with the reason, on stdout and in index.html. plots.json beside the pict
 and the numbers drawn (the PIT counts and band, the final wealth of each book, ...).
 
 Exit status: 0 pictures written (some may be skipped); 2 the report cannot be read or is not
-schema_version 5 (one line on stderr).
+schema_version 5 or 6 (one line on stderr).
 """
 import argparse
 import csv
@@ -71,7 +71,7 @@ from scipy.cluster import hierarchy  # noqa: E402
 from scipy.spatial.distance import squareform  # noqa: E402
 from scipy.stats import binom  # noqa: E402
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSIONS = (5, 6)
 DPI = 100
 HISTORY = 250       # observations before the forecast origin in forecast.png
 ZOOM = 20           # of which the last ZOOM are drawn beside the forecast
@@ -627,7 +627,7 @@ def write_index(out, report, rep, figures, skipped):
              "<style>body{font-family:sans-serif;max-width:1200px;margin:auto}figure{margin:2em 0}"
              "img{max-width:100%;border:1px solid #ddd}figcaption{max-width:75em}</style></head><body>",
              f"<h1>hpcast report {esc(os.path.basename(report))}</h1>",
-             f"<p>{esc(report)}: schema_version {SCHEMA_VERSION}, hpcast {esc(str(rep.attr('/', 'hpcast_version', '?')))}, "
+             f"<p>{esc(report)}: schema_version {rep.attr('/', 'schema_version')}, hpcast {esc(str(rep.attr('/', 'hpcast_version', '?')))}, "
              f"written {esc(str(rep.attr('/', 'created_utc', '?')))} by {esc(str(rep.attr('/', 'n_ranks', '?')))} ranks.</p>",
              f"<p><small>options: <code>{esc(str(rep.attr('/', 'options', '')))}</code></small></p>"]
     for fig in figures:
@@ -657,9 +657,9 @@ def main():
         print(f"plot_report: {args.report}: cannot open as HDF5: {e}", file=sys.stderr)
         return 2
     version = rep.attr("/", "schema_version")
-    if version != SCHEMA_VERSION:
+    if version not in SCHEMA_VERSIONS:
         have = "no schema_version attribute" if version is None else f"schema_version {version}"
-        print(f"plot_report: {args.report}: {have}; this tool reads schema_version {SCHEMA_VERSION}", file=sys.stderr)
+        print(f"plot_report: {args.report}: {have}; this tool reads schema_version 5 or 6", file=sys.stderr)
         return 2
     out = args.out or os.path.splitext(args.report)[0]
     os.makedirs(out, exist_ok=True)
@@ -679,7 +679,7 @@ def main():
         print(f"plot_report: wrote {os.path.join(out, file)}")
     write_index(out, args.report, rep, figures, skipped)
     with open(os.path.join(out, "plots.json"), "w") as fh:
-        json.dump({"report": args.report, "schema_version": SCHEMA_VERSION, "figures": figures, "skipped": skipped,
+        json.dump({"report": args.report, "schema_version": int(version), "figures": figures, "skipped": skipped,
                    "drawn": ctx.drawn}, fh, indent=1)
     print(f"plot_report: {os.path.join(out, 'index.html')}: {len(figures)} drawn, {len(skipped)} skipped")
     return 0

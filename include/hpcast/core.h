@@ -173,6 +173,22 @@ typedef struct {
 } hc_strategy_point;
 
 /**
+ * One origin of the backtest's 1-step track of the reported ensemble (the scheme of lowest mean
+ * 1-step CRPS): the forecast of the observation `date` made the day before, and how it scored
+ * (one row of /backtest/origins). The summary's 1-step scores are these rows' means: crps_1 the
+ * mean of crps, pit_ks_1 the KS distance of pit, coverage95_1 the fraction of pit in
+ * [0.025, 0.975] (docs/scores.md).
+ */
+typedef struct {
+  char   date[HC_LABEL_LEN]; /**< label of the outcome's observation */
+  double y;                  /**< the outcome, units of the modelled series (percent log return) */
+  double mean, sd;           /**< the ensemble's 1-step forecast mean and sd; NaN where it was not scored */
+  double pit;                /**< its CDF at y (probability integral transform); NaN where not scored */
+  double crps;               /**< its CRPS at y; NaN where not scored */
+  double crps_bench;         /**< the constant-mean benchmark's CRPS at y; NaN where not scored */
+} hc_onestep_point;
+
+/**
  * One work unit that contributed to a result record: one row of the report's /units table.
  * A ticker's mean-model grid is cut into blocks of -spec_block specifications (block 0..B-1,
  * possibly run on different ranks); with B > 1 the owner's step (selection over the blocks,
@@ -238,6 +254,8 @@ typedef struct {
   char      regime[32];               /**< e.g. "high-vol/flat", "unknown" */
   int       n_strategy;
   hc_strategy_point *strategy;        /**< [n_strategy] the strategy's periods */
+  int       n_onestep;
+  hc_onestep_point *onestep;          /**< [n_onestep] the reported ensemble's 1-step track, one per origin */
 
   /* ---- the work units that produced this record (scheduling, /units) ---- */
   int          n_units;

@@ -74,7 +74,7 @@ typedef struct {
   size_t count;
 } segment;
 
-static int segments(hc_result *r, segment s[7])
+static int segments(hc_result *r, segment s[8])
 {
   const size_t M = (size_t)r->n_members, H = (size_t)r->horizon;
   s[0] = (segment){(void **)&r->fits, sizeof *r->fits, (size_t)r->n_fits};
@@ -84,7 +84,8 @@ static int segments(hc_result *r, segment s[7])
   s[4] = (segment){(void **)&r->weights, sizeof(double), (size_t)HC_N_SCHEMES * M};
   s[5] = (segment){(void **)&r->strategy, sizeof *r->strategy, (size_t)r->n_strategy};
   s[6] = (segment){(void **)&r->units, sizeof *r->units, (size_t)r->n_units};
-  return 7;
+  s[7] = (segment){(void **)&r->onestep, sizeof *r->onestep, (size_t)r->n_onestep};
+  return 8;
 }
 
 static void trading_nan(hc_trading_metrics *m)
@@ -162,7 +163,7 @@ int hc_result_set_members(hc_result *r, int n_members)
 
 void hc_result_free(hc_result *r)
 {
-  segment s[7];
+  segment s[8];
   int     ns = segments(r, s);
   free(r->mean);
   for (int i = 0; i < ns; i++) free(*s[i].ptr);
@@ -247,7 +248,7 @@ static size_t segment_bytes(const hc_result *r, const segment *s, int i)
 
 size_t hc_result_packed_size(const hc_result *r)
 {
-  segment s[7];
+  segment s[8];
   int     ns   = segments((hc_result *)r, s);
   size_t  size = sizeof(hc_result) + forecast_doubles(r->horizon) * sizeof(double);
   for (int i = 0; i < ns; i++) size += segment_bytes(r, s, i);
@@ -257,7 +258,7 @@ size_t hc_result_packed_size(const hc_result *r)
 size_t hc_result_pack(const hc_result *r, void *buf)
 {
   hc_result head = *r;
-  segment   s[7];
+  segment   s[8];
   int       ns = segments((hc_result *)r, s);
   char     *p  = buf;
   head.mean = head.sd = head.lo = head.hi = head.member_mean = head.member_sd = head.weights = NULL;
@@ -265,6 +266,7 @@ size_t hc_result_pack(const hc_result *r, void *buf)
   head.scores   = NULL;
   head.member   = NULL;
   head.strategy = NULL;
+  head.onestep  = NULL;
   memcpy(p, &head, sizeof head);
   p += sizeof head;
   size_t fb = forecast_doubles(r->horizon) * sizeof(double);
@@ -282,14 +284,14 @@ size_t hc_result_pack(const hc_result *r, void *buf)
 size_t hc_result_unpack(hc_result *r, const void *buf, size_t avail)
 {
   hc_result   head;
-  segment     s[7];
+  segment     s[8];
   const char *p = buf;
   if (avail < sizeof head) return 0;
   memcpy(&head, p, sizeof head);
   const int lim = 1000000;
-  if (head.horizon < 0 || head.n_fits < 0 || head.n_scores < 0 || head.n_members < 0 || head.n_strategy < 0 || head.n_units < 0 ||
+  if (head.horizon < 0 || head.n_fits < 0 || head.n_scores < 0 || head.n_members < 0 || head.n_strategy < 0 || head.n_units < 0 || head.n_onestep < 0 ||
       head.horizon > lim || head.n_fits > lim || head.n_scores > lim || head.n_members > lim || head.n_strategy > lim ||
-      head.n_units > lim)
+      head.n_units > lim || head.n_onestep > lim)
     return 0;
   int    ns   = segments(&head, s);
   size_t need = sizeof head + forecast_doubles(head.horizon) * sizeof(double) + (size_t)head.n_fits * fit_packed_size(0);

@@ -60,6 +60,7 @@ struct hc_backtest {
   double  *A, *Asum;        /* [k * k] CRPS matrix of one origin, sum over scored origins */
   int      nA;
   double  *ens1_mean, *ens1_sd; /* [S * K] 1-step ensemble forecasts per origin (trading) */
+  double  *ens1_pit;          /* [S * K] their PIT at the outcome (NaN where not scored) */
   hc_spec  bench_spec;        /* the constant-mean benchmark: ARMA(0,0) with the selected volatility model */
   int      bench_of;          /* the member that is the benchmark's model (its forecasts reused), or -1 */
   member   bench;             /* the benchmark's own model when no member is (bench.m NULL until fitted) */
@@ -291,8 +292,11 @@ static PetscErrorCode score_origin(backtest *b, const hc_backtest_options *bo, c
       for (int u = 0; u < c && have_A; u++)
         for (int v = 0; v < c; v++) kn.crps += wk[u] * wk[v] * b->A[idx[u] * b->k + idx[v]];
       if (!have_A) kn.crps = hc_crps(&f, yo); /* what the accumulator would compute; kept per origin */
-      hc_score_acc_add_known(&b->acc[(b->k + s) * b->H + h], &f, yo, ref, &kn);
+      hc_score_acc        *acc = &b->acc[(b->k + s) * b->H + h];
+      const int            n0  = acc->n;
+      hc_score_acc_add_known(acc, &f, yo, ref, &kn);
       if (h == 0) {
+        if (acc->n > n0) b->ens1_pit[(size_t)s * b->K + i_origin] = acc->pit[n0];
         hc_mixture_moments(&f, &b->ens1_mean[(size_t)s * b->K + i_origin], &b->ens1_sd[(size_t)s * b->K + i_origin]);
         b->crps1[(size_t)s * b->K + i_origin] = kn.crps;
       }
@@ -432,7 +436,7 @@ PetscErrorCode hc_backtest_create(const hc_candidates *c0, const hc_result *firs
   b->sse1      = calloc(k + 1, sizeof(double));
   b->n1        = calloc(k + 1, sizeof(int));
   b->A         = calloc(2 * k * k + 1, sizeof(double));
-  b->ens1_mean = malloc((2 * S * (size_t)K + 1) * sizeof(double));
+  b->ens1_mean = malloc((3 * S * (size_t)K + 1) * sizeof(double));
   b->s_run     = calloc((size_t)K + 1, sizeof(int));
   b->bmean     = malloc(2 * (size_t)H * sizeof(double));
   b->crps1     = malloc((S + 1) * (size_t)K * sizeof(double));
@@ -442,8 +446,9 @@ PetscErrorCode hc_backtest_create(const hc_candidates *c0, const hc_result *firs
   for (size_t i = 0; i < (S + 1) * (size_t)K; i++) b->crps1[i] = NAN;
   b->fsd     = b->fmean + k * H;
   b->Asum    = b->A + k * k;
-  b->ens1_sd = b->ens1_mean + S * (size_t)K;
-  for (size_t i = 0; i < 2 * S * (size_t)K; i++) b->ens1_mean[i] = NAN;
+  b->ens1_sd  = b->ens1_mean + S * (size_t)K;
+  b->ens1_pit = b->ens1_mean + 2 * S * (size_t)K;
+  for (size_t i = 0; i < 3 * S * (size_t)K; i++) b->ens1_mean[i] = NAN;
   for (size_t i = 0; i < nacc; i++) PetscCheck(!hc_score_acc_init(&b->acc[i], K), PETSC_COMM_SELF, PETSC_ERR_MEM, "out of memory");
   PetscFunctionReturn(0);
 }
@@ -458,6 +463,34 @@ int hc_backtest_onestep(const hc_backtest *b, double *mean, double *sd)
     sd[i]           = b->ens1_sd[at];
   }
   return b->K;
+}
+
+/* The label of the outcome of origin i: its date, or its index when y has no labels. */
+static void origin_label(const backtest *b, int i, char date[HC_LABEL_LEN])
+{
+  if (b->bo->labels) hc_strlcpy(date, b->bo->labels[b->T0 + i], HC_LABEL_LEN);
+  else snprintf(date, HC_LABEL_LEN, "%012d", b->T0 + i);
+}
+
+/* The reported scheme's 1-step track (r->onestep), one point per origin, after the scores. */
+static PetscErrorCode onestep_track(const backtest *b, const double *y, hc_result *r)
+{
+  const size_t w = (size_t)b->s_win * b->K;
+  PetscFunctionBeginUser;
+  free(r->onestep);
+  PetscCheck((r->onestep = malloc(sizeof *r->onestep * (size_t)b->K)), PETSC_COMM_SELF, PETSC_ERR_MEM, "out of memory");
+  r->n_onestep = b->K;
+  for (int i = 0; i < b->K; i++) {
+    hc_onestep_point *p = &r->onestep[i];
+    origin_label(b, i, p->date);
+    p->y          = y[b->T0 + i];
+    p->pit        = b->ens1_pit[w + i];
+    p->mean       = isfinite(p->pit) ? b->ens1_mean[w + i] : NAN;
+    p->sd         = isfinite(p->pit) ? b->ens1_sd[w + i] : NAN;
+    p->crps       = isfinite(p->pit) ? b->crps1[w + i] : NAN;
+    p->crps_bench = b->crps1[(size_t)b->S * b->K + i];
+  }
+  PetscFunctionReturn(0);
 }
 
 PetscErrorCode hc_backtest_run(hc_backtest *b, const double *y, int n, const hc_select_options *sel, hc_fit_workspace *ws, hc_result *r)
@@ -535,6 +568,7 @@ PetscErrorCode hc_backtest_run(hc_backtest *b, const double *y, int n, const hc_
     if (isfinite(e[i]) && isfinite(c[i])) e[m++] = e[i] - c[i];
   hc_dm_test(e, m, 1, &r->dm_stat, &r->dm_p);
   PetscCall(PetscFree2(e, c));
+  PetscCall(onestep_track(b, y, r));
   PetscFunctionReturn(0);
 }
 
@@ -690,8 +724,7 @@ PetscErrorCode hc_backtest_trading(const hc_backtest *b, const double *y, hc_res
     PetscCheck((r->strategy = malloc(sizeof *r->strategy * (size_t)b->K)), PETSC_COMM_SELF, PETSC_ERR_MEM, "out of memory");
     r->n_strategy = b->K;
     for (int i = 0; i < b->K; i++) {
-      if (bo->labels) hc_strlcpy(r->strategy[i].date, bo->labels[b->T0 + i], HC_LABEL_LEN);
-      else snprintf(r->strategy[i].date, HC_LABEL_LEN, "%012d", b->T0 + i);
+      origin_label(b, i, r->strategy[i].date);
       r->strategy[i].position = pos[i];
       r->strategy[i].ret      = ret[i];
     }

@@ -32,7 +32,7 @@
 
 #include "hpcast/io.h"
 
-#define SCHEMA_VERSION 5
+#define SCHEMA_VERSION 6
 
 /** String widths whose HDF5 type a writer keeps (every field of a record is narrower). */
 enum { STR_CACHE = HC_REASON_LEN };
@@ -549,6 +549,28 @@ static const column weight_cols[] = {
   {"stacking", COL_DBL, W_OFF(3), 0, 0, NULL},
 };
 #undef W_OFF
+
+/** /backtest/origins: one row per (ticker, origin) of the 1-step track, with the strategy's
+ * position and return of the period (NaN without a trading evaluation). */
+typedef struct {
+  char             ticker[HC_NAME_LEN];
+  hc_onestep_point p;
+  double           position, ret;
+} origin_row;
+#define O_OFF(f) (offsetof(origin_row, p) + offsetof(hc_onestep_point, f))
+static const column origin_cols[] = {
+  {"ticker", COL_STR, offsetof(origin_row, ticker), HC_NAME_LEN, 0, NULL},
+  {"date", COL_STR, O_OFF(date), HC_LABEL_LEN, 0, NULL},
+  {"y", COL_DBL, O_OFF(y), 0, 0, NULL},
+  {"mean", COL_DBL, O_OFF(mean), 0, 0, NULL},
+  {"sd", COL_DBL, O_OFF(sd), 0, 0, NULL},
+  {"pit", COL_DBL, O_OFF(pit), 0, 0, NULL},
+  {"crps", COL_DBL, O_OFF(crps), 0, 0, NULL},
+  {"crps_bench", COL_DBL, O_OFF(crps_bench), 0, 0, NULL},
+  {"position", COL_DBL, offsetof(origin_row, position), 0, 0, NULL},
+  {"ret", COL_DBL, offsetof(origin_row, ret), 0, 0, NULL},
+};
+#undef O_OFF
 _Static_assert(HC_N_SCHEMES == 4, "one /backtest/weights column per ensemble scheme");
 
 /** /units: one row per work unit (a block of a ticker's specs, or its owner's step). */
@@ -629,7 +651,7 @@ static const column fit_cols[] = {
 enum { N_FIT_COLS = (int)NCOLS(fit_cols), N_FIT_VECS = 4 };
 
 /** The per-ticker tables of the report, filled record by record in ticker order. */
-enum { T_SUMMARY, T_FORECAST, T_SCORES, T_WEIGHTS, T_TRADING, T_UNITS, T_FITS, N_TABLES };
+enum { T_SUMMARY, T_FORECAST, T_SCORES, T_WEIGHTS, T_TRADING, T_ORIGINS, T_UNITS, T_FITS, N_TABLES };
 typedef struct {
   table  t[N_TABLES];
   column fc_cols[5]; /**< /forecast: ticker, mean, sd [H], lo, hi [H x HC_N_LEVELS] */
@@ -649,6 +671,7 @@ static void tables_init(tables *T)
   table_init(&T->t[T_SCORES], "/backtest/scores", score_cols, NCOLS(score_cols), sizeof(ticker_row));
   table_init(&T->t[T_WEIGHTS], "/backtest/weights", weight_cols, NCOLS(weight_cols), sizeof(ticker_row));
   table_init(&T->t[T_TRADING], "/backtest/trading", trading_cols, NCOLS(trading_cols), sizeof(ticker_row));
+  table_init(&T->t[T_ORIGINS], "/backtest/origins", origin_cols, NCOLS(origin_cols), sizeof(origin_row));
   table_init(&T->t[T_UNITS], "/units", unit_cols, NCOLS(unit_cols), sizeof(unit_row));
   memcpy(T->ft_cols, fit_cols, sizeof fit_cols);
   table_init(&T->t[T_FITS], "/fits", T->ft_cols, N_FIT_COLS, sizeof(fit_row)); /* the vectors: tables_fits */
@@ -752,6 +775,7 @@ static int tables_add(wctx *c, tables *T, const hc_result *r)
 {
   summary_row s;
   ticker_row  tr;
+  origin_row  orow;
   unit_row    ur;
   const int   H = r->horizon, HL = r->horizon * HC_N_LEVELS;
   s.r = *r;
@@ -790,6 +814,15 @@ static int tables_add(wctx *c, tables *T, const hc_result *r)
   if (!c->failed && r->bt_origins > 0) {
     tr.u.trading = r->trading;
     table_add(c, &T->t[T_TRADING], &tr);
+  }
+  memset(&orow, 0, sizeof orow);
+  hc_strlcpy(orow.ticker, r->ticker, HC_NAME_LEN);
+  const int with_strategy = r->n_strategy == r->n_onestep;
+  for (int j = 0; !c->failed && j < r->n_onestep; j++) {
+    orow.p        = r->onestep[j];
+    orow.position = with_strategy ? r->strategy[j].position : NAN;
+    orow.ret      = with_strategy ? r->strategy[j].ret : NAN;
+    table_add(c, &T->t[T_ORIGINS], &orow);
   }
   memset(&ur, 0, sizeof ur);
   hc_strlcpy(ur.ticker, r->ticker, HC_NAME_LEN);
@@ -892,15 +925,15 @@ static int write_tables(wctx *c, hid_t file, int n, hc_report_source source, voi
   char      prev[HC_NAME_LEN] = "";
   hc_result r;
   if (tables_forecast(c, T) || tables_fits(c, T)) return -1;
-  hid_t g[5], bt[3] = {-1, -1, -1};
+  hid_t g[5], bt[4] = {-1, -1, -1, -1};
   static const char *names[5] = {"summary", "forecast", "backtest", "units", "fits"};
   for (int k = 0; k < 5; k++) {
     hc_strlcpy(c->where, "/", sizeof c->where);
     g[k] = c->failed ? -1 : make_group(c, file, names[k]);
   }
-  for (int k = 0; k < 3 && !c->failed; k++) bt[k] = make_group(c, g[2], T->t[T_SCORES + k].name + strlen("/backtest/"));
+  for (int k = 0; k < 4 && !c->failed; k++) bt[k] = make_group(c, g[2], T->t[T_SCORES + k].name + strlen("/backtest/"));
   if (!c->failed) write_int(c, g[1], "horizon", 1, 0, NULL, &T->H);
-  const hid_t loc[N_TABLES] = {g[0], g[1], bt[0], bt[1], bt[2], g[3], g[4]};
+  const hid_t loc[N_TABLES] = {g[0], g[1], bt[0], bt[1], bt[2], bt[3], g[3], g[4]};
   for (int k = 0; !c->failed && k < N_TABLES; k++) table_create(c, &T->t[k], loc[k]);
   for (int i = 0; !c->failed && i < n; i++) {
     if (!next_record(c, source, ctx, i, &r, prev)) tables_add(c, T, &r);
@@ -908,14 +941,13 @@ static int write_tables(wctx *c, hid_t file, int n, hc_report_source source, voi
     start_writeback(c, i);
   }
   for (int k = 0; k < N_TABLES; k++) table_close(c, &T->t[k]);
-  for (int k = 0; k < 3; k++)
+  for (int k = 0; k < 4; k++)
     if (bt[k] >= 0) close_group(c, bt[k]);
   for (int k = 4; k >= 0; k--)
     if (g[k] >= 0) close_group(c, g[k]);
   return c->failed ? -1 : 0;
 }
 
-/** /backtest/portfolio: the trading columns without the ticker, one row (none without p). */
 /** /backtest/portfolio: one row per book (the trading columns, then against the benchmark). */
 static int write_books(wctx *c, hid_t file, int n, const hc_report_book *books)
 {

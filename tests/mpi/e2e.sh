@@ -53,7 +53,8 @@
 #               (tests/mpi/check_plots.py); a report without backtest, covariance and portfolio
 #               (and a -data_dir without the ticker) gives the time alone and lists the others as
 #               skipped with their reason; a report of schema_version 3 stops it with exit 2 and
-#               one line.
+#               one line. The report's 1-step track (/backtest/origins) gives the summary's 1-step
+#               scores and each ticker's cum_return when recomputed (tests/mpi/check_origins.py).
 set -euo pipefail
 case=$1 exe=$2 root=$3
 data="$root/../shared/data"
@@ -505,6 +506,7 @@ plots)
   checker=(/usr/bin/python3 "$root/tests/mpi/check_plots.py")
   run 2 "$work/r.h5" "${opts[@]}" -sectors "$work/sectors.csv" -log_view ":$work/log.txt"
   check "every picture of the whole report" "${plot[@]}" "$work/r.h5" -ticker AAPL -log_view "$work/log.txt"
+  check "/backtest/origins recomputes the summary's 1-step scores" /usr/bin/python3 "$root/tests/mpi/check_origins.py" "$work/r.h5"
   check "the pictures: sizes, index.html, PIT counts, final wealth" "${checker[@]}" "$work/r.h5" "$work/r" \
     --expect pit.png coverage.png crps.png book.png correlation.png forecast.png time.png phases.png
   # a report without backtest, covariance and portfolio; a -data_dir without the ticker
@@ -524,7 +526,7 @@ plots)
   "${plot[@]}" "$work/v3.h5" > "$work/v3.out" 2>&1 || rc=$?
   cat "$work/v3.out"
   check "schema_version 3: exit 2" test "$rc" -eq 2
-  check "schema_version 3: one line that says so" bash -c "test \$(wc -l < '$work/v3.out') -eq 1 && grep -q 'schema_version 3; this tool reads schema_version 5' '$work/v3.out'"
+  check "schema_version 3: one line that says so" bash -c "test \$(wc -l < '$work/v3.out') -eq 1 && grep -q 'schema_version 3; this tool reads schema_version 5 or 6' '$work/v3.out'"
   check "schema_version 3: nothing drawn" test ! -e "$work/v3"
   ;;
 *) echo "unknown case $case"; exit 2 ;;

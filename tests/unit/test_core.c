@@ -597,6 +597,9 @@ Test(core, pack_unpack_backtest_arrays)
   r.n_strategy = 2;
   r.strategy   = calloc(2, sizeof *r.strategy);
   r.strategy[1] = (hc_strategy_point){"2024-05-01", -0.5, 0.0123};
+  r.n_onestep    = 3;
+  r.onestep      = calloc(3, sizeof *r.onestep);
+  r.onestep[2]   = (hc_onestep_point){"2024-05-02", 1.25, 0.1, 1.4, 0.77, 0.61, 0.63};
   snprintf(r.ensemble, sizeof r.ensemble, "stacking");
   r.trading.sharpe = 1.25;
   size_t         sz  = hc_result_packed_size(&r);
@@ -613,6 +616,9 @@ Test(core, pack_unpack_backtest_arrays)
   cr_assert(u.scores[2].crps == 0.2 && u.scores[1].pit[9] == 0.5);
   cr_assert_str_eq(u.strategy[1].date, "2024-05-01");
   cr_assert(u.strategy[1].position == -0.5 && u.strategy[1].ret == 0.0123);
+  cr_assert_eq(u.n_onestep, 3);
+  cr_assert_str_eq(u.onestep[2].date, "2024-05-02");
+  cr_assert(u.onestep[2].y == 1.25 && u.onestep[2].pit == 0.77 && u.onestep[2].crps_bench == 0.63);
   cr_assert_str_eq(u.ensemble, "stacking");
   cr_assert(u.trading.sharpe == 1.25);
   hc_result_free(&u); /* before the next unpack overwrites it */

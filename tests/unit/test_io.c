@@ -875,6 +875,15 @@ static void make_results(hc_result r[3], int H)
     }
   }
 
+  r[1].n_onestep = 2; /* the 1-step track of two origins, the second with its strategy period */
+  r[1].onestep   = calloc(2, sizeof *r[1].onestep);
+  r[1].onestep[0] = (hc_onestep_point){"2021-04-20", 0.5, 0.1, 1.5, 0.6, 0.4, 0.45};
+  r[1].onestep[1] = (hc_onestep_point){"2021-04-21", -2.0, NAN, NAN, NAN, NAN, 0.9};
+  r[1].n_strategy = 2;
+  r[1].strategy   = calloc(2, sizeof *r[1].strategy);
+  r[1].strategy[0] = (hc_strategy_point){"2021-04-20", 1.0, 0.005};
+  r[1].strategy[1] = (hc_strategy_point){"2021-04-21", 0.25, -0.004};
+
   cr_assert_eq(hc_result_init(&r[2], "MMM", H), 0);
   hc_fit_record f2 = make_fit("ARMA(0,0)+EGARCH(1,1)-normal", "ARMA(0,0)", "EGARCH(1,1)-normal", 0, 3.0);
   f2.status = HC_STATUS_FAILED;
@@ -991,7 +1000,7 @@ Test(report, write_and_read_back)
   hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
   cr_assert_geq(f, 0);
   char s[256];
-  cr_assert_eq(attr_int(f, "schema_version"), 5);
+  cr_assert_eq(attr_int(f, "schema_version"), 6);
   cr_assert_eq(attr_int(f, "n_ranks"), 2);
   attr_str(f, "hpcast_version", s, sizeof s);
   cr_assert_str_eq(s, "0.1.0-test");
@@ -1077,6 +1086,26 @@ Test(report, write_and_read_back)
   cr_assert_float_eq(mean[4], 0.054, 1e-15);
   cr_assert_float_eq(sd[4], 1.6, 1e-15);
   for (int k = H; k < N * H; k++) cr_assert(isnan(mean[k]) && isnan(sd[k]), "no forecast for MMM/ZZZ");
+  H5Gclose(g);
+
+  /* /backtest/origins: AAA's two origins, its strategy's position and return beside them */
+  g = H5Gopen2(f, "backtest/origins", H5P_DEFAULT);
+  cr_assert_geq(g, 0);
+  read_str_dset(g, "ticker", 2, str);
+  cr_assert_str_eq(str[1], "AAA");
+  read_str_dset(g, "date", 2, str);
+  cr_assert_str_eq(str[0], "2021-04-20");
+  double ov[2];
+  read_dbl_dset(g, "pit", 2, ov);
+  cr_assert(ov[0] == 0.6 && isnan(ov[1]));
+  read_dbl_dset(g, "crps_bench", 2, ov);
+  cr_assert(ov[0] == 0.45 && ov[1] == 0.9);
+  read_dbl_dset(g, "y", 2, ov);
+  cr_assert(ov[0] == 0.5 && ov[1] == -2.0);
+  read_dbl_dset(g, "position", 2, ov);
+  cr_assert(ov[0] == 1.0 && ov[1] == 0.25);
+  read_dbl_dset(g, "ret", 2, ov);
+  cr_assert(ov[0] == 0.005 && ov[1] == -0.004);
   H5Gclose(g);
 
   /* /fits: one row per fit, in ticker order (AAA's two, MMM's failed one; ZZZ has none) */
