@@ -3,7 +3,7 @@
  * @brief Durable journal of finished work units beside the report (checkpoint/resume), and the
  *        random access to its records that lets rank 0 (and hpcast merge) keep only offsets.
  *
- * Layout: an 24-byte header (magic "HCJRNL04" (03: records without their input identity; 02: fit records packed whole), the 64-bit fingerprint of the run's
+ * Layout: an 24-byte header (magic "HCJRNL05" (04: records without the 1-step track; 03: records without their input identity; 02: fit records packed whole), the 64-bit fingerprint of the run's
  * result-affecting options, the byte size of hc_result as a layout check, reserved), then
  * records: 8-byte length L, 4-byte CRC-32 (zlib, ISO 3309) of the L bytes, the L bytes of
  * hc_result_pack(). An append packs its records, takes their offsets (the journal's logical end
@@ -34,7 +34,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
-#define MAGIC "HCJRNL04"
+#define MAGIC "HCJRNL05"
 #define FRAME 12 /* bytes before a record's payload: length (8) and CRC-32 (4) */
 
 /** A packed, framed record waiting for the writer thread. */
