@@ -491,6 +491,33 @@ PetscErrorCode hc_ensemble_weights(hc_backtest *b, const hc_candidates *c, hc_re
 PetscErrorCode hc_ensemble_forecast(const hc_backtest *b, const double *y, int n, const hc_select_options *sel,
                                     const hc_candidates *c, hc_result *r);
 /**
+ * The live ensemble's forecast of y[0..n-1] without a backtest: the member forecasts of the
+ * candidates c that fitted, with their fits in r (r->member_mean, member_sd; r->member must list
+ * them in candidate order, as hc_ensemble_weights does), and the mixture of scheme's weights
+ * r->weights (mean, sd and the 80/95 % quantiles) into r's forecast tables, r->ensemble and
+ * r->model_uncertainty; the forecast tables stay NaN if a weighted member's forecast is not
+ * finite. hc_ensemble_forecast is this with the backtest's reported scheme; a daily update calls
+ * it with the report's. Not collective.
+ */
+PetscErrorCode hc_ensemble_pool(const double *y, int n, const hc_select_options *sel, const hc_candidates *c, hc_ensemble_scheme scheme,
+                                hc_result *r);
+/**
+ * A daily update's step (no fit): extend the 1-step track of r (r->onestep, r->strategy, as a
+ * backtest left it) by the origins t = n0..n-1 of y: the outcome y[t] forecast from y[0..t-1]
+ * by the live ensemble of r (the candidates c with their fits in r, the weights of scheme
+ * r->ensemble), each member's filter run once over y[0..n0-1] and then continued one
+ * observation per origin (hc_model_forecast_update); the PIT, CRPS and strategy position and
+ * return (cost from the last position of the track) of each new origin; the benchmark's CRPS
+ * NaN (its parameters are not kept). The track then keeps its last r->bt_origins points (a
+ * rolling record of the same length as the backtest's), and the summary's 1-step scores
+ * (crps_1, crps_bench_1, pit_ks_1, coverage95_1, calibration_score, the Diebold-Mariano test
+ * over the origins where both CRPS are known), r->trading and the regime (with the live sd:
+ * call after hc_ensemble_pool) are recomputed from it. y's labels in bo->labels. Nothing if r
+ * has no track. Not collective.
+ */
+PetscErrorCode hc_backtest_extend(const double *y, int n0, int n, const hc_select_options *sel, const hc_candidates *c,
+                                  const hc_backtest_options *bo, hc_result *r);
+/**
  * After hc_ensemble_forecast: the trading signal over the backtest (hc_trading_position on the
  * 1-step forecast of, at each origin, the scheme of lowest mean 1-step CRPS over the origins
  * before it), its metrics and strategy periods (returns only), and the regime label (the last

@@ -502,6 +502,17 @@ PetscErrorCode hc_select_diagnostics(const double *y, int n, const hc_select_opt
                                      struct hc_fft_cache *fft, hc_result *r);
 
 /**
+ * The candidates of an earlier selection, from its record r (its fits, selected fit and
+ * ensemble members, e.g. read back from a report) and the options that made it: the selected
+ * mean spec found by name among opt's grid (or, for a stepwise search, the orders its name
+ * spells), each volatility spec of opt on it with its fit in r->fits (-1 where r has none),
+ * a member of another likelihood (SSA) as candidate n_vol. A daily update forecasts with them
+ * without fitting. @return 0; 1 with the reason in why[len] when r's models are not those of
+ * opt's grid (the options changed). Not collective.
+ */
+int hc_select_restore(const hc_select_options *opt, const hc_result *r, hc_candidates *c, char *why, size_t len);
+
+/**
  * hc_select_candidates, hc_select_forecast and, when fft is not NULL, hc_select_diagnostics:
  * the selected model's forecasts h = 1..H (mean, sd, 80/95% intervals) into r. r must be
  * initialised with horizon opt->horizon. If no model converges to a finite likelihood,

@@ -631,13 +631,20 @@ PetscErrorCode hc_ensemble_weights(hc_backtest *b, const hc_candidates *c, hc_re
 PetscErrorCode hc_ensemble_forecast(const hc_backtest *b, const double *y, int n, const hc_select_options *sel,
                                     const hc_candidates *c, hc_result *r)
 {
+  PetscFunctionBeginUser;
+  if (b->s_win >= 0) PetscCall(hc_ensemble_pool(y, n, sel, c, b->bo->scheme[b->s_win], r));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode hc_ensemble_pool(const double *y, int n, const hc_select_options *sel, const hc_candidates *c, hc_ensemble_scheme scheme,
+                                hc_result *r)
+{
   const int H = sel->horizon, M = r->n_members;
   hc_pred  *comp;
   double   *var, wk[HC_MAX_CANDIDATES];
   int       idx[HC_MAX_CANDIDATES];
   PetscFunctionBeginUser;
-  if (b->s_win < 0) PetscFunctionReturn(0);
-  const double *wc = r->weights + (size_t)b->bo->scheme[b->s_win] * M;
+  const double *wc = r->weights + (size_t)scheme * M;
   const int     m_ = fitted_candidates(c, r, idx);
   PetscCheck(m_ == M, PETSC_COMM_SELF, PETSC_ERR_PLIB, "%d members weighted, %d candidates fitted", M, m_);
   PetscCall(PetscMalloc2((size_t)M * H + 1, &comp, H, &var));
@@ -682,20 +689,34 @@ PetscErrorCode hc_ensemble_forecast(const hc_backtest *b, const double *y, int n
         r->model_uncertainty = r->sd[0] > 0 ? between / (r->sd[0] * r->sd[0]) : NAN;
       }
     }
-    hc_strlcpy(r->ensemble, hc_ensemble_name(b->bo->scheme[b->s_win]), sizeof r->ensemble);
+    hc_strlcpy(r->ensemble, hc_ensemble_name(scheme), sizeof r->ensemble);
   }
   PetscCall(PetscFree2(comp, var));
   PetscFunctionReturn(0);
 }
 
-PetscErrorCode hc_backtest_trading(const hc_backtest *b, const double *y, hc_result *r)
+/* r->trading: the metrics of positions pos[0..K-1] with returns ret over the outcomes y[0..K-1],
+ * against buy-and-hold of the same periods (long 1 throughout, the entry cost paid once). */
+static PetscErrorCode trading_metrics(const hc_trading_options *o, const double *y, const double *pos, const double *ret, int K, hc_result *r)
 {
-  const hc_backtest_options *bo = b->bo;
+  double *hold, *bh;
   PetscFunctionBeginUser;
-  if (b->s_win < 0) PetscFunctionReturn(0);
-  const double *sd_win = b->ens1_sd + (size_t)b->s_win * b->K;
-  double       *pos, *ret, *hist, *hold, *bh, drift = NAN, drift_se = NAN;
-  int           nh = 0;
+  PetscCall(PetscMalloc2(K + 1, &hold, K + 1, &bh));
+  hc_trading_evaluate(o, ret, pos, K, &r->trading);
+  for (int i = 0; i < K; i++) hold[i] = 1.0;
+  hc_trading_returns(o, hold, y, K, bh);
+  PetscCheck(!hc_trading_compare(o, ret, bh, K, &r->trading), PETSC_COMM_SELF, PETSC_ERR_MEM, "out of memory");
+  PetscCall(PetscFree2(hold, bh));
+  PetscFunctionReturn(0);
+}
+
+/* r->regime from the reported ensemble's 1-step sds of the track and the live one (r->sd[0]),
+ * the trend from the selected model's drift or mean. */
+static PetscErrorCode set_regime(hc_result *r)
+{
+  double *hist, drift = NAN, drift_se = NAN;
+  int     nh = 0;
+  PetscFunctionBeginUser;
   if (r->selected >= 0) {
     const hc_fit_record *f = &r->fits[r->selected];
     for (int j = 0; j < f->n_params; j++)
@@ -704,22 +725,30 @@ PetscErrorCode hc_backtest_trading(const hc_backtest *b, const double *y, hc_res
         drift_se = f->stderr_[j];
       }
   }
-  PetscCall(PetscMalloc5(b->K + 1, &hist, b->K, &pos, b->K, &ret, b->K, &hold, b->K, &bh));
-  for (int i = 0; i < b->K; i++)
-    if (isfinite(sd_win[i])) hist[nh++] = sd_win[i];
+  PetscCall(PetscMalloc1(r->n_onestep + 1, &hist));
+  for (int i = 0; i < r->n_onestep; i++)
+    if (isfinite(r->onestep[i].sd)) hist[nh++] = r->onestep[i].sd;
   hist[nh++] = r->sd[0];
   hc_trading_regime(hist, isfinite(r->sd[0]) ? nh : 0, drift, drift_se, r->regime, sizeof r->regime);
+  PetscCall(PetscFree(hist));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode hc_backtest_trading(const hc_backtest *b, const double *y, hc_result *r)
+{
+  const hc_backtest_options *bo = b->bo;
+  PetscFunctionBeginUser;
+  if (b->s_win < 0) PetscFunctionReturn(0);
+  double *pos, *ret;
+  PetscCall(set_regime(r));
+  PetscCall(PetscMalloc2(b->K, &pos, b->K, &ret));
   if (bo->returns) {
     for (int i = 0; i < b->K; i++) {
       const size_t at = (size_t)b->s_run[i] * b->K + i;
       pos[i]          = hc_trading_position(&bo->trading, b->ens1_mean[at], b->ens1_sd[at]);
     }
     hc_trading_returns(&bo->trading, pos, y + b->T0, b->K, ret);
-    hc_trading_evaluate(&bo->trading, ret, pos, b->K, &r->trading);
-    /* buy-and-hold over the same periods: long 1 throughout, the entry cost paid once */
-    for (int i = 0; i < b->K; i++) hold[i] = 1.0;
-    hc_trading_returns(&bo->trading, hold, y + b->T0, b->K, bh);
-    PetscCheck(!hc_trading_compare(&bo->trading, ret, bh, b->K, &r->trading), PETSC_COMM_SELF, PETSC_ERR_MEM, "out of memory");
+    PetscCall(trading_metrics(&bo->trading, y + b->T0, pos, ret, b->K, r));
     free(r->strategy);
     PetscCheck((r->strategy = malloc(sizeof *r->strategy * (size_t)b->K)), PETSC_COMM_SELF, PETSC_ERR_MEM, "out of memory");
     r->n_strategy = b->K;
@@ -729,6 +758,118 @@ PetscErrorCode hc_backtest_trading(const hc_backtest *b, const double *y, hc_res
       r->strategy[i].ret      = ret[i];
     }
   }
-  PetscCall(PetscFree5(hist, pos, ret, hold, bh));
+  PetscCall(PetscFree2(pos, ret));
+  PetscFunctionReturn(0);
+}
+
+/* The summary's 1-step scores of r from its track: crps_1, crps_bench_1, pit_ks_1, the coverage
+ * of the central intervals (the PIT inside [(1 - level)/2, (1 + level)/2]), calibration_score
+ * and the Diebold-Mariano test of d = crps - crps_bench where both are known. */
+static PetscErrorCode track_scores(hc_result *r)
+{
+  const int K = r->n_onestep;
+  double   *u, *d, crps = 0.0, bench = 0.0, cover[HC_N_COVER] = {0};
+  int       n = 0, nb = 0, nd = 0;
+  PetscFunctionBeginUser;
+  PetscCall(PetscMalloc2(K + 1, &u, K + 1, &d));
+  for (int i = 0; i < K; i++) {
+    const hc_onestep_point *p = &r->onestep[i];
+    if (isfinite(p->crps_bench)) bench += p->crps_bench, nb++;
+    if (isfinite(p->crps) && isfinite(p->crps_bench)) d[nd++] = p->crps - p->crps_bench;
+    if (!isfinite(p->pit)) continue;
+    crps += p->crps;
+    for (int l = 0; l < HC_N_COVER; l++) cover[l] += p->pit >= 0.5 * (1.0 - hc_cover_levels[l]) && p->pit <= 0.5 * (1.0 + hc_cover_levels[l]);
+    u[n++] = p->pit;
+  }
+  for (int l = 0; l < HC_N_COVER; l++) cover[l] = n ? cover[l] / n : NAN;
+  r->crps_1            = n ? crps / n : NAN;
+  r->crps_bench_1      = nb ? bench / nb : NAN;
+  r->pit_ks_1          = n ? hc_pit_ks(u, n) : NAN;
+  r->coverage95_1      = cover[HC_N_COVER - 1];
+  r->calibration_score = hc_calibration_score(r->pit_ks_1, cover);
+  hc_dm_test(d, nd, 1, &r->dm_stat, &r->dm_p);
+  PetscCall(PetscFree2(u, d));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode hc_backtest_extend(const double *y, int n0, int n, const hc_select_options *sel, const hc_candidates *c,
+                                  const hc_backtest_options *bo, hc_result *r)
+{
+  const int           K = r->n_onestep, M = r->n_members, add = n - n0;
+  hc_ensemble_scheme  scheme;
+  hc_model           *m[HC_MAX_CANDIDATES] = {0};
+  hc_pred             comp[HC_MAX_CANDIDATES];
+  double              wk[HC_MAX_CANDIDATES], var;
+  int                 idx[HC_MAX_CANDIDATES], q = 0;
+  hc_onestep_point   *track;
+  double             *pos, *yo, *ret;
+  PetscFunctionBeginUser;
+  if (K == 0 || add <= 0 || hc_ensemble_parse(r->ensemble, &scheme)) PetscFunctionReturn(0);
+  PetscCheck(fitted_candidates(c, r, idx) == M, PETSC_COMM_SELF, PETSC_ERR_PLIB, "the members of %s are not its candidates", r->ticker);
+  const double *wc = r->weights + (size_t)scheme * M;
+  PetscCall(PetscMalloc4(K + add, &track, K + add + 1, &pos, K + add + 1, &yo, K + add + 1, &ret));
+  for (int j = 0; j < M; j++) {
+    if (!(wc[j] > 0)) continue;
+    PetscCall(hc_model_create(&c->spec[idx[j]], n, &m[q]));
+    if (m[q]->spec.n_exog) hc_model_set_exog(m[q], sel->X, sel->ldx, sel->xnames);
+    PetscCheck(!hc_model_law(m[q], r->fits[c->fit[idx[j]]].params, &comp[q].law), PETSC_COMM_SELF, PETSC_ERR_PLIB, "member %s of %s has no law",
+               r->member[j], r->ticker);
+    idx[q]  = idx[j];
+    wk[q++] = wc[j];
+  }
+  double tot = 0.0;
+  for (int j = 0; j < q; j++) tot += wk[j];
+  for (int j = 0; j < q; j++) wk[j] /= tot;
+  /* the track so far, then one point per new origin */
+  const int with_strategy = r->n_strategy == K;
+  for (int i = 0; i < K; i++) {
+    track[i] = r->onestep[i];
+    yo[i]    = r->onestep[i].y;
+    pos[i]   = with_strategy ? r->strategy[i].position : NAN;
+    ret[i]   = with_strategy ? r->strategy[i].ret : NAN;
+  }
+  for (int t = n0; t < n; t++) {
+    hc_onestep_point *p  = &track[K + t - n0];
+    int               ok = q > 0;
+    for (int j = 0; j < q && ok; j++) {
+      ok = !hc_model_forecast_update(m[j], r->fits[c->fit[idx[j]]].params, y, t == n0 ? 0 : t - 1, t, 1, &comp[j].mean, &var) && var > 0 &&
+           isfinite(var) && isfinite(comp[j].mean);
+      comp[j].sd = sqrt(var);
+    }
+    hc_mixture f = {.k = q, .w = wk, .comp = comp};
+    if (bo->labels) hc_strlcpy(p->date, bo->labels[t], HC_LABEL_LEN);
+    else snprintf(p->date, HC_LABEL_LEN, "%012d", t);
+    p->y          = y[t];
+    p->mean = p->sd = p->pit = p->crps = NAN;
+    p->crps_bench = NAN;
+    if (ok) {
+      hc_mixture_moments(&f, &p->mean, &p->sd);
+      p->pit  = hc_mixture_cdf(&f, y[t]);
+      p->crps = hc_crps(&f, y[t]);
+    }
+    yo[K + t - n0]  = y[t];
+    pos[K + t - n0] = hc_trading_position(&bo->trading, p->mean, p->sd);
+  }
+  for (int j = 0; j < q; j++) PetscCall(hc_model_destroy(&m[j]));
+  /* the new periods' returns, the cost counted from the track's last position */
+  if (with_strategy && bo->returns) {
+    double *r2;
+    PetscCall(PetscMalloc1(add + 1, &r2));
+    hc_trading_returns(&bo->trading, pos + K - 1, yo + K - 1, add + 1, r2);
+    for (int i = 0; i < add; i++) ret[K + i] = r2[1 + i];
+    PetscCall(PetscFree(r2));
+  }
+  /* keep the last K points */
+  for (int i = 0; i < K; i++) {
+    r->onestep[i] = track[add + i];
+    if (!with_strategy) continue;
+    hc_strlcpy(r->strategy[i].date, track[add + i].date, HC_LABEL_LEN);
+    r->strategy[i].position = pos[add + i];
+    r->strategy[i].ret      = ret[add + i];
+  }
+  PetscCall(track_scores(r));
+  PetscCall(set_regime(r));
+  if (with_strategy && bo->returns) PetscCall(trading_metrics(&bo->trading, yo + add, pos + add, ret + add, K, r));
+  PetscCall(PetscFree4(track, pos, yo, ret));
   PetscFunctionReturn(0);
 }

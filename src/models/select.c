@@ -250,3 +250,95 @@ PetscErrorCode hc_select_and_forecast(const double *y, int n, const hc_select_op
   if (r->status == HC_STATUS_OK) PetscCall(hc_select_diagnostics(y, n, o, &c, fft, r));
   PetscFunctionReturn(0);
 }
+
+/* The mean spec named `name` (hc_spec_mean_name): a spec of the grid of that name, else the
+ * ARMA, ARIMA or SARIMA orders the name spells on a spec of the grid's family (the stepwise
+ * search leaves the listed grid), accepted only if it names itself `name` again.
+ * @return 0, or 1 if no spec has that name. */
+static int mean_of_name(const hc_select_options *o, const char *name, hc_spec *out)
+{
+  char buf[HC_MODEL_LEN];
+  int  base = -1;
+  for (int i = 0; i < o->n_mean; i++) {
+    hc_spec s = o->mean[i];
+    if (likelihood_of_y(&s)) s.n_exog = o->n_exog;
+    hc_spec_mean_name(&s, buf, sizeof buf);
+    if (!strcmp(buf, name)) return *out = s, 0;
+    if (base < 0 && likelihood_of_y(&s) && !s.ssa_L) base = i;
+  }
+  if (base < 0) return 1;
+  hc_spec     s = o->mean[base];
+  const char *c = name;
+  int         end = 0, seasonal = !strncmp(c, "SARIMA", 6);
+  s.n_exog = o->n_exog;
+  s.d = s.P = s.D = s.Q = s.s = s.drift = 0;
+  if (!strncmp(c, "ARMA(", 5)) {
+    if (sscanf(c, "ARMA(%d,%d)%n", &s.p, &s.q, &end) != 2) return 1;
+  } else {
+    c += seasonal ? 6 : !strncmp(c, "ARIMA", 5) ? 5 : 0;
+    if (c == name) return 1;
+    c += *c == 'X';
+    if (sscanf(c, "(%d,%d,%d)%n", &s.p, &s.d, &s.q, &end) != 3) return 1;
+    if (seasonal) {
+      int more = 0;
+      if (sscanf(c + end, "(%d,%d,%d)%d%n", &s.P, &s.D, &s.Q, &s.s, &more) != 4) return 1;
+      end += more;
+    }
+    s.drift = !strcmp(c + end, "+drift");
+    end += s.drift ? 6 : 0;
+  }
+  if (c[end]) return 1;
+  hc_spec_mean_name(&s, buf, sizeof buf);
+  return strcmp(buf, name) ? 1 : (*out = s, 0);
+}
+
+/* The candidate of mean spec `mean` with volatility spec v (as hc_select_volatility builds it). */
+static hc_spec candidate_spec(const hc_spec *mean, const hc_spec *v)
+{
+  hc_spec s = *mean;
+  if (!hc_spec_has_vol(v)) return s;
+  s.vol = v->vol, s.vol_p = v->vol_p, s.vol_o = v->vol_o, s.vol_q = v->vol_q, s.dist = v->dist;
+  s.variance_targeting = v->variance_targeting;
+  return s;
+}
+
+/* The index in r->fits of the fit of spec s, or -1. */
+static int fit_of(const hc_result *r, const hc_spec *s)
+{
+  char name[HC_MODEL_LEN];
+  hc_spec_name(s, name, sizeof name);
+  for (int j = 0; j < r->n_fits; j++)
+    if (!strcmp(r->fits[j].name, name)) return j;
+  return -1;
+}
+
+int hc_select_restore(const hc_select_options *o, const hc_result *r, hc_candidates *c, char *why, size_t len)
+{
+  memset(c, 0, sizeof *c);
+  c->selected = c->mean_fit = -1;
+  if (r->selected < 0 || r->selected >= r->n_fits) return snprintf(why, len, "no selected fit"), 1;
+  const hc_fit_record *sel = &r->fits[r->selected];
+  hc_spec              mean;
+  if (mean_of_name(o, sel->mean_model, &mean)) return snprintf(why, len, "mean model %s is not of the options' grid", sel->mean_model), 1;
+  c->mean_spec = mean;
+  c->mean_fit  = fit_of(r, &mean);
+  for (int v = 0; v < o->n_vol; v++) {
+    c->spec[v] = candidate_spec(&mean, &o->vol[v]);
+    c->fit[v]  = fit_of(r, &c->spec[v]);
+    if (c->fit[v] == r->selected) c->selected = v;
+  }
+  c->n = o->n_vol;
+  for (int m = 0; m < r->n_members; m++) { /* a member of another likelihood (SSA): candidate n_vol */
+    int known = 0;
+    for (int v = 0; v < c->n && !known; v++) known = c->fit[v] >= 0 && !strcmp(r->fits[c->fit[v]].name, r->member[m]);
+    if (known) continue;
+    hc_spec s;
+    if (c->n > o->n_vol || mean_of_name(o, r->member[m], &s) || likelihood_of_y(&s) || (c->fit[c->n] = fit_of(r, &s)) < 0)
+      return snprintf(why, len, "ensemble member %s is not of the options' grid", r->member[m]), 1;
+    c->spec[c->n] = s;
+    if (c->fit[c->n] == r->selected) c->selected = c->n;
+    c->n++;
+  }
+  if (c->selected < 0) return snprintf(why, len, "selected fit %s is not of the options' grid", sel->name), 1;
+  return 0;
+}
