@@ -67,6 +67,9 @@ int  hc_series_alloc(hc_series *s, int n, int with_volume);
  * its bits). Identifies the data a result was computed from (journal, resume). Not collective.
  */
 unsigned long long hc_series_hash(const hc_series *s);
+/** hc_series_hash of the first n rows of s (of all of them if n > s->n): a daily update checks
+ * that a file only grew by comparing it with the hash of the rows the previous run read. */
+unsigned long long hc_series_hash_rows(const hc_series *s, int n);
 /** Free the arrays of a series (label, value, volume, high, low, close, time) and zero it. Safe on
  * a zeroed series. */
 void hc_series_free(hc_series *s);
@@ -218,6 +221,11 @@ typedef struct {
   long long input_bytes;              /**< size of the input file when the run listed it, bytes */
   long long input_mtime_ns;           /**< its modification time then, ns since 1970-01-01 UTC */
   unsigned long long input_hash;      /**< hc_series_hash of the rows read; 0 if the file was not read */
+  int       input_rows;               /**< rows read (the rows input_hash is of); 0 if none */
+  int       fit_n_obs;                /**< observations the fits were estimated on (n_obs after a fit; fewer
+                                           after a daily update that filtered new ones); 0 if none */
+  char      action[HC_REASON_LEN];    /**< what the run did with the ticker: "fitted", "filtered" (hpcast update:
+                                           new observations through the previous fits) or "refit: <why>" */
   double    quality_score;            /**< in [0,1], see docs/report-schema.md */
   char      mean_model[HC_MODEL_LEN], vol_model[HC_MODEL_LEN];
   double    loglik, aic, bic;         /**< of the selected model; NaN if none */

@@ -290,6 +290,41 @@ void hc_io_report_abort(hc_report_writer **w);
 int  hc_io_report_write(const char *path, const hc_report_meta *meta, int n, hc_result *results,
                         int n_perf, const hc_perf *perf, char *err, size_t errlen);
 
+/** Room for the `options` root attribute of a report read back (hc_io_report_options). */
+#define HC_REPORT_OPTIONS_LEN 8192
+
+/** A report open for reading its records back, ticker by ticker (hpcast update). */
+typedef struct hc_report_reader hc_report_reader;
+/**
+ * Open the report `path` to read records back: it must be of the schema_version this hpcast
+ * writes (6), with its per-ticker tables. Not collective (each rank opens its own).
+ * @return 0; 1 with the reason in err (not HDF5, another schema_version, a table missing); -1
+ * out of memory.
+ */
+int hc_io_report_open(const char *path, hc_report_reader **rd, char *err, size_t errlen);
+/** Close a reader opened by hc_io_report_open and set *rd = NULL (safe on NULL). */
+void hc_io_report_close(hc_report_reader **rd);
+/** The root attributes `options` (the run's option string) and `created_utc` of the report, and
+ * its forecast horizon. */
+const char *hc_io_report_options(const hc_report_reader *rd);
+const char *hc_io_report_created(const hc_report_reader *rd);
+int         hc_io_report_horizon(const hc_report_reader *rd);
+/** The tickers of the report's /summary, in its (sorted) order, into a malloc'd *ticker[*n].
+ * @return 0 or -1. */
+int hc_io_report_tickers(hc_report_reader *rd, int *n, char (**ticker)[HC_NAME_LEN]);
+/**
+ * The record of `ticker` as the report holds it, into r (initialised here, with the report's
+ * horizon): the /summary row (status, dates, input identity, models, the 1-step scores, ...),
+ * the /forecast row, the /fits rows (r->fits in the report's order, r->selected), the live
+ * ensemble (/backtest/weights: r->member, r->weights, the members' forecasts from /fits), the
+ * /backtest/scores rows, the /backtest/trading row and the 1-step track (/backtest/origins:
+ * r->onestep, and r->strategy when the ticker has a trading row). What the report does not hold
+ * (units, input_bytes, input_mtime_ns, parameter names beyond the /fits column's width) is 0
+ * or empty. Writing the records read back gives the same tables. Not collective.
+ * @return 0; 1 if the report has no such ticker (r untouched); -1 with the reason in err.
+ */
+int hc_io_report_read_record(hc_report_reader *rd, const char *ticker, hc_result *r, char *err, size_t errlen);
+
 /**
  * Read the fitted models of one ticker from a report written by hc_io_report_write (the rows
  * of the /fits table whose ticker it is, found by binary search: O(log rows) reads; name,

@@ -148,6 +148,7 @@ static PetscErrorCode condition(hc_pipeline *pl, const hc_input *in, prepared *p
 
   PetscFunctionBeginUser;
   r->input_hash          = hc_series_hash(&p->s);
+  r->input_rows          = p->s.n;
   const hc_series *s     = &p->s;
   const int        shift = o->gate.transform == HC_TRANSFORM_LOGRET100 ? 1 : 0;
   r->n_obs               = s->n > shift ? s->n - shift : 0;
@@ -367,6 +368,10 @@ PetscErrorCode hc_pipeline_run(hc_pipeline *pl, const hc_input *in, int n_blocks
     PetscCall(PetscLogEventBegin(pl->ev_fit, 0, 0, 0, 0));
     PetscCall(model(pl, &p, blocks ? &whole : NULL, blocks ? &first : NULL, r));
     PetscCall(PetscLogEventEnd(pl->ev_fit, 0, 0, 0, 0));
+    if (r->status == HC_STATUS_OK) {
+      r->fit_n_obs = r->n_obs;
+      hc_strlcpy(r->action, "fitted", sizeof r->action);
+    }
     pl->fit_s += hc_time_wall() - t1;
   }
   PetscCall(PetscFree(fw));

@@ -374,10 +374,12 @@ double hc_peak_rss_mb(void)
   return (double)ru.ru_maxrss / 1024.0; /* Linux: kilobytes */
 }
 
-unsigned long long hc_series_hash(const hc_series *s)
+unsigned long long hc_series_hash(const hc_series *s) { return hc_series_hash_rows(s, s->n); }
+
+unsigned long long hc_series_hash_rows(const hc_series *s, int n)
 {
   unsigned long long h = 14695981039346656037ULL;
-  for (int i = 0; i < s->n; i++) {
+  for (int i = 0; i < n && i < s->n; i++) {
     const unsigned char *l = (const unsigned char *)s->label[i];
     unsigned char        v[sizeof(double)];
     size_t               k = 0;

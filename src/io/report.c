@@ -31,6 +31,7 @@
 #include <hdf5.h>
 
 #include "hpcast/io.h"
+#include "report_layout.h"
 
 #define SCHEMA_VERSION 6
 
@@ -255,21 +256,7 @@ static double fc_at(const double *a, int k, int len)
 /* ---- columnar tables written in chunks of rows ---- */
 
 #define CHUNK    4096 /**< rows buffered per table before they are written as one hyperslab */
-#define MAX_COLS 40   /**< columns of the widest table (/summary) */
 
-/** One column of a table of rows: a string, an int, a double or a vector of doubles. */
-typedef enum { COL_STR, COL_INT, COL_DBL, COL_VEC } col_kind;
-typedef struct {
-  const char   *name;
-  col_kind      kind;
-  size_t        off;    /**< byte offset of the field in a row */
-  size_t        len;    /**< string capacity (COL_STR); COL_VEC: first axis after the row axis */
-  size_t        len2;   /**< COL_VEC: 0 for shape [rows x len], else [rows x len x len2] */
-  const double *levels; /**< COL_VEC: written as the attribute "levels" (length of the last axis) */
-} column;
-
-/** Values of a COL_VEC column per row. */
-static size_t vec_values(const column *col) { return col->len * (col->len2 ? col->len2 : 1); }
 
 /**
  * A table (an HDF5 group with one dataset per column) filled row by row in two phases. Measure
@@ -284,11 +271,11 @@ typedef struct {
   size_t        ncols;
   size_t        stride; /**< bytes per row */
   size_t        rows;   /**< measured rows */
-  size_t        width[MAX_COLS];
+  size_t        width[HC_REPORT_MAX_COLS];
   size_t        done, nbuf; /**< write phase: rows written, rows buffered */
   char         *buf;        /**< [CHUNK rows] */
   char         *col;        /**< one column of CHUNK rows, gathered for H5Dwrite */
-  hid_t         ds[MAX_COLS];
+  hid_t         ds[HC_REPORT_MAX_COLS];
 } table;
 
 static void table_init(table *t, const char *name, const column *cols, size_t ncols, size_t stride)
@@ -298,7 +285,7 @@ static void table_init(table *t, const char *name, const column *cols, size_t nc
   t->cols   = cols;
   t->ncols  = ncols;
   t->stride = stride;
-  for (size_t k = 0; k < MAX_COLS; k++) {
+  for (size_t k = 0; k < HC_REPORT_MAX_COLS; k++) {
     t->width[k] = 1; /* a string column is at least 1 byte wide */
     t->ds[k]    = -1;
   }
@@ -424,238 +411,13 @@ static int write_table(wctx *c, hid_t g, const char *name, size_t n, const void 
   return table_close(c, &t);
 }
 
-/* ---- the rows of the per-ticker tables ---- */
-
-/** A row of /summary: the scalar fields of the record (its pointers are not used), its status
- * name and the one-step forecast (h = 1; interval level index 1 = 0.95). */
-typedef struct {
-  hc_result r;
-  char      status[16];
-  double    fc[4]; /**< mu_1, sigma_1, lo95_1, hi95_1 */
-} summary_row;
-
-#define SUM(f) offsetof(hc_result, f)
-static const column summary_cols[] = {
-  {"ticker", COL_STR, SUM(ticker), HC_NAME_LEN, 0, NULL},
-  {"status", COL_STR, offsetof(summary_row, status), 16, 0, NULL},
-  {"reason", COL_STR, SUM(reason), HC_REASON_LEN, 0, NULL},
-  {"first_date", COL_STR, SUM(first_date), HC_LABEL_LEN, 0, NULL},
-  {"last_date", COL_STR, SUM(last_date), HC_LABEL_LEN, 0, NULL},
-  {"mean_model", COL_STR, SUM(mean_model), HC_MODEL_LEN, 0, NULL},
-  {"vol_model", COL_STR, SUM(vol_model), HC_MODEL_LEN, 0, NULL},
-  {"n_obs", COL_INT, SUM(n_obs), 0, 0, NULL},
-  {"quality_score", COL_DBL, SUM(quality_score), 0, 0, NULL},
-  {"loglik", COL_DBL, SUM(loglik), 0, 0, NULL},
-  {"aic", COL_DBL, SUM(aic), 0, 0, NULL},
-  {"bic", COL_DBL, SUM(bic), 0, 0, NULL},
-  {"mu_1", COL_DBL, offsetof(summary_row, fc) + 0 * sizeof(double), 0, 0, NULL},
-  {"sigma_1", COL_DBL, offsetof(summary_row, fc) + 1 * sizeof(double), 0, 0, NULL},
-  {"lo95_1", COL_DBL, offsetof(summary_row, fc) + 2 * sizeof(double), 0, 0, NULL},
-  {"hi95_1", COL_DBL, offsetof(summary_row, fc) + 3 * sizeof(double), 0, 0, NULL},
-  {"ljung_box_p", COL_DBL, SUM(lb_p), 0, 0, NULL},
-  {"mcleod_li_p", COL_DBL, SUM(ml_p), 0, 0, NULL},
-  {"jarque_bera_p", COL_DBL, SUM(jb_p), 0, 0, NULL},
-  /* schema 2: backtest, ensemble and trading evaluation */
-  {"ensemble", COL_STR, SUM(ensemble), sizeof ((hc_result *)0)->ensemble, 0, NULL},
-  {"backtest_origins", COL_INT, SUM(bt_origins), 0, 0, NULL},
-  {"backtest_reason", COL_STR, SUM(bt_reason), HC_REASON_LEN, 0, NULL},
-  {"calibration_score", COL_DBL, SUM(calibration_score), 0, 0, NULL},
-  {"crps_1", COL_DBL, SUM(crps_1), 0, 0, NULL},
-  {"coverage95_1", COL_DBL, SUM(coverage95_1), 0, 0, NULL},
-  {"pit_ks_1", COL_DBL, SUM(pit_ks_1), 0, 0, NULL},
-  {"crps_bench_1", COL_DBL, SUM(crps_bench_1), 0, 0, NULL},
-  {"dm_stat", COL_DBL, SUM(dm_stat), 0, 0, NULL},
-  {"dm_p", COL_DBL, SUM(dm_p), 0, 0, NULL},
-  {"model_uncertainty", COL_DBL, SUM(model_uncertainty), 0, 0, NULL},
-  {"data_uncertainty", COL_DBL, SUM(data_uncertainty), 0, 0, NULL},
-  {"parameter_stability", COL_DBL, SUM(parameter_stability), 0, 0, NULL},
-  {"sharpe", COL_DBL, SUM(trading) + offsetof(hc_trading_metrics, sharpe), 0, 0, NULL},
-  {"max_drawdown", COL_DBL, SUM(trading) + offsetof(hc_trading_metrics, max_drawdown), 0, 0, NULL},
-  {"regime", COL_STR, SUM(regime), sizeof ((hc_result *)0)->regime, 0, NULL},
-};
-#undef SUM
-
-/** A row of a /backtest table: the ticker, a model or member name and the values. */
-typedef struct {
-  char ticker[HC_NAME_LEN];
-  char model[HC_MODEL_LEN];
-  union {
-    hc_score_row       score;
-    hc_trading_metrics trading;
-    double             w[HC_N_SCHEMES];
-  } u;
-} ticker_row;
-
-#define ROW_OFF(type, field) (offsetof(ticker_row, u) + offsetof(type, field))
-static const column score_cols[] = {
-  {"ticker", COL_STR, offsetof(ticker_row, ticker), HC_NAME_LEN, 0, NULL},
-  {"model", COL_STR, ROW_OFF(hc_score_row, model), HC_MODEL_LEN, 0, NULL},
-  {"horizon", COL_INT, ROW_OFF(hc_score_row, horizon), 0, 0, NULL},
-  {"n", COL_INT, ROW_OFF(hc_score_row, n), 0, 0, NULL},
-  {"rmse", COL_DBL, ROW_OFF(hc_score_row, rmse), 0, 0, NULL},
-  {"mae", COL_DBL, ROW_OFF(hc_score_row, mae), 0, 0, NULL},
-  {"mase", COL_DBL, ROW_OFF(hc_score_row, mase), 0, 0, NULL},
-  {"hit_rate", COL_DBL, ROW_OFF(hc_score_row, hit_rate), 0, 0, NULL},
-  {"coverage", COL_VEC, ROW_OFF(hc_score_row, coverage), HC_N_COVER, 0, hc_cover_levels},
-  {"msis", COL_DBL, ROW_OFF(hc_score_row, msis), 0, 0, NULL},
-  {"crps", COL_DBL, ROW_OFF(hc_score_row, crps), 0, 0, NULL},
-  {"log_score", COL_DBL, ROW_OFF(hc_score_row, log_score), 0, 0, NULL},
-  {"pinball", COL_VEC, ROW_OFF(hc_score_row, pinball), HC_N_PINBALL, 0, hc_pinball_levels},
-  {"pit_hist", COL_VEC, ROW_OFF(hc_score_row, pit), HC_N_PIT_BINS, 0, NULL},
-  {"pit_ks", COL_DBL, ROW_OFF(hc_score_row, pit_ks), 0, 0, NULL},
-  {"calibration_score", COL_DBL, ROW_OFF(hc_score_row, calibration_score), 0, 0, NULL},
-};
-/** /backtest/trading; without its first column (ticker) also /backtest/portfolio. */
-/* The columns of hc_trading_metrics at offset base (/backtest/trading, /backtest/portfolio). */
-#define TRADING_COLUMNS(base) \
-  {"n", COL_INT, (base) + offsetof(hc_trading_metrics, n), 0, 0, NULL}, \
-  {"cum_return", COL_DBL, (base) + offsetof(hc_trading_metrics, cum_return), 0, 0, NULL}, \
-  {"sharpe", COL_DBL, (base) + offsetof(hc_trading_metrics, sharpe), 0, 0, NULL}, \
-  {"sortino", COL_DBL, (base) + offsetof(hc_trading_metrics, sortino), 0, 0, NULL}, \
-  {"calmar", COL_DBL, (base) + offsetof(hc_trading_metrics, calmar), 0, 0, NULL}, \
-  {"max_drawdown", COL_DBL, (base) + offsetof(hc_trading_metrics, max_drawdown), 0, 0, NULL}, \
-  {"hit_rate", COL_DBL, (base) + offsetof(hc_trading_metrics, hit_rate), 0, 0, NULL}, \
-  {"profit_factor", COL_DBL, (base) + offsetof(hc_trading_metrics, profit_factor), 0, 0, NULL}, \
-  {"turnover", COL_DBL, (base) + offsetof(hc_trading_metrics, turnover), 0, 0, NULL}, \
-  {"bh_sharpe", COL_DBL, (base) + offsetof(hc_trading_metrics, bh_sharpe), 0, 0, NULL}, \
-  {"excess_sharpe", COL_DBL, (base) + offsetof(hc_trading_metrics, excess_sharpe), 0, 0, NULL}, \
-  {"information_ratio", COL_DBL, (base) + offsetof(hc_trading_metrics, information_ratio), 0, 0, NULL}
-static const column trading_cols[] = {
-  {"ticker", COL_STR, offsetof(ticker_row, ticker), HC_NAME_LEN, 0, NULL},
-  TRADING_COLUMNS(offsetof(ticker_row, u)),
-};
-#define ACT(f) (offsetof(hc_report_book, a) + offsetof(hc_active_metrics, f))
-static const column book_cols[] = {
-  {"book", COL_STR, offsetof(hc_report_book, book), sizeof ((hc_report_book *)0)->book, 0, NULL},
-  TRADING_COLUMNS(offsetof(hc_report_book, m)),
-  {"alpha", COL_DBL, ACT(alpha), 0, 0, NULL},
-  {"beta", COL_DBL, ACT(beta), 0, 0, NULL},
-  {"active_return", COL_DBL, ACT(active_return), 0, 0, NULL},
-  {"tracking_error", COL_DBL, ACT(tracking_error), 0, 0, NULL},
-  {"t_nw", COL_DBL, ACT(t_nw), 0, 0, NULL},
-  {"nw_lags", COL_INT, ACT(nw_lags), 0, 0, NULL},
-  {"n_active", COL_INT, ACT(n), 0, 0, NULL},
-};
-#undef ACT
-#undef TRADING_COLUMNS
-#undef ROW_OFF
-#define W_OFF(s) (offsetof(ticker_row, u) + (s) * sizeof(double))
-static const column weight_cols[] = {
-  {"ticker", COL_STR, offsetof(ticker_row, ticker), HC_NAME_LEN, 0, NULL},
-  {"member", COL_STR, offsetof(ticker_row, model), HC_MODEL_LEN, 0, NULL},
-  {"equal", COL_DBL, W_OFF(0), 0, 0, NULL},
-  {"invmse", COL_DBL, W_OFF(1), 0, 0, NULL},
-  {"akaike", COL_DBL, W_OFF(2), 0, 0, NULL},
-  {"stacking", COL_DBL, W_OFF(3), 0, 0, NULL},
-};
-#undef W_OFF
-
-/** /backtest/origins: one row per (ticker, origin) of the 1-step track, with the strategy's
- * position and return of the period (NaN without a trading evaluation). */
-typedef struct {
-  char             ticker[HC_NAME_LEN];
-  hc_onestep_point p;
-  double           position, ret;
-} origin_row;
-#define O_OFF(f) (offsetof(origin_row, p) + offsetof(hc_onestep_point, f))
-static const column origin_cols[] = {
-  {"ticker", COL_STR, offsetof(origin_row, ticker), HC_NAME_LEN, 0, NULL},
-  {"date", COL_STR, O_OFF(date), HC_LABEL_LEN, 0, NULL},
-  {"y", COL_DBL, O_OFF(y), 0, 0, NULL},
-  {"mean", COL_DBL, O_OFF(mean), 0, 0, NULL},
-  {"sd", COL_DBL, O_OFF(sd), 0, 0, NULL},
-  {"pit", COL_DBL, O_OFF(pit), 0, 0, NULL},
-  {"crps", COL_DBL, O_OFF(crps), 0, 0, NULL},
-  {"crps_bench", COL_DBL, O_OFF(crps_bench), 0, 0, NULL},
-  {"position", COL_DBL, offsetof(origin_row, position), 0, 0, NULL},
-  {"ret", COL_DBL, offsetof(origin_row, ret), 0, 0, NULL},
-};
-#undef O_OFF
-_Static_assert(HC_N_SCHEMES == 4, "one /backtest/weights column per ensemble scheme");
-
-/** /units: one row per work unit (a block of a ticker's specs, or its owner's step). */
-typedef struct {
-  char        ticker[HC_NAME_LEN];
-  int         n_obs;
-  hc_unit_row u;
-} unit_row;
-
-#define U_OFF(f) (offsetof(unit_row, u) + offsetof(hc_unit_row, f))
-static const column unit_cols[] = {
-  {"ticker", COL_STR, offsetof(unit_row, ticker), HC_NAME_LEN, 0, NULL},
-  {"block", COL_INT, U_OFF(block), 0, 0, NULL},
-  {"n_obs", COL_INT, offsetof(unit_row, n_obs), 0, 0, NULL},
-  {"n_specs", COL_INT, U_OFF(n_specs), 0, 0, NULL},
-  {"n_fits", COL_INT, U_OFF(n_fits), 0, 0, NULL},
-  {"rank", COL_INT, U_OFF(rank), 0, 0, NULL},
-  {"seconds", COL_DBL, U_OFF(seconds), 0, 0, NULL},
-  {"cost", COL_DBL, U_OFF(cost), 0, 0, NULL},
-};
-#undef U_OFF
-
-/** /perf: one row per rank. */
-static const column perf_cols[] = {
-  {"rank", COL_INT, offsetof(hc_perf, rank), 0, 0, NULL},
-  {"n_tickers", COL_INT, offsetof(hc_perf, n_tickers), 0, 0, NULL},
-  {"n_fits", COL_INT, offsetof(hc_perf, n_fits), 0, 0, NULL},
-  {"wall_s", COL_DBL, offsetof(hc_perf, wall_s), 0, 0, NULL},
-  {"fit_s", COL_DBL, offsetof(hc_perf, fit_s), 0, 0, NULL},
-  {"io_s", COL_DBL, offsetof(hc_perf, io_s), 0, 0, NULL},
-  {"peak_rss_mb", COL_DBL, offsetof(hc_perf, peak_rss_mb), 0, 0, NULL},
-  {"busy_s", COL_DBL, offsetof(hc_perf, busy_s), 0, 0, NULL},
-  {"n_units", COL_INT, offsetof(hc_perf, n_units), 0, 0, NULL},
-};
-
-#define NCOLS(a) (sizeof(a) / sizeof((a)[0]))
-
-/** Bytes of a /fits row's comma-separated parameter names: 32 names of 15 characters. The row
- * is gathered column by column in the tables pass, so its size is the tail's memory traffic. */
-enum { HC_FIT_NAMES_LEN = HC_MAX_PARAMS * 16 };
-
-/** The fixed part of a /fits row: one fit of one ticker. Its row in the write phase is followed by
- * params, stderr [P] and forecast_mean, forecast_sd [H] (P, H: the largest of the report). */
-typedef struct {
-  char   ticker[HC_NAME_LEN], name[HC_MODEL_LEN], mean_model[HC_MODEL_LEN], vol_model[HC_MODEL_LEN];
-  char   status[16], stderr_type[16], reason[HC_REASON_LEN];
-  char   param_names[HC_FIT_NAMES_LEN]; /* comma-separated */
-  int    n_params, converged, tao_reason, iterations, n_obs, selected, member;
-  double loglik, aic, bic, persistence, half_life, uncond_var;
-} fit_row;
-
-#define F_OFF(f) offsetof(fit_row, f)
-/** /fits: the columns of the fixed part (the vectors follow, tables_fits). */
-static const column fit_cols[] = {
-  {"ticker", COL_STR, F_OFF(ticker), HC_NAME_LEN, 0, NULL},
-  {"name", COL_STR, F_OFF(name), HC_MODEL_LEN, 0, NULL},
-  {"mean_model", COL_STR, F_OFF(mean_model), HC_MODEL_LEN, 0, NULL},
-  {"vol_model", COL_STR, F_OFF(vol_model), HC_MODEL_LEN, 0, NULL},
-  {"status", COL_STR, F_OFF(status), 16, 0, NULL},
-  {"reason", COL_STR, F_OFF(reason), HC_REASON_LEN, 0, NULL},
-  {"selected", COL_INT, F_OFF(selected), 0, 0, NULL},
-  {"member", COL_INT, F_OFF(member), 0, 0, NULL},
-  {"loglik", COL_DBL, F_OFF(loglik), 0, 0, NULL},
-  {"aic", COL_DBL, F_OFF(aic), 0, 0, NULL},
-  {"bic", COL_DBL, F_OFF(bic), 0, 0, NULL},
-  {"n_obs", COL_INT, F_OFF(n_obs), 0, 0, NULL},
-  {"converged", COL_INT, F_OFF(converged), 0, 0, NULL},
-  {"tao_reason", COL_INT, F_OFF(tao_reason), 0, 0, NULL},
-  {"iterations", COL_INT, F_OFF(iterations), 0, 0, NULL},
-  {"n_params", COL_INT, F_OFF(n_params), 0, 0, NULL},
-  {"param_names", COL_STR, F_OFF(param_names), HC_FIT_NAMES_LEN, 0, NULL},
-  {"stderr_type", COL_STR, F_OFF(stderr_type), 16, 0, NULL},
-  {"persistence", COL_DBL, F_OFF(persistence), 0, 0, NULL},
-  {"half_life", COL_DBL, F_OFF(half_life), 0, 0, NULL},
-  {"uncond_var", COL_DBL, F_OFF(uncond_var), 0, 0, NULL},
-};
-#undef F_OFF
-enum { N_FIT_COLS = (int)NCOLS(fit_cols), N_FIT_VECS = 4 };
 
 /** The per-ticker tables of the report, filled record by record in ticker order. */
 enum { T_SUMMARY, T_FORECAST, T_SCORES, T_WEIGHTS, T_TRADING, T_ORIGINS, T_UNITS, T_FITS, N_TABLES };
 typedef struct {
   table  t[N_TABLES];
   column fc_cols[5]; /**< /forecast: ticker, mean, sd [H], lo, hi [H x HC_N_LEVELS] */
-  column ft_cols[N_FIT_COLS + N_FIT_VECS]; /**< /fits: fit_cols, then params, stderr [P], forecast_mean, forecast_sd [H] */
+  column ft_cols[HC_REPORT_MAX_COLS]; /**< /fits: hc_report_cols_fit, then params, stderr [P], forecast_mean, forecast_sd [H] */
   int    H;          /**< largest horizon */
   int    P;          /**< most parameters of a fit */
   char  *fc_row;     /**< one /forecast row: ticker, then mean, sd, lo, hi */
@@ -667,14 +429,14 @@ static void tables_init(tables *T)
 {
   memset(T, 0, sizeof *T);
   table_init(&T->t[T_FORECAST], "/forecast", T->fc_cols, 0, 0); /* defined by tables_forecast */
-  table_init(&T->t[T_SUMMARY], "/summary", summary_cols, NCOLS(summary_cols), sizeof(summary_row));
-  table_init(&T->t[T_SCORES], "/backtest/scores", score_cols, NCOLS(score_cols), sizeof(ticker_row));
-  table_init(&T->t[T_WEIGHTS], "/backtest/weights", weight_cols, NCOLS(weight_cols), sizeof(ticker_row));
-  table_init(&T->t[T_TRADING], "/backtest/trading", trading_cols, NCOLS(trading_cols), sizeof(ticker_row));
-  table_init(&T->t[T_ORIGINS], "/backtest/origins", origin_cols, NCOLS(origin_cols), sizeof(origin_row));
-  table_init(&T->t[T_UNITS], "/units", unit_cols, NCOLS(unit_cols), sizeof(unit_row));
-  memcpy(T->ft_cols, fit_cols, sizeof fit_cols);
-  table_init(&T->t[T_FITS], "/fits", T->ft_cols, N_FIT_COLS, sizeof(fit_row)); /* the vectors: tables_fits */
+  table_init(&T->t[T_SUMMARY], "/summary", hc_report_cols_summary, hc_report_cols_summary_n, sizeof(summary_row));
+  table_init(&T->t[T_SCORES], "/backtest/scores", hc_report_cols_score, hc_report_cols_score_n, sizeof(ticker_row));
+  table_init(&T->t[T_WEIGHTS], "/backtest/weights", hc_report_cols_weight, hc_report_cols_weight_n, sizeof(ticker_row));
+  table_init(&T->t[T_TRADING], "/backtest/trading", hc_report_cols_trading, hc_report_cols_trading_n, sizeof(ticker_row));
+  table_init(&T->t[T_ORIGINS], "/backtest/origins", hc_report_cols_origin, hc_report_cols_origin_n, sizeof(origin_row));
+  table_init(&T->t[T_UNITS], "/units", hc_report_cols_unit, hc_report_cols_unit_n, sizeof(unit_row));
+  memcpy(T->ft_cols, hc_report_cols_fit, hc_report_cols_fit_n * sizeof *hc_report_cols_fit);
+  table_init(&T->t[T_FITS], "/fits", T->ft_cols, hc_report_cols_fit_n, sizeof(fit_row)); /* the vectors: tables_fits */
 }
 
 /** After the measure phase: the /forecast table of horizon T->H. */
@@ -698,11 +460,11 @@ static int tables_forecast(wctx *c, tables *T)
 static int tables_fits(wctx *c, tables *T)
 {
   const size_t P = (size_t)T->P, H = (size_t)T->H, d = sizeof(double), head = sizeof(fit_row);
-  T->ft_cols[N_FIT_COLS + 0] = (column){"params", COL_VEC, head, P, 0, NULL};
-  T->ft_cols[N_FIT_COLS + 1] = (column){"stderr", COL_VEC, head + P * d, P, 0, NULL};
-  T->ft_cols[N_FIT_COLS + 2] = (column){"forecast_mean", COL_VEC, head + 2 * P * d, H, 0, NULL};
-  T->ft_cols[N_FIT_COLS + 3] = (column){"forecast_sd", COL_VEC, head + (2 * P + H) * d, H, 0, NULL};
-  T->t[T_FITS].ncols  = N_FIT_COLS + N_FIT_VECS;
+  T->ft_cols[hc_report_cols_fit_n + 0] = (column){"params", COL_VEC, head, P, 0, NULL};
+  T->ft_cols[hc_report_cols_fit_n + 1] = (column){"stderr", COL_VEC, head + P * d, P, 0, NULL};
+  T->ft_cols[hc_report_cols_fit_n + 2] = (column){"forecast_mean", COL_VEC, head + 2 * P * d, H, 0, NULL};
+  T->ft_cols[hc_report_cols_fit_n + 3] = (column){"forecast_sd", COL_VEC, head + (2 * P + H) * d, H, 0, NULL};
+  T->t[T_FITS].ncols  = hc_report_cols_fit_n + 4;
   T->t[T_FITS].stride = head + 2 * (P + H) * d;
   if (!(T->ft_row = calloc(1, T->t[T_FITS].stride))) return fail(c, "out of memory in /fits");
   return 0;
@@ -780,6 +542,7 @@ static int tables_add(wctx *c, tables *T, const hc_result *r)
   const int   H = r->horizon, HL = r->horizon * HC_N_LEVELS;
   s.r = *r;
   hc_strlcpy(s.status, hc_status_name(r->status), sizeof s.status);
+  snprintf(s.input_hash, sizeof s.input_hash, "%016llx", r->input_hash);
   s.fc[0] = fc_at(r->mean, 0, H);
   s.fc[1] = fc_at(r->sd, 0, H);
   s.fc[2] = fc_at(r->lo, 1, HL);
@@ -955,7 +718,7 @@ static int write_books(wctx *c, hid_t file, int n, const hc_report_book *books)
   hid_t bt = H5Gopen2(file, "backtest", H5P_DEFAULT), g = bt < 0 ? -1 : make_group(c, bt, "portfolio");
   if (bt < 0) fail(c, "cannot open /backtest");
   if (g >= 0) {
-    write_table(c, g, "/backtest/portfolio", (size_t)(books ? n : 0), books, sizeof *books, book_cols, NCOLS(book_cols));
+    write_table(c, g, "/backtest/portfolio", (size_t)(books ? n : 0), books, sizeof *books, hc_report_cols_book, hc_report_cols_book_n);
     close_group(c, g);
   }
   if (bt >= 0) close_group(c, bt);
@@ -1310,7 +1073,7 @@ int hc_io_report_finish(hc_report_writer **pw, const hc_report_meta *meta, int n
     hc_strlcpy(c->where, "/", sizeof c->where);
     hid_t g = make_group(c, w->file, "perf");
     if (g >= 0) {
-      write_table(c, g, "/perf", (size_t)n_perf, p, sizeof *p, perf_cols, NCOLS(perf_cols));
+      write_table(c, g, "/perf", (size_t)n_perf, p, sizeof *p, hc_report_cols_perf, hc_report_cols_perf_n);
       close_group(c, g);
     }
   }

@@ -4,6 +4,7 @@
  *        table by binary search on its sorted ticker column) and the /perf table.
  */
 #include "hpcast/io.h"
+#include "report_layout.h"
 
 #include <hdf5.h>
 #include <math.h>
@@ -12,67 +13,17 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Read rows [at, at + n) of column `name` of the /fits table g as memory type mt into buf
- * (a row of a [rows x cols] dataset is cols values). @return 0 or -1. */
-static int read_rows(hid_t g, const char *name, hid_t mt, hsize_t at, hsize_t n, void *buf)
-{
-  hid_t   d = H5Dopen2(g, name, H5P_DEFAULT), fs = d >= 0 ? H5Dget_space(d) : -1;
-  hsize_t dims[2] = {0, 1}, start[2] = {at, 0}, count[2] = {n, 1};
-  int     rank = fs >= 0 ? H5Sget_simple_extent_dims(fs, dims, NULL) : -1, rc = -1;
-  count[1]     = rank == 2 ? dims[1] : 1;
-  hid_t ms     = rank >= 1 ? H5Screate_simple(rank, count, NULL) : -1;
-  if (ms >= 0 && at + n <= dims[0] && H5Sselect_hyperslab(fs, H5S_SELECT_SET, start, NULL, count, NULL) >= 0 &&
-      H5Dread(d, mt, ms, fs, H5P_DEFAULT, buf) >= 0)
-    rc = 0;
-  if (ms >= 0) H5Sclose(ms);
-  if (fs >= 0) H5Sclose(fs);
-  if (d >= 0) H5Dclose(d);
-  return rc;
-}
-
-/* A fixed-width string memory type of the width of dataset `name` of g (*w), or -1. */
-static hid_t str_of(hid_t g, const char *name, size_t *w)
-{
-  hid_t d = H5Dopen2(g, name, H5P_DEFAULT), ft = d >= 0 ? H5Dget_type(d) : -1, mt = -1;
-  if (ft >= 0 && H5Tget_class(ft) == H5T_STRING && !H5Tis_variable_str(ft)) {
-    *w = H5Tget_size(ft);
-    mt = H5Tcopy(H5T_C_S1);
-    H5Tset_size(mt, *w);
-    H5Tset_strpad(mt, H5T_STR_NULLPAD); /* as written: full width, no terminator */
-  }
-  if (ft >= 0) H5Tclose(ft);
-  if (d >= 0) H5Dclose(d);
-  return mt;
-}
-
 /* The fits of ticker from the /fits table g (rows sorted by ticker): a binary search on the
  * ticker column, then the ticker's rows. @return 0 or -1. */
 static int read_ticker_fits(hid_t g, const char *ticker, int *n_fits, hc_fit_record **fits)
 {
-  size_t  wt = 0, wn = 0, wp = 0;
-  hid_t   tt = str_of(g, "ticker", &wt), tn = str_of(g, "name", &wn), tp = str_of(g, "param_names", &wp);
-  hid_t   d  = H5Dopen2(g, "ticker", H5P_DEFAULT), sp = d >= 0 ? H5Dget_space(d) : -1;
-  hsize_t rows = 0, lo = 0, hi, n = 0;
-  int     rc = tt < 0 || tn < 0 || tp < 0 || sp < 0 || H5Sget_simple_extent_dims(sp, &rows, NULL) != 1 ? -1 : 0;
-  char   *key = calloc(wt + 1, 1), *name = NULL, *pnames = NULL;
+  size_t  wn = 0, wp = 0;
+  hid_t   tn = hc_report_str_type(g, "name", &wn), tp = hc_report_str_type(g, "param_names", &wp);
+  hsize_t lo = 0, n = 0;
+  int     rc = tn < 0 || tp < 0 || hc_report_ticker_rows(g, ticker, &lo, &n) ? -1 : 0;
+  char   *name = NULL, *pnames = NULL;
   double *params = NULL;
   int    *np = NULL;
-  if (sp >= 0) H5Sclose(sp);
-  if (d >= 0) H5Dclose(d);
-  rc = rc || !key ? -1 : 0;
-  for (hi = rows; !rc && lo < hi;) { /* the first row whose ticker is not below `ticker` */
-    const hsize_t mid = lo + (hi - lo) / 2;
-    memset(key, 0, wt + 1);
-    rc = read_rows(g, "ticker", tt, mid, 1, key);
-    if (strcmp(key, ticker) < 0) lo = mid + 1;
-    else hi = mid;
-  }
-  while (!rc && lo + n < rows) { /* its rows follow one another */
-    memset(key, 0, wt + 1);
-    rc = read_rows(g, "ticker", tt, lo + n, 1, key);
-    if (rc || strcmp(key, ticker)) break;
-    n++;
-  }
   hsize_t dims[2] = {0, 0};
   hid_t   dp = rc || !n ? -1 : H5Dopen2(g, "params", H5P_DEFAULT), sq = dp >= 0 ? H5Dget_space(dp) : -1;
   const int P = sq >= 0 && H5Sget_simple_extent_dims(sq, dims, NULL) == 2 ? (int)dims[1] : 0;
@@ -84,9 +35,9 @@ static int read_ticker_fits(hid_t g, const char *ticker, int *n_fits, hc_fit_rec
     pnames = calloc(n, wp + 1);
     np     = calloc(n, sizeof *np);
     params = calloc(n * (size_t)(P ? P : 1), sizeof *params);
-    rc     = !*fits || !name || !pnames || !np || !params || P > HC_MAX_PARAMS || read_rows(g, "name", tn, lo, n, name) ||
-         read_rows(g, "param_names", tp, lo, n, pnames) || read_rows(g, "n_params", H5T_NATIVE_INT, lo, n, np) ||
-         (P && read_rows(g, "params", H5T_NATIVE_DOUBLE, lo, n, params))
+    rc     = !*fits || !name || !pnames || !np || !params || P > HC_MAX_PARAMS || hc_report_read_rows(g, "name", tn, lo, n, name) ||
+         hc_report_read_rows(g, "param_names", tp, lo, n, pnames) || hc_report_read_rows(g, "n_params", H5T_NATIVE_INT, lo, n, np) ||
+         (P && hc_report_read_rows(g, "params", H5T_NATIVE_DOUBLE, lo, n, params))
              ? -1
              : 0;
   }
@@ -108,12 +59,10 @@ static int read_ticker_fits(hid_t g, const char *ticker, int *n_fits, hc_fit_rec
     free(*fits);
     *fits = NULL;
   }
-  free(key);
   free(name);
   free(pnames);
   free(np);
   free(params);
-  if (tt >= 0) H5Tclose(tt);
   if (tn >= 0) H5Tclose(tn);
   if (tp >= 0) H5Tclose(tp);
   return rc;

@@ -1495,3 +1495,124 @@ Test(panel, undated_and_compressed)
   hc_io_panel_close(&p);
   test_rm_tree(dir);
 }
+
+/* A record with everything the report holds for a ticker: fits, a live ensemble of both fits with
+ * its member forecasts and weights, score rows, a trading row, the 1-step track and strategy. */
+static void make_rich(hc_result *r, int H)
+{
+  hc_result rs[3];
+  make_results(rs, H);
+  *r = rs[1]; /* AAA: 2 fits, the 1-step track */
+  hc_result_free(&rs[0]);
+  hc_result_free(&rs[2]);
+  r->input_hash = 0x0123456789abcdefULL;
+  r->input_rows = 1974;
+  r->fit_n_obs  = 1973;
+  hc_strlcpy(r->action, "fitted", sizeof r->action);
+  hc_strlcpy(r->ensemble, "stacking", sizeof r->ensemble);
+  r->bt_origins = 2;
+  r->crps_1 = 0.61, r->pit_ks_1 = 0.2, r->coverage95_1 = 0.5, r->dm_stat = -1.5, r->regime[0] = 'x', r->regime[1] = '\0';
+  cr_assert_eq(hc_result_set_members(r, 2), 0);
+  for (int j = 0; j < 2; j++) {
+    hc_strlcpy(r->member[j], r->fits[1 - j].name, HC_MODEL_LEN);
+    for (int h = 0; h < H; h++) {
+      r->member_mean[j * H + h] = 0.1 * j + 0.01 * h;
+      r->member_sd[j * H + h]   = 1.0 + j + 0.1 * h;
+    }
+    for (int s = 0; s < HC_N_SCHEMES; s++) r->weights[s * 2 + j] = j ? 0.25 : 0.75;
+  }
+  r->n_scores = 2;
+  r->scores   = calloc(2, sizeof *r->scores);
+  for (int k = 0; k < 2; k++) {
+    hc_strlcpy(r->scores[k].model, k ? "ensemble:stacking" : "ARMA(1,1)", HC_MODEL_LEN);
+    r->scores[k].horizon = 1;
+    r->scores[k].n       = 2;
+    r->scores[k].crps    = 0.5 + k;
+    r->scores[k].coverage[2] = 0.5;
+    r->scores[k].pit[3]  = 0.5;
+  }
+  r->trading.n          = 2;
+  r->trading.cum_return = 0.001;
+  r->trading.sharpe     = 0.7;
+}
+
+Test(report, records_read_back_whole)
+{
+  enum { H = 4 };
+  char      dir[256], path[HC_PATH_LEN], err[1024];
+  hc_result w[2], r;
+  test_tmpdir(dir, sizeof dir, "io");
+  snprintf(path, sizeof path, "%s/report.h5", dir);
+  make_rich(&w[0], H);
+  cr_assert_eq(hc_result_init(&w[1], "BBB", H), 0);
+  hc_result_set_status(&w[1], HC_STATUS_REJECTED, "empty file");
+  hc_perf perf[2];
+  make_perf(perf);
+  cr_assert_eq(hc_io_report_write(path, &META, 2, w, 2, perf, err, sizeof err), 0, "%s", err);
+
+  hc_report_reader *rd;
+  cr_assert_eq(hc_io_report_open(path, &rd, err, sizeof err), 0, "%s", err);
+  cr_assert_str_eq(hc_io_report_options(rd), META.options);
+  cr_assert_eq(hc_io_report_horizon(rd), H);
+  int  n;
+  char (*tk)[HC_NAME_LEN];
+  cr_assert_eq(hc_io_report_tickers(rd, &n, &tk), 0);
+  cr_assert(n == 2 && !strcmp(tk[0], "AAA") && !strcmp(tk[1], "BBB"));
+  free(tk);
+  cr_assert_eq(hc_io_report_read_record(rd, "NOPE", &r, err, sizeof err), 1, "a ticker the report does not have");
+
+  cr_assert_eq(hc_io_report_read_record(rd, "AAA", &r, err, sizeof err), 0, "%s", err);
+  const hc_result *a = &w[0];
+  cr_assert_eq(r.status, HC_STATUS_OK);
+  cr_assert_str_eq(r.last_date, a->last_date);
+  cr_assert(r.n_obs == a->n_obs && r.input_rows == 1974 && r.fit_n_obs == 1973 && r.input_hash == a->input_hash);
+  cr_assert_str_eq(r.action, "fitted");
+  cr_assert(r.quality_score == a->quality_score && r.crps_1 == a->crps_1 && r.dm_stat == a->dm_stat && r.bt_origins == 2);
+  cr_assert_str_eq(r.ensemble, "stacking");
+  for (int h = 0; h < H; h++) cr_assert(r.mean[h] == a->mean[h] && r.sd[h] == a->sd[h]);
+  for (int k = 0; k < H * HC_N_LEVELS; k++) cr_assert(r.lo[k] == a->lo[k] && r.hi[k] == a->hi[k]);
+  cr_assert_eq(r.n_fits, 2);
+  cr_assert_eq(r.selected, 1);
+  for (int j = 0; j < 2; j++) {
+    cr_assert_str_eq(r.fits[j].name, a->fits[j].name);
+    cr_assert_str_eq(r.fits[j].vol_model, a->fits[j].vol_model);
+    cr_assert(r.fits[j].n_params == a->fits[j].n_params && r.fits[j].loglik == a->fits[j].loglik && r.fits[j].n_obs_used == 1973);
+    for (int k = 0; k < a->fits[j].n_params; k++) {
+      cr_assert(r.fits[j].params[k] == a->fits[j].params[k] && r.fits[j].stderr_[k] == a->fits[j].stderr_[k]);
+      cr_assert_str_eq(r.fits[j].param_names[k], a->fits[j].param_names[k]);
+    }
+  }
+  cr_assert_eq(r.n_members, 2);
+  for (int j = 0; j < 2; j++) {
+    cr_assert_str_eq(r.member[j], a->member[j]);
+    for (int h = 0; h < H; h++) cr_assert(r.member_mean[j * H + h] == a->member_mean[j * H + h] && r.member_sd[j * H + h] == a->member_sd[j * H + h]);
+    for (int s = 0; s < HC_N_SCHEMES; s++) cr_assert(r.weights[s * 2 + j] == a->weights[s * 2 + j]);
+  }
+  cr_assert_eq(r.n_scores, 2);
+  cr_assert_str_eq(r.scores[1].model, "ensemble:stacking");
+  cr_assert(r.scores[1].crps == 1.5 && r.scores[1].coverage[2] == 0.5 && r.scores[1].pit[3] == 0.5);
+  cr_assert(r.trading.n == 2 && r.trading.cum_return == 0.001 && r.trading.sharpe == 0.7);
+  cr_assert(r.n_onestep == 2 && r.n_strategy == 2);
+  cr_assert_str_eq(r.onestep[1].date, "2021-04-21");
+  cr_assert(r.onestep[0].pit == 0.6 && isnan(r.onestep[1].pit) && r.onestep[1].crps_bench == 0.9);
+  cr_assert(r.strategy[1].position == 0.25 && r.strategy[1].ret == -0.004);
+  cr_assert_str_eq(r.strategy[0].date, "2021-04-20");
+  hc_result_free(&r);
+
+  cr_assert_eq(hc_io_report_read_record(rd, "BBB", &r, err, sizeof err), 0, "%s", err);
+  cr_assert_eq(r.status, HC_STATUS_REJECTED);
+  cr_assert_str_eq(r.reason, "empty file");
+  cr_assert(r.n_fits == 0 && r.n_members == 0 && r.n_onestep == 0 && r.selected == -1);
+  hc_result_free(&r);
+  hc_io_report_close(&rd);
+
+  /* another schema_version is refused with the reason */
+  hid_t f = H5Fopen(path, H5F_ACC_RDWR, H5P_DEFAULT), a5 = H5Aopen(f, "schema_version", H5P_DEFAULT);
+  int   five = 5;
+  cr_assert_geq(H5Awrite(a5, H5T_NATIVE_INT, &five), 0);
+  H5Aclose(a5);
+  H5Fclose(f);
+  cr_assert_eq(hc_io_report_open(path, &rd, err, sizeof err), 1);
+  cr_assert(strstr(err, "schema_version 5") && rd == NULL, "%s", err);
+  for (int i = 0; i < 2; i++) hc_result_free(&w[i]);
+}

@@ -1,0 +1,351 @@
+/**
+ * @file report_record.c
+ * @brief Reading a ticker's record back from a report (hpcast update): its rows of every
+ *        per-ticker table, found by binary search on each table's sorted ticker column, read
+ *        through the writer's column layouts (report_layout.h) into an hc_result.
+ */
+#include "hpcast/io.h"
+#include "report_layout.h"
+
+#include <hdf5.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define HC_REPORT_SCHEMA 6 /**< the schema_version this reader reads (report.c writes it) */
+
+int hc_report_read_rows(hid_t g, const char *name, hid_t mt, hsize_t at, hsize_t n, void *buf)
+{
+  hid_t   d = H5Dopen2(g, name, H5P_DEFAULT), fs = d >= 0 ? H5Dget_space(d) : -1;
+  hsize_t dims[3] = {0, 1, 1}, start[3] = {at, 0, 0}, count[3] = {n, 1, 1};
+  int     rank = fs >= 0 ? H5Sget_simple_extent_dims(fs, dims, NULL) : -1, rc = -1;
+  for (int k = 1; k < rank && k < 3; k++) count[k] = dims[k];
+  hid_t ms = rank >= 1 && rank <= 3 ? H5Screate_simple(rank, count, NULL) : -1;
+  if (ms >= 0 && at + n <= dims[0] && H5Sselect_hyperslab(fs, H5S_SELECT_SET, start, NULL, count, NULL) >= 0 &&
+      (n == 0 || H5Dread(d, mt, ms, fs, H5P_DEFAULT, buf) >= 0))
+    rc = 0;
+  if (ms >= 0) H5Sclose(ms);
+  if (fs >= 0) H5Sclose(fs);
+  if (d >= 0) H5Dclose(d);
+  return rc;
+}
+
+hid_t hc_report_str_type(hid_t g, const char *name, size_t *w)
+{
+  hid_t d = H5Dopen2(g, name, H5P_DEFAULT), ft = d >= 0 ? H5Dget_type(d) : -1, mt = -1;
+  if (ft >= 0 && H5Tget_class(ft) == H5T_STRING && !H5Tis_variable_str(ft)) {
+    *w = H5Tget_size(ft);
+    mt = H5Tcopy(H5T_C_S1);
+    H5Tset_size(mt, *w);
+    H5Tset_strpad(mt, H5T_STR_NULLPAD); /* as written: full width, no terminator */
+  }
+  if (ft >= 0) H5Tclose(ft);
+  if (d >= 0) H5Dclose(d);
+  return mt;
+}
+
+int hc_report_ticker_rows(hid_t g, const char *ticker, hsize_t *first, hsize_t *n)
+{
+  size_t  w  = 0;
+  hid_t   tt = hc_report_str_type(g, "ticker", &w);
+  hid_t   d  = H5Dopen2(g, "ticker", H5P_DEFAULT), sp = d >= 0 ? H5Dget_space(d) : -1;
+  hsize_t rows = 0, lo = 0, hi;
+  int     rc  = tt < 0 || sp < 0 || H5Sget_simple_extent_dims(sp, &rows, NULL) != 1 ? -1 : 0;
+  char   *key = calloc(w + 1, 1);
+  if (sp >= 0) H5Sclose(sp);
+  if (d >= 0) H5Dclose(d);
+  rc  = rc || !key ? -1 : 0;
+  *n  = 0;
+  for (hi = rows; !rc && lo < hi;) { /* the first row whose ticker is not below `ticker` */
+    const hsize_t mid = lo + (hi - lo) / 2;
+    memset(key, 0, w + 1);
+    rc = hc_report_read_rows(g, "ticker", tt, mid, 1, key);
+    if (strcmp(key, ticker) < 0) lo = mid + 1;
+    else hi = mid;
+  }
+  while (!rc && lo + *n < rows) { /* its rows follow one another */
+    memset(key, 0, w + 1);
+    rc = hc_report_read_rows(g, "ticker", tt, lo + *n, 1, key);
+    if (rc || strcmp(key, ticker)) break;
+    (*n)++;
+  }
+  *first = lo;
+  free(key);
+  if (tt >= 0) H5Tclose(tt);
+  return rc;
+}
+
+/** Rows [at, at + n) of the table g (columns cols[0..ncols-1]) into rows (n x stride bytes,
+ * zeroed here): the inverse of the writer's table_flush; a string longer than its field is cut. */
+static int table_read(hid_t g, const column *cols, size_t ncols, size_t stride, hsize_t at, hsize_t n, char *rows)
+{
+  int rc = 0;
+  memset(rows, 0, (size_t)n * stride);
+  for (size_t k = 0; !rc && k < ncols && n; k++) {
+    const column *col = &cols[k];
+    size_t        w = sizeof(double), per = col->kind == COL_VEC ? vec_values(col) : 1;
+    hid_t         mt = col->kind == COL_INT ? H5T_NATIVE_INT : H5T_NATIVE_DOUBLE, st = -1;
+    if (col->kind == COL_STR && (mt = st = hc_report_str_type(g, col->name, &w)) < 0) return -1;
+    if (col->kind == COL_INT) w = sizeof(int);
+    char *buf = malloc((size_t)n * w * per);
+    rc        = !buf || hc_report_read_rows(g, col->name, mt, at, n, buf);
+    for (hsize_t i = 0; !rc && i < n; i++) {
+      char *dst = rows + i * stride + col->off;
+      if (col->kind == COL_STR) memcpy(dst, buf + i * w, w < col->len - 1 ? w : col->len - 1);
+      else memcpy(dst, buf + i * w * per, w * per);
+    }
+    free(buf);
+    if (st >= 0) H5Tclose(st);
+  }
+  return rc;
+}
+
+struct hc_report_reader {
+  hid_t file, summary, forecast, fits, scores, weights, trading, origins;
+  int   H;                               /**< forecast horizon of the report */
+  char  options[HC_REPORT_OPTIONS_LEN];  /**< the root attribute `options` */
+  char  created[32];
+};
+
+/* A string root attribute into out[len] ("" if absent). */
+static void root_string(hid_t file, const char *name, char *out, size_t len)
+{
+  out[0]  = '\0';
+  hid_t a = H5Aexists(file, name) > 0 ? H5Aopen(file, name, H5P_DEFAULT) : -1, t = a >= 0 ? H5Aget_type(a) : -1;
+  if (t >= 0 && H5Tget_class(t) == H5T_STRING && !H5Tis_variable_str(t) && H5Tget_size(t) < len) {
+    memset(out, 0, len);
+    if (H5Aread(a, t, out) < 0) out[0] = '\0';
+  }
+  if (t >= 0) H5Tclose(t);
+  if (a >= 0) H5Aclose(a);
+}
+
+void hc_io_report_close(hc_report_reader **rd)
+{
+  if (!*rd) return;
+  hid_t *g[] = {&(*rd)->summary, &(*rd)->forecast, &(*rd)->fits, &(*rd)->scores, &(*rd)->weights, &(*rd)->trading, &(*rd)->origins};
+  for (size_t k = 0; k < sizeof g / sizeof *g; k++)
+    if (*g[k] >= 0) H5Gclose(*g[k]);
+  if ((*rd)->file >= 0) H5Fclose((*rd)->file);
+  free(*rd);
+  *rd = NULL;
+}
+
+int hc_io_report_open(const char *path, hc_report_reader **out, char *err, size_t errlen)
+{
+  H5E_auto2_t func;
+  void       *data;
+  int         version = -1;
+  H5Eget_auto2(H5E_DEFAULT, &func, &data);
+  H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+  hc_report_reader *rd = calloc(1, sizeof *rd);
+  *out                 = NULL;
+  if (!rd) return snprintf(err, errlen, "out of memory"), H5Eset_auto2(H5E_DEFAULT, func, data), -1;
+  rd->summary = rd->forecast = rd->fits = rd->scores = rd->weights = rd->trading = rd->origins = -1;
+  rd->file = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+  hid_t a  = rd->file >= 0 && H5Aexists(rd->file, "schema_version") > 0 ? H5Aopen(rd->file, "schema_version", H5P_DEFAULT) : -1;
+  if (a >= 0 && H5Aread(a, H5T_NATIVE_INT, &version) < 0) version = -1;
+  if (a >= 0) H5Aclose(a);
+  int rc = 0;
+  if (rd->file < 0) rc = 1, snprintf(err, errlen, "%s: not an HDF5 file that can be read", path);
+  else if (version != HC_REPORT_SCHEMA)
+    rc = 1, snprintf(err, errlen, "%s: schema_version %d; an hpcast report of schema_version %d is needed (run the job again to write one)",
+                     path, version, HC_REPORT_SCHEMA);
+  else {
+    static const char *names[] = {"summary", "forecast", "fits", "backtest/scores", "backtest/weights", "backtest/trading", "backtest/origins"};
+    hid_t             *g[]     = {&rd->summary, &rd->forecast, &rd->fits, &rd->scores, &rd->weights, &rd->trading, &rd->origins};
+    for (size_t k = 0; !rc && k < sizeof g / sizeof *g; k++)
+      if ((*g[k] = H5Gopen2(rd->file, names[k], H5P_DEFAULT)) < 0) rc = 1, snprintf(err, errlen, "%s: no /%s", path, names[k]);
+    hid_t h = rc ? -1 : H5Aopen(rd->forecast, "horizon", H5P_DEFAULT);
+    if (!rc && (h < 0 || H5Aread(h, H5T_NATIVE_INT, &rd->H) < 0 || rd->H < 1)) rc = 1, snprintf(err, errlen, "%s: no /forecast horizon", path);
+    if (h >= 0) H5Aclose(h);
+    root_string(rd->file, "options", rd->options, sizeof rd->options);
+    root_string(rd->file, "created_utc", rd->created, sizeof rd->created);
+  }
+  H5Eset_auto2(H5E_DEFAULT, func, data);
+  if (rc) hc_io_report_close(&rd);
+  *out = rd;
+  return rc;
+}
+
+const char *hc_io_report_options(const hc_report_reader *rd) { return rd->options; }
+const char *hc_io_report_created(const hc_report_reader *rd) { return rd->created; }
+int         hc_io_report_horizon(const hc_report_reader *rd) { return rd->H; }
+
+int hc_io_report_tickers(hc_report_reader *rd, int *n, char (**ticker)[HC_NAME_LEN])
+{
+  size_t  w  = 0;
+  hid_t   tt = hc_report_str_type(rd->summary, "ticker", &w);
+  hid_t   d  = H5Dopen2(rd->summary, "ticker", H5P_DEFAULT), sp = d >= 0 ? H5Dget_space(d) : -1;
+  hsize_t rows = 0;
+  int     rc   = tt < 0 || sp < 0 || H5Sget_simple_extent_dims(sp, &rows, NULL) != 1;
+  char   *buf  = rc ? NULL : calloc(rows + 1, w);
+  *n           = 0;
+  *ticker      = rc ? NULL : calloc(rows + 1, sizeof **ticker);
+  rc           = rc || !buf || !*ticker || hc_report_read_rows(rd->summary, "ticker", tt, 0, rows, buf);
+  for (hsize_t i = 0; !rc && i < rows; i++) memcpy((*ticker)[i], buf + i * w, w < HC_NAME_LEN - 1 ? w : HC_NAME_LEN - 1);
+  if (!rc) *n = (int)rows;
+  else {
+    free(*ticker);
+    *ticker = NULL;
+  }
+  free(buf);
+  if (sp >= 0) H5Sclose(sp);
+  if (d >= 0) H5Dclose(d);
+  if (tt >= 0) H5Tclose(tt);
+  return rc ? -1 : 0;
+}
+
+/* hc_status of a /summary or /fits status name. */
+static hc_status status_of(const char *name)
+{
+  for (int s = HC_STATUS_OK; s <= HC_STATUS_FAILED; s++)
+    if (!strcmp(hc_status_name((hc_status)s), name)) return (hc_status)s;
+  return HC_STATUS_FAILED;
+}
+
+/* The ticker's /fits rows (n from row at) into r->fits, with r->selected and the member
+ * forecasts of r->member (read before). */
+static int read_fits(hc_report_reader *rd, hsize_t at, hsize_t n, hc_result *r)
+{
+  const size_t stride = sizeof(fit_row);
+  hsize_t      dims[2] = {0, 0};
+  hid_t        dp = H5Dopen2(rd->fits, "params", H5P_DEFAULT), sq = dp >= 0 ? H5Dget_space(dp) : -1;
+  const int    P = sq >= 0 && H5Sget_simple_extent_dims(sq, dims, NULL) == 2 ? (int)dims[1] : -1;
+  if (sq >= 0) H5Sclose(sq);
+  if (dp >= 0) H5Dclose(dp);
+  if (P < 0 || P > HC_MAX_PARAMS) return -1;
+  const size_t H = (size_t)rd->H;
+  char        *rows = malloc((size_t)n * stride + 1);
+  double      *v    = malloc(((size_t)n * (2 * (size_t)P + 2 * H) + 1) * sizeof *v);
+  double      *par = v, *se = v + n * P, *fm = v + 2 * n * P, *fs = v + 2 * n * P + n * H;
+  int          rc = !rows || !v || table_read(rd->fits, hc_report_cols_fit, hc_report_cols_fit_n, stride, at, n, rows) ||
+           (P && (hc_report_read_rows(rd->fits, "params", H5T_NATIVE_DOUBLE, at, n, par) ||
+                  hc_report_read_rows(rd->fits, "stderr", H5T_NATIVE_DOUBLE, at, n, se))) ||
+           hc_report_read_rows(rd->fits, "forecast_mean", H5T_NATIVE_DOUBLE, at, n, fm) ||
+           hc_report_read_rows(rd->fits, "forecast_sd", H5T_NATIVE_DOUBLE, at, n, fs);
+  for (hsize_t i = 0; !rc && i < n; i++) {
+    const fit_row *h = (const fit_row *)(rows + i * stride);
+    hc_fit_record  f;
+    memset(&f, 0, sizeof f);
+    hc_strlcpy(f.name, h->name, sizeof f.name);
+    hc_strlcpy(f.mean_model, h->mean_model, sizeof f.mean_model);
+    hc_strlcpy(f.vol_model, h->vol_model, sizeof f.vol_model);
+    hc_strlcpy(f.reason, h->reason, sizeof f.reason);
+    hc_strlcpy(f.stderr_type, h->stderr_type, sizeof f.stderr_type);
+    f.status   = status_of(h->status);
+    f.n_params = h->n_params < 0 ? 0 : h->n_params > P ? P : h->n_params;
+    f.converged = h->converged, f.tao_reason = h->tao_reason, f.iterations = h->iterations, f.n_obs_used = h->n_obs;
+    f.loglik = h->loglik, f.aic = h->aic, f.bic = h->bic;
+    f.persistence = h->persistence, f.half_life = h->half_life, f.uncond_var = h->uncond_var;
+    char  names[HC_FIT_NAMES_LEN];
+    char *save = NULL, *tok;
+    hc_strlcpy(names, h->param_names, sizeof names);
+    tok = strtok_r(names, ",", &save);
+    for (int k = 0; k < f.n_params; k++, tok = tok ? strtok_r(NULL, ",", &save) : NULL) {
+      hc_strlcpy(f.param_names[k], tok ? tok : "", HC_PNAME_LEN);
+      f.params[k]  = par[i * P + k];
+      f.stderr_[k] = se[i * P + k];
+    }
+    if ((rc = hc_result_add_fit(r, &f) ? -1 : 0)) break;
+    if (h->selected) r->selected = r->n_fits - 1;
+    for (int m = 0; h->member && m < r->n_members; m++)
+      if (!strcmp(r->member[m], f.name))
+        for (size_t k = 0; k < H && k < (size_t)r->horizon; k++) {
+          r->member_mean[(size_t)m * r->horizon + k] = fm[i * H + k];
+          r->member_sd[(size_t)m * r->horizon + k]   = fs[i * H + k];
+        }
+  }
+  free(rows);
+  free(v);
+  return rc;
+}
+
+/* The ticker's rows of table g (columns cols, rows of `stride` bytes) into a malloc'd *rows. */
+static int ticker_table(hid_t g, const char *ticker, const column *cols, size_t ncols, size_t stride, hsize_t *n, char **rows)
+{
+  hsize_t at;
+  *rows = NULL;
+  if (hc_report_ticker_rows(g, ticker, &at, n)) return -1;
+  if (!(*rows = malloc((size_t)*n * stride + 1))) return -1;
+  return table_read(g, cols, ncols, stride, at, *n, *rows);
+}
+
+int hc_io_report_read_record(hc_report_reader *rd, const char *ticker, hc_result *r, char *err, size_t errlen)
+{
+  H5E_auto2_t func;
+  void       *data;
+  summary_row s;
+  hsize_t     at, n, nw = 0, nsc = 0, ntr = 0, nor = 0;
+  char       *w = NULL, *sc = NULL, *tr = NULL, *orr = NULL;
+  int         rc;
+  H5Eget_auto2(H5E_DEFAULT, &func, &data);
+  H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+  rc = hc_report_ticker_rows(rd->summary, ticker, &at, &n);
+  if (!rc && n == 0) {
+    H5Eset_auto2(H5E_DEFAULT, func, data);
+    return 1;
+  }
+  rc = rc || n != 1 || table_read(rd->summary, hc_report_cols_summary, hc_report_cols_summary_n, sizeof s, at, 1, (char *)&s) ||
+       hc_result_init(r, ticker, rd->H);
+  if (!rc) { /* the summary's scalars into r, its arrays kept */
+    double *block = r->mean;
+    s.r.mean = s.r.sd = s.r.lo = s.r.hi = s.r.member_mean = s.r.member_sd = s.r.weights = NULL;
+    s.r.fits = NULL, s.r.scores = NULL, s.r.member = NULL, s.r.strategy = NULL, s.r.onestep = NULL, s.r.units = NULL;
+    s.r.n_fits = s.r.n_scores = s.r.n_members = s.r.n_strategy = s.r.n_onestep = s.r.n_units = 0;
+    s.r.horizon  = rd->H;
+    s.r.selected = -1;
+    s.r.status   = status_of(s.status);
+    s.r.input_hash = strtoull(s.input_hash, NULL, 16);
+    *r           = s.r;
+    r->mean = block, r->sd = block + rd->H, r->lo = block + 2 * rd->H, r->hi = block + (2 + HC_N_LEVELS) * rd->H;
+    rc = hc_report_read_rows(rd->forecast, "mean", H5T_NATIVE_DOUBLE, at, 1, r->mean) ||
+         hc_report_read_rows(rd->forecast, "sd", H5T_NATIVE_DOUBLE, at, 1, r->sd) ||
+         hc_report_read_rows(rd->forecast, "lo", H5T_NATIVE_DOUBLE, at, 1, r->lo) ||
+         hc_report_read_rows(rd->forecast, "hi", H5T_NATIVE_DOUBLE, at, 1, r->hi);
+  }
+  /* the live ensemble's members and weights, then the fits (member forecasts), scores, trading, track */
+  if (!rc) rc = ticker_table(rd->weights, ticker, hc_report_cols_weight, hc_report_cols_weight_n, sizeof(ticker_row), &nw, &w);
+  if (!rc && nw) {
+    rc = hc_result_set_members(r, (int)nw) ? -1 : 0;
+    for (hsize_t j = 0; !rc && j < nw; j++) {
+      const ticker_row *row = (const ticker_row *)(w + j * sizeof(ticker_row));
+      hc_strlcpy(r->member[j], row->model, HC_MODEL_LEN);
+      for (int k = 0; k < HC_N_SCHEMES; k++) r->weights[(size_t)k * nw + j] = row->u.w[k];
+    }
+  }
+  if (!rc) rc = hc_report_ticker_rows(rd->fits, ticker, &at, &n) || read_fits(rd, at, n, r);
+  if (!rc) rc = ticker_table(rd->scores, ticker, hc_report_cols_score, hc_report_cols_score_n, sizeof(ticker_row), &nsc, &sc);
+  if (!rc && nsc) {
+    rc = !(r->scores = calloc(nsc, sizeof *r->scores));
+    for (hsize_t j = 0; !rc && j < nsc; j++) r->scores[j] = ((const ticker_row *)(sc + j * sizeof(ticker_row)))->u.score;
+    if (!rc) r->n_scores = (int)nsc;
+  }
+  if (!rc) rc = ticker_table(rd->trading, ticker, hc_report_cols_trading, hc_report_cols_trading_n, sizeof(ticker_row), &ntr, &tr);
+  if (!rc && ntr == 1) r->trading = ((const ticker_row *)tr)->u.trading;
+  if (!rc) rc = ticker_table(rd->origins, ticker, hc_report_cols_origin, hc_report_cols_origin_n, sizeof(origin_row), &nor, &orr);
+  if (!rc && nor) {
+    r->onestep  = malloc(sizeof *r->onestep * nor);
+    r->strategy = ntr == 1 ? malloc(sizeof *r->strategy * nor) : NULL;
+    rc          = !r->onestep || (ntr == 1 && !r->strategy);
+    for (hsize_t j = 0; !rc && j < nor; j++) {
+      const origin_row *o = (const origin_row *)(orr + j * sizeof(origin_row));
+      r->onestep[j]       = o->p;
+      if (r->strategy) r->strategy[j] = (hc_strategy_point){.position = o->position, .ret = o->ret};
+      if (r->strategy) hc_strlcpy(r->strategy[j].date, o->p.date, HC_LABEL_LEN);
+    }
+    if (!rc) r->n_onestep = (int)nor, r->n_strategy = r->strategy ? (int)nor : 0;
+  }
+  free(w);
+  free(sc);
+  free(tr);
+  free(orr);
+  H5Eset_auto2(H5E_DEFAULT, func, data);
+  if (rc) {
+    snprintf(err, errlen, "cannot read the rows of %s in the report", ticker);
+    hc_result_free(r);
+    return -1;
+  }
+  return 0;
+}
