@@ -36,6 +36,8 @@ typedef struct {
                                       input of a journalled result on resume */
   int        is_panel;           /**< 1: the entries are the tickers of the panel file path[i], in its
                                       order (hc_io_universe_panel; read with hc_io_panel_read) */
+  int       *row;                /**< [n] the entry's ticker index in the panel file (is_panel), -1 for an
+                                      entry added by hc_io_universe_add; its listing index otherwise */
 } hc_universe;
 
 /**
@@ -82,6 +84,14 @@ int  hc_io_universe_dir(const char *dir, hc_universe *u, char *err, size_t errle
 int  hc_io_universe_file(const char *file, hc_universe *u, char *err, size_t errlen);
 /** Free the arrays of a universe and zero it. Safe on a zeroed universe. Not collective. */
 void hc_io_universe_free(hc_universe *u);
+/**
+ * Add to u the tickers ticker[0..n-1] it does not list, in ticker order, each with `reason` (an
+ * entry that is never opened, like an unreadable one: its row in the report says why; hpcast
+ * update adds the tickers of the previous report that left the universe). The entries already
+ * listed keep their row (u->row). Not collective.
+ * @return the number added, or -1 when memory runs out (u unchanged).
+ */
+int hc_io_universe_add(hc_universe *u, int n, const char (*ticker)[HC_NAME_LEN], const char *reason);
 
 /**
  * Read one CSV series. The file must have a header line; the first column is the
@@ -196,6 +206,13 @@ typedef struct {
   const char *schedule;       /**< "dynamic" or "static" (root attribute), or NULL */
   const hc_report_covariance *covariance; /**< /covariance and /backtest/covariance, or NULL (none written) */
   const hc_dm_counts *dm;     /**< the Diebold-Mariano counts (attributes of /backtest), or NULL (none written) */
+  const char *model_options;  /**< "name=value" of every option that decides the models, ';'-separated (hpcast
+                                   update compares its own with it), or NULL */
+  const char *update_of;      /**< hpcast update: the report it updates (root attributes update_of,
+                                   update_of_created_utc, n_filtered, n_refit, n_kept, refit_reasons); NULL otherwise */
+  const char *update_of_created;
+  int         n_filtered, n_refit, n_kept;
+  const char *refit_reasons;  /**< "reason: count" of the refits, '; '-separated */
 } hc_report_meta;
 
 /**
@@ -304,9 +321,10 @@ typedef struct hc_report_reader hc_report_reader;
 int hc_io_report_open(const char *path, hc_report_reader **rd, char *err, size_t errlen);
 /** Close a reader opened by hc_io_report_open and set *rd = NULL (safe on NULL). */
 void hc_io_report_close(hc_report_reader **rd);
-/** The root attributes `options` (the run's option string) and `created_utc` of the report, and
- * its forecast horizon. */
+/** The root attributes `options` (the run's option string), `model_options` and `created_utc`
+ * of the report ("" if absent), and its forecast horizon. */
 const char *hc_io_report_options(const hc_report_reader *rd);
+const char *hc_io_report_model_options(const hc_report_reader *rd);
 const char *hc_io_report_created(const hc_report_reader *rd);
 int         hc_io_report_horizon(const hc_report_reader *rd);
 /** The tickers of the report's /summary, in its (sorted) order, into a malloc'd *ticker[*n].

@@ -50,6 +50,12 @@ typedef struct {
   hc_port_options port;                  /**< -portfolio, -long_only, -max_weight, -max_gross, -max_sector_weight,
                                               -risk_aversion; cost from -cost_bps, horizon from -refit_every */
   char            sectors[HC_PATH_LEN];  /**< -sectors FILE ("" if none) */
+  char            update_from[HC_PATH_LEN]; /**< hpcast update -from: the report it updates ("" for the main job) */
+  int             refit_after;           /**< hpcast update -refit_after D: refit a fit older than D observations */
+  double          refit_pit_ks;          /**< -refit_pit_ks X: refit when the 1-step track's PIT KS distance exceeds X
+                                              (0: the KS test's 1 % critical value 1.628 / sqrt(n)) */
+  char            model_options[2048];   /**< "name=value;..." of the options that decide the models
+                                              (hc_app_model_options; the report's root attribute) */
 } hc_app_options;
 
 /**
@@ -139,9 +145,18 @@ const char *hc_app_user_error(void);
 /**
  * Read and validate every option from the PETSc options database (collective on
  * PETSC_COMM_WORLD; -help lists them with their defaults). A bad value stops the run
- * with PETSC_ERR_USER_INPUT and a message naming the option and the allowed values.
+ * with PETSC_ERR_USER_INPUT and a message naming the option and the allowed values. update:
+ * the options of hpcast update as well (-from, required; -refit_after, -refit_pit_ks).
  */
-PetscErrorCode hc_app_options_load(hc_app_options *o);
+PetscErrorCode hc_app_options_load(hc_app_options *o, int update);
+/**
+ * "name=value;..." (in the order read) of the options of the running command that decide the
+ * models: the result options (usage.c) other than where the data are (-data_dir, -data_file),
+ * -warm_start, -shard and the daily update's own (-from, -refit_after, -refit_pit_ks), into
+ * buf[len]. A daily update refuses a report whose string differs (hc_app_update_check).
+ * Not collective.
+ */
+PetscErrorCode hc_app_model_options(char *buf, size_t len);
 
 /**
  * Run the main job: the universe (or its -shard) as work units ordered by cost, scheduled over
@@ -186,11 +201,12 @@ typedef struct {
   long long   bytes;    /**< file size when listed, bytes */
   long long   mtime_ns; /**< modification time when listed, ns since 1970-01-01 UTC */
   int         entry;    /**< its index in the universe (the panel rows of the cross-sectional stage) */
-  int         panel;    /**< 1: ticker `entry` of the panel file `path` (hc_io_panel_read), 0: a CSV file */
+  int         panel;    /**< 1: ticker `row` of the panel file `path` (hc_io_panel_read), 0: a CSV file */
+  int         row;      /**< its index in the panel file (hc_universe.row) */
 } hc_input;
 
 /**
- * Read the series of entry `in`: its CSV file, or ticker in->entry of the panel file in->path,
+ * Read the series of entry `in`: its CSV file, or ticker in->row of the panel file in->path,
  * opened into *panel at the first such read and kept open for the next (hc_io_panel_close).
  * Not collective. @return as hc_io_read_csv: 0; 1 with reason (an unusable file or entry); -1
  * when memory runs out.
@@ -235,6 +251,19 @@ PetscErrorCode hc_pipeline_run(hc_pipeline *pl, const hc_input *in, int n_blocks
  * no fits if the ticker is rejected: hc_pipeline_run on the owner records why). Not collective.
  */
 PetscErrorCode hc_pipeline_block(hc_pipeline *pl, const hc_input *in, int block, hc_result *whole, hc_result *first);
+/**
+ * hpcast update, one ticker into r: its data read and gated as hc_pipeline_run does, and its
+ * record in the report -from (opened at the first call). If PREV has it ok and its data are
+ * PREV's rows with new rows appended (the same count and hash of the first rows), a fit not
+ * older than -refit_after observations and a calibrated track, PREV's fits filter the new
+ * observations with no fit (the live forecast, the residual diagnostics, the 1-step track
+ * extended by the new origins: hc_backtest_extend); r->action = "filtered". Otherwise the
+ * ticker runs through hc_pipeline_run and r->action = "refit: <why>" (a new ticker, a revised
+ * history, a fit too old, drifted calibration, PREV's models not restorable). A ticker not ok in
+ * PREV with the same data keeps PREV's row ("kept: ..."); one rejected today is rejected with
+ * today's reason. Only fatal errors are returned. Not collective.
+ */
+PetscErrorCode hc_pipeline_update(hc_pipeline *pl, const hc_input *in, hc_result *r);
 /**
  * The panel rows this rank's pipeline kept (one per ok ticker it ran, when -covariance is not
  * none), in the order the tickers ran. Not collective.

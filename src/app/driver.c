@@ -40,6 +40,11 @@ typedef struct {
   long                 *offset;  /* [groups] its byte offset in the journal */
   hc_report_writer     *report;  /* the report being written: /fits as records arrive */
   hc_panel             *panel;   /* the universe's panel file, when resume reads an entry again */
+  int                   n_filtered, n_refit, n_kept; /* hpcast update: what it did with the tickers */
+  int                   n_why;
+  char                  why[16][HC_REASON_LEN]; /* the refits' reasons (up to " (": without their numbers) */
+  int                   why_count[16];
+  char                  prev_created[32]; /* the previous report's created_utc */
   PetscLogEvent         ev_journal, ev_add; /* -log_view: journal appends, the report's measure of each record */
 } collector;
 
@@ -59,6 +64,23 @@ static int group_of(const collector *c, const char *ticker)
   return i >= 0 ? c->unit_of[i] : -1;
 }
 
+/* Rank 0, hpcast update: count what the update did with a ticker (its record's action). */
+static void tally_action(collector *c, const char *action)
+{
+  if (!strcmp(action, "filtered")) c->n_filtered++;
+  else if (!strncmp(action, "kept", 4)) c->n_kept++;
+  if (strncmp(action, "refit: ", 7)) return;
+  c->n_refit++;
+  char why[HC_REASON_LEN];
+  hc_strlcpy(why, action + 7, sizeof why);
+  char *cut = strstr(why, " (");
+  if (cut) *cut = '\0';
+  int k = 0;
+  while (k < c->n_why && strcmp(c->why[k], why)) k++;
+  if (k == c->n_why && k < 16) hc_strlcpy(c->why[c->n_why++], why, HC_REASON_LEN), c->why_count[k] = 0;
+  if (k < c->n_why) c->why_count[k]++;
+}
+
 /* Rank 0: a journalled record at offset counts as its ticker's result (the first of a ticker of
  * this run; others are ignored) and is measured into the report's tables. @return 0 or -1 (the
  * writer's error). */
@@ -69,6 +91,7 @@ static int note_record(collector *c, const hc_result *r, long offset)
   c->done[g]   = 1;
   c->offset[g] = offset;
   c->n++;
+  if (c->o->update_from[0]) tally_action(c, r->action);
   return hc_io_report_add(c->report, r);
 }
 
@@ -76,7 +99,7 @@ static int note_record(collector *c, const hc_result *r, long offset)
 static hc_input input_of(const hc_universe *u, int i)
 {
   return (hc_input){.ticker = u->ticker[i], .path = u->path[i], .reason = u->reason[i], .bytes = u->bytes[i], .mtime_ns = u->mtime_ns[i],
-                    .entry = i, .panel = u->is_panel};
+                    .entry = i, .panel = u->is_panel, .row = u->row[i]};
 }
 
 /* Rank 0: 1 if the rows of universe entry i hash to `hash` (the file is read again). */
@@ -223,7 +246,18 @@ static PetscErrorCode write_report(collector *c, int size, const hc_perf *perf, 
   int                n = 0;
   hc_report_book     books[3];
   hc_report_meta     meta = {.hpcast_version = HPCAST_VERSION, .n_ranks = size, .schedule = c->o->dynamic ? "dynamic" : "static",
-                             .covariance = st ? &st->report : NULL, .portfolio = st && st->has_book ? &st->book : NULL};
+                             .covariance = st ? &st->report : NULL, .portfolio = st && st->has_book ? &st->book : NULL,
+                             .model_options = c->o->model_options};
+  char               reasons[16 * (HC_REASON_LEN + 16)] = "";
+  if (c->o->update_from[0]) {
+    for (int k = 0; k < c->n_why; k++) {
+      char item[HC_REASON_LEN + 32];
+      snprintf(item, sizeof item, "%s%s: %d", k ? "; " : "", c->why[k], c->why_count[k]);
+      PetscCall(PetscStrlcat(reasons, item, sizeof reasons));
+    }
+    meta.update_of = c->o->update_from, meta.update_of_created = c->prev_created, meta.refit_reasons = reasons;
+    meta.n_filtered = c->n_filtered, meta.n_refit = c->n_refit, meta.n_kept = c->n_kept;
+  }
 
   PetscFunctionBeginUser;
   PetscCall(PetscMalloc1(c->n_total, &offset));
@@ -258,6 +292,9 @@ static PetscErrorCode write_report(collector *c, int size, const hc_perf *perf, 
   PetscCheck(!rc, PETSC_COMM_SELF, PETSC_ERR_USER_INPUT, "-report %s: %s; every finished ticker is kept in %s.journal: run the same command again to write the report",
              c->o->report, err, c->o->report);
   PetscCall(print_summary(c->o, js.sum, hc_time_wall() - t_start, size));
+  if (c->o->update_from[0])
+    PetscCall(PetscPrintf(PETSC_COMM_SELF, "hpcast: update of %s: %d filtered, %d refit (%s), %d kept\n", c->o->update_from, c->n_filtered,
+                          c->n_refit, reasons[0] ? reasons : "none", c->n_kept));
   PetscCall(PetscFree(js.sum));
   PetscCall(PetscFree(offset));
   PetscFunctionReturn(0);
@@ -298,7 +335,8 @@ static PetscErrorCode run_ticker(job *j, int group, hc_result *r)
   const double   t0 = hc_time_wall();
   const long     f0 = hc_pipeline_fits(j->pl);
   PetscFunctionBeginUser;
-  PetscCall(hc_pipeline_run(j->pl, &in, 1, NULL, r));
+  if (j->o->update_from[0]) PetscCall(hc_pipeline_update(j->pl, &in, r));
+  else PetscCall(hc_pipeline_run(j->pl, &in, 1, NULL, r));
   PetscCall(add_unit_row(j, r, 0, j->o->n_mean, (int)(hc_pipeline_fits(j->pl) - f0), t0, j->cost[group]));
   j->n_tickers++;
   PetscFunctionReturn(0);
@@ -411,6 +449,62 @@ static PetscErrorCode list_universe(const hc_app_options *o, MPI_Comm comm, hc_u
   PetscFunctionReturn(0);
 }
 
+/* The first option of the "name=value;..." list a whose value in list b differs (or that b lacks),
+ * into name[len] with both values; 0 if the lists agree. */
+static int first_difference(const char *a, const char *b, char *msg, size_t len)
+{
+  for (int pass = 0; pass < 2; pass++) { /* a against b, then b against a (an option only b has) */
+    const char *x = pass ? b : a, *y = pass ? a : b;
+    for (const char *p = x; *p;) {
+      const char *end = strchr(p, ';'), *eq = strchr(p, '=');
+      if (!end) end = p + strlen(p);
+      if (!eq || eq > end) break;
+      char name[128], mine[512], theirs[512] = "(not given)";
+      snprintf(name, sizeof name, "%.*s=", (int)(eq - p), p);
+      snprintf(mine, sizeof mine, "%.*s", (int)(end - eq - 1), eq + 1);
+      for (const char *q = y; q && *q; q = strchr(q, ';') ? strchr(q, ';') + 1 : NULL)
+        if (!strncmp(q, name, strlen(name))) {
+          const char *qe = strchr(q, ';');
+          snprintf(theirs, sizeof theirs, "%.*s", (int)((qe ? qe : q + strlen(q)) - q - strlen(name)), q + strlen(name));
+        }
+      if (strcmp(mine, theirs)) {
+        name[strlen(name) - 1] = '\0';
+        snprintf(msg, len, "%.127s: the previous report was made with %.511s, this update has %.511s", name, pass ? mine : theirs,
+                 pass ? theirs : mine);
+        return 1;
+      }
+      p = *end ? end + 1 : end;
+    }
+  }
+  return 0;
+}
+
+/* hpcast update, at start on every rank: the report -from must be readable, of this schema and
+ * made with the same model options (else the user's error, naming the option); its tickers that
+ * left the universe are added to it, so that their rows say so; its creation time into created. */
+static PetscErrorCode update_start(const hc_app_options *o, MPI_Comm comm, hc_universe *u, char created[32])
+{
+  hc_report_reader *rd;
+  char              err[HC_PATH_LEN + 512];
+  int               n;
+  char (*tk)[HC_NAME_LEN];
+
+  PetscFunctionBeginUser;
+  int rc = hc_io_report_open(o->update_from, &rd, err, sizeof err);
+  PetscCheck(rc != -1, PETSC_COMM_SELF, PETSC_ERR_MEM, "out of memory");
+  PetscCheck(!rc, comm, PETSC_ERR_USER_INPUT, "-from %s", err);
+  hc_strlcpy(created, hc_io_report_created(rd), 32);
+  const int differ = first_difference(hc_io_report_model_options(rd), o->model_options, err, sizeof err);
+  if (!differ) rc = hc_io_report_tickers(rd, &n, &tk);
+  hc_io_report_close(&rd);
+  PetscCheck(!differ, comm, PETSC_ERR_USER_INPUT, "%s (the models would change: run the job, hpcast without update, to fit them)", err);
+  PetscCheck(!rc, comm, PETSC_ERR_USER_INPUT, "-from %s: cannot read its /summary tickers", o->update_from);
+  rc = hc_io_universe_add(u, n, (const char(*)[HC_NAME_LEN])tk, "not in the universe any more (the previous report had it)");
+  free(tk);
+  PetscCheck(rc >= 0, PETSC_COMM_SELF, PETSC_ERR_MEM, "out of memory");
+  PetscFunctionReturn(0);
+}
+
 /* What the job allocates for all its units: given up by hc_app_run on every path, an error
  * included (a user error must not leak, under the sanitizers too). */
 typedef struct {
@@ -441,7 +535,8 @@ static PetscErrorCode cross_section(const hc_app_options *o, const hc_universe *
   for (int k = rank; k < n_resumed; k += size) {
     const hc_input in = input_of(u, m->resumed[k]);
     hc_result      r;
-    PetscCall(hc_pipeline_run(m->pl, &in, 1, NULL, &r));
+    if (o->update_from[0]) PetscCall(hc_pipeline_update(m->pl, &in, &r));
+    else PetscCall(hc_pipeline_run(m->pl, &in, 1, NULL, &r));
     hc_result_free(&r);
   }
   PetscCall(PetscMalloc1(u->n + 1, &m->pos));
@@ -479,6 +574,7 @@ static PetscErrorCode run_job(const hc_app_options *o, collector *col, job_mem *
   PetscCall(PetscLogEventRegister("hcReportAdd", cls, &col->ev_add));
 
   PetscCall(list_universe(o, comm, u));
+  if (o->update_from[0]) PetscCall(update_start(o, comm, u, col->prev_created));
   int rc;
 
   /* Work units: each ticker of this shard is a group of B units (the blocks of its grid), their

@@ -8,6 +8,8 @@
  *   hpcast merge -report OUT -merge_inputs A.h5,B.h5,...   (combine -shard reports)
  *   hpcast report perf [-report] FILE                       (print the /perf table)
  *   hpcast convert -data_dir DIR -out universe.h5           (CSV files into one panel file)
+ *   mpirun -n NP hpcast update -from PREV.h5 -report NEW.h5 -data_dir DIR [-options_file ...]
+ *                                                           (the daily update: new rows through PREV's fits)
  * (-help lists every option with its default.)
  * Exit codes: 0 done; 2 user error (bad option or value, unreadable universe, unwritable report:
  * one line on rank 0); 75 checkpointed on SIGTERM/SIGUSR1/SIGINT (run the same
@@ -24,7 +26,8 @@
 
 static const char help[] = "hpcast: maximum-likelihood SARIMAX and GARCH fits, backtests and ensemble forecasts for a universe of tickers.\n"
                            "Subcommands: hpcast merge -report OUT -merge_inputs A.h5,B.h5 | hpcast report perf [-report] FILE\n"
-                           "             | hpcast convert -data_dir DIR -out universe.h5 (CSV files into one HDF5 panel).\n"
+                           "             | hpcast convert -data_dir DIR -out universe.h5 (CSV files into one HDF5 panel)\n"
+                           "             | hpcast update -from PREV.h5 -report NEW.h5 (the daily update: new rows through PREV's fits).\n"
                            "Run with -help for the options, -log_view for a profile.\n";
 
 /* -options_file FILE that cannot be read: PETSc would stop inside PetscInitialize with its full
@@ -41,11 +44,12 @@ int main(int argc, char **argv)
   hc_app_options opts;
   PetscBool      help_only;
   PetscMPIInt    rank;
-  int            checkpointed = 0, sub = 0; /* 1 merge, 2 report perf, 3 convert */
+  int            checkpointed = 0, sub = 0; /* 1 merge, 2 report perf, 3 convert, 4 update */
 
   if (argc > 1 && !strcmp(argv[1], "merge")) sub = 1;
   else if (argc > 2 && !strcmp(argv[1], "report") && !strcmp(argv[2], "perf")) sub = 2;
   else if (argc > 1 && !strcmp(argv[1], "convert")) sub = 3;
+  else if (argc > 1 && !strcmp(argv[1], "update")) sub = 4;
   for (int skip = sub == 2 ? 2 : sub ? 1 : 0; skip > 0; skip--) { /* drop the subcommand words */
     for (int i = 1; i + 1 < argc; i++) argv[i] = argv[i + 1];
     argc--;
@@ -74,9 +78,10 @@ int main(int argc, char **argv)
   }
   PetscCall(PetscPushErrorHandler(hc_app_error_handler, NULL));
   if (positional) PetscCall(PetscOptionsSetValue(NULL, "-report", positional));
-  if (!sub) hc_app_catch_stop_signals();
-  PetscErrorCode ierr = sub == 1 ? hc_app_merge() : sub == 2 ? hc_app_report_perf() : sub == 3 ? hc_app_convert() : hc_app_options_load(&opts);
-  if (!ierr && !sub) {
+  const int job = !sub || sub == 4; /* the main job, or the daily update of its report */
+  if (job) hc_app_catch_stop_signals();
+  PetscErrorCode ierr = sub == 1 ? hc_app_merge() : sub == 2 ? hc_app_report_perf() : sub == 3 ? hc_app_convert() : hc_app_options_load(&opts, sub == 4);
+  if (!ierr && job) {
     PetscCall(PetscOptionsHasHelp(NULL, &help_only));
     if (!help_only) ierr = hc_app_run(&opts, &checkpointed);
   }

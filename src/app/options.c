@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-PetscErrorCode hc_app_options_load(hc_app_options *o)
+PetscErrorCode hc_app_options_load(hc_app_options *o, int update)
 {
   PetscBool set_dir = PETSC_FALSE, set_file = PETSC_FALSE, flg;
   char      transform[32] = "logret100", stderr_type[32] = "hessian", err[1024], season[32] = "auto";
@@ -35,6 +35,7 @@ PetscErrorCode hc_app_options_load(hc_app_options *o)
   hc_port_options_default(&o->port);
   PetscCall(PetscStrcpy(o->portfolio, "gmv"));
   PetscBool long_only = PETSC_TRUE;
+  char      pit_ks[32] = "auto";
 
   PetscOptionsBegin(PETSC_COMM_WORLD, NULL, "hpcast: SARIMAX/GARCH fits and forecasts of a ticker universe", NULL);
   PetscCall(hc_app_opt_string(PetscOptionsObject, "-data_dir", "Directory with one CSV per ticker (file stem = ticker)", o->data_dir, sizeof o->data_dir, &set_dir));
@@ -82,6 +83,12 @@ PetscErrorCode hc_app_options_load(hc_app_options *o)
   PetscCall(hc_app_opt_real(PetscOptionsObject, "-risk_aversion", "Portfolio meanvar: risk aversion lambda (per unit of decimal variance)", 0.0, 1e6, 1, 0, &o->port.risk_aversion));
   PetscCall(hc_app_opt_string(PetscOptionsObject, "-sectors", "Portfolio: a CSV with Symbol (or Ticker) and Sector columns, for the sector caps", o->sectors, sizeof o->sectors, NULL));
   PetscCall(hc_app_opt_real(PetscOptionsObject, "-max_sector_weight", "Portfolio: largest |weight| of a sector (with -sectors)", 0.0, 1.0, 1, 0, &o->port.max_sector_weight));
+  if (update) {
+    o->refit_after = o->backtest.refit_every;
+    PetscCall(hc_app_opt_string(PetscOptionsObject, "-from", "hpcast update: the report to update (written by the job or an earlier update)", o->update_from, sizeof o->update_from, NULL));
+    PetscCall(hc_app_opt_int(PetscOptionsObject, "-refit_after", "hpcast update: refit a ticker whose fit is older than D observations (0: refit every ticker)", 0, INT_MAX, &o->refit_after));
+    PetscCall(hc_app_opt_string(PetscOptionsObject, "-refit_pit_ks", "hpcast update: refit a ticker whose 1-step PIT KS distance over its track exceeds X in (0,1], or auto (the KS test at 1 %: 1.628/sqrt(n))", pit_ks, sizeof pit_ks, NULL));
+  }
   PetscOptionsEnd();
 
   PetscCall(PetscOptionsHasHelp(NULL, &flg));
@@ -102,6 +109,14 @@ PetscErrorCode hc_app_options_load(hc_app_options *o)
     PetscCheck(*season && !*end && v >= 2 && v <= 400, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT,
                "-seasonal_period %s: allowed values are auto or an integer 2..400", season);
     o->seasonal_period = (int)v;
+  }
+  if (update) {
+    PetscCheck(o->update_from[0], PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-from: give the report to update, e.g. -from out/report.h5");
+    char *end;
+    o->refit_pit_ks = strcmp(pit_ks, "auto") ? strtod(pit_ks, &end) : 0.0;
+    PetscCheck(!strcmp(pit_ks, "auto") || (*pit_ks && !*end && o->refit_pit_ks > 0.0 && o->refit_pit_ks <= 1.0), PETSC_COMM_WORLD,
+               PETSC_ERR_USER_INPUT, "-refit_pit_ks %s: allowed values are auto or a real in (0, 1]", pit_ks);
+    PetscCall(hc_app_opt_value("-refit_pit_ks", "%.17g", o->refit_pit_ks));
   }
   PetscCheck(!hc_indicator_parse(o->exog, o->ind, &o->n_ind, err, sizeof err), PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-exog: %s", err);
   if (o->warm_start[0]) { /* a ticker name that cannot exist: only checks that the report can be read */
@@ -190,7 +205,8 @@ PetscErrorCode hc_app_options_load(hc_app_options *o)
     }
     o->cov.refit_every = o->backtest.refit_every;
   }
-  o->n_blocks = o->search == HC_SEARCH_GRID ? (o->n_mean + o->spec_block - 1) / o->spec_block : 1;
+  o->n_blocks = o->search == HC_SEARCH_GRID && !update ? (o->n_mean + o->spec_block - 1) / o->spec_block : 1; /* an update: a ticker a unit */
+  PetscCheck(!update || o->n_shards == 1, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-shard: hpcast update runs on the whole universe (leave -shard out)");
   /* The journal fingerprint hashes the validated values: where the text may differ for the same
    * run, the parsed value (hc_app_opt_string recorded the text of the others). -shard: only N
    * (usage.c says why). */
@@ -204,5 +220,6 @@ PetscErrorCode hc_app_options_load(hc_app_options *o)
   PetscCall(hc_app_opt_value("-ensemble", "%s", schemes));
   PetscCall(hc_app_opt_value("-shard", "%d", o->n_shards));
   PetscCall(hc_app_fingerprint(&o->fingerprint));
+  PetscCall(hc_app_model_options(o->model_options, sizeof o->model_options));
   PetscFunctionReturn(0);
 }

@@ -16,9 +16,12 @@
 #include <string.h>
 
 /* The steps of a ticker's flow, one log event each (-log_view), nested in hcFit. */
-typedef enum { ST_SELECT_MEAN, ST_SELECT_VOL, ST_FORECAST, ST_DIAGNOSE, ST_RESELECT, ST_BACKTEST, ST_WEIGHTS, ST_ENSEMBLE, ST_TRADING, ST_COUNT } step;
-static const char *const step_names[ST_COUNT] = {"hcSelectMean", "hcSelectVol", "hcForecast", "hcDiagnose", "hcReselect",
-                                                  "hcBacktest",   "hcWeights",   "hcEnsemble", "hcTrading"};
+typedef enum {
+  ST_SELECT_MEAN, ST_SELECT_VOL, ST_FORECAST, ST_DIAGNOSE, ST_RESELECT, ST_BACKTEST, ST_WEIGHTS, ST_ENSEMBLE, ST_TRADING,
+  ST_PREVIOUS, ST_EXTEND, ST_COUNT
+} step;
+static const char *const step_names[ST_COUNT] = {"hcSelectMean", "hcSelectVol", "hcForecast", "hcDiagnose", "hcReselect", "hcBacktest",
+                                                  "hcWeights",    "hcEnsemble",  "hcTrading",  "hcPrevious", "hcExtend"};
 
 struct hc_pipeline {
   const hc_app_options *o;
@@ -28,6 +31,7 @@ struct hc_pipeline {
   double                io_s, fit_s;
   hc_panel_row         *rows; /* the panel rows kept for the cross-sectional stage */
   hc_panel             *panel; /* the panel file of the universe, opened at its first ticker (NULL: CSV files) */
+  hc_report_reader     *prev;  /* hpcast update: the report it updates, opened at its first ticker */
   int                   n_rows, cap_rows;
 };
 
@@ -53,6 +57,7 @@ PetscErrorCode hc_pipeline_destroy(hc_pipeline **pl)
   if (!*pl) PetscFunctionReturn(0);
   hc_spectral_cache_destroy((*pl)->fft);
   hc_io_panel_close(&(*pl)->panel);
+  hc_io_report_close(&(*pl)->prev);
   PetscCall(hc_fit_workspace_destroy(&(*pl)->ws));
   for (int k = 0; k < (*pl)->n_rows; k++) PetscCall(PetscFree5((*pl)->rows[k].day, (*pl)->rows[k].z, (*pl)->rows[k].e, (*pl)->rows[k].sd, (*pl)->rows[k].mu));
   PetscCall(PetscFree((*pl)->rows));
@@ -81,7 +86,7 @@ int hc_app_read_series(hc_panel **panel, const hc_input *in, const char *column,
     memset(s, 0, sizeof *s);
     return 1;
   }
-  return hc_io_panel_read(*panel, in->entry, in->ticker, column, s, reason, len);
+  return hc_io_panel_read(*panel, in->row, in->ticker, column, s, reason, len);
 }
 
 /* Period of the sarima(...)s specs: -seasonal_period, or the X-11 stable-seasonality F test
@@ -252,16 +257,17 @@ static hc_select_options first_window_options(const hc_select_options *sel, int 
 
 /* The ticker's row of the cross-sectional panel, kept on this rank (-covariance not none): the
  * last -covariance_window + -backtest_origins observations' days, the selected model's
- * standardized residuals and, from the backtest bt (NULL: none), the out-of-sample one-step
- * forecast errors and sds. A ticker whose labels are not daily dates, or whose selected family
+ * standardized residuals and the out-of-sample one-step forecasts bm[0..K-1], bs of the last K
+ * observations (K = 0: none). A ticker whose labels are not daily dates, or whose selected family
  * has no residuals, gets a row of no observations that says so. */
-static PetscErrorCode keep_row(hc_pipeline *pl, const prepared *p, const hc_candidates *c, const hc_backtest *bt, const hc_result *r)
+static PetscErrorCode keep_row(hc_pipeline *pl, const prepared *p, const hc_candidates *c, int K, const double *bm, const double *bs,
+                               const hc_result *r)
 {
   const hc_app_options *o = pl->o;
   const double         *y = p->y + p->j0;
   const int             n = p->ny, span = o->cov.window + o->cov.origins;
-  double               *z, *bm = NULL, *bs = NULL;
-  int                   T, K = 0;
+  double               *z;
+  int                   T;
   hc_panel_row          row = {.entry = p->entry, .code = HC_PANEL_ROW};
 
   PetscFunctionBeginUser;
@@ -284,10 +290,6 @@ static PetscErrorCode keep_row(hc_pipeline *pl, const prepared *p, const hc_cand
   PetscCall(PetscMalloc5(row.n, &row.day, row.n, &row.z, row.n, &row.e, row.n, &row.sd, row.n, &row.mu));
   row.mu_next = r->mean[0];
   row.sd_next = r->sd[0];
-  if (bt && row.n) {
-    PetscCall(PetscMalloc2(n, &bm, n, &bs));
-    K = hc_backtest_onestep(bt, bm, bs);
-  }
   for (int k = 0; k < row.n; k++) {
     const int t = n - row.n + k, i = t - (n - K); /* observation t of y; origin i of the backtest */
     row.day[k] = (int)(tm[t] / 86400);
@@ -297,7 +299,6 @@ static PetscErrorCode keep_row(hc_pipeline *pl, const prepared *p, const hc_cand
     row.mu[k]  = i >= 0 && i < K ? bm[i] : NAN;
   }
   PetscCall(PetscFree(z));
-  if (bm) PetscCall(PetscFree2(bm, bs));
   pl->rows[pl->n_rows++] = row;
   PetscFunctionReturn(0);
 }
@@ -331,7 +332,7 @@ static PetscErrorCode model(hc_pipeline *pl, const prepared *p, const hc_grid_pa
   if (r->status != HC_STATUS_OK) PetscFunctionReturn(0);
   STEP(pl, ST_DIAGNOSE, hc_select_diagnostics(y, n, sel, &c, pl->fft, r));
   if (!hc_backtest_plan(n, &p->bo, &T0, &w0, r->bt_reason, sizeof r->bt_reason)) {
-    PetscCall(keep_row(pl, p, &c, NULL, r));
+    PetscCall(keep_row(pl, p, &c, 0, NULL, NULL, r));
     PetscFunctionReturn(0);
   }
   const hc_select_options s0 = first_window_options(sel, w0);
@@ -343,7 +344,11 @@ static PetscErrorCode model(hc_pipeline *pl, const prepared *p, const hc_grid_pa
   STEP(pl, ST_WEIGHTS, hc_ensemble_weights(bt, &c, r));
   STEP(pl, ST_ENSEMBLE, hc_ensemble_forecast(bt, y, n, sel, &c, r));
   STEP(pl, ST_TRADING, hc_backtest_trading(bt, y, r));
-  PetscCall(keep_row(pl, p, &c, bt, r));
+  double *bm, *bs;
+  PetscCall(PetscMalloc2(n, &bm, n, &bs));
+  const int K = hc_backtest_onestep(bt, bm, bs);
+  PetscCall(keep_row(pl, p, &c, K, bm, bs, r));
+  PetscCall(PetscFree2(bm, bs));
   hc_backtest_destroy(&bt);
   PetscFunctionReturn(0);
 }
@@ -403,5 +408,125 @@ PetscErrorCode hc_pipeline_block(hc_pipeline *pl, const hc_input *in, int block,
     pl->fit_s += hc_time_wall() - t1;
   }
   PetscCall(release(&p));
+  PetscFunctionReturn(0);
+}
+
+/* Why a ticker of hpcast update must be fitted again ("" if PREV's fits can filter its new
+ * observations), from its prepared data p and PREV's record prev (have: PREV has the ticker). */
+static void refit_reason(const hc_app_options *o, const prepared *p, int have, const hc_result *prev, char *why, size_t len)
+{
+  const hc_series *s = &p->s;
+  why[0]             = '\0';
+  if (!have) snprintf(why, len, "new ticker");
+  else if (prev->status != HC_STATUS_OK)
+    snprintf(why, len, "%s in the previous report and its data changed", hc_status_name(prev->status));
+  else if (s->n < prev->input_rows) snprintf(why, len, "history revised (%d rows, the previous report read %d)", s->n, prev->input_rows);
+  else if (hc_series_hash_rows(s, prev->input_rows) != prev->input_hash)
+    snprintf(why, len, "history revised (rows up to %s changed: a split or dividend adjustment rescales them)", prev->last_date);
+  else if (p->ny - prev->fit_n_obs > o->refit_after)
+    snprintf(why, len, "fit older than -refit_after %d (%d observations since)", o->refit_after, p->ny - prev->fit_n_obs);
+}
+
+/* hpcast update, a ticker whose data are PREV's and new rows: PREV's record prev moved into r
+ * (r keeps the identity of the data read now), its fits filtering the new observations (no
+ * fit): the live forecast, the residual diagnostics and the 1-step track extended by the new
+ * origins. why: a reason to fit it again after all ("" if none): PREV's models are not of the
+ * options' grid, a forecast is not finite, or the track's calibration drifted. */
+static PetscErrorCode filter(hc_pipeline *pl, const prepared *p, hc_result *prev, hc_result *r, char *why, size_t len)
+{
+  const hc_app_options *o = pl->o;
+  const double         *y = p->y + p->j0;
+  const int             n = p->ny, n0 = prev->n_obs;
+  hc_candidates         c;
+  hc_ensemble_scheme    scheme;
+  hc_result             now = *r;
+
+  PetscFunctionBeginUser;
+  if (hc_select_restore(&p->sel, prev, &c, why, len)) PetscFunctionReturn(0);
+  *r = *prev; /* PREV's record, with the identity of today's data */
+  memset(prev, 0, sizeof *prev);
+  r->input_bytes = now.input_bytes, r->input_mtime_ns = now.input_mtime_ns, r->input_hash = now.input_hash;
+  r->input_rows = now.input_rows, r->n_obs = now.n_obs, r->quality_score = now.quality_score;
+  r->data_uncertainty = isfinite(now.quality_score) ? 1.0 - now.quality_score : NAN;
+  hc_strlcpy(r->reason, now.reason, sizeof r->reason);
+  hc_strlcpy(r->first_date, now.first_date, sizeof r->first_date);
+  hc_strlcpy(r->last_date, now.last_date, sizeof r->last_date);
+  hc_result_free(&now);
+  PetscCall(PetscLogEventBegin(pl->ev[ST_FORECAST], 0, 0, 0, 0));
+  if (r->ensemble[0] && !hc_ensemble_parse(r->ensemble, &scheme)) PetscCall(hc_ensemble_pool(y, n, &p->sel, &c, scheme, r));
+  else PetscCall(hc_select_forecast(y, n, &p->sel, &c, r));
+  PetscCall(PetscLogEventEnd(pl->ev[ST_FORECAST], 0, 0, 0, 0));
+  if (r->status != HC_STATUS_OK || !isfinite(r->mean[0]) || !isfinite(r->sd[0])) {
+    snprintf(why, len, "the forecast of the previous fits is not finite");
+    PetscFunctionReturn(0);
+  }
+  STEP(pl, ST_DIAGNOSE, hc_select_diagnostics(y, n, &p->sel, &c, pl->fft, r));
+  STEP(pl, ST_EXTEND, hc_backtest_extend(y, n0, n, &p->sel, &c, &p->bo, r));
+  int scored = 0;
+  for (int i = 0; i < r->n_onestep; i++) scored += isfinite(r->onestep[i].pit);
+  const double ks_max = o->refit_pit_ks > 0 ? o->refit_pit_ks : scored ? 1.628 / sqrt((double)scored) : INFINITY;
+  if (r->pit_ks_1 > ks_max) {
+    snprintf(why, len, "calibration drifted (PIT KS %.3f > %.3f over the last %d origins)", r->pit_ks_1, ks_max, scored);
+    PetscFunctionReturn(0);
+  }
+  double *bm, *bs;
+  PetscCall(PetscMalloc2(r->n_onestep + 1, &bm, r->n_onestep + 1, &bs));
+  for (int i = 0; i < r->n_onestep; i++) bm[i] = r->onestep[i].mean, bs[i] = r->onestep[i].sd;
+  PetscCall(keep_row(pl, p, &c, r->n_onestep, bm, bs, r));
+  PetscCall(PetscFree2(bm, bs));
+  hc_strlcpy(r->action, "filtered", sizeof r->action);
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode hc_pipeline_update(hc_pipeline *pl, const hc_input *in, hc_result *r)
+{
+  const hc_app_options *o = pl->o;
+  prepared              p;
+  hc_result             prev;
+  char                  why[HC_REASON_LEN] = "", err[HC_PATH_LEN + 256];
+  int                   ok, have = 0;
+
+  PetscFunctionBeginUser;
+  PetscCall(prepare(pl, in, &p, r, &ok));
+  PetscCall(PetscLogEventBegin(pl->ev[ST_PREVIOUS], 0, 0, 0, 0));
+  if (!pl->prev) {
+    int rc = hc_io_report_open(o->update_from, &pl->prev, err, sizeof err);
+    PetscCheck(rc != -1, PETSC_COMM_SELF, PETSC_ERR_MEM, "out of memory");
+    PetscCheck(!rc, PETSC_COMM_SELF, PETSC_ERR_FILE_READ, "-from %s: %s", o->update_from, err); /* checked at start: changed since */
+  }
+  int rc = hc_io_report_read_record(pl->prev, in->ticker, &prev, err, sizeof err);
+  PetscCall(PetscLogEventEnd(pl->ev[ST_PREVIOUS], 0, 0, 0, 0));
+  PetscCheck(rc >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_READ, "-from %s: %s", o->update_from, err);
+  have = rc == 0;
+  if (!ok) { /* rejected today, with the reason (unreadable, the quality gate) */
+    if (have) hc_result_free(&prev);
+    PetscCall(release(&p));
+    PetscFunctionReturn(0);
+  }
+  if (have && prev.status != HC_STATUS_OK && p.s.n == prev.input_rows && hc_series_hash(&p.s) == prev.input_hash) {
+    /* not ok in PREV and the same data: PREV's row stands */
+    const long long bytes = r->input_bytes, mtime = r->input_mtime_ns;
+    hc_result_free(r);
+    *r             = prev;
+    r->input_bytes = bytes, r->input_mtime_ns = mtime;
+    hc_strlcpy(r->action, "kept: the same data as the previous report", sizeof r->action);
+    PetscCall(release(&p));
+    PetscFunctionReturn(0);
+  }
+  refit_reason(o, &p, have, &prev, why, sizeof why);
+  if (!why[0]) {
+    const double t1 = hc_time_wall();
+    PetscCall(PetscLogEventBegin(pl->ev_fit, 0, 0, 0, 0));
+    PetscCall(filter(pl, &p, &prev, r, why, sizeof why));
+    PetscCall(PetscLogEventEnd(pl->ev_fit, 0, 0, 0, 0));
+    pl->fit_s += hc_time_wall() - t1;
+  }
+  if (have) hc_result_free(&prev);
+  PetscCall(release(&p));
+  if (why[0]) { /* fitted again, as the job fits it */
+    hc_result_free(r);
+    PetscCall(hc_pipeline_run(pl, in, 1, NULL, r));
+    snprintf(r->action, sizeof r->action, "refit: %s", why);
+  }
   PetscFunctionReturn(0);
 }

@@ -37,8 +37,11 @@ static const char *const result_options[] = {
   "-vol_models", "-variance_targeting", "-stderr", "-horizon",
   "-fit_max_it", "-fit_random_starts", "-fit_screen_its", "-fit_screen_keep", "-fit_gatol",
   "-backtest_origins", "-refit_every", "-window", "-ensemble", "-cost_bps",
-  "-shard",
+  "-shard", "-from", "-refit_after", "-refit_pit_ks",
 };
+/* Result options that do not decide the models (hc_app_model_options): where the data are,
+ * the warm starts, the shard, and the daily update's own. */
+static const char *const not_model_options[] = {"-data_dir", "-data_file", "-warm_start", "-shard", "-from", "-refit_after", "-refit_pit_ks"};
 /* Options that change where, how or how visibly a run computes, not what: not hashed.
  * -report: the journal is <report>.journal, so the report path is its identity already;
  * -schedule, -spec_block: the decomposition (the records are the same); -resume: whether to
@@ -179,6 +182,28 @@ static unsigned long long fnv1a(unsigned long long h, const char *s)
 {
   for (; *s; s++) h = (h ^ (unsigned char)*s) * 1099511628211ULL;
   return h;
+}
+
+PetscErrorCode hc_app_model_options(char *buf, size_t len)
+{
+  const char *names[MAX_KNOWN];
+  int         n = 0;
+  PetscFunctionBeginUser;
+  for (int i = 0; i < n_known; i++) {
+    int skip = hc_app_opt_classify(known[i].name) == HC_OPT_RUN;
+    for (size_t k = 0; k < N_OF(not_model_options) && !skip; k++) skip = !strcmp(known[i].name, not_model_options[k]);
+    if (!skip) names[n++] = known[i].name;
+  }
+  qsort(names, (size_t)n, sizeof *names, cmp_str);
+  buf[0] = '\0';
+  for (int i = 0; i < n; i++) {
+    const char *v = known[find_known(names[i])].value;
+    char        item[HC_PATH_LEN + 128];
+    snprintf(item, sizeof item, "%s%s=%s", i ? ";" : "", names[i], v ? v : "(unset)");
+    PetscCheck(strlen(buf) + strlen(item) < len, PETSC_COMM_SELF, PETSC_ERR_PLIB, "the model options do not fit in %zu bytes", len);
+    PetscCall(PetscStrlcat(buf, item, len));
+  }
+  PetscFunctionReturn(0);
 }
 
 PetscErrorCode hc_app_fingerprint(unsigned long long *fp)

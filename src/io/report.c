@@ -614,6 +614,15 @@ static int write_root_attrs(wctx *c, hid_t file, const hc_report_meta *meta)
   if (!c->failed) write_int(c, file, "n_ranks", 1, 0, NULL, &n_ranks);
   if (!c->failed) write_str_attr(c, file, "options", meta ? meta->options : NULL);
   if (!c->failed) write_str_attr(c, file, "schedule", meta && meta->schedule ? meta->schedule : "");
+  if (!c->failed && meta && meta->model_options) write_str_attr(c, file, "model_options", meta->model_options);
+  if (meta && meta->update_of) {
+    if (!c->failed) write_str_attr(c, file, "update_of", meta->update_of);
+    if (!c->failed) write_str_attr(c, file, "update_of_created_utc", meta->update_of_created ? meta->update_of_created : "");
+    if (!c->failed) write_int(c, file, "n_filtered", 1, 0, NULL, &meta->n_filtered);
+    if (!c->failed) write_int(c, file, "n_refit", 1, 0, NULL, &meta->n_refit);
+    if (!c->failed) write_int(c, file, "n_kept", 1, 0, NULL, &meta->n_kept);
+    if (!c->failed) write_str_attr(c, file, "refit_reasons", meta->refit_reasons ? meta->refit_reasons : "");
+  }
   return c->failed ? -1 : 0;
 }
 

@@ -105,6 +105,7 @@ struct hc_report_reader {
   hid_t file, summary, forecast, fits, scores, weights, trading, origins;
   int   H;                               /**< forecast horizon of the report */
   char  options[HC_REPORT_OPTIONS_LEN];  /**< the root attribute `options` */
+  char  model_options[HC_REPORT_OPTIONS_LEN];
   char  created[32];
 };
 
@@ -161,6 +162,7 @@ int hc_io_report_open(const char *path, hc_report_reader **out, char *err, size_
     if (!rc && (h < 0 || H5Aread(h, H5T_NATIVE_INT, &rd->H) < 0 || rd->H < 1)) rc = 1, snprintf(err, errlen, "%s: no /forecast horizon", path);
     if (h >= 0) H5Aclose(h);
     root_string(rd->file, "options", rd->options, sizeof rd->options);
+    root_string(rd->file, "model_options", rd->model_options, sizeof rd->model_options);
     root_string(rd->file, "created_utc", rd->created, sizeof rd->created);
   }
   H5Eset_auto2(H5E_DEFAULT, func, data);
@@ -170,6 +172,7 @@ int hc_io_report_open(const char *path, hc_report_reader **out, char *err, size_
 }
 
 const char *hc_io_report_options(const hc_report_reader *rd) { return rd->options; }
+const char *hc_io_report_model_options(const hc_report_reader *rd) { return rd->model_options; }
 const char *hc_io_report_created(const hc_report_reader *rd) { return rd->created; }
 int         hc_io_report_horizon(const hc_report_reader *rd) { return rd->H; }
 

@@ -197,10 +197,12 @@ int hc_universe_alloc(hc_universe *u, int n, size_t path_bytes)
   u->bytes       = calloc(m, sizeof *u->bytes);
   u->reason      = calloc(m, sizeof *u->reason);
   u->mtime_ns    = calloc(m, sizeof *u->mtime_ns);
-  if (!u->ticker || !u->path || !u->path_pool || !u->bytes || !u->reason || !u->mtime_ns) {
+  u->row         = calloc(m, sizeof *u->row);
+  if (!u->ticker || !u->path || !u->path_pool || !u->bytes || !u->reason || !u->mtime_ns || !u->row) {
     hc_io_universe_free(u);
     return -1;
   }
+  for (int i = 0; i < n; i++) u->row[i] = i;
   u->n = n;
   return 0;
 }
@@ -344,5 +346,40 @@ void hc_io_universe_free(hc_universe *u)
   free(u->bytes);
   free(u->reason);
   free(u->mtime_ns);
+  free(u->row);
   memset(u, 0, sizeof *u);
+}
+
+static int by_name(const void *a, const void *b) { return strcmp(a, b); }
+
+int hc_io_universe_add(hc_universe *u, int n, const char (*ticker)[HC_NAME_LEN], const char *reason)
+{
+  int add = 0;
+  for (int k = 0; k < n; k++) add += !bsearch(ticker[k], u->ticker, (size_t)u->n, sizeof *u->ticker, by_name);
+  if (!add) return 0;
+  hc_universe v;
+  size_t      pool = 0;
+  for (int i = 0; i < u->n; i++) pool += strlen(u->path[i]) + 1;
+  if (hc_universe_alloc(&v, u->n + add, pool + 1)) return -1;
+  char *at   = v.path_pool, *empty = v.path_pool + pool;
+  v.is_panel = u->is_panel;
+  for (int i = 0, j = 0, k = 0; i < v.n; i++) { /* merge: u's entries and the new names, in ticker order */
+    while (k < n && bsearch(ticker[k], u->ticker, (size_t)u->n, sizeof *u->ticker, by_name)) k++;
+    if (j < u->n && (k >= n || strcmp(u->ticker[j], ticker[k]) < 0)) {
+      memcpy(v.ticker[i], u->ticker[j], sizeof v.ticker[i]);
+      memcpy(v.reason[i], u->reason[j], sizeof v.reason[i]);
+      const size_t l = strlen(u->path[j]) + 1;
+      v.path[i]      = memcpy(at, u->path[j], l);
+      at += l;
+      v.bytes[i] = u->bytes[j], v.mtime_ns[i] = u->mtime_ns[j], v.row[i] = u->row[j];
+      j++;
+    } else {
+      hc_strlcpy(v.ticker[i], ticker[k++], HC_NAME_LEN);
+      hc_strlcpy(v.reason[i], reason, HC_REASON_LEN);
+      v.path[i] = empty, v.row[i] = -1;
+    }
+  }
+  hc_io_universe_free(u);
+  *u = v;
+  return add;
 }

@@ -340,5 +340,14 @@ int hc_select_restore(const hc_select_options *o, const hc_result *r, hc_candida
     c->n++;
   }
   if (c->selected < 0) return snprintf(why, len, "selected fit %s is not of the options' grid", sel->name), 1;
+  /* the members are the candidates that fitted, in candidate order (as hc_ensemble_weights made them) */
+  int m = 0, same = 1;
+  for (int v = 0; v < c->n; v++) {
+    const int i = c->fit[v];
+    if (i < 0 || !usable(&r->fits[i])) continue;
+    same &= m < r->n_members && !strcmp(r->member[m], r->fits[i].name);
+    m++;
+  }
+  if (r->n_members && (!same || m != r->n_members)) return snprintf(why, len, "the ensemble's members are not the candidates of its selection"), 1;
   return 0;
 }

@@ -41,7 +41,7 @@ static unsigned long long fingerprint(const char *extra)
   char args[1024];
   snprintf(args, sizeof args, "%s%s", BASE, extra);
   cr_assert_eq(set_options(args), 0);
-  PetscErrorCode ierr = hc_app_options_load(opts);
+  PetscErrorCode ierr = hc_app_options_load(opts, 0);
   cr_assert_eq(ierr, 0, "hc_app_options_load(%s): %d %s", args, (int)ierr, hc_app_user_error());
   return opts->fingerprint;
 }
