@@ -449,8 +449,9 @@ static PetscErrorCode list_universe(const hc_app_options *o, MPI_Comm comm, hc_u
   PetscFunctionReturn(0);
 }
 
-/* The first option of the "name=value;..." list a whose value in list b differs (or that b lacks),
- * into name[len] with both values; 0 if the lists agree. */
+/* The first option of the previous report's "name=value;..." list a whose value in this run's
+ * list b differs (or that one of them lacks), named with both values in msg[len]. @return 1, or
+ * 0 if the lists agree. */
 static int first_difference(const char *a, const char *b, char *msg, size_t len)
 {
   for (int pass = 0; pass < 2; pass++) { /* a against b, then b against a (an option only b has) */
@@ -469,8 +470,8 @@ static int first_difference(const char *a, const char *b, char *msg, size_t len)
         }
       if (strcmp(mine, theirs)) {
         name[strlen(name) - 1] = '\0';
-        snprintf(msg, len, "%.127s: the previous report was made with %.511s, this update has %.511s", name, pass ? mine : theirs,
-                 pass ? theirs : mine);
+        snprintf(msg, len, "%.127s: the previous report was made with %.511s, this update has %.511s", name, pass ? theirs : mine,
+                 pass ? mine : theirs);
         return 1;
       }
       p = *end ? end + 1 : end;

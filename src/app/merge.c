@@ -123,6 +123,7 @@ PetscErrorCode hc_app_merge(void)
   hc_trading_options trading;
   hc_trading_metrics portfolio;
   merge_index        x = {0};
+  static char        model_options[HC_REPORT_OPTIONS_LEN]; /* static: 8 KiB off the stack */
 
   PetscFunctionBeginUser;
   PetscCallMPI(MPI_Comm_size(PETSC_COMM_WORLD, &size));
@@ -158,6 +159,13 @@ PetscErrorCode hc_app_merge(void)
     MergeCheck(&x, x.input == 0 || fp == fp0, PETSC_ERR_USER_INPUT,
                "-merge_inputs %s: written with other result-affecting options than the first input", name[x.input]);
     fp0 = fp;
+    if (x.input == 0) { /* the shards' models (the same fingerprint): a daily update of the merged report checks them */
+      hc_report_reader *rd;
+      if (!hc_io_report_open(name[0], &rd, err, sizeof err)) {
+        hc_strlcpy(model_options, hc_io_report_model_options(rd), sizeof model_options);
+        hc_io_report_close(&rd);
+      }
+    }
     if (!hc_io_report_read_perf(name[x.input], &np, &p, err, sizeof err)) { /* the shards' ranks, as rows */
       hc_perf *grown = realloc(x.perf, sizeof *x.perf * (size_t)(n_perf + np + 1));
       MergeCheck(&x, grown, PETSC_ERR_MEM, "out of memory");
@@ -178,7 +186,7 @@ PetscErrorCode hc_app_merge(void)
   hc_app_strategies_row(&portfolio, &book);
   PetscCall(PetscOptionsGetAll(NULL, &opts));
   hc_report_meta meta = {.hpcast_version = HPCAST_VERSION, .options = opts, .n_ranks = n_perf, .n_books = 1, .books = &book, .dm = &x.dm,
-                         .schedule = "merged"};
+                         .schedule = "merged", .model_options = model_options[0] ? model_options : NULL};
   rc                  = hc_io_report_finish(&x.w, &meta, n_perf, x.perf, err, sizeof err);
   PetscCall(PetscFree(opts));
   MergeCheck(&x, !rc, PETSC_ERR_USER_INPUT, "-report %s: %s", report, err);

@@ -55,6 +55,16 @@
 #               skipped with their reason; a report of schema_version 3 stops it with exit 2 and
 #               one line. The report's 1-step track (/backtest/origins) gives the summary's 1-step
 #               scores and each ticker's cum_return when recomputed (tests/mpi/check_origins.py).
+#   update      hpcast update: a job on the data less their last day, then the update on all of it:
+#               no fit (/perf/n_fits 0), every ticker filtered, the previous fits kept bit for bit,
+#               the previous report unmodified, the extended track consistent with the summary;
+#               a chain of three one-day updates equals one update of the three days to 1e-10
+#               (/forecast, /backtest/origins, the 1-step scores); a shorter file and a rescaled
+#               history are refit with their reason, a new ticker refit, a date going back
+#               rejected, a ticker that left keeps a row; the refit tickers equal the job's; a
+#               previous report of another schema or other model options, and no -from, stop at
+#               start (exit 2, one line); SIGUSR1 checkpoints an update (exit 75) and the rerun
+#               resumes to the uninterrupted update's report.
 set -euo pipefail
 case=$1 exe=$2 root=$3
 data="$root/../shared/data"
@@ -494,6 +504,123 @@ for k, n in ((1, 120), (2, 90)):
   rc=0; "$exe" convert -data_dir "$work/u" -data_format csvx -out "$work/x.h5" > "$work/err.out" 2>&1 || rc=$?
   check "convert -data_format csvx: exit 2, allowed values named" bash -c "test $rc -eq 2 && grep -q 'allowed values are csv, wide' '$work/err.out'"
   check "a failed convert leaves no file" bash -c "! ls '$work'/x.h5* >/dev/null 2>&1"
+  ;;
+update)
+  # hpcast update (the daily update): a job on the data less their last days, then updates
+  tk=(AAPL KO JPM MSFT MAR WM)
+  for d in 0 1 2 3; do
+    mkdir "$work/d$d"
+    for t in "${tk[@]}"; do
+      if [ "$d" -eq 0 ]; then cp "$data/sp500/$t.csv" "$work/d0/"; else head -n "-$d" "$data/sp500/$t.csv" > "$work/d$d/$t.csv"; fi
+    done
+  done
+  opts=(-options_file "$root/config/default.yaml" -mean_models "arma(0..1,0..1)" -vol_models "none,garch(1,1):normal,garch(1,1):t"
+    -backtest_origins 60 -covariance_window 500 -covariance_min_overlap 300)
+  upd() { # upd NP REPORT FROM DATA [ARGS...]
+    local np=$1 rep=$2 from=$3 dir=$4; shift 4
+    local rc=0
+    mpirun --oversubscribe -n "$np" "$exe" update -from "$from" -report "$rep" -data_dir "$dir" "${opts[@]}" "$@" > "$work/out.u" 2>&1 || rc=$?
+    [ "$rc" -eq 0 ] || cat "$work/out.u"
+    return "$rc"
+  }
+  col1() { /usr/bin/python3 -c 'import sys, h5py; print(" ".join(str(v.decode() if isinstance(v, bytes) else v) for v in h5py.File(sys.argv[1], "r")[sys.argv[2]][:]))' "$@"; }
+  run 2 "$work/p1.h5" "${opts[@]}" -data_dir "$work/d1"
+  sum1=$(sha256sum < "$work/p1.h5")
+  check "update of one new day" upd 2 "$work/u.h5" "$work/p1.h5" "$work/d0"
+  cat "$work/out.u" | tail -2
+  check "no model fitted: /perf/n_fits all 0" test "$(col1 "$work/u.h5" /perf/n_fits)" = "0 0"
+  check "every ticker filtered" test "$(col1 "$work/u.h5" /summary/action)" = "filtered filtered filtered filtered filtered filtered"
+  check "n_filtered 6, n_refit 0" bash -c "h5dump -a /n_filtered '$work/u.h5' | grep -q '(0): 6' && h5dump -a /n_refit '$work/u.h5' | grep -q '(0): 0'"
+  check "update_of names the previous report" bash -c "h5dump -a /update_of '$work/u.h5' | grep -q 'p1.h5'"
+  check "one more observation, fits of the previous report's" test "$(col1 "$work/u.h5" /summary/fit_n_obs)" = "$(col1 "$work/p1.h5" /summary/n_obs)"
+  check "the previous report is not modified" test "$(sha256sum < "$work/p1.h5")" = "$sum1"
+  check "the extended track recomputes the summary's 1-step scores" /usr/bin/python3 "$root/tests/mpi/check_origins.py" "$work/u.h5"
+  check "the previous fits, bit for bit" h5diff -q "$work/p1.h5" "$work/u.h5" /fits/params /fits/params
+  # a chain of three one-day updates equals one update of the three days (the record read back
+  # from each report restores the state of the next), and 1 rank equals 2
+  run 2 "$work/p3.h5" "${opts[@]}" -data_dir "$work/d3"
+  check "update d3 -> d2" upd 2 "$work/c2.h5" "$work/p3.h5" "$work/d2"
+  check "update d2 -> d1" upd 1 "$work/c1.h5" "$work/c2.h5" "$work/d1"
+  check "update d1 -> d0" upd 2 "$work/c0.h5" "$work/c1.h5" "$work/d0"
+  check "update d3 -> d0 at once" upd 1 "$work/x0.h5" "$work/p3.h5" "$work/d0"
+  for grp in /forecast /backtest/origins /backtest/trading; do
+    check "$grp: the chain of updates equals one update to 1e-10" h5diff -q -d 1e-10 "$work/c0.h5" "$work/x0.h5" $grp $grp
+  done
+  for c in crps_1 pit_ks_1 coverage95_1 calibration_score dm_stat sharpe ljung_box_p; do
+    check "/summary/$c: the chain equals one update to 1e-10" h5diff -q -d 1e-10 "$work/c0.h5" "$work/x0.h5" /summary/$c /summary/$c
+  done
+  # what is refit, and why; what is rejected; what left
+  mkdir "$work/bad"
+  cp "$work"/d0/*.csv "$work/bad/"
+  head -n -3 "$data/sp500/KO.csv" > "$work/bad/KO.csv"                                         # shorter than before
+  (cat "$work/d1/JPM.csv"; echo "2021-04-01,1,1,1,1,150.0,1000,0.0,1.0") > "$work/bad/JPM.csv" # a date that goes back
+  awk -F, -v OFS=, 'NR > 1 { $6 = $6 / 2 } 1' "$data/sp500/MSFT.csv" > "$work/bad/MSFT.csv"    # rescaled history
+  rm "$work/bad/WM.csv"                                                                          # left the universe
+  ln -s "$data/sp500/PG.csv" "$work/bad/PG.csv"                                                  # new
+  check "update of a changed universe" upd 2 "$work/b.h5" "$work/p1.h5" "$work/bad"
+  act() { /usr/bin/python3 -c 'import sys, h5py
+f = h5py.File(sys.argv[1], "r")["summary"]
+t = [x.decode() for x in f["ticker"][:]]
+i = t.index(sys.argv[2])
+print(f["status"][i].decode() + "|" + f["action"][i].decode() + "|" + f["reason"][i].decode())' "$@"; }
+  check "AAPL filtered" test "$(act "$work/b.h5" AAPL)" = "ok|filtered|"
+  check "KO shorter: refit, saying so" bash -c "[[ '$(act "$work/b.h5" KO)' == 'ok|refit: history revised (5399 rows, the previous report read 5401)|' ]]"
+  check "MSFT rescaled: refit, saying so" bash -c "[[ '$(act "$work/b.h5" MSFT)' == ok\|refit:\ history\ revised\ \(rows\ up\ to* ]]"
+  check "PG new: refit" test "$(act "$work/b.h5" PG)" = "ok|refit: new ticker|"
+  check "JPM dates going back: rejected with the reason" bash -c "[[ '$(act "$work/b.h5" JPM)' == rejected\|\|dates\ not\ ascending* ]]"
+  check "WM gone: a row that says so" test "$(act "$work/b.h5" WM)" = "rejected||not in the universe any more (the previous report had it)"
+  check "refit_reasons counted" bash -c "h5dump -a /refit_reasons '$work/b.h5' | grep -q 'history revised: 2; new ticker: 1'"
+  # a refit ticker gets what the job gives it
+  run 2 "$work/j.h5" "${opts[@]}" -data_dir "$work/bad"
+  check "the refit tickers' /fits, /forecast and scores equal the job's" /usr/bin/python3 - "$work/b.h5" "$work/j.h5" KO MSFT PG <<'PY'
+import sys, h5py, numpy as np
+a, b = h5py.File(sys.argv[1], "r"), h5py.File(sys.argv[2], "r")
+def rows(f, g, t):
+    tk = np.array([x.decode() for x in f[g + "/ticker"][:]])
+    return np.flatnonzero(tk == t)
+bad = 0
+for t in sys.argv[3:]:
+    for g, cols in (("fits", ("loglik", "params", "forecast_mean")), ("forecast", ("mean", "sd", "lo", "hi")),
+                    ("backtest/scores", ("crps", "pit_ks")), ("backtest/origins", ("pit", "crps"))):
+        ra, rb = rows(a, g, t), rows(b, g, t)
+        for c in cols:
+            x, y = a[g][c][:][ra], b[g][c][:][rb]
+            if x.shape != y.shape or not np.array_equal(x, y, equal_nan=True):
+                print(f"{t} {g}/{c} differs"); bad += 1
+sys.exit(1 if bad else 0)
+PY
+  # user errors at start: another schema, other model options, no -from
+  cp "$work/p1.h5" "$work/v5.h5"
+  /usr/bin/python3 -c 'import sys, h5py, numpy; h5py.File(sys.argv[1], "r+").attrs["schema_version"] = numpy.int32(5)' "$work/v5.h5"
+  rc=0; upd 2 "$work/e1.h5" "$work/v5.h5" "$work/d0" > /dev/null || rc=$?
+  check "a previous report of schema_version 5: exit 2" test "$rc" -eq 2
+  check "... one line naming -from and the version" grep -q "error: -from .*v5.h5: schema_version 5" "$work/out.u"
+  rc=0; upd 2 "$work/e2.h5" "$work/p1.h5" "$work/d0" -mean_models "arma(0..2,0..2)" > /dev/null || rc=$?
+  check "other model options: exit 2" test "$rc" -eq 2
+  check "... naming the option and both values" grep -q "error: -mean_models: the previous report was made with arma(0..1,0..1), this update has arma(0..2,0..2)" "$work/out.u"
+  rc=0; mpirun --oversubscribe -n 2 "$exe" update -report "$work/e3.h5" -data_dir "$work/d0" "${opts[@]}" > "$work/out.u" 2>&1 || rc=$?
+  check "no -from: exit 2 naming it" bash -c "test $rc -eq 2 && grep -q 'error: -from: give the report to update' '$work/out.u'"
+  check "no report written by a refused update" test ! -e "$work/e1.h5" -a ! -e "$work/e2.h5" -a ! -e "$work/e3.h5"
+  # resumable: SIGUSR1 to one rank during an update that refits (new tickers), exit 75, rerun
+  mkdir "$work/more"
+  cp "$work"/d0/*.csv "$work/more/"
+  for t in PG WMT CARR AMCR; do [ -f "$data/sp500/$t.csv" ] && ln -s "$data/sp500/$t.csv" "$work/more/$t.csv"; done
+  check "the uninterrupted update" upd 2 "$work/m.h5" "$work/p1.h5" "$work/more"
+  mpirun --oversubscribe -n 2 "$exe" update -from "$work/p1.h5" -report "$work/ms.h5" -data_dir "$work/more" "${opts[@]}" > "$work/out.s" 2>&1 &
+  mp=$!
+  for _ in $(seq 600); do [ "$(stat -c %s "$work/ms.h5.journal" 2>/dev/null || echo 0)" -gt 24 ] && break; sleep 0.05; done
+  pid=""
+  for p in $(pgrep -f -- "-report $work/ms.h5"); do
+    if [ "$(cat /proc/"$p"/comm 2>/dev/null)" = hpcast ]; then pid=$p; break; fi
+  done
+  kill -USR1 "$pid"
+  rc=0; wait "$mp" || rc=$?
+  check "SIGUSR1: exit 75 (checkpointed), got $rc" test "$rc" -eq 75
+  check "the rerun completes" upd 2 "$work/ms.h5" "$work/p1.h5" "$work/more"
+  check "it resumed from the journal" grep -q "resuming from" "$work/out.u"
+  for grp in /summary /forecast /fits /backtest/origins; do
+    check "$grp after resume equals the uninterrupted update" h5diff -q "$work/m.h5" "$work/ms.h5" $grp $grp
+  done
   ;;
 plots)
   mkdir "$work/u"
