@@ -314,3 +314,135 @@ Test(backtest, benchmark_and_dm_test, .timeout = 600)
   }
   if (out) fclose(out);
 }
+
+/* hpcast update's step: a record of the backtest on y[0..n-4] extended by its last 3
+ * observations (hc_select_restore, hc_ensemble_pool, hc_backtest_extend) keeps its fits, rolls
+ * its 1-step track by 3 points, and each new point is the live ensemble's forecast computed
+ * from scratch (every member's filter over y[0..t-1] with its fit, the mixture of the report's
+ * scheme) to 1e-10; the summary's 1-step scores are the track's. */
+Test(backtest, extend_filters_new_origins, .timeout = 600)
+{
+  const int           n = 900, add = 3, K = 40, H = 3;
+  double             *y = load_returns("JPM", n);
+  hc_backtest_options bo;
+  hc_result           r;
+  hc_backtest_options_default(&bo);
+  bo.origins     = K;
+  bo.refit_every = 10;
+  run(y, n - add, "arma(0..1,0..1)", "none,garch(1,1):normal", &bo, H, &r);
+  cr_assert_eq(r.status, HC_STATUS_OK);
+  cr_assert(r.n_onestep == K && r.n_strategy == K && r.ensemble[0]);
+  hc_onestep_point old[64];
+  memcpy(old, r.onestep, sizeof *old * K);
+  const int      n_fits = r.n_fits;
+  hc_fit_record *fits   = malloc(sizeof *fits * n_fits);
+  memcpy(fits, r.fits, sizeof *fits * n_fits);
+
+  static hc_spec    mean[64], vol[HC_MAX_VOL_SPECS];
+  hc_select_options o;
+  char              why[256];
+  memset(&o, 0, sizeof o);
+  o.n_mean = hc_spec_parse_mean("arma(0..1,0..1)", 64, mean, why, sizeof why);
+  o.n_vol  = hc_spec_parse_vol("none,garch(1,1):normal", HC_MAX_VOL_SPECS, vol, why, sizeof why);
+  o.mean = mean, o.vol = vol, o.horizon = H;
+  hc_fit_options_default(&o.fit);
+  hc_candidates      c;
+  hc_ensemble_scheme scheme;
+  cr_assert_eq(hc_select_restore(&o, &r, &c, why, sizeof why), 0, "%s", why);
+  cr_assert_eq(hc_ensemble_parse(r.ensemble, &scheme), 0);
+  cr_assert_eq(hc_ensemble_pool(y, n, &o, &c, scheme, &r), 0);
+  cr_assert_eq(hc_backtest_extend(y, n - add, n, &o, &c, &bo, &r), 0);
+
+  cr_assert_eq(r.n_fits, n_fits, "no fit added");
+  for (int j = 0; j < n_fits; j++)
+    for (int k = 0; k < fits[j].n_params; k++) cr_assert_eq(r.fits[j].params[k], fits[j].params[k]);
+  cr_assert_eq(r.n_onestep, K);
+  for (int i = 0; i < K - add; i++) cr_assert(!memcmp(&r.onestep[i], &old[i + add], sizeof old[i]), "point %d rolled", i);
+  const double *w = r.weights + (size_t)scheme * r.n_members;
+  for (int a = 0; a < add; a++) {
+    const int               t = n - add + a;
+    const hc_onestep_point *p = &r.onestep[K - add + a];
+    hc_pred                 comp[8];
+    double                  wk[8], var;
+    int                     q = 0, idx = 0;
+    for (int v = 0; v < c.n; v++) {
+      if (c.fit[v] < 0 || r.fits[c.fit[v]].status != 0) continue;
+      const int j = idx++; /* member j is candidate v */
+      if (!(w[j] > 0)) continue;
+      hc_model *m;
+      cr_assert_eq(hc_model_create(&c.spec[v], t, &m), 0);
+      cr_assert_eq(m->ops->forecast(m, r.fits[c.fit[v]].params, y, t, 1, &comp[q].mean, &var), 0);
+      cr_assert_eq(hc_model_law(m, r.fits[c.fit[v]].params, &comp[q].law), 0);
+      comp[q].sd = sqrt(var);
+      wk[q++]    = w[j];
+      hc_model_destroy(&m);
+    }
+    double tot = 0.0, mu, sd;
+    for (int j = 0; j < q; j++) tot += wk[j];
+    for (int j = 0; j < q; j++) wk[j] /= tot;
+    hc_mixture f = {.k = q, .w = wk, .comp = comp};
+    hc_mixture_moments(&f, &mu, &sd);
+    cr_assert(p->y == y[t]);
+    cr_assert_float_eq(p->mean, mu, 1e-10, "origin %d: mean %.17g from scratch %.17g", t, p->mean, mu);
+    cr_assert_float_eq(p->sd, sd, 1e-10, "origin %d: sd %.17g from scratch %.17g", t, p->sd, sd);
+    cr_assert_float_eq(p->pit, hc_mixture_cdf(&f, y[t]), 1e-10, "origin %d: pit", t);
+    cr_assert_float_eq(p->crps, hc_crps(&f, y[t]), 1e-10, "origin %d: crps", t);
+    cr_assert(isnan(p->crps_bench), "the benchmark is not kept: no CRPS of it at a new origin");
+  }
+  double crps = 0.0;
+  int    m = 0;
+  for (int i = 0; i < K; i++)
+    if (isfinite(r.onestep[i].pit)) crps += r.onestep[i].crps, m++;
+  cr_assert_float_eq(r.crps_1, crps / m, 1e-12);
+  hc_result_free(&r);
+  free(fits);
+  free(y);
+}
+
+/* hc_select_restore finds a record's candidates by the names of its fits: a grid spec, the orders
+ * of a name outside the listed grid (stepwise), ARIMA with drift and SARIMA names; a selected fit
+ * of another volatility model, or a mean model that names itself otherwise, is refused. */
+Test(backtest, restore_candidates_by_name)
+{
+  static hc_spec    mean[64], vol[HC_MAX_VOL_SPECS];
+  hc_select_options o;
+  hc_candidates     c;
+  hc_result         r;
+  char              why[256];
+  memset(&o, 0, sizeof o);
+  o.n_mean = hc_spec_parse_mean("arma(0..1,0..1),sarima(0,1,1)(0,1,1)12", 64, mean, why, sizeof why);
+  o.n_vol  = hc_spec_parse_vol("none,garch(1,1):t", HC_MAX_VOL_SPECS, vol, why, sizeof why);
+  cr_assert(o.n_mean == 5 && o.n_vol == 2, "%s", why);
+  o.mean = mean, o.vol = vol;
+  const char *cases[][3] = {/* mean, its GARCH candidate, 1: restorable */
+                            {"ARMA(1,1)", "ARMA(1,1)+GARCH(1,1)-t", "1"},
+                            {"ARMA(3,2)", "ARMA(3,2)+GARCH(1,1)-t", "1"},
+                            {"SARIMA(0,1,1)(0,1,1)12", "SARIMA(0,1,1)(0,1,1)12+GARCH(1,1)-t", "1"},
+                            {"ARIMA(1,1,1)+drift", "ARIMA(1,1,1)+drift+GARCH(1,1)-t", "1"},
+                            {"ARMA(1,1)", "ARMA(1,1)+EGARCH(1,1,1)-t", "0"},
+                            {"ARMA(1 ,1)", "ARMA(1 ,1)+GARCH(1,1)-t", "0"}};
+  for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+    cr_assert_eq(hc_result_init(&r, "T", 1), 0);
+    for (int j = 0; j < 2; j++) {
+      hc_fit_record f;
+      memset(&f, 0, sizeof f);
+      hc_strlcpy(f.name, cases[k][j], sizeof f.name);
+      hc_strlcpy(f.mean_model, cases[k][0], sizeof f.mean_model);
+      f.loglik = -100.0 - j;
+      cr_assert_eq(hc_result_add_fit(&r, &f), 0);
+    }
+    r.selected = 1;
+    cr_assert_eq(hc_result_set_members(&r, 2), 0);
+    hc_strlcpy(r.member[0], cases[k][0], HC_MODEL_LEN);
+    hc_strlcpy(r.member[1], cases[k][1], HC_MODEL_LEN);
+    const int rc = hc_select_restore(&o, &r, &c, why, sizeof why);
+    if (cases[k][2][0] == '1') {
+      cr_assert_eq(rc, 0, "%s: %s", cases[k][1], why);
+      char name[HC_MODEL_LEN];
+      hc_spec_name(&c.spec[c.selected], name, sizeof name);
+      cr_assert_str_eq(name, cases[k][1]);
+      cr_assert(c.n == 2 && c.fit[0] == 0 && c.fit[1] == 1 && c.selected == 1 && c.mean_fit == 0);
+    } else cr_assert_eq(rc, 1, "%s is refused", cases[k][1]);
+    hc_result_free(&r);
+  }
+}
