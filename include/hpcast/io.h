@@ -330,6 +330,32 @@ int         hc_io_report_horizon(const hc_report_reader *rd);
 /** The tickers of the report's /summary, in its (sorted) order, into a malloc'd *ticker[*n].
  * @return 0 or -1. */
 int hc_io_report_tickers(hc_report_reader *rd, int *n, char (**ticker)[HC_NAME_LEN]);
+/** The cross-sectional tracks of a report as hpcast update continues them (NULL / 0 where the
+ * report has none): /backtest/covariance, /portfolio and /backtest/book. */
+typedef struct {
+  int    cov_days;                  /**< rows of /backtest/covariance */
+  char (*cov_date)[HC_LABEL_LEN];
+  int   *n_assets;
+  double *r_gmv, *s_gmv, *r_ew, *s_ew;
+  int    refits, fallbacks;
+  double vol_gmv, vol_ew, pred_gmv, pred_ew, bias_gmv, bias_ew;
+  int    N;                         /**< rows of /portfolio (the /summary rows, in its order) */
+  char (*ticker)[HC_NAME_LEN];      /**< [N] the /summary tickers */
+  double *weight;                   /**< [N] the book to hold after as_of */
+  double turnover;                  /**< the trade into it from the backtest's last weights */
+  char   as_of[HC_LABEL_LEN];
+  int    book_days;                 /**< rows of /backtest/book */
+  char (*book_date)[HC_LABEL_LEN];
+  double *r_book, *r_bench, *turnover_t; /**< [book_days] */
+  int    rebalances, unconverged;
+  double max_violation;
+} hc_report_tracks;
+/** Read the cross-sectional tracks of the report (all zero if it has no /covariance and no
+ * /portfolio). @return 0, or -1 with the reason in err (t zeroed). Not collective. */
+int hc_io_report_read_tracks(hc_report_reader *rd, hc_report_tracks *t, char *err, size_t errlen);
+/** Free the arrays of t and zero it. */
+void hc_io_report_tracks_free(hc_report_tracks *t);
+
 /**
  * The record of `ticker` as the report holds it, into r (initialised here, with the report's
  * horizon): the /summary row (status, dates, input identity, models, the 1-step scores, ...),

@@ -8,8 +8,10 @@
  */
 #include "app.h"
 
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* ISO date "YYYY-MM-DD" of a day since 1970-01-01 (H. Hinnant's civil_from_days, "chrono-
@@ -26,6 +28,20 @@ static void iso_date(long z, char *out, size_t len)
   const unsigned d   = doy - (153 * mp + 2) / 5 + 1;
   const unsigned m   = mp < 10 ? mp + 3 : mp - 9;
   snprintf(out, len, "%04ld-%02u-%02u", y + (m <= 2), m, d);
+}
+
+/* Days since 1970-01-01 of an ISO date "YYYY-MM-DD..." (days_from_civil of the same paper), or
+ * INT_MIN if it is not one. */
+static int days_of(const char *iso)
+{
+  int y, m, d;
+  if (sscanf(iso, "%4d-%2d-%2d", &y, &m, &d) != 3 || m < 1 || m > 12 || d < 1 || d > 31) return INT_MIN;
+  y -= m <= 2;
+  const int      era = (y >= 0 ? y : y - 399) / 400;
+  const unsigned yoe = (unsigned)(y - era * 400);
+  const unsigned doy = (153 * (unsigned)(m > 2 ? m - 3 : m + 9) + 2) / 5 + (unsigned)d - 1;
+  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + (int)doe - 719468;
 }
 
 /* Why /summary row i is not in the model (code: the best hc_panel_code any rank had for it). */
@@ -76,12 +92,104 @@ static PetscErrorCode vec_on_zero(Vec v, double **out)
   PetscFunctionReturn(0);
 }
 
+static int by_name(const void *a, const void *b) { return strcmp(a, b); }
+
+/* hpcast update: the book's track continued into st->pbt without rebuilding past books: the
+ * previous report's days, then each panel date after its last: the book the previous report
+ * said to hold (its /portfolio weights, the trade into them paid on the first new date, held
+ * after) earning each asset's return (y = e + mu; 0 without an observation), and equal-weight
+ * buy-and-hold of the assets with a forecast on the first date kept; the last as many dates as
+ * the previous report had. st->pbt.w_last: the previous book, in the panel's layout (pos: the
+ * /summary row of each universe entry), from which the new book's turnover counts. Collective. */
+static PetscErrorCode continue_book(const hc_app_options *o, const hc_universe *u, const hc_cov_panel *panel, const hc_panel_row *rows,
+                                    int n_rows, const int *pos, const hc_report_tracks *prev, hc_app_stage *st)
+{
+  hc_port_backtest *bt = &st->pbt;
+  int               Np, T, m = 0;
+  PetscMPIInt       rank;
+  PetscFunctionBeginUser;
+  PetscCallMPI(MPI_Comm_rank(PETSC_COMM_WORLD, &rank));
+  hc_cov_panel_size(panel, &Np, &T);
+  const int D = prev->book_days, last = D ? days_of(prev->book_date[D - 1]) : days_of(prev->as_of);
+  int      *nd;
+  PetscCall(PetscMalloc1(T + 1, &nd));
+  for (int t = 0; t < T; t++)
+    if (hc_cov_panel_day(panel, t) > last) nd[m++] = hc_cov_panel_day(panel, t);
+  const int keep = D ? D : m, drop = D + m - keep;
+  const int F    = drop < D ? days_of(prev->book_date[drop]) : nd[drop - D]; /* the first date kept */
+  double   *acc;
+  PetscCall(PetscCalloc1(3 * m + 1, &acc)); /* per new date: the book's return, the benchmark's sum of g r and of g */
+  for (int k = 0; k < n_rows; k++) {
+    const hc_panel_row *row = &rows[k];
+    if (row->code != HC_PANEL_ROW) continue;
+    const char(*hit)[HC_NAME_LEN] = bsearch(u->ticker[row->entry], prev->ticker, (size_t)prev->N, sizeof *prev->ticker, by_name);
+    const double w                = hit && isfinite(prev->weight[hit - prev->ticker]) ? prev->weight[hit - prev->ticker] : 0.0;
+    double       g                = 1.0;
+    int          member           = 0, j = 0;
+    for (int t = 0; t < row->n; t++) {
+      const int    day = row->day[t];
+      const double r   = isfinite(row->e[t]) && isfinite(row->mu[t]) ? exp((row->e[t] + row->mu[t]) / 100.0) - 1.0 : 0.0;
+      if (day < F) continue;
+      member |= day == F && isfinite(row->mu[t]);
+      while (j < m && nd[j] < day) j++;
+      if (j < m && nd[j] == day) {
+        acc[j] += w * r;
+        if (member) acc[m + j] += g * r, acc[2 * m + j] += g;
+      }
+      if (member) g *= 1.0 + r;
+    }
+  }
+  PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, acc, 3 * m, MPI_DOUBLE, MPI_SUM, PETSC_COMM_WORLD));
+  memset(bt, 0, sizeof *bt);
+  bt->n_days = keep;
+  PetscCall(PetscMalloc4(keep + 1, &bt->day, keep + 1, &bt->r_book, keep + 1, &bt->r_bench, keep + 1, &bt->turnover));
+  for (int c = drop, k = 0; c < D + m; c++, k++) {
+    const int j = c - D;
+    bt->day[k]      = c < D ? days_of(prev->book_date[c]) : nd[j];
+    bt->r_book[k]   = c < D ? prev->r_book[c] : acc[j] - (j == 0 ? o->port.cost_bps * 1e-4 * prev->turnover : 0.0);
+    bt->r_bench[k]  = c < D ? prev->r_bench[c] : acc[2 * m + j] > 0 ? acc[m + j] / acc[2 * m + j] : NAN;
+    bt->turnover[k] = c < D ? prev->turnover_t[c] : j == 0 ? prev->turnover : 0.0;
+  }
+  bt->n_rebalances  = prev->rebalances;
+  bt->n_unconverged = prev->unconverged;
+  bt->max_violation = prev->max_violation;
+  PetscCall(hc_cov_panel_vec(panel, &bt->w_last));
+  PetscCall(VecSet(bt->w_last, 0.0));
+  for (int i = 0; rank == 0 && i < u->n; i++) {
+    const char(*hit)[HC_NAME_LEN] = pos[i] >= 0 ? bsearch(u->ticker[i], prev->ticker, (size_t)prev->N, sizeof *prev->ticker, by_name) : NULL;
+    if (hit && isfinite(prev->weight[hit - prev->ticker])) PetscCall(VecSetValue(bt->w_last, pos[i], prev->weight[hit - prev->ticker], INSERT_VALUES));
+  }
+  PetscCall(VecAssemblyBegin(bt->w_last));
+  PetscCall(VecAssemblyEnd(bt->w_last));
+  PetscCall(PetscFree(acc));
+  PetscCall(PetscFree(nd));
+  PetscFunctionReturn(0);
+}
+
+/* hpcast update: the previous report's covariance backtest into bt, as it is (the days and
+ * figures of its correlation forecasts; an update makes no new past forecast). */
+static PetscErrorCode keep_cov_backtest(const hc_report_tracks *prev, hc_cov_backtest *bt)
+{
+  const int K = prev->cov_days;
+  PetscFunctionBeginUser;
+  memset(bt, 0, sizeof *bt);
+  PetscCall(PetscMalloc6(K, &bt->day, K, &bt->n_assets, K, &bt->r_gmv, K, &bt->s_gmv, K, &bt->r_ew, K, &bt->s_ew));
+  for (int k = 0; k < K; k++) {
+    bt->day[k] = days_of(prev->cov_date[k]), bt->n_assets[k] = prev->n_assets[k];
+    bt->r_gmv[k] = prev->r_gmv[k], bt->s_gmv[k] = prev->s_gmv[k], bt->r_ew[k] = prev->r_ew[k], bt->s_ew[k] = prev->s_ew[k];
+  }
+  bt->n_days = K, bt->n_refits = prev->refits, bt->n_fallbacks = prev->fallbacks;
+  bt->vol_gmv = prev->vol_gmv, bt->vol_ew = prev->vol_ew, bt->pred_gmv = prev->pred_gmv, bt->pred_ew = prev->pred_ew;
+  bt->bias_gmv = prev->bias_gmv, bt->bias_ew = prev->bias_ew;
+  PetscFunctionReturn(0);
+}
+
 /* The portfolio: the sector of each /summary row (-sectors), the rolling backtest of the book,
  * and the book to hold from the live one-step forecasts and the correlation forecast est,
  * starting from the backtest's last weights; its weights and figures on rank 0. */
 static PetscErrorCode build_book(const hc_app_options *o, const hc_universe *u, const hc_cov_panel *panel, const hc_cov_estimate *est,
-                                 const hc_panel_row *rows, int n_rows, const int *pos, int N, hc_app_stage *st, PetscLogEvent ev_bt,
-                                 PetscLogEvent ev_solve)
+                                 const hc_panel_row *rows, int n_rows, const int *pos, int N, const hc_report_tracks *prev, hc_app_stage *st,
+                                 PetscLogEvent ev_bt, PetscLogEvent ev_solve)
 {
   Vec              sector = NULL, mu, sd;
   int              n_sectors = 0;
@@ -106,7 +214,8 @@ static PetscErrorCode build_book(const hc_app_options *o, const hc_universe *u, 
     PetscCall(PetscFree(sec));
   }
   PetscCall(PetscLogEventBegin(ev_bt, 0, 0, 0, 0));
-  PetscCall(hc_port_backtest_run(panel, &o->cov, &o->port, sector, n_sectors, &st->pbt));
+  if (prev) PetscCall(continue_book(o, u, panel, rows, n_rows, pos, prev, st));
+  else PetscCall(hc_port_backtest_run(panel, &o->cov, &o->port, sector, n_sectors, &st->pbt));
   PetscCall(PetscLogEventEnd(ev_bt, 0, 0, 0, 0));
   PetscCall(PetscLogEventBegin(ev_solve, 0, 0, 0, 0));
   PetscCall(hc_cov_panel_vec(panel, &mu));
@@ -205,8 +314,21 @@ PetscErrorCode hc_app_covariance(const hc_app_options *o, const hc_universe *u, 
   PetscCall(PetscLogEventBegin(ev_est, 0, 0, 0, 0));
   PetscCall(hc_cov_estimate_compute(panel, &o->cov, T, NULL, &est));
   PetscCall(PetscLogEventEnd(ev_est, 0, 0, 0, 0));
+  /* hpcast update: the previous report's tracks (its covariance backtest kept as it is, its book
+   * continued) instead of running them again */
+  hc_report_tracks prev = {0};
+  if (o->update_from[0]) {
+    hc_report_reader *rd;
+    char              err[HC_PATH_LEN + 256];
+    int               rc = hc_io_report_open(o->update_from, &rd, err, sizeof err);
+    PetscCheck(!rc, PETSC_COMM_SELF, PETSC_ERR_FILE_READ, "-from %s", err);
+    rc = hc_io_report_read_tracks(rd, &prev, err, sizeof err);
+    hc_io_report_close(&rd);
+    PetscCheck(!rc, PETSC_COMM_SELF, PETSC_ERR_FILE_READ, "-from %s: %s", o->update_from, err);
+  }
   PetscCall(PetscLogEventBegin(ev_bt, 0, 0, 0, 0));
-  PetscCall(hc_cov_backtest_run(panel, &o->cov, &st->bt));
+  if (prev.cov_days) PetscCall(keep_cov_backtest(&prev, &st->bt));
+  else PetscCall(hc_cov_backtest_run(panel, &o->cov, &st->bt));
   PetscCall(PetscLogEventEnd(ev_bt, 0, 0, 0, 0));
 
   PetscCall(PetscLogEventBegin(ev_gather, 0, 0, 0, 0));
@@ -239,7 +361,8 @@ PetscErrorCode hc_app_covariance(const hc_app_options *o, const hc_universe *u, 
                                         .pred_ew = bt->pred_ew, .bias_gmv = bt->bias_gmv, .bias_ew = bt->bias_ew};
   }
   PetscCall(PetscLogEventEnd(ev_gather, 0, 0, 0, 0));
-  if (o->port.method != HC_PORT_NONE) PetscCall(build_book(o, u, panel, &est, rows, n_rows, pos, N, st, ev_pbt, ev_psolve));
+  if (o->port.method != HC_PORT_NONE) PetscCall(build_book(o, u, panel, &est, rows, n_rows, pos, N, prev.N ? &prev : NULL, st, ev_pbt, ev_psolve));
+  hc_io_report_tracks_free(&prev);
   PetscCall(hc_cov_estimate_free(&est));
   PetscCall(hc_cov_panel_destroy(&panel));
   PetscCall(PetscFree(code));

@@ -352,3 +352,104 @@ int hc_io_report_read_record(hc_report_reader *rd, const char *ticker, hc_result
   }
   return 0;
 }
+
+/* A whole 1-D dataset `name` of g: n values of memory type mt (element size sz) into a malloc'd
+ * *out (strings: HC_LABEL_LEN or HC_NAME_LEN wide, cut and terminated). @return 0 or -1. */
+static int read_column(hid_t g, const char *name, hid_t mt, size_t sz, int n, void **out)
+{
+  *out = calloc((size_t)n + 1, sz);
+  if (!*out) return -1;
+  if (mt >= 0) return hc_report_read_rows(g, name, mt, 0, (hsize_t)n, *out);
+  size_t w  = 0;
+  hid_t  st = hc_report_str_type(g, name, &w);
+  char  *buf = st >= 0 ? calloc((size_t)n + 1, w) : NULL;
+  int    rc  = !buf || hc_report_read_rows(g, name, st, 0, (hsize_t)n, buf);
+  for (int i = 0; !rc && i < n; i++) memcpy((char *)*out + (size_t)i * sz, buf + (size_t)i * w, w < sz - 1 ? w : sz - 1);
+  free(buf);
+  if (st >= 0) H5Tclose(st);
+  return rc;
+}
+
+/* Rows of the 1-D dataset `name` of g, or -1. */
+static int rows_of(hid_t g, const char *name)
+{
+  hid_t   d = H5Dopen2(g, name, H5P_DEFAULT), sp = d >= 0 ? H5Dget_space(d) : -1;
+  hsize_t n = 0;
+  int     ok = sp >= 0 && H5Sget_simple_extent_dims(sp, &n, NULL) == 1;
+  if (sp >= 0) H5Sclose(sp);
+  if (d >= 0) H5Dclose(d);
+  return ok ? (int)n : -1;
+}
+
+/* A numeric scalar attribute of g as double or int (*v unchanged if absent). */
+static void attr_num(hid_t g, const char *name, hid_t mt, void *v)
+{
+  hid_t a = H5Aexists(g, name) > 0 ? H5Aopen(g, name, H5P_DEFAULT) : -1;
+  if (a >= 0) H5Aread(a, mt, v);
+  if (a >= 0) H5Aclose(a);
+}
+
+void hc_io_report_tracks_free(hc_report_tracks *t)
+{
+  void *p[] = {t->cov_date, t->n_assets, t->r_gmv, t->s_gmv, t->r_ew, t->s_ew, t->ticker, t->weight, t->book_date, t->r_book, t->r_bench, t->turnover_t};
+  for (size_t k = 0; k < sizeof p / sizeof *p; k++) free(p[k]);
+  memset(t, 0, sizeof *t);
+}
+
+int hc_io_report_read_tracks(hc_report_reader *rd, hc_report_tracks *t, char *err, size_t errlen)
+{
+  H5E_auto2_t func;
+  void       *data;
+  int         rc = 0;
+  memset(t, 0, sizeof *t);
+  H5Eget_auto2(H5E_DEFAULT, &func, &data);
+  H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+  hid_t g = H5Lexists(rd->file, "backtest/covariance", H5P_DEFAULT) > 0 ? H5Gopen2(rd->file, "backtest/covariance", H5P_DEFAULT) : -1;
+  if (g >= 0) {
+    const int n = rows_of(g, "date");
+    rc          = n < 0 || read_column(g, "date", -1, HC_LABEL_LEN, n, (void **)&t->cov_date) ||
+         read_column(g, "n_assets", H5T_NATIVE_INT, sizeof(int), n, (void **)&t->n_assets) ||
+         read_column(g, "r_gmv", H5T_NATIVE_DOUBLE, sizeof(double), n, (void **)&t->r_gmv) ||
+         read_column(g, "s_gmv", H5T_NATIVE_DOUBLE, sizeof(double), n, (void **)&t->s_gmv) ||
+         read_column(g, "r_ew", H5T_NATIVE_DOUBLE, sizeof(double), n, (void **)&t->r_ew) ||
+         read_column(g, "s_ew", H5T_NATIVE_DOUBLE, sizeof(double), n, (void **)&t->s_ew);
+    if (!rc) t->cov_days = n;
+    attr_num(g, "refits", H5T_NATIVE_INT, &t->refits);
+    attr_num(g, "fallbacks", H5T_NATIVE_INT, &t->fallbacks);
+    double *v[] = {&t->vol_gmv, &t->vol_ew, &t->pred_gmv, &t->pred_ew, &t->bias_gmv, &t->bias_ew};
+    static const char *names[] = {"vol_gmv", "vol_ew", "pred_gmv", "pred_ew", "bias_gmv", "bias_ew"};
+    for (int k = 0; k < 6; k++) *v[k] = NAN, attr_num(g, names[k], H5T_NATIVE_DOUBLE, v[k]);
+    H5Gclose(g);
+  }
+  g = !rc && H5Lexists(rd->file, "portfolio", H5P_DEFAULT) > 0 ? H5Gopen2(rd->file, "portfolio", H5P_DEFAULT) : -1;
+  if (g >= 0) {
+    const int n = rows_of(g, "weight");
+    rc          = n < 0 || read_column(g, "weight", H5T_NATIVE_DOUBLE, sizeof(double), n, (void **)&t->weight) ||
+         read_column(rd->summary, "ticker", -1, HC_NAME_LEN, n, (void **)&t->ticker);
+    if (!rc) t->N = n;
+    t->turnover = NAN;
+    attr_num(g, "turnover", H5T_NATIVE_DOUBLE, &t->turnover);
+    root_string(g, "as_of", t->as_of, sizeof t->as_of);
+    H5Gclose(g);
+  }
+  g = !rc && t->N && H5Lexists(rd->file, "backtest/book", H5P_DEFAULT) > 0 ? H5Gopen2(rd->file, "backtest/book", H5P_DEFAULT) : -1;
+  if (g >= 0) {
+    const int n = rows_of(g, "date");
+    rc          = n < 0 || read_column(g, "date", -1, HC_LABEL_LEN, n, (void **)&t->book_date) ||
+         read_column(g, "book", H5T_NATIVE_DOUBLE, sizeof(double), n, (void **)&t->r_book) ||
+         read_column(g, "benchmark", H5T_NATIVE_DOUBLE, sizeof(double), n, (void **)&t->r_bench) ||
+         read_column(g, "turnover", H5T_NATIVE_DOUBLE, sizeof(double), n, (void **)&t->turnover_t);
+    if (!rc) t->book_days = n;
+    attr_num(g, "rebalances", H5T_NATIVE_INT, &t->rebalances);
+    attr_num(g, "unconverged", H5T_NATIVE_INT, &t->unconverged);
+    attr_num(g, "max_violation", H5T_NATIVE_DOUBLE, &t->max_violation);
+    H5Gclose(g);
+  }
+  H5Eset_auto2(H5E_DEFAULT, func, data);
+  if (rc) {
+    hc_io_report_tracks_free(t);
+    snprintf(err, errlen, "cannot read /backtest/covariance, /portfolio or /backtest/book");
+    return -1;
+  }
+  return 0;
+}

@@ -57,7 +57,9 @@
 #               scores and each ticker's cum_return when recomputed (tests/mpi/check_origins.py).
 #   update      hpcast update: a job on the data less their last day, then the update on all of it:
 #               no fit (/perf/n_fits 0), every ticker filtered, the previous fits kept bit for bit,
-#               the previous report unmodified, the extended track consistent with the summary;
+#               the previous report unmodified, the extended track consistent with the summary,
+#               the book continued with the previous /portfolio's return on the new day
+#               (tests/mpi/check_update.py), the covariance backtest kept;
 #               a chain of three one-day updates equals one update of the three days to 1e-10
 #               (/forecast, /backtest/origins, the 1-step scores); a shorter file and a rescaled
 #               history are refit with their reason, a new ticker refit, a date going back
@@ -536,6 +538,8 @@ update)
   check "the previous report is not modified" test "$(sha256sum < "$work/p1.h5")" = "$sum1"
   check "the extended track recomputes the summary's 1-step scores" /usr/bin/python3 "$root/tests/mpi/check_origins.py" "$work/u.h5"
   check "the previous fits, bit for bit" h5diff -q "$work/p1.h5" "$work/u.h5" /fits/params /fits/params
+  check "the book continued: the previous book's return on the new day" /usr/bin/python3 "$root/tests/mpi/check_update.py" "$work/p1.h5" "$work/u.h5" 5
+  check "the covariance backtest kept as it was" h5diff -q "$work/p1.h5" "$work/u.h5" /backtest/covariance /backtest/covariance
   # a chain of three one-day updates equals one update of the three days (the record read back
   # from each report restores the state of the next), and 1 rank equals 2
   run 2 "$work/p3.h5" "${opts[@]}" -data_dir "$work/d3"
