@@ -16,6 +16,9 @@
 #           job requeues itself, resumes from the journal, completes with exit 0, and its
 #           /summary and /forecast equal those of an uninterrupted run. The launcher is
 #           srun --mpi=pmix (auto) here; signal_mpirun: the same with mpirun.
+#   update  jobs/universe.sbatch on 6 tickers less their last day, then jobs/update.sbatch on all
+#           of it: completes with exit 0, runs hpcast update -from the first report, fits no
+#           model and filters every ticker.
 set -euo pipefail
 case=$1 exe=$2 root=$3
 # the universe, as for run.sh: ../shared/data/sp500 beside the repository, else data/sp500
@@ -208,6 +211,29 @@ signal | signal_mpirun)
     check "no report to compare with an uninterrupted run" false
   fi
   [ "$fail" -eq 0 ] || show_log "$log" 40
+  ;;
+update)
+  # the morning: a job on the data less their last day, then jobs/update.sbatch on all of it
+  mkdir -p "$work/old" "$work/new"
+  for t in AAPL KO MSFT JPM PG IBM; do
+    head -n -1 "$data/$t.csv" > "$work/old/$t.csv"
+    ln -s "$data/$t.csv" "$work/new/$t.csv"
+  done
+  uopts="-vol_models none -backtest_origins 40"
+  prev=$work/prev.h5 rep=$work/today.h5 log=$work/update.out
+  j=$(submit HPCAST_DATA="$work/old" HPCAST_REPORT="$prev" HPCAST_OPTIONS="$uopts" -- --ntasks="$ntasks" --time=10 --output="$work/prev.out")
+  state=$(wait_job "$j" 300) || true
+  check "the job on the data less their last day COMPLETED (got $state)" test "$state" = COMPLETED
+  j=$(cd "$root" && env HPCAST_EXE="$exe" HPCAST_DATA="$work/new" HPCAST_FROM="$prev" HPCAST_REPORT="$rep" HPCAST_OPTIONS="$uopts" \
+    sbatch --parsable --ntasks="$ntasks" --time=10 --output="$log" jobs/update.sbatch)
+  state=$(wait_job "$j" 300) || true
+  check "jobs/update.sbatch COMPLETED (got $state)" test "$state" = COMPLETED
+  check "its exit code 0:0 (got $(job_field "$j" ExitCode))" test "$(job_field "$j" ExitCode)" = 0:0
+  check "it ran hpcast update -from the previous report" grep -q "update -from $prev" "$log"
+  check "no model fitted (/perf/n_fits all 0)" test "$(col "$rep" /perf/n_fits | sort -u | paste -sd ' ')" = 0
+  nf=$(col "$rep" /summary/action | grep -cx filtered || true)
+  check "6 tickers filtered (got $nf)" test "$nf" -eq 6
+  [ "$fail" -eq 0 ] || show_log "$log" 30
   ;;
 *)
   echo "unknown case $case"
