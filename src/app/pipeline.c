@@ -431,7 +431,9 @@ static void refit_reason(const hc_app_options *o, const prepared *p, int have, c
  * (r keeps the identity of the data read now), its fits filtering the new observations (no
  * fit): the live forecast, the residual diagnostics and the 1-step track extended by the new
  * origins. why: a reason to fit it again after all ("" if none): PREV's models are not of the
- * options' grid, a forecast is not finite, or the track's calibration drifted. */
+ * options' grid, a forecast is not finite, or the track's calibration drifted: its PIT KS
+ * distance went beyond -refit_pit_ks with the new origins (a ticker already beyond it in PREV,
+ * fitted so, is not refit every morning for it: -refit_after bounds its fit's age). */
 static PetscErrorCode filter(hc_pipeline *pl, const prepared *p, hc_result *prev, hc_result *r, char *why, size_t len)
 {
   const hc_app_options *o = pl->o;
@@ -461,11 +463,12 @@ static PetscErrorCode filter(hc_pipeline *pl, const prepared *p, hc_result *prev
     PetscFunctionReturn(0);
   }
   STEP(pl, ST_DIAGNOSE, hc_select_diagnostics(y, n, &p->sel, &c, pl->fft, r));
+  const double ks_before = r->pit_ks_1;
   STEP(pl, ST_EXTEND, hc_backtest_extend(y, n0, n, &p->sel, &c, &p->bo, r));
   int scored = 0;
   for (int i = 0; i < r->n_onestep; i++) scored += isfinite(r->onestep[i].pit);
   const double ks_max = o->refit_pit_ks > 0 ? o->refit_pit_ks : scored ? 1.628 / sqrt((double)scored) : INFINITY;
-  if (r->pit_ks_1 > ks_max) {
+  if (r->pit_ks_1 > ks_max && !(ks_before > ks_max)) { /* crossed the line since the previous report */
     snprintf(why, len, "calibration drifted (PIT KS %.3f > %.3f over the last %d origins)", r->pit_ks_1, ks_max, scored);
     PetscFunctionReturn(0);
   }

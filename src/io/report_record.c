@@ -15,9 +15,10 @@
 
 #define HC_REPORT_SCHEMA 6 /**< the schema_version this reader reads (report.c writes it) */
 
-int hc_report_read_rows(hid_t g, const char *name, hid_t mt, hsize_t at, hsize_t n, void *buf)
+/* Rows [at, at + n) of the open dataset d as memory type mt into buf. @return 0 or -1. */
+static int read_ds(hid_t d, hid_t mt, hsize_t at, hsize_t n, void *buf)
 {
-  hid_t   d = H5Dopen2(g, name, H5P_DEFAULT), fs = d >= 0 ? H5Dget_space(d) : -1;
+  hid_t   fs = d >= 0 ? H5Dget_space(d) : -1;
   hsize_t dims[3] = {0, 1, 1}, start[3] = {at, 0, 0}, count[3] = {n, 1, 1};
   int     rank = fs >= 0 ? H5Sget_simple_extent_dims(fs, dims, NULL) : -1, rc = -1;
   for (int k = 1; k < rank && k < 3; k++) count[k] = dims[k];
@@ -27,6 +28,13 @@ int hc_report_read_rows(hid_t g, const char *name, hid_t mt, hsize_t at, hsize_t
     rc = 0;
   if (ms >= 0) H5Sclose(ms);
   if (fs >= 0) H5Sclose(fs);
+  return rc;
+}
+
+int hc_report_read_rows(hid_t g, const char *name, hid_t mt, hsize_t at, hsize_t n, void *buf)
+{
+  hid_t     d  = H5Dopen2(g, name, H5P_DEFAULT);
+  const int rc = read_ds(d, mt, at, n, buf);
   if (d >= 0) H5Dclose(d);
   return rc;
 }
@@ -76,38 +84,86 @@ int hc_report_ticker_rows(hid_t g, const char *ticker, hsize_t *first, hsize_t *
   return rc;
 }
 
+/* The per-ticker tables indexed by hc_report_reader (/summary and /forecast: row i is ticker i). */
+enum { IX_FITS, IX_SCORES, IX_WEIGHTS, IX_TRADING, IX_ORIGINS, N_IX };
+
+/* A dataset of the report kept open by the reader. */
+typedef struct {
+  hid_t       g, d, st; /* group, dataset, string memory type (-1: not a string) */
+  const char *name;     /* a column name of report_layout.c or a literal: compared by address */
+  size_t      w;        /* string width */
+} open_ds;
+
+struct hc_report_reader {
+  hid_t file, summary, forecast, fits, scores, weights, trading, origins;
+  int   H;                               /**< forecast horizon of the report */
+  int   N;                               /**< tickers (/summary rows) */
+  char (*ticker)[HC_NAME_LEN];           /**< [N] the /summary tickers, sorted */
+  hsize_t *first[N_IX], *count[N_IX];    /**< [N] each table's rows of ticker i: count from first */
+  open_ds ds[160];                       /**< the datasets read so far, kept open (the tables have 114 columns) */
+  int     n_ds;
+  char  options[HC_REPORT_OPTIONS_LEN];  /**< the root attribute `options` */
+  char  model_options[HC_REPORT_OPTIONS_LEN];
+  char  created[32];
+};
+
+/* Dataset `name` of group g, opened once and kept (with its string memory type *st, width *w;
+ * *st = -1 for a number). @return it, or -1. */
+static hid_t cached(hc_report_reader *rd, hid_t g, const char *name, hid_t *st, size_t *w)
+{
+  for (int k = 0; k < rd->n_ds; k++)
+    if (rd->ds[k].g == g && rd->ds[k].name == name) return *st = rd->ds[k].st, *w = rd->ds[k].w, rd->ds[k].d;
+  hid_t d = H5Dopen2(g, name, H5P_DEFAULT), ft = d >= 0 ? H5Dget_type(d) : -1;
+  *st = -1, *w = 0;
+  if (ft >= 0 && H5Tget_class(ft) == H5T_STRING && !H5Tis_variable_str(ft)) {
+    *w  = H5Tget_size(ft);
+    *st = H5Tcopy(H5T_C_S1);
+    H5Tset_size(*st, *w);
+    H5Tset_strpad(*st, H5T_STR_NULLPAD);
+  }
+  if (ft >= 0) H5Tclose(ft);
+  if (d >= 0 && rd->n_ds == (int)(sizeof rd->ds / sizeof *rd->ds)) { /* more columns than the tables have: refuse */
+    H5Dclose(d);
+    if (*st >= 0) H5Tclose(*st);
+    return *st = -1, -1;
+  }
+  if (d >= 0) rd->ds[rd->n_ds++] = (open_ds){g, d, *st, name, *w};
+  return d;
+}
+
+/* Rows [at, at + n) of dataset `name` of g (a number) as mt into buf, through the cache. */
+static int read_cached(hc_report_reader *rd, hid_t g, const char *name, hid_t mt, hsize_t at, hsize_t n, void *buf)
+{
+  hid_t  st;
+  size_t w;
+  return read_ds(cached(rd, g, name, &st, &w), mt, at, n, buf);
+}
+
 /** Rows [at, at + n) of the table g (columns cols[0..ncols-1]) into rows (n x stride bytes,
  * zeroed here): the inverse of the writer's table_flush; a string longer than its field is cut. */
-static int table_read(hid_t g, const column *cols, size_t ncols, size_t stride, hsize_t at, hsize_t n, char *rows)
+static int table_read(hc_report_reader *rd, hid_t g, const column *cols, size_t ncols, size_t stride, hsize_t at, hsize_t n, char *rows)
 {
   int rc = 0;
   memset(rows, 0, (size_t)n * stride);
   for (size_t k = 0; !rc && k < ncols && n; k++) {
     const column *col = &cols[k];
-    size_t        w = sizeof(double), per = col->kind == COL_VEC ? vec_values(col) : 1;
-    hid_t         mt = col->kind == COL_INT ? H5T_NATIVE_INT : H5T_NATIVE_DOUBLE, st = -1;
-    if (col->kind == COL_STR && (mt = st = hc_report_str_type(g, col->name, &w)) < 0) return -1;
+    size_t        w = sizeof(double), per = col->kind == COL_VEC ? vec_values(col) : 1, sw;
+    hid_t         st, d = cached(rd, g, col->name, &st, &sw);
+    hid_t         mt = col->kind == COL_INT ? H5T_NATIVE_INT : col->kind == COL_STR ? st : H5T_NATIVE_DOUBLE;
+    if (col->kind == COL_STR && st < 0) return -1;
+    if (col->kind == COL_STR) w = sw;
     if (col->kind == COL_INT) w = sizeof(int);
     char *buf = malloc((size_t)n * w * per);
-    rc        = !buf || hc_report_read_rows(g, col->name, mt, at, n, buf);
+    rc        = !buf || read_ds(d, mt, at, n, buf);
     for (hsize_t i = 0; !rc && i < n; i++) {
       char *dst = rows + i * stride + col->off;
       if (col->kind == COL_STR) memcpy(dst, buf + i * w, w < col->len - 1 ? w : col->len - 1);
       else memcpy(dst, buf + i * w * per, w * per);
     }
     free(buf);
-    if (st >= 0) H5Tclose(st);
   }
   return rc;
 }
-
-struct hc_report_reader {
-  hid_t file, summary, forecast, fits, scores, weights, trading, origins;
-  int   H;                               /**< forecast horizon of the report */
-  char  options[HC_REPORT_OPTIONS_LEN];  /**< the root attribute `options` */
-  char  model_options[HC_REPORT_OPTIONS_LEN];
-  char  created[32];
-};
 
 /* A string root attribute into out[len] ("" if absent). */
 static void root_string(hid_t file, const char *name, char *out, size_t len)
@@ -122,13 +178,57 @@ static void root_string(hid_t file, const char *name, char *out, size_t len)
   if (a >= 0) H5Aclose(a);
 }
 
+/* The rows of each ticker in each per-ticker table, by one pass over the table's (sorted)
+ * ticker column in blocks: first[k][i], count[k][i] for /summary's ticker i. Memory 16 bytes
+ * per ticker and table, whatever the table's length; no search per record. @return 0 or -1. */
+static int index_tables(hc_report_reader *rd)
+{
+  const hid_t g[N_IX] = {rd->fits, rd->scores, rd->weights, rd->trading, rd->origins};
+  enum { BLOCK = 65536 };
+  if (hc_io_report_tickers(rd, &rd->N, &rd->ticker)) return -1;
+  for (int k = 0; k < N_IX; k++) {
+    size_t  w  = 0;
+    hid_t   tt = hc_report_str_type(g[k], "ticker", &w);
+    hid_t   d  = H5Dopen2(g[k], "ticker", H5P_DEFAULT), sp = d >= 0 ? H5Dget_space(d) : -1;
+    hsize_t rows = 0;
+    int     rc   = tt < 0 || sp < 0 || H5Sget_simple_extent_dims(sp, &rows, NULL) != 1;
+    char   *buf = rc ? NULL : malloc(BLOCK * w + 1), key[HC_NAME_LEN];
+    rd->first[k] = calloc((size_t)rd->N + 1, sizeof(hsize_t));
+    rd->count[k] = calloc((size_t)rd->N + 1, sizeof(hsize_t));
+    rc           = rc || !buf || !rd->first[k] || !rd->count[k];
+    for (hsize_t at = 0, j = 0; !rc && at < rows; at += BLOCK) {
+      const hsize_t n = rows - at < BLOCK ? rows - at : BLOCK;
+      rc              = hc_report_read_rows(g[k], "ticker", tt, at, n, buf);
+      for (hsize_t r = 0; !rc && r < n; r++) {
+        memset(key, 0, sizeof key);
+        memcpy(key, buf + r * w, w < sizeof key - 1 ? w : sizeof key - 1);
+        while (j < (hsize_t)rd->N && strcmp(rd->ticker[j], key) < 0) j++;
+        if (j == (hsize_t)rd->N || strcmp(rd->ticker[j], key)) rc = -1; /* not sorted, or a ticker /summary lacks */
+        else if (!rd->count[k][j]++) rd->first[k][j] = at + r;
+      }
+    }
+    free(buf);
+    if (sp >= 0) H5Sclose(sp);
+    if (d >= 0) H5Dclose(d);
+    if (tt >= 0) H5Tclose(tt);
+    if (rc) return -1;
+  }
+  return 0;
+}
+
 void hc_io_report_close(hc_report_reader **rd)
 {
   if (!*rd) return;
   hid_t *g[] = {&(*rd)->summary, &(*rd)->forecast, &(*rd)->fits, &(*rd)->scores, &(*rd)->weights, &(*rd)->trading, &(*rd)->origins};
   for (size_t k = 0; k < sizeof g / sizeof *g; k++)
     if (*g[k] >= 0) H5Gclose(*g[k]);
+  for (int k = 0; k < (*rd)->n_ds; k++) {
+    H5Dclose((*rd)->ds[k].d);
+    if ((*rd)->ds[k].st >= 0) H5Tclose((*rd)->ds[k].st);
+  }
   if ((*rd)->file >= 0) H5Fclose((*rd)->file);
+  for (int k = 0; k < N_IX; k++) free((*rd)->first[k]), free((*rd)->count[k]);
+  free((*rd)->ticker);
   free(*rd);
   *rd = NULL;
 }
@@ -144,7 +244,12 @@ int hc_io_report_open(const char *path, hc_report_reader **out, char *err, size_
   *out                 = NULL;
   if (!rd) return snprintf(err, errlen, "out of memory"), H5Eset_auto2(H5E_DEFAULT, func, data), -1;
   rd->summary = rd->forecast = rd->fits = rd->scores = rd->weights = rd->trading = rd->origins = -1;
-  rd->file = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+  /* a ticker's rows are a few small hyperslabs of each dataset: HDF5's default 64 KiB sieve buffer
+   * would read 64 KiB for each of them */
+  hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
+  if (fapl >= 0) H5Pset_sieve_buf_size(fapl, 4096);
+  rd->file = H5Fopen(path, H5F_ACC_RDONLY, fapl >= 0 ? fapl : H5P_DEFAULT);
+  if (fapl >= 0) H5Pclose(fapl);
   hid_t a  = rd->file >= 0 && H5Aexists(rd->file, "schema_version") > 0 ? H5Aopen(rd->file, "schema_version", H5P_DEFAULT) : -1;
   if (a >= 0 && H5Aread(a, H5T_NATIVE_INT, &version) < 0) version = -1;
   if (a >= 0) H5Aclose(a);
@@ -161,6 +266,7 @@ int hc_io_report_open(const char *path, hc_report_reader **out, char *err, size_
     hid_t h = rc ? -1 : H5Aopen(rd->forecast, "horizon", H5P_DEFAULT);
     if (!rc && (h < 0 || H5Aread(h, H5T_NATIVE_INT, &rd->H) < 0 || rd->H < 1)) rc = 1, snprintf(err, errlen, "%s: no /forecast horizon", path);
     if (h >= 0) H5Aclose(h);
+    if (!rc && index_tables(rd)) rc = 1, snprintf(err, errlen, "%s: cannot index its per-ticker tables (not sorted by ticker?)", path);
     root_string(rd->file, "options", rd->options, sizeof rd->options);
     root_string(rd->file, "model_options", rd->model_options, sizeof rd->model_options);
     root_string(rd->file, "created_utc", rd->created, sizeof rd->created);
@@ -200,6 +306,8 @@ int hc_io_report_tickers(hc_report_reader *rd, int *n, char (**ticker)[HC_NAME_L
   return rc ? -1 : 0;
 }
 
+static int by_name(const void *a, const void *b) { return strcmp(a, b); }
+
 /* hc_status of a /summary or /fits status name. */
 static hc_status status_of(const char *name)
 {
@@ -223,11 +331,11 @@ static int read_fits(hc_report_reader *rd, hsize_t at, hsize_t n, hc_result *r)
   char        *rows = malloc((size_t)n * stride + 1);
   double      *v    = malloc(((size_t)n * (2 * (size_t)P + 2 * H) + 1) * sizeof *v);
   double      *par = v, *se = v + n * P, *fm = v + 2 * n * P, *fs = v + 2 * n * P + n * H;
-  int          rc = !rows || !v || table_read(rd->fits, hc_report_cols_fit, hc_report_cols_fit_n, stride, at, n, rows) ||
-           (P && (hc_report_read_rows(rd->fits, "params", H5T_NATIVE_DOUBLE, at, n, par) ||
-                  hc_report_read_rows(rd->fits, "stderr", H5T_NATIVE_DOUBLE, at, n, se))) ||
-           hc_report_read_rows(rd->fits, "forecast_mean", H5T_NATIVE_DOUBLE, at, n, fm) ||
-           hc_report_read_rows(rd->fits, "forecast_sd", H5T_NATIVE_DOUBLE, at, n, fs);
+  int          rc = !rows || !v || table_read(rd, rd->fits, hc_report_cols_fit, hc_report_cols_fit_n, stride, at, n, rows) ||
+           (P && (read_cached(rd, rd->fits, "params", H5T_NATIVE_DOUBLE, at, n, par) ||
+                  read_cached(rd, rd->fits, "stderr", H5T_NATIVE_DOUBLE, at, n, se))) ||
+           read_cached(rd, rd->fits, "forecast_mean", H5T_NATIVE_DOUBLE, at, n, fm) ||
+           read_cached(rd, rd->fits, "forecast_sd", H5T_NATIVE_DOUBLE, at, n, fs);
   for (hsize_t i = 0; !rc && i < n; i++) {
     const fit_row *h = (const fit_row *)(rows + i * stride);
     hc_fit_record  f;
@@ -265,14 +373,13 @@ static int read_fits(hc_report_reader *rd, hsize_t at, hsize_t n, hc_result *r)
   return rc;
 }
 
-/* The ticker's rows of table g (columns cols, rows of `stride` bytes) into a malloc'd *rows. */
-static int ticker_table(hid_t g, const char *ticker, const column *cols, size_t ncols, size_t stride, hsize_t *n, char **rows)
+/* Ticker i's rows of table k (columns cols, rows of `stride` bytes) into a malloc'd *rows. */
+static int ticker_table(hc_report_reader *rd, int k, int i, const column *cols, size_t ncols, size_t stride, hsize_t *n, char **rows)
 {
-  hsize_t at;
-  *rows = NULL;
-  if (hc_report_ticker_rows(g, ticker, &at, n)) return -1;
+  const hid_t g[N_IX] = {rd->fits, rd->scores, rd->weights, rd->trading, rd->origins};
+  *n                  = rd->count[k][i];
   if (!(*rows = malloc((size_t)*n * stride + 1))) return -1;
-  return table_read(g, cols, ncols, stride, at, *n, *rows);
+  return table_read((hc_report_reader *)rd, g[k], cols, ncols, stride, rd->first[k][i], *n, *rows);
 }
 
 int hc_io_report_read_record(hc_report_reader *rd, const char *ticker, hc_result *r, char *err, size_t errlen)
@@ -280,17 +387,19 @@ int hc_io_report_read_record(hc_report_reader *rd, const char *ticker, hc_result
   H5E_auto2_t func;
   void       *data;
   summary_row s;
-  hsize_t     at, n, nw = 0, nsc = 0, ntr = 0, nor = 0;
+  hsize_t     at, nw = 0, nsc = 0, ntr = 0, nor = 0;
   char       *w = NULL, *sc = NULL, *tr = NULL, *orr = NULL;
   int         rc;
   H5Eget_auto2(H5E_DEFAULT, &func, &data);
   H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
-  rc = hc_report_ticker_rows(rd->summary, ticker, &at, &n);
-  if (!rc && n == 0) {
+  const char(*hit)[HC_NAME_LEN] = bsearch(ticker, rd->ticker, (size_t)rd->N, sizeof *rd->ticker, by_name);
+  if (!hit) {
     H5Eset_auto2(H5E_DEFAULT, func, data);
     return 1;
   }
-  rc = rc || n != 1 || table_read(rd->summary, hc_report_cols_summary, hc_report_cols_summary_n, sizeof s, at, 1, (char *)&s) ||
+  const int i = (int)(hit - rd->ticker);
+  at          = (hsize_t)i;
+  rc          = table_read(rd, rd->summary, hc_report_cols_summary, hc_report_cols_summary_n, sizeof s, at, 1, (char *)&s) ||
        hc_result_init(r, ticker, rd->H);
   if (!rc) { /* the summary's scalars into r, its arrays kept */
     double *block = r->mean;
@@ -303,13 +412,13 @@ int hc_io_report_read_record(hc_report_reader *rd, const char *ticker, hc_result
     s.r.input_hash = strtoull(s.input_hash, NULL, 16);
     *r           = s.r;
     r->mean = block, r->sd = block + rd->H, r->lo = block + 2 * rd->H, r->hi = block + (2 + HC_N_LEVELS) * rd->H;
-    rc = hc_report_read_rows(rd->forecast, "mean", H5T_NATIVE_DOUBLE, at, 1, r->mean) ||
-         hc_report_read_rows(rd->forecast, "sd", H5T_NATIVE_DOUBLE, at, 1, r->sd) ||
-         hc_report_read_rows(rd->forecast, "lo", H5T_NATIVE_DOUBLE, at, 1, r->lo) ||
-         hc_report_read_rows(rd->forecast, "hi", H5T_NATIVE_DOUBLE, at, 1, r->hi);
+    rc = read_cached(rd, rd->forecast, "mean", H5T_NATIVE_DOUBLE, at, 1, r->mean) ||
+         read_cached(rd, rd->forecast, "sd", H5T_NATIVE_DOUBLE, at, 1, r->sd) ||
+         read_cached(rd, rd->forecast, "lo", H5T_NATIVE_DOUBLE, at, 1, r->lo) ||
+         read_cached(rd, rd->forecast, "hi", H5T_NATIVE_DOUBLE, at, 1, r->hi);
   }
   /* the live ensemble's members and weights, then the fits (member forecasts), scores, trading, track */
-  if (!rc) rc = ticker_table(rd->weights, ticker, hc_report_cols_weight, hc_report_cols_weight_n, sizeof(ticker_row), &nw, &w);
+  if (!rc) rc = ticker_table(rd, IX_WEIGHTS, i, hc_report_cols_weight, hc_report_cols_weight_n, sizeof(ticker_row), &nw, &w);
   if (!rc && nw) {
     rc = hc_result_set_members(r, (int)nw) ? -1 : 0;
     for (hsize_t j = 0; !rc && j < nw; j++) {
@@ -318,16 +427,16 @@ int hc_io_report_read_record(hc_report_reader *rd, const char *ticker, hc_result
       for (int k = 0; k < HC_N_SCHEMES; k++) r->weights[(size_t)k * nw + j] = row->u.w[k];
     }
   }
-  if (!rc) rc = hc_report_ticker_rows(rd->fits, ticker, &at, &n) || read_fits(rd, at, n, r);
-  if (!rc) rc = ticker_table(rd->scores, ticker, hc_report_cols_score, hc_report_cols_score_n, sizeof(ticker_row), &nsc, &sc);
+  if (!rc) rc = read_fits(rd, rd->first[IX_FITS][i], rd->count[IX_FITS][i], r);
+  if (!rc) rc = ticker_table(rd, IX_SCORES, i, hc_report_cols_score, hc_report_cols_score_n, sizeof(ticker_row), &nsc, &sc);
   if (!rc && nsc) {
     rc = !(r->scores = calloc(nsc, sizeof *r->scores));
     for (hsize_t j = 0; !rc && j < nsc; j++) r->scores[j] = ((const ticker_row *)(sc + j * sizeof(ticker_row)))->u.score;
     if (!rc) r->n_scores = (int)nsc;
   }
-  if (!rc) rc = ticker_table(rd->trading, ticker, hc_report_cols_trading, hc_report_cols_trading_n, sizeof(ticker_row), &ntr, &tr);
+  if (!rc) rc = ticker_table(rd, IX_TRADING, i, hc_report_cols_trading, hc_report_cols_trading_n, sizeof(ticker_row), &ntr, &tr);
   if (!rc && ntr == 1) r->trading = ((const ticker_row *)tr)->u.trading;
-  if (!rc) rc = ticker_table(rd->origins, ticker, hc_report_cols_origin, hc_report_cols_origin_n, sizeof(origin_row), &nor, &orr);
+  if (!rc) rc = ticker_table(rd, IX_ORIGINS, i, hc_report_cols_origin, hc_report_cols_origin_n, sizeof(origin_row), &nor, &orr);
   if (!rc && nor) {
     r->onestep  = malloc(sizeof *r->onestep * nor);
     r->strategy = ntr == 1 ? malloc(sizeof *r->strategy * nor) : NULL;
