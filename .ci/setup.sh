@@ -16,10 +16,11 @@
 # Packages the build, the tests and the run need. clang and libclang-rt-14-dev (its
 # sanitizer and libFuzzer runtimes, only "recommended" by clang) build test.sh's fuzz targets.
 # python3-h5py reads the report in tools/ and the tests; python3-matplotlib and python3-scipy
-# draw it (tools/plot_report.py).
+# draw it (tools/plot_report.py); python3-statsmodels is the reference Kalman filter of the
+# daily update's test (tests/mpi/check_update_statsmodels.py).
 HPCAST_PACKAGES=(meson ninja-build pkg-config gcc petsc-dev slepc-dev libhdf5-openmpi-dev
   libfftw3-dev libopenmpi-dev openmpi-bin libcriterion-dev hdf5-tools
-  clang libclang-rt-14-dev python3-h5py python3-matplotlib python3-scipy)
+  clang libclang-rt-14-dev python3-h5py python3-matplotlib python3-scipy python3-statsmodels)
 
 # Open MPI refuses to run as root unless told it may.
 if [ "$(id -u)" -eq 0 ]; then

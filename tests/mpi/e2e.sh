@@ -60,6 +60,8 @@
 #               the previous report unmodified, the extended track consistent with the summary,
 #               the book continued with the previous /portfolio's return on the new day
 #               (tests/mpi/check_update.py), the covariance backtest kept;
+#               Gaussian ARMA forecasts equal statsmodels' Kalman filter with the previous
+#               parameters (tests/mpi/check_update_statsmodels.py, 1e-6);
 #               a chain of three one-day updates equals one update of the three days to 1e-10
 #               (/forecast, /backtest/origins, the 1-step scores); a shorter file and a rescaled
 #               history are refit with their reason, a new ticker refit, a date going back
@@ -540,6 +542,12 @@ update)
   check "the previous fits, bit for bit" h5diff -q "$work/p1.h5" "$work/u.h5" /fits/params /fits/params
   check "the book continued: the previous book's return on the new day" /usr/bin/python3 "$root/tests/mpi/check_update.py" "$work/p1.h5" "$work/u.h5" 5
   check "the covariance backtest kept as it was" h5diff -q "$work/p1.h5" "$work/u.h5" /backtest/covariance /backtest/covariance
+  # a Gaussian ARMA ticker's update forecasts as statsmodels' Kalman filter with the same parameters
+  aopts=(-options_file "$root/config/default.yaml" -mean_models "arma(0..2,0..2)" -vol_models none -backtest_origins 60 -covariance none -portfolio none)
+  run 2 "$work/a1.h5" "${aopts[@]}" -data_dir "$work/d1"
+  mpirun --oversubscribe -n 2 "$exe" update -from "$work/a1.h5" -report "$work/a0.h5" -data_dir "$work/d0" "${aopts[@]}" > "$work/out.a" 2>&1 || cat "$work/out.a"
+  check "ARMA forecasts of the update equal statsmodels' with the previous parameters (1e-6)" \
+    /usr/bin/python3 "$root/tests/mpi/check_update_statsmodels.py" "$work/a1.h5" "$work/a0.h5" "$work/d0" 1e-6
   # a chain of three one-day updates equals one update of the three days (the record read back
   # from each report restores the state of the next), and 1 rank equals 2
   run 2 "$work/p3.h5" "${opts[@]}" -data_dir "$work/d3"
