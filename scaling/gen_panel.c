@@ -24,6 +24,8 @@
  *   -seed S             seed of the streams                               [1]
  *   -end YYYY-MM-DD     last date of every ticker                         [2021-04-21]
  *   -compress L         deflate level of the panel's data (0: none)       [0]
+ *   -drop_last K        write each ticker without its last K rows (the same draws: the universe
+ *                       of K days before, for hpcast update's benchmarks)  [0]
  * Column: adjusted_close (the job's default -column). Output, one line:
  *   gen_panel tickers=N rows=R seconds=s bytes=B
  */
@@ -121,7 +123,7 @@ static int simulate(uint64_t seed, long k, const int *len, int m, long long end,
 int main(int argc, char **argv)
 {
   char             out[HC_PATH_LEN] = "", dir[HC_PATH_LEN] = "", end_s[32] = "2021-04-21", err[HC_PATH_LEN + 256];
-  PetscInt         N = 1000, seed = 1, level = 0;
+  PetscInt         N = 1000, seed = 1, level = 0, drop = 0;
   int             *len = NULL, m = 0, cap = 0;
   double          *price = NULL;
   long long       *time  = NULL, rows = 0;
@@ -135,6 +137,8 @@ int main(int argc, char **argv)
   PetscCall(PetscOptionsGetInt(NULL, NULL, "-seed", &seed, NULL));
   PetscCall(PetscOptionsGetString(NULL, NULL, "-end", end_s, sizeof end_s, NULL));
   PetscCall(PetscOptionsGetInt(NULL, NULL, "-compress", &level, NULL));
+  PetscCall(PetscOptionsGetInt(NULL, NULL, "-drop_last", &drop, NULL));
+  PetscCheck(drop >= 0, PETSC_COMM_SELF, PETSC_ERR_USER_INPUT, "-drop_last %d: allowed 0 or more", (int)drop);
   PetscCheck(out[0] && dir[0], PETSC_COMM_SELF, PETSC_ERR_USER_INPUT, "give -out FILE and -lengths_from DIR");
   PetscCheck(N >= 1 && N <= 10000000, PETSC_COMM_SELF, PETSC_ERR_USER_INPUT, "-tickers %d: allowed 1..10000000", (int)N);
   const long long end = epoch_day(end_s);
@@ -146,8 +150,9 @@ int main(int argc, char **argv)
   for (long k = 0; k < N; k++) {
     char name[HC_NAME_LEN];
     snprintf(name, sizeof name, "S%07ld", k);
-    const int n = simulate((uint64_t)seed, k, len, m, end, &price, &time, &cap);
-    PetscCheck(n > 0, PETSC_COMM_SELF, PETSC_ERR_MEM, "out of memory");
+    const int full = simulate((uint64_t)seed, k, len, m, end, &price, &time, &cap), n = full - (int)drop;
+    PetscCheck(full > 0, PETSC_COMM_SELF, PETSC_ERR_MEM, "out of memory");
+    PetscCheck(n >= 2, PETSC_COMM_SELF, PETSC_ERR_USER_INPUT, "-drop_last %d leaves ticker %s %d rows", (int)drop, name, n);
     const double *v[1] = {price};
     PetscCheck(!hc_io_panel_append(w, name, n, time, NULL, v, "", "", err, sizeof err), PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "-out: %s", err);
     rows += n;

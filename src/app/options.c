@@ -86,7 +86,7 @@ PetscErrorCode hc_app_options_load(hc_app_options *o, int update)
   if (update) {
     o->refit_after = o->backtest.refit_every;
     PetscCall(hc_app_opt_string(PetscOptionsObject, "-from", "hpcast update: the report to update (written by the job or an earlier update)", o->update_from, sizeof o->update_from, NULL));
-    PetscCall(hc_app_opt_int(PetscOptionsObject, "-refit_after", "hpcast update: refit a ticker whose fit is older than D observations (0: refit every ticker)", 0, INT_MAX, &o->refit_after));
+    PetscCall(hc_app_opt_int(PetscOptionsObject, "-refit_after", "hpcast update: refit a ticker whose fit is older than D observations (0: every ticker with new observations)", 0, INT_MAX, &o->refit_after));
     PetscCall(hc_app_opt_string(PetscOptionsObject, "-refit_pit_ks", "hpcast update: refit a ticker whose 1-step PIT KS distance over its track exceeds X in (0,1], or auto (the KS test at 1 %: 1.628/sqrt(n))", pit_ks, sizeof pit_ks, NULL));
   }
   PetscOptionsEnd();
