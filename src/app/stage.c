@@ -116,7 +116,7 @@ static PetscErrorCode continue_book(const hc_app_options *o, const hc_universe *
   for (int t = 0; t < T; t++)
     if (hc_cov_panel_day(panel, t) > last) nd[m++] = hc_cov_panel_day(panel, t);
   const int keep = D ? D : m, drop = D + m - keep;
-  const int F    = drop < D ? days_of(prev->book_date[drop]) : nd[drop - D]; /* the first date kept */
+  const int F    = !keep ? INT_MAX : drop < D ? days_of(prev->book_date[drop]) : nd[drop - D]; /* the first date kept */
   double   *acc;
   PetscCall(PetscCalloc1(3 * m + 1, &acc)); /* per new date: the book's return, the benchmark's sum of g r and of g */
   for (int k = 0; k < n_rows; k++) {
