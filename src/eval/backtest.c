@@ -465,11 +465,11 @@ int hc_backtest_onestep(const hc_backtest *b, double *mean, double *sd)
   return b->K;
 }
 
-/* The label of the outcome of origin i: its date, or its index when y has no labels. */
-static void origin_label(const backtest *b, int i, char date[HC_LABEL_LEN])
+/* The label of observation t of y: its date, or its index when y has no labels. */
+static void label_of(const hc_backtest_options *bo, int t, char date[HC_LABEL_LEN])
 {
-  if (b->bo->labels) hc_strlcpy(date, b->bo->labels[b->T0 + i], HC_LABEL_LEN);
-  else snprintf(date, HC_LABEL_LEN, "%012d", b->T0 + i);
+  if (bo->labels) hc_strlcpy(date, bo->labels[t], HC_LABEL_LEN);
+  else snprintf(date, HC_LABEL_LEN, "%012d", t);
 }
 
 /* The reported scheme's 1-step track (r->onestep), one point per origin, after the scores. */
@@ -482,7 +482,7 @@ static PetscErrorCode onestep_track(const backtest *b, const double *y, hc_resul
   r->n_onestep = b->K;
   for (int i = 0; i < b->K; i++) {
     hc_onestep_point *p = &r->onestep[i];
-    origin_label(b, i, p->date);
+    label_of(b->bo, b->T0 + i, p->date);
     p->y          = y[b->T0 + i];
     p->pit        = b->ens1_pit[w + i];
     p->mean       = isfinite(p->pit) ? b->ens1_mean[w + i] : NAN;
@@ -753,7 +753,7 @@ PetscErrorCode hc_backtest_trading(const hc_backtest *b, const double *y, hc_res
     PetscCheck((r->strategy = malloc(sizeof *r->strategy * (size_t)b->K)), PETSC_COMM_SELF, PETSC_ERR_MEM, "out of memory");
     r->n_strategy = b->K;
     for (int i = 0; i < b->K; i++) {
-      origin_label(b, i, r->strategy[i].date);
+      label_of(bo, b->T0 + i, r->strategy[i].date);
       r->strategy[i].position = pos[i];
       r->strategy[i].ret      = ret[i];
     }
@@ -837,8 +837,7 @@ PetscErrorCode hc_backtest_extend(const double *y, int n0, int n, const hc_selec
       comp[j].sd = sqrt(var);
     }
     hc_mixture f = {.k = q, .w = wk, .comp = comp};
-    if (bo->labels) hc_strlcpy(p->date, bo->labels[t], HC_LABEL_LEN);
-    else snprintf(p->date, HC_LABEL_LEN, "%012d", t);
+    label_of(bo, t, p->date);
     p->y          = y[t];
     p->mean = p->sd = p->pit = p->crps = NAN;
     p->crps_bench = NAN;

@@ -39,15 +39,22 @@ int hc_report_read_rows(hid_t g, const char *name, hid_t mt, hsize_t at, hsize_t
   return rc;
 }
 
-hid_t hc_report_str_type(hid_t g, const char *name, size_t *w)
+/* The memory type of the fixed-width string file type ft (its width *w), or -1 if ft is not one. */
+static hid_t str_mem_type(hid_t ft, size_t *w)
 {
-  hid_t d = H5Dopen2(g, name, H5P_DEFAULT), ft = d >= 0 ? H5Dget_type(d) : -1, mt = -1;
+  hid_t mt = -1;
   if (ft >= 0 && H5Tget_class(ft) == H5T_STRING && !H5Tis_variable_str(ft)) {
     *w = H5Tget_size(ft);
     mt = H5Tcopy(H5T_C_S1);
     H5Tset_size(mt, *w);
     H5Tset_strpad(mt, H5T_STR_NULLPAD); /* as written: full width, no terminator */
   }
+  return mt;
+}
+
+hid_t hc_report_str_type(hid_t g, const char *name, size_t *w)
+{
+  hid_t d = H5Dopen2(g, name, H5P_DEFAULT), ft = d >= 0 ? H5Dget_type(d) : -1, mt = str_mem_type(ft, w);
   if (ft >= 0) H5Tclose(ft);
   if (d >= 0) H5Dclose(d);
   return mt;
@@ -114,13 +121,8 @@ static hid_t cached(hc_report_reader *rd, hid_t g, const char *name, hid_t *st, 
   for (int k = 0; k < rd->n_ds; k++)
     if (rd->ds[k].g == g && rd->ds[k].name == name) return *st = rd->ds[k].st, *w = rd->ds[k].w, rd->ds[k].d;
   hid_t d = H5Dopen2(g, name, H5P_DEFAULT), ft = d >= 0 ? H5Dget_type(d) : -1;
-  *st = -1, *w = 0;
-  if (ft >= 0 && H5Tget_class(ft) == H5T_STRING && !H5Tis_variable_str(ft)) {
-    *w  = H5Tget_size(ft);
-    *st = H5Tcopy(H5T_C_S1);
-    H5Tset_size(*st, *w);
-    H5Tset_strpad(*st, H5T_STR_NULLPAD);
-  }
+  *w      = 0;
+  *st     = str_mem_type(ft, w);
   if (ft >= 0) H5Tclose(ft);
   if (d >= 0 && rd->n_ds == (int)(sizeof rd->ds / sizeof *rd->ds)) { /* more columns than the tables have: refuse */
     H5Dclose(d);
@@ -185,7 +187,6 @@ static int index_tables(hc_report_reader *rd)
 {
   const hid_t g[N_IX] = {rd->fits, rd->scores, rd->weights, rd->trading, rd->origins};
   enum { BLOCK = 65536 };
-  if (hc_io_report_tickers(rd, &rd->N, &rd->ticker)) return -1;
   for (int k = 0; k < N_IX; k++) {
     size_t  w  = 0;
     hid_t   tt = hc_report_str_type(g[k], "ticker", &w);
@@ -211,9 +212,32 @@ static int index_tables(hc_report_reader *rd)
     if (sp >= 0) H5Sclose(sp);
     if (d >= 0) H5Dclose(d);
     if (tt >= 0) H5Tclose(tt);
-    if (rc) return -1;
+    if (rc) {
+      for (int j = 0; j <= k; j++) free(rd->first[j]), free(rd->count[j]), rd->first[j] = rd->count[j] = NULL;
+      return -1;
+    }
   }
   return 0;
+}
+
+/* rd->ticker[rd->N]: the /summary tickers, read once. @return 0 or -1. */
+static int read_tickers(hc_report_reader *rd)
+{
+  size_t  w  = 0;
+  hid_t   tt = hc_report_str_type(rd->summary, "ticker", &w);
+  hid_t   d  = H5Dopen2(rd->summary, "ticker", H5P_DEFAULT), sp = d >= 0 ? H5Dget_space(d) : -1;
+  hsize_t rows = 0;
+  int     rc   = tt < 0 || sp < 0 || H5Sget_simple_extent_dims(sp, &rows, NULL) != 1;
+  char   *buf  = rc ? NULL : calloc(rows + 1, w);
+  rd->ticker   = rc ? NULL : calloc(rows + 1, sizeof *rd->ticker);
+  rc           = rc || !buf || !rd->ticker || hc_report_read_rows(rd->summary, "ticker", tt, 0, rows, buf);
+  for (hsize_t i = 0; !rc && i < rows; i++) memcpy(rd->ticker[i], buf + i * w, w < HC_NAME_LEN - 1 ? w : HC_NAME_LEN - 1);
+  if (!rc) rd->N = (int)rows;
+  free(buf);
+  if (sp >= 0) H5Sclose(sp);
+  if (d >= 0) H5Dclose(d);
+  if (tt >= 0) H5Tclose(tt);
+  return rc ? -1 : 0;
 }
 
 void hc_io_report_close(hc_report_reader **rd)
@@ -266,7 +290,7 @@ int hc_io_report_open(const char *path, hc_report_reader **out, char *err, size_
     hid_t h = rc ? -1 : H5Aopen(rd->forecast, "horizon", H5P_DEFAULT);
     if (!rc && (h < 0 || H5Aread(h, H5T_NATIVE_INT, &rd->H) < 0 || rd->H < 1)) rc = 1, snprintf(err, errlen, "%s: no /forecast horizon", path);
     if (h >= 0) H5Aclose(h);
-    if (!rc && index_tables(rd)) rc = 1, snprintf(err, errlen, "%s: cannot index its per-ticker tables (not sorted by ticker?)", path);
+    if (!rc && read_tickers(rd)) rc = 1, snprintf(err, errlen, "%s: cannot read its /summary tickers", path);
     root_string(rd->file, "options", rd->options, sizeof rd->options);
     root_string(rd->file, "model_options", rd->model_options, sizeof rd->model_options);
     root_string(rd->file, "created_utc", rd->created, sizeof rd->created);
@@ -284,26 +308,12 @@ int         hc_io_report_horizon(const hc_report_reader *rd) { return rd->H; }
 
 int hc_io_report_tickers(hc_report_reader *rd, int *n, char (**ticker)[HC_NAME_LEN])
 {
-  size_t  w  = 0;
-  hid_t   tt = hc_report_str_type(rd->summary, "ticker", &w);
-  hid_t   d  = H5Dopen2(rd->summary, "ticker", H5P_DEFAULT), sp = d >= 0 ? H5Dget_space(d) : -1;
-  hsize_t rows = 0;
-  int     rc   = tt < 0 || sp < 0 || H5Sget_simple_extent_dims(sp, &rows, NULL) != 1;
-  char   *buf  = rc ? NULL : calloc(rows + 1, w);
-  *n           = 0;
-  *ticker      = rc ? NULL : calloc(rows + 1, sizeof **ticker);
-  rc           = rc || !buf || !*ticker || hc_report_read_rows(rd->summary, "ticker", tt, 0, rows, buf);
-  for (hsize_t i = 0; !rc && i < rows; i++) memcpy((*ticker)[i], buf + i * w, w < HC_NAME_LEN - 1 ? w : HC_NAME_LEN - 1);
-  if (!rc) *n = (int)rows;
-  else {
-    free(*ticker);
-    *ticker = NULL;
-  }
-  free(buf);
-  if (sp >= 0) H5Sclose(sp);
-  if (d >= 0) H5Dclose(d);
-  if (tt >= 0) H5Tclose(tt);
-  return rc ? -1 : 0;
+  *n      = 0;
+  *ticker = malloc(sizeof **ticker * ((size_t)rd->N + 1));
+  if (!*ticker) return -1;
+  memcpy(*ticker, rd->ticker, sizeof **ticker * (size_t)rd->N);
+  *n = rd->N;
+  return 0;
 }
 
 static int by_name(const void *a, const void *b) { return strcmp(a, b); }
@@ -392,6 +402,11 @@ int hc_io_report_read_record(hc_report_reader *rd, const char *ticker, hc_result
   int         rc;
   H5Eget_auto2(H5E_DEFAULT, &func, &data);
   H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+  if (!rd->first[0] && index_tables(rd)) { /* at the first record: a reader of the tickers or tracks alone needs no index */
+    H5Eset_auto2(H5E_DEFAULT, func, data);
+    snprintf(err, errlen, "cannot index the per-ticker tables of the report (not sorted by ticker?)");
+    return -1;
+  }
   const char(*hit)[HC_NAME_LEN] = bsearch(ticker, rd->ticker, (size_t)rd->N, sizeof *rd->ticker, by_name);
   if (!hit) {
     H5Eset_auto2(H5E_DEFAULT, func, data);
@@ -533,8 +548,9 @@ int hc_io_report_read_tracks(hc_report_reader *rd, hc_report_tracks *t, char *er
   g = !rc && H5Lexists(rd->file, "portfolio", H5P_DEFAULT) > 0 ? H5Gopen2(rd->file, "portfolio", H5P_DEFAULT) : -1;
   if (g >= 0) {
     const int n = rows_of(g, "weight");
-    rc          = n < 0 || read_column(g, "weight", H5T_NATIVE_DOUBLE, sizeof(double), n, (void **)&t->weight) ||
-         read_column(rd->summary, "ticker", -1, HC_NAME_LEN, n, (void **)&t->ticker);
+    rc          = n != rd->N || read_column(g, "weight", H5T_NATIVE_DOUBLE, sizeof(double), n, (void **)&t->weight) ||
+         !(t->ticker = malloc(sizeof *t->ticker * ((size_t)n + 1)));
+    if (!rc) memcpy(t->ticker, rd->ticker, sizeof *t->ticker * (size_t)n);
     if (!rc) t->N = n;
     t->turnover = NAN;
     attr_num(g, "turnover", H5T_NATIVE_DOUBLE, &t->turnover);
