@@ -214,6 +214,15 @@ typedef struct {
    */
   int  (*newton_hessian)(hc_model *m, const double *theta, const double *y, int n, double *H);
   /**
+   * Optional: the conditional log-likelihood whose exact Hessian newton_hessian is (e.g. the CSS
+   * likelihood of an ARMA model, Box, Jenkins & Reinsel 2008 sec. 7.1.2) in *ll, and its gradient
+   * grad[k] (NULL: not wanted) at theta. Its optima lie within O(1/n) of the exact likelihood's,
+   * and Newton's method on it converges quadratically: the fitter screens its starts on it
+   * (docs/models.md, Fitter 5). Used only where newton_hessian serves m.
+   * @return 0; 1 if theta is inadmissible; -1 if not available for m.
+   */
+  int  (*conditional_loglik)(hc_model *m, const double *theta, const double *y, int n, double *ll, double *grad);
+  /**
    * Optional: a parameter whose second derivative is a closed form in the gradient (e.g. an
    * innovation variance that the likelihood profiles): its index, with d^2 loglik / d theta_i^2 in
    * *h; -1 if none. The fitter's finite-difference Hessian skips its row.
@@ -322,12 +331,15 @@ typedef struct {
   int    screen_its;  /**< > 0: screen the starts (more than screen_keep of them) by at most screen_its iterations
                            each; only the screen_keep best unconverged ones continue to convergence */
   int    screen_keep; /**< starts kept by the screen */
+  int    screen_css;  /**< 1: families with a conditional likelihood (ops->conditional_loglik) screen more than
+                           screen_keep starts on it: Newton's method on it from every start, then the exact solve
+                           from the screen_keep best distinct end points by the exact likelihood there */
   int    own_given;   /**< 1: the last of the caller's starts is the family's own start (ops->start on the same y),
                            which hc_fit then does not compute again */
 } hc_fit_options;
 
 /** Defaults: max_it 500, gatol 1e-7, n_random 0, compute_stderr 1, stderr_type Hessian, warm 0, screen_its 0
- *  (every start to convergence), screen_keep 2, own_given 0. */
+ *  (every start to convergence), screen_keep 2, screen_css 0, own_given 0. */
 void hc_fit_options_default(hc_fit_options *o);
 
 /**

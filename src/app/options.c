@@ -16,7 +16,7 @@ PetscErrorCode hc_app_options_load(hc_app_options *o, int update)
   PetscBool set_dir = PETSC_FALSE, set_file = PETSC_FALSE, flg;
   char      transform[32] = "logret100", stderr_type[32] = "hessian", err[1024], season[32] = "auto";
   char      ic[16] = "aic", search[16] = "grid";
-  PetscBool vt = PETSC_FALSE;
+  PetscBool vt = PETSC_FALSE, screen_css = PETSC_FALSE;
   char      window[32] = "expanding", ensemble[128] = "equal,invmse,akaike,stacking";
   char      schedule[16] = "dynamic", resume[16] = "auto", shard[32] = "";
 
@@ -59,6 +59,8 @@ PetscErrorCode hc_app_options_load(hc_app_options *o, int update)
   PetscCall(hc_app_opt_int(PetscOptionsObject, "-fit_random_starts", "Extra random perturbed starts per fit", 0, 8, &o->fit.n_random));
   PetscCall(hc_app_opt_int(PetscOptionsObject, "-fit_screen_its", "Iterations of each start before only the best -fit_screen_keep continue (0: every start to convergence)", 0, 1000, &o->fit.screen_its));
   PetscCall(hc_app_opt_int(PetscOptionsObject, "-fit_screen_keep", "Starts that continue after the screen", 1, 16, &o->fit.screen_keep));
+  PetscCall(hc_app_opt_bool(PetscOptionsObject, "-fit_screen_css", "Screen the starts of ARMA fits on the conditional (CSS) likelihood; the exact solve runs from the -fit_screen_keep best", &screen_css));
+  o->fit.screen_css = screen_css == PETSC_TRUE;
   PetscCall(hc_app_opt_real(PetscOptionsObject, "-fit_gatol", "Gradient tolerance on the mean log-likelihood per observation", 0.0, INFINITY, 1, 0, &o->fit.gatol));
   PetscCall(hc_app_opt_int(PetscOptionsObject, "-backtest_origins", "Rolling-origin backtest over the last K observations (0: off)", 0, INT_MAX, &o->backtest.origins));
   PetscCall(hc_app_opt_int(PetscOptionsObject, "-refit_every", "Backtest: re-estimate the parameters every m origins", 1, INT_MAX, &o->backtest.refit_every));

@@ -13,7 +13,9 @@
  *    method (TAOLMVM, Nocedal & Wright 2006 ch. 7). -fit_tao_* options override the solver. A Newton solution that is
  *    not a maximum (a saddle, or a coefficient stuck where its transform saturates) is
  *    restarted from a nearby point (escape_point). The solvers are kept from fit to fit
- *    (solver_get) and the evaluations at a start and at a solution are the solver's own.
+ *    (solver_get) and the evaluations at a start and at a solution are the solver's own. A start
+ *    equal to an earlier one to rounding is solved once (same_start); the starts can be screened
+ *    by a few iterations each (run_starts) or on the conditional likelihood (run_starts_screened).
  * 2. The best start is polished by Newton steps on the full log-likelihood in natural
  *    coordinates (accepted only if the likelihood increases), which brings the optimum
  *    to near machine precision, as the published benchmarks (e.g. McCullough & Renfro
@@ -45,6 +47,7 @@ void hc_fit_options_default(hc_fit_options *o)
   o->warm           = 0;
   o->screen_its     = 0;
   o->screen_keep    = 2;
+  o->screen_css     = 0;
   o->own_given      = 0;
 }
 
@@ -55,6 +58,7 @@ typedef struct {
   int           k;                       /* parameters (optimised coordinates) */
   int           analytic_hessian;        /* ops->hessian serves m */
   int           css_hessian;             /* ops->newton_hessian serves as the Newton Hessian */
+  int           conditional;             /* the evaluations are of ops->conditional_loglik (the start screen) */
   double        theta[HC_MAX_PARAMS];    /* natural parameters of the last evaluation */
   /* last second-order evaluation (analytic Hessian path): at u_c, theta_c, loglik ll_c,
    * gradient g_c and Hessian H_c in theta, and the Hessian Hf_c of f(u) = -ll/n in u */
@@ -82,6 +86,14 @@ static int cached_first_at(const fit_ctx *c, const double *u)
   return c->have_e && !memcmp(u, c->u_e, (size_t)c->k * sizeof *u);
 }
 
+/* The log-likelihood the solver is on at theta, and (g not NULL) its gradient: the exact one, or
+ * while the starts are screened the conditional one. Returns 0 if theta is admissible. */
+static int loglik_of(fit_ctx *c, const double *theta, double *ll, double *g)
+{
+  hc_model *m = c->m;
+  return c->conditional ? m->ops->conditional_loglik(m, theta, c->y, c->n, ll, g) : m->ops->loglik(m, theta, c->y, c->n, ll, g);
+}
+
 /* Log-likelihood at unconstrained u (length k); fills ctx->theta. Returns 0 if finite.
  * Through the cache of the solver's last evaluation at u when it holds one, so that the
  * evaluations of the start and of the solution are shared with the solver's; otherwise
@@ -103,7 +115,7 @@ static int eval_u(fit_ctx *c, const double *u, double *ll)
   }
   memcpy(uf, u, (size_t)c->k * sizeof *u);
   m->ops->untransform(m, uf, c->theta);
-  int bad = m->ops->loglik(m, c->theta, c->y, c->n, ll, NULL);
+  int bad = loglik_of(c, c->theta, ll, NULL);
   return bad || !isfinite(*ll);
 }
 
@@ -193,7 +205,7 @@ static int first_order_u(fit_ctx *c, const double *u)
   memcpy(uf, u, (size_t)k * sizeof *u);
   if (m->ops->has_gradient) { /* one pass gives the likelihood and its gradient */
     m->ops->untransform(m, uf, c->theta);
-    bad = m->ops->loglik(m, c->theta, c->y, c->n, &ll, c->g_e) || !isfinite(ll);
+    bad = loglik_of(c, c->theta, &ll, c->g_e) || !isfinite(ll);
     for (int j = 0; j < k && !bad; j++) { /* chain rule through d theta / d u */
       double tp[HC_MAX_PARAMS], tm[HC_MAX_PARAMS], h = 1e-6 * (1.0 + fabs(uf[j])), s = 0.0;
       untransform_pm(m, uf, j, h, tp, tm);
@@ -762,6 +774,19 @@ static void best_update(const fit_ctx *ctx, fit_best *b, double ll, const double
   b->its    = its;
 }
 
+/* 1 if start s of st equals an earlier one to rounding (1e-12 relative in each coordinate; e.g. the
+ * family's own start of a GARCH model on a constant mean and the start from the mean's fit, which
+ * differ in the last bit of omega): its solve would repeat that start's. */
+static int same_start(int k, double (*st)[HC_MAX_PARAMS], int s)
+{
+  for (int j = 0; j < s; j++) {
+    int i = 0;
+    while (i < k && fabs(st[j][i] - st[s][i]) <= 1e-12 * fmax(fabs(st[j][i]), fabs(st[s][i]))) i++;
+    if (i == k) return 1;
+  }
+  return 0;
+}
+
 static PetscErrorCode run_starts(fit_solvers *F, int ns, double (*st)[HC_MAX_PARAMS], fit_best *best)
 {
   const hc_model       *m   = F->ctx->m;
@@ -771,6 +796,10 @@ static PetscErrorCode run_starts(fit_solvers *F, int ns, double (*st)[HC_MAX_PAR
   const int             screen = opt->screen_its > 0 && ns > opt->screen_keep && !F->sv->user_max_it;
   PetscFunctionBeginUser;
   for (int s = 0; s < ns; s++) {
+    if (same_start(F->ctx->k, st, s)) {
+      ll[s] = -INFINITY, reason[s] = its[s] = 0;
+      continue;
+    }
     m->ops->transform(m, st[s], u[s]);
     PetscCall(run_start(F, u[s], screen ? opt->screen_its : F->max_it, !screen, &ll[s], &reason[s], &its[s]));
     if (!screen || reason[s] > 0) best_update(F->ctx, best, ll[s], u[s], reason[s], its[s]);
@@ -790,6 +819,64 @@ static PetscErrorCode run_starts(fit_solvers *F, int ns, double (*st)[HC_MAX_PAR
     PetscCall(run_start(F, u[top], F->max_it, 1, &ll[top], &reason[top], &its2));
     best_update(F->ctx, best, ll[top], u[top], reason[top], its[top] + its2);
   }
+  PetscFunctionReturn(0);
+}
+
+/* 1 if the screen on the conditional likelihood serves the fit of F with ns starts. */
+static int screens_conditional(const fit_solvers *F, int ns)
+{
+  return F->opt->screen_css && F->ctx->css_hessian && F->ctx->m->ops->conditional_loglik && ns > F->opt->screen_keep &&
+         !F->sv->user_max_it;
+}
+
+/* The best of the starts st[0..ns-1] into *best, screened on the conditional likelihood (Fitter 5
+ * of docs/models.md): Newton's method on it from every start, on its exact Hessian (newton_hessian:
+ * quadratic convergence, each iteration one conditional pass and one Hessian); the end points are
+ * ranked by the exact log-likelihood there, an end point within HC_SCREEN_SAME of one ranked higher
+ * (or of the same exact log-likelihood within HC_SCREEN_SAME_LL: the points of a flat ridge) is the
+ * same optimum and dropped, and the exact solve runs from the opt->screen_keep best others. The
+ * conditional and exact likelihoods differ by the effect of the first observations, so their
+ * optima are O(1/n) apart and the exact solve from a conditional optimum is a few iterations. If
+ * no end point has a finite exact likelihood, every start is solved on the exact likelihood. */
+#define HC_SCREEN_SAME 1e-3 /* end points this close (max norm of u_a - u_b) are the same optimum, */
+#define HC_SCREEN_SAME_LL 1e-5 /* and so are end points of exact log-likelihoods this close (a flat ridge) */
+static PetscErrorCode run_starts_screened(fit_solvers *F, int ns, double (*st)[HC_MAX_PARAMS], fit_best *best)
+{
+  fit_ctx  *c = F->ctx;
+  hc_model *m = c->m;
+  double    u[16][HC_MAX_PARAMS], ll[16], lle[16];
+  int       reason[16], its[16], done[16] = {0}, kept[16], n_kept = 0;
+  PetscFunctionBeginUser;
+  c->conditional = 1;
+  c->have_e = c->have_c = 0; /* the caches hold the other likelihood */
+  for (int s = 0; s < ns; s++) {
+    m->ops->transform(m, st[s], u[s]);
+    if ((done[s] = same_start(c->k, st, s))) continue;
+    PetscCall(run_start(F, u[s], F->max_it, 0, &ll[s], &reason[s], &its[s]));
+  }
+  c->conditional = 0;
+  c->have_e = c->have_c = 0;
+  for (int s = 0; s < ns; s++)
+    if (done[s] || eval_u(c, u[s], &lle[s])) lle[s] = -INFINITY;
+  while (n_kept < F->opt->screen_keep) {
+    int top = -1;
+    for (int s = 0; s < ns; s++)
+      if (!done[s] && isfinite(lle[s]) && (top < 0 || lle[s] > lle[top])) top = s;
+    if (top < 0) break;
+    done[top]   = 1;
+    int same    = 0;
+    for (int i = 0; i < n_kept && !same; i++) {
+      double d = 0.0;
+      for (int j = 0; j < c->k; j++) d = fmax(d, fabs(u[top][j] - u[kept[i]][j]));
+      same = d < HC_SCREEN_SAME || fabs(lle[top] - lle[kept[i]]) < HC_SCREEN_SAME_LL;
+    }
+    if (same) continue;
+    kept[n_kept++] = top;
+    int its2;
+    PetscCall(run_start(F, u[top], F->max_it, 1, &ll[top], &reason[top], &its2));
+    best_update(c, best, ll[top], u[top], reason[top], its[top] + its2);
+  }
+  if (!n_kept) PetscCall(run_starts(F, ns, st, best));
   PetscFunctionReturn(0);
 }
 
@@ -869,7 +956,8 @@ PetscErrorCode hc_fit(hc_model *m, const double *y, int n, const hc_fit_options 
     PetscCall(run_starts(&F, n_caller, st, &best));
     if (m->ops->loglik(m, st[n_caller], y, n, &ll_own, NULL) || !isfinite(ll_own)) ll_own = -INFINITY;
     if (!isfinite(best.ll) || best.reason <= 0 || best.ll < ll_own) PetscCall(run_starts(&F, ns - n_caller, st + n_caller, &best));
-  } else PetscCall(run_starts(&F, ns, st, &best));
+  } else if (screens_conditional(&F, ns)) PetscCall(run_starts_screened(&F, ns, st, &best));
+  else PetscCall(run_starts(&F, ns, st, &best));
   /* Newton's method converges to saddle points as readily as to maxima, and its long early
    * steps can push a coefficient where its transform saturates: restart from escape_point
    * (at most twice), relative to the family's own start */

@@ -233,6 +233,15 @@ int  hc_vol_has_hessian(const hc_model *m);
  * @return 0; 1 if theta is inadmissible; -1 if the model has no such Hessian.
  */
 int  hc_sarimax_css_hessian(hc_model *m, const double *theta, const double *y, int n, double *H);
+/**
+ * The conditional (CSS) log-likelihood -1/2 (n_d log(2 pi sigma2) + sum_t e_t^2 / sigma2) of the
+ * models hc_sarimax_css_hessian serves, in *ll, and its gradient grad[k] (NULL: not wanted) at the
+ * natural parameters theta: e_t the residuals of the differenced series with zero presample
+ * values (Box, Jenkins & Reinsel 2008 sec. 7.1.2), the gradient by the first derivatives of e_t
+ * of sec. 7.2.3. hc_sarimax_css_hessian is its exact Hessian. O(n (p + q)).
+ * @return 0; 1 if theta is inadmissible; -1 if the model has no CSS Hessian.
+ */
+int  hc_sarimax_css_loglik(hc_model *m, const double *theta, const double *y, int n, double *ll, double *grad);
 /** 1 if hc_sarimax_css_hessian serves model m: the SARIMAX family with P = Q = 0 and no regressors. */
 int  hc_sarimax_has_css_hessian(const hc_model *m);
 

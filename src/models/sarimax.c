@@ -41,6 +41,11 @@ typedef struct {
   hc_kalman_grad g;                      /* score directions: ar, ma, sar, sma (ARMA), then c, beta (data) */
   double        *dphi, *dtheta, *dx;     /* the directions of g, written by directions() */
   hc_fft_cache  *fft;                    /* sample autocovariances of the start */
+  /* the CSS pass in g.work (css_forward) is of theta css_at on y css_y[0..css_n-1]; any other use
+   * of the work goes through differenced(), which clears css_valid */
+  int            css_valid, css_n;
+  const double  *css_y;
+  double         css_at[HC_MAX_PARAMS];
 } sarimax_work;
 
 /* Layout of the natural parameter vector. */
@@ -235,6 +240,7 @@ static int differenced(hc_model *m, const double *theta, const double *y, int n)
   const hc_spec *s = &m->spec;
   sarimax_work  *w = m->work;
   const int      nd = n - w->m;
+  w->css_valid = 0;
   if (n > m->n_max || nd < 1 || (s->n_exog && !m->X) || expand(m, theta)) return 0;
   adjusted(m, theta, y, n, 0);
   return nd;
@@ -351,35 +357,54 @@ typedef struct {
  *   d^2 e / d phi_i d theta_j = B^{i+j} F A, d^2 e / d theta_j d theta_l = 2 B^{j+l} F D,
  *   d^2 e / d c d phi_i = s B^i F 1, d^2 e / d c d theta_j = s B^j F G, the others zero
  * (d F / d theta_j = -F B^j F). Box, Jenkins & Reinsel (2008) sec. 7.2.3 derive the first
- * derivatives the same way. The sums sum_t e_t (F z)_{t-l} of the second-order terms are
- * sum_t z_t E_{t+l} with E = F' e, the adjoint (anti-causal) filter E_t = e_t - sum_j theta_j
- * E_{t+j}: one backward pass instead of one forward pass per z. */
-int hc_sarimax_css_hessian(hc_model *m, const double *theta, const double *y, int n, double *H)
+ * derivatives the same way. css_forward makes e, A, D, G and the series of ones (nd values each,
+ * in that order in w->g.work, the reverse pass's work, free between evaluations; kept for the next
+ * call at the same point) and d1, the first derivatives d e / d beta_a as lagged series; it
+ * returns nd, 0 if theta is inadmissible. */
+static int css_forward(hc_model *m, const double *theta, const double *y, int n, lagged *d1)
 {
-  if (!hc_sarimax_has_css_hessian(m)) return -1;
   const hc_spec *s = &m->spec;
   sarimax_work  *w = m->work;
   const layout   L  = layout_of(s);
-  const int      p = s->p, q = s->q, k = L.k, nb = L.s2, nd = theta[L.s2] > 0 ? differenced(m, theta, y, n) : 0;
-  if (!nd) return 1;
-  const double  s2 = theta[L.s2], cs = c_scale(s), *x = w->w, *phi = w->phi, *th = w->theta;
-  /* the reverse pass's work (at least 9 nd doubles, kalman.c) is free between evaluations */
-  double *e = w->g.work, *A = e + nd, *D = A + nd, *G = D + nd, *E = G + nd, *one = E + nd;
-  /* the recursions keep their values of t - 1 in registers (e1, a1, d1_, g1; E1 backwards), so
-   * that each step waits for one multiply-add of the step before, not for a reload */
+  const int      p = s->p, q = s->q, k = L.k;
+  const int      same = w->css_valid && w->css_y == y && w->css_n == n && !memcmp(w->css_at, theta, (size_t)k * sizeof *theta);
+  const int      nd = same ? n - w->m : theta[L.s2] > 0 ? differenced(m, theta, y, n) : 0;
+  if (!nd) return 0;
+  if (L.c >= 0) d1[L.c] = (lagged){w->g.work + 3 * nd, 0, -c_scale(s)};
+  for (int i = 1; i <= p; i++) d1[L.ar + i - 1] = (lagged){w->g.work + nd, i, -1.0};
+  for (int j = 1; j <= q; j++) d1[L.ma + j - 1] = (lagged){w->g.work + 2 * nd, j, -1.0};
+  if (same) return nd; /* the pass of the evaluation before, at the same point (the Hessian after the gradient) */
+  const double *x = w->w, *phi = w->phi, *th = w->theta;
+  double       *e = w->g.work, *A = e + nd, *D = A + nd, *G = D + nd, *one = G + 2 * nd;
+  /* the recursions keep their values of t - 1 in registers (e1, a1, d1_, g1), so that each step
+   * waits for one multiply-add of the step before, not for a reload; from t0 = max(p, q) on every
+   * lag is in the sample and phi(B) 1 is the constant gs */
   const double th1 = q > 0 ? th[0] : 0.0;
-  double       e1 = 0.0, a1 = 0.0, dd1 = 0.0, g1 = 0.0;
+  const int    t0  = p > q ? p : q;
+  double       e1 = 0.0, a1 = 0.0, dd1 = 0.0, g1 = 0.0, gs = 1.0;
+  for (int i = 1; i <= p; i++) gs -= phi[i - 1];
   for (int t = 0; t < nd; t++) {
-    double ve = x[t], vg = 1.0, va = x[t], vd = 0.0;
-    for (int i = 1; i <= p && i <= t; i++) {
-      ve -= phi[i - 1] * x[t - i];
-      vg -= phi[i - 1];
-    }
-    for (int j = 2; j <= q && j <= t; j++) {
-      ve -= th[j - 1] * e[t - j];
-      va -= th[j - 1] * A[t - j];
-      vg -= th[j - 1] * G[t - j];
-      vd -= th[j - 1] * D[t - j];
+    double ve = x[t], vg = gs, va = x[t], vd = 0.0;
+    if (t < t0) {
+      vg = 1.0;
+      for (int i = 1; i <= p && i <= t; i++) {
+        ve -= phi[i - 1] * x[t - i];
+        vg -= phi[i - 1];
+      }
+      for (int j = 2; j <= q && j <= t; j++) {
+        ve -= th[j - 1] * e[t - j];
+        va -= th[j - 1] * A[t - j];
+        vg -= th[j - 1] * G[t - j];
+        vd -= th[j - 1] * D[t - j];
+      }
+    } else {
+      for (int i = 1; i <= p; i++) ve -= phi[i - 1] * x[t - i];
+      for (int j = 2; j <= q; j++) {
+        ve -= th[j - 1] * e[t - j];
+        va -= th[j - 1] * A[t - j];
+        vg -= th[j - 1] * G[t - j];
+        vd -= th[j - 1] * D[t - j];
+      }
     }
     ve -= th1 * e1; /* zero at t = 0 */
     va -= th1 * a1;
@@ -387,16 +412,49 @@ int hc_sarimax_css_hessian(hc_model *m, const double *theta, const double *y, in
     vd += ve - th1 * dd1;
     e[t] = e1 = ve, A[t] = a1 = va, D[t] = dd1 = vd, G[t] = g1 = vg, one[t] = 1.0;
   }
+  w->css_valid = 1, w->css_y = y, w->css_n = n;
+  memcpy(w->css_at, theta, (size_t)k * sizeof *theta);
+  return nd;
+}
+
+int hc_sarimax_css_loglik(hc_model *m, const double *theta, const double *y, int n, double *ll, double *grad)
+{
+  if (!hc_sarimax_has_css_hessian(m)) return -1;
+  const layout L = layout_of(&m->spec);
+  lagged       d1[HC_MAX_PARAMS];
+  const int    nd = css_forward(m, theta, y, n, d1);
+  if (!nd) return 1;
+  const double *e = ((sarimax_work *)m->work)->g.work, s2 = theta[L.s2], ssq = dot_lag(e, 0, e, 0, nd);
+  *ll = -0.5 * (nd * log(2.0 * M_PI * s2) + ssq / s2);
+  if (grad) {
+    for (int a = 0; a < L.s2; a++) grad[a] = -d1[a].coef * dot_lag(e, 0, d1[a].z, d1[a].lag, nd) / s2;
+    grad[L.s2] = -0.5 * nd / s2 + 0.5 * ssq / (s2 * s2);
+  }
+  return !isfinite(*ll);
+}
+
+/* The second-order terms sum_t e_t (F z)_{t-l} are sum_t z_t E_{t+l} with E = F' e, the adjoint
+ * (anti-causal) filter E_t = e_t - sum_j theta_j E_{t+j}: one backward pass instead of one
+ * forward pass per z. */
+int hc_sarimax_css_hessian(hc_model *m, const double *theta, const double *y, int n, double *H)
+{
+  if (!hc_sarimax_has_css_hessian(m)) return -1;
+  const hc_spec *s = &m->spec;
+  sarimax_work  *w = m->work;
+  const layout   L  = layout_of(s);
+  const int      p = s->p, q = s->q, k = L.k, nb = L.s2;
+  lagged         d1[HC_MAX_PARAMS];
+  const int      nd = css_forward(m, theta, y, n, d1);
+  if (!nd) return 1;
+  const double  s2 = theta[L.s2], cs = c_scale(s), *th = w->theta;
+  double       *e = w->g.work, *A = e + nd, *D = A + nd, *G = D + nd, *E = G + nd, *one = E + nd;
+  const double th1 = q > 0 ? th[0] : 0.0;
   double E1 = 0.0;
   for (int t = nd - 1; t >= 0; t--) {
     double ve = e[t];
     for (int j = 2; j <= q && t + j < nd; j++) ve -= th[j - 1] * E[t + j];
     E[t] = E1 = ve - th1 * E1;
   }
-  lagged d1[HC_MAX_PARAMS];
-  if (L.c >= 0) d1[L.c] = (lagged){G, 0, -cs};
-  for (int i = 1; i <= p; i++) d1[L.ar + i - 1] = (lagged){A, i, -1.0};
-  for (int j = 1; j <= q; j++) d1[L.ma + j - 1] = (lagged){D, j, -1.0};
   /* sum_t z_t E_{t+l} = dot_lag(z, l, E, 0) */
   const double ssq = dot_lag(e, 0, e, 0, nd);
   for (int a = 0; a < nb; a++) {
@@ -719,5 +777,6 @@ const hc_model_ops hc_sarimax_ops = {
   .likelihood_of_y = 1,
   .capabilities    = sarimax_capabilities,
   .newton_hessian  = hc_sarimax_css_hessian,
+  .conditional_loglik = hc_sarimax_css_loglik,
   .curvature       = hc_sarimax_sigma2_curvature,
 };

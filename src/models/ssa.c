@@ -429,6 +429,13 @@ static int ssa_newton_hessian(hc_model *m, const double *theta, const double *y,
   return w->ar->ops->newton_hessian(w->ar, theta, w->e, n, H);
 }
 
+static int ssa_conditional_loglik(hc_model *m, const double *theta, const double *y, int n, double *ll, double *grad)
+{
+  ssa_work *w = m->work;
+  if (signal_of(m, y, n) || !w->ar->ops->conditional_loglik) return -1;
+  return w->ar->ops->conditional_loglik(w->ar, theta, w->e, n, ll, grad);
+}
+
 static int ssa_curvature(const hc_model *m, const double *theta, const double *grad, int n, double *h)
 {
   const ssa_work *w = m->work;
@@ -523,6 +530,7 @@ const hc_model_ops hc_ssa_ops = {
   .prepare         = ssa_prepare,
   .capabilities    = ssa_capabilities,
   .newton_hessian  = ssa_newton_hessian,
+  .conditional_loglik = ssa_conditional_loglik,
   .curvature       = ssa_curvature,
   .parse_mean      = ssa_parse_mean,
   .grammar         = ssa_grammar,

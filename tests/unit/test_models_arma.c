@@ -3,7 +3,7 @@
  * dense-covariance computation and against R stats::arima; the fitted grid against the
  * better of R and gretl (tests/reference/arma_sp500.csv, made by tests/reference/make_references.sh);
  * forecasts against closed forms; transforms; spec parsing; warm starts (hc_fit_options.warm)
- * and screened starts (screen_its, screen_keep) against cold fits with every start.
+ * and screened starts (screen_its, screen_css, screen_keep) against cold fits with every start.
  */
 #include <criterion/criterion.h>
 #include <math.h>
@@ -523,57 +523,63 @@ Test(arma, warm_start_astray_falls_back_to_the_family_start)
   free(y);
 }
 
-/* Screened starts (screen_its = 3, screen_keep = 2: every start runs 3 iterations, the 2 best
- * continue) against every start to convergence, over the grid ARMA(0..2,0..2) of the order
+/* Screened starts against every start to convergence, over the grid ARMA(0..2,0..2) of the order
  * search (hc_search_mean passes each spec its lower neighbours' starts, the family's start and,
  * for p, q >= 1, the near-cancelling root starts: more than screen_keep starts) on the returns of
- * AAPL, MSFT, JPM, KO and CVX (XOM, the other energy major, is not in ../shared/data/sp500):
- * every spec's fit reaches a log-likelihood no lower than without screening - 1e-3. */
-Test(arma, screened_starts_lose_no_optimum_on_the_grid, .timeout = 60)
+ * AAPL, MSFT, JPM, KO and CVX (XOM, the other energy major, is not in ../shared/data/sp500), with
+ * each screen (screen_keep = 2): the iteration screen (screen_its = 3: every start runs 3
+ * iterations, the 2 best continue) and the screen on the conditional likelihood (screen_css:
+ * Newton's method on the CSS likelihood from every start, the exact solve from the 2 best distinct
+ * end points). On these five series every spec's screened fit reaches a log-likelihood no lower
+ * than without screening - 1e-3; on the whole shared universe neither screen does (docs/models.md,
+ * Fitter 5), which is why both are off by default. */
+Test(arma, screened_starts_lose_no_optimum_on_the_grid, .timeout = 120)
 {
-  const char *tickers[] = {"AAPL", "MSFT", "JPM", "KO", "CVX"};
+  const char *tickers[] = {"AAPL", "MSFT", "JPM", "KO", "CVX"}, *screen_name[] = {"", "iterations", "css"};
   hc_spec     mean[9];
   char        err[256];
   cr_assert_eq(hc_spec_parse_mean("arma(0..2,0..2)", 9, mean, err, sizeof err), 9);
   hc_fit_workspace *ws;
   cr_assert(hc_fit_workspace_create(&ws) == 0);
-  int n_better = 0, n_worse = 0, n_cmp = 0;
+  int n_better[3] = {0}, n_worse[3] = {0}, n_cmp = 0;
   for (size_t t = 0; t < sizeof tickers / sizeof *tickers; t++) {
     double   *y;
     const int n = load_returns(tickers[t], &y);
-    hc_result r[2];
-    for (int screen = 0; screen < 2; screen++) {
+    hc_result r[3];
+    for (int screen = 0; screen < 3; screen++) {
       hc_select_options o = {.n_mean = 9, .mean = mean, .horizon = 5, .search = HC_SEARCH_GRID};
       hc_spec           best_spec;
       int               best;
       hc_fit_options_default(&o.fit);
       o.fit.compute_stderr = 0;
-      if (screen) {
-        o.fit.screen_its  = 3;
-        o.fit.screen_keep = 2;
-      }
+      o.fit.screen_keep    = 2;
+      if (screen == 1) o.fit.screen_its = 3;
+      if (screen == 2) o.fit.screen_css = 1;
       cr_assert(hc_result_init(&r[screen], tickers[t], o.horizon) == 0);
       cr_assert(hc_search_mean(y, n, &o, ws, NULL, &r[screen], &best, &best_spec) == 0);
       cr_assert_eq(r[screen].n_fits, 9, "%s: %d fits", tickers[t], r[screen].n_fits);
     }
     for (int k = 0; k < 9; k++) {
-      const hc_fit_record *a = &r[0].fits[k], *b = &r[1].fits[k];
-      cr_assert_str_eq(a->name, b->name);
+      const hc_fit_record *a = &r[0].fits[k];
       cr_assert_eq(a->status, 0, "%s %s: %s", tickers[t], a->name, a->reason);
-      cr_expect_eq(b->status, 0, "%s %s screened: %s", tickers[t], b->name, b->reason);
-      cr_expect(b->loglik >= a->loglik - 1e-3, "%s %s: screened %.6f, every start to convergence %.6f", tickers[t], a->name, b->loglik,
-                a->loglik);
       n_cmp++;
-      n_better += b->loglik > a->loglik + 1e-6;
-      n_worse += b->loglik < a->loglik - 1e-6;
-      if (fabs(b->loglik - a->loglik) > 1e-6)
-        cr_log_info("%s %s: screened %.6f (%d its), unscreened %.6f (%d its)", tickers[t], a->name, b->loglik, b->iterations, a->loglik,
-                    a->iterations);
+      for (int screen = 1; screen < 3; screen++) {
+        const hc_fit_record *b = &r[screen].fits[k];
+        cr_assert_str_eq(a->name, b->name);
+        cr_expect_eq(b->status, 0, "%s %s screened (%s): %s", tickers[t], b->name, screen_name[screen], b->reason);
+        cr_expect(b->loglik >= a->loglik - 1e-3, "%s %s: screened (%s) %.6f, every start to convergence %.6f", tickers[t], a->name,
+                  screen_name[screen], b->loglik, a->loglik);
+        n_better[screen] += b->loglik > a->loglik + 1e-6;
+        n_worse[screen] += b->loglik < a->loglik - 1e-6;
+        if (fabs(b->loglik - a->loglik) > 1e-6)
+          cr_log_info("%s %s: screened (%s) %.6f, unscreened %.6f", tickers[t], a->name, screen_name[screen], b->loglik, a->loglik);
+      }
     }
-    hc_result_free(&r[0]);
-    hc_result_free(&r[1]);
+    for (int screen = 0; screen < 3; screen++) hc_result_free(&r[screen]);
     free(y);
   }
-  cr_log_info("%d fits compared: screened higher by > 1e-6 in %d, lower in %d", n_cmp, n_better, n_worse);
+  for (int screen = 1; screen < 3; screen++)
+    cr_log_info("%d fits compared: screened (%s) higher by > 1e-6 in %d, lower in %d", n_cmp, screen_name[screen], n_better[screen],
+                n_worse[screen]);
   hc_fit_workspace_destroy(&ws);
 }

@@ -272,6 +272,62 @@ static void expect_css_hessian(hc_spec s, const double *theta, const double *y, 
   hc_model_destroy(&m);
 }
 
+/* hc_sarimax_css_loglik of spec s at theta against css_loglik (the recursion written out), and its
+ * gradient against fourth-order central differences of css_loglik (steps 1e-4 (|theta_i| + 0.01)). */
+static void expect_css_loglik(hc_spec s, const double *theta, const double *y, int n)
+{
+  hc_model *m;
+  double    g[HC_MAX_PARAMS], t[HC_MAX_PARAMS], ll;
+  cr_assert(hc_model_create(&s, n, &m) == 0);
+  const int k = m->n_params, has_c = s.d == 0 || s.drift;
+  cr_assert(m->ops->conditional_loglik == hc_sarimax_css_loglik);
+  cr_assert(hc_sarimax_css_loglik(m, theta, y, n, &ll, g) == 0);
+  const double ref = css_loglik(s.p, s.q, s.d, has_c, theta, y, n);
+  cr_expect(fabs(ll - ref) <= 1e-10 * fabs(ref), "CSS loglik %.12f, the recursion written out %.12f", ll, ref);
+  for (int i = 0; i < k; i++) {
+    const double h = 1e-4 * (fabs(theta[i]) + 0.01), off[4] = {-2.0, -1.0, 1.0, 2.0};
+    double       f[4];
+    memcpy(t, theta, (size_t)k * sizeof *t);
+    for (int a = 0; a < 4; a++) {
+      t[i] = theta[i] + off[a] * h;
+      f[a] = css_loglik(s.p, s.q, s.d, has_c, t, y, n);
+    }
+    const double fd = (8.0 * (f[2] - f[1]) - (f[3] - f[0])) / (12.0 * h);
+    cr_expect(fabs(g[i] - fd) <= 1e-6 * fabs(fd) + 1e-12 * fabs(ref) / h, "d/d theta[%d]: analytic %.12g, differences %.12g", i, g[i], fd);
+  }
+  /* the pass is kept for the Hessian at the same point: the Hessian after the value equals the
+   * Hessian alone (after an evaluation at another point) */
+  double H1[HC_MAX_PARAMS * HC_MAX_PARAMS], H2[HC_MAX_PARAMS * HC_MAX_PARAMS];
+  cr_assert(hc_sarimax_css_hessian(m, theta, y, n, H1) == 0);
+  memcpy(t, theta, (size_t)k * sizeof *t);
+  t[k - 1] *= 1.01;
+  cr_assert(hc_sarimax_css_loglik(m, t, y, n, &ll, NULL) == 0);
+  cr_assert(hc_sarimax_css_hessian(m, theta, y, n, H2) == 0);
+  cr_expect(memcmp(H1, H2, (size_t)(k * k) * sizeof *H1) == 0, "the Hessian depends on the evaluation before it");
+  hc_model_destroy(&m);
+}
+
+Test(sarimax, css_loglik_matches_the_recursion)
+{
+  double *y;
+  int     n = load("sp500/AAPL.csv", "adjusted_close", HC_TRANSFORM_LOGRET100, &y, NULL);
+  expect_css_loglik((hc_spec){.p = 2, .q = 2}, (const double[]){0.1, 1.2, -0.95, -1.22, 0.96, 7.0}, y, n);
+  expect_css_loglik((hc_spec){.p = 1, .q = 2}, (const double[]){0.05, 0.5, -0.55, 0.1, 7.2}, y, n);
+  expect_css_loglik((hc_spec){.p = 2}, (const double[]){0.08, -0.04, 0.02, 7.3}, y, n);
+  expect_css_loglik((hc_spec){.q = 1}, (const double[]){0.06, 0.3, 7.3}, y, n);
+  free(y);
+  n = load("reference/airline.csv", "lg", HC_TRANSFORM_NONE, &y, NULL);
+  expect_css_loglik((hc_spec){.p = 1, .q = 1, .d = 1}, (const double[]){0.3, -0.6, 0.01}, y, n);
+  expect_css_loglik((hc_spec){.p = 1, .q = 1, .d = 1, .drift = 1}, (const double[]){0.01, 0.3, -0.6, 0.01}, y, n);
+  /* not available with seasonal ARMA factors */
+  hc_model *m;
+  double    ll;
+  cr_assert(hc_model_create(&(hc_spec){.q = 1, .d = 1, .Q = 1, .D = 1, .s = 12}, n, &m) == 0);
+  cr_expect_eq(m->ops->conditional_loglik(m, (const double[]){-0.4, -0.5, 0.0013}, y, n, &ll, NULL), -1);
+  hc_model_destroy(&m);
+  free(y);
+}
+
 Test(sarimax, css_hessian_matches_differences)
 {
   double *y;
