@@ -111,17 +111,17 @@ rc=0
 {
   echo "model,n,package,version,repeats,rounds,timing,ms_per_fit,loglik,time_vs_hpcast,time_vs_product,note"
   for spec in \
-    "airline|144|product|$ver_hpcast|hpcast per ticker as a user runs it: product.sh, N_AIRLINE copies in one job, /perf wall / N" \
+    "airline|144|product|$ver_hpcast|hpcast per ticker as a user runs it: product.sh, N_AIRLINE copies in one job (${INPUT:-csv} input, no cross-sectional stage), /perf wall / N" \
     "airline|144|hpcast|$ver_hpcast|bench_fit, 1 start, Hessian standard errors" \
     "airline|144|gretl|$ver_gretl|arima 0 1 1 ; 0 1 1 ; lg --nc" \
     "airline|144|R|$ver_r|stats::arima method=ML; loglik of the undifferenced series with R's diffuse prior (kappa 1e6), not the differenced-series likelihood of the others" \
     "airline|144|statsmodels|$ver_sm|SARIMAX simple_differencing=True, defaults" \
-    "aapl|5401|product|$ver_hpcast|hpcast per ticker as a user runs it: product.sh, N_AAPL copies in one job, /perf wall / N (the job's multi-start search)" \
+    "aapl|5401|product|$ver_hpcast|hpcast per ticker as a user runs it: product.sh, N_AAPL copies in one job (${INPUT:-csv} input, no cross-sectional stage), /perf wall / N (the job's multi-start search)" \
     "aapl|5401|hpcast|$ver_hpcast|bench_fit, 1 start (the job's multi-start search reaches -12925.348, docs/models.md)" \
     "aapl|5401|gretl|$ver_gretl|arima 2 0 2 ; r; loglik as printed by gretl (arima_gretl.sh: AS 197 value for MA models)" \
     "aapl|5401|R|$ver_r|stats::arima method=ML, include.mean" \
     "aapl|5401|statsmodels|$ver_sm|SARIMAX trend=c, defaults" \
-    "garch|1974|product|$ver_hpcast|hpcast per ticker as a user runs it: product.sh, N_GARCH copies in one job, /perf wall / N" \
+    "garch|1974|product|$ver_hpcast|hpcast per ticker as a user runs it: product.sh, N_GARCH copies in one job (${INPUT:-csv} input, no cross-sectional stage), /perf wall / N" \
     "garch|1974|hpcast|$ver_hpcast|bench_fit, Hessian standard errors" \
     "garch|1974|gretl|$ver_gretl|garch 1 1 ; Y" \
     "garch|1974|fGarch|$ver_fgarch|garchFit(~garch(1,1)), trace=FALSE" \

@@ -9,12 +9,17 @@
 #   airline  sarima(0,1,1)(0,1,1)12 on log airline passengers (reference/airline.csv, column lg)
 #   aapl     arma(2,2) + constant on AAPL percent log returns (sp500/AAPL.csv)
 #   garch    arma(0,0) + garch(1,1):normal on DEM/GBP (reference/dem2gbp.csv, column Y)
-# Options of every job: -backtest_origins 0 -horizon 1 -min_obs 50 and the job's defaults
-# otherwise (its start screening, standard errors, diagnostics), plus EXTRA_ARGS.
+# Options of every job: -backtest_origins 0 -horizon 1 -min_obs 50 -covariance none -portfolio
+# none (the per-ticker pipeline: gretl's loop has no cross-sectional stage, and the correlation of
+# N copies of one series is singular) and the job's defaults otherwise (its starts, standard
+# errors, diagnostics), plus EXTRA_ARGS.
 #
 # usage: scaling/peers/product.sh HPCAST_BINARY [MODEL...]     (default: airline aapl garch)
 # Environment: N_AIRLINE (default 2000), N_AAPL (100), N_GARCH (1000): tickers per job;
-#   EXTRA_ARGS: more hpcast options (e.g. "-fit_screen_its 0" for every start to convergence).
+#   INPUT: csv (default: -data_dir of N files) or panel (the N files converted to one HDF5 panel
+#   by `hpcast convert` before the job, untimed, and read with -data_file: docs/panel.md);
+#   EXTRA_ARGS: more hpcast options (e.g. "-fit_screen_css" for the screen of the starts on the
+#   conditional likelihood).
 # Prints one line per model: "PRODUCT <model> <ms per ticker> <loglik of the selected fit>".
 # Exit status: 0, 1 if a job failed, 2 usage. A benchmark, not a test.
 set -uo pipefail
@@ -41,9 +46,19 @@ for model in $MODELS; do
   dir=$TMP/$model
   mkdir -p "$dir"
   for i in $(seq -w 1 "$n"); do cp "$src" "$dir/T$i.csv"; done
+  data=(-data_dir "$dir")
+  if [ "${INPUT:-csv}" = panel ]; then
+    col=$(for ((i = 0; i < ${#args[@]}; i++)); do [ "${args[i]}" = -column ] && echo "${args[i + 1]}"; done)
+    if ! "$BIN" convert -data_dir "$dir" -column "$col" -out "$TMP/$model.panel.h5" > "$TMP/$model.convert.log" 2>&1; then
+      echo "product.sh: hpcast convert failed: $(tail -n 2 "$TMP/$model.convert.log")" >&2
+      rc=1
+      continue
+    fi
+    data=(-data_file "$TMP/$model.panel.h5")
+  fi
   # shellcheck disable=SC2086
-  if ! "$BIN" -data_dir "$dir" -report "$TMP/$model.h5" -backtest_origins 0 -horizon 1 -min_obs 50 "${args[@]}" \
-       ${EXTRA_ARGS:-} > "$TMP/$model.log" 2>&1; then
+  if ! "$BIN" "${data[@]}" -report "$TMP/$model.h5" -backtest_origins 0 -horizon 1 -min_obs 50 -covariance none -portfolio none \
+       "${args[@]}" ${EXTRA_ARGS:-} > "$TMP/$model.log" 2>&1; then
     echo "product.sh: the $model job failed: $(tail -n 2 "$TMP/$model.log")" >&2
     rc=1
     continue
