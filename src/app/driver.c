@@ -450,8 +450,10 @@ static PetscErrorCode list_universe(const hc_app_options *o, MPI_Comm comm, hc_u
 }
 
 /* The first option of the previous report's "name=value;..." list a whose value in this run's
- * list b differs (or that one of them lacks), named with both values in msg[len]. @return 1, or
- * 0 if the lists agree. */
+ * list b differs (or that one of them lacks), named with both values in msg[len]. An option that
+ * only b has and that this run does not give (so at its default) agrees: the build that wrote a
+ * did not know it, and an option added later defaults to what the builds before it did.
+ * @return 1, or 0 if the lists agree. */
 static int first_difference(const char *a, const char *b, char *msg, size_t len)
 {
   for (int pass = 0; pass < 2; pass++) { /* a against b, then b against a (an option only b has) */
@@ -468,8 +470,13 @@ static int first_difference(const char *a, const char *b, char *msg, size_t len)
           const char *qe = strchr(q, ';');
           snprintf(theirs, sizeof theirs, "%.*s", (int)((qe ? qe : q + strlen(q)) - q - strlen(name)), q + strlen(name));
         }
+      PetscBool given = PETSC_TRUE;
+      name[strlen(name) - 1] = '\0';
+      if (pass && !strcmp(theirs, "(not given)") && !PetscOptionsHasName(NULL, NULL, name, &given) && !given) {
+        p = *end ? end + 1 : end;
+        continue;
+      }
       if (strcmp(mine, theirs)) {
-        name[strlen(name) - 1] = '\0';
         snprintf(msg, len, "%.127s: the previous report was made with %.511s, this update has %.511s", name, pass ? theirs : mine,
                  pass ? mine : theirs);
         return 1;

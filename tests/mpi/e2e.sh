@@ -67,7 +67,8 @@
 #               history are refit with their reason, a new ticker refit, a date going back
 #               rejected, a ticker that left keeps a row; the refit tickers equal the job's; a
 #               previous report of another schema or other model options, and no -from, stop at
-#               start (exit 2, one line); SIGUSR1 checkpoints an update (exit 75) and the rerun
+#               start (exit 2, one line), but one made before an option existed updates with that
+#               option at its default; SIGUSR1 checkpoints an update (exit 75) and the rerun
 #               resumes to the uninterrupted update's report.
 set -euo pipefail
 case=$1 exe=$2 root=$3
@@ -610,9 +611,20 @@ PY
   rc=0; upd 2 "$work/e2.h5" "$work/p1.h5" "$work/d0" -mean_models "arma(0..2,0..2)" > /dev/null || rc=$?
   check "other model options: exit 2" test "$rc" -eq 2
   check "... naming the option and both values" grep -q "error: -mean_models: the previous report was made with arma(0..1,0..1), this update has arma(0..2,0..2)" "$work/out.u"
+  # a previous report made by a build that did not know an option (here -fit_screen_css): the
+  # update at that option's default goes on; given, it is a difference naming it
+  cp "$work/p1.h5" "$work/older.h5"
+  /usr/bin/python3 -c 'import sys, h5py, numpy
+f = h5py.File(sys.argv[1], "r+")
+mo = f.attrs["model_options"]; mo = mo.decode() if isinstance(mo, bytes) else mo
+assert "-fit_screen_css=false;" in mo
+f.attrs["model_options"] = numpy.bytes_(mo.replace("-fit_screen_css=false;", ""))' "$work/older.h5"
+  check "a previous report without an option added since: the update at its default runs" upd 2 "$work/o1.h5" "$work/older.h5" "$work/d0"
+  rc=0; upd 2 "$work/e4.h5" "$work/older.h5" "$work/d0" -fit_screen_css > /dev/null || rc=$?
+  check "... given, exit 2 naming it" bash -c "test $rc -eq 2 && grep -q 'error: -fit_screen_css: the previous report was made with (not given), this update has true' '$work/out.u'"
   rc=0; mpirun --oversubscribe -n 2 "$exe" update -report "$work/e3.h5" -data_dir "$work/d0" "${opts[@]}" > "$work/out.u" 2>&1 || rc=$?
   check "no -from: exit 2 naming it" bash -c "test $rc -eq 2 && grep -q 'error: -from: give the report to update' '$work/out.u'"
-  check "no report written by a refused update" test ! -e "$work/e1.h5" -a ! -e "$work/e2.h5" -a ! -e "$work/e3.h5"
+  check "no report written by a refused update" test ! -e "$work/e1.h5" -a ! -e "$work/e2.h5" -a ! -e "$work/e3.h5" -a ! -e "$work/e4.h5"
   # resumable: SIGUSR1 to one rank during an update that refits (new tickers), exit 75, rerun
   mkdir "$work/more"
   cp "$work"/d0/*.csv "$work/more/"
