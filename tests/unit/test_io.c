@@ -1490,7 +1490,12 @@ Test(panel, undated_and_compressed)
   cr_assert_null(s.volume);
   cr_assert_str_eq(s.label[0], "1");
   cr_assert_str_eq(s.label[119], "120");
-  for (int t = 0; t < 120; t++) cr_assert(!memcmp(&s.value[t], &v[t], sizeof v[t]), "row %d", t);
+  for (int t = 0; t < 120; t++) {
+    char num[16];
+    snprintf(num, sizeof num, "%d", t + 1);
+    cr_assert_str_eq(s.label[t], num, "row %d", t);
+    cr_assert(!memcmp(&s.value[t], &v[t], sizeof v[t]), "row %d", t);
+  }
   hc_series_free(&s);
   hc_io_panel_close(&p);
   test_rm_tree(dir);
