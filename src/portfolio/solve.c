@@ -9,8 +9,8 @@
  * n = n0 + b_n - s_n of w = p - n, with p0 and n0 the positive and negative parts of w_prev. The
  * per-name caps are bounds on x, and the budget, gross and sector limits are linear in x, so the
  * augmented Lagrangian's subproblems are bound-constrained; the turnover cost c 1'x is linear.
- * At a solution with c > 0 or a binding gross limit no asset buys and sells at once; with c = 0
- * the split is not unique but w is.
+ * At a solution with c > 0 or a binding gross limit no asset buys and sells at once. With c = 0
+ * the sells are fixed at 0 and a buy is the signed trade b = p - p0 (solve_almm).
  */
 #include "hpcast/portfolio.h"
 
@@ -475,6 +475,11 @@ static PetscErrorCode solve_almm(ctx *c, double n_inv, hc_port_solution *s)
     PetscCall(VecSum(c->p0, &held_p));
     PetscCall(VecSum(c->n0, &held_n));
     const int held = held_p + held_n > 0.5; /* a book is held: the new one is near it */
+    /* Without a turnover cost (gmv, or meanvar at 0 bps) only p and n matter, and each is one
+     * variable: the buys and sells of a part move it alike, and the two copies made the bounded
+     * subproblems take about twice as many evaluations (40 tickers' book backtest: 68,274 ->
+     * 34,212, the weights within 2e-9). */
+    const int split = c->cost > 0.0;
     PetscScalar *x0;
     PetscCall(VecGetArrayRead(c->p0, &pa));
     PetscCall(VecGetArrayRead(c->n0, &na));
@@ -488,19 +493,20 @@ static PetscErrorCode solve_almm(ctx *c, double n_inv, hc_port_solution *s)
       const double cp = inv ? cap_p : 0.0, cn = inv ? cap_n : 0.0;
       PetscScalar *l = la + 4 * i, *u = ua + 4 * i, *v = xa + 4 * i;
       x0[4 * i] = pa[i], x0[4 * i + 1] = 0.0, x0[4 * i + 2] = na[i], x0[4 * i + 3] = 0.0;
-      /* p = p0 + b_p - s_p in [0, cp]: b_p in [0, max(0, cp - p0)], s_p in [max(0, p0 - cp), p0] */
-      l[0] = 0.0, u[0] = PetscMax(0.0, cp - pa[i]);
-      l[1] = PetscMax(0.0, pa[i] - cp), u[1] = pa[i];
-      l[2] = 0.0, u[2] = PetscMax(0.0, cn - na[i]);
-      l[3] = PetscMax(0.0, na[i] - cn), u[3] = na[i];
+      if (split) { /* p = p0 + b_p - s_p in [0, cp]: b_p in [0, max(0, cp - p0)], s_p in [max(0, p0 - cp), p0] */
+        l[0] = 0.0, u[0] = PetscMax(0.0, cp - pa[i]);
+        l[1] = PetscMax(0.0, pa[i] - cp), u[1] = pa[i];
+        l[2] = 0.0, u[2] = PetscMax(0.0, cn - na[i]);
+        l[3] = PetscMax(0.0, na[i] - cn), u[3] = na[i];
+      } else { /* b_p = p - p0 in [-p0, cp - p0], s_p = 0; the same for n */
+        l[0] = -pa[i], u[0] = cp - pa[i], l[1] = u[1] = 0.0;
+        l[2] = -na[i], u[2] = cn - na[i], l[3] = u[3] = 0.0;
+      }
       if (held) { /* start from the book held (no trade), inside the bounds */
         for (int k = 0; k < 4; k++) v[k] = PetscMax(l[k], PetscMin(u[k], 0.0));
       } else { /* from cash: p = w_s, n = 0 */
-        const double ps = inv ? w_s : 0.0;
-        v[0] = PetscMin(u[0], PetscMax(0.0, ps - pa[i]));
-        v[1] = PetscMax(l[1], PetscMin(u[1], PetscMax(0.0, pa[i] - ps)));
-        v[2] = 0.0;
-        v[3] = u[3];
+        const double ps = inv ? w_s : 0.0, t[4] = {ps - pa[i], 0.0, -na[i], 0.0}, ts[4] = {PetscMax(0.0, ps - pa[i]), PetscMax(0.0, pa[i] - ps), 0.0, na[i]};
+        for (int k = 0; k < 4; k++) v[k] = PetscMax(l[k], PetscMin(u[k], split ? ts[k] : t[k]));
       }
     }
     PetscCall(VecRestoreArray(c->X0, &x0));
