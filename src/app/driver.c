@@ -463,16 +463,18 @@ static int first_difference(const char *a, const char *b, char *msg, size_t len)
       if (!end) end = p + strlen(p);
       if (!eq || eq > end) break;
       char name[128], mine[512], theirs[512] = "(not given)";
+      int  found = 0;
       snprintf(name, sizeof name, "%.*s=", (int)(eq - p), p);
       snprintf(mine, sizeof mine, "%.*s", (int)(end - eq - 1), eq + 1);
       for (const char *q = y; q && *q; q = strchr(q, ';') ? strchr(q, ';') + 1 : NULL)
         if (!strncmp(q, name, strlen(name))) {
           const char *qe = strchr(q, ';');
           snprintf(theirs, sizeof theirs, "%.*s", (int)((qe ? qe : q + strlen(q)) - q - strlen(name)), q + strlen(name));
+          found = 1;
         }
       PetscBool given = PETSC_TRUE;
       name[strlen(name) - 1] = '\0';
-      if (pass && !strcmp(theirs, "(not given)") && !PetscOptionsHasName(NULL, NULL, name, &given) && !given) {
+      if (pass && !found && !PetscOptionsHasName(NULL, NULL, name, &given) && !given) {
         p = *end ? end + 1 : end;
         continue;
       }

@@ -477,16 +477,12 @@ static hid_t column(const hc_panel *p, const char *name, int i)
 }
 
 /* The label of observation i of an undated series: its number i + 1 in decimal, written out by
- * hand (snprintf cost more than the read: 100 us for 2,000 rows). */
-static void index_label(int i, char *out, size_t len)
+ * hand (snprintf cost more than the read). */
+static void index_label(int i, char out[HC_LABEL_LEN])
 {
   char         d[12];
   int          k = 0;
   unsigned int v = (unsigned int)i + 1u;
-  if (len < sizeof d) {
-    snprintf(out, len, "%d", i + 1);
-    return;
-  }
   do d[k++] = (char)('0' + v % 10u);
   while ((v /= 10u) != 0u);
   for (int j = 0; j < k; j++) out[j] = d[k - 1 - j];
@@ -551,7 +547,7 @@ int hc_io_panel_read(const hc_panel *p, int i, const char *ticker, const char *c
   for (int t = 0; t < n; t++) {
     if (own) s->label[t][HC_LABEL_LEN - 1] = '\0';
     else if (dated) time_label(s->time[t], s->label[t], sizeof s->label[t]);
-    else index_label(t, s->label[t], sizeof s->label[t]);
+    else index_label(t, s->label[t]);
   }
   s->labels_are_dates = dated;
   return 0;

@@ -477,8 +477,7 @@ static PetscErrorCode solve_almm(ctx *c, double n_inv, hc_port_solution *s)
     const int held = held_p + held_n > 0.5; /* a book is held: the new one is near it */
     /* Without a turnover cost (gmv, or meanvar at 0 bps) only p and n matter, and each is one
      * variable: the buys and sells of a part move it alike, and the two copies made the bounded
-     * subproblems take about twice as many evaluations (40 tickers' book backtest: 68,274 ->
-     * 34,212, the weights within 2e-9). */
+     * subproblems take up to twice as many evaluations (docs/portfolio.md, Cost). */
     const int split = c->cost > 0.0;
     PetscScalar *x0;
     PetscCall(VecGetArrayRead(c->p0, &pa));
