@@ -63,7 +63,6 @@ void hc_vol_destroy(hc_model *m)
   free(w->de);
   free(w->dh);
   free(w->aux);
-  free(w->d2e);
   free(w);
   m->work = NULL;
 }
@@ -71,7 +70,6 @@ void hc_vol_destroy(hc_model *m)
 int hc_vol_setup(hc_model *m, int n_max)
 {
   size_t        nm = 1 + (size_t)m->spec.p + (size_t)m->spec.q, n = n_max > 0 ? (size_t)n_max : 1;
-  size_t        r2 = (m->spec.q > 3 ? (size_t)m->spec.q : 3) + 1;
   hc_vol_layout L;
   hc_vol_layout_of(&m->spec, &L);
   hc_vol_work *w = calloc(1, sizeof *w);
@@ -82,9 +80,8 @@ int hc_vol_setup(hc_model *m, int n_max)
   w->de   = malloc(n * nm * sizeof *w->de);
   w->dh   = malloc(n * (size_t)L.np * sizeof *w->dh);
   w->aux  = malloc(12 * n * sizeof *w->aux);
-  w->d2e  = malloc(r2 * nm * nm * sizeof *w->d2e);
   m->work = w;
-  if (!w->e || !w->h || !w->z || !w->de || !w->dh || !w->aux || !w->d2e) {
+  if (!w->e || !w->h || !w->z || !w->de || !w->dh || !w->aux) {
     hc_vol_destroy(m);
     return ENOMEM;
   }
@@ -167,29 +164,6 @@ static double garch_persistence(const hc_vol_layout *L, const double *theta, dou
   return S;
 }
 
-/* Second derivatives d^2 e_t / d(mu, ar, ma)^2 of the CSS residual at t = p + tau (nm x nm,
- * row-major) into slot tau % R2 of ring, from the slots of the q earlier residuals (R2 > q):
- * d2e_t = D0 - sum_{j <= min(q, tau)} (E_j + E_j' + ma_j d2e_{t-j}), with D0 = 1 at (mu, ar_i)
- * and (ar_i, mu) (d e_t / d mu = -(1 - sum ar) - ...) and E_j the matrix whose row ma_j is
- * d e_{t-j} / d(mu, ar, ma). Without MA terms every d2e_t is D0 (slot 0). Returns the slot. */
-static const double *vol_d2e(int p, int q, const double *ma, const double *de, int t, int tau, int R2, double *ring)
-{
-  const int nm = 1 + p + q;
-  double   *d  = ring + (size_t)(tau % R2) * nm * nm;
-  if (q == 0 && tau > 0) return ring;
-  memset(d, 0, (size_t)nm * nm * sizeof *d);
-  for (int i = 1; i <= p; i++) d[i] = d[i * nm] = 1.0;
-  for (int j = 1; j <= q && j <= tau; j++) {
-    const double *dp = ring + (size_t)((tau - j) % R2) * nm * nm, *dej = de + (size_t)(t - j) * nm;
-    for (int k = 0; k < nm * nm; k++) d[k] -= ma[j - 1] * dp[k];
-    for (int b = 0; b < nm; b++) {
-      d[(p + j) * nm + b] -= dej[b];
-      d[b * nm + p + j] -= dej[b];
-    }
-  }
-  return d;
-}
-
 /* Lag, column and kind of the i-th ARCH-type term (i = 1..P+O: alpha_1..P, then gamma_1..O). */
 static void arch_term(const hc_vol_layout *L, int i, int *lag, int *col, int *neg)
 {
@@ -230,12 +204,19 @@ static double dot(const double *a, const double *b, int n)
   return (s0 + s1) + (s2 + s3);
 }
 
-/* sum_t w_t x[t * stride] over t < n. */
+/* sum_t w_t x[t * stride] over t < n (four partial sums). */
 static double dot_strided(const double *w, const double *x, int stride, int n)
 {
-  double s = 0.0;
-  for (int t = 0; t < n; t++) s += w[t] * x[(size_t)t * stride];
-  return s;
+  double s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0;
+  int    t = 0;
+  for (; t + 4 <= n; t += 4) {
+    s0 += w[t] * x[(size_t)t * stride];
+    s1 += w[t + 1] * x[(size_t)(t + 1) * stride];
+    s2 += w[t + 2] * x[(size_t)(t + 2) * stride];
+    s3 += w[t + 3] * x[(size_t)(t + 3) * stride];
+  }
+  for (; t < n; t++) s0 += w[t] * x[(size_t)t * stride];
+  return (s0 + s1) + (s2 + s3);
 }
 
 /* The conditional log-likelihood (file comment) into *ll; if grad != NULL its gradient
@@ -382,11 +363,20 @@ static int garch_eval(hc_model *m, const double *theta, const double *y, int n, 
       if (k == L.ib + j - 1)
         for (int tau = j; tau < T; tau++) dk[tau] += h[tau - j];
     }
-    if (Q == 1)
-      for (int tau = 1; tau < T; tau++) dk[tau] += be[0] * dk[tau - 1];
-    else
-      for (int tau = 1; tau < T; tau++)
+  }
+  /* the beta recursion of the np columns side by side: each column's is a chain of dependent
+   * multiply-adds, so one column at a time runs at the latency of one; np at once at the
+   * throughput (the same operations in the same order per column) */
+  if (Q == 1) {
+    const double b = be[0];
+    for (int tau = 1; tau < T; tau++)
+      for (int k = 0; k < np; k++) dh[(size_t)k * T + tau] += b * dh[(size_t)k * T + tau - 1];
+  } else {
+    for (int tau = 1; tau < T; tau++)
+      for (int k = 0; k < np; k++) {
+        double *dk = dh + (size_t)k * T;
         for (int j = 1; j <= Q && j <= tau; j++) dk[tau] += be[j - 1] * dk[tau - j];
+      }
   }
 
   /* gradient and scores: d l_t = l_h dh + l_e de + shape score */
@@ -419,10 +409,9 @@ static int garch_eval(hc_model *m, const double *theta, const double *y, int n, 
     if (a < nm)
       for (int tau = 0; tau < T; tau++) lam[tau] += leh[tau] * dep[(size_t)tau * nm + a];
     for (int b = a; b < np; b++) H[a * np + b] = dot(lam, dh + (size_t)b * T, T);
-    for (int b = a; b < nm; b++) { /* + sum l_eh dh_a de_b */
-      double v = 0.0;
-      for (int tau = 0; tau < T; tau++) v += leh[tau] * da[tau] * dep[(size_t)tau * nm + b];
-      H[a * np + b] += v;
+    if (a < nm) { /* + sum l_eh dh_a de_b (rho, free until the adjoint, holds l_eh dh_a) */
+      for (int tau = 0; tau < T; tau++) rho[tau] = leh[tau] * da[tau];
+      for (int b = a; b < nm; b++) H[a * np + b] += dot_strided(rho, dep + b, nm, T);
     }
   }
   if (ns) { /* t law: nu at L.is; h does not depend on nu (kappa = 1/2) */
@@ -485,11 +474,26 @@ static int garch_eval(hc_model *m, const double *theta, const double *y, int n, 
     for (int b = a; b < nm; b++) H[a * np + b] += dot_strided(lam, dep + b, nm, T);
   }
   if (q) {
-    const int R2 = (q > 3 ? q : 3) + 1;
-    for (int tau = 0; tau < T; tau++) {
-      const double *d2 = vol_d2e(p, q, theta + 1 + p, de, tau + p, tau, R2, w->d2e);
-      for (int a = 0; a < nm; a++)
-        for (int b = a; b < nm; b++) H[a * np + b] += leh[tau] * d2[a * nm + b];
+    /* sum_s V_s d^2 e_s without forming d^2 e_s: the MA recursion d^2 e_s = C_s - sum_{j <= min(q, s)}
+     * ma_j d^2 e_{s-j}, C_s = D0 - sum_{j <= min(q, s)} (u_{p+j} de_{s-j}' + de_{s-j} u_{p+j}') (D0 = 1 at
+     * (mu, ar_i) and (ar_i, mu)), summed by its adjoint mu_s = V_s - sum_j ma_j mu_{s+j} (lam, free here):
+     * sum_s V_s d^2 e_s = D0 sum_s mu_s - sum_j (u_{p+j} r_j' + r_j u_{p+j}'), r_j = sum_{s >= j} mu_s de_{s-j} */
+    const double *ma = theta + 1 + p;
+    double        smu = 0.0;
+    for (int tau = T - 1; tau >= 0; tau--) {
+      double v = leh[tau];
+      for (int j = 1; j <= q && tau + j < T; j++) v -= ma[j - 1] * lam[tau + j];
+      lam[tau] = v;
+      smu += v;
+    }
+    for (int i = 1; i <= p; i++) H[i] += smu;
+    for (int j = 1; j <= q && j < T; j++) {
+      const int c = p + j;
+      for (int b = 0; b < nm; b++) {
+        const double r = dot_strided(lam + j, dep + b, nm, T - j);
+        if (b >= c) H[c * np + b] -= r; /* row c and column c of the upper triangle (twice on the diagonal) */
+        if (b <= c) H[b * np + c] -= r;
+      }
     }
   } else { /* d^2 e_s = D0 for every s: 1 at (mu, ar_i) */
     double v = 0.0;

@@ -198,7 +198,6 @@ typedef struct {
   double *de;  /**< [n_max x nm] d e_t / d (mu, ar, ma) */
   double *dh;  /**< [np x n_max] d h_t / d theta_k, parameter by parameter (GARCH/GJR) */
   double *aux; /**< [12 x n_max] per-observation derivatives and adjoint weights (GARCH/GJR) */
-  double *d2e; /**< ring of (max(q, 3) + 1) x nm x nm second derivatives of e_t (Hessian) */
   double  s2;  /**< mean square of the residuals of the last evaluation */
   double  s2_key[HC_VOL_S2_CACHE][HC_MAX_PARAMS]; /**< mean parameters of recent evaluations */
   double  s2_val[HC_VOL_S2_CACHE];                /**< their residual mean squares */
