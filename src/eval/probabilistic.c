@@ -62,42 +62,47 @@ void hc_mixture_moments(const hc_mixture *f, double *mean, double *sd)
   *sd   = sqrt(v);
 }
 
-/* F(x) and density f(x) of the mixture in one pass. */
-static void mixture_cdf_pdf(const hc_mixture *f, double x, double *F, double *dens)
+/* F(x), the density f(x) and its derivative f'(x) of the mixture in one pass. */
+static void mixture_cdf_pdf(const hc_mixture *f, double x, double *F, double *dens, double *ddens)
 {
-  double Fs = 0.0, ds = 0.0;
+  double Fs = 0.0, ds = 0.0, dds = 0.0;
   for (int i = 0; i < f->k; i++) {
     if (f->w[i] == 0.0) continue;
     const hc_pred *c = &f->comp[i];
-    double z = (x - c->mean) / c->sd;
+    double z = (x - c->mean) / c->sd, dz, pd;
     Fs += f->w[i] * hc_dist_cdf(&c->law, z);
-    ds += f->w[i] * exp(hc_dist_logpdf(&c->law, z, NULL, NULL)) / c->sd;
+    pd = f->w[i] * exp(hc_dist_logpdf(&c->law, z, &dz, NULL)) / c->sd;
+    ds += pd;
+    dds += pd * dz / c->sd;
   }
-  *F    = Fs;
-  *dens = ds;
+  *F     = Fs;
+  *dens  = ds;
+  *ddens = dds;
 }
 
-/* Root of F(x) = p in the bracket [lo, hi] (F(lo) <= p <= F(hi)) from the start x: Newton
- * steps kept inside the bracket, bisection when a step leaves it or does not halve |F - p|
- * (rtsafe, Numerical Recipes 3rd ed. sec. 9.4). Stops at |F - p| < 1e-12, a bracket of
- * relative width 1e-12 (relative to max(|x|, scale)), or after a Newton step of relative
- * length below 1e-9 (quadratic convergence: its error is ~1e-18 relative). */
+/* Root of F(x) = p in the bracket [lo, hi] (F(lo) <= p <= F(hi)) from the start x: Halley
+ * steps x - (r/f) / (1 - (r/f) f' / (2 f)), r = F - p (cubic convergence; Newton's step where
+ * the correction exceeds a half), kept inside the bracket, bisection when a step leaves it or
+ * does not halve |F - p| (rtsafe, Numerical Recipes 3rd ed. sec. 9.4, with the Halley step of
+ * sec. 9.4.2). Stops at |F - p| < 1e-12, a bracket of relative width 1e-12 (relative to
+ * max(|x|, scale)), or after a Halley step below 1e-6 scale (its error is of the order of the
+ * step cubed, ~1e-18 scale) or 1e-9 |x| (where |x| is that much larger, the ulp of x limits). */
 static double mixture_solve(const hc_mixture *f, double p, double lo, double hi, double x, double scale)
 {
   double prev = INFINITY;
   for (int it = 0; it < 200; it++) {
-    double F, d;
-    mixture_cdf_pdf(f, x, &F, &d);
+    double F, d, dd;
+    mixture_cdf_pdf(f, x, &F, &d, &dd);
     double r = F - p;
     if (isnan(r)) return NAN;
     if (fabs(r) < 1e-12) return x;
     if (r < 0.0) lo = x;
     else hi = x;
     if (hi - lo <= 1e-12 * fmax(fabs(x), scale)) return 0.5 * (lo + hi);
-    double xn = x - r / d;
-    /* a Newton step this small lands within ~(step)^2 f'/f of the root: 1e-18 relative, far
-     * inside the tolerances above, so it is taken without another evaluation */
-    if (xn > lo && xn < hi && fabs(r / d) <= 1e-9 * fmax(fabs(x), scale)) return xn;
+    double step = r / d, corr = step * dd / (2.0 * d);
+    if (fabs(corr) < 0.5) step /= 1.0 - corr;
+    double xn = x - step;
+    if (xn > lo && xn < hi && fabs(corr) < 0.5 && fabs(step) <= fmax(1e-6 * scale, 1e-9 * fabs(x))) return xn;
     if (!(xn > lo && xn < hi) || fabs(r) > 0.5 * prev) xn = 0.5 * (lo + hi);
     prev = fabs(r);
     x    = xn;
