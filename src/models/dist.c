@@ -426,24 +426,24 @@ double hc_dist_logpdf(const hc_dist_eval *e, double z, double *dz, double *dshap
     if (dz) *dz = -z;
     return e->k[0] - 0.5 * z * z;
   case HC_DIST_T: {
-    double nu = e->shape[0], w = z * z / (nu - 2.0), a = 0.5 * (nu + 1.0) / (1.0 + w);
+    double nu = e->shape[0], w = z * z / (nu - 2.0), a = 0.5 * (nu + 1.0) / (1.0 + w), lw = log1p(w);
     if (dz) *dz = -2.0 * a * z / (nu - 2.0);
-    if (dshape) dshape[0] = e->k[1] - 0.5 * log1p(w) + a * w / (nu - 2.0);
-    return e->k[0] - 0.5 * (nu + 1.0) * log1p(w);
+    if (dshape) dshape[0] = e->k[1] - 0.5 * lw + a * w / (nu - 2.0);
+    return e->k[0] - 0.5 * (nu + 1.0) * lw;
   }
   case HC_DIST_SKEWT: {
     double nu = e->shape[0], lam = e->shape[1], a = e->k[0], b = e->k[1];
     double x = b * z + a, left = x < 0.0, d = left ? 1.0 - lam : 1.0 + lam, r = x / d;
-    double w = r * r / (nu - 2.0), f = 0.5 * (nu + 1.0) / (1.0 + w);
+    double w = r * r / (nu - 2.0), f = 0.5 * (nu + 1.0) / (1.0 + w), lw = log1p(w);
     if (dz) *dz = -2.0 * f * r * b / (d * (nu - 2.0));
     if (dshape) {
       double r_nu  = (e->k[4] * z + e->k[3]) / d;
       double r_lam = ((e->k[6] * z + e->k[5]) - r * (left ? -1.0 : 1.0)) / d;
       double w_nu  = 2.0 * r * r_nu / (nu - 2.0) - w / (nu - 2.0);
-      dshape[0] = e->k[4] / b + e->k[7] - 0.5 * log1p(w) - f * w_nu;
+      dshape[0] = e->k[4] / b + e->k[7] - 0.5 * lw - f * w_nu;
       dshape[1] = e->k[6] / b - f * 2.0 * r * r_lam / (nu - 2.0);
     }
-    return e->k[2] - 0.5 * (nu + 1.0) * log1p(w);
+    return e->k[2] - 0.5 * (nu + 1.0) * lw;
   }
   case HC_DIST_GED: {
     double nu = e->shape[0], m = fabs(z) / e->k[1], mn = pow(m, nu);

@@ -165,13 +165,14 @@ static inline double hc_dist_logpdf_d2(const hc_dist_eval *e, double z, double d
     return e->k[0] - 0.5 * z * z;
   }
   /* standardized t: log f = c(nu) - (nu+1)/2 log(g/(nu-2)), g = nu - 2 + z^2; k[1] = c', k[2] = c'' */
-  double nu = e->shape[0], z2 = z * z, m = nu - 2.0, g = m + z2, w = z2 / m, ig = 1.0 / g;
+  /* one log1p (a libm call, which the compiler may not merge while it can set errno) */
+  double nu = e->shape[0], z2 = z * z, m = nu - 2.0, g = m + z2, ig = 1.0 / g, lw = log1p(z2 / m);
   d[0] = -(nu + 1.0) * z * ig;
   d[1] = -(nu + 1.0) * (m - z2) * ig * ig;
-  d[2] = e->k[1] - 0.5 * log1p(w) + 0.5 * (nu + 1.0) * z2 * ig / m;
+  d[2] = e->k[1] - 0.5 * lw + 0.5 * (nu + 1.0) * z2 * ig / m;
   d[3] = z * (3.0 - z2) * ig * ig;
   d[4] = e->k[2] + 0.5 * z2 * ig / m + 0.5 * z2 * (m * g - (nu + 1.0) * (g + m)) * ig * ig / (m * m);
-  return e->k[0] - 0.5 * (nu + 1.0) * log1p(w);
+  return e->k[0] - 0.5 * (nu + 1.0) * lw;
 }
 
 /* ---- shared by the ARMA-volatility families (garch.c, egarch.c) ---- */
