@@ -61,6 +61,7 @@ void hc_vol_destroy(hc_model *m)
   free(w->h);
   free(w->z);
   free(w->de);
+  free(w->det);
   free(w->dh);
   free(w->aux);
   free(w);
@@ -78,10 +79,11 @@ int hc_vol_setup(hc_model *m, int n_max)
   w->h    = malloc(n * sizeof *w->h);
   w->z    = malloc(n * sizeof *w->z);
   w->de   = malloc(n * nm * sizeof *w->de);
+  w->det  = malloc(n * nm * sizeof *w->det);
   w->dh   = malloc(n * (size_t)L.np * sizeof *w->dh);
   w->aux  = malloc(12 * n * sizeof *w->aux);
   m->work = w;
-  if (!w->e || !w->h || !w->z || !w->de || !w->dh || !w->aux) {
+  if (!w->e || !w->h || !w->z || !w->de || !w->det || !w->dh || !w->aux) {
     hc_vol_destroy(m);
     return ENOMEM;
   }
@@ -204,21 +206,6 @@ static double dot(const double *a, const double *b, int n)
   return (s0 + s1) + (s2 + s3);
 }
 
-/* sum_t w_t x[t * stride] over t < n (four partial sums). */
-static double dot_strided(const double *w, const double *x, int stride, int n)
-{
-  double s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0;
-  int    t = 0;
-  for (; t + 4 <= n; t += 4) {
-    s0 += w[t] * x[(size_t)t * stride];
-    s1 += w[t + 1] * x[(size_t)(t + 1) * stride];
-    s2 += w[t + 2] * x[(size_t)(t + 2) * stride];
-    s3 += w[t + 3] * x[(size_t)(t + 3) * stride];
-  }
-  for (; t < n; t++) s0 += w[t] * x[(size_t)t * stride];
-  return (s0 + s1) + (s2 + s3);
-}
-
 /* The conditional log-likelihood (file comment) into *ll; if grad != NULL its gradient
  * d loglik / d theta, if G != NULL the per-observation scores G[(t-p) np + k], and if H != NULL
  * (with grad; normal or t law) the Hessian H[np x np].
@@ -337,6 +324,13 @@ static int garch_eval(hc_model *m, const double *theta, const double *y, int n, 
   *ll = sum;
   if (!want) return 0;
 
+  /* d e_t / d(mu, ar, ma) by columns, det[k T + tau] = de[(tau + p) nm + k]: the sums over t
+   * below read one column at a time, contiguous (hc_vol_residuals writes de by rows, the layout
+   * of its recursion) */
+  double *det = w->det;
+  for (int tau = 0; tau < T; tau++)
+    for (int k = 0; k < nm; k++) det[(size_t)k * T + tau] = de[(size_t)(tau + p) * nm + k];
+
   /* d h_t / d theta_k, k = 0..np-1, into dh[k T + tau]: inputs, then the beta recursion */
   double *dh = w->dh;
   for (int k = 0; k < np; k++) {
@@ -350,7 +344,7 @@ static int garch_eval(hc_model *m, const double *theta, const double *y, int n, 
       if (k < nm)
         for (int tau = lag; tau < T; tau++) {
           double el = e[tau + p - lag];
-          if (!neg || el < 0.0) dk[tau] += 2.0 * c * el * de[(size_t)(tau + p - lag) * nm + k];
+          if (!neg || el < 0.0) dk[tau] += 2.0 * c * el * det[(size_t)k * T + tau - lag];
         }
       if (k == col)
         for (int tau = lag; tau < T; tau++) {
@@ -380,11 +374,10 @@ static int garch_eval(hc_model *m, const double *theta, const double *y, int n, 
   }
 
   /* gradient and scores: d l_t = l_h dh + l_e de + shape score */
-  const double *dep = de + (size_t)p * nm;
   if (grad) {
     for (int k = 0; k < np; k++) {
       grad[k] = dot(gh, dh + (size_t)k * T, T);
-      if (k < nm) grad[k] += dot_strided(ge, dep + k, nm, T);
+      if (k < nm) grad[k] += dot(ge, det + (size_t)k * T, T);
       if (k >= L.is) {
         double s = 0.0;
         for (int tau = 0; tau < T; tau++) s += ls[(size_t)(k - L.is) * T + tau];
@@ -397,7 +390,7 @@ static int garch_eval(hc_model *m, const double *theta, const double *y, int n, 
   if (G)
     for (int tau = 0; tau < T; tau++)
       for (int k = 0; k < np; k++)
-        G[(size_t)tau * np + k] = gh[tau] * dh[(size_t)k * T + tau] + (k < nm ? ge[tau] * dep[(size_t)tau * nm + k] : 0.0) +
+        G[(size_t)tau * np + k] = gh[tau] * dh[(size_t)k * T + tau] + (k < nm ? ge[tau] * det[(size_t)k * T + tau] : 0.0) +
                                   (k >= L.is ? ls[(size_t)(k - L.is) * T + tau] : 0.0);
   if (!H) return 0;
 
@@ -407,15 +400,15 @@ static int garch_eval(hc_model *m, const double *theta, const double *y, int n, 
     const double *da = dh + (size_t)a * T;
     for (int tau = 0; tau < T; tau++) lam[tau] = lhh[tau] * da[tau];
     if (a < nm)
-      for (int tau = 0; tau < T; tau++) lam[tau] += leh[tau] * dep[(size_t)tau * nm + a];
+      for (int tau = 0; tau < T; tau++) lam[tau] += leh[tau] * det[(size_t)a * T + tau];
     for (int b = a; b < np; b++) H[a * np + b] = dot(lam, dh + (size_t)b * T, T);
     if (a < nm) { /* + sum l_eh dh_a de_b (rho, free until the adjoint, holds l_eh dh_a) */
       for (int tau = 0; tau < T; tau++) rho[tau] = leh[tau] * da[tau];
-      for (int b = a; b < nm; b++) H[a * np + b] += dot_strided(rho, dep + b, nm, T);
+      for (int b = a; b < nm; b++) H[a * np + b] += dot(rho, det + (size_t)b * T, T);
     }
   }
   if (ns) { /* t law: nu at L.is; h does not depend on nu (kappa = 1/2) */
-    for (int a = 0; a < L.is; a++) H[a * np + L.is] = dot(lhs, dh + (size_t)a * T, T) + (a < nm ? dot_strided(les, dep + a, nm, T) : 0.0);
+    for (int a = 0; a < L.is; a++) H[a * np + L.is] = dot(lhs, dh + (size_t)a * T, T) + (a < nm ? dot(les, det + (size_t)a * T, T) : 0.0);
     double v = 0.0;
     for (int tau = 0; tau < T; tau++) v += lss[tau];
     H[L.is * np + L.is] = v;
@@ -451,7 +444,7 @@ static int garch_eval(hc_model *m, const double *theta, const double *y, int n, 
       lhs[tau] = 2.0 * li * el[tau];
     }
     for (int k = 0; k < nm; k++)
-      if (T > lag) A[i - 1][k] += dot_strided(lhs + lag, dep + k, nm, T - lag);
+      if (T > lag) A[i - 1][k] += dot(lhs + lag, det + (size_t)k * T, T - lag);
   }
   for (int j = 1; j <= Q; j++) {
     for (int tau = 0; tau < j && tau < T; tau++) {
@@ -470,8 +463,8 @@ static int garch_eval(hc_model *m, const double *theta, const double *y, int n, 
     leh[tau] = ge[tau] + 2.0 * e[tau + p] * (rho[tau] + kap / T);
   }
   for (int a = 0; a < nm; a++) {
-    for (int tau = 0; tau < T; tau++) lam[tau] = lhh[tau] * dep[(size_t)tau * nm + a];
-    for (int b = a; b < nm; b++) H[a * np + b] += dot_strided(lam, dep + b, nm, T);
+    for (int tau = 0; tau < T; tau++) lam[tau] = lhh[tau] * det[(size_t)a * T + tau];
+    for (int b = a; b < nm; b++) H[a * np + b] += dot(lam, det + (size_t)b * T, T);
   }
   if (q) {
     /* sum_s V_s d^2 e_s without forming d^2 e_s: the MA recursion d^2 e_s = C_s - sum_{j <= min(q, s)}
@@ -490,7 +483,7 @@ static int garch_eval(hc_model *m, const double *theta, const double *y, int n, 
     for (int j = 1; j <= q && j < T; j++) {
       const int c = p + j;
       for (int b = 0; b < nm; b++) {
-        const double r = dot_strided(lam + j, dep + b, nm, T - j);
+        const double r = dot(lam + j, det + (size_t)b * T, T - j);
         if (b >= c) H[c * np + b] -= r; /* row c and column c of the upper triangle (twice on the diagonal) */
         if (b <= c) H[b * np + c] -= r;
       }

@@ -197,6 +197,7 @@ typedef struct {
   double *h;   /**< [n_max] conditional variances */
   double *z;   /**< [n_max] standardized residuals */
   double *de;  /**< [n_max x nm] d e_t / d (mu, ar, ma) */
+  double *det; /**< [nm x n_max] de by columns (GARCH/GJR Hessian and gradient) */
   double *dh;  /**< [np x n_max] d h_t / d theta_k, parameter by parameter (GARCH/GJR) */
   double *aux; /**< [12 x n_max] per-observation derivatives and adjoint weights (GARCH/GJR) */
   double  s2;  /**< mean square of the residuals of the last evaluation */
