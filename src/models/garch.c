@@ -221,8 +221,10 @@ static double dot(const double *a, const double *b, int n)
  * (presample h = s2 enters C_t as beta_j d^2 s2). The term sum_t l_h,t d^2 h_t is summed by
  * the adjoint of the recursion, sum_t lambda_t C_t with lambda_t = l_h,t + sum_j beta_j
  * lambda_{t+j} (a backward pass), so no d^2 h_t is formed; the second derivatives of the ARMA
- * residuals enter through per-observation weights of de_s de_s' and d^2 e_s (one more forward
- * pass, d^2 s2 = (2/T) sum_s (de_s de_s' + e_s d^2 e_s) included). One recursion serves GARCH
+ * residuals enter through per-observation weights V_s of d^2 e_s and W_s of de_s de_s'
+ * (d^2 s2 = (2/T) sum_s (de_s de_s' + e_s d^2 e_s) included), and sum_s V_s d^2 e_s through
+ * the adjoint of the MA recursion of d^2 e_s (another backward pass, no d^2 e_s formed;
+ * Griewank & Walther 2008, ch. 3, the reverse mode of a linear recursion). One recursion serves GARCH
  * and GJR (O = 0 for GARCH). Returns 1 for omega <= 0, a negative alpha, gamma or beta, an
  * inadmissible shape, n - p < 1, n > n_max, a non-positive or non-finite h_t, or a non-finite
  * sum or gradient; -1 if H is asked for a law without second derivatives. No allocation. */
