@@ -409,13 +409,12 @@ static PetscErrorCode rp_converged(Tao tao, void *ptr)
 {
   rp_stall          *st = ptr;
   TaoConvergedReason r;
-  PetscInt           it;
-  PetscReal          f, g, cnorm, xdiff;
+  PetscReal          g;
   PetscFunctionBeginUser;
   PetscCall(TaoDefaultConvergenceTest(tao, NULL));
   PetscCall(TaoGetConvergedReason(tao, &r));
   if (r != TAO_CONTINUE_ITERATING) PetscFunctionReturn(0);
-  PetscCall(TaoGetSolutionStatus(tao, &it, &f, &g, &cnorm, &xdiff, NULL));
+  PetscCall(TaoGetSolutionStatus(tao, NULL, NULL, &g, NULL, NULL, NULL));
   if (g < (1.0 - 1e-3) * st->g_best) {
     st->g_best  = g;
     st->stalled = 0;
