@@ -5,7 +5,7 @@
  * Line-oriented reader for the simple CSV files of the universe (AlphaVantage
  * daily exports, classic benchmark series). One record per line (LF or CRLF);
  * fields may be double-quoted ("" inside quotes is a literal quote) but may not
- * span lines. Lines of any length are read with getline(3). The labels are parsed as
+ * span lines. Lines of any length are read, in blocks of the file (read(2)) parsed in place. The labels are parsed as
  * dates of one of the common formats (io.h), and a newest-first file is put oldest first.
  */
 #include <ctype.h>
@@ -64,11 +64,58 @@ static int rows_grow(rows *r)
   return 0;
 }
 
-/** Remove the line terminator (LF, CRLF) in place. @return the new length. */
-static size_t chomp(char *line, size_t len)
+/**
+ * The lines of a file read in blocks by read(2) into one buffer, each handed out in place (no
+ * copy), NUL-terminated where its LF was. A line longer than the buffer grows it. Bytes after an
+ * embedded NUL are still part of the line (the parsers stop at the NUL, as they did at getline's).
+ */
+typedef struct {
+  int    fd;
+  char  *buf;
+  size_t cap, beg, end; /* unread bytes buf[beg..end) */
+  int    eof;
+} line_reader;
+
+#define LINE_READER_BLOCK 65536
+
+/**
+ * The next line of lr into *line (its LF removed, CRs before it too), its length in *len.
+ * @return 1 with a line, 0 at the end of the file, -1 on a read error (errno set), -2 on
+ *         allocation failure.
+ */
+static int next_line(line_reader *lr, char **line, size_t *len)
 {
-  while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r')) line[--len] = '\0';
-  return len;
+  for (;;) {
+    char *b  = lr->buf + lr->beg;
+    char *nl = lr->end > lr->beg ? memchr(b, '\n', lr->end - lr->beg) : NULL;
+    if (nl || (lr->eof && lr->end > lr->beg)) {
+      size_t n = nl ? (size_t)(nl - b) : lr->end - lr->beg;
+      lr->beg += n + (nl != NULL);
+      while (n > 0 && b[n - 1] == '\r') n--;
+      b[n]  = '\0';
+      *line = b;
+      *len  = n;
+      return 1;
+    }
+    if (lr->eof) return 0;
+    if (lr->beg > 0) { /* keep the partial line at the front */
+      memmove(lr->buf, lr->buf + lr->beg, lr->end - lr->beg);
+      lr->end -= lr->beg;
+      lr->beg = 0;
+    }
+    if (lr->end + 1 >= lr->cap) { /* +1: room for the NUL of a last line without LF */
+      size_t cap = lr->cap ? 2 * lr->cap : LINE_READER_BLOCK;
+      char  *nb  = realloc(lr->buf, cap);
+      if (!nb) return -2;
+      lr->buf = nb;
+      lr->cap = cap;
+    }
+    ssize_t got = read(lr->fd, lr->buf + lr->end, lr->cap - 1 - lr->end);
+    if (got < 0 && errno == EINTR) continue;
+    if (got < 0) return -1;
+    if (got == 0) lr->eof = 1;
+    lr->end += (size_t)got;
+  }
 }
 
 static int is_blank(const char *s)
@@ -78,24 +125,38 @@ static int is_blank(const char *s)
   return 1;
 }
 
-/** Trim ASCII whitespace at both ends of s in place. @return the trimmed start. */
-static char *trim(char *s)
+/**
+ * The field [start, end) of a line, NUL-terminated and trimmed of ASCII whitespace at both
+ * ends, in place. @return its start; *len its length.
+ */
+static char *trim_field(char *start, char *end, size_t *len)
 {
-  while (isspace((unsigned char)*s)) s++;
-  size_t n = strlen(s);
-  while (n > 0 && isspace((unsigned char)s[n - 1])) s[--n] = '\0';
-  return s;
+  while (end > start && isspace((unsigned char)end[-1])) end--;
+  *end = '\0';
+  while (isspace((unsigned char)*start)) start++;
+  *len = (size_t)(end - start);
+  return start;
 }
 
 /**
  * Split off the next field of the line at *cur, in place: quotes are removed
  * ("" inside quotes is a literal quote), the field is NUL-terminated and trimmed.
  * *cur is advanced past the separating comma, or set to NULL after the last field.
+ * *len receives the field's length. A field without quotes is only scanned.
  */
-static char *next_field(char **cur)
+static char *next_field(char **cur, size_t *len)
 {
-  char *p = *cur, *out = p, *start = p;
-  int quoted = 0;
+  char *p = *cur, *start = p;
+  for (;; p++) { /* the common field: no quote */
+    const char c = *p;
+    if (c == ',' || c == '\0') {
+      *cur = c == ',' ? p + 1 : NULL;
+      return trim_field(start, p, len);
+    }
+    if (c == '"') break;
+  }
+  char *out = p;
+  int   quoted = 0;
   for (;;) {
     char c = *p;
     if (c == '\0') {
@@ -121,8 +182,7 @@ static char *next_field(char **cur)
     else *out++ = c;
     p++;
   }
-  *out = '\0'; /* out <= p: never past the field's own bytes */
-  return trim(start);
+  return trim_field(start, out, len); /* out <= p: never past the field's own bytes */
 }
 
 /** The powers of ten that binary64 holds exactly: 10^0 .. 10^22. */
@@ -204,23 +264,27 @@ static void find_columns(char *header, const char *column, int *icol, int *iaux)
   *icol = -1;
   for (int k = 0; k < N_AUX; k++) iaux[k] = -1;
   for (int i = 0; cur; i++) {
-    const char *f = next_field(&cur);
+    size_t      flen;
+    const char *f = next_field(&cur, &flen);
     if (*icol < 0 && strcmp(f, column) == 0) *icol = i;
     for (int k = 0; k < N_AUX; k++)
       if (iaux[k] < 0 && strcmp(f, aux_names[k]) == 0) iaux[k] = i;
   }
 }
 
-/** Parse one data line (modified in place) into row r->n. */
-static void parse_row(rows *r, char *line, int icol, const int *iaux)
+/** Parse one data line (modified in place) into row r->n; its fields up to index last only. */
+static void parse_row(rows *r, char *line, int icol, const int *iaux, int last)
 {
-  int last = icol;
-  for (int k = 0; k < N_AUX; k++) last = iaux[k] > last ? iaux[k] : last;
   char *cur = line;
   double value = NAN, aux[N_AUX] = {NAN, NAN, NAN, NAN};
   for (int i = 0; i <= last && cur; i++) {
-    const char *f = next_field(&cur);
-    if (i == 0) hc_strlcpy(r->label[r->n], f, HC_LABEL_LEN);
+    size_t      flen;
+    const char *f = next_field(&cur, &flen);
+    if (i == 0) { /* truncated to HC_LABEL_LEN - 1 bytes */
+      const size_t nl = flen < HC_LABEL_LEN - 1 ? flen : HC_LABEL_LEN - 1;
+      memcpy(r->label[r->n], f, nl);
+      r->label[r->n][nl] = '\0';
+    }
     if (i == icol) value = parse_number(f);
     for (int k = 0; k < N_AUX; k++)
       if (i == iaux[k]) aux[k] = parse_number(f);
@@ -235,32 +299,28 @@ static void parse_row(rows *r, char *line, int icol, const int *iaux)
  * Read the data rows after the header.
  * @return 0, 1 with reason set (read error, too many rows), or -1 on allocation failure.
  */
-static int read_rows(FILE *f, rows *r, int icol, const int *iaux, char *reason, size_t len)
+static int read_rows(line_reader *lr, rows *r, int icol, const int *iaux, char *reason, size_t len)
 {
-  char *line = NULL;
-  size_t cap = 0;
-  ssize_t got;
-  int rc = 0;
-  while ((got = getline(&line, &cap, f)) >= 0) {
-    chomp(line, (size_t)got);
+  int last = icol;
+  for (int k = 0; k < N_AUX; k++) last = iaux[k] > last ? iaux[k] : last;
+  char  *line;
+  size_t n;
+  int    got;
+  while ((got = next_line(lr, &line, &n)) > 0) {
     if (is_blank(line)) continue;
     if (r->n == INT_MAX) {
       snprintf(reason, len, "too many rows (more than %d)", INT_MAX);
-      rc = 1;
-      break;
+      return 1;
     }
-    if (rows_grow(r)) {
-      rc = -1;
-      break;
-    }
-    parse_row(r, line, icol, iaux);
+    if (rows_grow(r)) return -1;
+    parse_row(r, line, icol, iaux, last);
   }
-  if (rc == 0 && ferror(f)) {
+  if (got == -2) return -1;
+  if (got == -1) {
     snprintf(reason, len, "read error: %s", strerror(errno));
-    rc = 1;
+    return 1;
   }
-  free(line);
-  return rc;
+  return 0;
 }
 
 /** Move the rows into a freshly allocated series. @return 0 or -1 on allocation failure. */
@@ -503,26 +563,21 @@ int hc_io_read_csv(const char *path, const char *ticker, const char *column, hc_
     close(fd);
     return 1;
   }
-  FILE *f = fdopen(fd, "r");
-  if (!f) {
-    snprintf(reason, len, "cannot open: %s", strerror(errno));
-    close(fd);
-    return 1;
-  }
-
-  char *header = NULL;
-  size_t cap = 0;
-  ssize_t got;
-  while ((got = getline(&header, &cap, f)) >= 0) {
-    chomp(header, (size_t)got);
+  line_reader lr = {.fd = fd};
+  char       *header = NULL;
+  size_t      hlen;
+  int         got;
+  while ((got = next_line(&lr, &header, &hlen)) > 0)
     if (!is_blank(header)) break;
-  }
   rows r = {0};
   int rc = 0;
-  if (got < 0) {
-    if (ferror(f)) snprintf(reason, len, "read error: %s", strerror(errno));
-    else snprintf(reason, len, "empty file");
-    rc = 1;
+  if (got <= 0) {
+    if (got == -2) rc = -1;
+    else {
+      if (got == -1) snprintf(reason, len, "read error: %s", strerror(errno));
+      else snprintf(reason, len, "empty file");
+      rc = 1;
+    }
   } else {
     char *h = header;
     if (strncmp(h, "\xEF\xBB\xBF", 3) == 0) h += 3;
@@ -537,7 +592,7 @@ int hc_io_read_csv(const char *path, const char *ticker, const char *column, hc_
     /* a non-NULL array marks "has this column"; rows_grow resizes it */
     for (int k = 0; k < N_AUX && rc == 0; k++)
       if (iaux[k] >= 0 && !(r.aux[k] = malloc(sizeof *r.aux[k]))) rc = -1;
-    if (rc == 0) rc = read_rows(f, &r, icol, iaux, reason, len);
+    if (rc == 0) rc = read_rows(&lr, &r, icol, iaux, reason, len);
   }
   if (rc == 0 && r.n == 0) {
     snprintf(reason, len, "no data rows");
@@ -552,7 +607,7 @@ int hc_io_read_csv(const char *path, const char *ticker, const char *column, hc_
   if (rc != 0) hc_series_free(s);
   if (rc < 0) snprintf(reason, len, "out of memory");
   rows_free(&r);
-  free(header);
-  fclose(f);
+  free(lr.buf);
+  close(fd);
   return rc;
 }
