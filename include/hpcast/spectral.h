@@ -105,9 +105,10 @@ int  hc_spectral_fast_length(int target);
 int  hc_spectral_acf(hc_fft_cache *c, const double *x, int n, int L, double *acov, double *acf);
 
 /**
- * The same quantities as hc_spectral_acf() by the direct O(n L) sum (reference for
- * tests, and cheaper than the FFT for very small L). Same shapes and errors; no cache;
- * thread-safe.
+ * The same quantities as hc_spectral_acf() by the direct O(n L) sum, each lag's in four
+ * interleaved partial sums (reference for tests; cheaper than the FFT for few lags, where
+ * hc_spectral_ljung_box() uses it). Same shapes and errors, plus ENOMEM for its [n + L + 1]
+ * workspace; no cache; thread-safe.
  */
 int  hc_spectral_acf_direct(const double *x, int n, int L, double *acov, double *acf);
 
@@ -190,8 +191,11 @@ int  hc_spectral_detect_period(const double *x, int n, int min_period, int max_p
 /**
  * Ljung-Box portmanteau statistic of x (Ljung & Box 1978, Biometrika 65, 297-303):
  *   Q(m) = n (n+2) sum_{k=1}^{m} r_k^2 / (n-k),
- * with r_k the sample autocorrelations of hc_spectral_acf() (mean removed, as R's
- * Box.test), and its asymptotic p-value P(chi2_{df} > Q), df = m - fitted_params.
+ * with r_k the sample autocorrelations (mean removed, as R's Box.test), and its asymptotic
+ * p-value P(chi2_{df} > Q), df = m - fitted_params. The r_k are those of
+ * hc_spectral_acf_direct() where its n (m + 1) multiply-adds are fewer than N log2 N for the
+ * FFT length N of hc_spectral_acf() (e.g. m up to about 25 at n = 2,000), else of
+ * hc_spectral_acf(); the two agree within 1e-12.
  * For ARMA(p,q) residuals use fitted_params = p+q (Box & Pierce 1970).
  * @param c              plan cache
  * @param x              [n] series or residuals, n >= 2

@@ -56,12 +56,23 @@ int hc_spectral_acf_direct(const double *x, int n, int L, double *acov, double *
   if (!acf_args_ok(x, n, L, acov, acf)) return EINVAL;
   double mean;
   if (hc_spectral_mean(x, n, &mean)) return EDOM;
-  double *g = malloc(sizeof(double) * ((size_t)L + 1));
+  double *g = malloc(sizeof(double) * ((size_t)L + 1 + (size_t)n)), *d = g + L + 1;
   if (!g) return ENOMEM;
+  for (int t = 0; t < n; t++) d[t] = x[t] - mean;
+  /* each lag's sum in four interleaved partial sums: four independent chains of additions,
+   * where one chain would wait for each addition before the next */
   for (int k = 0; k <= L; k++) {
-    double s = 0.0;
-    for (int t = 0; t + k < n; t++) s += (x[t] - mean) * (x[t + k] - mean);
-    g[k] = s;
+    const int m = n - k;
+    double    s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0;
+    int       t = 0;
+    for (; t + 4 <= m; t += 4) {
+      s0 += d[t] * d[t + k];
+      s1 += d[t + 1] * d[t + 1 + k];
+      s2 += d[t + 2] * d[t + 2 + k];
+      s3 += d[t + 3] * d[t + 3 + k];
+    }
+    for (; t < m; t++) s0 += d[t] * d[t + k];
+    g[k] = (s0 + s1) + (s2 + s3);
   }
   int rc = acf_finish(g, L, 1.0 / n, acov, acf);
   free(g);
