@@ -292,6 +292,27 @@ static int garch_eval(hc_model *m, const double *theta, const double *y, int n, 
    * l_{e nu}, l_{h nu}, l_{nu nu} */
   double *gh = w->aux, *ge = gh + T, *lhh = ge + T, *leh = lhh + T, *lee = leh + T, *ls = lee + T;
   double *les = ls + 2 * (size_t)T, *lhs = les + T, *lss = lhs + T, *lam = lss + T, *rho = lam + T;
+  if (D.d == HC_DIST_NORMAL) {
+    /* normal law, log f = k0 - z^2/2 with z^2 = e^2 / h: every term is a product of e_t and
+     * 1/h_t (l_h = -(1 - z^2)/(2h), l_e = -e/h, l_hh = (1 - 2 z^2)/(2 h^2), l_eh = e/h^2,
+     * l_ee = -1/h), so one division per observation and no square root */
+    const double k0 = D.k[0];
+    for (int tau = 0; tau < T; tau++) {
+      const double ht = h[tau];
+      if (!(ht > 0.0) || !isfinite(ht)) return 1;
+      const double et = e[tau + p], ih = 1.0 / ht, z2 = et * et * ih;
+      sum += k0 - 0.5 * z2;
+      if (want) {
+        gh[tau] = -0.5 * (1.0 - z2) * ih;
+        ge[tau] = -et * ih;
+      }
+      if (H) {
+        lhh[tau] = 0.5 * (1.0 - 2.0 * z2) * ih * ih;
+        leh[tau] = et * ih * ih;
+        lee[tau] = -ih;
+      }
+    }
+  } else
   for (int tau = 0; tau < T; tau++) {
     const double ht = h[tau];
     if (!(ht > 0.0) || !isfinite(ht)) return 1;

@@ -264,9 +264,11 @@ Test(backtest, ssa_beats_sarima_on_two_cycles, .timeout = 300)
  * ARMA(0,0): the benchmark has its own model): its rows are there and scored at every origin, its
  * mean 1-step CRPS is that of its loss series, the record's Diebold-Mariano test is hc_dm_test of
  * the two loss series, and the ensemble is the one the code gave before the benchmark existed
- * (the values below were printed by this test built on commit ea8579c, relative agreement 1e-12
- * asked; 1e-9 of the stacking weight, the end point of an iterative solve, which a change of the
- * fits in their last bits, such as a new summation order of the GARCH Hessian, moves by ~1e-11). With HPCAST_DM_LOSSES=FILE the loss series are written to FILE, the input of
+ * (the values below were printed by this test built on commit ea8579c; relative agreement 1e-8
+ * asked). They are smooth functions of the fits' end points, which TAO and the polish fix to about
+ * 1e-9 relative: a change of the likelihoods in their last bits moves them that much (the normal
+ * law's likelihood from e^2/h instead of (e/sqrt(h))^2 moved JPM's mean by 2.1e-9 and KO's
+ * stacking weight by 6.5e-11); a change of behaviour moves them by orders of magnitude more. With HPCAST_DM_LOSSES=FILE the loss series are written to FILE, the input of
  * tests/reference/dm_forecast.R (tests/reference/README.md). */
 Test(backtest, benchmark_and_dm_test, .timeout = 600)
 {
@@ -287,7 +289,7 @@ Test(backtest, benchmark_and_dm_test, .timeout = 600)
                 r.vol_model, r.ensemble, r.crps_1, r.mean[0], r.sd[0], r.weights[HC_ENS_STACKING * r.n_members]);
     const double got[4] = {r.crps_1, r.mean[0], r.sd[0], r.weights[HC_ENS_STACKING * r.n_members]};
     for (int j = 0; j < 4; j++)
-      cr_assert(fabs(got[j] - want[k][j]) <= (j == 3 ? 1e-9 : 1e-12) * fabs(want[k][j]), "%s value %d: %.17g, before the benchmark %.17g",
+      cr_assert(fabs(got[j] - want[k][j]) <= 1e-8 * fabs(want[k][j]), "%s value %d: %.17g, before the benchmark %.17g",
                 tickers[k], j, got[j], want[k][j]);
     cr_assert_str_neq(r.mean_model, "ARMA(0,0)", "the benchmark is not a member here");
     const hc_score_row *b1 = NULL;
