@@ -463,9 +463,33 @@ static inline void back_update(int r, double u, double Mu, double iF1, double v,
  * the reverse Chandrasekhar step Wb_{t+1} to Wb_t likewise (W_{t+1} depends on W_t through
  * T W_t), so that neither moves the vectors: a step writes abuf[t] and wbuf[t] (and updates
  * wbuf[t+1..t+r] in place). */
+/* White noise, p = q = 0 (hc_kalman_arma_grad): the state is never predicted (T = 0, so the gain
+ * is zero and F_t = gamma(0) = 1), so v_t = x_t, sumlogF = 0 and dJ / dx_t = 2 c x_t. The same
+ * values as the general filter and its reverse pass, in the same order of summation (ssq forward,
+ * the data directions backward), to the bit, in one pass without the Chandrasekhar records. */
+static int white_noise(hc_kalman *kf, const double *x, int n, hc_kalman_grad *g, double *ssq, double *sumlogF)
+{
+  double s = 0.0;
+  for (int t = 0; t < n; t++) s += x[t] * x[t];
+  *ssq     = s;
+  *sumlogF = 0.0;
+  kf->r = 1, kf->steady = 0, kf->T1[0] = 0.0, kf->R[0] = 1.0, kf->a[0] = 0.0; /* the filter's state at its end */
+  if (!g) return 0;
+  const double c2 = 2.0 * g->c;
+  for (int d = 0; d < g->k_arma; d++) g->dJ[d] = 0.0; /* no ARMA coefficient moves J */
+  for (int d = 0; d < g->k_x; d++) {
+    const double *dx = g->dx + (size_t)d * n;
+    double        v  = 0.0;
+    for (int t = n - 1; t >= 0; t--) v += c2 * x[t] * dx[t];
+    g->dJ[g->k_arma + d] = v;
+  }
+  return 0;
+}
+
 int hc_kalman_arma_grad(hc_kalman *kf, int p, int q, const double *phi, const double *theta, const double *x, int n,
                         hc_kalman_grad *g, double *ssq, double *sumlogF)
 {
+  if (p == 0 && q == 0 && kf->r_max >= 1) return white_noise(kf, x, n, g, ssq, sumlogF);
   if (!g) return filter(kf, p, q, phi, theta, x, n, ssq, sumlogF, NULL, 0, NULL, NULL, NULL, NULL);
   const int r = p > q + 1 ? p : q + 1;
   double   *vt = g->work, *a0 = vt + n, *rec = a0 + n;
