@@ -198,22 +198,21 @@ static const double exact_pow10[23] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6, 
  */
 static int parse_plain_decimal(const char *p, double *v)
 {
-  int                neg = 0, sig = 0, frac = 0, digits = 0, e = 0, eneg = 0;
-  unsigned long long m = 0;
+  int                neg = 0, frac = 0, e = 0, eneg = 0;
+  unsigned long long m = 0; /* all the digits, leading zeros included (they add nothing) */
   if (*p == '-' || *p == '+') neg = *p++ == '-';
-  for (int in_frac = 0;; p++) {
-    if (*p == '.' && !in_frac) {
-      in_frac = 1;
-      continue;
-    }
-    if (*p < '0' || *p > '9') break;
-    digits++;
-    frac += in_frac;
-    if (m || *p != '0') {
-      if (++sig > 15) return 0;
-      m = 10 * m + (unsigned long long)(*p - '0');
-    }
+  const char *d0 = p;
+  while ((unsigned)(*p - '0') < 10u) m = 10 * m + (unsigned)(*p++ - '0');
+  int digits = (int)(p - d0);
+  if (*p == '.') {
+    const char *f0 = ++p;
+    while ((unsigned)(*p - '0') < 10u) m = 10 * m + (unsigned)(*p++ - '0');
+    frac = (int)(p - f0);
+    digits += frac;
   }
+  /* m < 10^15 is "at most 15 significant digits"; more than 19 digits may have wrapped m (strtod
+   * decides those) */
+  if (digits > 19 || m >= 1000000000000000ULL) return 0;
   if (!digits) return 0;
   if (*p == 'e' || *p == 'E') {
     p++;
