@@ -191,6 +191,40 @@ static double sum_log(const double *x, int n)
   return s;
 }
 
+/* x_t <- x_t + b x_{t-1}, t = 1..T-1, in the columns x[0..m-1] (m <= 4) side by side: each column's
+ * value of t-1 stays in a register, so that a step waits for one multiply-add, not also for the
+ * store and reload of the value just written; the same operations in the same order per column. */
+static void ar1_columns(double *const *x, int m, int T, double b)
+{
+  double *x0 = x[0], *x1 = m > 1 ? x[1] : NULL, *x2 = m > 2 ? x[2] : NULL, *x3 = m > 3 ? x[3] : NULL;
+  double  a0 = x0[0], a1 = x1 ? x1[0] : 0.0, a2 = x2 ? x2[0] : 0.0, a3 = x3 ? x3[0] : 0.0;
+  switch (m) {
+  case 4:
+    for (int t = 1; t < T; t++) {
+      x0[t] = a0 = x0[t] + b * a0;
+      x1[t] = a1 = x1[t] + b * a1;
+      x2[t] = a2 = x2[t] + b * a2;
+      x3[t] = a3 = x3[t] + b * a3;
+    }
+    break;
+  case 3:
+    for (int t = 1; t < T; t++) {
+      x0[t] = a0 = x0[t] + b * a0;
+      x1[t] = a1 = x1[t] + b * a1;
+      x2[t] = a2 = x2[t] + b * a2;
+    }
+    break;
+  case 2:
+    for (int t = 1; t < T; t++) {
+      x0[t] = a0 = x0[t] + b * a0;
+      x1[t] = a1 = x1[t] + b * a1;
+    }
+    break;
+  default:
+    for (int t = 1; t < T; t++) x0[t] = a0 = x0[t] + b * a0;
+  }
+}
+
 /* sum_t a_t b_t over t < n (four partial sums). */
 static double dot(const double *a, const double *b, int n)
 {
@@ -281,8 +315,8 @@ static int garch_eval(hc_model *m, const double *theta, const double *y, int n, 
   }
   for (int j = 1; j <= Q; j++)
     for (int tau = 0; tau < j && tau < T; tau++) h[tau] += be[j - 1] * s2;
-  if (Q == 1)
-    for (int tau = 1; tau < T; tau++) h[tau] += be[0] * h[tau - 1];
+  if (Q == 1 && T > 0)
+    ar1_columns(&h, 1, T, be[0]);
   else
     for (int tau = 1; tau < T; tau++)
       for (int j = 1; j <= Q && j <= tau; j++) h[tau] += be[j - 1] * h[tau - j];
@@ -381,13 +415,15 @@ static int garch_eval(hc_model *m, const double *theta, const double *y, int n, 
         for (int tau = j; tau < T; tau++) dk[tau] += h[tau - j];
     }
   }
-  /* the beta recursion of the np columns side by side: each column's is a chain of dependent
-   * multiply-adds, so one column at a time runs at the latency of one; np at once at the
-   * throughput (the same operations in the same order per column) */
+  /* the beta recursion of the np columns side by side, four at a time: each column's is a chain
+   * of dependent multiply-adds, so one column at a time runs at the latency of one; several at
+   * once at the throughput (the same operations in the same order per column) */
   if (Q == 1) {
-    const double b = be[0];
-    for (int tau = 1; tau < T; tau++)
-      for (int k = 0; k < np; k++) dh[(size_t)k * T + tau] += b * dh[(size_t)k * T + tau - 1];
+    for (int k = 0; k < np; k += 4) {
+      double *cols[4] = {NULL, NULL, NULL, NULL};
+      for (int j = 0; j < 4 && k + j < np; j++) cols[j] = dh + (size_t)(k + j) * T;
+      ar1_columns(cols, np - k < 4 ? np - k : 4, T, be[0]);
+    }
   } else {
     for (int tau = 1; tau < T; tau++)
       for (int k = 0; k < np; k++) {
@@ -442,9 +478,10 @@ static int garch_eval(hc_model *m, const double *theta, const double *y, int n, 
    * d^2 s2, rho_s = sum_i c_i 1(X_i at s) lambda_{s+lag_i} (the weight of d^2 X(s) / 2) */
   double A[6][HC_MAX_PARAMS] = {{0}}, B[3][HC_MAX_PARAMS] = {{0}}, Lam = 0.0, kap = 0.0;
   lam[T - 1] = gh[T - 1];
-  if (Q == 1)
-    for (int tau = T - 2; tau >= 0; tau--) lam[tau] = gh[tau] + be[0] * lam[tau + 1];
-  else
+  if (Q == 1) {
+    double l = lam[T - 1]; /* lambda_{t+1} in a register, as in ar1_columns */
+    for (int tau = T - 2; tau >= 0; tau--) lam[tau] = l = gh[tau] + be[0] * l;
+  } else
     for (int tau = T - 2; tau >= 0; tau--) {
       double v = gh[tau];
       for (int j = 1; j <= Q && tau + j < T; j++) v += be[j - 1] * lam[tau + j];
