@@ -86,8 +86,8 @@ typedef struct {
 static int next_line(line_reader *lr, char **line, size_t *len)
 {
   for (;;) {
-    char *b  = lr->buf + lr->beg;
-    char *nl = lr->end > lr->beg ? memchr(b, '\n', lr->end - lr->beg) : NULL;
+    char *b  = lr->end > lr->beg ? lr->buf + lr->beg : NULL; /* no buffer before the first read */
+    char *nl = b ? memchr(b, '\n', lr->end - lr->beg) : NULL;
     if (nl || (lr->eof && lr->end > lr->beg)) {
       size_t n = nl ? (size_t)(nl - b) : lr->end - lr->beg;
       lr->beg += n + (nl != NULL);
