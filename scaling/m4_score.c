@@ -249,7 +249,7 @@ int main(int argc, char **argv)
 
   /* Score the training file's series that have a report row, in file order. */
   series_row *rows = calloc((size_t)n_train + 1, sizeof *rows);
-  int         n = 0, n_missing = 0, n_extra = 0, n_fallback = 0, n_nonfinite = 0, n_bt = 0, n_ssa_member = 0, n_ssa_pos = 0;
+  int         n = 0, n_missing = 0, n_extra = 0, n_fallback = 0, n_nonfinite = 0, n_ssa_member = 0, n_ssa_pos = 0;
   int         n_ok = 0, n_scheme[N_SCHEME + 1] = {0}, n_sel_missing = 0, n_ssa_missing = 0;
   double      w_sum[N_SCHEME] = {0}, w_rep_sum = 0.0;
   int         w_cnt[N_SCHEME] = {0};
@@ -322,7 +322,6 @@ int main(int argc, char **argv)
     for (int s = 0; s < N_SCHEME; s++)
       if (!strcmp(r->scheme, schemes[s])) si = s;
     if (ok) n_scheme[si]++;
-    n_bt += ok && si < N_SCHEME;
     if (r->has_ssa) {
       n_ssa_member++;
       for (int s = 0; s < N_SCHEME; s++)
