@@ -32,6 +32,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#define HC_KF_R_UNROLL 4 /* state dimensions with a copy of steady_back of their own */
 #define HC_KF_STEADY_TOL 1e-14
 
 /* kf->A holds the LU factors of the autocovariance equations [(r+1)^2] and their pivots
@@ -463,6 +464,52 @@ static inline void back_update(int r, double u, double Mu, double iF1, double v,
  * the reverse Chandrasekhar step Wb_{t+1} to Wb_t likewise (W_{t+1} depends on W_t through
  * T W_t), so that neither moves the vectors: a step writes abuf[t] and wbuf[t] (and updates
  * wbuf[t+1..t+r] in place). */
+/* The steady phase of the reverse pass of hc_kalman_arma_grad, backwards from t = n-1 to ts: every
+ * step has F and K of record ts (Ks; c2F = 2 c / F, d0 = T1[0] - K[0]). Per step, with ab = ab_{t+1}:
+ * vb = dJ/dv_t = 2 c v / F + K . ab, ab_t[0] = T1 . ab - vb, and the sums of ab v into Kb (adjoint
+ * of K), of ab a0 into T1b (of T1, first p), of vb dx into xg (data directions); returns the sum
+ * of v^2 (for the adjoint of F: sum_t (1 - c v^2 / F) / F). The term of ab[0] = ab_{t+1}[0], the
+ * value of the step before, enters last, so that ab_t[0] = rest + (T1[0] - K[0]) ab[0] is one
+ * multiply-add behind it, and it stays in a register (ab0). Inlined into a copy per state
+ * dimension r = 1..4, whose loops over the state unroll: the sums of Kb, T1b and the first data
+ * direction then live in registers, not in memory that each step would store and reload. The same
+ * operations in the same order as one generic loop. */
+static inline __attribute__((always_inline)) double steady_back(const int r, int p, int kx, int n, int ts, const double *restrict vt,
+                                                                const double *restrict a0, double *restrict abuf,
+                                                                const double *restrict Ks, const double *restrict T1, double c2F,
+                                                                double d0, const double *restrict dx, double *Kb, double *T1b,
+                                                                double *xg)
+{
+  double  kbl[HC_KF_R_UNROLL], t1bl[HC_KF_R_UNROLL], x0 = kx > 0 ? xg[0] : 0.0, v2 = 0.0, ab0 = abuf[n];
+  double *kb = r <= HC_KF_R_UNROLL ? kbl : Kb, *t1b = r <= HC_KF_R_UNROLL ? t1bl : T1b; /* larger r: the sums in place */
+  for (int i = 0; kb != Kb && i < r; i++) kb[i] = Kb[i], t1b[i] = T1b[i];
+  for (int t = n - 1; t >= ts; t--) {
+    const double *ab = abuf + t + 1, v = vt[t];
+    double        vb = c2F * v, sT = 0.0;
+    for (int i = 1; i < r; i++) {
+      vb += Ks[i] * ab[i];
+      kb[i] += ab[i] * v;
+    }
+    for (int i = 1; i < r; i++)
+      if (i < p) {
+        t1b[i] += ab[i] * a0[t];
+        sT += T1[i] * ab[i];
+      }
+    const double at = (sT - vb) + d0 * ab0;
+    abuf[t] = at;
+    kb[0] += ab0 * v;
+    if (p > 0) t1b[0] += ab0 * a0[t];
+    vb += Ks[0] * ab0;
+    v2 += v * v;
+    if (kx > 0) x0 += vb * dx[t];
+    for (int d = 1; d < kx; d++) xg[d] += vb * dx[(size_t)d * n + t];
+    ab0 = at;
+  }
+  for (int i = 0; kb != Kb && i < r; i++) Kb[i] = kb[i], T1b[i] = t1b[i];
+  if (kx > 0) xg[0] = x0;
+  return v2;
+}
+
 /* White noise, p = q = 0 (hc_kalman_arma_grad): the state is never predicted (T = 0, so the gain
  * is zero and F_t = gamma(0) = 1), so v_t = x_t, sumlogF = 0 and dJ / dx_t = 2 c x_t. The same
  * values as the general filter and its reverse pass, in the same order of summation (ssq forward,
@@ -511,24 +558,13 @@ int hc_kalman_arma_grad(hc_kalman *kf, int p, int q, const double *phi, const do
    * directions). The term of ab[0] = ab_{t+1}[0], the value of the step before, enters last:
    * ab_t[0] = rest + (T1[0] - K[0]) ab[0] is then one multiply-add behind it. */
   const double *rs = record(rec, r, ts), Fs = rs[0], *Ks = rs + 2, c2F = 2.0 * c / Fs, d0 = (p > 0 ? T1[0] : 0.0) - Ks[0];
-  double        v2 = 0.0;
-  for (int t = n - 1; t >= ts; t--) {
-    const double *ab = abuf + t + 1, v = vt[t];
-    double        vb = c2F * v, sT = 0.0;
-    for (int i = 1; i < r; i++) {
-      vb += Ks[i] * ab[i];
-      Kb[i] += ab[i] * v;
-    }
-    for (int i = 1; i < p; i++) {
-      T1b[i] += ab[i] * a0[t];
-      sT += T1[i] * ab[i];
-    }
-    abuf[t] = (sT - vb) + d0 * ab[0];
-    Kb[0] += ab[0] * v;
-    if (p > 0) T1b[0] += ab[0] * a0[t];
-    vb += Ks[0] * ab[0];
-    v2 += v * v;
-    for (int d = 0; d < kx; d++) xg[d] += vb * g->dx[(size_t)d * n + t];
+  double        v2;
+  switch (r) { /* the state dimension a constant of each copy: its sums in registers */
+  case 1: v2 = steady_back(1, p, kx, n, ts, vt, a0, abuf, Ks, T1, c2F, d0, g->dx, Kb, T1b, xg); break;
+  case 2: v2 = steady_back(2, p, kx, n, ts, vt, a0, abuf, Ks, T1, c2F, d0, g->dx, Kb, T1b, xg); break;
+  case 3: v2 = steady_back(3, p, kx, n, ts, vt, a0, abuf, Ks, T1, c2F, d0, g->dx, Kb, T1b, xg); break;
+  case 4: v2 = steady_back(4, p, kx, n, ts, vt, a0, abuf, Ks, T1, c2F, d0, g->dx, Kb, T1b, xg); break;
+  default: v2 = steady_back(r, p, kx, n, ts, vt, a0, abuf, Ks, T1, c2F, d0, g->dx, Kb, T1b, xg);
   }
   Fb += ((n - ts) - c * v2 / Fs) / Fs;
   double iF1 = 1.0 / Fs, kbK1 = 0.0; /* 1 / F_{t+1} and Kb . K_{t+1} in the transient phase */
