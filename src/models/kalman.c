@@ -291,6 +291,34 @@ static inline double observe(int r, double xt, const double *restrict T1, const 
   return xt - at;
 }
 
+/* The steady phase of the filter (constant gain K, 1/F = iF) from t to n-1 for a state dimension
+ * r <= HC_KF_R_UNROLL known when inlined: the steps of observe() with the state a_t in registers
+ * instead of two arrays written and read back each step; a (in: a_t, whose a_t[0] is the filter's
+ * register copy; out: a_n) and the outputs vt, a0, resid (each may be NULL) as the generic loop
+ * leaves them, the same operations in the same order. Returns s plus the sum of v_t^2 / F. */
+static inline __attribute__((always_inline)) double steady_forward(const int r, int t, int n, const double *restrict x,
+                                                                   const double *restrict T1, const double *restrict K, double iF,
+                                                                   double s, double *restrict a, double *restrict vt,
+                                                                   double *restrict a0, double *restrict resid)
+{
+  double st[HC_KF_R_UNROLL], nx[HC_KF_R_UNROLL];
+  for (int i = 0; i < r; i++) st[i] = a[i];
+  for (; t < n; t++) {
+    const double xt = x[t], at = st[0];
+    if (a0) a0[t] = at;
+    for (int i = 1; i < r - 1; i++) nx[i] = (st[i + 1] + K[i] * xt) + (T1[i] - K[i]) * at;
+    if (r > 1) nx[r - 1] = K[r - 1] * xt + (T1[r - 1] - K[r - 1]) * at;
+    nx[0] = (r > 1 ? st[1] + K[0] * xt : K[0] * xt) + (T1[0] - K[0]) * at;
+    for (int i = 0; i < r; i++) st[i] = nx[i];
+    const double v = xt - at;
+    if (vt) vt[t] = v;
+    s += v * v * iF;
+    if (resid) resid[t] = v * sqrt(iF);
+  }
+  for (int i = 0; i < r; i++) a[i] = st[i];
+  return s;
+}
+
 /* Record of index t: F_t, M_t, K_t [r], W_t [r + 1]. */
 static double *record(double *rec, int r, int t) { return rec + (size_t)t * record_len(r); }
 
@@ -402,15 +430,22 @@ static int filter(hc_kalman *kf, int p, int q, const double *phi, const double *
   if (ts) *ts = t; /* the first steady index (or n): its F and K serve every later step */
   /* steady phase: constant gain */
   slf += log(prodF) + (n - t) * log(F);
-  for (; t < n; t++) {
-    if (a0) a0[t] = at0;
-    const double v = observe(r, x[t], T1, K, &at0, a, an);
-    double      *ta = a;
-    a               = an;
-    an              = ta;
-    if (vt) vt[t] = v;
-    s += v * v * iF;
-    if (resid) resid[t] = v * sqrt(iF);
+  switch (r) { /* the state dimension a constant of each copy: the state in registers */
+  case 1: s = steady_forward(1, t, n, x, T1, K, iF, s, a, vt, a0, resid); break;
+  case 2: s = steady_forward(2, t, n, x, T1, K, iF, s, a, vt, a0, resid); break;
+  case 3: s = steady_forward(3, t, n, x, T1, K, iF, s, a, vt, a0, resid); break;
+  case 4: s = steady_forward(4, t, n, x, T1, K, iF, s, a, vt, a0, resid); break;
+  default:
+    for (; t < n; t++) {
+      if (a0) a0[t] = at0;
+      const double v = observe(r, x[t], T1, K, &at0, a, an);
+      double      *ta = a;
+      a               = an;
+      an              = ta;
+      if (vt) vt[t] = v;
+      s += v * v * iF;
+      if (resid) resid[t] = v * sqrt(iF);
+    }
   }
   if (a != kf->a) memcpy(kf->a, a, sizeof(double) * (size_t)r);
   if (keep_P && steady) { /* P_{t+1|t} is constant from here: hc_kalman_arma_extend may go on */
