@@ -291,18 +291,20 @@ static inline double observe(int r, double xt, const double *restrict T1, const 
   return xt - at;
 }
 
-/* The steady phase of the filter (constant gain K, 1/F = iF) from t to n-1 for a state dimension
- * r <= HC_KF_R_UNROLL known when inlined: the steps of observe() with the state a_t in registers
- * instead of two arrays written and read back each step; a (in: a_t, whose a_t[0] is the filter's
- * register copy; out: a_n) and the outputs vt, a0, resid (each may be NULL) as the generic loop
- * leaves them, the same operations in the same order. Returns s plus the sum of v_t^2 / F. */
+/* The steady phase of the filter (constant gain K, 1/F = iF) from t to n-1: the steps of
+ * observe(). Inlined into a copy per state dimension r <= HC_KF_R_UNROLL, whose loops over the
+ * state unroll, so that the state a_t stays in registers instead of two arrays written and read
+ * back each step; a larger r works in a and an. a (in: a_t, whose a_t[0] is the filter's register
+ * copy; out: a_n) and the outputs vt, a0, resid (each may be NULL) as observe() leaves them, the
+ * same operations in the same order. Returns s plus the sum of v_t^2 / F. */
 static inline __attribute__((always_inline)) double steady_forward(const int r, int t, int n, const double *restrict x,
                                                                    const double *restrict T1, const double *restrict K, double iF,
-                                                                   double s, double *restrict a, double *restrict vt,
+                                                                   double s, double *a, double *an, double *restrict vt,
                                                                    double *restrict a0, double *restrict resid)
 {
-  double st[HC_KF_R_UNROLL], nx[HC_KF_R_UNROLL];
-  for (int i = 0; i < r; i++) st[i] = a[i];
+  double  stl[HC_KF_R_UNROLL], nxl[HC_KF_R_UNROLL];
+  double *st = r <= HC_KF_R_UNROLL ? stl : a, *nx = r <= HC_KF_R_UNROLL ? nxl : an;
+  for (int i = 0; st != a && i < r; i++) st[i] = a[i];
   for (; t < n; t++) {
     const double xt = x[t], at = st[0];
     if (a0) a0[t] = at;
@@ -315,7 +317,7 @@ static inline __attribute__((always_inline)) double steady_forward(const int r, 
     s += v * v * iF;
     if (resid) resid[t] = v * sqrt(iF);
   }
-  for (int i = 0; i < r; i++) a[i] = st[i];
+  for (int i = 0; st != a && i < r; i++) a[i] = st[i];
   return s;
 }
 
@@ -431,21 +433,11 @@ static int filter(hc_kalman *kf, int p, int q, const double *phi, const double *
   /* steady phase: constant gain */
   slf += log(prodF) + (n - t) * log(F);
   switch (r) { /* the state dimension a constant of each copy: the state in registers */
-  case 1: s = steady_forward(1, t, n, x, T1, K, iF, s, a, vt, a0, resid); break;
-  case 2: s = steady_forward(2, t, n, x, T1, K, iF, s, a, vt, a0, resid); break;
-  case 3: s = steady_forward(3, t, n, x, T1, K, iF, s, a, vt, a0, resid); break;
-  case 4: s = steady_forward(4, t, n, x, T1, K, iF, s, a, vt, a0, resid); break;
-  default:
-    for (; t < n; t++) {
-      if (a0) a0[t] = at0;
-      const double v = observe(r, x[t], T1, K, &at0, a, an);
-      double      *ta = a;
-      a               = an;
-      an              = ta;
-      if (vt) vt[t] = v;
-      s += v * v * iF;
-      if (resid) resid[t] = v * sqrt(iF);
-    }
+  case 1: s = steady_forward(1, t, n, x, T1, K, iF, s, a, an, vt, a0, resid); break;
+  case 2: s = steady_forward(2, t, n, x, T1, K, iF, s, a, an, vt, a0, resid); break;
+  case 3: s = steady_forward(3, t, n, x, T1, K, iF, s, a, an, vt, a0, resid); break;
+  case 4: s = steady_forward(4, t, n, x, T1, K, iF, s, a, an, vt, a0, resid); break;
+  default: s = steady_forward(r, t, n, x, T1, K, iF, s, a, an, vt, a0, resid);
   }
   if (a != kf->a) memcpy(kf->a, a, sizeof(double) * (size_t)r);
   if (keep_P && steady) { /* P_{t+1|t} is constant from here: hc_kalman_arma_extend may go on */
