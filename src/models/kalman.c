@@ -32,7 +32,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define HC_KF_R_UNROLL 4 /* state dimensions with a copy of steady_back of their own */
+#define HC_KF_R_UNROLL 4 /* state dimensions with copies of steady_forward and steady_back of their own */
 #define HC_KF_STEADY_TOL 1e-14
 
 /* kf->A holds the LU factors of the autocovariance equations [(r+1)^2] and their pivots
@@ -485,12 +485,6 @@ static inline void back_update(int r, double u, double Mu, double iF1, double v,
   }
 }
 
-/* The reverse pass keeps the adjoint ab_t of a_t and Wb_t of W_t as windows of the arrays abuf
- * and wbuf: ab_t[i] = abuf[t + i], Wb_t[i] = wbuf[t + i]. The reverse observation step maps
- * ab_{t+1} to ab_t by a shift (ab_t[i] = ab_{t+1}[i-1], i >= 1) and a new first element, and
- * the reverse Chandrasekhar step Wb_{t+1} to Wb_t likewise (W_{t+1} depends on W_t through
- * T W_t), so that neither moves the vectors: a step writes abuf[t] and wbuf[t] (and updates
- * wbuf[t+1..t+r] in place). */
 /* The steady phase of the reverse pass of hc_kalman_arma_grad, backwards from t = n-1 to ts: every
  * step has F and K of record ts (Ks; c2F = 2 c / F, d0 = T1[0] - K[0]). Per step, with ab = ab_{t+1}:
  * vb = dJ/dv_t = 2 c v / F + K . ab, ab_t[0] = T1 . ab - vb, and the sums of ab v into Kb (adjoint
@@ -560,6 +554,12 @@ static int white_noise(hc_kalman *kf, const double *x, int n, hc_kalman_grad *g,
   return 0;
 }
 
+/* The reverse pass keeps the adjoint ab_t of a_t and Wb_t of W_t as windows of the arrays abuf
+ * and wbuf: ab_t[i] = abuf[t + i], Wb_t[i] = wbuf[t + i]. The reverse observation step maps
+ * ab_{t+1} to ab_t by a shift (ab_t[i] = ab_{t+1}[i-1], i >= 1) and a new first element, and
+ * the reverse Chandrasekhar step Wb_{t+1} to Wb_t likewise (W_{t+1} depends on W_t through
+ * T W_t), so that neither moves the vectors: a step writes abuf[t] and wbuf[t] (and updates
+ * wbuf[t+1..t+r] in place). */
 int hc_kalman_arma_grad(hc_kalman *kf, int p, int q, const double *phi, const double *theta, const double *x, int n,
                         hc_kalman_grad *g, double *ssq, double *sumlogF)
 {
