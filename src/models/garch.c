@@ -193,35 +193,23 @@ static double sum_log(const double *x, int n)
 
 /* x_t <- x_t + b x_{t-1}, t = 1..T-1, in the columns x[0..m-1] (m <= 4) side by side: each column's
  * value of t-1 stays in a register, so that a step waits for one multiply-add, not also for the
- * store and reload of the value just written; the same operations in the same order per column. */
+ * store and reload of the value just written; the same operations in the same order per column.
+ * Inlined with a constant m (ar1_columns), whose loop over the columns then unrolls. */
+static inline __attribute__((always_inline)) void ar1_columns_m(double *const *x, const int m, int T, double b)
+{
+  double a[4];
+  for (int j = 0; j < m; j++) a[j] = x[j][0];
+  for (int t = 1; t < T; t++)
+    for (int j = 0; j < m; j++) x[j][t] = a[j] = x[j][t] + b * a[j];
+}
+
 static void ar1_columns(double *const *x, int m, int T, double b)
 {
-  double *x0 = x[0], *x1 = m > 1 ? x[1] : NULL, *x2 = m > 2 ? x[2] : NULL, *x3 = m > 3 ? x[3] : NULL;
-  double  a0 = x0[0], a1 = x1 ? x1[0] : 0.0, a2 = x2 ? x2[0] : 0.0, a3 = x3 ? x3[0] : 0.0;
   switch (m) {
-  case 4:
-    for (int t = 1; t < T; t++) {
-      x0[t] = a0 = x0[t] + b * a0;
-      x1[t] = a1 = x1[t] + b * a1;
-      x2[t] = a2 = x2[t] + b * a2;
-      x3[t] = a3 = x3[t] + b * a3;
-    }
-    break;
-  case 3:
-    for (int t = 1; t < T; t++) {
-      x0[t] = a0 = x0[t] + b * a0;
-      x1[t] = a1 = x1[t] + b * a1;
-      x2[t] = a2 = x2[t] + b * a2;
-    }
-    break;
-  case 2:
-    for (int t = 1; t < T; t++) {
-      x0[t] = a0 = x0[t] + b * a0;
-      x1[t] = a1 = x1[t] + b * a1;
-    }
-    break;
-  default:
-    for (int t = 1; t < T; t++) x0[t] = a0 = x0[t] + b * a0;
+  case 4: ar1_columns_m(x, 4, T, b); break;
+  case 3: ar1_columns_m(x, 3, T, b); break;
+  case 2: ar1_columns_m(x, 2, T, b); break;
+  default: ar1_columns_m(x, 1, T, b);
   }
 }
 
