@@ -6,7 +6,6 @@
 #include "models_impl.h"
 
 #include <math.h>
-#include <stdint.h>
 #include <petscblaslapack.h>
 #include <stdlib.h>
 #include <string.h>
@@ -73,14 +72,14 @@ void hc_arma_make_admissible(int k, double *c, int sign)
 }
 
 void hc_arma_css_residuals(int p, int q, double mu, const double *phi, const double *theta,
-                           const double *y, int n, double *e)
+                           const double *restrict y, int n, double *restrict e)
 {
   for (int t = 0; t < n && t < p; t++) e[t] = 0.0;
   hc_arma_css_extend(p, q, mu, phi, theta, y, p, n, e);
 }
 
-/* The residuals of a pure AR(p) (q = 0): no recursion on e, so the steps are independent and,
- * with e and y not aliased, vectorise (the same operations in the same order as the ARMA loop). */
+/* The residuals of a pure AR(p) (q = 0): no recursion on e, so the steps are independent and
+ * vectorise (the same operations in the same order as the ARMA loop). */
 static void css_extend_ar(int p, double mu, const double *restrict phi, const double *restrict y, int t0, int n, double *restrict e)
 {
   if (p == 0) {
@@ -94,11 +93,10 @@ static void css_extend_ar(int p, double mu, const double *restrict phi, const do
   }
 }
 
-void hc_arma_css_extend(int p, int q, double mu, const double *phi, const double *theta, const double *y, int t0, int n,
-                        double *e)
+void hc_arma_css_extend(int p, int q, double mu, const double *phi, const double *theta, const double *restrict y, int t0,
+                        int n, double *restrict e)
 {
-  const uintptr_t ue = (uintptr_t)e, uy = (uintptr_t)y, len = (size_t)n * sizeof *e;
-  if (q == 0 && (ue + len <= uy || uy + len <= ue)) { /* e and y apart: the AR loop may vectorise */
+  if (q == 0) {
     css_extend_ar(p, mu, phi, y, t0, n, e);
     return;
   }

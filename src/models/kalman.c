@@ -563,7 +563,7 @@ static int white_noise(hc_kalman *kf, const double *x, int n, hc_kalman_grad *g,
 int hc_kalman_arma_grad(hc_kalman *kf, int p, int q, const double *phi, const double *theta, const double *x, int n,
                         hc_kalman_grad *g, double *ssq, double *sumlogF)
 {
-  if (p == 0 && q == 0 && kf->r_max >= 1) return white_noise(kf, x, n, g, ssq, sumlogF);
+  if (p == 0 && q == 0) return white_noise(kf, x, n, g, ssq, sumlogF); /* r_max >= 1 (hc_kalman_create) */
   if (!g) return filter(kf, p, q, phi, theta, x, n, ssq, sumlogF, NULL, 0, NULL, NULL, NULL, NULL);
   const int r = p > q + 1 ? p : q + 1;
   double   *vt = g->work, *a0 = vt + n, *rec = a0 + n;

@@ -34,13 +34,14 @@ int  hc_arma_ma_to_u(int q, const double *theta, double *u);
  * Conditional (CSS) residuals of ARMA(p,q) with mean mu:
  * e_t = (y_t - mu) - sum_i phi_i (y_{t-i} - mu) - sum_j theta_j e_{t-j}, t = p..n-1,
  * with e_t = 0 for t < p (presample residuals zero). Box, Jenkins & Reinsel (2008) sec. 7.1.
+ * e [n] is an array of its own (it does not overlap y).
  */
 void hc_arma_css_residuals(int p, int q, double mu, const double *phi, const double *theta,
-                           const double *y, int n, double *e);
+                           const double *restrict y, int n, double *restrict e);
 /** The residuals e_t of hc_arma_css_residuals for t = max(t0, p)..n-1 only, given e[0..t0-1]
- *  (appended observations: O(n - t0)). */
-void hc_arma_css_extend(int p, int q, double mu, const double *phi, const double *theta, const double *y, int t0, int n,
-                        double *e);
+ *  (appended observations: O(n - t0)); e does not overlap y. */
+void hc_arma_css_extend(int p, int q, double mu, const double *phi, const double *theta, const double *restrict y, int t0,
+                        int n, double *restrict e);
 
 /**
  * Hannan-Rissanen (1982) start values for ARMA(p,q) with constant: mu = sample mean,
