@@ -397,6 +397,9 @@ typedef struct {
   const char   (*xnames)[HC_PNAME_LEN];
   int                  n_warm; /**< fits of a previous run (-warm_start): extra starts of the fit of the same name */
   const hc_fit_record *warm;
+  int own_starts; /**< 1 (-fit_starts own): a mean-model fit starts from its family's own start and its -warm_start fit
+                       alone, as R arima, gretl and statsmodels do; 0: also from its lower neighbours and, for a plain
+                       ARMA, the near-cancelling root pairs (docs/models.md, Multimodality and starts) */
 } hc_select_options;
 
 /**

@@ -31,6 +31,7 @@ typedef struct {
   hc_spec         vol[HC_MAX_VOL_SPECS];
   int             horizon;
   hc_fit_options  fit;
+  int             own_starts;            /**< -fit_starts own: mean-model fits from their family's own start alone */
   char            exog[128];             /**< -exog list, "" for none */
   char            warm_start[HC_PATH_LEN]; /**< -warm_start: a previous report, "" for none */
   int             n_ind;

@@ -15,7 +15,7 @@ PetscErrorCode hc_app_options_load(hc_app_options *o, int update)
 {
   PetscBool set_dir = PETSC_FALSE, set_file = PETSC_FALSE, flg;
   char      transform[32] = "logret100", stderr_type[32] = "hessian", err[1024], season[32] = "auto";
-  char      ic[16] = "aic", search[16] = "grid";
+  char      ic[16] = "aic", search[16] = "grid", fit_starts[16] = "structured";
   PetscBool vt = PETSC_FALSE, screen_css = PETSC_FALSE;
   char      window[32] = "expanding", ensemble[128] = "equal,invmse,akaike,stacking";
   char      schedule[16] = "dynamic", resume[16] = "auto", shard[32] = "";
@@ -57,6 +57,7 @@ PetscErrorCode hc_app_options_load(hc_app_options *o, int update)
   PetscCall(hc_app_opt_int(PetscOptionsObject, "-min_obs", "Fewest modelled observations a ticker needs", 20, INT_MAX, &o->gate.min_obs));
   PetscCall(hc_app_opt_int(PetscOptionsObject, "-fit_max_it", "TAO iteration cap per start", 1, INT_MAX, &o->fit.max_it));
   PetscCall(hc_app_opt_int(PetscOptionsObject, "-fit_random_starts", "Extra random perturbed starts per fit", 0, 8, &o->fit.n_random));
+  PetscCall(hc_app_opt_string(PetscOptionsObject, "-fit_starts", "Starts of the mean-model fits: structured (the family's own start, the lower neighbours' and, for ARMA, near-cancelling root pairs) or own (the family's own start alone, as R arima and gretl)", fit_starts, sizeof fit_starts, NULL));
   PetscCall(hc_app_opt_int(PetscOptionsObject, "-fit_screen_its", "Iterations of each start before only the best -fit_screen_keep continue (0: every start to convergence)", 0, 1000, &o->fit.screen_its));
   PetscCall(hc_app_opt_int(PetscOptionsObject, "-fit_screen_keep", "Starts that continue after the screen", 1, 16, &o->fit.screen_keep));
   PetscCall(hc_app_opt_bool(PetscOptionsObject, "-fit_screen_css", "Screen the starts of ARMA fits on the conditional (CSS) likelihood; the exact solve runs from the -fit_screen_keep best", &screen_css));
@@ -131,6 +132,9 @@ PetscErrorCode hc_app_options_load(hc_app_options *o, int update)
   PetscCheck(!hc_ic_parse(ic, &o->ic), PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-ic %s: allowed values are aic, aicc, bic", ic);
   PetscCheck(!hc_search_parse(search, &o->search), PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT,
              "-order_search %s: allowed values are grid, stepwise", search);
+  PetscCheck(!strcmp(fit_starts, "structured") || !strcmp(fit_starts, "own"), PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT,
+             "-fit_starts %s: allowed values are structured, own", fit_starts);
+  o->own_starts = !strcmp(fit_starts, "own");
   o->n_vol = hc_spec_parse_vol(o->vol_models, HC_MAX_VOL_SPECS, o->vol, err, sizeof err);
   PetscCheck(o->n_vol > 0, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "-vol_models: %s", err);
   for (int v = 0; v < o->n_vol; v++) o->vol[v].variance_targeting = vt;

@@ -189,7 +189,7 @@ static PetscErrorCode condition(hc_pipeline *pl, const hc_input *in, prepared *p
                                .fit = o->fit, .ic = o->ic, .search = o->search,
                                .n_exog = p->X ? hc_indicators_ncols(o->ind, o->n_ind) : 0, .X = p->X, .ldx = ldx,
                                .xnames = (const char (*)[HC_PNAME_LEN])p->xnames, .n_warm = n_warm,
-                               .warm = p->warm};
+                               .warm = p->warm, .own_starts = o->own_starts};
   p->bo        = o->backtest;
   p->bo.labels = s->label + shift + p->j0;
   p->shift     = shift;

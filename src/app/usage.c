@@ -35,7 +35,7 @@ static const char *const result_options[] = {
   "-data_dir", "-data_file", "-column", "-transform", "-max_zero_share", "-min_obs",
   "-mean_models", "-seasonal_period", "-ic", "-order_search", "-exog", "-warm_start",
   "-vol_models", "-variance_targeting", "-stderr", "-horizon",
-  "-fit_max_it", "-fit_random_starts", "-fit_screen_its", "-fit_screen_keep", "-fit_screen_css", "-fit_gatol",
+  "-fit_max_it", "-fit_starts", "-fit_random_starts", "-fit_screen_its", "-fit_screen_keep", "-fit_screen_css", "-fit_gatol",
   "-backtest_origins", "-refit_every", "-window", "-ensemble", "-cost_bps",
   "-shard", "-from", "-refit_after", "-refit_pit_ks",
 };

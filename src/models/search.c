@@ -274,7 +274,8 @@ static PetscErrorCode lower_order_starts(search *S, const hc_spec *s, int k, con
  * neighbours that the path has already fitted (parameters matched by name, the new one at zero),
  * so that a fit depends on the path; without (the grid, whose result must not depend on how it
  * is cut into blocks), the unfitted starts of those neighbours (lower_order_starts); then
- * -warm_start fits of the same name and, for a plain ARMA, the near-cancelling root starts. */
+ * -warm_start fits of the same name and, for a plain ARMA, the near-cancelling root starts.
+ * With o->own_starts, only the -warm_start fits and the family's own start. */
 static PetscErrorCode fit_mean(search *S, const hc_spec *spec, int from_fits, int *fit_index)
 {
   const hc_select_options *o = S->o;
@@ -293,17 +294,18 @@ static PetscErrorCode fit_mean(search *S, const hc_spec *spec, int from_fits, in
   if (s.n_exog) hc_model_set_exog(m, o->X, o->ldx, o->xnames);
   const int k = m->n_params;
   m->ops->param_names(m, names);
-  if (from_fits) {
+  const int structured = !o->own_starts;
+  if (structured && from_fits) {
     for (int i = 0; i < S->n_done && ns < 8; i++) {
       const hc_fit_record *f = &S->r->fits[S->done_fit[i]];
       if (is_neighbour(&S->done[i], &s) && usable(f))
         match_by_name(k, (const char (*)[HC_PNAME_LEN])names, f->n_params, (const char (*)[HC_PNAME_LEN])f->param_names, f->params,
                       starts + (size_t)ns++ * k);
     }
-  } else PetscCall(lower_order_starts(S, &s, k, (const char (*)[HC_PNAME_LEN])names, starts, 8, &ns));
+  } else if (structured) PetscCall(lower_order_starts(S, &s, k, (const char (*)[HC_PNAME_LEN])names, starts, 8, &ns));
   ns += hc_warm_starts(o, m, names, starts + (size_t)ns * k, 16 - ns);
   const int own_bad = own_start(S, &s, m, own);
-  if (hc_spec_is_arma(&s) && !own_bad) ns += hc_arma_cycle_starts(s.p, s.q, own[0], own[k - 1], starts + (size_t)ns * k);
+  if (structured && hc_spec_is_arma(&s) && !own_bad) ns += hc_arma_cycle_starts(s.p, s.q, own[0], own[k - 1], starts + (size_t)ns * k);
   if (!own_bad && ns < 16) { /* the own start last, as hc_fit would add it */
     memcpy(starts + (size_t)ns++ * k, own, (size_t)k * sizeof *own);
     fo.own_given = 1;

@@ -210,7 +210,7 @@ bad_option)
              "-transform log|-transform" "-horizon 0|-horizon" "-covariance ledoit|-covariance" \
              "-covariance factor:0|-covariance" "-covariance_window 100|-covariance_window" \
              "-portfolio kelly|-portfolio" "-max_weight 0|-max_weight" "-max_gross 0.5|-max_gross" \
-             "-covariance none -portfolio gmv|-portfolio" "-long_only maybe|-long_only"; do
+             "-covariance none -portfolio gmv|-portfolio" "-long_only maybe|-long_only" "-fit_starts one|-fit_starts"; do
     opt=${bad%%|*} name=${bad##*|}
     # shellcheck disable=SC2086
     if mpirun -n 1 "$exe" -data_file "$data/reference/dem2gbp.csv" -column Y $opt -report "$work/x.h5" > "$work/err" 2>&1; then
