@@ -214,7 +214,10 @@ PetscErrorCode hc_select_residuals(const double *y, int n, const hc_select_optio
   const hc_spec s = c->spec[c->selected];
   PetscCall(hc_model_create(&s, n, &m));
   if (s.n_exog) hc_model_set_exog(m, o->X, o->ldx, o->xnames);
-  if (m->ops->residuals) *T = PetscMax(0, m->ops->residuals(m, r->fits[r->selected].params, y, n, z));
+  if (m->ops->residuals) {
+    const int T_m = m->ops->residuals(m, r->fits[r->selected].params, y, n, z); /* once: PetscMax evaluates its arguments twice */
+    *T            = PetscMax(0, T_m);
+  }
   PetscCall(hc_model_destroy(&m));
   PetscFunctionReturn(0);
 }
