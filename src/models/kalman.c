@@ -465,9 +465,9 @@ int hc_kalman_arma_extend(hc_kalman *kf, const double *x, int n)
 }
 
 int hc_kalman_arma(hc_kalman *kf, int p, int q, const double *phi, const double *theta, const double *x, int n,
-                   double *ssq, double *sumlogF, double *resid)
+                   double *ssq, double *sumlogF, double *resid, int with_P)
 {
-  return filter(kf, p, q, phi, theta, x, n, ssq, sumlogF, resid, 1, NULL, NULL, NULL, NULL);
+  return filter(kf, p, q, phi, theta, x, n, ssq, sumlogF, resid, with_P, NULL, NULL, NULL, NULL);
 }
 
 /* The element-wise part of the reverse of the Chandrasekhar step t -> t+1 (W1 = TW - K1 u,

@@ -117,12 +117,15 @@ void hc_kalman_destroy(hc_kalman *kf);
  * loglik(sigma2) = -0.5 (n log(2 pi sigma2) + sumlogF + ssq / sigma2) (Harvey 1989 eq. 3.4.8).
  * The filter starts from a_1 = 0 and the stationary P_1 solving P = T P T' + R R' (discrete
  * Lyapunov equation, Hamilton 1994 eq. 13.2.22, by the doubling algorithm), and switches to
- * the steady-state gain once P has converged. On return kf->a, kf->P hold a_{n+1|n}, P_{n+1|n}.
+ * the steady-state gain once P has converged. On return kf->a holds a_{n+1|n}, and with with_P
+ * kf->P holds P_{n+1|n} (hc_kalman_forecast needs it, and hc_kalman_arma_extend the steady gain
+ * kept with it); its update costs O(r^2) a step of the transient phase, the rest O(r), so a
+ * caller that needs only ssq, sumlogF or resid passes 0.
  * If resid is not NULL it receives the standardized innovations v_t / sqrt(F_t).
  * @return 0, or 1 if P_1 cannot be computed or F_t <= 0 (non-stationary parameters).
  */
 int  hc_kalman_arma(hc_kalman *kf, int p, int q, const double *phi, const double *theta,
-                    const double *x, int n, double *ssq, double *sumlogF, double *resid);
+                    const double *x, int n, double *ssq, double *sumlogF, double *resid, int with_P);
 /**
  * After hc_kalman_arma: forecasts x_{n+h|n} = Z a_{n+h|n} (mean[h-1]) and the joint
  * covariance of the forecast errors divided by sigma2, cov[(i-1)*H + (j-1)] =

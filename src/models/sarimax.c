@@ -246,14 +246,14 @@ static int differenced(hc_model *m, const double *theta, const double *y, int n)
   return nd;
 }
 
-/* The filter over the differenced series for forecasts and residuals (keeps P_{n+1|n}). */
+/* The filter over the differenced series for forecasts (with_P: keeps P_{n+1|n}) and residuals. */
 static int sarimax_filter(hc_model *m, const double *theta, const double *y, int n, double *ssq, double *slf,
-                          double *resid)
+                          double *resid, int with_P)
 {
   const hc_spec *s  = &m->spec;
   sarimax_work  *w  = m->work;
   const int      nd = differenced(m, theta, y, n);
-  return !nd || hc_kalman_arma(&w->kf, s->p + s->s * s->P, s->q + s->s * s->Q, w->phi, w->theta, w->w, nd, ssq, slf, resid);
+  return !nd || hc_kalman_arma(&w->kf, s->p + s->s * s->P, s->q + s->s * s->Q, w->phi, w->theta, w->w, nd, ssq, slf, resid, with_P);
 }
 
 /* Directions of the score into w->g: d phi* / d theta_k and d theta* / d theta_k of the expanded
@@ -730,7 +730,7 @@ static int forecast_from_state(hc_model *m, const double *theta, const double *y
 static int sarimax_forecast(hc_model *m, const double *theta, const double *y, int n, int H, double *mean, double *var)
 {
   double ssq, slf;
-  return sarimax_filter(m, theta, y, n, &ssq, &slf, NULL) || forecast_from_state(m, theta, y, n, H, mean, var);
+  return sarimax_filter(m, theta, y, n, &ssq, &slf, NULL, 1) || forecast_from_state(m, theta, y, n, H, mean, var);
 }
 
 /* The new observations y[n0..n-1] through the steady filter of the last forecast (same theta). */
@@ -746,7 +746,7 @@ static int sarimax_forecast_update(hc_model *m, const double *theta, const doubl
 static int sarimax_residuals(hc_model *m, const double *theta, const double *y, int n, double *z)
 {
   double ssq, slf, s = sqrt(theta[m->n_params - 1]);
-  if (!(s > 0) || sarimax_filter(m, theta, y, n, &ssq, &slf, z)) return -1;
+  if (!(s > 0) || sarimax_filter(m, theta, y, n, &ssq, &slf, z, 0)) return -1;
   const int nd = n - ((sarimax_work *)m->work)->m;
   for (int t = 0; t < nd; t++) z[t] /= s;
   return nd;

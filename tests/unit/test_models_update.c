@@ -416,19 +416,19 @@ Test(update, kalman_forecast_keeps_the_state)
   double       ssq, slf, m1[H], m2[H], c1[H * H], c2[H * H];
   cr_assert(hc_kalman_create(3, &kf) == 0);
   cr_assert(hc_kalman_create(3, &kg) == 0);
-  cr_assert(hc_kalman_arma(&kf, 2, 1, phi, theta, x, 1000, &ssq, &slf, NULL) == 0);
+  cr_assert(hc_kalman_arma(&kf, 2, 1, phi, theta, x, 1000, &ssq, &slf, NULL, 1) == 0);
   hc_kalman_forecast(&kf, H, m1, c1);
   hc_kalman_forecast(&kf, H, m2, c2);
   for (int i = 0; i < H; i++) cr_expect_eq(m1[i], m2[i], "second forecast, mean %d", i);
   for (int i = 0; i < H * H; i++) cr_expect_eq(c1[i], c2[i], "second forecast, cov %d", i);
   /* extend: filter 600 then 400 more, against the 1000 filtered at once (m1, c1) */
-  cr_assert(hc_kalman_arma(&kg, 2, 1, phi, theta, x, 600, &ssq, &slf, NULL) == 0);
+  cr_assert(hc_kalman_arma(&kg, 2, 1, phi, theta, x, 600, &ssq, &slf, NULL, 1) == 0);
   cr_assert_eq(hc_kalman_arma_extend(&kg, x + 600, 400), 0, "the filter of ARMA(2,1) is steady after 600 steps");
   hc_kalman_forecast(&kg, H, m2, c2);
   for (int i = 0; i < H; i++) cr_expect_eq(m2[i], m1[i], "extended, mean %d: %.17g vs %.17g", i, m2[i], m1[i]);
   for (int i = 0; i < H * H; i++) cr_expect_eq(c2[i], c1[i], "extended, cov %d", i);
   /* not steady: refused */
-  cr_assert(hc_kalman_arma(&kg, 1, 1, phi, theta_nu, x, 600, &ssq, &slf, NULL) == 0);
+  cr_assert(hc_kalman_arma(&kg, 1, 1, phi, theta_nu, x, 600, &ssq, &slf, NULL, 1) == 0);
   cr_expect_neq(hc_kalman_arma_extend(&kg, x + 600, 400), 0, "MA root at 1/0.9999: not steady after 600 steps");
   hc_kalman_destroy(&kf);
   hc_kalman_destroy(&kg);
