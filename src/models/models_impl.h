@@ -115,9 +115,9 @@ void hc_kalman_destroy(hc_kalman *kf);
  * Exact Gaussian likelihood pieces of the zero-mean ARMA(p,q) series x[0..n-1] with unit
  * innovation variance: ssq = sum_t v_t^2 / F_t and sumlogF = sum_t log F_t, so that
  * loglik(sigma2) = -0.5 (n log(2 pi sigma2) + sumlogF + ssq / sigma2) (Harvey 1989 eq. 3.4.8).
- * The filter starts from a_1 = 0 and the stationary P_1 solving P = T P T' + R R' (discrete
- * Lyapunov equation, Hamilton 1994 eq. 13.2.22, by the doubling algorithm), and switches to
- * the steady-state gain once P has converged. On return kf->a holds a_{n+1|n}, and with with_P
+ * The filter starts from a_1 = 0 and the stationary P_1 solving P = T P T' + R R' (Hamilton 1994
+ * eq. 13.2.22; its first column in closed form from the autocovariances, kalman.c), follows the
+ * gain by the Chandrasekhar recursions and switches to the steady-state gain once P has converged. On return kf->a holds a_{n+1|n}, and with with_P
  * kf->P holds P_{n+1|n} (hc_kalman_forecast needs it, and hc_kalman_arma_extend the steady gain
  * kept with it); its update costs O(r^2) a step of the transient phase, the rest O(r), so a
  * caller that needs only ssq, sumlogF or resid passes 0.
